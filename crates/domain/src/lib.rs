@@ -1,0 +1,14 @@
+//! Guildhall's domain: what things are (accounts, communities, discussions) and the rules
+//! about who may see, join, post, moderate and administer. Pure Rust, no I/O.
+
+pub mod community;
+pub mod policy;
+pub mod registration;
+pub mod validate;
+
+pub use community::{CommunityRole, MembershipStatus, Visibility};
+pub use policy::{Access, Denied, JoinOutcome};
+pub use registration::{
+    AccountStatus, CommunityCreation, RegistrationMode, RegistrationPolicy, RegistrationRefused,
+};
+pub use validate::{Invalid, Limits};
