@@ -1,1 +1,21 @@
-//! placeholder
+//! Database migrations, one file per migration, run by `guildhall migrate` and at start-up.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261123_000001_accounts;
+mod m20261123_000002_communities;
+mod m20261123_000003_discussions;
+
+/// Every migration in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261123_000001_accounts::Migration),
+            Box::new(m20261123_000002_communities::Migration),
+            Box::new(m20261123_000003_discussions::Migration),
+        ]
+    }
+}

@@ -1,1 +1,95 @@
-//! placeholder
+//! The JSON REST API under `/api/v1`, described by an OpenAPI document generated from the
+//! handlers at `/api/openapi.json`, plus `/health` and `/ready`. Handlers are thin: they
+//! parse input and call one `guildhall_app` use case.
+
+mod accounts;
+mod admin;
+mod communities;
+mod discussions;
+pub mod error;
+pub mod extract;
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use guildhall_app::AppContext;
+use serde_json::{Value, json};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+
+pub use error::{ApiError, ErrorBody};
+
+/// Largest accepted request body.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Guildhall API", description = "Accounts, communities, membership and discussions of a Guildhall instance."),
+    modifiers(&BearerAuth),
+    components(schemas(ErrorBody)),
+    tags(
+        (name = "accounts", description = "Registration, sign-in and profiles"),
+        (name = "admin", description = "Instance administration"),
+        (name = "communities", description = "Communities"),
+        (name = "membership", description = "Joining, join requests and moderators"),
+        (name = "discussions", description = "Discussions and replies"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+fn api_router() -> OpenApiRouter<AppContext> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(accounts::routes())
+        .merge(admin::routes())
+        .merge(communities::routes())
+        .merge(discussions::routes())
+}
+
+/// The OpenAPI document.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// The API's routes (state still to be provided).
+pub fn router() -> Router<AppContext> {
+    let (api, doc) = api_router().split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    api.route(
+        "/api/openapi.json",
+        get(move || {
+            let doc = doc.clone();
+            async move { Json(doc.as_ref().clone()) }
+        }),
+    )
+    .route("/api/{*rest}", axum::routing::any(|| async { ApiError::no_route() }))
+    .route("/health", get(health))
+    .route("/ready", get(ready))
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn ready(State(ctx): State<AppContext>) -> (StatusCode, Json<Value>) {
+    match guildhall_store::ping(ctx.db()).await {
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "error": "database_unreachable"})))
+        }
+    }
+}

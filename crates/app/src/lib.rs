@@ -1,1 +1,38 @@
-//! placeholder
+//! Use cases: registration, sessions, communities, membership and discussions. Each use case
+//! takes the acting `Viewer`, asks `guildhall_domain` policies for permission, and writes
+//! through `guildhall_store` in one transaction. Web, API, CLI and (later) federation all
+//! call these same functions.
+
+pub mod accounts;
+pub mod admin;
+pub mod auth;
+pub mod communities;
+mod context;
+pub mod discussions;
+mod error;
+pub mod markdown;
+pub mod membership;
+pub mod views;
+
+pub use context::{AppContext, InstanceInfo};
+pub use error::{Error, Result};
+pub use guildhall_store::Page;
+
+/// The signed-in account acting in a use case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Viewer {
+    /// Account id.
+    pub account_id: i64,
+    /// Username.
+    pub username: String,
+    /// Instance admin?
+    pub is_admin: bool,
+}
+
+/// Largest page size a client may ask for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// Builds a page from optional query values, clamped to sane bounds.
+pub fn page(number: Option<u64>, limit: Option<u64>) -> Page {
+    Page { number: number.unwrap_or(1).max(1), limit: limit.unwrap_or(20).clamp(1, MAX_PAGE_SIZE) }
+}

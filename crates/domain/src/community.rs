@@ -17,11 +17,7 @@ pub enum Visibility {
 
 impl Visibility {
     /// Every visibility, for exhaustive tests and option lists.
-    pub const ALL: [Visibility; 3] = [
-        Visibility::Public,
-        Visibility::Approval,
-        Visibility::Private,
-    ];
+    pub const ALL: [Visibility; 3] = [Visibility::Public, Visibility::Approval, Visibility::Private];
 
     /// The stable name used in storage and the API.
     pub fn as_str(self) -> &'static str {
@@ -62,9 +58,7 @@ impl MembershipStatus {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Pending, Self::Active, Self::Banned]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [Self::Pending, Self::Active, Self::Banned].into_iter().find(|v| v.as_str() == s)
     }
 }
 
@@ -130,30 +124,12 @@ mod tests {
     #[test]
     fn role_from_membership() {
         use MembershipStatus::*;
-        assert_eq!(
-            CommunityRole::from_membership(false, Some((Active, true))),
-            CommunityRole::Anonymous
-        );
-        assert_eq!(
-            CommunityRole::from_membership(true, None),
-            CommunityRole::NonMember
-        );
-        assert_eq!(
-            CommunityRole::from_membership(true, Some((Pending, false))),
-            CommunityRole::Pending
-        );
-        assert_eq!(
-            CommunityRole::from_membership(true, Some((Banned, true))),
-            CommunityRole::Banned
-        );
-        assert_eq!(
-            CommunityRole::from_membership(true, Some((Active, true))),
-            CommunityRole::Moderator
-        );
-        assert_eq!(
-            CommunityRole::from_membership(true, Some((Active, false))),
-            CommunityRole::Member
-        );
+        assert_eq!(CommunityRole::from_membership(false, Some((Active, true))), CommunityRole::Anonymous);
+        assert_eq!(CommunityRole::from_membership(true, None), CommunityRole::NonMember);
+        assert_eq!(CommunityRole::from_membership(true, Some((Pending, false))), CommunityRole::Pending);
+        assert_eq!(CommunityRole::from_membership(true, Some((Banned, true))), CommunityRole::Banned);
+        assert_eq!(CommunityRole::from_membership(true, Some((Active, true))), CommunityRole::Moderator);
+        assert_eq!(CommunityRole::from_membership(true, Some((Active, false))), CommunityRole::Member);
         assert_eq!(MembershipStatus::parse("active"), Some(Active));
         assert_eq!(MembershipStatus::parse("x"), None);
     }

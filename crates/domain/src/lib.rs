@@ -8,7 +8,5 @@ pub mod validate;
 
 pub use community::{CommunityRole, MembershipStatus, Visibility};
 pub use policy::{Access, Denied, JoinOutcome};
-pub use registration::{
-    AccountStatus, CommunityCreation, RegistrationMode, RegistrationPolicy, RegistrationRefused,
-};
+pub use registration::{AccountStatus, CommunityCreation, RegistrationMode, RegistrationPolicy, RegistrationRefused};
 pub use validate::{Invalid, Limits};

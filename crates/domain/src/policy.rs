@@ -108,11 +108,7 @@ impl Access {
 
     /// Refusal to use when content may not be read (for lists; single items answer 404).
     pub fn read_content(&self) -> Result<(), Denied> {
-        if self.can_read_content() {
-            Ok(())
-        } else {
-            Err(Denied::MembersOnly)
-        }
+        if self.can_read_content() { Ok(()) } else { Err(Denied::MembersOnly) }
     }
 
     /// Joining: public communities at once, the others by request.
@@ -200,11 +196,7 @@ impl Access {
         if deleted {
             return Err(Denied::Deleted);
         }
-        if is_author || self.moderate().is_ok() {
-            Ok(())
-        } else {
-            Err(Denied::AuthorOnly)
-        }
+        if is_author || self.moderate().is_ok() { Ok(()) } else { Err(Denied::AuthorOnly) }
     }
 
     fn require_member(&self) -> Result<(), Denied> {

@@ -30,9 +30,7 @@ impl RegistrationMode {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Open, Self::Approval, Self::Invite, Self::Closed]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        [Self::Open, Self::Approval, Self::Invite, Self::Closed].into_iter().find(|m| m.as_str() == s)
     }
 }
 
@@ -57,9 +55,7 @@ impl CommunityCreation {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Members, Self::Admins]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        [Self::Members, Self::Admins].into_iter().find(|m| m.as_str() == s)
     }
 
     /// Whether an account may create a community under this setting.
@@ -92,9 +88,7 @@ impl AccountStatus {
 
     /// Parses the stable name.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Active, Self::Pending, Self::Suspended]
-            .into_iter()
-            .find(|m| m.as_str() == s)
+        [Self::Active, Self::Pending, Self::Suspended].into_iter().find(|m| m.as_str() == s)
     }
 }
 
@@ -124,15 +118,9 @@ pub struct RegistrationPolicy {
 
 impl RegistrationPolicy {
     /// Decides a self-service registration: the status the new account gets, or why not.
-    pub fn decide(
-        &self,
-        email: &str,
-        valid_invite: bool,
-    ) -> Result<AccountStatus, RegistrationRefused> {
+    pub fn decide(&self, email: &str, valid_invite: bool) -> Result<AccountStatus, RegistrationRefused> {
         if !self.email_allowed(email) {
-            return Err(RegistrationRefused::EmailDomainNotAllowed(
-                self.email_domains.join(", "),
-            ));
+            return Err(RegistrationRefused::EmailDomainNotAllowed(self.email_domains.join(", ")));
         }
         match self.mode {
             RegistrationMode::Closed => Err(RegistrationRefused::Closed),
@@ -152,9 +140,7 @@ impl RegistrationPolicy {
             return false;
         };
         let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-        self.email_domains
-            .iter()
-            .any(|pattern| domain_matches(pattern, &domain))
+        self.email_domains.iter().any(|pattern| domain_matches(pattern, &domain))
     }
 }
 
@@ -188,35 +174,17 @@ mod tests {
     use super::*;
 
     fn policy(mode: RegistrationMode, domains: &[&str]) -> RegistrationPolicy {
-        RegistrationPolicy {
-            mode,
-            email_domains: domains.iter().map(|s| s.to_string()).collect(),
-        }
+        RegistrationPolicy { mode, email_domains: domains.iter().map(|s| s.to_string()).collect() }
     }
 
     #[test]
     fn modes() {
         let e = "a@example.org";
-        assert_eq!(
-            policy(RegistrationMode::Open, &[]).decide(e, false),
-            Ok(AccountStatus::Active)
-        );
-        assert_eq!(
-            policy(RegistrationMode::Approval, &[]).decide(e, false),
-            Ok(AccountStatus::Pending)
-        );
-        assert_eq!(
-            policy(RegistrationMode::Invite, &[]).decide(e, true),
-            Ok(AccountStatus::Active)
-        );
-        assert_eq!(
-            policy(RegistrationMode::Invite, &[]).decide(e, false),
-            Err(RegistrationRefused::InviteRequired)
-        );
-        assert_eq!(
-            policy(RegistrationMode::Closed, &[]).decide(e, true),
-            Err(RegistrationRefused::Closed)
-        );
+        assert_eq!(policy(RegistrationMode::Open, &[]).decide(e, false), Ok(AccountStatus::Active));
+        assert_eq!(policy(RegistrationMode::Approval, &[]).decide(e, false), Ok(AccountStatus::Pending));
+        assert_eq!(policy(RegistrationMode::Invite, &[]).decide(e, true), Ok(AccountStatus::Active));
+        assert_eq!(policy(RegistrationMode::Invite, &[]).decide(e, false), Err(RegistrationRefused::InviteRequired));
+        assert_eq!(policy(RegistrationMode::Closed, &[]).decide(e, true), Err(RegistrationRefused::Closed));
     }
 
     #[test]
@@ -230,10 +198,7 @@ mod tests {
         assert!(!p.email_allowed("jo@gc.ca.evil.com"));
         assert!(!p.email_allowed("jo@sub.canada.ca"));
         assert!(!p.email_allowed("no-at-sign"));
-        assert!(matches!(
-            p.decide("x@evil.com", true),
-            Err(RegistrationRefused::EmailDomainNotAllowed(_))
-        ));
+        assert!(matches!(p.decide("x@evil.com", true), Err(RegistrationRefused::EmailDomainNotAllowed(_))));
         // The allowlist applies in every mode.
         let p = policy(RegistrationMode::Approval, &["*.gc.ca"]);
         assert!(p.decide("x@gmail.com", false).is_err());
@@ -242,17 +207,9 @@ mod tests {
 
     #[test]
     fn domain_patterns_are_checked() {
-        assert_eq!(
-            normalise_domain_pattern(" *.GC.ca. "),
-            Some("*.gc.ca".into())
-        );
-        assert_eq!(
-            normalise_domain_pattern("canada.ca"),
-            Some("canada.ca".into())
-        );
-        for bad in [
-            "", "*.", "ca", "a b.ca", "*.-x.ca", "x..ca", "a/b.ca", "a@b.ca", "**.ca",
-        ] {
+        assert_eq!(normalise_domain_pattern(" *.GC.ca. "), Some("*.gc.ca".into()));
+        assert_eq!(normalise_domain_pattern("canada.ca"), Some("canada.ca".into()));
+        for bad in ["", "*.", "ca", "a b.ca", "*.-x.ca", "x..ca", "a/b.ca", "a@b.ca", "**.ca"] {
             assert_eq!(normalise_domain_pattern(bad), None, "{bad}");
         }
     }
@@ -272,10 +229,7 @@ mod tests {
         for s in ["active", "pending", "suspended"] {
             assert_eq!(AccountStatus::parse(s).map(|m| m.as_str()), Some(s));
         }
-        assert_eq!(
-            CommunityCreation::parse("admins"),
-            Some(CommunityCreation::Admins)
-        );
+        assert_eq!(CommunityCreation::parse("admins"), Some(CommunityCreation::Admins));
         assert_eq!(RegistrationMode::parse("x"), None);
     }
 }

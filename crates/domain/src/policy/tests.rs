@@ -5,18 +5,12 @@ use CommunityRole::*;
 use Visibility::*;
 
 fn access(visibility: Visibility, role: CommunityRole, instance_admin: bool) -> Access {
-    Access {
-        visibility,
-        role,
-        instance_admin,
-    }
+    Access { visibility, role, instance_admin }
 }
 
 fn every_case() -> impl Iterator<Item = Access> {
     Visibility::ALL.into_iter().flat_map(|v| {
-        CommunityRole::ALL
-            .into_iter()
-            .flat_map(move |r| [false, true].into_iter().map(move |a| access(v, r, a)))
+        CommunityRole::ALL.into_iter().flat_map(move |r| [false, true].into_iter().map(move |a| access(v, r, a)))
     })
 }
 
@@ -40,11 +34,7 @@ fn content_readers() {
 #[test]
 fn private_content_never_reaches_pending_banned_or_outsiders() {
     for role in [Anonymous, NonMember, Pending, Banned] {
-        assert_eq!(
-            access(Private, role, false).read_content(),
-            Err(Denied::MembersOnly),
-            "{role:?}"
-        );
+        assert_eq!(access(Private, role, false).read_content(), Err(Denied::MembersOnly), "{role:?}");
     }
 }
 
@@ -56,20 +46,12 @@ fn joining() {
             Banned => Err(Denied::Banned),
             Member | Moderator => Err(Denied::AlreadyMember),
             Pending => Err(Denied::AlreadyPending),
-            NonMember => Ok(if a.visibility == Public {
-                JoinOutcome::Joined
-            } else {
-                JoinOutcome::Requested
-            }),
+            NonMember => Ok(if a.visibility == Public { JoinOutcome::Joined } else { JoinOutcome::Requested }),
         };
         assert_eq!(a.join(false, false), expected, "{a:?}");
         assert_eq!(a.join(true, true), expected, "{a:?}");
         if a.role == NonMember {
-            assert_eq!(
-                a.join(true, false),
-                Err(Denied::CharterNotAccepted),
-                "{a:?}"
-            );
+            assert_eq!(a.join(true, false), Err(Denied::CharterNotAccepted), "{a:?}");
         }
     }
 }
@@ -85,10 +67,7 @@ fn leaving() {
         };
         assert_eq!(a.leave(1), expected, "{a:?}");
     }
-    assert_eq!(
-        access(Public, Moderator, false).leave(0),
-        Err(Denied::LastModerator)
-    );
+    assert_eq!(access(Public, Moderator, false).leave(0), Err(Denied::LastModerator));
     assert_eq!(access(Public, Member, false).leave(0), Ok(()));
 }
 
@@ -149,10 +128,7 @@ fn only_authors_edit() {
             assert_eq!(a.edit_post(false, false), Err(Denied::AuthorOnly), "{a:?}");
         }
     }
-    assert_eq!(
-        access(Public, Member, false).edit_post(true, true),
-        Err(Denied::Deleted)
-    );
+    assert_eq!(access(Public, Member, false).edit_post(true, true), Err(Denied::Deleted));
 }
 
 #[test]
@@ -163,11 +139,7 @@ fn authors_and_moderators_delete() {
             continue;
         }
         assert_eq!(a.delete_post(true, false), Ok(()), "{a:?}");
-        let others = if a.moderate().is_ok() {
-            Ok(())
-        } else {
-            Err(Denied::AuthorOnly)
-        };
+        let others = if a.moderate().is_ok() { Ok(()) } else { Err(Denied::AuthorOnly) };
         assert_eq!(a.delete_post(false, false), others, "{a:?}");
         assert_eq!(a.delete_post(true, true), Err(Denied::Deleted), "{a:?}");
     }

@@ -1,0 +1,157 @@
+//! Registration, sign-in and profiles.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use guildhall_app::views::{AccountView, LoginView, ProfileView};
+use guildhall_app::{AppContext, accounts, auth};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, SESSION_COOKIE, Session};
+
+/// Routes of this module.
+pub fn routes() -> OpenApiRouter<AppContext> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(me, update_me))
+        .routes(routes!(change_password))
+        .routes(routes!(profile))
+}
+
+/// A registration request.
+#[derive(Deserialize, ToSchema)]
+pub struct RegisterRequest {
+    /// 3–30 of a-z, 0-9, `_`, `-`; shared name space with communities.
+    pub username: String,
+    /// Email address (checked against the allowlist, if any).
+    pub email: String,
+    /// 8–256 characters.
+    pub password: String,
+    /// Display name (defaults to the username).
+    pub display_name: Option<String>,
+    /// Invite code (invite mode).
+    pub invite_code: Option<String>,
+    /// Why you want to join (approval mode).
+    pub reason: Option<String>,
+}
+
+/// Registers an account. Its status is `active`, or `pending` on approval instances.
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = RegisterRequest,
+    responses((status = 201, body = AccountView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn register(
+    State(ctx): State<AppContext>,
+    ApiJson(req): ApiJson<RegisterRequest>,
+) -> ApiResult<(StatusCode, Json<AccountView>)> {
+    let reg = auth::Registration {
+        username: req.username,
+        email: req.email,
+        password: req.password,
+        display_name: req.display_name,
+        invite_code: req.invite_code,
+        reason: req.reason,
+    };
+    Ok((StatusCode::CREATED, Json(auth::register(&ctx, reg).await?)))
+}
+
+/// Credentials.
+#[derive(Deserialize, ToSchema)]
+pub struct LoginRequest {
+    /// Username.
+    pub username: String,
+    /// Password.
+    pub password: String,
+}
+
+/// Signs in: returns a bearer token and sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
+    responses((status = 200, body = LoginView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+async fn login(State(ctx): State<AppContext>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<impl IntoResponse> {
+    let view = auth::login(&ctx, &req.username, &req.password).await?;
+    let secure = if ctx.instance().https { "; Secure" } else { "" };
+    let cookie = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000{secure}", view.token);
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, v);
+    }
+    Ok((headers, Json(view)))
+}
+
+/// Ends the current session.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts",
+    responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn logout(State(ctx): State<AppContext>, session: Session) -> ApiResult<impl IntoResponse> {
+    auth::logout(&ctx, &session.token).await?;
+    let clear = HeaderValue::from_static("guildhall_session=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]))
+}
+
+/// The signed-in account.
+#[utoipa::path(get, path = "/api/v1/accounts/me", tag = "accounts",
+    responses((status = 200, body = AccountView), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn me(State(ctx): State<AppContext>, session: Session) -> ApiResult<Json<AccountView>> {
+    Ok(Json(accounts::me(&ctx, &session.viewer).await?))
+}
+
+/// Profile changes; omitted fields are kept.
+#[derive(Deserialize, ToSchema)]
+pub struct ProfileRequest {
+    /// Display name.
+    pub display_name: Option<String>,
+    /// Bio (Markdown).
+    pub bio: Option<String>,
+    /// Department or organisation.
+    pub department: Option<String>,
+    /// Roles and skills.
+    pub tags: Option<Vec<String>>,
+}
+
+/// Edits the signed-in account's profile.
+#[utoipa::path(patch, path = "/api/v1/accounts/me", tag = "accounts", request_body = ProfileRequest,
+    responses((status = 200, body = AccountView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn update_me(
+    State(ctx): State<AppContext>,
+    session: Session,
+    ApiJson(req): ApiJson<ProfileRequest>,
+) -> ApiResult<Json<AccountView>> {
+    let change = accounts::ProfileChange {
+        display_name: req.display_name,
+        bio: req.bio,
+        department: req.department,
+        tags: req.tags,
+    };
+    Ok(Json(accounts::update_profile(&ctx, &session.viewer, change).await?))
+}
+
+/// A password change.
+#[derive(Deserialize, ToSchema)]
+pub struct PasswordRequest {
+    /// The current password.
+    pub current_password: String,
+    /// The new password (8–256 characters).
+    pub new_password: String,
+}
+
+/// Changes the password; every session of the account ends.
+#[utoipa::path(put, path = "/api/v1/accounts/me/password", tag = "accounts", request_body = PasswordRequest,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+async fn change_password(
+    State(ctx): State<AppContext>,
+    session: Session,
+    ApiJson(req): ApiJson<PasswordRequest>,
+) -> ApiResult<StatusCode> {
+    auth::change_password(&ctx, &session.viewer, &req.current_password, &req.new_password).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A member's public profile.
+#[utoipa::path(get, path = "/api/v1/accounts/{username}", tag = "accounts", params(("username" = String, Path)),
+    responses((status = 200, body = ProfileView), (status = 404, body = ErrorBody)))]
+async fn profile(State(ctx): State<AppContext>, ApiPath(username): ApiPath<String>) -> ApiResult<Json<ProfileView>> {
+    Ok(Json(accounts::profile(&ctx, &username).await?))
+}

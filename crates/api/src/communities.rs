@@ -1,0 +1,242 @@
+//! Communities and membership.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use guildhall_app::views::{CommunityView, JoinRequestView, JoinView, List, MemberView};
+use guildhall_app::{AppContext, communities, membership};
+use guildhall_domain::Visibility;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::admin::PageQuery;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Session};
+
+/// Routes of this module.
+pub fn routes() -> OpenApiRouter<AppContext> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update))
+        .routes(routes!(join))
+        .routes(routes!(leave))
+        .routes(routes!(members))
+        .routes(routes!(join_requests))
+        .routes(routes!(accept_request))
+        .routes(routes!(reject_request))
+        .routes(routes!(add_moderator))
+        .routes(routes!(remove_moderator))
+}
+
+/// A new community.
+#[derive(Deserialize, ToSchema)]
+pub struct CreateCommunity {
+    /// Name for URLs and handles: 3–30 of a-z, 0-9, `_`, `-`.
+    pub name: String,
+    /// Title (up to 100 characters).
+    pub title: String,
+    /// Description (Markdown).
+    pub description: Option<String>,
+    /// Charter: the rules members accept (Markdown).
+    pub charter: Option<String>,
+    /// Welcome message for newcomers (Markdown).
+    pub welcome_message: Option<String>,
+    /// Topic tags.
+    pub tags: Option<Vec<String>>,
+    /// public (default), approval or private.
+    pub visibility: Option<Visibility>,
+}
+
+/// Lists communities.
+#[utoipa::path(get, path = "/api/v1/communities", tag = "communities", params(PageQuery),
+    responses((status = 200, body = List<CommunityView>)))]
+async fn list(
+    State(ctx): State<AppContext>,
+    s: Option<Session>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<List<CommunityView>>> {
+    let viewer = s.as_ref().map(|s| &s.viewer);
+    Ok(Json(communities::list(&ctx, viewer, guildhall_app::page(q.page, q.limit)).await?))
+}
+
+/// Creates a community; you become its first moderator.
+#[utoipa::path(post, path = "/api/v1/communities", tag = "communities", request_body = CreateCommunity,
+    responses((status = 201, body = CommunityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn create(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiJson(req): ApiJson<CreateCommunity>,
+) -> ApiResult<(StatusCode, Json<CommunityView>)> {
+    let new = communities::NewCommunity {
+        name: req.name,
+        title: req.title,
+        description: req.description,
+        charter: req.charter,
+        welcome_message: req.welcome_message,
+        tags: req.tags,
+        visibility: req.visibility,
+    };
+    Ok((StatusCode::CREATED, Json(communities::create(&ctx, &s.viewer, new).await?)))
+}
+
+/// One community (with your role in it).
+#[utoipa::path(get, path = "/api/v1/communities/{name}", tag = "communities", params(("name" = String, Path)),
+    responses((status = 200, body = CommunityView), (status = 404, body = ErrorBody)))]
+async fn get(
+    State(ctx): State<AppContext>,
+    s: Option<Session>,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<CommunityView>> {
+    Ok(Json(communities::get(&ctx, s.as_ref().map(|s| &s.viewer), &name).await?))
+}
+
+/// Community changes; omitted fields are kept.
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateCommunity {
+    /// Title.
+    pub title: Option<String>,
+    /// Description (Markdown).
+    pub description: Option<String>,
+    /// Charter (Markdown).
+    pub charter: Option<String>,
+    /// Welcome message (Markdown).
+    pub welcome_message: Option<String>,
+    /// Topic tags.
+    pub tags: Option<Vec<String>>,
+    /// public, approval or private.
+    pub visibility: Option<Visibility>,
+}
+
+/// Edits a community (moderators).
+#[utoipa::path(patch, path = "/api/v1/communities/{name}", tag = "communities", params(("name" = String, Path)), request_body = UpdateCommunity,
+    responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn update(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(req): ApiJson<UpdateCommunity>,
+) -> ApiResult<Json<CommunityView>> {
+    let change = communities::CommunityChange {
+        title: req.title,
+        description: req.description,
+        charter: req.charter,
+        welcome_message: req.welcome_message,
+        tags: req.tags,
+        visibility: req.visibility,
+    };
+    Ok(Json(communities::update(&ctx, &s.viewer, &name, change).await?))
+}
+
+/// A join request.
+#[derive(Deserialize, ToSchema)]
+pub struct JoinRequest {
+    /// You accept the community's charter (required when it has one).
+    #[serde(default)]
+    pub accept_charter: bool,
+    /// A note to the moderators (approval and private communities).
+    pub message: Option<String>,
+}
+
+/// Joins (public) or asks to join (approval, private).
+#[utoipa::path(post, path = "/api/v1/communities/{name}/join", tag = "membership", params(("name" = String, Path)), request_body = JoinRequest,
+    responses((status = 200, body = JoinView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn join(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(req): ApiJson<JoinRequest>,
+) -> ApiResult<Json<JoinView>> {
+    Ok(Json(membership::join(&ctx, &s.viewer, &name, req.accept_charter, req.message.as_deref()).await?))
+}
+
+/// Leaves, or withdraws a join request.
+#[utoipa::path(post, path = "/api/v1/communities/{name}/leave", tag = "membership", params(("name" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn leave(State(ctx): State<AppContext>, s: Session, ApiPath(name): ApiPath<String>) -> ApiResult<StatusCode> {
+    membership::leave(&ctx, &s.viewer, &name).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Members, moderators first.
+#[utoipa::path(get, path = "/api/v1/communities/{name}/members", tag = "membership", params(("name" = String, Path), PageQuery),
+    responses((status = 200, body = List<MemberView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn members(
+    State(ctx): State<AppContext>,
+    s: Option<Session>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<List<MemberView>>> {
+    let viewer = s.as_ref().map(|s| &s.viewer);
+    Ok(Json(membership::members(&ctx, viewer, &name, guildhall_app::page(q.page, q.limit)).await?))
+}
+
+/// Pending join requests (moderators).
+#[utoipa::path(get, path = "/api/v1/communities/{name}/join-requests", tag = "membership", params(("name" = String, Path), PageQuery),
+    responses((status = 200, body = List<JoinRequestView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn join_requests(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<List<JoinRequestView>>> {
+    Ok(Json(membership::join_requests(&ctx, &s.viewer, &name, guildhall_app::page(q.page, q.limit)).await?))
+}
+
+/// Accepts a join request (moderators).
+#[utoipa::path(post, path = "/api/v1/communities/{name}/join-requests/{username}/accept", tag = "membership",
+    params(("name" = String, Path), ("username" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn accept_request(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath((name, username)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    membership::decide_request(&ctx, &s.viewer, &name, &username, true).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Rejects a join request (moderators).
+#[utoipa::path(post, path = "/api/v1/communities/{name}/join-requests/{username}/reject", tag = "membership",
+    params(("name" = String, Path), ("username" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn reject_request(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath((name, username)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    membership::decide_request(&ctx, &s.viewer, &name, &username, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Who to appoint.
+#[derive(Deserialize, ToSchema)]
+pub struct ModeratorRequest {
+    /// A member's username.
+    pub username: String,
+}
+
+/// Appoints a member as moderator (moderators).
+#[utoipa::path(post, path = "/api/v1/communities/{name}/moderators", tag = "membership", params(("name" = String, Path)), request_body = ModeratorRequest,
+    responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
+async fn add_moderator(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(req): ApiJson<ModeratorRequest>,
+) -> ApiResult<Json<MemberView>> {
+    Ok(Json(membership::add_moderator(&ctx, &s.viewer, &name, &req.username).await?))
+}
+
+/// Removes a moderator, or steps down yourself; a community keeps at least one.
+#[utoipa::path(delete, path = "/api/v1/communities/{name}/moderators/{username}", tag = "membership",
+    params(("name" = String, Path), ("username" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn remove_moderator(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath((name, username)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    membership::remove_moderator(&ctx, &s.viewer, &name, &username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,230 @@
+//! Discussions and replies.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use guildhall_app::AppContext;
+use guildhall_app::discussions::Sort;
+use guildhall_app::discussions::{self, Flag};
+use guildhall_app::views::{DiscussionView, List, ReplyView};
+use serde::Deserialize;
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::admin::PageQuery;
+use crate::error::{ApiResult, ErrorBody};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Session};
+
+/// Routes of this module.
+pub fn routes() -> OpenApiRouter<AppContext> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(get, update, delete))
+        .routes(routes!(pin))
+        .routes(routes!(unpin))
+        .routes(routes!(lock))
+        .routes(routes!(unlock))
+        .routes(routes!(replies, reply))
+        .routes(routes!(update_reply, delete_reply))
+}
+
+/// List order.
+#[derive(Deserialize, ToSchema, Clone, Copy, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SortParam {
+    /// Newest first.
+    #[default]
+    New,
+    /// Latest activity first.
+    Active,
+}
+
+/// List options.
+#[derive(Deserialize, IntoParams)]
+pub struct ListQuery {
+    /// `new` (default) or `active`; pinned discussions always come first.
+    pub sort: Option<SortParam>,
+    /// 1-based page number.
+    pub page: Option<u64>,
+    /// Items per page (1–100, default 20).
+    pub limit: Option<u64>,
+}
+
+/// A community's discussions.
+#[utoipa::path(get, path = "/api/v1/communities/{name}/discussions", tag = "discussions", params(("name" = String, Path), ListQuery),
+    responses((status = 200, body = List<DiscussionView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn list(
+    State(ctx): State<AppContext>,
+    s: Option<Session>,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> ApiResult<Json<List<DiscussionView>>> {
+    let sort = match q.sort.unwrap_or_default() {
+        SortParam::New => Sort::New,
+        SortParam::Active => Sort::Active,
+    };
+    let viewer = s.as_ref().map(|s| &s.viewer);
+    Ok(Json(discussions::list(&ctx, viewer, &name, sort, guildhall_app::page(q.page, q.limit)).await?))
+}
+
+/// A new discussion.
+#[derive(Deserialize, ToSchema)]
+pub struct CreateDiscussion {
+    /// Title (up to 200 characters).
+    pub title: String,
+    /// Body (Markdown, up to 100,000 characters).
+    pub body: String,
+}
+
+/// Starts a discussion (members).
+#[utoipa::path(post, path = "/api/v1/communities/{name}/discussions", tag = "discussions", params(("name" = String, Path)), request_body = CreateDiscussion,
+    responses((status = 201, body = DiscussionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn create(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(req): ApiJson<CreateDiscussion>,
+) -> ApiResult<(StatusCode, Json<DiscussionView>)> {
+    Ok((StatusCode::CREATED, Json(discussions::create(&ctx, &s.viewer, &name, &req.title, &req.body).await?)))
+}
+
+/// One discussion.
+#[utoipa::path(get, path = "/api/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)),
+    responses((status = 200, body = DiscussionView), (status = 404, body = ErrorBody)))]
+async fn get(
+    State(ctx): State<AppContext>,
+    s: Option<Session>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<DiscussionView>> {
+    Ok(Json(discussions::get(&ctx, s.as_ref().map(|s| &s.viewer), id).await?))
+}
+
+/// Discussion changes; omitted fields are kept.
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateDiscussion {
+    /// New title.
+    pub title: Option<String>,
+    /// New body (Markdown).
+    pub body: Option<String>,
+}
+
+/// Edits a discussion (author).
+#[utoipa::path(patch, path = "/api/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)), request_body = UpdateDiscussion,
+    responses((status = 200, body = DiscussionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn update(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<UpdateDiscussion>,
+) -> ApiResult<Json<DiscussionView>> {
+    Ok(Json(discussions::update(&ctx, &s.viewer, id, req.title.as_deref(), req.body.as_deref()).await?))
+}
+
+/// Deletes a discussion (author or moderator); a tombstone keeps the thread.
+#[utoipa::path(delete, path = "/api/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+    discussions::delete(&ctx, &s.viewer, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn flag(ctx: AppContext, s: Session, id: i64, flag: Flag, on: bool) -> ApiResult<Json<DiscussionView>> {
+    Ok(Json(discussions::set_flag(&ctx, &s.viewer, id, flag, on).await?))
+}
+
+/// Pins a discussion (moderators).
+#[utoipa::path(post, path = "/api/v1/discussions/{id}/pin", tag = "discussions", params(("id" = i64, Path)),
+    responses((status = 200, body = DiscussionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn pin(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<DiscussionView>> {
+    flag(ctx, s, id, Flag::Pinned, true).await
+}
+
+/// Unpins a discussion (moderators).
+#[utoipa::path(post, path = "/api/v1/discussions/{id}/unpin", tag = "discussions", params(("id" = i64, Path)),
+    responses((status = 200, body = DiscussionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn unpin(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<DiscussionView>> {
+    flag(ctx, s, id, Flag::Pinned, false).await
+}
+
+/// Locks a discussion against new replies (moderators).
+#[utoipa::path(post, path = "/api/v1/discussions/{id}/lock", tag = "discussions", params(("id" = i64, Path)),
+    responses((status = 200, body = DiscussionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn lock(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<DiscussionView>> {
+    flag(ctx, s, id, Flag::Locked, true).await
+}
+
+/// Unlocks a discussion (moderators).
+#[utoipa::path(post, path = "/api/v1/discussions/{id}/unlock", tag = "discussions", params(("id" = i64, Path)),
+    responses((status = 200, body = DiscussionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn unlock(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<DiscussionView>> {
+    flag(ctx, s, id, Flag::Locked, false).await
+}
+
+/// A discussion's replies, threaded (each reply follows its parent; see `depth`).
+#[utoipa::path(get, path = "/api/v1/discussions/{id}/replies", tag = "discussions", params(("id" = i64, Path), PageQuery),
+    responses((status = 200, body = List<ReplyView>), (status = 404, body = ErrorBody)))]
+async fn replies(
+    State(ctx): State<AppContext>,
+    s: Option<Session>,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<List<ReplyView>>> {
+    let viewer = s.as_ref().map(|s| &s.viewer);
+    Ok(Json(discussions::replies(&ctx, viewer, id, guildhall_app::page(q.page, q.limit)).await?))
+}
+
+/// A new reply.
+#[derive(Deserialize, ToSchema)]
+pub struct CreateReply {
+    /// Body (Markdown, up to 100,000 characters).
+    pub body: String,
+    /// The reply this answers, for nesting.
+    pub parent_id: Option<i64>,
+}
+
+/// Replies in a discussion (members).
+#[utoipa::path(post, path = "/api/v1/discussions/{id}/replies", tag = "discussions", params(("id" = i64, Path)), request_body = CreateReply,
+    responses((status = 201, body = ReplyView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn reply(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<CreateReply>,
+) -> ApiResult<(StatusCode, Json<ReplyView>)> {
+    Ok((StatusCode::CREATED, Json(discussions::reply(&ctx, &s.viewer, id, req.parent_id, &req.body).await?)))
+}
+
+/// A reply edit.
+#[derive(Deserialize, ToSchema)]
+pub struct UpdateReply {
+    /// New body (Markdown).
+    pub body: String,
+}
+
+/// Edits a reply (author).
+#[utoipa::path(patch, path = "/api/v1/replies/{id}", tag = "discussions", params(("id" = i64, Path)), request_body = UpdateReply,
+    responses((status = 200, body = ReplyView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn update_reply(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<UpdateReply>,
+) -> ApiResult<Json<ReplyView>> {
+    Ok(Json(discussions::update_reply(&ctx, &s.viewer, id, &req.body).await?))
+}
+
+/// Deletes a reply (author or moderator); a tombstone keeps the thread intact.
+#[utoipa::path(delete, path = "/api/v1/replies/{id}", tag = "discussions", params(("id" = i64, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn delete_reply(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
+    discussions::delete_reply(&ctx, &s.viewer, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

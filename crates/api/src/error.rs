@@ -1,0 +1,118 @@
+//! The one place where errors become HTTP responses: `{"error": code, "message": text}`.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use guildhall_app::Error;
+use guildhall_domain::{AccountStatus, Denied, RegistrationRefused};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code, e.g. `not_found`, `invalid`, `members_only`.
+    pub error: String,
+    /// What went wrong, for people.
+    pub message: String,
+    /// The offending field, for validation errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// An error on its way to becoming a response.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    body: ErrorBody,
+}
+
+impl ApiError {
+    /// An error with a status, code and message.
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+        ApiError { status, body: ErrorBody { error: code.into(), message: message.into(), field: None } }
+    }
+
+    /// 404 for routes that do not exist.
+    pub fn no_route() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "no such endpoint")
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Invalid(i) => ApiError {
+                status: StatusCode::BAD_REQUEST,
+                body: ErrorBody { error: "invalid".into(), message: i.to_string(), field: Some(i.field.into()) },
+            },
+            Error::Denied(d) => {
+                let status = if d == Denied::SignInRequired { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+                ApiError::new(status, d.code(), d.to_string())
+            }
+            Error::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found")),
+            Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            Error::Unauthenticated(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", m),
+            Error::AccountNotActive(s) => {
+                let (code, msg) = match s {
+                    AccountStatus::Pending => {
+                        ("account_pending", "this account is waiting for an administrator's approval")
+                    }
+                    AccountStatus::Suspended => ("account_suspended", "this account is suspended"),
+                    AccountStatus::Active => ("account_inactive", "this account cannot sign in"),
+                };
+                ApiError::new(StatusCode::FORBIDDEN, code, msg)
+            }
+            Error::Registration(r) => {
+                let code = match r {
+                    RegistrationRefused::Closed => "registration_closed",
+                    RegistrationRefused::InviteRequired => "invite_required",
+                    RegistrationRefused::EmailDomainNotAllowed(_) => "email_domain_not_allowed",
+                };
+                ApiError::new(StatusCode::FORBIDDEN, code, r.to_string())
+            }
+            Error::Store(e) => {
+                tracing::error!(error = %e, "storage error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server")
+            }
+            Error::Internal(e) => {
+                tracing::error!(error = %e, "internal error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server")
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        let status = r.status();
+        let code = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+            _ => "invalid_body",
+        };
+        ApiError::new(status, code, r.body_text())
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_path", r.body_text())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", r.body_text())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
+/// Result alias for handlers.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,73 @@
+//! A member's own account and public profiles.
+
+use chrono::Utc;
+use guildhall_domain::{AccountStatus, validate, validate::Limits};
+use guildhall_store::{Set, accounts, encode_list};
+
+use crate::views::{AccountView, ProfileView};
+use crate::{AppContext, Error, Result, Viewer};
+
+/// Profile changes; absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct ProfileChange {
+    /// Display name.
+    pub display_name: Option<String>,
+    /// Bio (Markdown).
+    pub bio: Option<String>,
+    /// Department or organisation.
+    pub department: Option<String>,
+    /// Roles and skills.
+    pub tags: Option<Vec<String>>,
+}
+
+/// The viewer's own account.
+pub async fn me(ctx: &AppContext, viewer: &Viewer) -> Result<AccountView> {
+    let a = accounts::find_by_id(ctx.db(), viewer.account_id).await?.ok_or(Error::NotFound("account"))?;
+    AccountView::from_model(&a)
+}
+
+/// Edits the viewer's profile.
+pub async fn update_profile(ctx: &AppContext, viewer: &Viewer, change: ProfileChange) -> Result<AccountView> {
+    let display_name = change
+        .display_name
+        .as_deref()
+        .map(|d| validate::required_line("display_name", d, Limits::TITLE))
+        .transpose()?;
+    let bio = change.bio.as_deref().map(|b| validate::text("bio", b, Limits::DESCRIPTION, false)).transpose()?;
+    let department =
+        change.department.as_deref().map(|d| validate::optional_line("department", d, Limits::SHORT)).transpose()?;
+    let tags = change.tags.as_deref().map(|t| validate::tags("tags", t)).transpose()?;
+    let a = accounts::find_by_id(ctx.db(), viewer.account_id).await?.ok_or(Error::NotFound("account"))?;
+    let mut active: guildhall_store::entities::account::ActiveModel = a.into();
+    if let Some(v) = display_name {
+        active.display_name = Set(v);
+    }
+    if let Some(v) = bio {
+        active.bio = Set(v);
+    }
+    if let Some(v) = department {
+        active.department = Set(v);
+    }
+    if let Some(v) = tags {
+        active.tags = Set(encode_list(&v));
+    }
+    active.updated_at = Set(Utc::now());
+    AccountView::from_model(&accounts::update(ctx.db(), active).await?)
+}
+
+/// A member's public profile (active accounts only).
+pub async fn profile(ctx: &AppContext, username: &str) -> Result<ProfileView> {
+    let a = accounts::find_by_username(ctx.db(), &username.to_ascii_lowercase())
+        .await?
+        .filter(|a| a.status == AccountStatus::Active.as_str())
+        .ok_or(Error::NotFound("account"))?;
+    Ok(ProfileView {
+        bio_html: crate::markdown::render(&a.bio),
+        tags: guildhall_store::decode_list(&a.tags)?,
+        username: a.username,
+        display_name: a.display_name,
+        bio: a.bio,
+        department: a.department,
+        created_at: a.created_at,
+    })
+}

@@ -1,0 +1,174 @@
+//! Instance administration: registration settings, invites, approving accounts.
+
+use chrono::{Duration, Utc};
+use guildhall_domain::registration::{CommunityCreation, normalise_domain_pattern};
+use guildhall_domain::{AccountStatus, Denied, Invalid, RegistrationMode};
+use guildhall_store::entities::instance_settings;
+use guildhall_store::{Set, TransactionTrait, accounts, encode_list, settings as store_settings};
+
+use crate::views::{AccountView, InviteView, List, PendingAccountView, SettingsView};
+use crate::{AppContext, Error, Page, Result, Viewer};
+
+/// Changes to the settings; absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsChange {
+    /// New registration mode.
+    pub registration_mode: Option<RegistrationMode>,
+    /// New email-domain allowlist (replaces the old one).
+    pub email_domains: Option<Vec<String>>,
+    /// Who may create communities.
+    pub community_creation: Option<CommunityCreation>,
+}
+
+fn require_admin(viewer: &Viewer) -> Result<()> {
+    if viewer.is_admin { Ok(()) } else { Err(Denied::AdminsOnly.into()) }
+}
+
+fn settings_view(row: &instance_settings::Model) -> Result<SettingsView> {
+    let bad = |what: &str| Error::Internal(format!("bad stored setting {what}"));
+    Ok(SettingsView {
+        registration_mode: RegistrationMode::parse(&row.registration_mode).ok_or_else(|| bad("registration_mode"))?,
+        email_domains: guildhall_store::decode_list(&row.email_domains)?,
+        community_creation: CommunityCreation::parse(&row.community_creation)
+            .ok_or_else(|| bad("community_creation"))?,
+    })
+}
+
+/// Current settings (used by registration and community creation, not only admins).
+pub async fn settings(ctx: &AppContext) -> Result<SettingsView> {
+    settings_view(&store_settings::get(ctx.db()).await?)
+}
+
+/// Settings as an admin sees them.
+pub async fn get_settings(ctx: &AppContext, viewer: &Viewer) -> Result<SettingsView> {
+    require_admin(viewer)?;
+    settings(ctx).await
+}
+
+/// Updates the settings.
+pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: SettingsChange) -> Result<SettingsView> {
+    require_admin(viewer)?;
+    let domains = match change.email_domains {
+        Some(list) => {
+            if list.len() > 100 {
+                return Err(Invalid::new("email_domains", "at most 100 domains").into());
+            }
+            let mut out = Vec::with_capacity(list.len());
+            for raw in &list {
+                let d = normalise_domain_pattern(raw).ok_or_else(|| {
+                    Invalid::new("email_domains", format!("'{raw}' is not a domain such as gc.ca or *.gc.ca"))
+                })?;
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+            Some(out)
+        }
+        None => None,
+    };
+    let row = store_settings::get(ctx.db()).await?;
+    let mut active: instance_settings::ActiveModel = row.into();
+    if let Some(m) = change.registration_mode {
+        active.registration_mode = Set(m.as_str().into());
+    }
+    if let Some(d) = domains {
+        active.email_domains = Set(encode_list(&d));
+    }
+    if let Some(c) = change.community_creation {
+        active.community_creation = Set(c.as_str().into());
+    }
+    active.updated_at = Set(Utc::now());
+    let saved = store_settings::save(ctx.db(), active).await?;
+    tracing::info!(admin = %viewer.username, mode = %saved.registration_mode, "instance settings changed");
+    settings_view(&saved)
+}
+
+/// Creates an invite code.
+pub async fn create_invite(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    max_uses: Option<i32>,
+    expires_in_days: Option<i64>,
+) -> Result<InviteView> {
+    require_admin(viewer)?;
+    let max_uses = max_uses.unwrap_or(1);
+    if !(1..=1000).contains(&max_uses) {
+        return Err(Invalid::new("max_uses", "must be between 1 and 1000").into());
+    }
+    if let Some(d) = expires_in_days
+        && !(1..=365).contains(&d)
+    {
+        return Err(Invalid::new("expires_in_days", "must be between 1 and 365").into());
+    }
+    let now = Utc::now();
+    let code = crate::auth::random_token()[..16].to_string();
+    let invite = accounts::insert_invite(
+        ctx.db(),
+        code,
+        viewer.account_id,
+        max_uses,
+        expires_in_days.map(|d| now + Duration::days(d)),
+        now,
+    )
+    .await?;
+    Ok(InviteView::from(&invite))
+}
+
+/// Lists invite codes.
+pub async fn list_invites(ctx: &AppContext, viewer: &Viewer, page: Page) -> Result<List<InviteView>> {
+    require_admin(viewer)?;
+    let rows = accounts::list_invites(ctx.db(), page).await?;
+    Ok(List::new(rows.items.iter().map(InviteView::from).collect(), page, rows.has_more))
+}
+
+/// Accounts waiting for approval.
+pub async fn pending_accounts(ctx: &AppContext, viewer: &Viewer, page: Page) -> Result<List<PendingAccountView>> {
+    require_admin(viewer)?;
+    let rows = accounts::list_by_status(ctx.db(), AccountStatus::Pending.as_str(), page).await?;
+    let items = rows
+        .items
+        .into_iter()
+        .map(|a| PendingAccountView {
+            username: a.username,
+            email: a.email,
+            display_name: a.display_name,
+            reason: a.registration_reason,
+            created_at: a.created_at,
+        })
+        .collect();
+    Ok(List::new(items, page, rows.has_more))
+}
+
+async fn find_pending(ctx: &AppContext, username: &str) -> Result<guildhall_store::entities::account::Model> {
+    let account = accounts::find_by_username(ctx.db(), &username.to_ascii_lowercase())
+        .await?
+        .ok_or(Error::NotFound("account"))?;
+    if account.status != AccountStatus::Pending.as_str() {
+        return Err(Error::Conflict("this account is not waiting for approval".into()));
+    }
+    Ok(account)
+}
+
+/// Approves a pending account.
+pub async fn approve_account(ctx: &AppContext, viewer: &Viewer, username: &str) -> Result<AccountView> {
+    require_admin(viewer)?;
+    let account = find_pending(ctx, username).await?;
+    let mut active: guildhall_store::entities::account::ActiveModel = account.into();
+    active.status = Set(AccountStatus::Active.as_str().into());
+    active.updated_at = Set(Utc::now());
+    let saved = accounts::update(ctx.db(), active).await?;
+    tracing::info!(admin = %viewer.username, account = %saved.username, "account approved");
+    AccountView::from_model(&saved)
+}
+
+/// Rejects a pending account: it is removed and its name freed.
+pub async fn reject_account(ctx: &AppContext, viewer: &Viewer, username: &str) -> Result<()> {
+    require_admin(viewer)?;
+    let account = find_pending(ctx, username).await?;
+    let txn = ctx.db().begin().await?;
+    accounts::delete(&txn, account.id).await?;
+    accounts::release_name(&txn, &account.username).await?;
+    txn.commit().await?;
+    tracing::info!(admin = %viewer.username, account = %account.username, "account rejected");
+    Ok(())
+}

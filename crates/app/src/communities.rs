@@ -1,0 +1,209 @@
+//! Creating, finding and editing communities.
+
+use chrono::Utc;
+use guildhall_domain::{Access, CommunityRole, Denied, MembershipStatus, Visibility, validate, validate::Limits};
+use guildhall_store::entities::{community, membership};
+use guildhall_store::{Set, TransactionTrait, accounts, communities as store, encode_list};
+
+use crate::views::{CommunityView, List};
+use crate::{AppContext, Error, Page, Result, Viewer, admin};
+
+/// A new community.
+#[derive(Debug, Clone, Default)]
+pub struct NewCommunity {
+    /// Name used in URLs and handles.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub description: Option<String>,
+    /// Charter (Markdown).
+    pub charter: Option<String>,
+    /// Welcome message for newcomers (Markdown).
+    pub welcome_message: Option<String>,
+    /// Topic tags.
+    pub tags: Option<Vec<String>>,
+    /// Visibility (default public).
+    pub visibility: Option<Visibility>,
+}
+
+/// Changes to a community; absent fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct CommunityChange {
+    /// Title.
+    pub title: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Charter.
+    pub charter: Option<String>,
+    /// Welcome message.
+    pub welcome_message: Option<String>,
+    /// Topic tags.
+    pub tags: Option<Vec<String>>,
+    /// Visibility.
+    pub visibility: Option<Visibility>,
+}
+
+pub(crate) fn visibility_of(c: &community::Model) -> Result<Visibility> {
+    Visibility::parse(&c.visibility).ok_or_else(|| Error::Internal(format!("bad visibility {}", c.visibility)))
+}
+
+pub(crate) fn role_of(viewer: Option<&Viewer>, m: Option<&membership::Model>) -> Result<CommunityRole> {
+    let membership = match m {
+        Some(m) => Some((
+            MembershipStatus::parse(&m.status).ok_or_else(|| Error::Internal(format!("bad status {}", m.status)))?,
+            m.is_moderator,
+        )),
+        None => None,
+    };
+    Ok(CommunityRole::from_membership(viewer.is_some(), membership))
+}
+
+/// A community, the viewer's membership row and what the policies say about them.
+pub(crate) struct Loaded {
+    pub community: community::Model,
+    pub membership: Option<membership::Model>,
+    pub access: Access,
+}
+
+/// Loads a community by name with the viewer's access.
+pub(crate) async fn load(ctx: &AppContext, viewer: Option<&Viewer>, name: &str) -> Result<Loaded> {
+    let community =
+        store::find_by_name(ctx.db(), &name.to_ascii_lowercase()).await?.ok_or(Error::NotFound("community"))?;
+    load_for(ctx, viewer, community).await
+}
+
+/// Adds the viewer's access to an already loaded community.
+pub(crate) async fn load_for(ctx: &AppContext, viewer: Option<&Viewer>, community: community::Model) -> Result<Loaded> {
+    let membership = match viewer {
+        Some(v) => store::find_membership(ctx.db(), community.id, v.account_id).await?,
+        None => None,
+    };
+    let access = Access {
+        visibility: visibility_of(&community)?,
+        role: role_of(viewer, membership.as_ref())?,
+        instance_admin: viewer.is_some_and(|v| v.is_admin),
+    };
+    Ok(Loaded { community, membership, access })
+}
+
+fn check_text(field: &'static str, v: Option<&str>, max: usize) -> Result<Option<String>> {
+    Ok(v.map(|t| validate::text(field, t, max, false)).transpose()?)
+}
+
+/// Creates a community; the creator becomes its first moderator.
+pub async fn create(ctx: &AppContext, viewer: &Viewer, new: NewCommunity) -> Result<CommunityView> {
+    let name = validate::name("name", &new.name)?;
+    let title = validate::required_line("title", &new.title, Limits::TITLE)?;
+    let description = check_text("description", new.description.as_deref(), Limits::DESCRIPTION)?.unwrap_or_default();
+    let charter = check_text("charter", new.charter.as_deref(), Limits::CHARTER)?.unwrap_or_default();
+    let welcome =
+        check_text("welcome_message", new.welcome_message.as_deref(), Limits::DESCRIPTION)?.unwrap_or_default();
+    let tags = validate::tags("tags", new.tags.as_deref().unwrap_or_default())?;
+    let visibility = new.visibility.unwrap_or(Visibility::Public);
+    if !admin::settings(ctx).await?.community_creation.allows(viewer.is_admin) {
+        return Err(Denied::AdminsOnly.into());
+    }
+    let now = Utc::now();
+    let txn = ctx.db().begin().await?;
+    accounts::claim_name(&txn, &name, "community").await?;
+    let c = store::insert(
+        &txn,
+        store::NewCommunity {
+            name,
+            title,
+            description,
+            charter,
+            welcome_message: welcome,
+            tags,
+            visibility: visibility.as_str().into(),
+            created_by: viewer.account_id,
+        },
+        now,
+    )
+    .await?;
+    store::insert_membership(
+        &txn,
+        store::NewMembership {
+            community_id: c.id,
+            account_id: viewer.account_id,
+            status: MembershipStatus::Active.as_str().into(),
+            is_moderator: true,
+            request_message: None,
+            charter_accepted_at: Some(now),
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    tracing::info!(account = %viewer.username, community = %c.name, "community created");
+    CommunityView::build(&c, 1, CommunityRole::Moderator, true)
+}
+
+/// One community as the viewer may see it.
+pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, name: &str) -> Result<CommunityView> {
+    let l = load(ctx, viewer, name).await?;
+    let count = store::member_counts(ctx.db(), &[l.community.id]).await?.get(&l.community.id).copied().unwrap_or(0);
+    CommunityView::build(&l.community, count, l.access.role, l.access.can_read_content())
+}
+
+/// All communities by name, with counts and the viewer's role, without N+1 queries.
+pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, page: Page) -> Result<List<CommunityView>> {
+    let rows = store::list(ctx.db(), page).await?;
+    let ids: Vec<i64> = rows.items.iter().map(|c| c.id).collect();
+    let counts = store::member_counts(ctx.db(), &ids).await?;
+    let mine = match viewer {
+        Some(v) => store::memberships_of(ctx.db(), v.account_id, &ids).await?,
+        None => Default::default(),
+    };
+    let mut items = Vec::with_capacity(rows.items.len());
+    for c in &rows.items {
+        let access = Access {
+            visibility: visibility_of(c)?,
+            role: role_of(viewer, mine.get(&c.id))?,
+            instance_admin: viewer.is_some_and(|v| v.is_admin),
+        };
+        items.push(CommunityView::build(
+            c,
+            counts.get(&c.id).copied().unwrap_or(0),
+            access.role,
+            access.can_read_content(),
+        )?);
+    }
+    Ok(List::new(items, page, rows.has_more))
+}
+
+/// Edits a community (moderators and admins).
+pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: CommunityChange) -> Result<CommunityView> {
+    let l = load(ctx, Some(viewer), name).await?;
+    l.access.moderate()?;
+    let title = change.title.as_deref().map(|t| validate::required_line("title", t, Limits::TITLE)).transpose()?;
+    let description = check_text("description", change.description.as_deref(), Limits::DESCRIPTION)?;
+    let charter = check_text("charter", change.charter.as_deref(), Limits::CHARTER)?;
+    let welcome = check_text("welcome_message", change.welcome_message.as_deref(), Limits::DESCRIPTION)?;
+    let tags = change.tags.as_deref().map(|t| validate::tags("tags", t)).transpose()?;
+    let mut active: community::ActiveModel = l.community.into();
+    if let Some(v) = title {
+        active.title = Set(v);
+    }
+    if let Some(v) = description {
+        active.description = Set(v);
+    }
+    if let Some(v) = charter {
+        active.charter = Set(v);
+    }
+    if let Some(v) = welcome {
+        active.welcome_message = Set(v);
+    }
+    if let Some(v) = tags {
+        active.tags = Set(encode_list(&v));
+    }
+    if let Some(v) = change.visibility {
+        // Pending requests stay pending when a community opens up; moderators decide them.
+        active.visibility = Set(v.as_str().into());
+    }
+    active.updated_at = Set(Utc::now());
+    let saved = store::update(ctx.db(), active).await?;
+    tracing::info!(account = %viewer.username, community = %saved.name, "community updated");
+    get(ctx, Some(viewer), &saved.name).await
+}

@@ -1,0 +1,61 @@
+//! The one value an instance runs on: no globals, so tests can run several instances.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use guildhall_store::DatabaseConnection;
+use moka::future::Cache;
+
+use crate::auth::SessionInfo;
+
+/// What the instance knows about itself.
+#[derive(Debug, Clone)]
+pub struct InstanceInfo {
+    /// Public host[:port].
+    pub domain: String,
+    /// Whether public URLs use https.
+    pub https: bool,
+}
+
+impl InstanceInfo {
+    /// The public base URL, e.g. `https://dept.example`.
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", if self.https { "https" } else { "http" }, self.domain)
+    }
+}
+
+/// Shared state of one running instance; cheap to clone.
+#[derive(Clone)]
+pub struct AppContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: DatabaseConnection,
+    instance: InstanceInfo,
+    sessions: Cache<String, SessionInfo>,
+}
+
+impl AppContext {
+    /// Wraps an open, migrated database.
+    pub fn new(db: DatabaseConnection, instance: InstanceInfo) -> Self {
+        // Sessions are checked on every request; a short TTL bounds how long a session ended
+        // elsewhere (another process, the CLI) can still be used.
+        let sessions = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(60)).build();
+        AppContext { inner: Arc::new(Inner { db, instance, sessions }) }
+    }
+
+    /// The database.
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.inner.db
+    }
+
+    /// What the instance knows about itself.
+    pub fn instance(&self) -> &InstanceInfo {
+        &self.inner.instance
+    }
+
+    pub(crate) fn sessions(&self) -> &Cache<String, SessionInfo> {
+        &self.inner.sessions
+    }
+}

@@ -1,0 +1,225 @@
+//! Discussions and replies: start, read, edit, delete, pin and lock.
+
+use chrono::Utc;
+use guildhall_domain::{validate, validate::Limits};
+use guildhall_store::discussions as store;
+pub use guildhall_store::discussions::Sort;
+use guildhall_store::entities::{discussion, reply};
+use guildhall_store::{Set, TransactionTrait, accounts, communities};
+
+use crate::communities::{Loaded, load, load_for};
+use crate::views::{DiscussionView, List, ReplyView};
+use crate::{AppContext, Error, Page, Result, Viewer};
+
+/// Which flag a moderator changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flag {
+    /// Keep at the top of the list.
+    Pinned,
+    /// Refuse new replies (except from moderators).
+    Locked,
+}
+
+/// Loads a discussion the viewer may read, with its community; otherwise 404 (private
+/// content never reveals that it exists).
+async fn load_discussion(ctx: &AppContext, viewer: Option<&Viewer>, id: i64) -> Result<(discussion::Model, Loaded)> {
+    let d = store::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound("discussion"))?;
+    let c = communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("discussion"))?;
+    let l = load_for(ctx, viewer, c).await?;
+    if !l.access.can_read_content() {
+        return Err(Error::NotFound("discussion"));
+    }
+    Ok((d, l))
+}
+
+async fn view(ctx: &AppContext, d: &discussion::Model, community: &str) -> Result<DiscussionView> {
+    let author = accounts::find_by_id(ctx.db(), d.author_id).await?;
+    Ok(DiscussionView::build(d, community, author.as_ref()))
+}
+
+/// Starts a discussion in a community.
+pub async fn create(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    community: &str,
+    title: &str,
+    body: &str,
+) -> Result<DiscussionView> {
+    let title = validate::required_line("title", title, Limits::DISCUSSION_TITLE)?;
+    let body = validate::text("body", body, Limits::BODY, true)?;
+    let l = load(ctx, Some(viewer), community).await?;
+    l.access.start_discussion()?;
+    let html = crate::markdown::render(&body);
+    let d = store::insert(ctx.db(), l.community.id, viewer.account_id, title, body, html, Utc::now()).await?;
+    tracing::info!(account = %viewer.username, community = %l.community.name, discussion = d.id, "discussion started");
+    view(ctx, &d, &l.community.name).await
+}
+
+/// One discussion.
+pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, id: i64) -> Result<DiscussionView> {
+    let (d, l) = load_discussion(ctx, viewer, id).await?;
+    view(ctx, &d, &l.community.name).await
+}
+
+/// A community's discussions, pinned first.
+pub async fn list(
+    ctx: &AppContext,
+    viewer: Option<&Viewer>,
+    community: &str,
+    sort: Sort,
+    page: Page,
+) -> Result<List<DiscussionView>> {
+    let l = load(ctx, viewer, community).await?;
+    l.access.read_content()?;
+    let rows = store::list(ctx.db(), l.community.id, sort, page).await?;
+    let ids: Vec<i64> = rows.items.iter().map(|d| d.author_id).collect();
+    let authors = accounts::find_many(ctx.db(), &ids).await?;
+    let items =
+        rows.items.iter().map(|d| DiscussionView::build(d, &l.community.name, authors.get(&d.author_id))).collect();
+    Ok(List::new(items, page, rows.has_more))
+}
+
+/// Edits a discussion's title and/or body (author only).
+pub async fn update(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: i64,
+    title: Option<&str>,
+    body: Option<&str>,
+) -> Result<DiscussionView> {
+    let title = title.map(|t| validate::required_line("title", t, Limits::DISCUSSION_TITLE)).transpose()?;
+    let body = body.map(|b| validate::text("body", b, Limits::BODY, true)).transpose()?;
+    let (d, l) = load_discussion(ctx, Some(viewer), id).await?;
+    l.access.edit_post(d.author_id == viewer.account_id, d.deleted_at.is_some())?;
+    let mut active: discussion::ActiveModel = d.into();
+    if let Some(t) = title {
+        active.title = Set(t);
+    }
+    if let Some(b) = body {
+        active.body_html = Set(crate::markdown::render(&b));
+        active.body_source = Set(b);
+    }
+    active.edited_at = Set(Some(Utc::now()));
+    let saved = store::update(ctx.db(), active).await?;
+    view(ctx, &saved, &l.community.name).await
+}
+
+/// Deletes a discussion (author or moderator): a tombstone stays so replies keep their place.
+pub async fn delete(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
+    let (d, l) = load_discussion(ctx, Some(viewer), id).await?;
+    l.access.delete_post(d.author_id == viewer.account_id, d.deleted_at.is_some())?;
+    let mut active: discussion::ActiveModel = d.into();
+    active.title = Set(String::new());
+    active.body_source = Set(String::new());
+    active.body_html = Set(String::new());
+    active.deleted_at = Set(Some(Utc::now()));
+    active.pinned = Set(false);
+    store::update(ctx.db(), active).await?;
+    tracing::info!(account = %viewer.username, community = %l.community.name, discussion = id, "discussion deleted");
+    Ok(())
+}
+
+/// Pins/unpins or locks/unlocks a discussion (moderators).
+pub async fn set_flag(ctx: &AppContext, viewer: &Viewer, id: i64, flag: Flag, on: bool) -> Result<DiscussionView> {
+    let (d, l) = load_discussion(ctx, Some(viewer), id).await?;
+    l.access.moderate()?;
+    if d.deleted_at.is_some() {
+        return Err(guildhall_domain::Denied::Deleted.into());
+    }
+    let mut active: discussion::ActiveModel = d.into();
+    match flag {
+        Flag::Pinned => active.pinned = Set(on),
+        Flag::Locked => active.locked = Set(on),
+    }
+    let saved = store::update(ctx.db(), active).await?;
+    tracing::info!(moderator = %viewer.username, discussion = id, ?flag, on, "discussion flag set");
+    view(ctx, &saved, &l.community.name).await
+}
+
+/// Replies to a discussion, or to a reply in it.
+pub async fn reply(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    discussion_id: i64,
+    parent_id: Option<i64>,
+    body: &str,
+) -> Result<ReplyView> {
+    let body = validate::text("body", body, Limits::BODY, true)?;
+    let (d, l) = load_discussion(ctx, Some(viewer), discussion_id).await?;
+    l.access.reply(d.locked, d.deleted_at.is_some())?;
+    let parent = match parent_id {
+        Some(pid) => Some(
+            store::find_reply(ctx.db(), pid)
+                .await?
+                .filter(|p| p.discussion_id == d.id)
+                .ok_or_else(|| guildhall_domain::Invalid::new("parent_id", "is not a reply in this discussion"))?,
+        ),
+        None => None,
+    };
+    if parent.as_ref().is_some_and(|p| p.depth >= MAX_DEPTH) {
+        return Err(guildhall_domain::Invalid::new("parent_id", "the thread is nested too deeply here").into());
+    }
+    let html = crate::markdown::render(&body);
+    let now = Utc::now();
+    let txn = ctx.db().begin().await?;
+    let r = store::insert_reply(&txn, d.id, parent.as_ref(), viewer.account_id, body, html, now).await?;
+    store::touch_for_reply(&txn, d.id, now).await?;
+    txn.commit().await?;
+    tracing::info!(account = %viewer.username, discussion = d.id, reply = r.id, "reply posted");
+    let author = accounts::find_by_id(ctx.db(), r.author_id).await?;
+    Ok(ReplyView::build(&r, author.as_ref()))
+}
+
+/// Deepest nesting allowed (the path column stays bounded).
+const MAX_DEPTH: i32 = 50;
+
+/// A discussion's replies in threaded order.
+pub async fn replies(
+    ctx: &AppContext,
+    viewer: Option<&Viewer>,
+    discussion_id: i64,
+    page: Page,
+) -> Result<List<ReplyView>> {
+    let (d, _) = load_discussion(ctx, viewer, discussion_id).await?;
+    let rows = store::list_replies(ctx.db(), d.id, page).await?;
+    let ids: Vec<i64> = rows.items.iter().map(|r| r.author_id).collect();
+    let authors = accounts::find_many(ctx.db(), &ids).await?;
+    let items = rows.items.iter().map(|r| ReplyView::build(r, authors.get(&r.author_id))).collect();
+    Ok(List::new(items, page, rows.has_more))
+}
+
+async fn load_reply(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<(reply::Model, discussion::Model, Loaded)> {
+    let r = store::find_reply(ctx.db(), id).await?.ok_or(Error::NotFound("reply"))?;
+    let (d, l) = load_discussion(ctx, Some(viewer), r.discussion_id).await.map_err(|e| match e {
+        Error::NotFound(_) => Error::NotFound("reply"),
+        other => other,
+    })?;
+    Ok((r, d, l))
+}
+
+/// Edits a reply (author only).
+pub async fn update_reply(ctx: &AppContext, viewer: &Viewer, id: i64, body: &str) -> Result<ReplyView> {
+    let body = validate::text("body", body, Limits::BODY, true)?;
+    let (r, _, l) = load_reply(ctx, viewer, id).await?;
+    l.access.edit_post(r.author_id == viewer.account_id, r.deleted_at.is_some())?;
+    let mut active: reply::ActiveModel = r.into();
+    active.body_html = Set(crate::markdown::render(&body));
+    active.body_source = Set(body);
+    active.edited_at = Set(Some(Utc::now()));
+    let saved = store::update_reply(ctx.db(), active).await?;
+    let author = accounts::find_by_id(ctx.db(), saved.author_id).await?;
+    Ok(ReplyView::build(&saved, author.as_ref()))
+}
+
+/// Deletes a reply (author or moderator), keeping a tombstone in the thread.
+pub async fn delete_reply(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
+    let (r, _, l) = load_reply(ctx, viewer, id).await?;
+    l.access.delete_post(r.author_id == viewer.account_id, r.deleted_at.is_some())?;
+    let mut active: reply::ActiveModel = r.into();
+    active.body_source = Set(String::new());
+    active.body_html = Set(String::new());
+    active.deleted_at = Set(Some(Utc::now()));
+    store::update_reply(ctx.db(), active).await?;
+    tracing::info!(account = %viewer.username, reply = id, "reply deleted");
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! The app crate's one error type; the API maps it to HTTP in one place.
+
+use guildhall_domain::registration::RegistrationRefused;
+use guildhall_domain::{AccountStatus, Denied, Invalid};
+
+/// Why a use case did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Input failed validation.
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    /// A policy refused the action.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// The thing does not exist, or the viewer may not know it exists.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A unique name or state conflict.
+    #[error("{0}")]
+    Conflict(String),
+    /// Wrong credentials or no valid session.
+    #[error("{0}")]
+    Unauthenticated(&'static str),
+    /// The account exists but may not sign in yet (or any more).
+    #[error("this account is {}", .0.as_str())]
+    AccountNotActive(AccountStatus),
+    /// The registration policy refused.
+    #[error(transparent)]
+    Registration(#[from] RegistrationRefused),
+    /// Storage failed.
+    #[error(transparent)]
+    Store(guildhall_store::Error),
+    /// Something else broke (a bug or resource problem).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<guildhall_store::Error> for Error {
+    fn from(e: guildhall_store::Error) -> Self {
+        match e {
+            guildhall_store::Error::Conflict(what) => Error::Conflict(format!("{what} is already taken")),
+            other => Error::Store(other),
+        }
+    }
+}
+
+impl From<guildhall_store::DbErr> for Error {
+    fn from(e: guildhall_store::DbErr) -> Self {
+        Error::Store(e.into())
+    }
+}
+
+/// Result alias for use cases.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

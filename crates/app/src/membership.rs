@@ -1,0 +1,184 @@
+//! Joining, leaving, join requests and moderators.
+
+use chrono::Utc;
+use guildhall_domain::{CommunityRole, Denied, JoinOutcome, MembershipStatus, validate, validate::Limits};
+use guildhall_store::entities::membership;
+use guildhall_store::{Set, TransactionTrait, accounts, communities as store};
+
+use crate::communities::load;
+use crate::views::{JoinRequestView, JoinView, List, MemberView};
+use crate::{AppContext, Error, Page, Result, Viewer};
+
+/// Joins a community (public) or asks to (approval, private). Needs the charter accepted.
+pub async fn join(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    name: &str,
+    accept_charter: bool,
+    message: Option<&str>,
+) -> Result<JoinView> {
+    let message = match message {
+        Some(m) if !m.trim().is_empty() => Some(validate::text("message", m, Limits::DESCRIPTION, false)?),
+        _ => None,
+    };
+    let l = load(ctx, Some(viewer), name).await?;
+    let has_charter = !l.community.charter.trim().is_empty();
+    let outcome = l.access.join(has_charter, accept_charter)?;
+    let now = Utc::now();
+    let status = match outcome {
+        JoinOutcome::Joined => MembershipStatus::Active,
+        JoinOutcome::Requested => MembershipStatus::Pending,
+    };
+    store::insert_membership(
+        ctx.db(),
+        store::NewMembership {
+            community_id: l.community.id,
+            account_id: viewer.account_id,
+            status: status.as_str().into(),
+            is_moderator: false,
+            request_message: message,
+            charter_accepted_at: accept_charter.then_some(now),
+        },
+        now,
+    )
+    .await
+    .map_err(|e| match e {
+        // A concurrent join from the same account won the race.
+        guildhall_store::Error::Conflict(_) => Error::Denied(Denied::AlreadyPending),
+        other => other.into(),
+    })?;
+    tracing::info!(account = %viewer.username, community = %l.community.name, ?outcome, "join");
+    Ok(match outcome {
+        JoinOutcome::Joined => JoinView { status: "joined".into(), welcome_message: Some(l.community.welcome_message) },
+        JoinOutcome::Requested => JoinView { status: "requested".into(), welcome_message: None },
+    })
+}
+
+/// Leaves a community, or withdraws a join request.
+pub async fn leave(ctx: &AppContext, viewer: &Viewer, name: &str) -> Result<()> {
+    let l = load(ctx, Some(viewer), name).await?;
+    let others = if l.access.role == CommunityRole::Moderator {
+        store::count_moderators(ctx.db(), l.community.id).await?.saturating_sub(1)
+    } else {
+        0
+    };
+    l.access.leave(others)?;
+    let m = l.membership.ok_or(Error::Denied(Denied::NotMember))?;
+    store::delete_membership(ctx.db(), m.id).await?;
+    tracing::info!(account = %viewer.username, community = %l.community.name, "left community");
+    Ok(())
+}
+
+/// The approved members (moderators first).
+pub async fn members(ctx: &AppContext, viewer: Option<&Viewer>, name: &str, page: Page) -> Result<List<MemberView>> {
+    let l = load(ctx, viewer, name).await?;
+    l.access.read_content()?;
+    let rows = store::list_memberships(ctx.db(), l.community.id, MembershipStatus::Active.as_str(), page).await?;
+    let items = rows
+        .items
+        .into_iter()
+        .map(|(m, a)| MemberView {
+            username: a.username,
+            display_name: a.display_name,
+            department: a.department,
+            role: if m.is_moderator { CommunityRole::Moderator } else { CommunityRole::Member },
+            joined_at: m.decided_at.unwrap_or(m.created_at),
+        })
+        .collect();
+    Ok(List::new(items, page, rows.has_more))
+}
+
+/// Pending join requests (moderators).
+pub async fn join_requests(ctx: &AppContext, viewer: &Viewer, name: &str, page: Page) -> Result<List<JoinRequestView>> {
+    let l = load(ctx, Some(viewer), name).await?;
+    l.access.moderate()?;
+    let rows = store::list_memberships(ctx.db(), l.community.id, MembershipStatus::Pending.as_str(), page).await?;
+    let items = rows
+        .items
+        .into_iter()
+        .map(|(m, a)| JoinRequestView {
+            username: a.username,
+            display_name: a.display_name,
+            department: a.department,
+            message: m.request_message,
+            requested_at: m.created_at,
+        })
+        .collect();
+    Ok(List::new(items, page, rows.has_more))
+}
+
+async fn membership_of(ctx: &AppContext, community_id: i64, username: &str) -> Result<Option<membership::Model>> {
+    let Some(a) = accounts::find_by_username(ctx.db(), &username.to_ascii_lowercase()).await? else {
+        return Ok(None);
+    };
+    Ok(store::find_membership(ctx.db(), community_id, a.id).await?)
+}
+
+/// Accepts (`true`) or rejects a pending join request.
+pub async fn decide_request(ctx: &AppContext, viewer: &Viewer, name: &str, username: &str, accept: bool) -> Result<()> {
+    let l = load(ctx, Some(viewer), name).await?;
+    l.access.moderate()?;
+    let m = membership_of(ctx, l.community.id, username)
+        .await?
+        .filter(|m| m.status == MembershipStatus::Pending.as_str())
+        .ok_or(Error::NotFound("join request"))?;
+    if accept {
+        let mut active: membership::ActiveModel = m.into();
+        active.status = Set(MembershipStatus::Active.as_str().into());
+        active.decided_at = Set(Some(Utc::now()));
+        active.decided_by = Set(Some(viewer.account_id));
+        store::update_membership(ctx.db(), active).await?;
+    } else {
+        store::delete_membership(ctx.db(), m.id).await?;
+    }
+    tracing::info!(moderator = %viewer.username, community = %l.community.name, member = %username, accept, "join request decided");
+    Ok(())
+}
+
+/// Appoints an approved member as moderator.
+pub async fn add_moderator(ctx: &AppContext, viewer: &Viewer, name: &str, username: &str) -> Result<MemberView> {
+    let l = load(ctx, Some(viewer), name).await?;
+    l.access.moderate()?;
+    let m = membership_of(ctx, l.community.id, username)
+        .await?
+        .filter(|m| m.status == MembershipStatus::Active.as_str())
+        .ok_or_else(|| Error::Conflict(format!("{username} must be a member of the community first")))?;
+    let joined_at = m.decided_at.unwrap_or(m.created_at);
+    if !m.is_moderator {
+        let mut active: membership::ActiveModel = m.clone().into();
+        active.is_moderator = Set(true);
+        store::update_membership(ctx.db(), active).await?;
+    }
+    let a = accounts::find_by_id(ctx.db(), m.account_id).await?.ok_or(Error::NotFound("account"))?;
+    tracing::info!(moderator = %viewer.username, community = %l.community.name, appointed = %a.username, "moderator added");
+    Ok(MemberView {
+        username: a.username,
+        display_name: a.display_name,
+        department: a.department,
+        role: CommunityRole::Moderator,
+        joined_at,
+    })
+}
+
+/// Removes a moderator (or lets one step down); the last moderator stays.
+pub async fn remove_moderator(ctx: &AppContext, viewer: &Viewer, name: &str, username: &str) -> Result<()> {
+    let l = load(ctx, Some(viewer), name).await?;
+    let stepping_down = username.eq_ignore_ascii_case(&viewer.username);
+    if !stepping_down {
+        l.access.moderate()?;
+    }
+    let m = membership_of(ctx, l.community.id, username)
+        .await?
+        .filter(|m| m.is_moderator && m.status == MembershipStatus::Active.as_str())
+        .ok_or(Error::NotFound("moderator"))?;
+    let txn = ctx.db().begin().await?;
+    if store::count_moderators(&txn, l.community.id).await? <= 1 {
+        return Err(Denied::LastModerator.into());
+    }
+    let mut active: membership::ActiveModel = m.into();
+    active.is_moderator = Set(false);
+    store::update_membership(&txn, active).await?;
+    txn.commit().await?;
+    tracing::info!(moderator = %viewer.username, community = %l.community.name, removed = %username, "moderator removed");
+    Ok(())
+}

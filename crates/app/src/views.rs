@@ -1,0 +1,365 @@
+//! What use cases return: plain data for the API (JSON) and the web pages.
+
+use chrono::{DateTime, Utc};
+use guildhall_domain::registration::CommunityCreation;
+use guildhall_domain::{AccountStatus, CommunityRole, RegistrationMode, Visibility};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use guildhall_store::entities::{account, community, discussion, invite, reply};
+
+/// A page of items.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct List<T> {
+    /// Items on this page.
+    pub items: Vec<T>,
+    /// 1-based page number.
+    pub page: u64,
+    /// Page size.
+    pub limit: u64,
+    /// Whether another page follows.
+    pub has_more: bool,
+}
+
+impl<T> List<T> {
+    pub(crate) fn new(items: Vec<T>, page: crate::Page, has_more: bool) -> Self {
+        List { items, page: page.number, limit: page.limit, has_more }
+    }
+}
+
+/// A signed-in member's own account.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AccountView {
+    /// Account id.
+    pub id: i64,
+    /// Username (unique with community names).
+    pub username: String,
+    /// Email address (only shown to the account itself and admins).
+    pub email: Option<String>,
+    /// Display name.
+    pub display_name: String,
+    /// Bio (Markdown).
+    pub bio: String,
+    /// Department or organisation.
+    pub department: String,
+    /// Roles and skills.
+    pub tags: Vec<String>,
+    /// Instance admin?
+    pub is_admin: bool,
+    /// Account status.
+    pub status: AccountStatus,
+    /// When registered.
+    pub created_at: DateTime<Utc>,
+}
+
+impl AccountView {
+    pub(crate) fn from_model(a: &account::Model) -> crate::Result<Self> {
+        Ok(AccountView {
+            id: a.id,
+            username: a.username.clone(),
+            email: a.email.clone(),
+            display_name: a.display_name.clone(),
+            bio: a.bio.clone(),
+            department: a.department.clone(),
+            tags: guildhall_store::decode_list(&a.tags)?,
+            is_admin: a.is_admin,
+            status: account_status(a)?,
+            created_at: a.created_at,
+        })
+    }
+}
+
+pub(crate) fn account_status(a: &account::Model) -> crate::Result<AccountStatus> {
+    AccountStatus::parse(&a.status).ok_or_else(|| crate::Error::Internal(format!("bad account status {}", a.status)))
+}
+
+/// A member's public profile.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProfileView {
+    /// Username.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Bio (Markdown source).
+    pub bio: String,
+    /// Bio rendered to sanitised HTML.
+    pub bio_html: String,
+    /// Department or organisation.
+    pub department: String,
+    /// Roles and skills.
+    pub tags: Vec<String>,
+    /// When registered.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Who wrote something.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AuthorView {
+    /// Username.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+}
+
+impl AuthorView {
+    pub(crate) fn of(a: Option<&account::Model>) -> Self {
+        match a {
+            Some(a) => AuthorView { username: a.username.clone(), display_name: a.display_name.clone() },
+            None => AuthorView { username: String::new(), display_name: "[unknown]".into() },
+        }
+    }
+}
+
+/// A community as a viewer sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CommunityView {
+    /// Community id.
+    pub id: i64,
+    /// Name (unique with usernames), used in URLs and handles.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Description (Markdown).
+    pub description: String,
+    /// Description as sanitised HTML.
+    pub description_html: String,
+    /// Charter (Markdown): the rules members accept when joining.
+    pub charter: String,
+    /// Charter as sanitised HTML.
+    pub charter_html: String,
+    /// Welcome message shown to newcomers (members only for non-public communities).
+    pub welcome_message: Option<String>,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// Visibility.
+    pub visibility: Visibility,
+    /// Number of approved members.
+    pub member_count: u64,
+    /// The viewer's role.
+    pub my_role: CommunityRole,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl CommunityView {
+    pub(crate) fn build(
+        c: &community::Model,
+        member_count: u64,
+        role: CommunityRole,
+        can_read: bool,
+    ) -> crate::Result<Self> {
+        Ok(CommunityView {
+            id: c.id,
+            name: c.name.clone(),
+            title: c.title.clone(),
+            description: c.description.clone(),
+            description_html: crate::markdown::render(&c.description),
+            charter: c.charter.clone(),
+            charter_html: crate::markdown::render(&c.charter),
+            welcome_message: can_read.then(|| c.welcome_message.clone()),
+            tags: guildhall_store::decode_list(&c.tags)?,
+            visibility: crate::communities::visibility_of(c)?,
+            member_count,
+            my_role: role,
+            created_at: c.created_at,
+        })
+    }
+}
+
+/// One member of a community.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberView {
+    /// Username.
+    pub username: String,
+    /// Display name.
+    pub display_name: String,
+    /// Department.
+    pub department: String,
+    /// `member` or `moderator`.
+    pub role: CommunityRole,
+    /// When they joined (or asked to).
+    pub joined_at: DateTime<Utc>,
+}
+
+/// A request to join an approval or private community.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JoinRequestView {
+    /// Who asked.
+    pub username: String,
+    /// Their display name.
+    pub display_name: String,
+    /// Their department.
+    pub department: String,
+    /// Their message to the moderators.
+    pub message: Option<String>,
+    /// When they asked.
+    pub requested_at: DateTime<Utc>,
+}
+
+/// What joining did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct JoinView {
+    /// `joined` or `requested`.
+    pub status: String,
+    /// The welcome message, when joined.
+    pub welcome_message: Option<String>,
+}
+
+/// A discussion thread's opening post.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DiscussionView {
+    /// Discussion id.
+    pub id: i64,
+    /// Community name.
+    pub community: String,
+    /// Author (empty username once deleted).
+    pub author: AuthorView,
+    /// Title (empty once deleted).
+    pub title: String,
+    /// Markdown source (empty once deleted).
+    pub body: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    /// Pinned to the top?
+    pub pinned: bool,
+    /// Locked against new replies?
+    pub locked: bool,
+    /// Deleted (a tombstone)?
+    pub deleted: bool,
+    /// Number of replies.
+    pub reply_count: i64,
+    /// When started.
+    pub created_at: DateTime<Utc>,
+    /// When last edited.
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Latest reply or creation time.
+    pub last_activity_at: DateTime<Utc>,
+}
+
+impl DiscussionView {
+    pub(crate) fn build(d: &discussion::Model, community: &str, author: Option<&account::Model>) -> Self {
+        let deleted = d.deleted_at.is_some();
+        DiscussionView {
+            id: d.id,
+            community: community.to_owned(),
+            author: if deleted { AuthorView::of(None) } else { AuthorView::of(author) },
+            title: d.title.clone(),
+            body: d.body_source.clone(),
+            body_html: d.body_html.clone(),
+            pinned: d.pinned,
+            locked: d.locked,
+            deleted,
+            reply_count: d.reply_count,
+            created_at: d.created_at,
+            edited_at: d.edited_at,
+            last_activity_at: d.last_activity_at,
+        }
+    }
+}
+
+/// A reply in a thread.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReplyView {
+    /// Reply id.
+    pub id: i64,
+    /// Discussion id.
+    pub discussion_id: i64,
+    /// The reply this answers, if nested.
+    pub parent_id: Option<i64>,
+    /// Nesting depth (0 = answers the discussion).
+    pub depth: i32,
+    /// Author (empty username once deleted).
+    pub author: AuthorView,
+    /// Markdown source (empty once deleted).
+    pub body: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    /// Deleted (a tombstone kept so the thread stays intact)?
+    pub deleted: bool,
+    /// When written.
+    pub created_at: DateTime<Utc>,
+    /// When last edited.
+    pub edited_at: Option<DateTime<Utc>>,
+}
+
+impl ReplyView {
+    pub(crate) fn build(r: &reply::Model, author: Option<&account::Model>) -> Self {
+        let deleted = r.deleted_at.is_some();
+        ReplyView {
+            id: r.id,
+            discussion_id: r.discussion_id,
+            parent_id: r.parent_id,
+            depth: r.depth,
+            author: if deleted { AuthorView::of(None) } else { AuthorView::of(author) },
+            body: r.body_source.clone(),
+            body_html: r.body_html.clone(),
+            deleted,
+            created_at: r.created_at,
+            edited_at: r.edited_at,
+        }
+    }
+}
+
+/// The instance's registration and community settings.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct SettingsView {
+    /// How accounts are admitted.
+    pub registration_mode: RegistrationMode,
+    /// Allowed email domains (`gc.ca`, `*.gc.ca`); empty = any.
+    pub email_domains: Vec<String>,
+    /// Who may create communities.
+    pub community_creation: CommunityCreation,
+}
+
+/// An invite code.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct InviteView {
+    /// The code to give to the invitee.
+    pub code: String,
+    /// How many registrations it allows.
+    pub max_uses: i32,
+    /// How many it has been used for.
+    pub uses: i32,
+    /// When it stops working.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// When created.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&invite::Model> for InviteView {
+    fn from(i: &invite::Model) -> Self {
+        InviteView {
+            code: i.code.clone(),
+            max_uses: i.max_uses,
+            uses: i.uses,
+            expires_at: i.expires_at,
+            created_at: i.created_at,
+        }
+    }
+}
+
+/// An account waiting for approval, as admins see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PendingAccountView {
+    /// Username.
+    pub username: String,
+    /// Email.
+    pub email: Option<String>,
+    /// Display name.
+    pub display_name: String,
+    /// Why they want to join.
+    pub reason: Option<String>,
+    /// When registered.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A new session.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LoginView {
+    /// Bearer token for the API (also set as the session cookie).
+    pub token: String,
+    /// Token to send as `X-CSRF-Token` with cookie-authenticated changes.
+    pub csrf_token: String,
+    /// The account.
+    pub account: AccountView,
+}

@@ -1,0 +1,238 @@
+//! Configuration: an optional TOML file, then `GUILDHALL_*` environment variables. Every
+//! value is checked at start-up; an error names the key and what is expected.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The checked configuration of one instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// Public host[:port] of the instance.
+    pub domain: String,
+    /// Whether public URLs use https.
+    pub https: bool,
+    /// Directory for the embedded database and other files.
+    pub data_dir: PathBuf,
+    /// Database URL (`sqlite://…` or `postgres://…`).
+    pub database_url: String,
+    /// tracing filter, e.g. `info` or `guildhall=debug,info`.
+    pub log: String,
+    /// `text` or `json` logs.
+    pub log_json: bool,
+}
+
+/// A configuration value was refused.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("invalid configuration: {key}: {message}")]
+pub struct ConfigError {
+    /// Where the value came from: the env var or `key (in FILE)`.
+    pub key: String,
+    /// What is expected.
+    pub message: String,
+}
+
+/// The TOML file's shape; unknown keys are refused.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    bind: Option<String>,
+    domain: Option<String>,
+    https: Option<bool>,
+    data_dir: Option<String>,
+    database_url: Option<String>,
+    log: Option<String>,
+    log_format: Option<String>,
+}
+
+impl Config {
+    /// Loads from the process environment and an optional file.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let env: HashMap<String, String> = std::env::vars().filter(|(k, _)| k.starts_with("GUILDHALL_")).collect();
+        Self::from_sources(file, &env)
+    }
+
+    /// Loads from an optional file and a map of environment variables (testable).
+    pub fn from_sources(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let (fc, fname) = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+                    key: "config file".into(),
+                    message: format!("cannot read {}: {e}", path.display()),
+                })?;
+                let fc: FileConfig = toml::from_str(&text).map_err(|e| ConfigError {
+                    key: format!("{}", path.display()),
+                    message: e.message().to_string(),
+                })?;
+                (fc, path.display().to_string())
+            }
+            None => (FileConfig::default(), String::new()),
+        };
+        // Each value: the env var wins over the file; the key names where it came from.
+        let pick = |env_key: &str, file_key: &str, file_val: Option<String>| -> Option<(String, String)> {
+            match env.get(env_key) {
+                Some(v) => Some((env_key.to_string(), v.clone())),
+                None => file_val.map(|v| (format!("{file_key} (in {fname})"), v)),
+            }
+        };
+        let bind = match pick("GUILDHALL_BIND", "bind", fc.bind) {
+            Some((key, v)) => v.trim().parse::<SocketAddr>().map_err(|_| ConfigError {
+                key,
+                message: format!("expected address:port such as 127.0.0.1:8080, got {v:?}"),
+            })?,
+            None => SocketAddr::from(([127, 0, 0, 1], 8080)),
+        };
+        let domain = match pick("GUILDHALL_DOMAIN", "domain", fc.domain) {
+            Some((key, v)) => check_domain(&v).map_err(|message| ConfigError { key, message })?,
+            None => "localhost:8080".to_string(),
+        };
+        let https = match env.get("GUILDHALL_HTTPS") {
+            Some(v) => parse_bool(v).ok_or_else(|| ConfigError {
+                key: "GUILDHALL_HTTPS".into(),
+                message: format!("expected true or false, got {v:?}"),
+            })?,
+            None => fc.https.unwrap_or(false),
+        };
+        let data_dir = match pick("GUILDHALL_DATA_DIR", "data_dir", fc.data_dir) {
+            Some((key, v)) if v.trim().is_empty() => {
+                return Err(ConfigError { key, message: "expected a directory path, got an empty value".into() });
+            }
+            Some((_, v)) => PathBuf::from(v),
+            None => PathBuf::from("data"),
+        };
+        let database_url = match pick("GUILDHALL_DATABASE_URL", "database_url", fc.database_url) {
+            Some((key, v)) => {
+                let v = v.trim().to_string();
+                if !(v.starts_with("sqlite:") || v.starts_with("postgres://") || v.starts_with("postgresql://")) {
+                    return Err(ConfigError {
+                        key,
+                        message: format!("expected sqlite://PATH?mode=rwc or postgres://USER@HOST/DB, got {v:?}"),
+                    });
+                }
+                v
+            }
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("guildhall.db").display()),
+        };
+        let log = match pick("GUILDHALL_LOG", "log", fc.log) {
+            Some((key, v)) => {
+                tracing_subscriber::EnvFilter::try_new(&v).map_err(|e| ConfigError {
+                    key,
+                    message: format!("expected a tracing filter such as info or guildhall=debug,info: {e}"),
+                })?;
+                v
+            }
+            None => "info".into(),
+        };
+        let log_json = match pick("GUILDHALL_LOG_FORMAT", "log_format", fc.log_format) {
+            Some((_, v)) if v == "json" => true,
+            Some((_, v)) if v == "text" => false,
+            Some((key, v)) => return Err(ConfigError { key, message: format!("expected text or json, got {v:?}") }),
+            None => false,
+        };
+        Ok(Config { bind, domain, https, data_dir, database_url, log, log_json })
+    }
+
+    /// Whether the database is the embedded SQLite one.
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Some(true),
+        "false" | "0" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// A public host with optional port: no scheme, path, user info or spaces.
+fn check_domain(raw: &str) -> Result<String, String> {
+    let d = raw.trim().trim_end_matches('.').to_ascii_lowercase();
+    let expected =
+        || format!("expected a host name with optional port such as dept.example or localhost:8080, got {raw:?}");
+    let (host, port) = match d.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (d.as_str(), None),
+    };
+    if let Some(p) = port
+        && p.parse::<u16>().map_or(true, |p| p == 0)
+    {
+        return Err(expected());
+    }
+    let host_ok = !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+        });
+    if host_ok { Ok(d) } else { Err(expected()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn defaults_need_no_config() {
+        let c = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.domain, "localhost:8080");
+        assert_eq!(c.database_url, "sqlite://data/guildhall.db?mode=rwc");
+        assert!(c.is_sqlite() && !c.https && !c.log_json);
+    }
+
+    #[test]
+    fn env_overrides_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.toml");
+        std::fs::write(&path, "bind = \"0.0.0.0:9000\"\ndomain = \"dept.example\"\nhttps = true\n").unwrap();
+        let c = Config::from_sources(Some(&path), &env(&[("GUILDHALL_BIND", "127.0.0.1:9001")])).unwrap();
+        assert_eq!(c.bind.to_string(), "127.0.0.1:9001");
+        assert_eq!(c.domain, "dept.example");
+        assert!(c.https);
+    }
+
+    #[test]
+    fn invalid_values_name_their_key() {
+        let cases = [
+            ("GUILDHALL_BIND", "8080"),
+            ("GUILDHALL_DOMAIN", "https://dept.example/x"),
+            ("GUILDHALL_DOMAIN", "dept.example:99999"),
+            ("GUILDHALL_DATABASE_URL", "mysql://x"),
+            ("GUILDHALL_LOG_FORMAT", "xml"),
+            ("GUILDHALL_HTTPS", "maybe"),
+            ("GUILDHALL_DATA_DIR", " "),
+            ("GUILDHALL_LOG", "info,[[["),
+        ];
+        for (k, v) in cases {
+            let err = Config::from_sources(None, &env(&[(k, v)])).unwrap_err();
+            assert_eq!(err.key, k, "{k}={v}: {err}");
+            assert!(err.to_string().contains("expected"), "{err}");
+        }
+    }
+
+    #[test]
+    fn file_errors_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.toml");
+        std::fs::write(&path, "bnd = \"x\"\n").unwrap();
+        let err = Config::from_sources(Some(&path), &env(&[])).unwrap_err();
+        assert!(err.message.contains("unknown field"), "{err}");
+        std::fs::write(&path, "bind = \"nope\"\n").unwrap();
+        let err = Config::from_sources(Some(&path), &env(&[])).unwrap_err();
+        assert!(err.key.starts_with("bind (in "), "{err}");
+        let err = Config::from_sources(Some(&dir.path().join("missing.toml")), &env(&[])).unwrap_err();
+        assert_eq!(err.key, "config file");
+    }
+}

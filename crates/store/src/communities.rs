@@ -1,0 +1,220 @@
+//! Communities and memberships.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+use crate::entities::{account, community, membership};
+use crate::{Page, Paged, Result, conflict_on_unique};
+
+/// Fields of a new community.
+pub struct NewCommunity {
+    /// Normalised name (already claimed).
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Markdown description.
+    pub description: String,
+    /// Markdown charter.
+    pub charter: String,
+    /// Markdown welcome message.
+    pub welcome_message: String,
+    /// Topic tags.
+    pub tags: Vec<String>,
+    /// `public`, `approval` or `private`.
+    pub visibility: String,
+    /// Creator.
+    pub created_by: i64,
+}
+
+/// Inserts a community.
+pub async fn insert<C: ConnectionTrait>(db: &C, new: NewCommunity, now: DateTime<Utc>) -> Result<community::Model> {
+    let model = community::ActiveModel {
+        name: Set(new.name),
+        title: Set(new.title),
+        description: Set(new.description),
+        charter: Set(new.charter),
+        welcome_message: Set(new.welcome_message),
+        tags: Set(crate::encode_list(&new.tags)),
+        visibility: Set(new.visibility),
+        created_by: Set(new.created_by),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    model.insert(db).await.map_err(|e| conflict_on_unique(e, "name"))
+}
+
+/// Finds a community by name.
+pub async fn find_by_name<C: ConnectionTrait>(db: &C, name: &str) -> Result<Option<community::Model>> {
+    Ok(community::Entity::find().filter(community::Column::Name.eq(name)).one(db).await?)
+}
+
+/// Finds a community by id.
+pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<community::Model>> {
+    Ok(community::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Communities by name order.
+pub async fn list<C: ConnectionTrait>(db: &C, page: Page) -> Result<Paged<community::Model>> {
+    let rows = community::Entity::find()
+        .order_by_asc(community::Column::Name)
+        .offset(page.offset())
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Paged::from_overfetch(rows, page.limit))
+}
+
+/// Saves changed community fields.
+pub async fn update<C: ConnectionTrait>(db: &C, model: community::ActiveModel) -> Result<community::Model> {
+    Ok(model.update(db).await?)
+}
+
+#[derive(FromQueryResult)]
+struct CountRow {
+    community_id: i64,
+    n: i64,
+}
+
+/// Active member counts for several communities in one query.
+pub async fn member_counts<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<HashMap<i64, u64>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = membership::Entity::find()
+        .select_only()
+        .column(membership::Column::CommunityId)
+        .column_as(membership::Column::Id.count(), "n")
+        .filter(membership::Column::CommunityId.is_in(ids.iter().copied()))
+        .filter(membership::Column::Status.eq("active"))
+        .group_by(membership::Column::CommunityId)
+        .into_model::<CountRow>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.community_id, r.n.max(0) as u64)).collect())
+}
+
+/// One account's membership in one community.
+pub async fn find_membership<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    account_id: i64,
+) -> Result<Option<membership::Model>> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::CommunityId.eq(community_id))
+        .filter(membership::Column::AccountId.eq(account_id))
+        .one(db)
+        .await?)
+}
+
+/// One account's memberships in several communities, keyed by community id.
+pub async fn memberships_of<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    community_ids: &[i64],
+) -> Result<HashMap<i64, membership::Model>> {
+    if community_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = membership::Entity::find()
+        .filter(membership::Column::AccountId.eq(account_id))
+        .filter(membership::Column::CommunityId.is_in(community_ids.iter().copied()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|m| (m.community_id, m)).collect())
+}
+
+/// Fields of a new membership row.
+pub struct NewMembership {
+    /// Community.
+    pub community_id: i64,
+    /// Account.
+    pub account_id: i64,
+    /// `active` or `pending`.
+    pub status: String,
+    /// Moderator?
+    pub is_moderator: bool,
+    /// Message with a join request.
+    pub request_message: Option<String>,
+    /// When the charter was accepted.
+    pub charter_accepted_at: Option<DateTime<Utc>>,
+}
+
+/// Inserts a membership (or join request).
+pub async fn insert_membership<C: ConnectionTrait>(
+    db: &C,
+    new: NewMembership,
+    now: DateTime<Utc>,
+) -> Result<membership::Model> {
+    let model = membership::ActiveModel {
+        community_id: Set(new.community_id),
+        account_id: Set(new.account_id),
+        status: Set(new.status),
+        is_moderator: Set(new.is_moderator),
+        request_message: Set(new.request_message),
+        charter_accepted_at: Set(new.charter_accepted_at),
+        created_at: Set(now),
+        decided_at: Set(None),
+        decided_by: Set(None),
+        ..Default::default()
+    };
+    model.insert(db).await.map_err(|e| conflict_on_unique(e, "membership"))
+}
+
+/// Saves a changed membership.
+pub async fn update_membership<C: ConnectionTrait>(
+    db: &C,
+    model: membership::ActiveModel,
+) -> Result<membership::Model> {
+    Ok(model.update(db).await?)
+}
+
+/// Deletes a membership row.
+pub async fn delete_membership<C: ConnectionTrait>(db: &C, id: i64) -> Result<()> {
+    membership::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+/// Number of active moderators.
+pub async fn count_moderators<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<u64> {
+    Ok(membership::Entity::find()
+        .filter(membership::Column::CommunityId.eq(community_id))
+        .filter(membership::Column::Status.eq("active"))
+        .filter(membership::Column::IsModerator.eq(true))
+        .count(db)
+        .await?)
+}
+
+/// Memberships with a status (moderators first, then by join time) and their accounts.
+pub async fn list_memberships<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    status: &str,
+    page: Page,
+) -> Result<Paged<(membership::Model, account::Model)>> {
+    let rows = membership::Entity::find()
+        .filter(membership::Column::CommunityId.eq(community_id))
+        .filter(membership::Column::Status.eq(status))
+        .order_by_desc(membership::Column::IsModerator)
+        .order_by_asc(membership::Column::CreatedAt)
+        .order_by_asc(membership::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    let page_rows = Paged::from_overfetch(rows, page.limit);
+    let ids: Vec<i64> = page_rows.items.iter().map(|m| m.account_id).collect();
+    let mut accounts = crate::accounts::find_many(db, &ids).await?;
+    let mut items = Vec::with_capacity(page_rows.items.len());
+    for m in page_rows.items {
+        let a = accounts
+            .remove(&m.account_id)
+            .ok_or_else(|| crate::Error::Corrupt(format!("membership {} without account", m.id)))?;
+        items.push((m, a));
+    }
+    Ok(Paged { items, has_more: page_rows.has_more })
+}

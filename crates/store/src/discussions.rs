@@ -1,0 +1,151 @@
+//! Discussions and replies.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use crate::entities::{discussion, reply};
+use crate::{Page, Paged, Result};
+
+/// How a community's discussions are ordered (pinned ones always first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Newest first.
+    New,
+    /// Most recent reply (or creation) first.
+    Active,
+}
+
+/// Inserts a discussion.
+pub async fn insert<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    author_id: i64,
+    title: String,
+    body_source: String,
+    body_html: String,
+    now: DateTime<Utc>,
+) -> Result<discussion::Model> {
+    let model = discussion::ActiveModel {
+        community_id: Set(community_id),
+        author_id: Set(author_id),
+        title: Set(title),
+        body_source: Set(body_source),
+        body_html: Set(body_html),
+        pinned: Set(false),
+        locked: Set(false),
+        reply_count: Set(0),
+        created_at: Set(now),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        last_activity_at: Set(now),
+        ..Default::default()
+    };
+    Ok(model.insert(db).await?)
+}
+
+/// Finds a discussion by id.
+pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<discussion::Model>> {
+    Ok(discussion::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A community's discussions, pinned first, then in `sort` order.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    sort: Sort,
+    page: Page,
+) -> Result<Paged<discussion::Model>> {
+    let order_col = match sort {
+        Sort::New => discussion::Column::CreatedAt,
+        Sort::Active => discussion::Column::LastActivityAt,
+    };
+    let rows = discussion::Entity::find()
+        .filter(discussion::Column::CommunityId.eq(community_id))
+        .order_by_desc(discussion::Column::Pinned)
+        .order_by_desc(order_col)
+        .order_by_desc(discussion::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Paged::from_overfetch(rows, page.limit))
+}
+
+/// Saves a changed discussion.
+pub async fn update<C: ConnectionTrait>(db: &C, model: discussion::ActiveModel) -> Result<discussion::Model> {
+    Ok(model.update(db).await?)
+}
+
+/// Records a new reply on its discussion: count and last activity, in one statement.
+pub async fn touch_for_reply<C: ConnectionTrait>(db: &C, discussion_id: i64, now: DateTime<Utc>) -> Result<()> {
+    discussion::Entity::update_many()
+        .col_expr(discussion::Column::ReplyCount, Expr::col(discussion::Column::ReplyCount).add(1))
+        .col_expr(discussion::Column::LastActivityAt, Expr::value(now))
+        .filter(discussion::Column::Id.eq(discussion_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Width of one id in a reply path; ids up to 10^12 keep lexical order equal to numeric.
+const PATH_WIDTH: usize = 12;
+
+/// Inserts a reply under `parent` (a reply of the same discussion) or at the top level.
+pub async fn insert_reply<C: ConnectionTrait>(
+    db: &C,
+    discussion_id: i64,
+    parent: Option<&reply::Model>,
+    author_id: i64,
+    body_source: String,
+    body_html: String,
+    now: DateTime<Utc>,
+) -> Result<reply::Model> {
+    let model = reply::ActiveModel {
+        discussion_id: Set(discussion_id),
+        parent_id: Set(parent.map(|p| p.id)),
+        author_id: Set(author_id),
+        // The path needs the new id; it is set right after the insert, in the same transaction.
+        path: Set(String::new()),
+        depth: Set(parent.map_or(0, |p| p.depth + 1)),
+        body_source: Set(body_source),
+        body_html: Set(body_html),
+        created_at: Set(now),
+        edited_at: Set(None),
+        deleted_at: Set(None),
+        ..Default::default()
+    };
+    let inserted = model.insert(db).await?;
+    let own = format!("{:0width$}", inserted.id, width = PATH_WIDTH);
+    let path = match parent {
+        Some(p) => format!("{}/{own}", p.path),
+        None => own,
+    };
+    let mut active: reply::ActiveModel = inserted.into();
+    active.path = Set(path);
+    Ok(active.update(db).await?)
+}
+
+/// Finds a reply by id.
+pub async fn find_reply<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<reply::Model>> {
+    Ok(reply::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A discussion's replies in threaded order (each reply follows its parent).
+pub async fn list_replies<C: ConnectionTrait>(db: &C, discussion_id: i64, page: Page) -> Result<Paged<reply::Model>> {
+    let rows = reply::Entity::find()
+        .filter(reply::Column::DiscussionId.eq(discussion_id))
+        .order_by_asc(reply::Column::Path)
+        .offset(page.offset())
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Paged::from_overfetch(rows, page.limit))
+}
+
+/// Saves a changed reply.
+pub async fn update_reply<C: ConnectionTrait>(db: &C, model: reply::ActiveModel) -> Result<reply::Model> {
+    Ok(model.update(db).await?)
+}

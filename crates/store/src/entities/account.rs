@@ -1,0 +1,34 @@
+//! The `accounts` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `accounts`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "accounts")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub username: String,
+    pub email: Option<String>,
+    pub password_hash: String,
+    pub display_name: String,
+    #[sea_orm(column_type = "Text")]
+    pub bio: String,
+    pub department: String,
+    /// JSON array of strings.
+    #[sea_orm(column_type = "Text")]
+    pub tags: String,
+    pub is_admin: bool,
+    pub status: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub registration_reason: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No declared relations: queries join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

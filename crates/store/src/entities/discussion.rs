@@ -1,0 +1,31 @@
+//! The `discussions` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `discussions`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "discussions")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub community_id: i64,
+    pub author_id: i64,
+    pub title: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_source: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_html: String,
+    pub pinned: bool,
+    pub locked: bool,
+    pub reply_count: i64,
+    pub created_at: DateTimeUtc,
+    pub edited_at: Option<DateTimeUtc>,
+    pub deleted_at: Option<DateTimeUtc>,
+    pub last_activity_at: DateTimeUtc,
+}
+
+/// No declared relations: queries join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

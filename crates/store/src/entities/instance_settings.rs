@@ -1,0 +1,23 @@
+//! The `instance_settings` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `instance_settings`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "instance_settings")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: i32,
+    pub registration_mode: String,
+    /// JSON array of domain patterns.
+    #[sea_orm(column_type = "Text")]
+    pub email_domains: String,
+    pub community_creation: String,
+    pub updated_at: DateTimeUtc,
+}
+
+/// No declared relations: queries join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

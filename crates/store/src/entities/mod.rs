@@ -1,0 +1,11 @@
+//! sea-orm entities, one per table (hand-written; see `migrations/` for the schema).
+
+pub mod account;
+pub mod actor_name;
+pub mod community;
+pub mod discussion;
+pub mod instance_settings;
+pub mod invite;
+pub mod membership;
+pub mod reply;
+pub mod session;

@@ -1,0 +1,30 @@
+//! The `replies` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `replies`.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "replies")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub discussion_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_id: i64,
+    /// Zero-padded ancestor ids joined by `/`, so ordering by it gives threaded order.
+    pub path: String,
+    pub depth: i32,
+    #[sea_orm(column_type = "Text")]
+    pub body_source: String,
+    #[sea_orm(column_type = "Text")]
+    pub body_html: String,
+    pub created_at: DateTimeUtc,
+    pub edited_at: Option<DateTimeUtc>,
+    pub deleted_at: Option<DateTimeUtc>,
+}
+
+/// No declared relations: queries join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

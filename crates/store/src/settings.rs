@@ -1,0 +1,39 @@
+//! The instance's settings: one row, created with defaults on first read.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+
+use crate::Result;
+use crate::entities::instance_settings;
+
+const ROW_ID: i32 = 1;
+
+/// Reads the settings, inserting the defaults (approval, no allowlist, members create) if absent.
+pub async fn get<C: ConnectionTrait>(db: &C) -> Result<instance_settings::Model> {
+    if let Some(row) = instance_settings::Entity::find_by_id(ROW_ID).one(db).await? {
+        return Ok(row);
+    }
+    let defaults = instance_settings::ActiveModel {
+        id: Set(ROW_ID),
+        registration_mode: Set("approval".into()),
+        email_domains: Set("[]".into()),
+        community_creation: Set("members".into()),
+        updated_at: Set(Utc::now()),
+    };
+    match defaults.insert(db).await {
+        Ok(row) => Ok(row),
+        // Another request inserted the defaults first: read theirs.
+        Err(_) => instance_settings::Entity::find_by_id(ROW_ID)
+            .one(db)
+            .await?
+            .ok_or_else(|| crate::Error::Corrupt("instance settings row missing".into())),
+    }
+}
+
+/// Saves the settings row.
+pub async fn save<C: ConnectionTrait>(
+    db: &C,
+    model: instance_settings::ActiveModel,
+) -> Result<instance_settings::Model> {
+    Ok(model.update(db).await?)
+}

@@ -1,0 +1,326 @@
+//! A Guildhall instance running as a separate process.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use tempfile::TempDir;
+
+use crate::client::Client;
+use crate::database::Database;
+use crate::process::{self, ServerProcess};
+
+/// How long an instance may take to answer `GET /ready` with 200 after being spawned.
+pub const READY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a `guildhall` command-line invocation (such as `admin create-user`) may take.
+pub const CLI_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long [`Instance::stop`] waits after SIGTERM before killing the server.
+pub const STOP_GRACE: Duration = Duration::from_secs(10);
+/// Lines of server log returned by [`Instance::log_tail`].
+pub const LOG_TAIL_LINES: usize = 50;
+
+/// Username, email and password of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    /// Username (`admin` for the instance administrator).
+    pub username: String,
+    /// Email address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// A Guildhall server process with its own loopback port, temporary directory, database and
+/// administrator account.
+///
+/// Dropping an instance kills its server (even while a test panics), drops its PostgreSQL
+/// database if it has one, and deletes its directory, unless the test is panicking or
+/// `GUILDHALL_TEST_KEEP=1`, in which case the directory is kept and its path printed.
+#[derive(Debug)]
+pub struct Instance {
+    // Fields drop in this order: server, then database, then directory.
+    server: Option<ServerProcess>,
+    database: Database,
+    dir: TempDir,
+    name: String,
+    port: u16,
+    bin: PathBuf,
+    admin: Credentials,
+    starts: u32,
+}
+
+impl Instance {
+    /// Creates and starts instance `name`: picks a free port, sets up its directory and database,
+    /// creates the administrator account (`guildhall admin create-user`), spawns
+    /// `guildhall serve` and waits until `GET /ready` answers 200.
+    ///
+    /// Panics (with the tail of the server log where useful) if any step fails.
+    pub async fn start(name: &str) -> Instance {
+        let bin = crate::binary::locate_binary();
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("guildhall-{name}-"))
+            .tempdir()
+            .expect("cannot create a temporary directory for the instance");
+        let data_dir = dir.path().join("data");
+        std::fs::create_dir_all(&data_dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", data_dir.display()));
+        let port = free_port();
+        let database = Database::create(name, &data_dir).await;
+        let admin = Credentials {
+            username: "admin".to_owned(),
+            email: format!("admin@{name}.test"),
+            password: crate::random_alphanumeric(20),
+        };
+        let mut instance = Instance { server: None, database, dir, name: name.to_owned(), port, bin, admin, starts: 0 };
+        let admin = instance.admin.clone();
+        instance
+            .cli(&[
+                "admin",
+                "create-user",
+                &admin.username,
+                "--email",
+                &admin.email,
+                "--admin",
+                "--password",
+                &admin.password,
+            ])
+            .await;
+        instance.launch().await;
+        instance
+    }
+
+    /// The name given to [`Instance::start`].
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The loopback port the server listens on (the same across restarts).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The instance's domain, `localhost:PORT` (its `GUILDHALL_DOMAIN`).
+    pub fn domain(&self) -> String {
+        format!("localhost:{}", self.port)
+    }
+
+    /// `base_url()` followed by `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url())
+    }
+
+    /// The administrator account created at start.
+    pub fn admin(&self) -> &Credentials {
+        &self.admin
+    }
+
+    /// An anonymous [`Client`] for this instance.
+    pub fn client(&self) -> Client {
+        Client::new(self.base_url())
+    }
+
+    /// A [`Client`] signed in as the administrator.
+    pub async fn admin_client(&self) -> Client {
+        let mut client = self.client();
+        client.login(&self.admin.username, &self.admin.password).await;
+        client
+    }
+
+    /// The instance's temporary directory.
+    pub fn dir(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+
+    /// `GUILDHALL_DATA_DIR` (`<dir>/data`).
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// `GUILDHALL_DATABASE_URL`.
+    pub fn database_url(&self) -> &str {
+        self.database.url()
+    }
+
+    /// File receiving the server's stdout and stderr (across restarts).
+    pub fn log_path(&self) -> PathBuf {
+        self.dir.path().join("server.log")
+    }
+
+    /// The last [`LOG_TAIL_LINES`] lines of the server log.
+    pub fn log_tail(&self) -> String {
+        process::tail(&self.log_path(), LOG_TAIL_LINES)
+    }
+
+    /// Whether the server process is running.
+    pub fn is_running(&mut self) -> bool {
+        self.server.as_mut().is_some_and(|server| server.exited().is_none())
+    }
+
+    /// Stops the server gracefully (SIGTERM, then SIGKILL after [`STOP_GRACE`]). The directory
+    /// and database are kept; [`Instance::restart`] starts it again. Does nothing if stopped.
+    pub async fn stop(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            server.terminate(STOP_GRACE).await;
+        }
+    }
+
+    /// Kills the server abruptly (SIGKILL), as in a crash. Does nothing if stopped.
+    pub fn kill(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            server.kill();
+        }
+    }
+
+    /// Stops the server (if running) and starts it again on the same port, directory and
+    /// database, waiting until it is ready.
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.launch().await;
+    }
+
+    /// Runs `guildhall <args>` with this instance's environment and returns its output, which
+    /// is also appended to `<dir>/cli.log`. Panics if it cannot be run or exceeds
+    /// [`CLI_TIMEOUT`].
+    pub async fn run_cli(&self, args: &[&str]) -> Output {
+        let mut command = tokio::process::Command::from(self.command(args));
+        command.stdin(std::process::Stdio::null()).kill_on_drop(true);
+        let output = tokio::time::timeout(CLI_TIMEOUT, command.output())
+            .await
+            .unwrap_or_else(|_| {
+                panic!("instance {}: `guildhall {}` did not finish within {CLI_TIMEOUT:?}", self.name, args.join(" "))
+            })
+            .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()));
+        let log = format!(
+            "===== federation-tests: guildhall {} ({}) =====\n{}{}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let path = self.dir.path().join("cli.log");
+        if let Err(e) = std::io::Write::write_all(&mut process::open_log(&path), log.as_bytes()) {
+            eprintln!("federation-tests: cannot write {}: {e}", path.display());
+        }
+        output
+    }
+
+    /// Like [`Instance::run_cli`], but panics (showing the output) unless the command succeeds,
+    /// and returns its stdout.
+    pub async fn cli(&self, args: &[&str]) -> String {
+        let output = self.run_cli(args).await;
+        assert!(
+            output.status.success(),
+            "instance {}: `guildhall {}` failed ({}).\nstdout:\n{}\nstderr:\n{}",
+            self.name,
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Environment given to every `guildhall` process of this instance.
+    fn env(&self) -> Vec<(&'static str, String)> {
+        let log = std::env::var("GUILDHALL_TEST_LOG").unwrap_or_else(|_| "info".to_owned());
+        vec![
+            ("GUILDHALL_BIND", format!("127.0.0.1:{}", self.port)),
+            ("GUILDHALL_DOMAIN", self.domain()),
+            ("GUILDHALL_DATA_DIR", self.data_dir().display().to_string()),
+            ("GUILDHALL_DATABASE_URL", self.database.url().to_owned()),
+            ("GUILDHALL_LOG", log),
+        ]
+    }
+
+    /// `guildhall <args>` in the instance directory, with the instance environment and no
+    /// `GUILDHALL_*` variables inherited from the test process.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.bin);
+        command.args(args).current_dir(self.dir.path());
+        for (key, _) in std::env::vars_os() {
+            if key.to_string_lossy().starts_with("GUILDHALL_") {
+                command.env_remove(key);
+            }
+        }
+        command.envs(self.env());
+        command
+    }
+
+    /// Spawns `guildhall serve` and waits until it is ready.
+    async fn launch(&mut self) {
+        self.starts += 1;
+        let banner = format!("guildhall serve (start {})", self.starts);
+        let server = ServerProcess::spawn(self.command(&["serve"]), &self.log_path(), &banner);
+        self.server = Some(server);
+        self.wait_ready().await;
+    }
+
+    /// Polls `GET /ready` until it answers 200; panics with the log tail if the server exits
+    /// or [`READY_TIMEOUT`] passes.
+    async fn wait_ready(&mut self) {
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .expect("cannot build the HTTP client");
+        let url = self.url("/ready");
+        let end = tokio::time::Instant::now() + READY_TIMEOUT;
+        loop {
+            if let Some(status) = self.server.as_mut().and_then(ServerProcess::exited) {
+                panic!(
+                    "instance {}: `guildhall serve` exited ({status}) before becoming ready.\n\
+                     Last lines of {}:\n{}",
+                    self.name,
+                    self.log_path().display(),
+                    self.log_tail()
+                );
+            }
+            if let Ok(response) = http.get(&url).send().await
+                && response.status() == reqwest::StatusCode::OK
+            {
+                return;
+            }
+            if tokio::time::Instant::now() >= end {
+                panic!(
+                    "instance {}: GET {url} did not answer 200 within {READY_TIMEOUT:?}.\n\
+                     Last lines of {}:\n{}",
+                    self.name,
+                    self.log_path().display(),
+                    self.log_tail()
+                );
+            }
+            tokio::time::sleep(crate::POLL_INTERVAL).await;
+        }
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        self.kill();
+        let panicking = std::thread::panicking();
+        let keep = std::env::var("GUILDHALL_TEST_KEEP").is_ok_and(|v| v == "1");
+        if keep {
+            self.database.keep();
+            eprintln!("federation-tests: kept the database of instance {}: {}", self.name, self.database.url());
+        }
+        if keep || panicking {
+            self.dir.disable_cleanup(true);
+            eprintln!("federation-tests: kept the directory of instance {}: {}", self.name, self.dir.path().display());
+        }
+        if panicking && self.log_path().exists() {
+            eprintln!("federation-tests: last lines of {}:\n{}", self.log_path().display(), self.log_tail());
+        }
+    }
+}
+
+/// A loopback port that was free a moment ago (bound to port 0, then released).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("cannot bind a loopback port to find a free one")
+}
