@@ -78,6 +78,7 @@ pub fn router() -> Router<AppContext> {
     .route("/api/{*rest}", axum::routing::any(|| async { ApiError::no_route() }))
     .route("/health", get(health))
     .route("/ready", get(ready))
+    .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
 }
 
 async fn health() -> Json<Value> {

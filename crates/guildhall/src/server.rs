@@ -3,7 +3,6 @@
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use guildhall_app::{AppContext, auth};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -27,7 +26,6 @@ pub fn app(ctx: AppContext) -> Router {
         .merge(guildhall_api::router())
         // WEB_ROUTER_PLACEHOLDER
         .with_state(ctx)
-        .layer(DefaultBodyLimit::max(guildhall_api::MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
         .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
