@@ -24,7 +24,7 @@ pub fn init_tracing(config: &Config) {
 pub fn app(ctx: AppContext) -> Router {
     Router::new()
         .merge(guildhall_api::router())
-        // WEB_ROUTER_PLACEHOLDER
+        .merge(guildhall_web::router())
         .with_state(ctx)
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
