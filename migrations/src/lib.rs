@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261123_000001_accounts;
 mod m20261123_000002_communities;
 mod m20261123_000003_discussions;
+mod m20261123_000004_federation;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_communities::Migration),
             Box::new(m20261123_000003_discussions::Migration),
+            Box::new(m20261123_000004_federation::Migration),
         ]
     }
 }

@@ -17,6 +17,13 @@ enum Accounts {
     Table,
     Id,
     Username,
+    Domain,
+    ApId,
+    InboxUrl,
+    SharedInboxUrl,
+    PublicKeyPem,
+    PrivateKeyPem,
+    FetchedAt,
     Email,
     PasswordHash,
     DisplayName,
@@ -60,6 +67,8 @@ enum InstanceSettings {
     RegistrationMode,
     EmailDomains,
     CommunityCreation,
+    PublicKeyPem,
+    PrivateKeyPem,
     UpdatedAt,
 }
 
@@ -81,7 +90,15 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Accounts::Table)
                     .col(big_pk_auto(Accounts::Id))
-                    .col(string_uniq(Accounts::Username))
+                    .col(string(Accounts::Username))
+                    // '' for local accounts; the remote host for federated ones.
+                    .col(string(Accounts::Domain).default(""))
+                    .col(string_null(Accounts::ApId).unique_key())
+                    .col(string_null(Accounts::InboxUrl))
+                    .col(string_null(Accounts::SharedInboxUrl))
+                    .col(text_null(Accounts::PublicKeyPem))
+                    .col(text_null(Accounts::PrivateKeyPem))
+                    .col(timestamp_with_time_zone_null(Accounts::FetchedAt))
                     .col(string_null(Accounts::Email).unique_key())
                     .col(string(Accounts::PasswordHash))
                     .col(string(Accounts::DisplayName))
@@ -93,6 +110,17 @@ impl MigrationTrait for Migration {
                     .col(text_null(Accounts::RegistrationReason))
                     .col(timestamp_with_time_zone(Accounts::CreatedAt))
                     .col(timestamp_with_time_zone(Accounts::UpdatedAt))
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("idx_accounts_username_domain")
+                    .table(Accounts::Table)
+                    .col(Accounts::Username)
+                    .col(Accounts::Domain)
+                    .unique()
                     .to_owned(),
             )
             .await?;
@@ -153,6 +181,9 @@ impl MigrationTrait for Migration {
                     .col(string(InstanceSettings::RegistrationMode))
                     .col(text(InstanceSettings::EmailDomains))
                     .col(string(InstanceSettings::CommunityCreation))
+                    // The instance actor's keys, for signed fetches.
+                    .col(text_null(InstanceSettings::PublicKeyPem))
+                    .col(text_null(InstanceSettings::PrivateKeyPem))
                     .col(timestamp_with_time_zone(InstanceSettings::UpdatedAt))
                     .to_owned(),
             )

@@ -16,6 +16,14 @@ enum Communities {
     Table,
     Id,
     Name,
+    Domain,
+    ApId,
+    InboxUrl,
+    SharedInboxUrl,
+    FollowersUrl,
+    PublicKeyPem,
+    PrivateKeyPem,
+    FetchedAt,
     Title,
     Description,
     Charter,
@@ -40,6 +48,7 @@ enum Memberships {
     CreatedAt,
     DecidedAt,
     DecidedBy,
+    FollowApId,
 }
 
 #[async_trait::async_trait]
@@ -50,7 +59,16 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table(Communities::Table)
                     .col(big_pk_auto(Communities::Id))
-                    .col(string_uniq(Communities::Name))
+                    .col(string(Communities::Name))
+                    // '' for local communities; the remote host for federated ones.
+                    .col(string(Communities::Domain).default(""))
+                    .col(string_null(Communities::ApId).unique_key())
+                    .col(string_null(Communities::InboxUrl))
+                    .col(string_null(Communities::SharedInboxUrl))
+                    .col(string_null(Communities::FollowersUrl))
+                    .col(text_null(Communities::PublicKeyPem))
+                    .col(text_null(Communities::PrivateKeyPem))
+                    .col(timestamp_with_time_zone_null(Communities::FetchedAt))
                     .col(string(Communities::Title))
                     .col(text(Communities::Description))
                     .col(text(Communities::Charter))
@@ -69,6 +87,17 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
+            .create_index(
+                Index::create()
+                    .name("idx_communities_name_domain")
+                    .table(Communities::Table)
+                    .col(Communities::Name)
+                    .col(Communities::Domain)
+                    .unique()
+                    .to_owned(),
+            )
+            .await?;
+        manager
             .create_table(
                 Table::create()
                     .table(Memberships::Table)
@@ -82,6 +111,8 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone(Memberships::CreatedAt))
                     .col(timestamp_with_time_zone_null(Memberships::DecidedAt))
                     .col(big_integer_null(Memberships::DecidedBy))
+                    // The Follow activity that created a federated membership (for Accept/Undo).
+                    .col(string_null(Memberships::FollowApId))
                     .foreign_key(
                         ForeignKey::create()
                             .from(Memberships::Table, Memberships::CommunityId)

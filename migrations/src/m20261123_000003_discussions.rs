@@ -23,6 +23,7 @@ enum Discussions {
     Id,
     CommunityId,
     AuthorId,
+    ApId,
     Title,
     BodySource,
     BodyHtml,
@@ -42,6 +43,7 @@ enum Replies {
     DiscussionId,
     ParentId,
     AuthorId,
+    ApId,
     Path,
     Depth,
     BodySource,
@@ -61,6 +63,8 @@ impl MigrationTrait for Migration {
                     .col(big_pk_auto(Discussions::Id))
                     .col(big_integer(Discussions::CommunityId))
                     .col(big_integer(Discussions::AuthorId))
+                    // Set for discussions that came from another server.
+                    .col(string_null(Discussions::ApId).unique_key())
                     .col(string(Discussions::Title))
                     .col(text(Discussions::BodySource))
                     .col(text(Discussions::BodyHtml))
@@ -116,6 +120,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(Replies::DiscussionId))
                     .col(big_integer_null(Replies::ParentId))
                     .col(big_integer(Replies::AuthorId))
+                    .col(string_null(Replies::ApId).unique_key())
                     .col(string(Replies::Path))
                     .col(integer(Replies::Depth))
                     .col(text(Replies::BodySource))

@@ -131,6 +131,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, new: NewCommunity) -> Res
             is_moderator: true,
             request_message: None,
             charter_accepted_at: Some(now),
+            follow_ap_id: None,
         },
         now,
     )

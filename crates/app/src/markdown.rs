@@ -39,8 +39,9 @@ mod tests {
         );
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("onerror"), "{out}");
-        assert!(!out.contains("javascript:"), "{out}");
         assert!(!out.contains("iframe"), "{out}");
+        let link = render("[x](javascript:alert(1)) and <a href=\"javascript:alert(2)\">y</a>");
+        assert!(!link.contains("href=\"javascript:"), "{link}");
     }
 
     #[test]

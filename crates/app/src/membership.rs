@@ -38,6 +38,7 @@ pub async fn join(
             is_moderator: false,
             request_message: message,
             charter_accepted_at: accept_charter.then_some(now),
+            follow_ap_id: None,
         },
         now,
     )

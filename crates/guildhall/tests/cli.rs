@@ -22,7 +22,7 @@ fn migrate_creates_the_embedded_database_with_no_config() {
     let dir = tempfile::tempdir().unwrap();
     let out = guildhall(dir.path(), &["migrate"], &[]);
     assert!(out.status.success(), "{}", text(&out));
-    assert!(text(&out).contains("migrations applied: 3"), "{}", text(&out));
+    assert!(text(&out).contains("migrations applied: 4"), "{}", text(&out));
     assert!(dir.path().join("data/guildhall.db").exists());
     // Running it again is a no-op.
     let out = guildhall(dir.path(), &["migrate"], &[]);

@@ -48,6 +48,7 @@ pub struct NewAccount {
 pub async fn insert_account<C: ConnectionTrait>(db: &C, new: NewAccount, now: DateTime<Utc>) -> Result<account::Model> {
     let model = account::ActiveModel {
         username: Set(new.username),
+        domain: Set(String::new()),
         email: Set(new.email),
         password_hash: Set(new.password_hash),
         display_name: Set(new.display_name),
@@ -64,9 +65,13 @@ pub async fn insert_account<C: ConnectionTrait>(db: &C, new: NewAccount, now: Da
     model.insert(db).await.map_err(|e| conflict_on_unique(e, "username or email"))
 }
 
-/// Finds an account by its (normalised) username.
+/// Finds a local account by its (normalised) username.
 pub async fn find_by_username<C: ConnectionTrait>(db: &C, username: &str) -> Result<Option<account::Model>> {
-    Ok(account::Entity::find().filter(account::Column::Username.eq(username)).one(db).await?)
+    Ok(account::Entity::find()
+        .filter(account::Column::Username.eq(username))
+        .filter(account::Column::Domain.eq(""))
+        .one(db)
+        .await?)
 }
 
 /// Finds an account by id.
@@ -106,13 +111,18 @@ pub async fn count_admins<C: ConnectionTrait>(db: &C) -> Result<u64> {
 
 /// Number of active accounts.
 pub async fn count_active<C: ConnectionTrait>(db: &C) -> Result<u64> {
-    Ok(account::Entity::find().filter(account::Column::Status.eq("active")).count(db).await?)
+    Ok(account::Entity::find()
+        .filter(account::Column::Status.eq("active"))
+        .filter(account::Column::Domain.eq(""))
+        .count(db)
+        .await?)
 }
 
 /// Accounts with a given status, oldest first.
 pub async fn list_by_status<C: ConnectionTrait>(db: &C, status: &str, page: Page) -> Result<Paged<account::Model>> {
     let rows = account::Entity::find()
         .filter(account::Column::Status.eq(status))
+        .filter(account::Column::Domain.eq(""))
         .order_by_asc(account::Column::CreatedAt)
         .order_by_asc(account::Column::Id)
         .offset(page.offset())

@@ -34,6 +34,7 @@ pub struct NewCommunity {
 pub async fn insert<C: ConnectionTrait>(db: &C, new: NewCommunity, now: DateTime<Utc>) -> Result<community::Model> {
     let model = community::ActiveModel {
         name: Set(new.name),
+        domain: Set(String::new()),
         title: Set(new.title),
         description: Set(new.description),
         charter: Set(new.charter),
@@ -48,9 +49,13 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewCommunity, now: DateTime
     model.insert(db).await.map_err(|e| conflict_on_unique(e, "name"))
 }
 
-/// Finds a community by name.
+/// Finds a local community by name.
 pub async fn find_by_name<C: ConnectionTrait>(db: &C, name: &str) -> Result<Option<community::Model>> {
-    Ok(community::Entity::find().filter(community::Column::Name.eq(name)).one(db).await?)
+    Ok(community::Entity::find()
+        .filter(community::Column::Name.eq(name))
+        .filter(community::Column::Domain.eq(""))
+        .one(db)
+        .await?)
 }
 
 /// Finds a community by id.
@@ -142,6 +147,8 @@ pub struct NewMembership {
     pub request_message: Option<String>,
     /// When the charter was accepted.
     pub charter_accepted_at: Option<DateTime<Utc>>,
+    /// The Follow activity, for federated memberships.
+    pub follow_ap_id: Option<String>,
 }
 
 /// Inserts a membership (or join request).
@@ -160,6 +167,7 @@ pub async fn insert_membership<C: ConnectionTrait>(
         created_at: Set(now),
         decided_at: Set(None),
         decided_by: Set(None),
+        follow_ap_id: Set(new.follow_ap_id),
         ..Default::default()
     };
     model.insert(db).await.map_err(|e| conflict_on_unique(e, "membership"))

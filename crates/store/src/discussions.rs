@@ -31,6 +31,7 @@ pub async fn insert<C: ConnectionTrait>(
     let model = discussion::ActiveModel {
         community_id: Set(community_id),
         author_id: Set(author_id),
+        ap_id: Set(None),
         title: Set(title),
         body_source: Set(body_source),
         body_html: Set(body_html),
@@ -107,6 +108,7 @@ pub async fn insert_reply<C: ConnectionTrait>(
         discussion_id: Set(discussion_id),
         parent_id: Set(parent.map(|p| p.id)),
         author_id: Set(author_id),
+        ap_id: Set(None),
         // The path needs the new id; it is set right after the insert, in the same transaction.
         path: Set(String::new()),
         depth: Set(parent.map_or(0, |p| p.depth + 1)),

@@ -8,8 +8,19 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    #[sea_orm(unique)]
     pub name: String,
+    /// '' for local communities; the remote host for federated ones.
+    pub domain: String,
+    /// ActivityPub id of a remote community.
+    pub ap_id: Option<String>,
+    pub inbox_url: Option<String>,
+    pub shared_inbox_url: Option<String>,
+    pub followers_url: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub public_key_pem: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub private_key_pem: Option<String>,
+    pub fetched_at: Option<DateTimeUtc>,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,

@@ -10,6 +10,8 @@ pub struct Model {
     pub id: i64,
     pub community_id: i64,
     pub author_id: i64,
+    /// ActivityPub id when the discussion came from another server.
+    pub ap_id: Option<String>,
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub body_source: String,

@@ -13,6 +13,10 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub email_domains: String,
     pub community_creation: String,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub public_key_pem: Option<String>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub private_key_pem: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

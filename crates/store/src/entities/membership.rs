@@ -18,6 +18,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,
     pub decided_by: Option<i64>,
+    /// The Follow activity behind a federated membership.
+    pub follow_ap_id: Option<String>,
 }
 
 /// No declared relations: queries join explicitly.

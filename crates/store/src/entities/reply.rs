@@ -11,6 +11,8 @@ pub struct Model {
     pub discussion_id: i64,
     pub parent_id: Option<i64>,
     pub author_id: i64,
+    /// ActivityPub id when the reply came from another server.
+    pub ap_id: Option<String>,
     /// Zero-padded ancestor ids joined by `/`, so ordering by it gives threaded order.
     pub path: String,
     pub depth: i32,
