@@ -20,6 +20,23 @@ pub struct ProfileChange {
     pub tags: Option<Vec<String>>,
 }
 
+/// `name` for local accounts, `name@domain` for federated ones.
+pub fn handle_of(a: &guildhall_store::entities::account::Model) -> String {
+    if a.domain.is_empty() { a.username.clone() } else { format!("{}@{}", a.username, a.domain) }
+}
+
+/// Finds an account by `name` (local) or `name@domain`.
+pub async fn find_handle(ctx: &AppContext, handle: &str) -> Result<Option<guildhall_store::entities::account::Model>> {
+    let h = handle.trim().trim_start_matches('@').to_ascii_lowercase();
+    match h.split_once('@') {
+        Some((name, domain)) if domain != ctx.instance().domain => {
+            Ok(guildhall_store::federation::find_account(ctx.db(), name, domain).await?)
+        }
+        Some((name, _)) => Ok(accounts::find_by_username(ctx.db(), name).await?),
+        None => Ok(accounts::find_by_username(ctx.db(), &h).await?),
+    }
+}
+
 /// The viewer's own account.
 pub async fn me(ctx: &AppContext, viewer: &Viewer) -> Result<AccountView> {
     let a = accounts::find_by_id(ctx.db(), viewer.account_id).await?.ok_or(Error::NotFound("account"))?;

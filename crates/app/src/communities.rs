@@ -66,11 +66,22 @@ pub(crate) struct Loaded {
     pub access: Access,
 }
 
-/// Loads a community by name with the viewer's access.
+/// Loads a community by `name` (local) or `name@domain` (federated) with the viewer's access.
 pub(crate) async fn load(ctx: &AppContext, viewer: Option<&Viewer>, name: &str) -> Result<Loaded> {
-    let community =
-        store::find_by_name(ctx.db(), &name.to_ascii_lowercase()).await?.ok_or(Error::NotFound("community"))?;
+    let community = find(ctx, name).await?.ok_or(Error::NotFound("community"))?;
     load_for(ctx, viewer, community).await
+}
+
+/// Finds a community by `name` or `name@domain`.
+pub async fn find(ctx: &AppContext, handle: &str) -> Result<Option<community::Model>> {
+    let handle = handle.trim().trim_start_matches('!').trim_start_matches('@').to_ascii_lowercase();
+    match handle.split_once('@') {
+        Some((name, domain)) if domain != ctx.instance().domain => {
+            Ok(guildhall_store::federation::find_community(ctx.db(), name, domain).await?)
+        }
+        Some((name, _)) => Ok(store::find_by_name(ctx.db(), name).await?),
+        None => Ok(store::find_by_name(ctx.db(), &handle).await?),
+    }
 }
 
 /// Adds the viewer's access to an already loaded community.

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use guildhall_store::DatabaseConnection;
 use moka::future::Cache;
+use tokio::sync::Notify;
 
 use crate::auth::SessionInfo;
 
@@ -22,6 +23,11 @@ impl InstanceInfo {
     pub fn base_url(&self) -> String {
         format!("{}://{}", if self.https { "https" } else { "http" }, self.domain)
     }
+
+    /// A fresh, unique id for an activity we send.
+    pub fn new_activity_id(&self) -> String {
+        format!("{}/activities/{}", self.base_url(), crate::auth::random_token())
+    }
 }
 
 /// Shared state of one running instance; cheap to clone.
@@ -34,6 +40,7 @@ struct Inner {
     db: DatabaseConnection,
     instance: InstanceInfo,
     sessions: Cache<String, SessionInfo>,
+    delivery_wakeup: Notify,
 }
 
 impl AppContext {
@@ -42,7 +49,7 @@ impl AppContext {
         // Sessions are checked on every request; a short TTL bounds how long a session ended
         // elsewhere (another process, the CLI) can still be used.
         let sessions = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(60)).build();
-        AppContext { inner: Arc::new(Inner { db, instance, sessions }) }
+        AppContext { inner: Arc::new(Inner { db, instance, sessions, delivery_wakeup: Notify::new() }) }
     }
 
     /// The database.
@@ -57,5 +64,15 @@ impl AppContext {
 
     pub(crate) fn sessions(&self) -> &Cache<String, SessionInfo> {
         &self.inner.sessions
+    }
+
+    /// Wakes the delivery workers after new outbox intents were committed.
+    pub fn wake_delivery(&self) {
+        self.inner.delivery_wakeup.notify_one();
+    }
+
+    /// What delivery workers wait on between rounds.
+    pub fn delivery_wakeup(&self) -> &Notify {
+        &self.inner.delivery_wakeup
     }
 }

@@ -2,12 +2,13 @@
 
 use chrono::Utc;
 use guildhall_domain::{validate, validate::Limits};
-use guildhall_store::discussions as store;
 pub use guildhall_store::discussions::Sort;
+use guildhall_store::discussions::{self as store, NewPost};
 use guildhall_store::entities::{discussion, reply};
 use guildhall_store::{Set, TransactionTrait, accounts, communities};
 
 use crate::communities::{Loaded, load, load_for};
+use crate::outbox::{self, Outgoing};
 use crate::views::{DiscussionView, List, ReplyView};
 use crate::{AppContext, Error, Page, Result, Viewer};
 
@@ -50,7 +51,18 @@ pub async fn create(
     let l = load(ctx, Some(viewer), community).await?;
     l.access.start_discussion()?;
     let html = crate::markdown::render(&body);
-    let d = store::insert(ctx.db(), l.community.id, viewer.account_id, title, body, html, Utc::now()).await?;
+    let txn = ctx.db().begin().await?;
+    let post = NewPost {
+        author_id: viewer.account_id,
+        ap_id: None,
+        body_source: body,
+        body_html: html,
+        created_at: Utc::now(),
+    };
+    let d = store::insert(&txn, l.community.id, title, post).await?;
+    outbox::record(&txn, &Outgoing::DiscussionCreated { discussion_id: d.id }).await?;
+    txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(account = %viewer.username, community = %l.community.name, discussion = d.id, "discussion started");
     view(ctx, &d, &l.community.name).await
 }
@@ -162,9 +174,13 @@ pub async fn reply(
     let html = crate::markdown::render(&body);
     let now = Utc::now();
     let txn = ctx.db().begin().await?;
-    let r = store::insert_reply(&txn, d.id, parent.as_ref(), viewer.account_id, body, html, now).await?;
+    let post =
+        NewPost { author_id: viewer.account_id, ap_id: None, body_source: body, body_html: html, created_at: now };
+    let r = store::insert_reply(&txn, d.id, parent.as_ref(), post).await?;
     store::touch_for_reply(&txn, d.id, now).await?;
+    outbox::record(&txn, &Outgoing::ReplyCreated { reply_id: r.id }).await?;
     txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(account = %viewer.username, discussion = d.id, reply = r.id, "reply posted");
     let author = accounts::find_by_id(ctx.db(), r.author_id).await?;
     Ok(ReplyView::build(&r, author.as_ref()))

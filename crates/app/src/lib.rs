@@ -10,8 +10,10 @@ pub mod communities;
 mod context;
 pub mod discussions;
 mod error;
+pub mod inbound;
 pub mod markdown;
 pub mod membership;
+pub mod outbox;
 pub mod views;
 
 pub use context::{AppContext, InstanceInfo};

@@ -6,6 +6,7 @@ use guildhall_store::entities::membership;
 use guildhall_store::{Set, TransactionTrait, accounts, communities as store};
 
 use crate::communities::load;
+use crate::outbox::{self, Outgoing};
 use crate::views::{JoinRequestView, JoinView, List, MemberView};
 use crate::{AppContext, Error, Page, Result, Viewer};
 
@@ -23,14 +24,20 @@ pub async fn join(
     };
     let l = load(ctx, Some(viewer), name).await?;
     let has_charter = !l.community.charter.trim().is_empty();
-    let outcome = l.access.join(has_charter, accept_charter)?;
+    let remote = !l.community.domain.is_empty();
+    let mut outcome = l.access.join(has_charter, accept_charter)?;
+    if remote {
+        // A remote community decides: we are pending until its Accept arrives.
+        outcome = JoinOutcome::Requested;
+    }
     let now = Utc::now();
     let status = match outcome {
         JoinOutcome::Joined => MembershipStatus::Active,
         JoinOutcome::Requested => MembershipStatus::Pending,
     };
-    store::insert_membership(
-        ctx.db(),
+    let txn = ctx.db().begin().await?;
+    let m = store::insert_membership(
+        &txn,
         store::NewMembership {
             community_id: l.community.id,
             account_id: viewer.account_id,
@@ -38,7 +45,7 @@ pub async fn join(
             is_moderator: false,
             request_message: message,
             charter_accepted_at: accept_charter.then_some(now),
-            follow_ap_id: None,
+            follow_ap_id: remote.then(|| ctx.instance().new_activity_id()),
         },
         now,
     )
@@ -48,6 +55,13 @@ pub async fn join(
         guildhall_store::Error::Conflict(_) => Error::Denied(Denied::AlreadyPending),
         other => other.into(),
     })?;
+    if remote {
+        outbox::record(&txn, &Outgoing::Follow { membership_id: m.id }).await?;
+    }
+    txn.commit().await?;
+    if remote {
+        ctx.wake_delivery();
+    }
     tracing::info!(account = %viewer.username, community = %l.community.name, ?outcome, "join");
     Ok(match outcome {
         JoinOutcome::Joined => JoinView { status: "joined".into(), welcome_message: Some(l.community.welcome_message) },
@@ -65,7 +79,15 @@ pub async fn leave(ctx: &AppContext, viewer: &Viewer, name: &str) -> Result<()> 
     };
     l.access.leave(others)?;
     let m = l.membership.ok_or(Error::Denied(Denied::NotMember))?;
-    store::delete_membership(ctx.db(), m.id).await?;
+    let txn = ctx.db().begin().await?;
+    store::delete_membership(&txn, m.id).await?;
+    if let (false, Some(follow)) = (l.community.domain.is_empty(), m.follow_ap_id) {
+        let intent =
+            Outgoing::Unfollow { account_id: viewer.account_id, community_id: l.community.id, follow_ap_id: follow };
+        outbox::record(&txn, &intent).await?;
+    }
+    txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(account = %viewer.username, community = %l.community.name, "left community");
     Ok(())
 }
@@ -79,7 +101,7 @@ pub async fn members(ctx: &AppContext, viewer: Option<&Viewer>, name: &str, page
         .items
         .into_iter()
         .map(|(m, a)| MemberView {
-            username: a.username,
+            username: crate::accounts::handle_of(&a),
             display_name: a.display_name,
             department: a.department,
             role: if m.is_moderator { CommunityRole::Moderator } else { CommunityRole::Member },
@@ -98,7 +120,7 @@ pub async fn join_requests(ctx: &AppContext, viewer: &Viewer, name: &str, page: 
         .items
         .into_iter()
         .map(|(m, a)| JoinRequestView {
-            username: a.username,
+            username: crate::accounts::handle_of(&a),
             display_name: a.display_name,
             department: a.department,
             message: m.request_message,
@@ -109,7 +131,7 @@ pub async fn join_requests(ctx: &AppContext, viewer: &Viewer, name: &str, page: 
 }
 
 async fn membership_of(ctx: &AppContext, community_id: i64, username: &str) -> Result<Option<membership::Model>> {
-    let Some(a) = accounts::find_by_username(ctx.db(), &username.to_ascii_lowercase()).await? else {
+    let Some(a) = crate::accounts::find_handle(ctx, username).await? else {
         return Ok(None);
     };
     Ok(store::find_membership(ctx.db(), community_id, a.id).await?)
@@ -123,15 +145,28 @@ pub async fn decide_request(ctx: &AppContext, viewer: &Viewer, name: &str, usern
         .await?
         .filter(|m| m.status == MembershipStatus::Pending.as_str())
         .ok_or(Error::NotFound("join request"))?;
+    let txn = ctx.db().begin().await?;
+    let (id, account_id, follow) = (m.id, m.account_id, m.follow_ap_id.clone());
     if accept {
         let mut active: membership::ActiveModel = m.into();
         active.status = Set(MembershipStatus::Active.as_str().into());
         active.decided_at = Set(Some(Utc::now()));
         active.decided_by = Set(Some(viewer.account_id));
-        store::update_membership(ctx.db(), active).await?;
+        store::update_membership(&txn, active).await?;
     } else {
-        store::delete_membership(ctx.db(), m.id).await?;
+        store::delete_membership(&txn, id).await?;
     }
+    // A follower from another server learns the answer by Accept or Reject.
+    if let Some(follow_ap_id) = follow {
+        let intent = if accept {
+            Outgoing::AcceptFollow { membership_id: id }
+        } else {
+            Outgoing::RejectFollow { community_id: l.community.id, account_id, follow_ap_id }
+        };
+        outbox::record(&txn, &intent).await?;
+    }
+    txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(moderator = %viewer.username, community = %l.community.name, member = %username, accept, "join request decided");
     Ok(())
 }

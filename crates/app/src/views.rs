@@ -104,7 +104,12 @@ pub struct AuthorView {
 impl AuthorView {
     pub(crate) fn of(a: Option<&account::Model>) -> Self {
         match a {
-            Some(a) => AuthorView { username: a.username.clone(), display_name: a.display_name.clone() },
+            Some(a) if a.domain.is_empty() => {
+                AuthorView { username: a.username.clone(), display_name: a.display_name.clone() }
+            }
+            Some(a) => {
+                AuthorView { username: format!("{}@{}", a.username, a.domain), display_name: a.display_name.clone() }
+            }
             None => AuthorView { username: String::new(), display_name: "[unknown]".into() },
         }
     }
@@ -117,6 +122,10 @@ pub struct CommunityView {
     pub id: i64,
     /// Name (unique with usernames), used in URLs and handles.
     pub name: String,
+    /// `name` for local communities, `name@domain` for federated ones: use it in API paths.
+    pub handle: String,
+    /// Whether the community lives on this instance.
+    pub local: bool,
     /// Title.
     pub title: String,
     /// Description (Markdown).
@@ -151,6 +160,8 @@ impl CommunityView {
         Ok(CommunityView {
             id: c.id,
             name: c.name.clone(),
+            handle: if c.domain.is_empty() { c.name.clone() } else { format!("{}@{}", c.name, c.domain) },
+            local: c.domain.is_empty(),
             title: c.title.clone(),
             description: c.description.clone(),
             description_html: crate::markdown::render(&c.description),

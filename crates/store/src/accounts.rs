@@ -224,3 +224,13 @@ pub async fn consume_invite<C: ConnectionTrait>(db: &C, code: &str, now: DateTim
         .await?;
     Ok(res.rows_affected == 1)
 }
+
+/// The oldest local admin (stands in as owner of rows created for remote communities).
+pub async fn first_local_admin<C: ConnectionTrait>(db: &C) -> Result<Option<account::Model>> {
+    Ok(account::Entity::find()
+        .filter(account::Column::IsAdmin.eq(true))
+        .filter(account::Column::Domain.eq(""))
+        .order_by_asc(account::Column::Id)
+        .one(db)
+        .await?)
+}

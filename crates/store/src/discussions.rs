@@ -18,30 +18,41 @@ pub enum Sort {
     Active,
 }
 
+/// The parts every post (discussion or reply) has.
+pub struct NewPost {
+    /// Author account.
+    pub author_id: i64,
+    /// ActivityPub id, for posts from other servers.
+    pub ap_id: Option<String>,
+    /// Markdown source ('' when only HTML was received).
+    pub body_source: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
 /// Inserts a discussion.
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
     community_id: i64,
-    author_id: i64,
     title: String,
-    body_source: String,
-    body_html: String,
-    now: DateTime<Utc>,
+    post: NewPost,
 ) -> Result<discussion::Model> {
     let model = discussion::ActiveModel {
         community_id: Set(community_id),
-        author_id: Set(author_id),
-        ap_id: Set(None),
+        author_id: Set(post.author_id),
+        ap_id: Set(post.ap_id),
         title: Set(title),
-        body_source: Set(body_source),
-        body_html: Set(body_html),
+        body_source: Set(post.body_source),
+        body_html: Set(post.body_html),
         pinned: Set(false),
         locked: Set(false),
         reply_count: Set(0),
-        created_at: Set(now),
+        created_at: Set(post.created_at),
         edited_at: Set(None),
         deleted_at: Set(None),
-        last_activity_at: Set(now),
+        last_activity_at: Set(post.created_at),
         ..Default::default()
     };
     Ok(model.insert(db).await?)
@@ -99,22 +110,19 @@ pub async fn insert_reply<C: ConnectionTrait>(
     db: &C,
     discussion_id: i64,
     parent: Option<&reply::Model>,
-    author_id: i64,
-    body_source: String,
-    body_html: String,
-    now: DateTime<Utc>,
+    post: NewPost,
 ) -> Result<reply::Model> {
     let model = reply::ActiveModel {
         discussion_id: Set(discussion_id),
         parent_id: Set(parent.map(|p| p.id)),
-        author_id: Set(author_id),
-        ap_id: Set(None),
+        author_id: Set(post.author_id),
+        ap_id: Set(post.ap_id),
         // The path needs the new id; it is set right after the insert, in the same transaction.
         path: Set(String::new()),
         depth: Set(parent.map_or(0, |p| p.depth + 1)),
-        body_source: Set(body_source),
-        body_html: Set(body_html),
-        created_at: Set(now),
+        body_source: Set(post.body_source),
+        body_html: Set(post.body_html),
+        created_at: Set(post.created_at),
         edited_at: Set(None),
         deleted_at: Set(None),
         ..Default::default()

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod communities;
 pub mod discussions;
 pub mod entities;
+pub mod federation;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -1,0 +1,347 @@
+//! What people on other servers do, after the federation crate has verified who they are:
+//! the same policies as local actions, then storage and outbox intents in one transaction.
+
+use chrono::{DateTime, Utc};
+use guildhall_domain::{Access, CommunityRole, JoinOutcome, MembershipStatus, Visibility, validate, validate::Limits};
+use guildhall_store::discussions::NewPost;
+use guildhall_store::entities::{account, community, discussion, reply};
+use guildhall_store::federation as fed;
+use guildhall_store::{Set, TransactionTrait, communities as store_communities, discussions as store_discussions};
+
+use crate::communities::{role_of, visibility_of};
+use crate::outbox::{self, Outgoing};
+use crate::{AppContext, Error, Result};
+
+/// A person (or service) actor from another server, as fetched and verified.
+#[derive(Debug, Clone)]
+pub struct RemotePerson {
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// preferredUsername.
+    pub username: String,
+    /// Host of the id.
+    pub domain: String,
+    /// name, or the username.
+    pub display_name: String,
+    /// summary (sanitised HTML).
+    pub bio: String,
+    /// Inbox URL.
+    pub inbox: String,
+    /// Shared inbox URL.
+    pub shared_inbox: Option<String>,
+    /// Public key (PEM).
+    pub public_key_pem: String,
+}
+
+/// A group actor (community) from another server.
+#[derive(Debug, Clone)]
+pub struct RemoteGroup {
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// preferredUsername.
+    pub name: String,
+    /// Host of the id.
+    pub domain: String,
+    /// name, or the preferredUsername.
+    pub title: String,
+    /// summary (sanitised HTML).
+    pub description: String,
+    /// Inbox URL.
+    pub inbox: String,
+    /// Shared inbox URL.
+    pub shared_inbox: Option<String>,
+    /// Followers collection URL.
+    pub followers: Option<String>,
+    /// Public key (PEM).
+    pub public_key_pem: String,
+    /// manuallyApprovesFollowers.
+    pub manually_approves: bool,
+}
+
+fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+/// Stores or refreshes a remote person.
+pub async fn upsert_person(ctx: &AppContext, p: RemotePerson) -> Result<account::Model> {
+    let now = Utc::now();
+    let existing = fed::find_account_by_ap_id(ctx.db(), &p.ap_id).await?;
+    let mut m: account::ActiveModel = match existing {
+        Some(a) => a.into(),
+        None => account::ActiveModel {
+            username: Set(clip(&p.username, 100)),
+            domain: Set(p.domain.clone()),
+            ap_id: Set(Some(p.ap_id.clone())),
+            email: Set(None),
+            password_hash: Set(String::new()),
+            department: Set(String::new()),
+            tags: Set("[]".into()),
+            is_admin: Set(false),
+            status: Set("active".into()),
+            registration_reason: Set(None),
+            private_key_pem: Set(None),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    m.display_name = Set(clip(&p.display_name, Limits::TITLE));
+    m.bio = Set(crate::markdown::sanitize(&clip(&p.bio, Limits::DESCRIPTION)));
+    m.inbox_url = Set(Some(p.inbox));
+    m.shared_inbox_url = Set(p.shared_inbox);
+    m.public_key_pem = Set(Some(p.public_key_pem));
+    m.fetched_at = Set(Some(now));
+    m.updated_at = Set(now);
+    Ok(match m.id.is_set() {
+        true => guildhall_store::accounts::update(ctx.db(), m).await?,
+        false => fed::insert_remote_account(ctx.db(), m).await?,
+    })
+}
+
+/// Stores or refreshes a remote community.
+pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community::Model> {
+    let now = Utc::now();
+    let existing = fed::find_community_by_ap_id(ctx.db(), &g.ap_id).await?;
+    let created_by = ctx_instance_owner(ctx).await?;
+    let mut m: community::ActiveModel = match existing {
+        Some(c) => c.into(),
+        None => community::ActiveModel {
+            name: Set(clip(&g.name, 100)),
+            domain: Set(g.domain.clone()),
+            ap_id: Set(Some(g.ap_id.clone())),
+            charter: Set(String::new()),
+            welcome_message: Set(String::new()),
+            tags: Set("[]".into()),
+            private_key_pem: Set(None),
+            created_by: Set(created_by),
+            created_at: Set(now),
+            ..Default::default()
+        },
+    };
+    m.title = Set(clip(&g.title, Limits::TITLE));
+    m.description = Set(crate::markdown::sanitize(&clip(&g.description, Limits::DESCRIPTION)));
+    let visibility = if g.manually_approves { Visibility::Approval } else { Visibility::Public };
+    m.visibility = Set(visibility.as_str().into());
+    m.inbox_url = Set(Some(g.inbox));
+    m.shared_inbox_url = Set(g.shared_inbox);
+    m.followers_url = Set(g.followers);
+    m.public_key_pem = Set(Some(g.public_key_pem));
+    m.fetched_at = Set(Some(now));
+    m.updated_at = Set(now);
+    Ok(match m.id.is_set() {
+        true => store_communities::update(ctx.db(), m).await?,
+        false => fed::insert_remote_community(ctx.db(), m).await?,
+    })
+}
+
+/// Remote communities need a local `created_by`; the first admin stands in.
+async fn ctx_instance_owner(ctx: &AppContext) -> Result<i64> {
+    guildhall_store::accounts::first_local_admin(ctx.db())
+        .await?
+        .map(|a| a.id)
+        .ok_or_else(|| Error::Internal("no local admin to own remote communities".into()))
+}
+
+fn access_for(c: &community::Model, m: Option<&guildhall_store::entities::membership::Model>) -> Result<Access> {
+    Ok(Access { visibility: visibility_of(c)?, role: role_of_remote(m)?, instance_admin: false })
+}
+
+fn role_of_remote(m: Option<&guildhall_store::entities::membership::Model>) -> Result<CommunityRole> {
+    // A signed remote actor is "signed in" as far as the policies are concerned.
+    let stand_in = crate::Viewer { account_id: 0, username: String::new(), is_admin: false };
+    role_of(Some(&stand_in), m)
+}
+
+/// A remote person follows a local community: the same rules as a local join. Public
+/// communities accept at once; approval and private ones wait for a moderator.
+pub async fn remote_follow(
+    ctx: &AppContext,
+    c: &community::Model,
+    follower: &account::Model,
+    follow_ap_id: &str,
+) -> Result<()> {
+    let existing = store_communities::find_membership(ctx.db(), c.id, follower.id).await?;
+    let access = access_for(c, existing.as_ref())?;
+    let txn = ctx.db().begin().await?;
+    match (access.join(false, false), existing) {
+        (Ok(outcome), _) => {
+            let status = match outcome {
+                JoinOutcome::Joined => MembershipStatus::Active,
+                JoinOutcome::Requested => MembershipStatus::Pending,
+            };
+            let m = store_communities::insert_membership(
+                &txn,
+                store_communities::NewMembership {
+                    community_id: c.id,
+                    account_id: follower.id,
+                    status: status.as_str().into(),
+                    is_moderator: false,
+                    request_message: None,
+                    charter_accepted_at: None,
+                    follow_ap_id: Some(follow_ap_id.to_owned()),
+                },
+                Utc::now(),
+            )
+            .await?;
+            if status == MembershipStatus::Active {
+                outbox::record(&txn, &Outgoing::AcceptFollow { membership_id: m.id }).await?;
+            }
+        }
+        // Already a member: their server lost our Accept, so send it again.
+        (Err(guildhall_domain::Denied::AlreadyMember), Some(m)) => {
+            let mut a: guildhall_store::entities::membership::ActiveModel = m.clone().into();
+            a.follow_ap_id = Set(Some(follow_ap_id.to_owned()));
+            store_communities::update_membership(&txn, a).await?;
+            outbox::record(&txn, &Outgoing::AcceptFollow { membership_id: m.id }).await?;
+        }
+        (Err(guildhall_domain::Denied::AlreadyPending), _) => {}
+        (Err(_), _) => {
+            let intent = Outgoing::RejectFollow {
+                community_id: c.id,
+                account_id: follower.id,
+                follow_ap_id: follow_ap_id.to_owned(),
+            };
+            outbox::record(&txn, &intent).await?;
+        }
+    }
+    txn.commit().await?;
+    ctx.wake_delivery();
+    tracing::info!(community = %c.name, actor = %follower.ap_id.as_deref().unwrap_or_default(), "remote follow");
+    Ok(())
+}
+
+/// A remote person stops following a local community (banned members stay banned).
+pub async fn remote_unfollow(ctx: &AppContext, c: &community::Model, follower: &account::Model) -> Result<()> {
+    if let Some(m) = store_communities::find_membership(ctx.db(), c.id, follower.id).await?
+        && m.status != MembershipStatus::Banned.as_str()
+        && !m.is_moderator
+    {
+        store_communities::delete_membership(ctx.db(), m.id).await?;
+    }
+    Ok(())
+}
+
+/// A remote community answered one of our Follows.
+pub async fn follow_answered(
+    ctx: &AppContext,
+    follow_ap_id: &str,
+    community: &community::Model,
+    accepted: bool,
+) -> Result<()> {
+    let Some(m) = fed::find_membership_by_follow(ctx.db(), follow_ap_id).await? else { return Ok(()) };
+    if m.community_id != community.id {
+        return Err(Error::Denied(guildhall_domain::Denied::ModeratorsOnly));
+    }
+    if accepted {
+        if m.status == MembershipStatus::Pending.as_str() {
+            let mut a: guildhall_store::entities::membership::ActiveModel = m.into();
+            a.status = Set(MembershipStatus::Active.as_str().into());
+            a.decided_at = Set(Some(Utc::now()));
+            store_communities::update_membership(ctx.db(), a).await?;
+        }
+    } else {
+        store_communities::delete_membership(ctx.db(), m.id).await?;
+    }
+    Ok(())
+}
+
+/// A post (discussion or reply) from another server.
+#[derive(Debug, Clone)]
+pub struct IncomingPost {
+    /// ActivityPub id.
+    pub ap_id: String,
+    /// Title (discussions).
+    pub title: Option<String>,
+    /// Markdown source, when the sender kept it.
+    pub source: Option<String>,
+    /// HTML content (sanitised here).
+    pub html: String,
+    /// When it was written.
+    pub published: Option<DateTime<Utc>>,
+}
+
+fn body_of(post: &IncomingPost) -> Result<(String, String)> {
+    match &post.source {
+        Some(src) => {
+            let src = validate::text("source", src, Limits::BODY, false)?;
+            let html = crate::markdown::render(&src);
+            Ok((src, html))
+        }
+        None => {
+            if post.html.chars().count() > Limits::BODY * 2 {
+                return Err(validate::Invalid::new("content", "is too long").into());
+            }
+            Ok((String::new(), crate::markdown::sanitize(&post.html)))
+        }
+    }
+}
+
+/// Stores a discussion that arrived from another server. In a local community the author must
+/// be a member (as for local posts) and the community relays it to its followers.
+pub async fn receive_discussion(
+    ctx: &AppContext,
+    c: &community::Model,
+    author: &account::Model,
+    post: IncomingPost,
+    relay_activity: Option<i64>,
+) -> Result<Option<discussion::Model>> {
+    if fed::find_discussion_by_ap_id(ctx.db(), &post.ap_id).await?.is_some() {
+        return Ok(None);
+    }
+    let local = c.domain.is_empty();
+    if local {
+        let m = store_communities::find_membership(ctx.db(), c.id, author.id).await?;
+        access_for(c, m.as_ref())?.start_discussion()?;
+    }
+    let title = validate::required_line("name", post.title.as_deref().unwrap_or_default(), Limits::DISCUSSION_TITLE)?;
+    let (source, html) = body_of(&post)?;
+    let now = Utc::now();
+    let txn = ctx.db().begin().await?;
+    let created_at = post.published.unwrap_or(now).min(now);
+    let new =
+        NewPost { author_id: author.id, ap_id: Some(post.ap_id), body_source: source, body_html: html, created_at };
+    let d = store_discussions::insert(&txn, c.id, title, new).await?;
+    if let (true, Some(activity_id)) = (local, relay_activity) {
+        outbox::record(&txn, &Outgoing::Relay { community_id: c.id, activity_id }).await?;
+    }
+    txn.commit().await?;
+    ctx.wake_delivery();
+    Ok(Some(d))
+}
+
+/// Stores a reply that arrived from another server, under `parent` if it answers a reply.
+pub async fn receive_reply(
+    ctx: &AppContext,
+    d: &discussion::Model,
+    parent: Option<&reply::Model>,
+    author: &account::Model,
+    post: IncomingPost,
+    relay_activity: Option<i64>,
+) -> Result<Option<reply::Model>> {
+    if fed::find_reply_by_ap_id(ctx.db(), &post.ap_id).await?.is_some() {
+        return Ok(None);
+    }
+    let c = store_communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("community"))?;
+    let local = c.domain.is_empty();
+    if local {
+        let m = store_communities::find_membership(ctx.db(), c.id, author.id).await?;
+        access_for(&c, m.as_ref())?.reply(d.locked, d.deleted_at.is_some())?;
+    }
+    let (source, html) = body_of(&post)?;
+    let now = Utc::now();
+    let txn = ctx.db().begin().await?;
+    let new = NewPost {
+        author_id: author.id,
+        ap_id: Some(post.ap_id),
+        body_source: source,
+        body_html: html,
+        created_at: now,
+    };
+    let r = store_discussions::insert_reply(&txn, d.id, parent, new).await?;
+    store_discussions::touch_for_reply(&txn, d.id, now).await?;
+    if let (true, Some(activity_id)) = (local, relay_activity) {
+        outbox::record(&txn, &Outgoing::Relay { community_id: c.id, activity_id }).await?;
+    }
+    txn.commit().await?;
+    ctx.wake_delivery();
+    Ok(Some(r))
+}

@@ -1,0 +1,86 @@
+//! What should federate, recorded as typed intents in the same transaction as the change
+//! that caused it, so an accepted action is never lost. The federation crate turns intents
+//! into activities and deliveries.
+
+use chrono::Utc;
+use guildhall_store::{ConnectionTrait, Set, entities::outbox};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// One thing to tell other servers about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Outgoing {
+    /// A local account asked to join a remote community: send `Follow`.
+    Follow {
+        /// The pending membership (local account, remote community).
+        membership_id: i64,
+    },
+    /// A local account left a remote community: send `Undo{Follow}`.
+    Unfollow {
+        /// The local account.
+        account_id: i64,
+        /// The remote community.
+        community_id: i64,
+        /// The Follow being undone.
+        follow_ap_id: String,
+    },
+    /// A local community admitted a remote follower: send `Accept{Follow}`.
+    AcceptFollow {
+        /// The now active membership (remote account, local community).
+        membership_id: i64,
+    },
+    /// A local community refused a remote follower: send `Reject{Follow}`.
+    RejectFollow {
+        /// The local community.
+        community_id: i64,
+        /// The remote account.
+        account_id: i64,
+        /// The Follow being refused.
+        follow_ap_id: String,
+    },
+    /// A local member started a discussion (in a local or remote community).
+    DiscussionCreated {
+        /// The discussion.
+        discussion_id: i64,
+    },
+    /// A local member replied (in a local or remote community).
+    ReplyCreated {
+        /// The reply.
+        reply_id: i64,
+    },
+    /// A local community relays an activity a remote member sent it (FEP-1b12 `Announce`).
+    Relay {
+        /// The local community.
+        community_id: i64,
+        /// The stored received activity.
+        activity_id: i64,
+    },
+}
+
+/// Records an intent; call inside the transaction of the change it describes.
+pub async fn record<C: ConnectionTrait>(db: &C, intent: &Outgoing) -> Result<()> {
+    let json = serde_json::to_string(intent).map_err(|e| Error::Internal(e.to_string()))?;
+    let row = outbox::ActiveModel {
+        intent: Set(json),
+        created_at: Set(Utc::now()),
+        processed_at: Set(None),
+        ..Default::default()
+    };
+    guildhall_store::federation::insert_outbox(db, row).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intents_round_trip_as_tagged_json() {
+        let i = Outgoing::Relay { community_id: 3, activity_id: 9 };
+        let json = serde_json::to_string(&i).unwrap();
+        assert_eq!(json, r#"{"type":"relay","community_id":3,"activity_id":9}"#);
+        assert_eq!(serde_json::from_str::<Outgoing>(&json).unwrap(), i);
+    }
+}

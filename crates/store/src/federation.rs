@@ -1,0 +1,318 @@
+//! Storage for federation: remote actors, stored activities, the outbox, deliveries and
+//! remote instance health.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Set,
+};
+
+use crate::entities::{account, activity, community, delivery, membership, outbox, remote_instance};
+use crate::{Error, Result};
+
+/// Adds an outbox intent.
+pub async fn insert_outbox<C: ConnectionTrait>(db: &C, row: outbox::ActiveModel) -> Result<outbox::Model> {
+    Ok(row.insert(db).await?)
+}
+
+/// Unprocessed intents, oldest first.
+pub async fn pending_outbox<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<outbox::Model>> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::ProcessedAt.is_null())
+        .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Marks an intent processed (its deliveries are stored).
+pub async fn mark_outbox_processed<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> Result<()> {
+    outbox::Entity::update_many()
+        .col_expr(outbox::Column::ProcessedAt, Expr::value(now))
+        .filter(outbox::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores an activity. Returns `None` if one with the same id exists (a duplicate delivery).
+pub async fn insert_activity<C: ConnectionTrait>(
+    db: &C,
+    ap_id: &str,
+    kind: &str,
+    actor: &str,
+    local: bool,
+    json: String,
+    now: DateTime<Utc>,
+) -> Result<Option<activity::Model>> {
+    let row = activity::ActiveModel {
+        ap_id: Set(ap_id.to_owned()),
+        kind: Set(kind.to_owned()),
+        actor: Set(actor.to_owned()),
+        local: Set(local),
+        json: Set(json),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    match row.insert(db).await {
+        Ok(m) => Ok(Some(m)),
+        Err(e) => match crate::conflict_on_unique(e, "activity") {
+            Error::Conflict(_) => Ok(None),
+            other => Err(other),
+        },
+    }
+}
+
+/// Finds a stored activity by id.
+pub async fn find_activity<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<activity::Model>> {
+    Ok(activity::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Finds a stored activity by its ActivityPub id.
+pub async fn find_activity_by_ap_id<C: ConnectionTrait>(db: &C, ap_id: &str) -> Result<Option<activity::Model>> {
+    Ok(activity::Entity::find().filter(activity::Column::ApId.eq(ap_id)).one(db).await?)
+}
+
+/// A new delivery of an activity to one inbox.
+pub struct NewDelivery {
+    /// The stored activity.
+    pub activity_id: i64,
+    /// `account`, `community` or `instance`.
+    pub sender_kind: &'static str,
+    /// Sender row id.
+    pub sender_id: i64,
+    /// Target inbox URL.
+    pub inbox: String,
+    /// Target host (for per-instance ordering and health).
+    pub domain: String,
+}
+
+/// Queues deliveries.
+pub async fn insert_deliveries<C: ConnectionTrait>(db: &C, rows: Vec<NewDelivery>, now: DateTime<Utc>) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let models = rows.into_iter().map(|d| delivery::ActiveModel {
+        activity_id: Set(d.activity_id),
+        sender_kind: Set(d.sender_kind.to_owned()),
+        sender_id: Set(d.sender_id),
+        inbox: Set(d.inbox),
+        domain: Set(d.domain),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        last_error: Set(None),
+        created_at: Set(now),
+        finished_at: Set(None),
+        ..Default::default()
+    });
+    delivery::Entity::insert_many(models).exec(db).await?;
+    Ok(())
+}
+
+/// Pending deliveries that are due, oldest first.
+pub async fn due_deliveries<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<delivery::Model>> {
+    Ok(delivery::Entity::find()
+        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .order_by_asc(delivery::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// When the next pending delivery is due, if any.
+pub async fn next_due_at<C: ConnectionTrait>(db: &C) -> Result<Option<DateTime<Utc>>> {
+    Ok(delivery::Entity::find()
+        .filter(delivery::Column::Status.eq("pending"))
+        .order_by_asc(delivery::Column::NextAttemptAt)
+        .one(db)
+        .await?
+        .map(|d| d.next_attempt_at))
+}
+
+/// Records a successful (or permanently refused) delivery.
+pub async fn finish_delivery<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    status: &str,
+    error: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::Status, Expr::value(status))
+        .col_expr(delivery::Column::LastError, Expr::value(error))
+        .col_expr(delivery::Column::FinishedAt, Expr::value(now))
+        .filter(delivery::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt and when to try again.
+pub async fn retry_delivery<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    attempts: i32,
+    next: DateTime<Utc>,
+    error: String,
+) -> Result<()> {
+    delivery::Entity::update_many()
+        .col_expr(delivery::Column::Attempts, Expr::value(attempts))
+        .col_expr(delivery::Column::NextAttemptAt, Expr::value(next))
+        .col_expr(delivery::Column::LastError, Expr::value(Some(error)))
+        .filter(delivery::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Queue depth per remote instance: (domain, pending, failed).
+pub async fn queue_by_domain<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, u64, u64)>> {
+    let rows = delivery::Entity::find().filter(delivery::Column::Status.is_in(["pending", "failed"])).all(db).await?;
+    let mut map: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    for r in rows {
+        let e = map.entry(r.domain).or_default();
+        if r.status == "pending" { e.0 += 1 } else { e.1 += 1 }
+    }
+    Ok(map.into_iter().map(|(d, (p, f))| (d, p, f)).collect())
+}
+
+/// Health of one remote instance.
+pub async fn instance_health<C: ConnectionTrait>(db: &C, domain: &str) -> Result<Option<remote_instance::Model>> {
+    Ok(remote_instance::Entity::find_by_id(domain.to_owned()).one(db).await?)
+}
+
+/// All known remote instances' health.
+pub async fn all_instance_health<C: ConnectionTrait>(db: &C) -> Result<Vec<remote_instance::Model>> {
+    Ok(remote_instance::Entity::find().order_by_asc(remote_instance::Column::Domain).all(db).await?)
+}
+
+/// Saves a remote instance's health row (insert or update).
+pub async fn save_instance_health<C: ConnectionTrait>(db: &C, row: remote_instance::Model) -> Result<()> {
+    let exists = remote_instance::Entity::find_by_id(row.domain.clone()).count(db).await? > 0;
+    let active = remote_instance::ActiveModel {
+        domain: Set(row.domain),
+        failures: Set(row.failures),
+        failing_since: Set(row.failing_since),
+        last_success_at: Set(row.last_success_at),
+        unreachable: Set(row.unreachable),
+    };
+    if exists {
+        active.update(db).await?;
+    } else {
+        active.insert(db).await?;
+    }
+    Ok(())
+}
+
+/// Finds any account (local or remote) by ActivityPub id.
+pub async fn find_account_by_ap_id<C: ConnectionTrait>(db: &C, ap_id: &str) -> Result<Option<account::Model>> {
+    Ok(account::Entity::find().filter(account::Column::ApId.eq(ap_id)).one(db).await?)
+}
+
+/// Finds any community (local or remote) by ActivityPub id.
+pub async fn find_community_by_ap_id<C: ConnectionTrait>(db: &C, ap_id: &str) -> Result<Option<community::Model>> {
+    Ok(community::Entity::find().filter(community::Column::ApId.eq(ap_id)).one(db).await?)
+}
+
+/// Finds a community by name and domain ('' = local).
+pub async fn find_community<C: ConnectionTrait>(db: &C, name: &str, domain: &str) -> Result<Option<community::Model>> {
+    Ok(community::Entity::find()
+        .filter(community::Column::Name.eq(name))
+        .filter(community::Column::Domain.eq(domain))
+        .one(db)
+        .await?)
+}
+
+/// Inserts a remote account row.
+pub async fn insert_remote_account<C: ConnectionTrait>(db: &C, m: account::ActiveModel) -> Result<account::Model> {
+    m.insert(db).await.map_err(|e| crate::conflict_on_unique(e, "remote account"))
+}
+
+/// Inserts a remote community row.
+pub async fn insert_remote_community<C: ConnectionTrait>(
+    db: &C,
+    m: community::ActiveModel,
+) -> Result<community::Model> {
+    m.insert(db).await.map_err(|e| crate::conflict_on_unique(e, "remote community"))
+}
+
+/// Remote members' inboxes of a community (active memberships): (shared inbox or inbox, domain).
+pub async fn remote_follower_inboxes<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<(String, String)>> {
+    let members = membership::Entity::find()
+        .filter(membership::Column::CommunityId.eq(community_id))
+        .filter(membership::Column::Status.eq("active"))
+        .all(db)
+        .await?;
+    let ids: Vec<i64> = members.iter().map(|m| m.account_id).collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let accounts = account::Entity::find()
+        .filter(account::Column::Id.is_in(ids))
+        .filter(account::Column::Domain.ne(""))
+        .all(db)
+        .await?;
+    let mut out: Vec<(String, String)> =
+        accounts.into_iter().filter_map(|a| a.shared_inbox_url.or(a.inbox_url).map(|i| (i, a.domain))).collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Finds a membership by the Follow activity that created it.
+pub async fn find_membership_by_follow<C: ConnectionTrait>(
+    db: &C,
+    follow_ap_id: &str,
+) -> Result<Option<membership::Model>> {
+    Ok(membership::Entity::find().filter(membership::Column::FollowApId.eq(follow_ap_id)).one(db).await?)
+}
+
+/// Finds a membership by id.
+pub async fn find_membership_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<membership::Model>> {
+    Ok(membership::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Finds a discussion or reply by its ActivityPub id.
+pub async fn find_discussion_by_ap_id<C: ConnectionTrait>(
+    db: &C,
+    ap_id: &str,
+) -> Result<Option<crate::entities::discussion::Model>> {
+    use crate::entities::discussion;
+    Ok(discussion::Entity::find().filter(discussion::Column::ApId.eq(ap_id)).one(db).await?)
+}
+
+/// Finds a reply by its ActivityPub id.
+pub async fn find_reply_by_ap_id<C: ConnectionTrait>(
+    db: &C,
+    ap_id: &str,
+) -> Result<Option<crate::entities::reply::Model>> {
+    use crate::entities::reply;
+    Ok(reply::Entity::find().filter(reply::Column::ApId.eq(ap_id)).one(db).await?)
+}
+
+/// Saves the instance actor's keys.
+pub async fn save_instance_keys<C: ConnectionTrait>(db: &C, public: String, private: String) -> Result<()> {
+    use crate::entities::instance_settings;
+    instance_settings::Entity::update_many()
+        .col_expr(instance_settings::Column::PublicKeyPem, Expr::value(Some(public)))
+        .col_expr(instance_settings::Column::PrivateKeyPem, Expr::value(Some(private)))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Finds an account by username and domain ('' = local).
+pub async fn find_account<C: ConnectionTrait>(db: &C, username: &str, domain: &str) -> Result<Option<account::Model>> {
+    Ok(account::Entity::find()
+        .filter(account::Column::Username.eq(username))
+        .filter(account::Column::Domain.eq(domain))
+        .one(db)
+        .await?)
+}
