@@ -23,6 +23,9 @@ pub struct Client {
 impl Client {
     /// An anonymous client for the server at `base_url` (such as `http://127.0.0.1:8080`).
     pub fn new(base_url: impl Into<String>) -> Client {
+        // The workspace builds reqwest with rustls but no default crypto provider (the server
+        // installs ring at start-up); do the same here.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .no_proxy()
             .timeout(REQUEST_TIMEOUT)

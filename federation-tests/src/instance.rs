@@ -233,6 +233,8 @@ impl Instance {
             ("GUILDHALL_DATA_DIR", self.data_dir().display().to_string()),
             ("GUILDHALL_DATABASE_URL", self.database.url().to_owned()),
             ("GUILDHALL_LOG", log),
+            // Test instances talk plain http on loopback ports.
+            ("GUILDHALL_DEV_MODE", "true".to_owned()),
         ]
     }
 
@@ -262,6 +264,7 @@ impl Instance {
     /// Polls `GET /ready` until it answers 200; panics with the log tail if the server exits
     /// or [`READY_TIMEOUT`] passes.
     async fn wait_ready(&mut self) {
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .no_proxy()
             .timeout(Duration::from_secs(2))

@@ -8,6 +8,7 @@ mod communities;
 mod discussions;
 pub mod error;
 pub mod extract;
+mod federation;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -35,6 +36,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
         (name = "communities", description = "Communities"),
         (name = "membership", description = "Joining, join requests and moderators"),
         (name = "discussions", description = "Discussions and replies"),
+        (name = "federation", description = "Communities on other servers"),
     )
 )]
 struct ApiDoc;
@@ -57,6 +59,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(admin::routes())
         .merge(communities::routes())
         .merge(discussions::routes())
+        .merge(federation::routes())
 }
 
 /// The OpenAPI document.
@@ -76,6 +79,9 @@ pub fn router() -> Router<AppContext> {
         }),
     )
     .route("/api/{*rest}", axum::routing::any(|| async { ApiError::no_route() }))
+    .method_not_allowed_fallback(|| async {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "this endpoint does not accept that method")
+    })
     .route("/health", get(health))
     .route("/ready", get(ready))
     .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

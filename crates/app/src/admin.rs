@@ -4,7 +4,7 @@ use chrono::{Duration, Utc};
 use guildhall_domain::registration::{CommunityCreation, normalise_domain_pattern};
 use guildhall_domain::{AccountStatus, Denied, Invalid, RegistrationMode};
 use guildhall_store::entities::instance_settings;
-use guildhall_store::{Set, TransactionTrait, accounts, encode_list, settings as store_settings};
+use guildhall_store::{Set, accounts, encode_list, settings as store_settings};
 
 use crate::views::{AccountView, InviteView, List, PendingAccountView, SettingsView};
 use crate::{AppContext, Error, Page, Result, Viewer};
@@ -165,7 +165,7 @@ pub async fn approve_account(ctx: &AppContext, viewer: &Viewer, username: &str) 
 pub async fn reject_account(ctx: &AppContext, viewer: &Viewer, username: &str) -> Result<()> {
     require_admin(viewer)?;
     let account = find_pending(ctx, username).await?;
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     accounts::delete(&txn, account.id).await?;
     accounts::release_name(&txn, &account.username).await?;
     txn.commit().await?;

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use guildhall_domain::{Access, CommunityRole, Denied, MembershipStatus, Visibility, validate, validate::Limits};
 use guildhall_store::entities::{community, membership};
-use guildhall_store::{Set, TransactionTrait, accounts, communities as store, encode_list};
+use guildhall_store::{Set, accounts, communities as store, encode_list};
 
 use crate::views::{CommunityView, List};
 use crate::{AppContext, Error, Page, Result, Viewer, admin};
@@ -116,7 +116,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, new: NewCommunity) -> Res
         return Err(Denied::AdminsOnly.into());
     }
     let now = Utc::now();
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     accounts::claim_name(&txn, &name, "community").await?;
     let c = store::insert(
         &txn,

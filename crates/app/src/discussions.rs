@@ -5,7 +5,7 @@ use guildhall_domain::{validate, validate::Limits};
 pub use guildhall_store::discussions::Sort;
 use guildhall_store::discussions::{self as store, NewPost};
 use guildhall_store::entities::{discussion, reply};
-use guildhall_store::{Set, TransactionTrait, accounts, communities};
+use guildhall_store::{Set, accounts, communities};
 
 use crate::communities::{Loaded, load, load_for};
 use crate::outbox::{self, Outgoing};
@@ -51,7 +51,7 @@ pub async fn create(
     let l = load(ctx, Some(viewer), community).await?;
     l.access.start_discussion()?;
     let html = crate::markdown::render(&body);
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     let post = NewPost {
         author_id: viewer.account_id,
         ap_id: None,
@@ -173,7 +173,7 @@ pub async fn reply(
     }
     let html = crate::markdown::render(&body);
     let now = Utc::now();
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     let post =
         NewPost { author_id: viewer.account_id, ap_id: None, body_source: body, body_html: html, created_at: now };
     let r = store::insert_reply(&txn, d.id, parent.as_ref(), post).await?;

@@ -6,7 +6,7 @@ use guildhall_domain::{Access, CommunityRole, JoinOutcome, MembershipStatus, Vis
 use guildhall_store::discussions::NewPost;
 use guildhall_store::entities::{account, community, discussion, reply};
 use guildhall_store::federation as fed;
-use guildhall_store::{Set, TransactionTrait, communities as store_communities, discussions as store_discussions};
+use guildhall_store::{Set, communities as store_communities, discussions as store_discussions};
 
 use crate::communities::{role_of, visibility_of};
 use crate::outbox::{self, Outgoing};
@@ -161,7 +161,7 @@ pub async fn remote_follow(
 ) -> Result<()> {
     let existing = store_communities::find_membership(ctx.db(), c.id, follower.id).await?;
     let access = access_for(c, existing.as_ref())?;
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     match (access.join(false, false), existing) {
         (Ok(outcome), _) => {
             let status = match outcome {
@@ -295,7 +295,7 @@ pub async fn receive_discussion(
     let title = validate::required_line("name", post.title.as_deref().unwrap_or_default(), Limits::DISCUSSION_TITLE)?;
     let (source, html) = body_of(&post)?;
     let now = Utc::now();
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     let created_at = post.published.unwrap_or(now).min(now);
     let new =
         NewPost { author_id: author.id, ap_id: Some(post.ap_id), body_source: source, body_html: html, created_at };
@@ -328,7 +328,7 @@ pub async fn receive_reply(
     }
     let (source, html) = body_of(&post)?;
     let now = Utc::now();
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     let new = NewPost {
         author_id: author.id,
         ap_id: Some(post.ap_id),

@@ -31,10 +31,13 @@ pub struct Viewer {
     pub is_admin: bool,
 }
 
+/// Highest page number served (deeper pages are empty anyway; this keeps offsets sane).
+pub const MAX_PAGE_NUMBER: u64 = 1_000_000;
+
 /// Largest page size a client may ask for.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
 /// Builds a page from optional query values, clamped to sane bounds.
 pub fn page(number: Option<u64>, limit: Option<u64>) -> Page {
-    Page { number: number.unwrap_or(1).max(1), limit: limit.unwrap_or(20).clamp(1, MAX_PAGE_SIZE) }
+    Page { number: number.unwrap_or(1).clamp(1, MAX_PAGE_NUMBER), limit: limit.unwrap_or(20).clamp(1, MAX_PAGE_SIZE) }
 }

@@ -3,7 +3,7 @@
 use chrono::Utc;
 use guildhall_domain::{CommunityRole, Denied, JoinOutcome, MembershipStatus, validate, validate::Limits};
 use guildhall_store::entities::membership;
-use guildhall_store::{Set, TransactionTrait, accounts, communities as store};
+use guildhall_store::{Set, accounts, communities as store};
 
 use crate::communities::load;
 use crate::outbox::{self, Outgoing};
@@ -35,7 +35,7 @@ pub async fn join(
         JoinOutcome::Joined => MembershipStatus::Active,
         JoinOutcome::Requested => MembershipStatus::Pending,
     };
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     let m = store::insert_membership(
         &txn,
         store::NewMembership {
@@ -72,14 +72,16 @@ pub async fn join(
 /// Leaves a community, or withdraws a join request.
 pub async fn leave(ctx: &AppContext, viewer: &Viewer, name: &str) -> Result<()> {
     let l = load(ctx, Some(viewer), name).await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    // Counted under the community's lock so two moderators leaving at once keep one.
+    store::lock(&txn, l.community.id).await?;
     let others = if l.access.role == CommunityRole::Moderator {
-        store::count_moderators(ctx.db(), l.community.id).await?.saturating_sub(1)
+        store::count_moderators(&txn, l.community.id).await?.saturating_sub(1)
     } else {
         0
     };
     l.access.leave(others)?;
     let m = l.membership.ok_or(Error::Denied(Denied::NotMember))?;
-    let txn = ctx.db().begin().await?;
     store::delete_membership(&txn, m.id).await?;
     if let (false, Some(follow)) = (l.community.domain.is_empty(), m.follow_ap_id) {
         let intent =
@@ -145,7 +147,7 @@ pub async fn decide_request(ctx: &AppContext, viewer: &Viewer, name: &str, usern
         .await?
         .filter(|m| m.status == MembershipStatus::Pending.as_str())
         .ok_or(Error::NotFound("join request"))?;
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     let (id, account_id, follow) = (m.id, m.account_id, m.follow_ap_id.clone());
     if accept {
         let mut active: membership::ActiveModel = m.into();
@@ -207,7 +209,8 @@ pub async fn remove_moderator(ctx: &AppContext, viewer: &Viewer, name: &str, use
         .await?
         .filter(|m| m.is_moderator && m.status == MembershipStatus::Active.as_str())
         .ok_or(Error::NotFound("moderator"))?;
-    let txn = ctx.db().begin().await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    store::lock(&txn, l.community.id).await?;
     if store::count_moderators(&txn, l.community.id).await? <= 1 {
         return Err(Denied::LastModerator.into());
     }

@@ -1,1 +1,86 @@
-//! placeholder
+//! Federation: ActivityStreams <-> domain. Actors (`Person`, `Group`, the instance
+//! `Application`), objects (`Page`, `Note`), the inbox (verified with activitypub_federation's
+//! draft-cavage signatures), WebFinger and NodeInfo, and the durable delivery worker that
+//! turns outbox intents into signed deliveries. Permissions are decided by `guildhall_app`.
+
+pub mod activities;
+pub mod actors;
+pub mod delivery;
+mod error;
+pub mod inbox;
+mod keys;
+pub mod objects;
+pub mod outgoing;
+pub mod resolve;
+pub mod serve;
+pub mod urls;
+pub mod wellknown;
+
+use activitypub_federation::config::{FederationConfig, FederationMiddleware};
+use axum::Router;
+use axum::routing::{get, post};
+use guildhall_app::AppContext;
+
+pub use activitypub_federation::config::Data;
+pub use error::Error;
+
+use crate::actors::InstanceActor;
+use crate::urls::Urls;
+
+/// Options for the federation layer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings {
+    /// Test/dev mode: allows http:// peers and ports (loopback is still refused in release
+    /// builds unless `DANGER_FEDERATION_ALLOW_LOCAL_IP=1`).
+    pub debug: bool,
+}
+
+/// The instance actor with its keys (made on first use).
+pub async fn instance_actor(ctx: &AppContext) -> Result<InstanceActor, Error> {
+    let (public_key, private_key) = keys::instance_keys(ctx).await?;
+    let urls = Urls::new(ctx);
+    let id = urls.instance_actor();
+    Ok(InstanceActor { inbox: urls.inbox_of(&id), id, public_key, private_key })
+}
+
+/// Builds the federation configuration for an instance.
+pub async fn config(ctx: AppContext, settings: Settings) -> Result<FederationConfig<AppContext>, Error> {
+    let actor = instance_actor(&ctx).await?;
+    FederationConfig::builder()
+        .domain(ctx.instance().domain.clone())
+        .app_data(ctx)
+        .signed_fetch_actor(&actor)
+        .debug(settings.debug)
+        .http_fetch_limit(50)
+        .build()
+        .await
+        .map_err(|e| Error::Internal(format!("federation config: {e}")))
+}
+
+/// The layer that gives handlers `Data<AppContext>`.
+pub fn middleware(config: FederationConfig<AppContext>) -> FederationMiddleware<AppContext> {
+    FederationMiddleware::new(config)
+}
+
+/// Federation routes: actors, objects, inboxes and well-known endpoints.
+pub fn router() -> Router<AppContext> {
+    Router::new()
+        .route("/inbox", post(inbox::post_inbox))
+        .route("/actor", get(serve::instance_actor))
+        .route("/actor/inbox", post(inbox::post_inbox))
+        .route("/u/{name}", get(serve::person))
+        .route("/u/{name}/inbox", post(inbox::post_inbox))
+        .route("/c/{name}", get(serve::group))
+        .route("/c/{name}/inbox", post(inbox::post_inbox))
+        .route("/c/{name}/followers", get(serve::followers))
+        .route("/c/{name}/moderators", get(serve::moderators))
+        .route("/c/{name}/outbox", get(serve::outbox))
+        .route("/c/{name}/featured", get(serve::featured))
+        .route("/d/{id}", get(serve::discussion))
+        .route("/r/{id}", get(serve::reply))
+        .route("/activities/{token}", get(serve::activity))
+        .route("/.well-known/webfinger", get(wellknown::webfinger))
+        .route("/.well-known/nodeinfo", get(wellknown::nodeinfo_links))
+        .route("/.well-known/host-meta", get(wellknown::host_meta))
+        .route("/nodeinfo/2.1", get(wellknown::nodeinfo))
+}

@@ -24,6 +24,8 @@ pub struct Config {
     pub log: String,
     /// `text` or `json` logs.
     pub log_json: bool,
+    /// Test/development mode: federate with http:// peers and explicit ports.
+    pub dev_mode: bool,
 }
 
 /// A configuration value was refused.
@@ -47,6 +49,7 @@ struct FileConfig {
     database_url: Option<String>,
     log: Option<String>,
     log_format: Option<String>,
+    dev_mode: Option<bool>,
 }
 
 impl Config {
@@ -133,7 +136,14 @@ impl Config {
             Some((key, v)) => return Err(ConfigError { key, message: format!("expected text or json, got {v:?}") }),
             None => false,
         };
-        Ok(Config { bind, domain, https, data_dir, database_url, log, log_json })
+        let dev_mode = match env.get("GUILDHALL_DEV_MODE") {
+            Some(v) => parse_bool(v).ok_or_else(|| ConfigError {
+                key: "GUILDHALL_DEV_MODE".into(),
+                message: format!("expected true or false, got {v:?}"),
+            })?,
+            None => fc.dev_mode.unwrap_or(false),
+        };
+        Ok(Config { bind, domain, https, data_dir, database_url, log, log_json, dev_mode })
     }
 
     /// Whether the database is the embedded SQLite one.

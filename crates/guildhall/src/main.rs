@@ -59,6 +59,8 @@ enum AdminCommand {
 }
 
 fn main() -> ExitCode {
+    // One TLS stack (rustls on ring) for outgoing requests; reqwest panics without it.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,

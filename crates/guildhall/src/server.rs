@@ -2,6 +2,7 @@
 
 use std::time::{Duration, Instant};
 
+use activitypub_federation::config::FederationConfig;
 use axum::Router;
 use axum::http::header;
 use guildhall_app::{AppContext, auth};
@@ -20,12 +21,14 @@ pub fn init_tracing(config: &Config) {
     if config.log_json { builder.json().init() } else { builder.init() }
 }
 
-/// The whole application: API, web pages and (later) federation endpoints.
-pub fn app(ctx: AppContext) -> Router {
+/// The whole application: API, web pages and federation endpoints.
+pub fn app(ctx: AppContext, federation: FederationConfig<AppContext>) -> Router {
     Router::new()
         .merge(guildhall_api::router())
         .merge(guildhall_web::router())
+        .merge(guildhall_federation::router())
         .with_state(ctx)
+        .layer(guildhall_federation::middleware(federation))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http())
         .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
@@ -46,6 +49,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
         println!(" it is not shown again (reset it with `guildhall admin reset-password {username}`).");
         println!("==============================================================");
     }
+    let federation =
+        guildhall_federation::config(ctx.clone(), guildhall_federation::Settings { debug: config.dev_mode })
+            .await
+            .map_err(|e| format!("cannot set up federation: {e}"))?;
+    let worker = guildhall_federation::delivery::spawn(federation.clone());
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
@@ -58,10 +66,13 @@ pub async fn serve(config: Config) -> Result<(), String> {
     );
     println!("Guildhall is running at http://{} (public address {})", config.bind, ctx.instance().base_url());
     let db = ctx.db().clone();
-    axum::serve(listener, app(ctx).into_make_service_with_connect_info::<std::net::SocketAddr>())
+    axum::serve(listener, app(ctx, federation).into_make_service_with_connect_info::<std::net::SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| format!("server error: {e}"))?;
+    // Deliveries in flight are leased in the database; whatever was not acknowledged is
+    // retried after the restart.
+    worker.abort();
     db.close().await.ok();
     tracing::info!("guildhall stopped");
     Ok(())

@@ -226,3 +226,13 @@ pub async fn list_memberships<C: ConnectionTrait>(
     }
     Ok(Paged { items, has_more: page_rows.has_more })
 }
+
+/// Locks a community row until the transaction ends (PostgreSQL `FOR UPDATE`; on SQLite the
+/// write transaction already excludes other writers), so checks such as "keep one
+/// moderator" cannot race.
+pub async fn lock<C: ConnectionTrait>(db: &C, id: i64) -> Result<()> {
+    if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+        community::Entity::find_by_id(id).lock_exclusive().one(db).await?;
+    }
+    Ok(())
+}

@@ -26,14 +26,33 @@ pub async fn pending_outbox<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Ve
         .await?)
 }
 
-/// Marks an intent processed (its deliveries are stored).
-pub async fn mark_outbox_processed<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> Result<()> {
-    outbox::Entity::update_many()
+/// Claims an unprocessed intent (call inside the transaction that stores its deliveries);
+/// false if another worker already took it.
+pub async fn claim_outbox<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let res = outbox::Entity::update_many()
         .col_expr(outbox::Column::ProcessedAt, Expr::value(now))
         .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::ProcessedAt.is_null())
         .exec(db)
         .await?;
-    Ok(())
+    Ok(res.rows_affected == 1)
+}
+
+/// Leases a due delivery to this worker until `until`; false if another worker has it.
+pub async fn lease_delivery<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    now: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<bool> {
+    let res = delivery::Entity::update_many()
+        .col_expr(delivery::Column::NextAttemptAt, Expr::value(until))
+        .filter(delivery::Column::Id.eq(id))
+        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::NextAttemptAt.lte(now))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
 }
 
 /// Stores an activity. Returns `None` if one with the same id exists (a duplicate delivery).
@@ -297,12 +316,13 @@ pub async fn find_reply_by_ap_id<C: ConnectionTrait>(
     Ok(reply::Entity::find().filter(reply::Column::ApId.eq(ap_id)).one(db).await?)
 }
 
-/// Saves the instance actor's keys.
+/// Saves the instance actor's keys unless it has some.
 pub async fn save_instance_keys<C: ConnectionTrait>(db: &C, public: String, private: String) -> Result<()> {
     use crate::entities::instance_settings;
     instance_settings::Entity::update_many()
         .col_expr(instance_settings::Column::PublicKeyPem, Expr::value(Some(public)))
         .col_expr(instance_settings::Column::PrivateKeyPem, Expr::value(Some(private)))
+        .filter(instance_settings::Column::PrivateKeyPem.is_null())
         .exec(db)
         .await?;
     Ok(())
@@ -315,4 +335,38 @@ pub async fn find_account<C: ConnectionTrait>(db: &C, username: &str, domain: &s
         .filter(account::Column::Domain.eq(domain))
         .one(db)
         .await?)
+}
+
+/// Stores an account's keys unless it already has some (concurrent first uses agree on one).
+pub async fn set_account_keys_if_absent<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    public: String,
+    private: String,
+) -> Result<()> {
+    account::Entity::update_many()
+        .col_expr(account::Column::PublicKeyPem, Expr::value(Some(public)))
+        .col_expr(account::Column::PrivateKeyPem, Expr::value(Some(private)))
+        .filter(account::Column::Id.eq(id))
+        .filter(account::Column::PrivateKeyPem.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Stores a community's keys unless it already has some.
+pub async fn set_community_keys_if_absent<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    public: String,
+    private: String,
+) -> Result<()> {
+    community::Entity::update_many()
+        .col_expr(community::Column::PublicKeyPem, Expr::value(Some(public)))
+        .col_expr(community::Column::PrivateKeyPem, Expr::value(Some(private)))
+        .filter(community::Column::Id.eq(id))
+        .filter(community::Column::PrivateKeyPem.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }

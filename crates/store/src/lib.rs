@@ -96,7 +96,7 @@ pub struct Page {
 impl Page {
     /// Rows to skip.
     pub fn offset(&self) -> u64 {
-        (self.number.max(1) - 1) * self.limit
+        (self.number.max(1) - 1).saturating_mul(self.limit)
     }
 }
 
@@ -131,4 +131,15 @@ pub fn encode_list(items: &[String]) -> String {
 /// Decodes a JSON text column holding a list of strings.
 pub fn decode_list(raw: &str) -> Result<Vec<String>> {
     serde_json::from_str(raw).map_err(|e| Error::Corrupt(format!("list column: {e}")))
+}
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at once
+/// (`BEGIN IMMEDIATE`), so concurrent writers queue on the busy timeout instead of failing
+/// with "database is locked" when a read turns into a write.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

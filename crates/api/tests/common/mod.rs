@@ -139,3 +139,154 @@ impl TestApp {
         r.body["id"].as_i64().expect("id")
     }
 }
+
+/// The password every helper-made account uses.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A session made by logging in over HTTP: bearer/cookie token and its CSRF token.
+pub struct Login {
+    pub token: String,
+    pub csrf: String,
+    pub set_cookie: String,
+}
+
+impl TestApp {
+    /// `POST /api/v1/accounts` with the given body.
+    pub async fn register(&self, body: Value) -> Resp {
+        self.post("/api/v1/accounts", None, body).await
+    }
+
+    /// Registers `name` (`name@example.org`, standard password) and returns the response.
+    pub async fn register_named(&self, name: &str) -> Resp {
+        self.register(json!({"username": name, "email": format!("{name}@example.org"), "password": PASSWORD})).await
+    }
+
+    /// `POST /api/v1/auth/login` with any credentials.
+    pub async fn login_raw(&self, username: &str, password: &str) -> Resp {
+        self.post("/api/v1/auth/login", None, json!({"username": username, "password": password})).await
+    }
+
+    /// Logs in over HTTP and returns token, CSRF token and the Set-Cookie header.
+    pub async fn login_full(&self, name: &str) -> Login {
+        let r = self.login_raw(name, PASSWORD).await;
+        assert_eq!(r.status, StatusCode::OK, "login {name}: {}", r.body);
+        let set_cookie =
+            r.headers.get(header::SET_COOKIE).expect("login sets a cookie").to_str().expect("ascii cookie").to_string();
+        Login {
+            token: r.body["token"].as_str().expect("token").into(),
+            csrf: r.body["csrf_token"].as_str().expect("csrf_token").into(),
+            set_cookie,
+        }
+    }
+
+    /// Changes the instance settings as `admin_token`, asserting success.
+    pub async fn settings(&self, admin_token: &str, change: Value) -> Value {
+        let r = self.patch("/api/v1/admin/settings", Some(admin_token), change).await;
+        assert_eq!(r.status, StatusCode::OK, "settings: {}", r.body);
+        r.body
+    }
+
+    /// Creates an invite as `admin_token`; returns its code.
+    pub async fn invite(&self, admin_token: &str, body: Value) -> String {
+        let r = self.post("/api/v1/admin/invites", Some(admin_token), body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "invite: {}", r.body);
+        r.body["code"].as_str().expect("code").to_string()
+    }
+
+    /// Creates a community from a full JSON body, asserting 201.
+    pub async fn community_with(&self, token: &str, body: Value) -> Value {
+        let r = self.post("/api/v1/communities", Some(token), body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.body
+    }
+
+    /// `POST /communities/{c}/join` accepting the charter.
+    pub async fn join(&self, token: &str, community: &str) -> Resp {
+        self.post(&format!("/api/v1/communities/{community}/join"), Some(token), json!({"accept_charter": true})).await
+    }
+
+    /// Creates `name` and makes it an approved member of `community` (accepting the join
+    /// request as `moderator` when needed); returns the new member's token.
+    pub async fn member(&self, name: &str, community: &str, moderator: &str) -> String {
+        let t = self.user(name).await;
+        let r = self.join(&t, community).await;
+        assert_eq!(r.status, StatusCode::OK, "join: {}", r.body);
+        if r.body["status"] == "requested" {
+            let r = self
+                .post(
+                    &format!("/api/v1/communities/{community}/join-requests/{name}/accept"),
+                    Some(moderator),
+                    json!({}),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::NO_CONTENT, "accept: {}", r.body);
+        }
+        t
+    }
+
+    /// Posts a reply; asserts 201 and returns its id.
+    pub async fn reply(&self, token: &str, discussion: i64, parent: Option<i64>, body: &str) -> i64 {
+        let r = self
+            .post(
+                &format!("/api/v1/discussions/{discussion}/replies"),
+                Some(token),
+                json!({"body": body, "parent_id": parent}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "reply: {}", r.body);
+        r.body["id"].as_i64().expect("id")
+    }
+
+    /// A request with a raw body and content type.
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: Option<&str>,
+        body: impl Into<Body>,
+    ) -> Resp {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(ct) = content_type {
+            req = req.header(header::CONTENT_TYPE, ct);
+        }
+        self.send(req.body(body.into()).expect("request")).await
+    }
+
+    /// A request authenticated only by the session cookie, with an optional CSRF header.
+    pub async fn with_cookie(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: &str,
+        csrf: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
+        let mut req =
+            Request::builder().method(method).uri(path).header(header::COOKIE, format!("guildhall_session={cookie}"));
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        let req = match body {
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(req).await
+    }
+
+    /// The items of a list endpoint, asserting 200.
+    pub async fn items(&self, path: &str, token: Option<&str>) -> Vec<Value> {
+        let r = self.get(path, token).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        r.body["items"].as_array().unwrap_or_else(|| panic!("no items: {}", r.body)).clone()
+    }
+
+    /// A field of every item of a list endpoint, as strings.
+    pub async fn names(&self, path: &str, token: Option<&str>, field: &str) -> Vec<String> {
+        self.items(path, token).await.iter().map(|i| i[field].as_str().unwrap_or_default().to_string()).collect()
+    }
+}

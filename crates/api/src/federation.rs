@@ -1,0 +1,118 @@
+//! Finding communities on other servers, and delivery health for admins.
+
+use axum::Json;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use guildhall_app::views::CommunityView;
+use guildhall_app::{AppContext, communities};
+use guildhall_federation::Data;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::extract::{ApiJson, Session};
+
+/// Routes of this module.
+pub fn routes() -> OpenApiRouter<AppContext> {
+    OpenApiRouter::new().routes(routes!(resolve)).routes(routes!(instances))
+}
+
+/// What to look up.
+#[derive(Deserialize, ToSchema)]
+pub struct ResolveRequest {
+    /// `name@domain` (as on Lemmy or another Guildhall) or the community's URL.
+    pub query: String,
+}
+
+fn federation_error(e: guildhall_federation::Error) -> ApiError {
+    use axum::http::StatusCode;
+    match e {
+        guildhall_federation::Error::App(app) => app.into(),
+        guildhall_federation::Error::BadRequest(m) => ApiError::new(StatusCode::BAD_REQUEST, "invalid", m),
+        guildhall_federation::Error::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such community"),
+        other => {
+            tracing::info!(error = %other, "remote lookup failed");
+            ApiError::new(
+                StatusCode::BAD_GATEWAY,
+                "remote_unavailable",
+                "the other server could not be reached or answered badly",
+            )
+        }
+    }
+}
+
+/// Finds a community on another server (or this one) so members can join it.
+#[utoipa::path(post, path = "/api/v1/federation/resolve", tag = "federation", request_body = ResolveRequest,
+    responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn resolve(
+    data: Data<AppContext>,
+    s: Session,
+    ApiJson(req): ApiJson<ResolveRequest>,
+) -> ApiResult<Json<CommunityView>> {
+    let c = guildhall_federation::resolve::community(&req.query, &data).await.map_err(federation_error)?;
+    let handle = if c.domain.is_empty() { c.name.clone() } else { format!("{}@{}", c.name, c.domain) };
+    Ok(Json(communities::get(data.app_data(), Some(&s.viewer), &handle).await?))
+}
+
+/// Delivery state of one remote instance.
+#[derive(Serialize, ToSchema)]
+pub struct InstanceHealth {
+    /// host[:port].
+    pub domain: String,
+    /// Deliveries waiting (including retries).
+    pub pending: u64,
+    /// Deliveries given up after days of failure.
+    pub failed: u64,
+    /// Consecutive failed attempts.
+    pub failures: i32,
+    /// Failing since.
+    pub failing_since: Option<DateTime<Utc>>,
+    /// Last successful delivery.
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// Failing for more than a day (deliveries keep retrying).
+    pub unreachable: bool,
+}
+
+/// Delivery queue depth and health per remote instance (admins).
+#[utoipa::path(get, path = "/api/v1/admin/federation/instances", tag = "admin",
+    responses((status = 200, body = Vec<InstanceHealth>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn instances(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<InstanceHealth>>> {
+    if !s.viewer.is_admin {
+        return Err(guildhall_app::Error::Denied(guildhall_domain::Denied::AdminsOnly).into());
+    }
+    let db = ctx.db();
+    let queue = guildhall_store::federation::queue_by_domain(db).await.map_err(guildhall_app::Error::from)?;
+    let health = guildhall_store::federation::all_instance_health(db).await.map_err(guildhall_app::Error::from)?;
+    let mut out: Vec<InstanceHealth> = health
+        .into_iter()
+        .map(|h| {
+            let (pending, failed) =
+                queue.iter().find(|(d, _, _)| *d == h.domain).map(|(_, p, f)| (*p, *f)).unwrap_or((0, 0));
+            InstanceHealth {
+                domain: h.domain,
+                pending,
+                failed,
+                failures: h.failures,
+                failing_since: h.failing_since,
+                last_success_at: h.last_success_at,
+                unreachable: h.unreachable,
+            }
+        })
+        .collect();
+    for (domain, pending, failed) in queue {
+        if !out.iter().any(|h| h.domain == domain) {
+            out.push(InstanceHealth {
+                domain,
+                pending,
+                failed,
+                failures: 0,
+                failing_since: None,
+                last_success_at: None,
+                unreachable: false,
+            });
+        }
+    }
+    Ok(Json(out))
+}

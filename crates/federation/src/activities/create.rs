@@ -1,0 +1,173 @@
+//! `Create` of a `Page` (a new discussion) or a `Note` (a reply; or, from Mastodon, a post
+//! that mentions a community without answering anything, which starts a discussion).
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::CreateType;
+use activitypub_federation::protocol::helpers::deserialize_one_or_many;
+use activitypub_federation::traits::Activity;
+use guildhall_app::AppContext;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::Error;
+use crate::actors::DbPerson;
+use crate::objects::{Note, Page, receive_note, receive_page};
+use crate::urls::require_same_origin;
+
+/// What a Create carries.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Post {
+    /// A discussion.
+    Page(Page),
+    /// A reply.
+    Note(Note),
+}
+
+/// `Create{Page|Note}`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Create {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub(crate) kind: CreateType,
+    /// The author.
+    pub actor: ObjectId<DbPerson>,
+    /// The post.
+    pub object: Post,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    to: Vec<Url>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    audience: Option<Url>,
+}
+
+impl Create {
+    /// A new Create addressed to a community and the public.
+    pub fn new(id: Url, actor: Url, object: Post, community: Url) -> Self {
+        let public = Url::parse(crate::objects::PUBLIC).expect("static URL");
+        Create {
+            id,
+            kind: CreateType::Create,
+            actor: actor.into(),
+            object,
+            to: vec![community.clone(), public],
+            cc: vec![],
+            audience: Some(community),
+        }
+    }
+
+    fn post_id(&self) -> &Url {
+        match &self.object {
+            Post::Page(p) => p.id.inner(),
+            Post::Note(n) => n.id.inner(),
+        }
+    }
+
+    fn author(&self) -> &Url {
+        match &self.object {
+            Post::Page(p) => p.attributed_to.inner(),
+            Post::Note(n) => n.attributed_to.inner(),
+        }
+    }
+
+    /// Checks without side effects that the sender wrote what it creates.
+    pub fn check(&self) -> Result<(), Error> {
+        if self.author() != self.actor.inner() {
+            return Err(Error::BadRequest("the actor is not the author of the object".into()));
+        }
+        require_same_origin(self.post_id(), self.actor.inner(), "object id")
+    }
+
+    /// Stores the post; `stored_activity` lets a local community relay it.
+    pub async fn receive_stored(self, data: &Data<AppContext>, stored_activity: i64) -> Result<(), Error> {
+        match self.object {
+            Post::Page(page) => {
+                receive_page(page, data, Some(stored_activity)).await?;
+            }
+            Post::Note(note) if note.in_reply_to.is_some() => {
+                receive_note(note, data, Some(stored_activity)).await?;
+            }
+            Post::Note(note) => {
+                // A Mastodon post mentioning a community starts a discussion there.
+                let page = note_as_page(note, &self.to, &self.cc, data)?;
+                receive_page(page, data, Some(stored_activity)).await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Turns a top-level Mastodon `Note` into a discussion: the first line is the title.
+fn note_as_page(note: Note, to: &[Url], cc: &[Url], data: &Data<AppContext>) -> Result<Page, Error> {
+    let community = note
+        .audience
+        .as_ref()
+        .map(|a| a.inner().clone())
+        .or_else(|| {
+            to.iter().chain(cc.iter()).find(|u| crate::urls::is_local(data, u) && u.path().starts_with("/c/")).cloned()
+        })
+        .ok_or_else(|| Error::BadRequest("the Note addresses no community of ours".into()))?;
+    let mut json = serde_json::to_value(&note)?;
+    let text = strip_html(json.get("content").and_then(|c| c.as_str()).unwrap_or_default());
+    let title: String =
+        text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(untitled)").chars().take(200).collect();
+    if let Some(obj) = json.as_object_mut() {
+        obj.insert("type".into(), "Page".into());
+        obj.insert("name".into(), title.into());
+        obj.insert("audience".into(), community.as_str().into());
+    }
+    Ok(serde_json::from_value(json)?)
+}
+
+/// Text of simple HTML, with paragraph and line breaks as newlines.
+fn strip_html(html: &str) -> String {
+    let spaced = html.replace("</p>", "\n").replace("<br>", "\n").replace("<br/>", "\n").replace("<br />", "\n");
+    let mut out = String::with_capacity(spaced.len());
+    let mut in_tag = false;
+    for c in spaced.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+#[async_trait::async_trait]
+impl Activity for Create {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _data: &Data<AppContext>) -> Result<(), Error> {
+        self.check()
+    }
+
+    async fn receive(self, _data: &Data<AppContext>) -> Result<(), Error> {
+        Err(Error::Internal("Create is received through InboxActivity".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_html;
+
+    #[test]
+    fn html_to_text() {
+        assert_eq!(strip_html("<p>Hello <a href=\"x\">@ux</a> &amp; all</p><p>more</p>"), "Hello @ux & all\nmore\n");
+    }
+}

@@ -1,0 +1,234 @@
+//! Follow, Undo{Follow}, Accept{Follow} and Reject{Follow}: how people on other servers join
+//! our communities, and how we join theirs.
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::activity::{AcceptType, FollowType, RejectType, UndoType};
+use activitypub_federation::traits::Activity;
+use guildhall_app::{AppContext, inbound};
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use super::object_id;
+use crate::Error;
+use crate::actors::{DbGroup, DbPerson};
+use crate::urls::require_same_origin;
+
+/// `Follow`: a person asks to join a community.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Follow {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub(crate) kind: FollowType,
+    /// The follower.
+    pub actor: ObjectId<DbPerson>,
+    /// The community followed.
+    pub object: Url,
+}
+
+impl Follow {
+    /// A new Follow.
+    pub fn new(id: Url, actor: Url, object: Url) -> Self {
+        Follow { id, kind: FollowType::Follow, actor: actor.into(), object }
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Follow {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _data: &Data<AppContext>) -> Result<(), Error> {
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        if !crate::urls::is_local(data, &self.object) || !self.object.path().starts_with("/c/") {
+            // Following people is not offered: acknowledged and ignored.
+            return Ok(());
+        }
+        let group: DbGroup = ObjectId::<DbGroup>::from(self.object.clone()).dereference_local(data).await?;
+        let follower = self.actor.dereference(data).await?;
+        inbound::remote_follow(data.app_data(), &group.model, &follower.model, self.id.as_str()).await?;
+        Ok(())
+    }
+}
+
+/// `Undo`: only `Undo{Follow}` is acted on.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Undo {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub(crate) kind: UndoType,
+    /// Who undoes.
+    pub actor: Url,
+    /// What is undone (embedded or by id).
+    pub object: serde_json::Value,
+}
+
+impl Undo {
+    /// A new Undo of a Follow.
+    pub fn of_follow(id: Url, follow: Follow) -> Result<Self, Error> {
+        Ok(Undo {
+            id,
+            kind: UndoType::Undo,
+            actor: follow.actor.inner().clone(),
+            object: serde_json::to_value(follow)?,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Undo {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data<AppContext>) -> Result<(), Error> {
+        if let Ok(follow) = serde_json::from_value::<Follow>(self.object.clone())
+            && follow.actor.inner() != &self.actor
+        {
+            return Err(Error::BadRequest("only the follower can undo a Follow".into()));
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        let Ok(follow) = serde_json::from_value::<Follow>(self.object) else {
+            return Ok(()); // Undo of Like, Announce, ...: not acted on yet.
+        };
+        if !crate::urls::is_local(data, &follow.object) {
+            return Ok(());
+        }
+        let Ok(group) = ObjectId::<DbGroup>::from(follow.object.clone()).dereference_local(data).await else {
+            return Ok(());
+        };
+        let follower = follow.actor.dereference(data).await?;
+        inbound::remote_unfollow(data.app_data(), &group.model, &follower.model).await?;
+        Ok(())
+    }
+}
+
+/// `Accept{Follow}`: a community admitted one of our members.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Accept {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub(crate) kind: AcceptType,
+    /// The community.
+    pub actor: ObjectId<DbGroup>,
+    /// The Follow (embedded or by id).
+    pub object: serde_json::Value,
+}
+
+impl Accept {
+    /// A new Accept of a Follow.
+    pub fn new(id: Url, actor: Url, follow: Follow) -> Result<Self, Error> {
+        Ok(Accept { id, kind: AcceptType::Accept, actor: actor.into(), object: serde_json::to_value(follow)? })
+    }
+}
+
+/// `Reject{Follow}`: a community refused one of our members.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reject {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    pub(crate) kind: RejectType,
+    /// The community.
+    pub actor: ObjectId<DbGroup>,
+    /// The Follow (embedded or by id).
+    pub object: serde_json::Value,
+}
+
+impl Reject {
+    /// A new Reject of a Follow.
+    pub fn new(id: Url, actor: Url, follow: Follow) -> Result<Self, Error> {
+        Ok(Reject { id, kind: RejectType::Reject, actor: actor.into(), object: serde_json::to_value(follow)? })
+    }
+}
+
+async fn answer(
+    actor: &ObjectId<DbGroup>,
+    object: &serde_json::Value,
+    data: &Data<AppContext>,
+    accepted: bool,
+) -> Result<(), Error> {
+    let follow_id = object_id(object).ok_or_else(|| Error::BadRequest("the object is not a Follow".into()))?;
+    // Only answers to our own Follows matter; the Follow id names the local follower.
+    if !crate::urls::is_local(data, &follow_id) {
+        return Ok(());
+    }
+    let group = actor.dereference(data).await?;
+    inbound::follow_answered(data.app_data(), follow_id.as_str(), &group.model, accepted).await?;
+    Ok(())
+}
+
+#[async_trait::async_trait]
+impl Activity for Accept {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _data: &Data<AppContext>) -> Result<(), Error> {
+        if let Ok(f) = serde_json::from_value::<Follow>(self.object.clone()) {
+            require_same_origin(&f.object, self.actor.inner(), "accepted Follow object")?;
+        }
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        answer(&self.actor, &self.object, data, true).await
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for Reject {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        self.actor.inner()
+    }
+
+    async fn verify(&self, _data: &Data<AppContext>) -> Result<(), Error> {
+        Ok(())
+    }
+
+    async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        answer(&self.actor, &self.object, data, false).await
+    }
+}

@@ -1,0 +1,143 @@
+//! Activities we accept in the inbox, one file per kind with its verify (no side effects) and
+//! receive (through `guildhall_app` use cases) together.
+
+pub mod announce;
+pub mod create;
+pub mod follow;
+
+use activitypub_federation::config::Data;
+use activitypub_federation::traits::Activity;
+use chrono::Utc;
+use guildhall_app::AppContext;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::Error;
+
+pub use announce::Announce;
+pub use create::Create;
+pub use follow::{Accept, Follow, Reject, Undo};
+
+/// Everything the inbox accepts; anything else is acknowledged and ignored.
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum InboxActivity {
+    /// Follow a community.
+    Follow(Follow),
+    /// Undo a Follow.
+    Undo(Undo),
+    /// A community accepted our Follow.
+    Accept(Accept),
+    /// A community refused our Follow.
+    Reject(Reject),
+    /// A new Page or Note.
+    Create(Box<Create>),
+    /// A community relaying an activity (FEP-1b12), or a boost.
+    Announce(Box<Announce>),
+    /// Any other activity: acknowledged (202) and ignored.
+    Other(Other),
+}
+
+/// An activity of a type we do not act on (yet): Like, Dislike, Update, Delete, ...
+#[derive(Debug, Deserialize, Serialize)]
+pub struct Other {
+    id: Url,
+    actor: Url,
+    #[serde(rename = "type")]
+    kind: serde_json::Value,
+}
+
+#[async_trait::async_trait]
+impl Activity for InboxActivity {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        match self {
+            InboxActivity::Follow(a) => a.id(),
+            InboxActivity::Undo(a) => a.id(),
+            InboxActivity::Accept(a) => a.id(),
+            InboxActivity::Reject(a) => a.id(),
+            InboxActivity::Create(a) => a.id(),
+            InboxActivity::Announce(a) => a.id(),
+            InboxActivity::Other(a) => &a.id,
+        }
+    }
+
+    fn actor(&self) -> &Url {
+        match self {
+            InboxActivity::Follow(a) => a.actor(),
+            InboxActivity::Undo(a) => a.actor(),
+            InboxActivity::Accept(a) => a.actor(),
+            InboxActivity::Reject(a) => a.actor(),
+            InboxActivity::Create(a) => a.actor(),
+            InboxActivity::Announce(a) => a.actor(),
+            InboxActivity::Other(a) => &a.actor,
+        }
+    }
+
+    async fn verify(&self, data: &Data<AppContext>) -> Result<(), Error> {
+        // An activity's id lives on its actor's server: no one speaks for another origin.
+        crate::urls::require_same_origin(self.id(), self.actor(), "activity id")?;
+        match self {
+            InboxActivity::Follow(a) => a.verify(data).await,
+            InboxActivity::Undo(a) => a.verify(data).await,
+            InboxActivity::Accept(a) => a.verify(data).await,
+            InboxActivity::Reject(a) => a.verify(data).await,
+            InboxActivity::Create(a) => a.verify(data).await,
+            InboxActivity::Announce(a) => a.verify(data).await,
+            InboxActivity::Other(_) => Ok(()),
+        }
+    }
+
+    async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        let kind = kind_name(&self);
+        // De-duplicate by activity id before any side effect: every handler is idempotent.
+        let json = serde_json::to_string(&self)?;
+        let Some(stored) = guildhall_store::federation::insert_activity(
+            data.app_data().db(),
+            self.id().as_str(),
+            &kind,
+            self.actor().as_str(),
+            false,
+            json,
+            Utc::now(),
+        )
+        .await?
+        else {
+            tracing::debug!(activity = %self.id(), "duplicate activity ignored");
+            return Ok(());
+        };
+        tracing::info!(activity = %self.id(), actor = %self.actor(), kind = %kind, "activity received");
+        match self {
+            InboxActivity::Follow(a) => a.receive(data).await,
+            InboxActivity::Undo(a) => a.receive(data).await,
+            InboxActivity::Accept(a) => a.receive(data).await,
+            InboxActivity::Reject(a) => a.receive(data).await,
+            InboxActivity::Create(a) => (*a).receive_stored(data, stored.id).await,
+            InboxActivity::Announce(a) => (*a).receive(data).await,
+            InboxActivity::Other(_) => Ok(()),
+        }
+    }
+}
+
+fn kind_name(a: &InboxActivity) -> String {
+    match a {
+        InboxActivity::Follow(_) => "Follow".into(),
+        InboxActivity::Undo(_) => "Undo".into(),
+        InboxActivity::Accept(_) => "Accept".into(),
+        InboxActivity::Reject(_) => "Reject".into(),
+        InboxActivity::Create(_) => "Create".into(),
+        InboxActivity::Announce(_) => "Announce".into(),
+        InboxActivity::Other(o) => o.kind.as_str().unwrap_or("Unknown").chars().take(50).collect(),
+    }
+}
+
+/// The id of an embedded object or a bare URL.
+pub fn object_id(v: &serde_json::Value) -> Option<Url> {
+    match v {
+        serde_json::Value::String(s) => Url::parse(s).ok(),
+        serde_json::Value::Object(o) => o.get("id").and_then(|i| i.as_str()).and_then(|s| Url::parse(s).ok()),
+        _ => None,
+    }
+}

@@ -1,0 +1,272 @@
+//! The durable delivery worker: woken at once by new intents (polling is only the fallback),
+//! it sends due deliveries in order per destination instance, many instances in parallel,
+//! retries with exponential backoff and records each instance's health.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use activitypub_federation::activity_sending::SendActivityTask;
+use activitypub_federation::config::{Data, FederationConfig};
+use activitypub_federation::traits::{Activity, Actor};
+use chrono::{DateTime, Utc};
+use guildhall_app::AppContext;
+use guildhall_store::entities::{delivery, remote_instance};
+use guildhall_store::federation as fed;
+use serde::{Serialize, Serializer};
+use tokio::sync::Semaphore;
+use url::Url;
+
+use crate::actors::{DbGroup, DbPerson};
+use crate::urls::Urls;
+use crate::{Error, keys};
+
+/// Instances sent to in parallel.
+const PARALLEL_INSTANCES: usize = 64;
+/// How long a worker holds a delivery before another may try it.
+const LEASE: chrono::Duration = chrono::Duration::minutes(5);
+/// After this long failing, a delivery is given up.
+const GIVE_UP_AFTER: chrono::Duration = chrono::Duration::days(3);
+/// After this long failing, an instance is shown as unreachable (delivery still retries).
+const UNREACHABLE_AFTER: chrono::Duration = chrono::Duration::hours(24);
+/// Idle wake-up when nothing is due.
+const IDLE_POLL: Duration = Duration::from_secs(30);
+
+/// Delay before retry `attempt` (1-based): 5 s, 20 s, 80 s, ... up to 6 hours.
+pub fn backoff(attempt: i32) -> chrono::Duration {
+    let secs = 5i64.saturating_mul(4i64.saturating_pow(attempt.clamp(1, 12) as u32 - 1));
+    chrono::Duration::seconds(secs.min(6 * 3600))
+}
+
+/// A stored activity, sent as it was stored.
+#[derive(Debug)]
+struct RawActivity {
+    id: Url,
+    actor: Url,
+    json: serde_json::Value,
+}
+
+impl Serialize for RawActivity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json.serialize(s)
+    }
+}
+
+#[async_trait::async_trait]
+impl Activity for RawActivity {
+    type DataType = AppContext;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    async fn verify(&self, _data: &Data<AppContext>) -> Result<(), Error> {
+        Ok(())
+    }
+
+    async fn receive(self, _data: &Data<AppContext>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+/// Runs the worker until the process ends.
+pub fn spawn(config: FederationConfig<AppContext>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            let data = config.to_request_data();
+            let ctx = data.app_data().clone();
+            if let Err(e) = crate::outgoing::expand(&ctx).await {
+                tracing::error!(error = %e, "expanding outbox failed");
+            }
+            let sent = match round(&config).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::error!(error = %e, "delivery round failed");
+                    0
+                }
+            };
+            if sent > 0 {
+                continue;
+            }
+            let wait = match fed::next_due_at(ctx.db()).await {
+                Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or(Duration::ZERO).min(IDLE_POLL),
+                _ => IDLE_POLL,
+            };
+            tokio::select! {
+                _ = ctx.delivery_wakeup().notified() => {}
+                _ = tokio::time::sleep(wait.max(Duration::from_millis(20))) => {}
+            }
+        }
+    })
+}
+
+/// Sends what is due; returns how many deliveries were attempted.
+async fn round(config: &FederationConfig<AppContext>) -> Result<usize, Error> {
+    let ctx = config.to_request_data().app_data().clone();
+    let now = Utc::now();
+    let due = fed::due_deliveries(ctx.db(), now, 1000).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let attempted = due.len();
+    let mut by_domain: BTreeMap<String, Vec<delivery::Model>> = BTreeMap::new();
+    for d in due {
+        by_domain.entry(d.domain.clone()).or_default().push(d);
+    }
+    let limit = Arc::new(Semaphore::new(PARALLEL_INSTANCES));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (domain, list) in by_domain {
+        let config = config.clone();
+        let limit = limit.clone();
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await;
+            send_in_order(&config, &domain, list).await;
+        });
+    }
+    while tasks.join_next().await.is_some() {}
+    Ok(attempted)
+}
+
+/// Sends one instance's deliveries in order, stopping at the first failure so order holds.
+async fn send_in_order(config: &FederationConfig<AppContext>, domain: &str, list: Vec<delivery::Model>) {
+    let data = config.to_request_data();
+    let ctx = data.app_data().clone();
+    for d in list {
+        let now = Utc::now();
+        match fed::lease_delivery(ctx.db(), d.id, now, now + LEASE).await {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot lease delivery");
+                return;
+            }
+        }
+        let outcome = send_one(&data, &d).await;
+        let now = Utc::now();
+        let result = match outcome {
+            Ok(()) => {
+                record_health(&ctx, domain, true, now).await;
+                fed::finish_delivery(ctx.db(), d.id, "done", None, now).await
+            }
+            Err(e) => {
+                let attempts = d.attempts + 1;
+                tracing::warn!(domain, inbox = %d.inbox, attempts, error = %e, "delivery failed");
+                record_health(&ctx, domain, false, now).await;
+                let r = if now - d.created_at > GIVE_UP_AFTER {
+                    fed::finish_delivery(ctx.db(), d.id, "failed", Some(e.to_string()), now).await
+                } else {
+                    fed::retry_delivery(ctx.db(), d.id, attempts, now + backoff(attempts), e.to_string()).await
+                };
+                if let Err(e) = r {
+                    tracing::error!(error = %e, "cannot record delivery failure");
+                }
+                // Later activities for this instance wait, so they arrive in order.
+                return;
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "cannot record delivery");
+        }
+    }
+}
+
+async fn send_one(data: &Data<AppContext>, d: &delivery::Model) -> Result<(), Error> {
+    let ctx = data.app_data();
+    let stored = fed::find_activity(ctx.db(), d.activity_id).await?.ok_or(Error::NotFound)?;
+    let raw = RawActivity {
+        id: Url::parse(&stored.ap_id)?,
+        actor: Url::parse(&stored.actor)?,
+        json: serde_json::from_str(&stored.json)?,
+    };
+    let inbox = Url::parse(&d.inbox)?;
+    let urls = Urls::new(ctx);
+    let tasks = match d.sender_kind.as_str() {
+        "account" => {
+            let a = guildhall_store::accounts::find_by_id(ctx.db(), d.sender_id).await?.ok_or(Error::NotFound)?;
+            let sender = DbPerson::new(keys::account_with_keys(ctx, a).await?, &urls);
+            prepare(&raw, &sender, inbox, data).await?
+        }
+        "community" => {
+            let c = guildhall_store::communities::find_by_id(ctx.db(), d.sender_id).await?.ok_or(Error::NotFound)?;
+            let sender = DbGroup::new(keys::community_with_keys(ctx, c).await?, &urls);
+            prepare(&raw, &sender, inbox, data).await?
+        }
+        _ => {
+            let sender = crate::instance_actor(ctx).await?;
+            prepare(&raw, &sender, inbox, data).await?
+        }
+    };
+    for t in tasks {
+        t.sign_and_send(data).await?;
+    }
+    Ok(())
+}
+
+async fn prepare<A: Actor>(
+    raw: &RawActivity,
+    sender: &A,
+    inbox: Url,
+    data: &Data<AppContext>,
+) -> Result<Vec<SendActivityTask>, Error> {
+    Ok(SendActivityTask::prepare(raw, sender, vec![inbox], data).await?)
+}
+
+async fn record_health(ctx: &AppContext, domain: &str, ok: bool, now: DateTime<Utc>) {
+    let current = fed::instance_health(ctx.db(), domain).await.ok().flatten();
+    let next = match (ok, current) {
+        (true, Some(h))
+            if h.failures == 0 && h.last_success_at.is_some_and(|t| now - t < chrono::Duration::minutes(1)) =>
+        {
+            return; // nothing changed worth a write
+        }
+        (true, _) => remote_instance::Model {
+            domain: domain.to_owned(),
+            failures: 0,
+            failing_since: None,
+            last_success_at: Some(now),
+            unreachable: false,
+        },
+        (false, h) => {
+            let h = h.unwrap_or(remote_instance::Model {
+                domain: domain.to_owned(),
+                failures: 0,
+                failing_since: None,
+                last_success_at: None,
+                unreachable: false,
+            });
+            let since = h.failing_since.unwrap_or(now);
+            if h.failures == 0 {
+                tracing::warn!(domain, "instance stopped answering");
+            }
+            remote_instance::Model {
+                failures: h.failures.saturating_add(1),
+                failing_since: Some(since),
+                unreachable: now - since > UNREACHABLE_AFTER,
+                ..h
+            }
+        }
+    };
+    if let Err(e) = fed::save_instance_health(ctx.db(), next).await {
+        tracing::error!(error = %e, "cannot record instance health");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_to_hours_and_stops_there() {
+        assert_eq!(backoff(1).num_seconds(), 5);
+        assert_eq!(backoff(2).num_seconds(), 20);
+        assert_eq!(backoff(3).num_seconds(), 80);
+        assert_eq!(backoff(9).num_seconds(), 6 * 3600);
+        assert_eq!(backoff(100).num_seconds(), 6 * 3600);
+        assert_eq!(backoff(0).num_seconds(), 5);
+    }
+}

@@ -1,0 +1,92 @@
+//! The federation crate's one error type and its HTTP mapping.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// Why a federation request or task failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A use case refused or failed.
+    #[error(transparent)]
+    App(#[from] guildhall_app::Error),
+    /// Signature, fetch or parsing failure inside activitypub_federation.
+    #[error(transparent)]
+    Protocol(#[from] activitypub_federation::error::Error),
+    /// The request is malformed or inconsistent (ids, actors, audiences).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The thing is unknown here (or may not be shown).
+    #[error("not found")]
+    NotFound,
+    /// Something else broke.
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<guildhall_store::Error> for Error {
+    fn from(e: guildhall_store::Error) -> Self {
+        Error::App(e.into())
+    }
+}
+
+impl From<guildhall_store::DbErr> for Error {
+    fn from(e: guildhall_store::DbErr) -> Self {
+        Error::App(e.into())
+    }
+}
+
+impl From<url::ParseError> for Error {
+    fn from(e: url::ParseError) -> Self {
+        Error::BadRequest(format!("invalid URL: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::BadRequest(format!("invalid JSON: {e}"))
+    }
+}
+
+impl Error {
+    /// The HTTP status for this error.
+    pub fn status(&self) -> StatusCode {
+        use activitypub_federation::error::Error as P;
+        match self {
+            Error::App(guildhall_app::Error::NotFound(_)) | Error::NotFound => StatusCode::NOT_FOUND,
+            Error::App(guildhall_app::Error::Denied(_)) => StatusCode::FORBIDDEN,
+            Error::App(guildhall_app::Error::Invalid(_)) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::App(guildhall_app::Error::Conflict(_)) => StatusCode::CONFLICT,
+            Error::App(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            // Fedify and others retry with another signature scheme only after a 401.
+            Error::Protocol(P::ActivitySignatureInvalid | P::ActivityBodyDigestInvalid) => StatusCode::UNAUTHORIZED,
+            Error::Protocol(P::ParseReceivedActivity { .. } | P::UrlVerificationError(_) | P::UrlParse(_)) => {
+                StatusCode::BAD_REQUEST
+            }
+            Error::Protocol(P::NotFound | P::ObjectDeleted(_)) => StatusCode::NOT_FOUND,
+            // The sender's actor or key could not be fetched: the signature cannot be checked.
+            Error::Protocol(_) => StatusCode::UNAUTHORIZED,
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "federation error");
+        } else {
+            tracing::info!(error = %self, %status, "federation request refused");
+        }
+        let code = match status {
+            StatusCode::UNAUTHORIZED => "signature_invalid",
+            StatusCode::NOT_FOUND => "not_found",
+            StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::BAD_REQUEST => "bad_request",
+            StatusCode::CONFLICT => "conflict",
+            _ => "internal",
+        };
+        let message = if status.is_server_error() { "internal error".to_string() } else { self.to_string() };
+        (status, axum::Json(json!({"error": code, "message": message}))).into_response()
+    }
+}

@@ -1,0 +1,391 @@
+//! Discussions as `Page` and replies as `Note` (the shapes Lemmy, PieFed and Mbin use;
+//! Mastodon shows a `Page` as a post with its title and link).
+
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::object::{NoteType, PageType};
+use activitypub_federation::protocol::helpers::deserialize_one_or_many;
+use activitypub_federation::traits::Object;
+use chrono::{DateTime, Utc};
+use guildhall_app::AppContext;
+use guildhall_app::inbound::{self, IncomingPost};
+use guildhall_store::entities::{account, community, discussion, reply};
+use guildhall_store::federation as fed;
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::Error;
+use crate::actors::{DbGroup, DbPerson, actor_id_of_account, actor_id_of_community};
+use crate::urls::{Urls, require_same_origin};
+
+/// The public audience.
+pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
+
+/// Markdown source kept beside the HTML content.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    /// The Markdown.
+    pub content: String,
+    /// `text/markdown`.
+    pub media_type: String,
+}
+
+/// A discussion as a `Page`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page {
+    #[serde(rename = "type")]
+    kind: PageType,
+    /// Id.
+    pub id: ObjectId<DbDiscussion>,
+    /// Author.
+    pub attributed_to: ObjectId<DbPerson>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    to: Vec<Url>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<ObjectId<DbGroup>>,
+    /// Title.
+    pub name: String,
+    #[serde(default)]
+    content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    media_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<Source>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    published: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    updated: Option<DateTime<Utc>>,
+    /// Lemmy: pinned in the community.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stickied: Option<bool>,
+    /// Lemmy: locked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    comments_enabled: Option<bool>,
+}
+
+impl Page {
+    /// The community this Page is posted to: `audience`, else the first non-public `to`/`cc`.
+    pub fn community(&self) -> Option<Url> {
+        self.audience.as_ref().map(|a| a.inner().clone()).or_else(|| {
+            self.to
+                .iter()
+                .chain(self.cc.iter())
+                .find(|u| u.as_str() != PUBLIC && !u.path().ends_with("/followers"))
+                .cloned()
+        })
+    }
+}
+
+/// A reply as a `Note`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Note {
+    #[serde(rename = "type")]
+    kind: NoteType,
+    /// Id.
+    pub id: ObjectId<DbReply>,
+    /// Author.
+    pub attributed_to: ObjectId<DbPerson>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    to: Vec<Url>,
+    #[serde(default, deserialize_with = "deserialize_one_or_many")]
+    cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<ObjectId<DbGroup>>,
+    /// The discussion or reply answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<Url>,
+    #[serde(default)]
+    content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    media_type: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    source: Option<Source>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    published: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    updated: Option<DateTime<Utc>>,
+}
+
+fn markdown_source(source: Option<Source>) -> Option<String> {
+    source.filter(|s| s.media_type.eq_ignore_ascii_case("text/markdown")).map(|s| s.content)
+}
+
+/// A discussion (local or remote) as a federated object.
+#[derive(Clone, Debug)]
+pub struct DbDiscussion {
+    /// The stored discussion.
+    pub model: discussion::Model,
+    /// Its ActivityPub id.
+    pub id: Url,
+}
+
+/// The ActivityPub id of a discussion.
+pub fn discussion_id(d: &discussion::Model, urls: &Urls) -> Url {
+    d.ap_id.as_deref().and_then(|u| Url::parse(u).ok()).unwrap_or_else(|| urls.discussion(d.id))
+}
+
+/// The ActivityPub id of a reply.
+pub fn reply_id(r: &reply::Model, urls: &Urls) -> Url {
+    r.ap_id.as_deref().and_then(|u| Url::parse(u).ok()).unwrap_or_else(|| urls.reply(r.id))
+}
+
+async fn author_and_community(
+    ctx: &AppContext,
+    author_id: i64,
+    community_id: i64,
+) -> Result<(account::Model, community::Model), Error> {
+    let a = guildhall_store::accounts::find_by_id(ctx.db(), author_id).await?.ok_or(Error::NotFound)?;
+    let c = guildhall_store::communities::find_by_id(ctx.db(), community_id).await?.ok_or(Error::NotFound)?;
+    Ok((a, c))
+}
+
+/// Whether a community's content may be served to anyone who asks (private content needs
+/// signed fetches from members, which come with the privacy work).
+fn publicly_readable(c: &community::Model) -> bool {
+    c.visibility != guildhall_domain::Visibility::Private.as_str()
+}
+
+/// Builds the `Page` for a discussion.
+pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Error> {
+    let urls = Urls::new(ctx);
+    let (a, c) = author_and_community(ctx, d.author_id, d.community_id).await?;
+    let group = actor_id_of_community(&c, &urls);
+    Ok(Page {
+        kind: PageType::Page,
+        id: discussion_id(d, &urls).into(),
+        attributed_to: actor_id_of_account(&a, &urls).into(),
+        to: vec![group.clone(), Url::parse(PUBLIC)?],
+        cc: vec![],
+        audience: Some(group.into()),
+        name: d.title.clone(),
+        content: d.body_html.clone(),
+        media_type: Some("text/html".into()),
+        source: (!d.body_source.is_empty())
+            .then(|| Source { content: d.body_source.clone(), media_type: "text/markdown".into() }),
+        published: Some(d.created_at),
+        updated: d.edited_at,
+        stickied: Some(d.pinned),
+        comments_enabled: Some(!d.locked),
+    })
+}
+
+/// Stores a remote `Page` through the same use case as every other post.
+pub async fn receive_page(
+    page: Page,
+    data: &Data<AppContext>,
+    relay_activity: Option<i64>,
+) -> Result<Option<discussion::Model>, Error> {
+    let community_url = page.community().ok_or_else(|| Error::BadRequest("Page names no community".into()))?;
+    let group: DbGroup = ObjectId::<DbGroup>::from(community_url).dereference(data).await?;
+    let author: DbPerson = page.attributed_to.dereference(data).await?;
+    let post = IncomingPost {
+        ap_id: page.id.inner().to_string(),
+        title: Some(page.name),
+        source: markdown_source(page.source),
+        html: page.content,
+        published: page.published,
+    };
+    Ok(inbound::receive_discussion(data.app_data(), &group.model, &author.model, post, relay_activity).await?)
+}
+
+#[async_trait::async_trait]
+impl Object for DbDiscussion {
+    type DataType = AppContext;
+    type Kind = Page;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    async fn read_from_id(id: Url, data: &Data<AppContext>) -> Result<Option<Self>, Error> {
+        let ctx = data.app_data();
+        let found = if crate::urls::is_local(data, &id) {
+            match id.path().strip_prefix("/d/").and_then(|n| n.parse::<i64>().ok()) {
+                Some(n) => guildhall_store::discussions::find_by_id(ctx.db(), n).await?.filter(|d| d.ap_id.is_none()),
+                None => None,
+            }
+        } else {
+            fed::find_discussion_by_ap_id(ctx.db(), id.as_str()).await?
+        };
+        Ok(found.map(|model| DbDiscussion { model, id }))
+    }
+
+    fn is_deleted(&self) -> bool {
+        self.model.deleted_at.is_some()
+    }
+
+    async fn into_json(self, data: &Data<AppContext>) -> Result<Page, Error> {
+        page_of(data.app_data(), &self.model).await
+    }
+
+    async fn verify(json: &Page, expected_domain: &Url, _data: &Data<AppContext>) -> Result<(), Error> {
+        require_same_origin(json.id.inner(), expected_domain, "Page id")?;
+        // The author must be on the Page's own server: `url` or `attributedTo` elsewhere never
+        // confers authority (Misskey CVE-2025-25306).
+        require_same_origin(json.attributed_to.inner(), json.id.inner(), "Page attributedTo")
+    }
+
+    async fn from_json(json: Page, data: &Data<AppContext>) -> Result<Self, Error> {
+        let id = json.id.inner().clone();
+        match receive_page(json, data, None).await? {
+            Some(model) => Ok(DbDiscussion { model, id }),
+            None => Self::read_from_id(id, data).await?.ok_or(Error::NotFound),
+        }
+    }
+}
+
+/// A reply (local or remote) as a federated object.
+#[derive(Clone, Debug)]
+pub struct DbReply {
+    /// The stored reply.
+    pub model: reply::Model,
+    /// Its ActivityPub id.
+    pub id: Url,
+}
+
+/// Builds the `Note` for a reply.
+pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> {
+    let urls = Urls::new(ctx);
+    let d = guildhall_store::discussions::find_by_id(ctx.db(), r.discussion_id).await?.ok_or(Error::NotFound)?;
+    let (a, c) = author_and_community(ctx, r.author_id, d.community_id).await?;
+    let group = actor_id_of_community(&c, &urls);
+    let in_reply_to = match r.parent_id {
+        Some(pid) => {
+            let p = guildhall_store::discussions::find_reply(ctx.db(), pid).await?.ok_or(Error::NotFound)?;
+            reply_id(&p, &urls)
+        }
+        None => discussion_id(&d, &urls),
+    };
+    Ok(Note {
+        kind: NoteType::Note,
+        id: reply_id(r, &urls).into(),
+        attributed_to: actor_id_of_account(&a, &urls).into(),
+        to: vec![Url::parse(PUBLIC)?],
+        cc: vec![group.clone()],
+        audience: Some(group.into()),
+        in_reply_to: Some(in_reply_to),
+        content: r.body_html.clone(),
+        media_type: Some("text/html".into()),
+        source: (!r.body_source.is_empty())
+            .then(|| Source { content: r.body_source.clone(), media_type: "text/markdown".into() }),
+        published: Some(r.created_at),
+        updated: r.edited_at,
+    })
+}
+
+/// What a `Note` answers: a discussion, or a reply in one.
+pub enum Parent {
+    /// The discussion itself.
+    Discussion(discussion::Model),
+    /// A reply in the discussion.
+    Reply(discussion::Model, reply::Model),
+}
+
+/// Finds (fetching if needed) what `url` points to.
+pub async fn find_parent(url: &Url, data: &Data<AppContext>) -> Result<Parent, Error> {
+    let ctx = data.app_data();
+    if let Some(d) = DbDiscussion::read_from_id(url.clone(), data).await? {
+        return Ok(Parent::Discussion(d.model));
+    }
+    if let Some(r) = DbReply::read_from_id(url.clone(), data).await? {
+        let d =
+            guildhall_store::discussions::find_by_id(ctx.db(), r.model.discussion_id).await?.ok_or(Error::NotFound)?;
+        return Ok(Parent::Reply(d, r.model));
+    }
+    if crate::urls::is_local(data, url) {
+        return Err(Error::NotFound);
+    }
+    // Unknown remote parent: fetch it from its origin (a Page, else a Note).
+    match ObjectId::<DbDiscussion>::from(url.clone()).dereference(data).await {
+        Ok(d) => Ok(Parent::Discussion(d.model)),
+        Err(_) => {
+            let r: DbReply = ObjectId::<DbReply>::from(url.clone()).dereference(data).await?;
+            let d = guildhall_store::discussions::find_by_id(ctx.db(), r.model.discussion_id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            Ok(Parent::Reply(d, r.model))
+        }
+    }
+}
+
+/// Stores a remote `Note` reply through the same use case as every other reply.
+pub async fn receive_note(
+    note: Note,
+    data: &Data<AppContext>,
+    relay_activity: Option<i64>,
+) -> Result<Option<reply::Model>, Error> {
+    let parent_url = note.in_reply_to.clone().ok_or_else(|| Error::BadRequest("Note answers nothing".into()))?;
+    let parent = find_parent(&parent_url, data).await?;
+    let author: DbPerson = note.attributed_to.dereference(data).await?;
+    let post = IncomingPost {
+        ap_id: note.id.inner().to_string(),
+        title: None,
+        source: markdown_source(note.source),
+        html: note.content,
+        published: note.published,
+    };
+    let ctx = data.app_data();
+    Ok(match parent {
+        Parent::Discussion(d) => inbound::receive_reply(ctx, &d, None, &author.model, post, relay_activity).await?,
+        Parent::Reply(d, r) => inbound::receive_reply(ctx, &d, Some(&r), &author.model, post, relay_activity).await?,
+    })
+}
+
+#[async_trait::async_trait]
+impl Object for DbReply {
+    type DataType = AppContext;
+    type Kind = Note;
+    type Error = Error;
+
+    fn id(&self) -> &Url {
+        &self.id
+    }
+
+    async fn read_from_id(id: Url, data: &Data<AppContext>) -> Result<Option<Self>, Error> {
+        let ctx = data.app_data();
+        let found = if crate::urls::is_local(data, &id) {
+            match id.path().strip_prefix("/r/").and_then(|n| n.parse::<i64>().ok()) {
+                Some(n) => guildhall_store::discussions::find_reply(ctx.db(), n).await?.filter(|r| r.ap_id.is_none()),
+                None => None,
+            }
+        } else {
+            fed::find_reply_by_ap_id(ctx.db(), id.as_str()).await?
+        };
+        Ok(found.map(|model| DbReply { model, id }))
+    }
+
+    fn is_deleted(&self) -> bool {
+        self.model.deleted_at.is_some()
+    }
+
+    async fn into_json(self, data: &Data<AppContext>) -> Result<Note, Error> {
+        note_of(data.app_data(), &self.model).await
+    }
+
+    async fn verify(json: &Note, expected_domain: &Url, _data: &Data<AppContext>) -> Result<(), Error> {
+        require_same_origin(json.id.inner(), expected_domain, "Note id")?;
+        require_same_origin(json.attributed_to.inner(), json.id.inner(), "Note attributedTo")
+    }
+
+    async fn from_json(json: Note, data: &Data<AppContext>) -> Result<Self, Error> {
+        let id = json.id.inner().clone();
+        match receive_note(json, data, None).await? {
+            Some(model) => Ok(DbReply { model, id }),
+            None => Self::read_from_id(id, data).await?.ok_or(Error::NotFound),
+        }
+    }
+}
+
+/// Whether a discussion's community lets anyone fetch it.
+pub async fn discussion_is_public(ctx: &AppContext, d: &discussion::Model) -> Result<bool, Error> {
+    let c = guildhall_store::communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound)?;
+    Ok(publicly_readable(&c))
+}

@@ -1,0 +1,272 @@
+//! Turns outbox intents into activities and per-inbox deliveries, in one transaction per
+//! intent (claim, store the activities, queue the deliveries), so several workers or
+//! processes never expand an intent twice and a crash never loses one.
+
+use activitypub_federation::protocol::context::WithContext;
+use chrono::Utc;
+use guildhall_app::AppContext;
+use guildhall_app::outbox::Outgoing;
+use guildhall_store::entities::{account, community};
+use guildhall_store::federation::{self as fed, NewDelivery};
+use guildhall_store::{accounts, communities, discussions};
+use serde::Serialize;
+use serde_json::Value;
+use url::Url;
+
+use crate::Error;
+use crate::activities::create::Post;
+use crate::activities::{Accept, Announce, Create, Follow, Reject, Undo};
+use crate::actors::{actor_id_of_account, actor_id_of_community};
+use crate::objects::{note_of, page_of};
+use crate::urls::{Urls, authority};
+
+/// One activity to store and where it goes.
+struct Planned {
+    id: Url,
+    kind: &'static str,
+    actor: Url,
+    json: Value,
+    sender_kind: &'static str,
+    sender_id: i64,
+    inboxes: Vec<(String, String)>,
+}
+
+fn with_context<T: Serialize>(activity: T) -> Result<Value, Error> {
+    Ok(serde_json::to_value(WithContext::new_default(activity))?)
+}
+
+fn new_id(ctx: &AppContext) -> Result<Url, Error> {
+    Ok(Url::parse(&ctx.instance().new_activity_id())?)
+}
+
+fn inbox_of_account(a: &account::Model) -> Option<(String, String)> {
+    a.inbox_url.clone().map(|i| (i, a.domain.clone()))
+}
+
+fn inbox_of_community(c: &community::Model) -> Option<(String, String)> {
+    c.inbox_url.clone().map(|i| (i, c.domain.clone()))
+}
+
+async fn account(ctx: &AppContext, id: i64) -> Result<account::Model, Error> {
+    accounts::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)
+}
+
+async fn community(ctx: &AppContext, id: i64) -> Result<community::Model, Error> {
+    communities::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)
+}
+
+/// The activities an intent becomes (empty when there is nobody to tell).
+async fn plan(ctx: &AppContext, intent: &Outgoing) -> Result<Vec<Planned>, Error> {
+    let urls = Urls::new(ctx);
+    match intent {
+        Outgoing::Follow { membership_id } => {
+            let Some(m) = fed::find_membership_by_id(ctx.db(), *membership_id).await? else { return Ok(vec![]) };
+            let (a, c) = (account(ctx, m.account_id).await?, community(ctx, m.community_id).await?);
+            let Some(follow_id) = m.follow_ap_id.as_deref() else { return Ok(vec![]) };
+            let follow =
+                Follow::new(Url::parse(follow_id)?, actor_id_of_account(&a, &urls), actor_id_of_community(&c, &urls));
+            Ok(vec![Planned {
+                id: follow.id.clone(),
+                kind: "Follow",
+                actor: actor_id_of_account(&a, &urls),
+                json: with_context(follow)?,
+                sender_kind: "account",
+                sender_id: a.id,
+                inboxes: inbox_of_community(&c).into_iter().collect(),
+            }])
+        }
+        Outgoing::Unfollow { account_id, community_id, follow_ap_id } => {
+            let (a, c) = (account(ctx, *account_id).await?, community(ctx, *community_id).await?);
+            let follow = Follow::new(
+                Url::parse(follow_ap_id)?,
+                actor_id_of_account(&a, &urls),
+                actor_id_of_community(&c, &urls),
+            );
+            let undo = Undo::of_follow(new_id(ctx)?, follow)?;
+            Ok(vec![Planned {
+                id: undo.id.clone(),
+                kind: "Undo",
+                actor: actor_id_of_account(&a, &urls),
+                json: with_context(undo)?,
+                sender_kind: "account",
+                sender_id: a.id,
+                inboxes: inbox_of_community(&c).into_iter().collect(),
+            }])
+        }
+        Outgoing::AcceptFollow { membership_id } => {
+            let Some(m) = fed::find_membership_by_id(ctx.db(), *membership_id).await? else { return Ok(vec![]) };
+            let (a, c) = (account(ctx, m.account_id).await?, community(ctx, m.community_id).await?);
+            let Some(follow_id) = m.follow_ap_id.as_deref() else { return Ok(vec![]) };
+            let group = actor_id_of_community(&c, &urls);
+            let follow = Follow::new(Url::parse(follow_id)?, actor_id_of_account(&a, &urls), group.clone());
+            let accept = Accept::new(new_id(ctx)?, group.clone(), follow)?;
+            Ok(vec![Planned {
+                id: accept.id.clone(),
+                kind: "Accept",
+                actor: group,
+                json: with_context(accept)?,
+                sender_kind: "community",
+                sender_id: c.id,
+                inboxes: inbox_of_account(&a).into_iter().collect(),
+            }])
+        }
+        Outgoing::RejectFollow { community_id, account_id, follow_ap_id } => {
+            let (a, c) = (account(ctx, *account_id).await?, community(ctx, *community_id).await?);
+            let group = actor_id_of_community(&c, &urls);
+            let follow = Follow::new(Url::parse(follow_ap_id)?, actor_id_of_account(&a, &urls), group.clone());
+            let reject = Reject::new(new_id(ctx)?, group.clone(), follow)?;
+            Ok(vec![Planned {
+                id: reject.id.clone(),
+                kind: "Reject",
+                actor: group,
+                json: with_context(reject)?,
+                sender_kind: "community",
+                sender_id: c.id,
+                inboxes: inbox_of_account(&a).into_iter().collect(),
+            }])
+        }
+        Outgoing::DiscussionCreated { discussion_id } => {
+            let Some(d) = discussions::find_by_id(ctx.db(), *discussion_id).await? else { return Ok(vec![]) };
+            let page = page_of(ctx, &d).await?;
+            let object = serde_json::to_value(&page)?;
+            post_created(ctx, &urls, d.author_id, d.community_id, Post::Page(page), object).await
+        }
+        Outgoing::ReplyCreated { reply_id } => {
+            let Some(r) = discussions::find_reply(ctx.db(), *reply_id).await? else { return Ok(vec![]) };
+            let d = discussions::find_by_id(ctx.db(), r.discussion_id).await?.ok_or(Error::NotFound)?;
+            let note = note_of(ctx, &r).await?;
+            let object = serde_json::to_value(&note)?;
+            post_created(ctx, &urls, r.author_id, d.community_id, Post::Note(note), object).await
+        }
+        Outgoing::Relay { community_id, activity_id } => {
+            let c = community(ctx, *community_id).await?;
+            let Some(received) = fed::find_activity(ctx.db(), *activity_id).await? else { return Ok(vec![]) };
+            let inner: Value = serde_json::from_str(&received.json)?;
+            let origin = Url::parse(&received.actor).map(|u| authority(&u)).unwrap_or_default();
+            let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id).await?;
+            // The author's server already has the post.
+            inboxes.retain(|(_, domain)| *domain != origin);
+            Ok(vec![announce(ctx, &urls, &c, inner, inboxes)?])
+        }
+    }
+}
+
+/// A local member's new post: to a local community's followers (as the community's
+/// Announce, FEP-1b12), or to a remote community's inbox (as the author's Create).
+async fn post_created(
+    ctx: &AppContext,
+    urls: &Urls,
+    author_id: i64,
+    community_id: i64,
+    post: Post,
+    object: Value,
+) -> Result<Vec<Planned>, Error> {
+    let (a, c) = (account(ctx, author_id).await?, community(ctx, community_id).await?);
+    if !a.domain.is_empty() {
+        return Ok(vec![]);
+    }
+    let author = actor_id_of_account(&a, urls);
+    let group = actor_id_of_community(&c, urls);
+    let create = Create::new(new_id(ctx)?, author.clone(), post, group);
+    let create_json = with_context(&create)?;
+    let create_plan = |inboxes| Planned {
+        id: create.id.clone(),
+        kind: "Create",
+        actor: author.clone(),
+        json: create_json.clone(),
+        sender_kind: "account",
+        sender_id: a.id,
+        inboxes,
+    };
+    if !c.domain.is_empty() {
+        return Ok(vec![create_plan(inbox_of_community(&c).into_iter().collect())]);
+    }
+    if c.visibility == guildhall_domain::Visibility::Private.as_str() {
+        // Private content leaves only with the privacy work (approved members' inboxes).
+        return Ok(vec![]);
+    }
+    let inboxes = fed::remote_follower_inboxes(ctx.db(), c.id).await?;
+    if inboxes.is_empty() {
+        return Ok(vec![create_plan(vec![])]);
+    }
+    // Announce{Create} for FEP-1b12 software, and a plain Announce of the object for Mastodon.
+    let wrapped = announce(ctx, urls, &c, create_json.clone(), inboxes.clone())?;
+    let plain = announce(ctx, urls, &c, object, inboxes)?;
+    Ok(vec![create_plan(vec![]), wrapped, plain])
+}
+
+fn announce(
+    ctx: &AppContext,
+    urls: &Urls,
+    c: &community::Model,
+    mut object: Value,
+    inboxes: Vec<(String, String)>,
+) -> Result<Planned, Error> {
+    if let Some(o) = object.as_object_mut() {
+        o.remove("@context");
+    }
+    let group = actor_id_of_community(c, urls);
+    let a = Announce::new(new_id(ctx)?, group.clone(), object, urls.sub(&group, "followers"));
+    Ok(Planned {
+        id: a.id.clone(),
+        kind: "Announce",
+        actor: group,
+        json: with_context(a)?,
+        sender_kind: "community",
+        sender_id: c.id,
+        inboxes,
+    })
+}
+
+/// Expands every pending intent; returns how many deliveries were queued.
+pub async fn expand(ctx: &AppContext) -> Result<usize, Error> {
+    let mut queued = 0;
+    loop {
+        let batch = fed::pending_outbox(ctx.db(), 100).await?;
+        if batch.is_empty() {
+            return Ok(queued);
+        }
+        for row in batch {
+            let plans = match serde_json::from_str::<Outgoing>(&row.intent) {
+                Ok(intent) => match plan(ctx, &intent).await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::warn!(outbox = row.id, error = %e, "cannot federate intent; skipped");
+                        vec![]
+                    }
+                },
+                Err(e) => {
+                    tracing::error!(outbox = row.id, error = %e, "unreadable outbox intent; skipped");
+                    vec![]
+                }
+            };
+            let now = Utc::now();
+            let txn = guildhall_store::begin_write(ctx.db()).await?;
+            if !fed::claim_outbox(&txn, row.id, now).await? {
+                continue;
+            }
+            for p in plans {
+                let Some(stored) =
+                    fed::insert_activity(&txn, p.id.as_str(), p.kind, p.actor.as_str(), true, p.json.to_string(), now)
+                        .await?
+                else {
+                    continue;
+                };
+                queued += p.inboxes.len();
+                let rows = p
+                    .inboxes
+                    .into_iter()
+                    .map(|(inbox, domain)| NewDelivery {
+                        activity_id: stored.id,
+                        sender_kind: p.sender_kind,
+                        sender_id: p.sender_id,
+                        inbox,
+                        domain,
+                    })
+                    .collect();
+                fed::insert_deliveries(&txn, rows, now).await?;
+            }
+            txn.commit().await?;
+        }
+    }
+}
