@@ -6,6 +6,7 @@ mod m20261123_000001_accounts;
 mod m20261123_000002_communities;
 mod m20261123_000003_discussions;
 mod m20261123_000004_federation;
+mod m20261123_000005_votes;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000002_communities::Migration),
             Box::new(m20261123_000003_discussions::Migration),
             Box::new(m20261123_000004_federation::Migration),
+            Box::new(m20261123_000005_votes::Migration),
         ]
     }
 }

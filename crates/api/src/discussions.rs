@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use guildhall_app::AppContext;
 use guildhall_app::discussions::Sort;
 use guildhall_app::discussions::{self, Flag};
-use guildhall_app::views::{DiscussionView, List, ReplyView};
+use guildhall_app::views::{DiscussionView, List, ReplyView, VoteView};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -26,6 +26,8 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(unlock))
         .routes(routes!(replies, reply))
         .routes(routes!(update_reply, delete_reply))
+        .routes(routes!(vote_discussion))
+        .routes(routes!(vote_reply))
 }
 
 /// List order.
@@ -227,4 +229,35 @@ async fn update_reply(
 async fn delete_reply(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     discussions::delete_reply(&ctx, &s.viewer, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A vote.
+#[derive(Deserialize, ToSchema)]
+pub struct VoteRequest {
+    /// 1 (up), -1 (down) or 0 (withdraw).
+    pub value: i16,
+}
+
+/// Votes on a discussion (members).
+#[utoipa::path(post, path = "/api/v1/discussions/{id}/vote", tag = "discussions", params(("id" = i64, Path)), request_body = VoteRequest,
+    responses((status = 200, body = VoteView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn vote_discussion(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<VoteRequest>,
+) -> ApiResult<Json<VoteView>> {
+    Ok(Json(guildhall_app::votes::vote(&ctx, &s.viewer, guildhall_app::votes::On::Discussion(id), req.value).await?))
+}
+
+/// Votes on a reply (members).
+#[utoipa::path(post, path = "/api/v1/replies/{id}/vote", tag = "discussions", params(("id" = i64, Path)), request_body = VoteRequest,
+    responses((status = 200, body = VoteView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn vote_reply(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<VoteRequest>,
+) -> ApiResult<Json<VoteView>> {
+    Ok(Json(guildhall_app::votes::vote(&ctx, &s.viewer, guildhall_app::votes::On::Reply(id), req.value).await?))
 }

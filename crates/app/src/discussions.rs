@@ -5,7 +5,7 @@ use guildhall_domain::{validate, validate::Limits};
 pub use guildhall_store::discussions::Sort;
 use guildhall_store::discussions::{self as store, NewPost};
 use guildhall_store::entities::{discussion, reply};
-use guildhall_store::{Set, accounts, communities};
+use guildhall_store::{Set, accounts, communities, votes};
 
 use crate::communities::{Loaded, load, load_for};
 use crate::outbox::{self, Outgoing};
@@ -23,7 +23,11 @@ pub enum Flag {
 
 /// Loads a discussion the viewer may read, with its community; otherwise 404 (private
 /// content never reveals that it exists).
-async fn load_discussion(ctx: &AppContext, viewer: Option<&Viewer>, id: i64) -> Result<(discussion::Model, Loaded)> {
+pub(crate) async fn load_discussion(
+    ctx: &AppContext,
+    viewer: Option<&Viewer>,
+    id: i64,
+) -> Result<(discussion::Model, Loaded)> {
     let d = store::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound("discussion"))?;
     let c = communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("discussion"))?;
     let l = load_for(ctx, viewer, c).await?;
@@ -35,7 +39,9 @@ async fn load_discussion(ctx: &AppContext, viewer: Option<&Viewer>, id: i64) -> 
 
 async fn view(ctx: &AppContext, d: &discussion::Model, community: &str) -> Result<DiscussionView> {
     let author = accounts::find_by_id(ctx.db(), d.author_id).await?;
-    Ok(DiscussionView::build(d, community, author.as_ref()))
+    let t = votes::Target::Discussion(d.id);
+    let tally = votes::tallies(ctx.db(), &[t]).await?.get(&t).copied().unwrap_or_default();
+    Ok(DiscussionView::build(d, community, author.as_ref(), tally))
 }
 
 /// Starts a discussion in a community.
@@ -86,8 +92,16 @@ pub async fn list(
     let rows = store::list(ctx.db(), l.community.id, sort, page).await?;
     let ids: Vec<i64> = rows.items.iter().map(|d| d.author_id).collect();
     let authors = accounts::find_many(ctx.db(), &ids).await?;
-    let items =
-        rows.items.iter().map(|d| DiscussionView::build(d, &l.community.name, authors.get(&d.author_id))).collect();
+    let targets: Vec<votes::Target> = rows.items.iter().map(|d| votes::Target::Discussion(d.id)).collect();
+    let tallies = votes::tallies(ctx.db(), &targets).await?;
+    let items = rows
+        .items
+        .iter()
+        .map(|d| {
+            let t = tallies.get(&votes::Target::Discussion(d.id)).copied().unwrap_or_default();
+            DiscussionView::build(d, &l.community.name, authors.get(&d.author_id), t)
+        })
+        .collect();
     Ok(List::new(items, page, rows.has_more))
 }
 
@@ -112,7 +126,11 @@ pub async fn update(
         active.body_source = Set(b);
     }
     active.edited_at = Set(Some(Utc::now()));
-    let saved = store::update(ctx.db(), active).await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let saved = store::update(&txn, active).await?;
+    outbox::record(&txn, &Outgoing::DiscussionUpdated { discussion_id: saved.id }).await?;
+    txn.commit().await?;
+    ctx.wake_delivery();
     view(ctx, &saved, &l.community.name).await
 }
 
@@ -126,7 +144,11 @@ pub async fn delete(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
     active.body_html = Set(String::new());
     active.deleted_at = Set(Some(Utc::now()));
     active.pinned = Set(false);
-    store::update(ctx.db(), active).await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    store::update(&txn, active).await?;
+    outbox::record(&txn, &Outgoing::DiscussionDeleted { discussion_id: id, by_account_id: viewer.account_id }).await?;
+    txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(account = %viewer.username, community = %l.community.name, discussion = id, "discussion deleted");
     Ok(())
 }
@@ -143,7 +165,13 @@ pub async fn set_flag(ctx: &AppContext, viewer: &Viewer, id: i64, flag: Flag, on
         Flag::Pinned => active.pinned = Set(on),
         Flag::Locked => active.locked = Set(on),
     }
-    let saved = store::update(ctx.db(), active).await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let saved = store::update(&txn, active).await?;
+    if l.community.domain.is_empty() {
+        outbox::record(&txn, &Outgoing::DiscussionModerated { discussion_id: saved.id }).await?;
+    }
+    txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(moderator = %viewer.username, discussion = id, ?flag, on, "discussion flag set");
     view(ctx, &saved, &l.community.name).await
 }
@@ -183,7 +211,7 @@ pub async fn reply(
     ctx.wake_delivery();
     tracing::info!(account = %viewer.username, discussion = d.id, reply = r.id, "reply posted");
     let author = accounts::find_by_id(ctx.db(), r.author_id).await?;
-    Ok(ReplyView::build(&r, author.as_ref()))
+    Ok(ReplyView::build(&r, author.as_ref(), (0, 0)))
 }
 
 /// Deepest nesting allowed (the path column stays bounded).
@@ -200,11 +228,24 @@ pub async fn replies(
     let rows = store::list_replies(ctx.db(), d.id, page).await?;
     let ids: Vec<i64> = rows.items.iter().map(|r| r.author_id).collect();
     let authors = accounts::find_many(ctx.db(), &ids).await?;
-    let items = rows.items.iter().map(|r| ReplyView::build(r, authors.get(&r.author_id))).collect();
+    let targets: Vec<votes::Target> = rows.items.iter().map(|r| votes::Target::Reply(r.id)).collect();
+    let tallies = votes::tallies(ctx.db(), &targets).await?;
+    let items = rows
+        .items
+        .iter()
+        .map(|r| {
+            let t = tallies.get(&votes::Target::Reply(r.id)).copied().unwrap_or_default();
+            ReplyView::build(r, authors.get(&r.author_id), t)
+        })
+        .collect();
     Ok(List::new(items, page, rows.has_more))
 }
 
-async fn load_reply(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<(reply::Model, discussion::Model, Loaded)> {
+pub(crate) async fn load_reply(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<(reply::Model, discussion::Model, Loaded)> {
     let r = store::find_reply(ctx.db(), id).await?.ok_or(Error::NotFound("reply"))?;
     let (d, l) = load_discussion(ctx, Some(viewer), r.discussion_id).await.map_err(|e| match e {
         Error::NotFound(_) => Error::NotFound("reply"),
@@ -222,9 +263,15 @@ pub async fn update_reply(ctx: &AppContext, viewer: &Viewer, id: i64, body: &str
     active.body_html = Set(crate::markdown::render(&body));
     active.body_source = Set(body);
     active.edited_at = Set(Some(Utc::now()));
-    let saved = store::update_reply(ctx.db(), active).await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let saved = store::update_reply(&txn, active).await?;
+    outbox::record(&txn, &Outgoing::ReplyUpdated { reply_id: saved.id }).await?;
+    txn.commit().await?;
+    ctx.wake_delivery();
     let author = accounts::find_by_id(ctx.db(), saved.author_id).await?;
-    Ok(ReplyView::build(&saved, author.as_ref()))
+    let t = votes::Target::Reply(saved.id);
+    let tally = votes::tallies(ctx.db(), &[t]).await?.get(&t).copied().unwrap_or_default();
+    Ok(ReplyView::build(&saved, author.as_ref(), tally))
 }
 
 /// Deletes a reply (author or moderator), keeping a tombstone in the thread.
@@ -235,7 +282,11 @@ pub async fn delete_reply(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<
     active.body_source = Set(String::new());
     active.body_html = Set(String::new());
     active.deleted_at = Set(Some(Utc::now()));
-    store::update_reply(ctx.db(), active).await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    store::update_reply(&txn, active).await?;
+    outbox::record(&txn, &Outgoing::ReplyDeleted { reply_id: id, by_account_id: viewer.account_id }).await?;
+    txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(account = %viewer.username, reply = id, "reply deleted");
     Ok(())
 }

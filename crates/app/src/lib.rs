@@ -14,7 +14,9 @@ pub mod inbound;
 pub mod markdown;
 pub mod membership;
 pub mod outbox;
+pub mod remote_changes;
 pub mod views;
+pub mod votes;
 
 pub use context::{AppContext, InstanceInfo};
 pub use error::{Error, Result};

@@ -50,6 +50,54 @@ pub enum Outgoing {
         /// The reply.
         reply_id: i64,
     },
+    /// A local member voted: send `Like`/`Dislike`.
+    VoteCast {
+        /// The vote.
+        vote_id: i64,
+    },
+    /// A local member withdrew a vote: send `Undo{Like|Dislike}`.
+    VoteUndone {
+        /// The voter.
+        account_id: i64,
+        /// The discussion voted on (if a discussion).
+        discussion_id: Option<i64>,
+        /// The reply voted on (if a reply).
+        reply_id: Option<i64>,
+        /// The vote's activity id.
+        vote_ap_id: String,
+        /// +1 or -1.
+        value: i16,
+    },
+    /// A local author edited a discussion: send `Update{Page}`.
+    DiscussionUpdated {
+        /// The discussion.
+        discussion_id: i64,
+    },
+    /// A local author edited a reply: send `Update{Note}`.
+    ReplyUpdated {
+        /// The reply.
+        reply_id: i64,
+    },
+    /// A discussion was deleted (by its author or a moderator here): send `Delete`.
+    DiscussionDeleted {
+        /// The discussion.
+        discussion_id: i64,
+        /// Who deleted it.
+        by_account_id: i64,
+    },
+    /// A reply was deleted: send `Delete`.
+    ReplyDeleted {
+        /// The reply.
+        reply_id: i64,
+        /// Who deleted it.
+        by_account_id: i64,
+    },
+    /// A moderator pinned/unpinned or locked/unlocked a discussion of a local community: the
+    /// community sends `Update{Page}` with `stickied` and `commentsEnabled`.
+    DiscussionModerated {
+        /// The discussion.
+        discussion_id: i64,
+    },
     /// A local community relays an activity a remote member sent it (FEP-1b12 `Announce`).
     Relay {
         /// The local community.

@@ -239,6 +239,12 @@ pub struct DiscussionView {
     pub deleted: bool,
     /// Number of replies.
     pub reply_count: i64,
+    /// Upvotes minus downvotes.
+    pub score: i64,
+    /// Upvotes.
+    pub upvotes: i64,
+    /// Downvotes.
+    pub downvotes: i64,
     /// When started.
     pub created_at: DateTime<Utc>,
     /// When last edited.
@@ -248,7 +254,12 @@ pub struct DiscussionView {
 }
 
 impl DiscussionView {
-    pub(crate) fn build(d: &discussion::Model, community: &str, author: Option<&account::Model>) -> Self {
+    pub(crate) fn build(
+        d: &discussion::Model,
+        community: &str,
+        author: Option<&account::Model>,
+        votes: (i64, i64),
+    ) -> Self {
         let deleted = d.deleted_at.is_some();
         DiscussionView {
             id: d.id,
@@ -261,6 +272,9 @@ impl DiscussionView {
             locked: d.locked,
             deleted,
             reply_count: d.reply_count,
+            score: votes.0 - votes.1,
+            upvotes: votes.0,
+            downvotes: votes.1,
             created_at: d.created_at,
             edited_at: d.edited_at,
             last_activity_at: d.last_activity_at,
@@ -287,6 +301,12 @@ pub struct ReplyView {
     pub body_html: String,
     /// Deleted (a tombstone kept so the thread stays intact)?
     pub deleted: bool,
+    /// Upvotes minus downvotes.
+    pub score: i64,
+    /// Upvotes.
+    pub upvotes: i64,
+    /// Downvotes.
+    pub downvotes: i64,
     /// When written.
     pub created_at: DateTime<Utc>,
     /// When last edited.
@@ -294,7 +314,7 @@ pub struct ReplyView {
 }
 
 impl ReplyView {
-    pub(crate) fn build(r: &reply::Model, author: Option<&account::Model>) -> Self {
+    pub(crate) fn build(r: &reply::Model, author: Option<&account::Model>, votes: (i64, i64)) -> Self {
         let deleted = r.deleted_at.is_some();
         ReplyView {
             id: r.id,
@@ -305,6 +325,9 @@ impl ReplyView {
             body: r.body_source.clone(),
             body_html: r.body_html.clone(),
             deleted,
+            score: votes.0 - votes.1,
+            upvotes: votes.0,
+            downvotes: votes.1,
             created_at: r.created_at,
             edited_at: r.edited_at,
         }
@@ -373,4 +396,17 @@ pub struct LoginView {
     pub csrf_token: String,
     /// The account.
     pub account: AccountView,
+}
+
+/// The result of a vote.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct VoteView {
+    /// Your vote now: 1, -1 or 0.
+    pub my_vote: i16,
+    /// Upvotes minus downvotes.
+    pub score: i64,
+    /// Upvotes.
+    pub upvotes: i64,
+    /// Downvotes.
+    pub downvotes: i64,
 }

@@ -159,6 +159,12 @@ impl Access {
         Ok(())
     }
 
+    /// Voting on a post: members, on posts that still exist.
+    pub fn vote(&self, deleted: bool) -> Result<(), Denied> {
+        self.require_member()?;
+        if deleted { Err(Denied::Deleted) } else { Ok(()) }
+    }
+
     /// Moderating: pin, lock, remove others' posts, decide join requests, edit settings,
     /// appoint moderators. Instance admins may always step in.
     pub fn moderate(&self) -> Result<(), Denied> {

@@ -11,6 +11,7 @@ pub mod inbox;
 mod keys;
 pub mod objects;
 pub mod outgoing;
+mod outgoing_changes;
 pub mod resolve;
 pub mod serve;
 pub mod urls;

@@ -21,21 +21,21 @@ use crate::objects::{note_of, page_of};
 use crate::urls::{Urls, authority};
 
 /// One activity to store and where it goes.
-struct Planned {
-    id: Url,
-    kind: &'static str,
-    actor: Url,
-    json: Value,
-    sender_kind: &'static str,
-    sender_id: i64,
-    inboxes: Vec<(String, String)>,
+pub(crate) struct Planned {
+    pub(crate) id: Url,
+    pub(crate) kind: &'static str,
+    pub(crate) actor: Url,
+    pub(crate) json: Value,
+    pub(crate) sender_kind: &'static str,
+    pub(crate) sender_id: i64,
+    pub(crate) inboxes: Vec<(String, String)>,
 }
 
-fn with_context<T: Serialize>(activity: T) -> Result<Value, Error> {
+pub(crate) fn with_context<T: Serialize>(activity: T) -> Result<Value, Error> {
     Ok(serde_json::to_value(WithContext::new_default(activity))?)
 }
 
-fn new_id(ctx: &AppContext) -> Result<Url, Error> {
+pub(crate) fn new_id(ctx: &AppContext) -> Result<Url, Error> {
     Ok(Url::parse(&ctx.instance().new_activity_id())?)
 }
 
@@ -43,15 +43,15 @@ fn inbox_of_account(a: &account::Model) -> Option<(String, String)> {
     a.inbox_url.clone().map(|i| (i, a.domain.clone()))
 }
 
-fn inbox_of_community(c: &community::Model) -> Option<(String, String)> {
+pub(crate) fn inbox_of_community(c: &community::Model) -> Option<(String, String)> {
     c.inbox_url.clone().map(|i| (i, c.domain.clone()))
 }
 
-async fn account(ctx: &AppContext, id: i64) -> Result<account::Model, Error> {
+pub(crate) async fn account(ctx: &AppContext, id: i64) -> Result<account::Model, Error> {
     accounts::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)
 }
 
-async fn community(ctx: &AppContext, id: i64) -> Result<community::Model, Error> {
+pub(crate) async fn community(ctx: &AppContext, id: i64) -> Result<community::Model, Error> {
     communities::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)
 }
 
@@ -138,6 +138,13 @@ async fn plan(ctx: &AppContext, intent: &Outgoing) -> Result<Vec<Planned>, Error
             let object = serde_json::to_value(&note)?;
             post_created(ctx, &urls, r.author_id, d.community_id, Post::Note(note), object).await
         }
+        Outgoing::VoteCast { .. }
+        | Outgoing::VoteUndone { .. }
+        | Outgoing::DiscussionUpdated { .. }
+        | Outgoing::ReplyUpdated { .. }
+        | Outgoing::DiscussionDeleted { .. }
+        | Outgoing::ReplyDeleted { .. }
+        | Outgoing::DiscussionModerated { .. } => crate::outgoing_changes::plan(ctx, &urls, intent).await,
         Outgoing::Relay { community_id, activity_id } => {
             let c = community(ctx, *community_id).await?;
             let Some(received) = fed::find_activity(ctx.db(), *activity_id).await? else { return Ok(vec![]) };
@@ -195,7 +202,7 @@ async fn post_created(
     Ok(vec![create_plan(vec![]), wrapped, plain])
 }
 
-fn announce(
+pub(crate) fn announce(
     ctx: &AppContext,
     urls: &Urls,
     c: &community::Model,

@@ -9,6 +9,7 @@ pub mod federation;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod votes;
 
 use std::time::Duration;
 

@@ -165,3 +165,13 @@ fn denial_codes_are_distinct() {
     let codes: std::collections::HashSet<_> = all.iter().map(|d| d.code()).collect();
     assert_eq!(codes.len(), all.len());
 }
+
+#[test]
+fn members_vote_on_live_posts() {
+    for a in every_case() {
+        assert_eq!(a.vote(false), a.start_discussion(), "{a:?}");
+        if a.start_discussion().is_ok() {
+            assert_eq!(a.vote(true), Err(Denied::Deleted), "{a:?}");
+        }
+    }
+}

@@ -1,8 +1,9 @@
 //! `Announce` from a community we follow (FEP-1b12): the community relays what its members
-//! posted. Content hosted on the community's own server is taken as sent (its signature
-//! covers it); anything else is fetched from its origin, never trusted as embedded.
+//! did. What happened on the community's own server is taken as sent (its signature covers
+//! it); anything from elsewhere is fetched from its origin, never trusted as embedded.
 
 use activitypub_federation::config::Data;
+use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::AnnounceType;
 use activitypub_federation::protocol::helpers::deserialize_one_or_many;
@@ -12,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::create::Post;
-use super::{Create, object_id};
+use super::{Create, Delete, InboxActivity, object_id};
 use crate::Error;
 use crate::actors::DbGroup;
 use crate::objects::{DbDiscussion, DbReply, receive_note, receive_page};
-use crate::urls::same_origin;
+use crate::urls::{is_local, require_same_origin, same_origin};
 
 /// `Announce` of an activity (embedded) or an object (by id).
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -69,45 +70,78 @@ impl Activity for Announce {
         if group.model.domain.is_empty() {
             return Err(Error::BadRequest("an Announce from our own community cannot come from outside".into()));
         }
-        let inner: Option<Create> = serde_json::from_value(self.object.clone()).ok();
-        match inner {
-            Some(create) => {
-                let post_id = match &create.object {
-                    Post::Page(p) => p.id.inner().clone(),
-                    Post::Note(n) => n.id.inner().clone(),
-                };
-                if crate::urls::is_local(data, &post_id) {
-                    return Ok(()); // our own post coming back
-                }
-                if same_origin(&post_id, &group.id) {
-                    create.check()?;
-                    match create.object {
-                        Post::Page(page) => {
-                            if page.community().as_ref() != Some(&group.id) {
-                                return Err(Error::BadRequest("a community can only relay its own posts".into()));
-                            }
-                            receive_page(page, data, None).await?;
-                        }
-                        Post::Note(note) => {
-                            receive_note(note, data, None).await?;
-                        }
-                    }
-                } else {
-                    fetch_from_origin(&post_id, matches!(create.object, Post::Page(_)), data).await?;
+        let kind = self.object.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
+        match kind.as_str() {
+            "Create" => relayed_create(self.object, &group, data).await,
+            "" | "Page" | "Note" | "Article" => {
+                // A plain Announce of an object (Mastodon's view of the post): fetch it.
+                match object_id(&self.object) {
+                    Some(id) if !is_local(data, &id) => fetch_from_origin(&id, kind == "Page", data).await,
+                    _ => Ok(()),
                 }
             }
-            None => {
-                // A plain Announce of a Page or Note by id (or embedded): fetch it.
-                if let Some(id) = object_id(&self.object)
-                    && !crate::urls::is_local(data, &id)
-                {
-                    let is_page = self.object.get("type").and_then(|t| t.as_str()) == Some("Page");
-                    fetch_from_origin(&id, is_page, data).await?;
-                }
-            }
+            _ => relayed_activity(self.object, &group, data).await,
         }
-        Ok(())
     }
+}
+
+async fn relayed_create(object: serde_json::Value, group: &DbGroup, data: &Data<AppContext>) -> Result<(), Error> {
+    let create: Create = serde_json::from_value(object)?;
+    let post_id = match &create.object {
+        Post::Page(p) => p.id.inner().clone(),
+        Post::Note(n) => n.id.inner().clone(),
+    };
+    if is_local(data, &post_id) {
+        return Ok(()); // our own post coming back
+    }
+    if !same_origin(&post_id, &group.id) {
+        return fetch_from_origin(&post_id, matches!(create.object, Post::Page(_)), data).await;
+    }
+    create.check()?;
+    match create.object {
+        Post::Page(page) => {
+            if page.community().as_ref() != Some(&group.id) {
+                return Err(Error::BadRequest("a community can only relay its own posts".into()));
+            }
+            receive_page(page, data, None).await?;
+        }
+        Post::Note(note) => {
+            receive_note(note, data, None).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Votes, edits, deletions and undos relayed by a community.
+async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Data<AppContext>) -> Result<(), Error> {
+    let id = object_id(&object).ok_or_else(|| Error::BadRequest("relayed activity without id".into()))?;
+    let actor = object
+        .get("actor")
+        .and_then(|a| a.as_str())
+        .and_then(|a| Url::parse(a).ok())
+        .ok_or_else(|| Error::BadRequest("relayed activity without actor".into()))?;
+    if is_local(data, &actor) {
+        return Ok(()); // our own member's activity coming back
+    }
+    require_same_origin(&id, &actor, "relayed activity id")?;
+    let json = if same_origin(&actor, &group.id) {
+        object
+    } else {
+        // Not the community's to vouch for: ask the actor's server for the activity itself.
+        let fetched = fetch_object_http::<AppContext, serde_json::Value>(&id, data).await?;
+        fetched.object
+    };
+    // A Delete relayed by the content's own community is that community's moderation.
+    if json.get("type").and_then(|t| t.as_str()) == Some("Delete") {
+        let delete: Delete = serde_json::from_value(json)?;
+        return delete.receive_relayed(group, data).await;
+    }
+    let inner: InboxActivity = serde_json::from_value(json)?;
+    if matches!(inner, InboxActivity::Announce(_) | InboxActivity::Follow(_)) {
+        return Ok(());
+    }
+    inner.verify(data).await?;
+    inner.receive(data).await
 }
 
 async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> Result<(), Error> {

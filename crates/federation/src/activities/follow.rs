@@ -113,8 +113,24 @@ impl Activity for Undo {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        self.receive_stored(data, None).await
+    }
+}
+
+impl Undo {
+    /// Undoes a Follow or a vote; `stored_activity` lets a local community relay it.
+    pub async fn receive_stored(self, data: &Data<AppContext>, stored_activity: Option<i64>) -> Result<(), Error> {
+        if let Ok(vote) = serde_json::from_value::<super::Vote>(self.object.clone()) {
+            if vote.actor.inner() != &self.actor {
+                return Err(Error::BadRequest("only the voter can undo a vote".into()));
+            }
+            let voter = vote.actor.dereference(data).await?;
+            guildhall_app::remote_changes::undo_vote(data.app_data(), &voter.model, vote.id.as_str(), stored_activity)
+                .await?;
+            return Ok(());
+        }
         let Ok(follow) = serde_json::from_value::<Follow>(self.object) else {
-            return Ok(()); // Undo of Like, Announce, ...: not acted on yet.
+            return Ok(()); // Undo of Announce, Block, ...: not acted on.
         };
         if !crate::urls::is_local(data, &follow.object) {
             return Ok(());

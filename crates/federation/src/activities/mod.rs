@@ -4,6 +4,8 @@
 pub mod announce;
 pub mod create;
 pub mod follow;
+pub mod update_delete;
+pub mod vote;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
@@ -17,6 +19,8 @@ use crate::Error;
 pub use announce::Announce;
 pub use create::Create;
 pub use follow::{Accept, Follow, Reject, Undo};
+pub use update_delete::{Delete, Update};
+pub use vote::Vote;
 
 /// Everything the inbox accepts; anything else is acknowledged and ignored.
 #[derive(Debug, Deserialize, Serialize)]
@@ -34,6 +38,12 @@ pub enum InboxActivity {
     Create(Box<Create>),
     /// A community relaying an activity (FEP-1b12), or a boost.
     Announce(Box<Announce>),
+    /// Like or Dislike.
+    Vote(Vote),
+    /// An edit, or a community's pin/lock state.
+    Update(Box<Update>),
+    /// A deletion.
+    Delete(Delete),
     /// Any other activity: acknowledged (202) and ignored.
     Other(Other),
 }
@@ -60,6 +70,9 @@ impl Activity for InboxActivity {
             InboxActivity::Reject(a) => a.id(),
             InboxActivity::Create(a) => a.id(),
             InboxActivity::Announce(a) => a.id(),
+            InboxActivity::Vote(a) => a.id(),
+            InboxActivity::Update(a) => a.id(),
+            InboxActivity::Delete(a) => a.id(),
             InboxActivity::Other(a) => &a.id,
         }
     }
@@ -72,6 +85,9 @@ impl Activity for InboxActivity {
             InboxActivity::Reject(a) => a.actor(),
             InboxActivity::Create(a) => a.actor(),
             InboxActivity::Announce(a) => a.actor(),
+            InboxActivity::Vote(a) => a.actor(),
+            InboxActivity::Update(a) => a.actor(),
+            InboxActivity::Delete(a) => a.actor(),
             InboxActivity::Other(a) => &a.actor,
         }
     }
@@ -86,6 +102,9 @@ impl Activity for InboxActivity {
             InboxActivity::Reject(a) => a.verify(data).await,
             InboxActivity::Create(a) => a.verify(data).await,
             InboxActivity::Announce(a) => a.verify(data).await,
+            InboxActivity::Vote(a) => a.verify(data).await,
+            InboxActivity::Update(a) => a.verify(data).await,
+            InboxActivity::Delete(a) => a.verify(data).await,
             InboxActivity::Other(_) => Ok(()),
         }
     }
@@ -111,11 +130,14 @@ impl Activity for InboxActivity {
         tracing::info!(activity = %self.id(), actor = %self.actor(), kind = %kind, "activity received");
         match self {
             InboxActivity::Follow(a) => a.receive(data).await,
-            InboxActivity::Undo(a) => a.receive(data).await,
+            InboxActivity::Undo(a) => a.receive_stored(data, Some(stored.id)).await,
             InboxActivity::Accept(a) => a.receive(data).await,
             InboxActivity::Reject(a) => a.receive(data).await,
             InboxActivity::Create(a) => (*a).receive_stored(data, stored.id).await,
             InboxActivity::Announce(a) => (*a).receive(data).await,
+            InboxActivity::Vote(a) => a.receive_stored(data, Some(stored.id)).await,
+            InboxActivity::Update(a) => (*a).receive_stored(data, Some(stored.id)).await,
+            InboxActivity::Delete(a) => a.receive_stored(data, Some(stored.id)).await,
             InboxActivity::Other(_) => Ok(()),
         }
     }
@@ -129,6 +151,9 @@ fn kind_name(a: &InboxActivity) -> String {
         InboxActivity::Reject(_) => "Reject".into(),
         InboxActivity::Create(_) => "Create".into(),
         InboxActivity::Announce(_) => "Announce".into(),
+        InboxActivity::Vote(v) => format!("{:?}", v.kind),
+        InboxActivity::Update(_) => "Update".into(),
+        InboxActivity::Delete(_) => "Delete".into(),
         InboxActivity::Other(o) => o.kind.as_str().unwrap_or("Unknown").chars().take(50).collect(),
     }
 }

@@ -13,3 +13,4 @@ pub mod outbox;
 pub mod remote_instance;
 pub mod reply;
 pub mod session;
+pub mod vote;

@@ -1,0 +1,219 @@
+//! Votes, edits, deletions and moderation that arrive from other servers, checked by the
+//! same policies as local ones.
+
+use chrono::Utc;
+use guildhall_domain::{Access, Denied, validate, validate::Limits};
+use guildhall_store::entities::{account, community, discussion, reply};
+use guildhall_store::votes::{self as store_votes, Target};
+use guildhall_store::{Set, communities as store_communities, discussions as store_discussions};
+
+use crate::communities::{role_of, visibility_of};
+use crate::inbound::IncomingPost;
+use crate::outbox::{self, Outgoing};
+use crate::{AppContext, Error, Result};
+
+async fn access_of(ctx: &AppContext, c: &community::Model, a: &account::Model) -> Result<Access> {
+    let m = store_communities::find_membership(ctx.db(), c.id, a.id).await?;
+    let stand_in = crate::Viewer { account_id: a.id, username: String::new(), is_admin: false };
+    Ok(Access { visibility: visibility_of(c)?, role: role_of(Some(&stand_in), m.as_ref())?, instance_admin: false })
+}
+
+async fn community_of(ctx: &AppContext, d: &discussion::Model) -> Result<community::Model> {
+    store_communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("community"))
+}
+
+async fn relay(ctx: &AppContext, c: &community::Model, relay_activity: Option<i64>) -> Result<()> {
+    if let (true, Some(activity_id)) = (c.domain.is_empty(), relay_activity) {
+        outbox::record(ctx.db(), &Outgoing::Relay { community_id: c.id, activity_id }).await?;
+        ctx.wake_delivery();
+    }
+    Ok(())
+}
+
+/// What a remote vote is on.
+pub enum VoteOn<'a> {
+    /// A discussion.
+    Discussion(&'a discussion::Model),
+    /// A reply in a discussion.
+    Reply(&'a discussion::Model, &'a reply::Model),
+}
+
+/// A Like (+1) or Dislike (-1) from another server.
+pub async fn receive_vote(
+    ctx: &AppContext,
+    voter: &account::Model,
+    on: VoteOn<'_>,
+    value: i16,
+    ap_id: &str,
+    relay_activity: Option<i64>,
+) -> Result<()> {
+    let (d, target, deleted) = match on {
+        VoteOn::Discussion(d) => (d, Target::Discussion(d.id), d.deleted_at.is_some()),
+        VoteOn::Reply(d, r) => (d, Target::Reply(r.id), r.deleted_at.is_some()),
+    };
+    let c = community_of(ctx, d).await?;
+    if c.domain.is_empty() {
+        access_of(ctx, &c, voter).await?.vote(deleted)?;
+    }
+    store_votes::set(ctx.db(), voter.id, target, value.signum(), Some(ap_id.to_owned()), Utc::now()).await?;
+    relay(ctx, &c, relay_activity).await
+}
+
+/// An `Undo` of a remote vote.
+pub async fn undo_vote(
+    ctx: &AppContext,
+    voter: &account::Model,
+    vote_ap_id: &str,
+    relay_activity: Option<i64>,
+) -> Result<()> {
+    let Some(v) = store_votes::find_by_ap_id(ctx.db(), vote_ap_id).await? else { return Ok(()) };
+    if v.account_id != voter.id {
+        return Err(Denied::AuthorOnly.into());
+    }
+    let target = match (v.discussion_id, v.reply_id) {
+        (Some(id), _) => Target::Discussion(id),
+        (_, Some(id)) => Target::Reply(id),
+        _ => return Ok(()),
+    };
+    store_votes::remove(ctx.db(), voter.id, target).await?;
+    let d = match target {
+        Target::Discussion(id) => store_discussions::find_by_id(ctx.db(), id).await?,
+        Target::Reply(id) => match store_discussions::find_reply(ctx.db(), id).await? {
+            Some(r) => store_discussions::find_by_id(ctx.db(), r.discussion_id).await?,
+            None => None,
+        },
+    };
+    if let Some(d) = d {
+        relay(ctx, &community_of(ctx, &d).await?, relay_activity).await?;
+    }
+    Ok(())
+}
+
+fn body_of(post: &IncomingPost) -> Result<(String, String)> {
+    match &post.source {
+        Some(src) => {
+            let src = validate::text("source", src, Limits::BODY, false)?;
+            let html = crate::markdown::render(&src);
+            Ok((src, html))
+        }
+        None if post.html.chars().count() > Limits::BODY * 2 => {
+            Err(validate::Invalid::new("content", "is too long").into())
+        }
+        None => Ok((String::new(), crate::markdown::sanitize(&post.html))),
+    }
+}
+
+/// An author's edit of their discussion, from their server.
+pub async fn receive_discussion_edit(
+    ctx: &AppContext,
+    d: discussion::Model,
+    editor: &account::Model,
+    post: IncomingPost,
+    relay_activity: Option<i64>,
+) -> Result<()> {
+    let c = community_of(ctx, &d).await?;
+    access_of(ctx, &c, editor).await?.edit_post(d.author_id == editor.id, d.deleted_at.is_some())?;
+    let title = validate::required_line("name", post.title.as_deref().unwrap_or(&d.title), Limits::DISCUSSION_TITLE)?;
+    let (source, html) = body_of(&post)?;
+    let mut m: discussion::ActiveModel = d.into();
+    m.title = Set(title);
+    m.body_source = Set(source);
+    m.body_html = Set(html);
+    m.edited_at = Set(Some(Utc::now()));
+    store_discussions::update(ctx.db(), m).await?;
+    relay(ctx, &c, relay_activity).await
+}
+
+/// An author's edit of their reply, from their server.
+pub async fn receive_reply_edit(
+    ctx: &AppContext,
+    d: &discussion::Model,
+    r: reply::Model,
+    editor: &account::Model,
+    post: IncomingPost,
+    relay_activity: Option<i64>,
+) -> Result<()> {
+    let c = community_of(ctx, d).await?;
+    access_of(ctx, &c, editor).await?.edit_post(r.author_id == editor.id, r.deleted_at.is_some())?;
+    let (source, html) = body_of(&post)?;
+    let mut m: reply::ActiveModel = r.into();
+    m.body_source = Set(source);
+    m.body_html = Set(html);
+    m.edited_at = Set(Some(Utc::now()));
+    store_discussions::update_reply(ctx.db(), m).await?;
+    relay(ctx, &c, relay_activity).await
+}
+
+/// What a remote Delete removes.
+pub enum Deleted {
+    /// A discussion.
+    Discussion(discussion::Model),
+    /// A reply in a discussion.
+    Reply(discussion::Model, reply::Model),
+}
+
+/// A Delete from another server: by the author, by a moderator of a local community, or by a
+/// remote community (its server decides its moderation). A tombstone stays.
+pub async fn receive_delete(
+    ctx: &AppContext,
+    target: Deleted,
+    actor: Option<&account::Model>,
+    from_community: bool,
+    relay_activity: Option<i64>,
+) -> Result<()> {
+    let (d, author_id, already) = match &target {
+        Deleted::Discussion(d) => (d, d.author_id, d.deleted_at.is_some()),
+        Deleted::Reply(d, r) => (d, r.author_id, r.deleted_at.is_some()),
+    };
+    if already {
+        return Ok(());
+    }
+    let c = community_of(ctx, d).await?;
+    match (actor, from_community) {
+        (_, true) if !c.domain.is_empty() => {}
+        (Some(a), false) => access_of(ctx, &c, a).await?.delete_post(author_id == a.id, false)?,
+        _ => return Err(Denied::ModeratorsOnly.into()),
+    }
+    let now = Utc::now();
+    match target {
+        Deleted::Discussion(d) => {
+            let mut m: discussion::ActiveModel = d.into();
+            m.title = Set(String::new());
+            m.body_source = Set(String::new());
+            m.body_html = Set(String::new());
+            m.pinned = Set(false);
+            m.deleted_at = Set(Some(now));
+            store_discussions::update(ctx.db(), m).await?;
+        }
+        Deleted::Reply(_, r) => {
+            let mut m: reply::ActiveModel = r.into();
+            m.body_source = Set(String::new());
+            m.body_html = Set(String::new());
+            m.deleted_at = Set(Some(now));
+            store_discussions::update_reply(ctx.db(), m).await?;
+        }
+    }
+    relay(ctx, &c, relay_activity).await
+}
+
+/// Pin and lock state set by a remote community for one of its discussions.
+pub async fn receive_moderation(
+    ctx: &AppContext,
+    d: discussion::Model,
+    pinned: Option<bool>,
+    locked: Option<bool>,
+) -> Result<()> {
+    let c = community_of(ctx, &d).await?;
+    if c.domain.is_empty() {
+        return Err(Denied::ModeratorsOnly.into());
+    }
+    let mut m: discussion::ActiveModel = d.into();
+    if let Some(p) = pinned {
+        m.pinned = Set(p);
+    }
+    if let Some(l) = locked {
+        m.locked = Set(l);
+    }
+    store_discussions::update(ctx.db(), m).await?;
+    Ok(())
+}

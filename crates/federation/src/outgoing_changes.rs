@@ -1,0 +1,206 @@
+//! Votes, edits, deletions and moderation by local people, as activities: sent to a remote
+//! community's inbox, or relayed by a local community to its followers (FEP-1b12).
+
+use activitypub_federation::kinds::activity::{DeleteType, UndoType, UpdateType};
+use guildhall_app::AppContext;
+use guildhall_app::outbox::Outgoing;
+use guildhall_store::discussions;
+use guildhall_store::entities::{community, discussion};
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::Error;
+use crate::actors::{actor_id_of_account, actor_id_of_community};
+use crate::objects::{discussion_id, note_of, page_of};
+use crate::outgoing::{Planned, account, announce, community, inbox_of_community, new_id, with_context};
+use crate::urls::Urls;
+
+async fn discussion_and_community(ctx: &AppContext, id: i64) -> Result<(discussion::Model, community::Model), Error> {
+    let d = discussions::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+    let c = community(ctx, d.community_id).await?;
+    Ok((d, c))
+}
+
+/// Where a person's activity in community `c` goes: the remote community's inbox, or the
+/// local community's followers as an Announce. Private communities keep it at home.
+async fn route(
+    ctx: &AppContext,
+    urls: &Urls,
+    c: &community::Model,
+    person_id: i64,
+    activity: Value,
+    kind: &'static str,
+) -> Result<Vec<Planned>, Error> {
+    let a = account(ctx, person_id).await?;
+    if !a.domain.is_empty() {
+        return Ok(vec![]);
+    }
+    let actor = actor_id_of_account(&a, urls);
+    let id = Url::parse(activity.get("id").and_then(|i| i.as_str()).unwrap_or_default())?;
+    let own = |inboxes| Planned {
+        id: id.clone(),
+        kind,
+        actor: actor.clone(),
+        json: activity.clone(),
+        sender_kind: "account",
+        sender_id: a.id,
+        inboxes,
+    };
+    if !c.domain.is_empty() {
+        return Ok(vec![own(inbox_of_community(c).into_iter().collect())]);
+    }
+    if c.visibility == guildhall_domain::Visibility::Private.as_str() {
+        return Ok(vec![own(vec![])]);
+    }
+    let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id).await?;
+    let relayed = announce(ctx, urls, c, activity.clone(), inboxes)?;
+    Ok(vec![own(vec![]), relayed])
+}
+
+/// Plans the activities for one change intent.
+pub async fn plan(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Vec<Planned>, Error> {
+    match intent {
+        Outgoing::VoteCast { vote_id } => {
+            let v = guildhall_app::votes::find(ctx, *vote_id).await?;
+            let (object, c) = vote_target(ctx, urls, v.discussion_id, v.reply_id).await?;
+            let vote = json!({
+                "id": v.ap_id.clone().unwrap_or_else(|| ctx.instance().new_activity_id()),
+                "type": if v.value > 0 { "Like" } else { "Dislike" },
+                "actor": actor_id_of_account(&account(ctx, v.account_id).await?, urls),
+                "object": object,
+                "to": [crate::objects::PUBLIC],
+                "cc": [actor_id_of_community(&c, urls)],
+                "audience": actor_id_of_community(&c, urls),
+            });
+            route(ctx, urls, &c, v.account_id, with_context(vote)?, "Like").await
+        }
+        Outgoing::VoteUndone { account_id, discussion_id, reply_id, vote_ap_id, value } => {
+            let (object, c) = vote_target(ctx, urls, *discussion_id, *reply_id).await?;
+            let actor = actor_id_of_account(&account(ctx, *account_id).await?, urls);
+            let undo = json!({
+                "id": new_id(ctx)?,
+                "type": UndoType::Undo,
+                "actor": actor,
+                "object": {
+                    "id": vote_ap_id,
+                    "type": if *value > 0 { "Like" } else { "Dislike" },
+                    "actor": actor,
+                    "object": object,
+                },
+                "to": [crate::objects::PUBLIC],
+                "cc": [actor_id_of_community(&c, urls)],
+                "audience": actor_id_of_community(&c, urls),
+            });
+            route(ctx, urls, &c, *account_id, with_context(undo)?, "Undo").await
+        }
+        Outgoing::DiscussionUpdated { discussion_id } => {
+            let (d, c) = discussion_and_community(ctx, *discussion_id).await?;
+            if d.ap_id.is_some() {
+                return Ok(vec![]);
+            }
+            let update = update_json(
+                ctx,
+                &actor_id_of_account(&account(ctx, d.author_id).await?, urls),
+                page_of(ctx, &d).await?,
+            )?;
+            route(ctx, urls, &c, d.author_id, update, "Update").await
+        }
+        Outgoing::ReplyUpdated { reply_id } => {
+            let r = discussions::find_reply(ctx.db(), *reply_id).await?.ok_or(Error::NotFound)?;
+            let (_, c) = discussion_and_community(ctx, r.discussion_id).await?;
+            if r.ap_id.is_some() {
+                return Ok(vec![]);
+            }
+            let update = update_json(
+                ctx,
+                &actor_id_of_account(&account(ctx, r.author_id).await?, urls),
+                note_of(ctx, &r).await?,
+            )?;
+            route(ctx, urls, &c, r.author_id, update, "Update").await
+        }
+        Outgoing::DiscussionDeleted { discussion_id, by_account_id } => {
+            let (d, c) = discussion_and_community(ctx, *discussion_id).await?;
+            let delete = delete_json(ctx, urls, *by_account_id, discussion_id_of(&d, urls), &c).await?;
+            route(ctx, urls, &c, *by_account_id, delete, "Delete").await
+        }
+        Outgoing::ReplyDeleted { reply_id, by_account_id } => {
+            let r = discussions::find_reply(ctx.db(), *reply_id).await?.ok_or(Error::NotFound)?;
+            let (_, c) = discussion_and_community(ctx, r.discussion_id).await?;
+            let delete = delete_json(ctx, urls, *by_account_id, crate::objects::reply_id(&r, urls), &c).await?;
+            route(ctx, urls, &c, *by_account_id, delete, "Delete").await
+        }
+        Outgoing::DiscussionModerated { discussion_id } => {
+            let (d, c) = discussion_and_community(ctx, *discussion_id).await?;
+            if !c.domain.is_empty() || c.visibility == guildhall_domain::Visibility::Private.as_str() {
+                return Ok(vec![]);
+            }
+            // The community itself states pin and lock: it is the authority for both.
+            let group = actor_id_of_community(&c, urls);
+            let update = update_json(ctx, &group, page_of(ctx, &d).await?)?;
+            let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id).await?;
+            Ok(vec![Planned {
+                id: Url::parse(update["id"].as_str().unwrap_or_default())?,
+                kind: "Update",
+                actor: group,
+                json: update,
+                sender_kind: "community",
+                sender_id: c.id,
+                inboxes,
+            }])
+        }
+        _ => Ok(vec![]),
+    }
+}
+
+fn discussion_id_of(d: &discussion::Model, urls: &Urls) -> Url {
+    discussion_id(d, urls)
+}
+
+async fn vote_target(
+    ctx: &AppContext,
+    urls: &Urls,
+    discussion: Option<i64>,
+    reply: Option<i64>,
+) -> Result<(Url, community::Model), Error> {
+    match (discussion, reply) {
+        (Some(id), _) => {
+            let (d, c) = discussion_and_community(ctx, id).await?;
+            Ok((discussion_id(&d, urls), c))
+        }
+        (_, Some(id)) => {
+            let r = discussions::find_reply(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+            let (_, c) = discussion_and_community(ctx, r.discussion_id).await?;
+            Ok((crate::objects::reply_id(&r, urls), c))
+        }
+        _ => Err(Error::NotFound),
+    }
+}
+
+fn update_json<T: serde::Serialize>(ctx: &AppContext, actor: &Url, object: T) -> Result<Value, Error> {
+    with_context(json!({
+        "id": new_id(ctx)?,
+        "type": UpdateType::Update,
+        "actor": actor,
+        "object": object,
+        "to": [crate::objects::PUBLIC],
+    }))
+}
+
+async fn delete_json(
+    ctx: &AppContext,
+    urls: &Urls,
+    by: i64,
+    object: Url,
+    c: &community::Model,
+) -> Result<Value, Error> {
+    let actor = actor_id_of_account(&account(ctx, by).await?, urls);
+    with_context(json!({
+        "id": new_id(ctx)?,
+        "type": DeleteType::Delete,
+        "actor": actor,
+        "object": object,
+        "to": [crate::objects::PUBLIC],
+        "cc": [actor_id_of_community(c, urls)],
+        "audience": actor_id_of_community(c, urls),
+    }))
+}
