@@ -23,8 +23,11 @@
 
 mod binary;
 mod client;
+pub mod community;
 mod database;
+pub mod fixtures;
 mod instance;
+pub mod peer;
 mod process;
 
 use std::future::Future;

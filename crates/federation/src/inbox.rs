@@ -1,18 +1,158 @@
 //! The inbox: every actor's inbox and the shared inbox take the same signed POSTs.
+//!
+//! Before activitypub_federation verifies the draft-cavage signature, a precheck insists on
+//! what it leaves optional: the signature must cover `(request-target)`, `host`, `digest` and
+//! a date (`date` or `(created)`) within the allowed window, and the key must belong to the
+//! actor's own server (SECURITY.md §3).
 
 use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
 use activitypub_federation::config::Data;
 use activitypub_federation::protocol::context::WithContext;
-use axum::http::StatusCode;
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequest, Request};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use either::Either;
 use guildhall_app::AppContext;
+use url::Url;
 
-use crate::Error;
 use crate::activities::InboxActivity;
 use crate::actors::{DbGroup, DbPerson};
+use crate::urls::same_origin;
+use crate::{Error, MAX_INBOX_BYTES};
 
-/// Verifies (digest, signature, origin) and handles one activity; 202 when accepted.
-pub async fn post_inbox(data: Data<AppContext>, activity: ActivityData) -> Result<StatusCode, Error> {
+/// How far a signature's date may lie in the past or (clock skew) in the future.
+const DATE_WINDOW: chrono::Duration = chrono::Duration::hours(1);
+
+/// Verifies (precheck, digest, signature, origin) and handles one activity; 202 when accepted.
+pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response, Error> {
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_INBOX_BYTES)
+        .await
+        .map_err(|_| Error::BadRequest("the request body is too large or unreadable".into()))?;
+    if let Err(reason) = precheck(&parts.headers, &bytes, Utc::now()) {
+        tracing::info!(reason, "inbox request refused before signature verification");
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            axum::Json(serde_json::json!({"error": "signature_invalid", "message": reason})),
+        )
+            .into_response());
+    }
+    let req = Request::from_parts(parts, Body::from(bytes));
+    let activity = match ActivityData::from_request(req, &()).await {
+        Ok(a) => a,
+        Err(resp) => return Ok(resp),
+    };
     receive_activity::<WithContext<InboxActivity>, Either<DbPerson, DbGroup>, AppContext>(activity, &data).await?;
-    Ok(StatusCode::ACCEPTED)
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
+/// The parameters of a draft-cavage `Signature` header.
+fn signature_params(headers: &HeaderMap) -> Option<Vec<(String, String)>> {
+    let raw = headers.get("signature")?.to_str().ok()?;
+    let mut out = Vec::new();
+    for part in raw.split(',') {
+        let (k, v) = part.trim().split_once('=')?;
+        out.push((k.trim().to_ascii_lowercase(), v.trim().trim_matches('"').to_string()));
+    }
+    Some(out)
+}
+
+/// Checks what the signature covers and when it was made; `Err` names the problem.
+pub fn precheck(headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Result<(), &'static str> {
+    let params = signature_params(headers).ok_or("missing or malformed Signature header")?;
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let covered: Vec<String> =
+        get("headers").unwrap_or("date").split_whitespace().map(str::to_ascii_lowercase).collect();
+    for needed in ["(request-target)", "host", "digest"] {
+        if !covered.iter().any(|c| c == needed) {
+            return Err(match needed {
+                "host" => "the signature must cover the host header",
+                "digest" => "the signature must cover the digest header",
+                _ => "the signature must cover (request-target)",
+            });
+        }
+    }
+    let signed_at = if covered.iter().any(|c| c == "date") {
+        let date = headers.get("date").and_then(|d| d.to_str().ok()).ok_or("the signed date header is missing")?;
+        let t = httpdate::parse_http_date(date).map_err(|_| "the date header is not an HTTP date")?;
+        DateTime::<Utc>::from(t)
+    } else if covered.iter().any(|c| c == "(created)") {
+        let created: i64 = get("created").and_then(|c| c.parse().ok()).ok_or("the (created) parameter is missing")?;
+        DateTime::from_timestamp(created, 0).ok_or("the (created) parameter is out of range")?
+    } else {
+        return Err("the signature must cover a date or (created)");
+    };
+    if signed_at > now + DATE_WINDOW || signed_at < now - DATE_WINDOW {
+        return Err("the signature date is outside the allowed window");
+    }
+    // The key must live on the actor's own server.
+    let key_id = get("keyid").and_then(|k| Url::parse(k).ok()).ok_or("keyId is not a URL")?;
+    #[derive(serde::Deserialize)]
+    struct ActorOnly {
+        actor: serde_json::Value,
+    }
+    if let Ok(a) = serde_json::from_slice::<ActorOnly>(body) {
+        let actor = crate::activities::object_id(&a.actor).ok_or("the activity has no actor")?;
+        if !same_origin(&key_id, &actor) {
+            return Err("the signing key is not on the actor's server");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    fn headers(sig: &str, date: Option<&str>) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert("signature", HeaderValue::from_str(sig).unwrap());
+        if let Some(d) = date {
+            h.insert("date", HeaderValue::from_str(d).unwrap());
+        }
+        h
+    }
+
+    const BODY: &[u8] = br#"{"actor":"https://a.example/users/x"}"#;
+    const GOOD: &str = r#"keyId="https://a.example/users/x#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="abc""#;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc2822("Mon, 23 Nov 2026 15:00:00 +0000").unwrap().into()
+    }
+
+    #[test]
+    fn accepts_a_complete_recent_signature() {
+        assert_eq!(precheck(&headers(GOOD, Some("Mon, 23 Nov 2026 14:30:00 GMT")), BODY, now()), Ok(()));
+    }
+
+    #[test]
+    fn refuses_what_the_library_would_let_through() {
+        let old = Some("Mon, 23 Nov 2026 13:30:00 GMT");
+        let future = Some("Mon, 23 Nov 2026 17:00:00 GMT");
+        let ok_date = Some("Mon, 23 Nov 2026 15:00:00 GMT");
+        assert!(precheck(&headers(GOOD, old), BODY, now()).is_err(), "stale");
+        assert!(precheck(&headers(GOOD, future), BODY, now()).is_err(), "future");
+        assert!(precheck(&headers(GOOD, None), BODY, now()).is_err(), "date missing");
+        let no_host = GOOD.replace(" host", "");
+        assert!(precheck(&headers(&no_host, ok_date), BODY, now()).is_err(), "host");
+        let no_digest = GOOD.replace(" digest", "");
+        assert!(precheck(&headers(&no_digest, ok_date), BODY, now()).is_err(), "digest");
+        let no_date = GOOD.replace(" date", "");
+        assert!(precheck(&headers(&no_date, ok_date), BODY, now()).is_err(), "no date covered");
+        let other_key = GOOD.replace("a.example", "b.example");
+        assert!(precheck(&headers(&other_key, ok_date), BODY, now()).is_err(), "key elsewhere");
+        assert!(precheck(&HeaderMap::new(), BODY, now()).is_err(), "unsigned");
+    }
+
+    #[test]
+    fn accepts_created_instead_of_date() {
+        let sig = format!(
+            r#"keyId="https://a.example/users/x#main-key",headers="(request-target) (created) host digest",created="{}",signature="abc""#,
+            now().timestamp() - 60
+        );
+        assert_eq!(precheck(&headers(&sig, None), BODY, now()), Ok(()));
+    }
 }

@@ -52,6 +52,9 @@ pub async fn config(ctx: AppContext, settings: Settings) -> Result<FederationCon
         .app_data(ctx)
         .signed_fetch_actor(&actor)
         .debug(settings.debug)
+        // Sign Host and Date (not only (created)/(expires)): Mastodon, bovine and most
+        // servers require a signed Date header.
+        .http_signature_compat(true)
         .http_fetch_limit(50)
         .build()
         .await
@@ -63,16 +66,22 @@ pub fn middleware(config: FederationConfig<AppContext>) -> FederationMiddleware<
     FederationMiddleware::new(config)
 }
 
+/// Largest accepted inbox body.
+pub const MAX_INBOX_BYTES: usize = 1024 * 1024;
+
 /// Federation routes: actors, objects, inboxes and well-known endpoints.
 pub fn router() -> Router<AppContext> {
-    Router::new()
+    let inboxes = Router::new()
         .route("/inbox", post(inbox::post_inbox))
-        .route("/actor", get(serve::instance_actor))
         .route("/actor/inbox", post(inbox::post_inbox))
-        .route("/u/{name}", get(serve::person))
         .route("/u/{name}/inbox", post(inbox::post_inbox))
-        .route("/c/{name}", get(serve::group))
         .route("/c/{name}/inbox", post(inbox::post_inbox))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_INBOX_BYTES));
+    Router::new()
+        .merge(inboxes)
+        .route("/actor", get(serve::instance_actor))
+        .route("/u/{name}", get(serve::person))
+        .route("/c/{name}", get(serve::group))
         .route("/c/{name}/followers", get(serve::followers))
         .route("/c/{name}/moderators", get(serve::moderators))
         .route("/c/{name}/outbox", get(serve::outbox))

@@ -370,3 +370,10 @@ pub async fn set_community_keys_if_absent<C: ConnectionTrait>(
         .await?;
     Ok(())
 }
+
+/// Forgets a received activity (it was refused, so a corrected resend must not count as a
+/// duplicate).
+pub async fn delete_activity<C: ConnectionTrait>(db: &C, id: i64) -> Result<()> {
+    activity::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}

@@ -128,6 +128,20 @@ impl Activity for InboxActivity {
             return Ok(());
         };
         tracing::info!(activity = %self.id(), actor = %self.actor(), kind = %kind, "activity received");
+        let db = data.app_data().db().clone();
+        let result = self.dispatch(data, stored.id).await;
+        if result.is_err() {
+            // A refused activity is not "seen": the sender may fix the cause (join, then post)
+            // and send the same activity again.
+            let _ = guildhall_store::federation::delete_activity(&db, stored.id).await;
+        }
+        result
+    }
+}
+
+impl InboxActivity {
+    async fn dispatch(self, data: &Data<AppContext>, stored_id: i64) -> Result<(), Error> {
+        let stored = StoredId { id: stored_id };
         match self {
             InboxActivity::Follow(a) => a.receive(data).await,
             InboxActivity::Undo(a) => a.receive_stored(data, Some(stored.id)).await,
@@ -141,6 +155,10 @@ impl Activity for InboxActivity {
             InboxActivity::Other(_) => Ok(()),
         }
     }
+}
+
+struct StoredId {
+    id: i64,
 }
 
 fn kind_name(a: &InboxActivity) -> String {

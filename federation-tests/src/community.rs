@@ -1,0 +1,133 @@
+//! A public community on a test instance, and REST look-ups used by the inbound tests.
+
+use serde_json::{Value, json};
+
+use crate::{Client, Instance, StatusCode, expect_status, id_of};
+
+/// A public community with one local discussion, run by a registered (non-admin) user.
+#[derive(Debug)]
+pub struct LocalCommunity {
+    /// The owner, signed in.
+    pub owner: Client,
+    /// Owner's username.
+    pub owner_name: String,
+    /// Owner's actor URL (`http://localhost:PORT/u/{owner}`).
+    pub owner_url: String,
+    /// Community name.
+    pub name: String,
+    /// Community actor URL (`http://localhost:PORT/c/{name}`).
+    pub url: String,
+    /// The community's inbox.
+    pub inbox: String,
+    /// The instance's shared inbox.
+    pub shared_inbox: String,
+    /// Id of the local discussion (for `/api/v1/discussions/{id}`).
+    pub discussion_id: String,
+    /// ActivityPub URL of the local discussion (`/d/{id}`).
+    pub discussion_url: String,
+    /// Title of the local discussion.
+    pub discussion_title: String,
+}
+
+impl LocalCommunity {
+    /// Opens registration, registers `owner`, creates public community `name` and starts one
+    /// discussion in it.
+    pub async fn create(instance: &Instance, owner: &str, name: &str) -> LocalCommunity {
+        let admin = instance.admin_client().await;
+        expect_status(
+            admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,
+            StatusCode::OK,
+            "open registration",
+        );
+        let mut client = instance.client();
+        expect_status(
+            client.register(owner, &format!("{owner}@{}.test", instance.name()), "correct horse battery").await,
+            StatusCode::CREATED,
+            "register the community owner",
+        );
+        client.login(owner, "correct horse battery").await;
+        expect_status(
+            client
+                .post(
+                    "/api/v1/communities",
+                    &json!({"name": name, "title": format!("{name} community"), "visibility": "public"}),
+                )
+                .await,
+            StatusCode::CREATED,
+            "create community",
+        );
+        let title = "Welcome to the lounge".to_owned();
+        let started = expect_status(
+            client
+                .post(
+                    &format!("/api/v1/communities/{name}/discussions"),
+                    &json!({"title": title, "body": "Say **hello**."}),
+                )
+                .await,
+            StatusCode::CREATED,
+            "start the local discussion",
+        );
+        let discussion_id = id_of(&started["id"]);
+        let base = format!("http://{}", instance.domain());
+        LocalCommunity {
+            owner: client,
+            owner_name: owner.to_owned(),
+            owner_url: format!("{base}/u/{owner}"),
+            name: name.to_owned(),
+            url: format!("{base}/c/{name}"),
+            inbox: format!("{base}/c/{name}/inbox"),
+            shared_inbox: format!("{base}/inbox"),
+            discussion_url: format!("{base}/d/{discussion_id}"),
+            discussion_id,
+            discussion_title: title,
+        }
+    }
+
+    /// The community's discussions (`GET /api/v1/communities/{name}/discussions`).
+    pub async fn discussions(&self) -> Vec<Value> {
+        let body = expect_status(
+            self.owner.get(&format!("/api/v1/communities/{}/discussions", self.name)).await,
+            StatusCode::OK,
+            "list discussions",
+        );
+        body["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// The first discussion whose title contains `needle`.
+    pub async fn discussion_titled(&self, needle: &str) -> Option<Value> {
+        self.discussions().await.into_iter().find(|d| d["title"].as_str().is_some_and(|t| t.contains(needle)))
+    }
+
+    /// The replies in discussion `id`.
+    pub async fn replies(&self, id: &str) -> Vec<Value> {
+        let body = expect_status(
+            self.owner.get(&format!("/api/v1/discussions/{id}/replies")).await,
+            StatusCode::OK,
+            "list replies",
+        );
+        body["items"].as_array().cloned().unwrap_or_default()
+    }
+
+    /// Usernames of the members (`name` for local ones, `name@host:port` for remote ones).
+    pub async fn members(&self) -> Vec<String> {
+        let body = expect_status(
+            self.owner.get(&format!("/api/v1/communities/{}/members", self.name)).await,
+            StatusCode::OK,
+            "list members",
+        );
+        body["items"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|m| m["username"].as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Panics if `html` still carries active content (scripts, handlers, `javascript:` links,
+/// frames, plugins).
+#[track_caller]
+pub fn assert_sanitised(html: &str) {
+    let lower = html.to_ascii_lowercase();
+    for bad in ["<script", "onerror", "onclick", "javascript:", "<iframe", "<object", "<embed"] {
+        assert!(!lower.contains(bad), "unsanitised HTML ({bad}) in {html}");
+    }
+}
