@@ -31,6 +31,16 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
     let bytes = to_bytes(body, MAX_INBOX_BYTES)
         .await
         .map_err(|_| Error::BadRequest("the request body is too large or unreadable".into()))?;
+    if let Some(keyword) = json_ld_keyword(&bytes) {
+        // Expansion tricks have forged authorship elsewhere (Mastodon CVE-2022-24307 and
+        // later); we read activities as plain JSON, so refuse documents that rely on them.
+        let message = format!("JSON-LD keyword {keyword} is not accepted");
+        return Ok((
+            StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({"error": "bad_request", "message": message})),
+        )
+            .into_response());
+    }
     if let Err(reason) = precheck(&parts.headers, &bytes, Utc::now()) {
         tracing::info!(reason, "inbox request refused before signature verification");
         return Ok((
@@ -46,6 +56,29 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
     };
     receive_activity::<WithContext<InboxActivity>, Either<DbPerson, DbGroup>, AppContext>(activity, &data).await?;
     Ok(StatusCode::ACCEPTED.into_response())
+}
+
+/// The first JSON-LD keyword that changes a document's shape (`@graph`, `@reverse`,
+/// `@included`), anywhere in the body.
+fn json_ld_keyword(body: &[u8]) -> Option<&'static str> {
+    fn walk(v: &serde_json::Value, depth: usize) -> Option<&'static str> {
+        if depth > 64 {
+            return None;
+        }
+        match v {
+            serde_json::Value::Object(map) => {
+                for k in ["@graph", "@reverse", "@included"] {
+                    if map.contains_key(k) {
+                        return Some(k);
+                    }
+                }
+                map.values().find_map(|x| walk(x, depth + 1))
+            }
+            serde_json::Value::Array(items) => items.iter().find_map(|x| walk(x, depth + 1)),
+            _ => None,
+        }
+    }
+    serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| walk(&v, 0))
 }
 
 /// The parameters of a draft-cavage `Signature` header.
@@ -145,6 +178,13 @@ mod tests {
         let other_key = GOOD.replace("a.example", "b.example");
         assert!(precheck(&headers(&other_key, ok_date), BODY, now()).is_err(), "key elsewhere");
         assert!(precheck(&HeaderMap::new(), BODY, now()).is_err(), "unsigned");
+    }
+
+    #[test]
+    fn json_ld_shape_changers_are_found() {
+        assert_eq!(json_ld_keyword(br#"{"type":"Create","object":{"@graph":[]}}"#), Some("@graph"));
+        assert_eq!(json_ld_keyword(br#"{"a":[{"@reverse":{}}]}"#), Some("@reverse"));
+        assert_eq!(json_ld_keyword(br#"{"@context":"https://www.w3.org/ns/activitystreams","type":"Like"}"#), None);
     }
 
     #[test]
