@@ -2,7 +2,7 @@
 //!
 //! Each [`Instance`] is a real `guildhall serve` process with its own loopback port, temporary
 //! directory and database, so scenarios exercise the server exactly as it is deployed: over
-//! HTTP, across process restarts, and (once federation lands) between independent servers.
+//! HTTP, across process restarts, and between independent servers.
 //!
 //! The harness needs the `guildhall` binary. `cargo test --workspace` builds it (the `guildhall`
 //! crate has integration tests); otherwise run `cargo build -p guildhall` first, or point

@@ -1,5 +1,5 @@
-//! Three independent instances: each starts and serves its own data, nothing leaks between them
-//! (federation is not wired yet), and data survives a restart.
+//! Three instances start and serve their own data: a community is not visible on another
+//! instance until someone there looks it up and joins, and data survives a restart.
 
 use federation_tests::{Instance, StatusCode, expect_error_body, expect_status, id_of, json};
 

@@ -2,11 +2,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use chrono::{DateTime, Utc};
+use guildhall_app::admin::InstanceHealthView;
 use guildhall_app::views::CommunityView;
 use guildhall_app::{AppContext, communities};
 use guildhall_federation::Data;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -56,63 +56,9 @@ async fn resolve(
     Ok(Json(communities::get(data.app_data(), Some(&s.viewer), &handle).await?))
 }
 
-/// Delivery state of one remote instance.
-#[derive(Serialize, ToSchema)]
-pub struct InstanceHealth {
-    /// host[:port].
-    pub domain: String,
-    /// Deliveries waiting (including retries).
-    pub pending: u64,
-    /// Deliveries given up after days of failure.
-    pub failed: u64,
-    /// Consecutive failed attempts.
-    pub failures: i32,
-    /// Failing since.
-    pub failing_since: Option<DateTime<Utc>>,
-    /// Last successful delivery.
-    pub last_success_at: Option<DateTime<Utc>>,
-    /// Failing for more than a day (deliveries keep retrying).
-    pub unreachable: bool,
-}
-
 /// Delivery queue depth and health per remote instance (admins).
 #[utoipa::path(get, path = "/api/v1/admin/federation/instances", tag = "admin",
-    responses((status = 200, body = Vec<InstanceHealth>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn instances(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<InstanceHealth>>> {
-    if !s.viewer.is_admin {
-        return Err(guildhall_app::Error::Denied(guildhall_domain::Denied::AdminsOnly).into());
-    }
-    let db = ctx.db();
-    let queue = guildhall_store::federation::queue_by_domain(db).await.map_err(guildhall_app::Error::from)?;
-    let health = guildhall_store::federation::all_instance_health(db).await.map_err(guildhall_app::Error::from)?;
-    let mut out: Vec<InstanceHealth> = health
-        .into_iter()
-        .map(|h| {
-            let (pending, failed) =
-                queue.iter().find(|(d, _, _)| *d == h.domain).map(|(_, p, f)| (*p, *f)).unwrap_or((0, 0));
-            InstanceHealth {
-                domain: h.domain,
-                pending,
-                failed,
-                failures: h.failures,
-                failing_since: h.failing_since,
-                last_success_at: h.last_success_at,
-                unreachable: h.unreachable,
-            }
-        })
-        .collect();
-    for (domain, pending, failed) in queue {
-        if !out.iter().any(|h| h.domain == domain) {
-            out.push(InstanceHealth {
-                domain,
-                pending,
-                failed,
-                failures: 0,
-                failing_since: None,
-                last_success_at: None,
-                unreachable: false,
-            });
-        }
-    }
-    Ok(Json(out))
+    responses((status = 200, body = Vec<InstanceHealthView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn instances(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<InstanceHealthView>>> {
+    Ok(Json(guildhall_app::admin::federation_health(&ctx, &s.viewer).await?))
 }

@@ -172,3 +172,59 @@ pub async fn reject_account(ctx: &AppContext, viewer: &Viewer, username: &str) -
     tracing::info!(admin = %viewer.username, account = %account.username, "account rejected");
     Ok(())
 }
+
+/// Delivery state of one remote instance.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct InstanceHealthView {
+    /// host[:port].
+    pub domain: String,
+    /// Deliveries waiting (including retries).
+    pub pending: u64,
+    /// Deliveries given up after days of failure.
+    pub failed: u64,
+    /// Consecutive failed attempts.
+    pub failures: i32,
+    /// Failing since.
+    pub failing_since: Option<chrono::DateTime<Utc>>,
+    /// Last successful delivery.
+    pub last_success_at: Option<chrono::DateTime<Utc>>,
+    /// Failing for more than a day (deliveries keep retrying).
+    pub unreachable: bool,
+}
+
+/// Delivery queue depth and health per remote instance (admins).
+pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<InstanceHealthView>> {
+    require_admin(viewer)?;
+    let queue = guildhall_store::federation::queue_by_domain(ctx.db()).await?;
+    let health = guildhall_store::federation::all_instance_health(ctx.db()).await?;
+    let mut out: Vec<InstanceHealthView> = health
+        .into_iter()
+        .map(|h| {
+            let (pending, failed) =
+                queue.iter().find(|(d, _, _)| *d == h.domain).map(|(_, p, f)| (*p, *f)).unwrap_or((0, 0));
+            InstanceHealthView {
+                domain: h.domain,
+                pending,
+                failed,
+                failures: h.failures,
+                failing_since: h.failing_since,
+                last_success_at: h.last_success_at,
+                unreachable: h.unreachable,
+            }
+        })
+        .collect();
+    for (domain, pending, failed) in queue {
+        if !out.iter().any(|h| h.domain == domain) {
+            out.push(InstanceHealthView {
+                domain,
+                pending,
+                failed,
+                failures: 0,
+                failing_since: None,
+                last_success_at: None,
+                unreachable: false,
+            });
+        }
+    }
+    Ok(out)
+}
