@@ -7,7 +7,9 @@
 
 use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
 use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::context::WithContext;
+use activitypub_federation::traits::{Activity, Actor};
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, StatusCode};
@@ -20,7 +22,7 @@ use url::Url;
 use crate::activities::InboxActivity;
 use crate::actors::{DbGroup, DbPerson};
 use crate::urls::same_origin;
-use crate::{Error, MAX_INBOX_BYTES};
+use crate::{Error, MAX_INBOX_BYTES, rfc9421};
 
 /// How far a signature's date may lie in the past or (clock skew) in the future.
 const DATE_WINDOW: chrono::Duration = chrono::Duration::hours(1);
@@ -41,6 +43,9 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
         )
             .into_response());
     }
+    if rfc9421::is_rfc9421(&parts.headers) {
+        return receive_rfc9421(&data, &parts, &bytes).await;
+    }
     if let Err(reason) = precheck(&parts.headers, &bytes, Utc::now()) {
         tracing::info!(reason, "inbox request refused before signature verification");
         return Ok((
@@ -55,6 +60,45 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
         Err(resp) => return Ok(resp),
     };
     receive_activity::<WithContext<InboxActivity>, Either<DbPerson, DbGroup>, AppContext>(activity, &data).await?;
+    Ok(StatusCode::ACCEPTED.into_response())
+}
+
+fn unauthorized(reason: &str) -> Response {
+    (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({"error": "signature_invalid", "message": reason})))
+        .into_response()
+}
+
+/// RFC 9421 (HTTP Message Signatures, as Fedify sends first): verified here against the
+/// actor's key; any failure answers 401 so the sender can retry with draft-cavage.
+async fn receive_rfc9421(
+    data: &Data<AppContext>,
+    parts: &axum::http::request::Parts,
+    body: &[u8],
+) -> Result<Response, Error> {
+    let activity: WithContext<InboxActivity> = serde_json::from_slice(body)?;
+    // The signed target is the public URL the sender used, not our bind address.
+    let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let target = Url::parse(&format!("{}{path}", data.app_data().instance().base_url()))?;
+    let req =
+        rfc9421::SignedRequest { method: parts.method.as_str(), target_uri: &target, headers: &parts.headers, body };
+    let parsed = match rfc9421::parse(&req, Utc::now().timestamp(), DATE_WINDOW.num_seconds()) {
+        Ok(p) => p,
+        Err(e) => return Ok(unauthorized(&e.to_string())),
+    };
+    let actor_url = activity.actor().clone();
+    match Url::parse(&parsed.key_id) {
+        Ok(k) if same_origin(&k, &actor_url) => {}
+        _ => return Ok(unauthorized("the signing key is not on the actor's server")),
+    }
+    let actor = match ObjectId::<Either<DbPerson, DbGroup>>::from(actor_url).dereference(data).await {
+        Ok(a) => a,
+        Err(e) => return Ok(unauthorized(&format!("the actor could not be fetched: {e}"))),
+    };
+    if let Err(e) = rfc9421::verify(&req, &parsed, actor.public_key_pem()) {
+        return Ok(unauthorized(&e.to_string()));
+    }
+    activity.verify(data).await?;
+    activity.receive(data).await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 

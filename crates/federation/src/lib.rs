@@ -13,6 +13,7 @@ pub mod objects;
 pub mod outgoing;
 mod outgoing_changes;
 pub mod resolve;
+pub mod rfc9421;
 pub mod serve;
 pub mod urls;
 pub mod wellknown;
