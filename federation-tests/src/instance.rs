@@ -155,6 +155,11 @@ impl Instance {
         process::tail(&self.log_path(), LOG_TAIL_LINES)
     }
 
+    /// The server's process id, while it runs (for CPU and memory readings).
+    pub fn pid(&self) -> Option<u32> {
+        self.server.as_ref().and_then(ServerProcess::pid)
+    }
+
     /// Whether the server process is running.
     pub fn is_running(&mut self) -> bool {
         self.server.as_mut().is_some_and(|server| server.exited().is_none())

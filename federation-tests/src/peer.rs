@@ -555,8 +555,9 @@ impl FakeActor {
         self.post_with(inbox_url, activity.to_string().as_bytes(), &SignOptions::default()).await
     }
 
-    /// POSTs raw `body` to `inbox_url`, signed according to `options`.
-    pub async fn post_with(&self, inbox_url: &str, body: &[u8], options: &SignOptions) -> (StatusCode, String) {
+    /// The headers of a POST of `body` to `inbox_url`, signed according to `options` (so a
+    /// load generator can sign before its timed phase).
+    pub fn signed_headers(&self, inbox_url: &str, body: &[u8], options: &SignOptions) -> Vec<(String, String)> {
         let url = reqwest::Url::parse(inbox_url).unwrap_or_else(|e| panic!("bad inbox URL {inbox_url}: {e}"));
         let host = match url.port() {
             Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
@@ -576,18 +577,15 @@ impl FakeActor {
         };
         let date = httpdate::fmt_http_date(date_time);
 
-        let mut headers: Vec<(&str, String)> = vec![("host", host), ("content-type", ACTIVITY_JSON.to_owned())];
+        let mut headers: Vec<(String, String)> =
+            vec![("host".into(), host), ("content-type".into(), ACTIVITY_JSON.to_owned())];
         if !options.omit_date {
-            headers.push(("date", date));
+            headers.push(("date".into(), date));
         }
         if !options.omit_digest {
-            headers.push(("digest", digest));
+            headers.push(("digest".into(), digest));
         }
-        let mut request = self.peer.http.post(url.clone()).body(body.to_vec());
-        for (name, value) in &headers {
-            request = request.header(*name, value);
-        }
-        request = request.header("accept", ACTIVITY_JSON);
+        headers.push(("accept".into(), ACTIVITY_JSON.to_owned()));
         if !options.unsigned {
             let names: Vec<&str> = options
                 .signed_headers
@@ -596,7 +594,7 @@ impl FakeActor {
                 .into_iter()
                 .filter(|n| !(options.omit_date && *n == "date" || options.omit_digest && *n == "digest"))
                 .collect();
-            let lookup: HashMap<&str, &str> = headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let lookup: HashMap<&str, &str> = headers.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
             let signing_string = names
                 .iter()
                 .map(|n| match *n {
@@ -613,7 +611,17 @@ impl FakeActor {
                 self.software.algorithm(),
                 names.join(" ")
             );
-            request = request.header("signature", value);
+            headers.push(("signature".into(), value));
+        }
+        headers
+    }
+
+    /// POSTs raw `body` to `inbox_url`, signed according to `options`.
+    pub async fn post_with(&self, inbox_url: &str, body: &[u8], options: &SignOptions) -> (StatusCode, String) {
+        let url = reqwest::Url::parse(inbox_url).unwrap_or_else(|e| panic!("bad inbox URL {inbox_url}: {e}"));
+        let mut request = self.peer.http.post(url).body(body.to_vec());
+        for (name, value) in self.signed_headers(inbox_url, body, options) {
+            request = request.header(name, value);
         }
         let response = request.send().await.unwrap_or_else(|e| panic!("POST {inbox_url} failed: {e}"));
         let status = response.status();

@@ -14,6 +14,11 @@ pub(crate) struct ServerProcess {
 }
 
 impl ServerProcess {
+    /// The operating-system process id, while running.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Starts `command`, appending its stdout and stderr to `log` after a `banner` line.
     pub(crate) fn spawn(mut command: Command, log: &Path, banner: &str) -> ServerProcess {
         let mut stdout = open_log(log);
