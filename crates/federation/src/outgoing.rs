@@ -3,7 +3,7 @@
 //! processes never expand an intent twice and a crash never loses one.
 
 use activitypub_federation::protocol::context::WithContext;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
 use guildhall_store::entities::{account, community};
@@ -56,7 +56,7 @@ pub(crate) async fn community(ctx: &AppContext, id: i64) -> Result<community::Mo
 }
 
 /// The activities an intent becomes (empty when there is nobody to tell).
-async fn plan(ctx: &AppContext, intent: &Outgoing) -> Result<Vec<Planned>, Error> {
+async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Result<Vec<Planned>, Error> {
     let urls = Urls::new(ctx);
     match intent {
         Outgoing::Follow { membership_id } => {
@@ -129,14 +129,14 @@ async fn plan(ctx: &AppContext, intent: &Outgoing) -> Result<Vec<Planned>, Error
             let Some(d) = discussions::find_by_id(ctx.db(), *discussion_id).await? else { return Ok(vec![]) };
             let page = page_of(ctx, &d).await?;
             let object = serde_json::to_value(&page)?;
-            post_created(ctx, &urls, d.author_id, d.community_id, Post::Page(page), object).await
+            post_created(ctx, &urls, d.author_id, d.community_id, Post::Page(page), object, as_of).await
         }
         Outgoing::ReplyCreated { reply_id } => {
             let Some(r) = discussions::find_reply(ctx.db(), *reply_id).await? else { return Ok(vec![]) };
             let d = discussions::find_by_id(ctx.db(), r.discussion_id).await?.ok_or(Error::NotFound)?;
             let note = note_of(ctx, &r).await?;
             let object = serde_json::to_value(&note)?;
-            post_created(ctx, &urls, r.author_id, d.community_id, Post::Note(note), object).await
+            post_created(ctx, &urls, r.author_id, d.community_id, Post::Note(note), object, as_of).await
         }
         Outgoing::VoteCast { .. }
         | Outgoing::VoteUndone { .. }
@@ -144,13 +144,13 @@ async fn plan(ctx: &AppContext, intent: &Outgoing) -> Result<Vec<Planned>, Error
         | Outgoing::ReplyUpdated { .. }
         | Outgoing::DiscussionDeleted { .. }
         | Outgoing::ReplyDeleted { .. }
-        | Outgoing::DiscussionModerated { .. } => crate::outgoing_changes::plan(ctx, &urls, intent).await,
+        | Outgoing::DiscussionModerated { .. } => crate::outgoing_changes::plan(ctx, &urls, intent, as_of).await,
         Outgoing::Relay { community_id, activity_id } => {
             let c = community(ctx, *community_id).await?;
             let Some(received) = fed::find_activity(ctx.db(), *activity_id).await? else { return Ok(vec![]) };
             let inner: Value = serde_json::from_str(&received.json)?;
             let origin = Url::parse(&received.actor).map(|u| authority(&u)).unwrap_or_default();
-            let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id).await?;
+            let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
             // The author's server already has the post.
             inboxes.retain(|(_, domain)| *domain != origin);
             Ok(vec![announce(ctx, &urls, &c, inner, inboxes)?])
@@ -167,6 +167,7 @@ async fn post_created(
     community_id: i64,
     post: Post,
     object: Value,
+    as_of: DateTime<Utc>,
 ) -> Result<Vec<Planned>, Error> {
     let (a, c) = (account(ctx, author_id).await?, community(ctx, community_id).await?);
     if !a.domain.is_empty() {
@@ -192,7 +193,7 @@ async fn post_created(
         // Private content leaves only with the privacy work (approved members' inboxes).
         return Ok(vec![]);
     }
-    let inboxes = fed::remote_follower_inboxes(ctx.db(), c.id).await?;
+    let inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
     if inboxes.is_empty() {
         return Ok(vec![create_plan(vec![])]);
     }
@@ -235,7 +236,7 @@ pub async fn expand(ctx: &AppContext) -> Result<usize, Error> {
         }
         for row in batch {
             let plans = match serde_json::from_str::<Outgoing>(&row.intent) {
-                Ok(intent) => match plan(ctx, &intent).await {
+                Ok(intent) => match plan(ctx, &intent, row.created_at).await {
                     Ok(p) => p,
                     Err(e) => {
                         tracing::warn!(outbox = row.id, error = %e, "cannot federate intent; skipped");

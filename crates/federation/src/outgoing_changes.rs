@@ -2,6 +2,7 @@
 //! community's inbox, or relayed by a local community to its followers (FEP-1b12).
 
 use activitypub_federation::kinds::activity::{DeleteType, UndoType, UpdateType};
+use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
 use guildhall_store::discussions;
@@ -30,6 +31,7 @@ async fn route(
     person_id: i64,
     activity: Value,
     kind: &'static str,
+    as_of: DateTime<Utc>,
 ) -> Result<Vec<Planned>, Error> {
     let a = account(ctx, person_id).await?;
     if !a.domain.is_empty() {
@@ -52,13 +54,18 @@ async fn route(
     if c.visibility == guildhall_domain::Visibility::Private.as_str() {
         return Ok(vec![own(vec![])]);
     }
-    let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id).await?;
+    let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
     let relayed = announce(ctx, urls, c, activity.clone(), inboxes)?;
     Ok(vec![own(vec![]), relayed])
 }
 
 /// Plans the activities for one change intent.
-pub async fn plan(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Vec<Planned>, Error> {
+pub async fn plan(
+    ctx: &AppContext,
+    urls: &Urls,
+    intent: &Outgoing,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
     match intent {
         Outgoing::VoteCast { vote_id } => {
             let v = guildhall_app::votes::find(ctx, *vote_id).await?;
@@ -72,7 +79,7 @@ pub async fn plan(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Ve
                 "cc": [actor_id_of_community(&c, urls)],
                 "audience": actor_id_of_community(&c, urls),
             });
-            route(ctx, urls, &c, v.account_id, with_context(vote)?, "Like").await
+            route(ctx, urls, &c, v.account_id, with_context(vote)?, "Like", as_of).await
         }
         Outgoing::VoteUndone { account_id, discussion_id, reply_id, vote_ap_id, value } => {
             let (object, c) = vote_target(ctx, urls, *discussion_id, *reply_id).await?;
@@ -91,7 +98,7 @@ pub async fn plan(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Ve
                 "cc": [actor_id_of_community(&c, urls)],
                 "audience": actor_id_of_community(&c, urls),
             });
-            route(ctx, urls, &c, *account_id, with_context(undo)?, "Undo").await
+            route(ctx, urls, &c, *account_id, with_context(undo)?, "Undo", as_of).await
         }
         Outgoing::DiscussionUpdated { discussion_id } => {
             let (d, c) = discussion_and_community(ctx, *discussion_id).await?;
@@ -103,7 +110,7 @@ pub async fn plan(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Ve
                 &actor_id_of_account(&account(ctx, d.author_id).await?, urls),
                 page_of(ctx, &d).await?,
             )?;
-            route(ctx, urls, &c, d.author_id, update, "Update").await
+            route(ctx, urls, &c, d.author_id, update, "Update", as_of).await
         }
         Outgoing::ReplyUpdated { reply_id } => {
             let r = discussions::find_reply(ctx.db(), *reply_id).await?.ok_or(Error::NotFound)?;
@@ -116,18 +123,18 @@ pub async fn plan(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Ve
                 &actor_id_of_account(&account(ctx, r.author_id).await?, urls),
                 note_of(ctx, &r).await?,
             )?;
-            route(ctx, urls, &c, r.author_id, update, "Update").await
+            route(ctx, urls, &c, r.author_id, update, "Update", as_of).await
         }
         Outgoing::DiscussionDeleted { discussion_id, by_account_id } => {
             let (d, c) = discussion_and_community(ctx, *discussion_id).await?;
             let delete = delete_json(ctx, urls, *by_account_id, discussion_id_of(&d, urls), &c).await?;
-            route(ctx, urls, &c, *by_account_id, delete, "Delete").await
+            route(ctx, urls, &c, *by_account_id, delete, "Delete", as_of).await
         }
         Outgoing::ReplyDeleted { reply_id, by_account_id } => {
             let r = discussions::find_reply(ctx.db(), *reply_id).await?.ok_or(Error::NotFound)?;
             let (_, c) = discussion_and_community(ctx, r.discussion_id).await?;
             let delete = delete_json(ctx, urls, *by_account_id, crate::objects::reply_id(&r, urls), &c).await?;
-            route(ctx, urls, &c, *by_account_id, delete, "Delete").await
+            route(ctx, urls, &c, *by_account_id, delete, "Delete", as_of).await
         }
         Outgoing::DiscussionModerated { discussion_id } => {
             let (d, c) = discussion_and_community(ctx, *discussion_id).await?;
@@ -137,7 +144,7 @@ pub async fn plan(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Ve
             // The community itself states pin and lock: it is the authority for both.
             let group = actor_id_of_community(&c, urls);
             let update = update_json(ctx, &group, page_of(ctx, &d).await?)?;
-            let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id).await?;
+            let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
             Ok(vec![Planned {
                 id: Url::parse(update["id"].as_str().unwrap_or_default())?,
                 kind: "Update",

@@ -66,7 +66,9 @@ pub async fn webfinger(Query(q): Query<WebfingerQuery>, data: Data<AppContext>) 
 fn parse_resource(resource: &str, domain: &str, urls: &Urls) -> Result<Option<String>, ()> {
     if let Some(acct) = resource.strip_prefix("acct:") {
         let (name, host) = acct.trim_start_matches('@').rsplit_once('@').ok_or(())?;
-        if name.is_empty() || host.is_empty() || name.contains(['/', '?', '#', ':', ' ']) {
+        let bad =
+            |x: &str, extra: &[char]| x.chars().any(|c| matches!(c, '/' | '?' | '#' | '@' | ' ') || extra.contains(&c));
+        if name.is_empty() || host.is_empty() || bad(name, &[':']) || bad(host, &[]) {
             return Err(());
         }
         if !host.eq_ignore_ascii_case(domain) {
@@ -139,7 +141,9 @@ mod tests {
         assert_eq!(p("acct:ada@elsewhere.example"), Ok(None));
         assert_eq!(p("http://localhost:8080/c/ux"), Ok(Some("ux".into())));
         assert_eq!(p("http://localhost:9999/c/ux"), Ok(None));
-        for bad in ["ada", "acct:ada", "acct:@x", "acct:a/b@localhost:8080", "acct:x@", "mailto"] {
+        for bad in
+            ["ada", "acct:ada", "acct:@x", "acct:a/b@localhost:8080", "acct:x@", "mailto", "acct:x@127.0.0.1/evil?"]
+        {
             assert_eq!(p(bad), Err(()), "{bad}");
         }
     }

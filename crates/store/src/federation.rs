@@ -262,14 +262,21 @@ pub async fn insert_remote_community<C: ConnectionTrait>(
     m.insert(db).await.map_err(|e| crate::conflict_on_unique(e, "remote community"))
 }
 
-/// Remote members' inboxes of a community (active memberships): (shared inbox or inbox, domain).
-pub async fn remote_follower_inboxes<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<(String, String)>> {
+/// Remote members' inboxes of a community: (shared inbox or inbox, domain). Only members
+/// admitted by `as_of` count, so content posted while someone waited for approval does not
+/// reach them when the delivery is planned later.
+pub async fn remote_follower_inboxes<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<(String, String)>> {
     let members = membership::Entity::find()
         .filter(membership::Column::CommunityId.eq(community_id))
         .filter(membership::Column::Status.eq("active"))
         .all(db)
         .await?;
-    let ids: Vec<i64> = members.iter().map(|m| m.account_id).collect();
+    let ids: Vec<i64> =
+        members.iter().filter(|m| m.decided_at.unwrap_or(m.created_at) <= as_of).map(|m| m.account_id).collect();
     if ids.is_empty() {
         return Ok(vec![]);
     }
