@@ -4,6 +4,27 @@ use serde_json::{Value, json};
 
 use crate::{Client, Instance, StatusCode, expect_status, id_of};
 
+/// Password of every account the scenarios register.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// Opens registration on `instance`, registers `name` and returns the signed-in client.
+pub async fn member(instance: &Instance, name: &str) -> Client {
+    let admin = instance.admin_client().await;
+    expect_status(
+        admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,
+        StatusCode::OK,
+        "open registration",
+    );
+    let mut client = instance.client();
+    expect_status(
+        client.register(name, &format!("{name}@{}.test", instance.name()), PASSWORD).await,
+        StatusCode::CREATED,
+        "register",
+    );
+    client.login(name, PASSWORD).await;
+    client
+}
+
 /// A public community with one local discussion, run by a registered (non-admin) user.
 #[derive(Debug)]
 pub struct LocalCommunity {

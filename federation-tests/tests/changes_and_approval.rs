@@ -3,26 +3,10 @@
 
 use std::time::Duration;
 
+use federation_tests::community::member;
 use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
-
-async fn member(instance: &Instance, name: &str) -> Client {
-    let admin = instance.admin_client().await;
-    expect_status(
-        admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,
-        StatusCode::OK,
-        "open",
-    );
-    let mut c = instance.client();
-    expect_status(
-        c.register(name, &format!("{name}@{}.test", instance.name()), "correct horse battery").await,
-        StatusCode::CREATED,
-        "register",
-    );
-    c.login(name, "correct horse battery").await;
-    c
-}
 
 async fn resolve_and_join(client: &Client, handle: &str) -> Value {
     expect_status(

@@ -25,7 +25,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, json, poll_until};
+use federation_tests::community::member;
+use federation_tests::{Instance, StatusCode, Value, expect_status, json, poll_until};
 use tempfile::TempDir;
 
 /// Path of the Python interpreter of a venv with `interop/bovine/requirements.txt` installed.
@@ -212,24 +213,6 @@ fn interop_python() -> Option<PathBuf> {
         python.display()
     );
     Some(python)
-}
-
-/// A registered, signed-in member of `instance`.
-async fn member(instance: &Instance, name: &str) -> Client {
-    let admin = instance.admin_client().await;
-    expect_status(
-        admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,
-        StatusCode::OK,
-        "open registration",
-    );
-    let mut client = instance.client();
-    expect_status(
-        client.register(name, &format!("{name}@{}.test", instance.name()), "correct horse battery").await,
-        StatusCode::CREATED,
-        "register",
-    );
-    client.login(name, "correct horse battery").await;
-    client
 }
 
 /// The items of the bovine user's inbox.
