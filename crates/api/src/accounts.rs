@@ -24,38 +24,13 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(profile))
 }
 
-/// A registration request.
-#[derive(Deserialize, ToSchema)]
-pub struct RegisterRequest {
-    /// 3–30 of a-z, 0-9, `_`, `-`; shared name space with communities.
-    pub username: String,
-    /// Email address (checked against the allowlist, if any).
-    pub email: String,
-    /// 8–256 characters.
-    pub password: String,
-    /// Display name (defaults to the username).
-    pub display_name: Option<String>,
-    /// Invite code (invite mode).
-    pub invite_code: Option<String>,
-    /// Why you want to join (approval mode).
-    pub reason: Option<String>,
-}
-
 /// Registers an account. Its status is `active`, or `pending` on approval instances.
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = RegisterRequest,
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = auth::Registration,
     responses((status = 201, body = AccountView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn register(
     State(ctx): State<AppContext>,
-    ApiJson(req): ApiJson<RegisterRequest>,
+    ApiJson(reg): ApiJson<auth::Registration>,
 ) -> ApiResult<(StatusCode, Json<AccountView>)> {
-    let reg = auth::Registration {
-        username: req.username,
-        email: req.email,
-        password: req.password,
-        display_name: req.display_name,
-        invite_code: req.invite_code,
-        reason: req.reason,
-    };
     Ok((StatusCode::CREATED, Json(auth::register(&ctx, reg).await?)))
 }
 
@@ -98,33 +73,14 @@ async fn me(State(ctx): State<AppContext>, session: Session) -> ApiResult<Json<A
     Ok(Json(accounts::me(&ctx, &session.viewer).await?))
 }
 
-/// Profile changes; omitted fields are kept.
-#[derive(Deserialize, ToSchema)]
-pub struct ProfileRequest {
-    /// Display name.
-    pub display_name: Option<String>,
-    /// Bio (Markdown).
-    pub bio: Option<String>,
-    /// Department or organisation.
-    pub department: Option<String>,
-    /// Roles and skills.
-    pub tags: Option<Vec<String>>,
-}
-
 /// Edits the signed-in account's profile.
-#[utoipa::path(patch, path = "/api/v1/accounts/me", tag = "accounts", request_body = ProfileRequest,
+#[utoipa::path(patch, path = "/api/v1/accounts/me", tag = "accounts", request_body = accounts::ProfileChange,
     responses((status = 200, body = AccountView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_me(
     State(ctx): State<AppContext>,
     session: Session,
-    ApiJson(req): ApiJson<ProfileRequest>,
+    ApiJson(change): ApiJson<accounts::ProfileChange>,
 ) -> ApiResult<Json<AccountView>> {
-    let change = accounts::ProfileChange {
-        display_name: req.display_name,
-        bio: req.bio,
-        department: req.department,
-        tags: req.tags,
-    };
     Ok(Json(accounts::update_profile(&ctx, &session.viewer, change).await?))
 }
 

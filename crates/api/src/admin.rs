@@ -5,8 +5,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use guildhall_app::views::{AccountView, InviteView, List, PendingAccountView, SettingsView};
 use guildhall_app::{AppContext, admin};
-use guildhall_domain::RegistrationMode;
-use guildhall_domain::registration::CommunityCreation;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -40,30 +38,14 @@ async fn get_settings(State(ctx): State<AppContext>, s: Session) -> ApiResult<Js
     Ok(Json(admin::get_settings(&ctx, &s.viewer).await?))
 }
 
-/// Settings changes; omitted fields are kept.
-#[derive(Deserialize, ToSchema)]
-pub struct SettingsRequest {
-    /// open, approval, invite or closed.
-    pub registration_mode: Option<RegistrationMode>,
-    /// Allowed email domains (`gc.ca`, `*.gc.ca`); an empty list allows any.
-    pub email_domains: Option<Vec<String>>,
-    /// members or admins.
-    pub community_creation: Option<CommunityCreation>,
-}
-
 /// Changes registration and community-creation settings.
-#[utoipa::path(patch, path = "/api/v1/admin/settings", tag = "admin", request_body = SettingsRequest,
+#[utoipa::path(patch, path = "/api/v1/admin/settings", tag = "admin", request_body = admin::SettingsChange,
     responses((status = 200, body = SettingsView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_settings(
     State(ctx): State<AppContext>,
     s: Session,
-    ApiJson(req): ApiJson<SettingsRequest>,
+    ApiJson(change): ApiJson<admin::SettingsChange>,
 ) -> ApiResult<Json<SettingsView>> {
-    let change = admin::SettingsChange {
-        registration_mode: req.registration_mode,
-        email_domains: req.email_domains,
-        community_creation: req.community_creation,
-    };
     Ok(Json(admin::update_settings(&ctx, &s.viewer, change).await?))
 }
 

@@ -5,7 +5,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use guildhall_app::views::{CommunityView, JoinRequestView, JoinView, List, MemberView};
 use guildhall_app::{AppContext, communities, membership};
-use guildhall_domain::Visibility;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -29,25 +28,6 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(remove_moderator))
 }
 
-/// A new community.
-#[derive(Deserialize, ToSchema)]
-pub struct CreateCommunity {
-    /// Name for URLs and handles: 3–30 of a-z, 0-9, `_`, `-`.
-    pub name: String,
-    /// Title (up to 100 characters).
-    pub title: String,
-    /// Description (Markdown).
-    pub description: Option<String>,
-    /// Charter: the rules members accept (Markdown).
-    pub charter: Option<String>,
-    /// Welcome message for newcomers (Markdown).
-    pub welcome_message: Option<String>,
-    /// Topic tags.
-    pub tags: Option<Vec<String>>,
-    /// public (default), approval or private.
-    pub visibility: Option<Visibility>,
-}
-
 /// Lists communities.
 #[utoipa::path(get, path = "/api/v1/communities", tag = "communities", params(PageQuery),
     responses((status = 200, body = List<CommunityView>)))]
@@ -61,22 +41,13 @@ async fn list(
 }
 
 /// Creates a community; you become its first moderator.
-#[utoipa::path(post, path = "/api/v1/communities", tag = "communities", request_body = CreateCommunity,
+#[utoipa::path(post, path = "/api/v1/communities", tag = "communities", request_body = communities::NewCommunity,
     responses((status = 201, body = CommunityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn create(
     State(ctx): State<AppContext>,
     s: Session,
-    ApiJson(req): ApiJson<CreateCommunity>,
+    ApiJson(new): ApiJson<communities::NewCommunity>,
 ) -> ApiResult<(StatusCode, Json<CommunityView>)> {
-    let new = communities::NewCommunity {
-        name: req.name,
-        title: req.title,
-        description: req.description,
-        charter: req.charter,
-        welcome_message: req.welcome_message,
-        tags: req.tags,
-        visibility: req.visibility,
-    };
     Ok((StatusCode::CREATED, Json(communities::create(&ctx, &s.viewer, new).await?)))
 }
 
@@ -91,40 +62,15 @@ async fn get(
     Ok(Json(communities::get(&ctx, s.as_ref().map(|s| &s.viewer), &name).await?))
 }
 
-/// Community changes; omitted fields are kept.
-#[derive(Deserialize, ToSchema)]
-pub struct UpdateCommunity {
-    /// Title.
-    pub title: Option<String>,
-    /// Description (Markdown).
-    pub description: Option<String>,
-    /// Charter (Markdown).
-    pub charter: Option<String>,
-    /// Welcome message (Markdown).
-    pub welcome_message: Option<String>,
-    /// Topic tags.
-    pub tags: Option<Vec<String>>,
-    /// public, approval or private.
-    pub visibility: Option<Visibility>,
-}
-
 /// Edits a community (moderators).
-#[utoipa::path(patch, path = "/api/v1/communities/{name}", tag = "communities", params(("name" = String, Path)), request_body = UpdateCommunity,
+#[utoipa::path(patch, path = "/api/v1/communities/{name}", tag = "communities", params(("name" = String, Path)), request_body = communities::CommunityChange,
     responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn update(
     State(ctx): State<AppContext>,
     s: Session,
     ApiPath(name): ApiPath<String>,
-    ApiJson(req): ApiJson<UpdateCommunity>,
+    ApiJson(change): ApiJson<communities::CommunityChange>,
 ) -> ApiResult<Json<CommunityView>> {
-    let change = communities::CommunityChange {
-        title: req.title,
-        description: req.description,
-        charter: req.charter,
-        welcome_message: req.welcome_message,
-        tags: req.tags,
-        visibility: req.visibility,
-    };
     Ok(Json(communities::update(&ctx, &s.viewer, &name, change).await?))
 }
 

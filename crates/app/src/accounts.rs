@@ -8,7 +8,7 @@ use crate::views::{AccountView, ProfileView};
 use crate::{AppContext, Error, Result, Viewer};
 
 /// Profile changes; absent fields stay as they are.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct ProfileChange {
     /// Display name.
     pub display_name: Option<String>,

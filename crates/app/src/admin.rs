@@ -10,7 +10,7 @@ use crate::views::{AccountView, InviteView, List, PendingAccountView, SettingsVi
 use crate::{AppContext, Error, Page, Result, Viewer};
 
 /// Changes to the settings; absent fields stay as they are.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct SettingsChange {
     /// New registration mode.
     pub registration_mode: Option<RegistrationMode>,

@@ -27,7 +27,7 @@ pub struct SessionInfo {
 }
 
 /// A self-service registration.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct Registration {
     /// Desired username.
     pub username: String,

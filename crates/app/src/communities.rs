@@ -9,7 +9,7 @@ use crate::views::{CommunityView, List};
 use crate::{AppContext, Error, Page, Result, Viewer, admin};
 
 /// A new community.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct NewCommunity {
     /// Name used in URLs and handles.
     pub name: String,
@@ -28,7 +28,7 @@ pub struct NewCommunity {
 }
 
 /// Changes to a community; absent fields stay as they are.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 pub struct CommunityChange {
     /// Title.
     pub title: Option<String>,
