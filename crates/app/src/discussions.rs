@@ -168,7 +168,13 @@ pub async fn set_flag(ctx: &AppContext, viewer: &Viewer, id: i64, flag: Flag, on
     let txn = guildhall_store::begin_write(ctx.db()).await?;
     let saved = store::update(&txn, active).await?;
     if l.community.domain.is_empty() {
-        outbox::record(&txn, &Outgoing::DiscussionModerated { discussion_id: saved.id }).await?;
+        let (pinned, locked) = match flag {
+            Flag::Pinned => (Some(on), None),
+            Flag::Locked => (None, Some(on)),
+        };
+        let intent =
+            Outgoing::DiscussionModerated { discussion_id: saved.id, by_account_id: viewer.account_id, pinned, locked };
+        outbox::record(&txn, &intent).await?;
     }
     txn.commit().await?;
     ctx.wake_delivery();

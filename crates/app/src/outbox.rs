@@ -93,10 +93,20 @@ pub enum Outgoing {
         by_account_id: i64,
     },
     /// A moderator pinned/unpinned or locked/unlocked a discussion of a local community: the
-    /// community sends `Update{Page}` with `stickied` and `commentsEnabled`.
+    /// community sends `Update{Page}` with `stickied` and `commentsEnabled`, and announces the
+    /// moderator's Lemmy-style `Lock`/`Undo{Lock}` or `Add`/`Remove` (featured).
     DiscussionModerated {
         /// The discussion.
         discussion_id: i64,
+        /// The moderator.
+        #[serde(default)]
+        by_account_id: i64,
+        /// New pinned state, if that changed.
+        #[serde(default)]
+        pinned: Option<bool>,
+        /// New locked state, if that changed.
+        #[serde(default)]
+        locked: Option<bool>,
     },
     /// A local community relays an activity a remote member sent it (FEP-1b12 `Announce`).
     Relay {

@@ -153,7 +153,20 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
             let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
             // The author's server already has the post.
             inboxes.retain(|(_, domain)| *domain != origin);
-            Ok(vec![announce(ctx, &urls, &c, inner, inboxes)?])
+            if inboxes.is_empty() {
+                return Ok(vec![]);
+            }
+            // Mastodon shows boosts of objects, not Announces of activities: a new post is
+            // also announced as itself.
+            let plain = match (inner.get("type").and_then(|t| t.as_str()), inner.get("object")) {
+                (Some("Create"), Some(object)) if object.is_object() => {
+                    Some(announce(ctx, &urls, &c, object.clone(), inboxes.clone())?)
+                }
+                _ => None,
+            };
+            let mut plans = vec![announce(ctx, &urls, &c, inner, inboxes)?];
+            plans.extend(plain);
+            Ok(plans)
         }
     }
 }

@@ -136,7 +136,7 @@ pub async fn plan(
             let delete = delete_json(ctx, urls, *by_account_id, crate::objects::reply_id(&r, urls), &c).await?;
             route(ctx, urls, &c, *by_account_id, delete, "Delete", as_of).await
         }
-        Outgoing::DiscussionModerated { discussion_id } => {
+        Outgoing::DiscussionModerated { discussion_id, by_account_id, pinned, locked } => {
             let (d, c) = discussion_and_community(ctx, *discussion_id).await?;
             if !c.domain.is_empty() || c.visibility == guildhall_domain::Visibility::Private.as_str() {
                 return Ok(vec![]);
@@ -145,15 +145,52 @@ pub async fn plan(
             let group = actor_id_of_community(&c, urls);
             let update = update_json(ctx, &group, page_of(ctx, &d).await?)?;
             let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
-            Ok(vec![Planned {
+            let mut plans = vec![Planned {
                 id: Url::parse(update["id"].as_str().unwrap_or_default())?,
                 kind: "Update",
-                actor: group,
+                actor: group.clone(),
                 json: update,
                 sender_kind: "community",
                 sender_id: c.id,
                 inboxes,
-            }])
+            }];
+            // Lemmy's shapes: the moderator's Lock/Undo{Lock} and Add/Remove to `featured`.
+            if let Ok(moderator) = account(ctx, *by_account_id).await {
+                let actor = actor_id_of_account(&moderator, urls);
+                let object = discussion_id_of(&d, urls);
+                let base = |kind: &str| {
+                    Ok::<_, Error>(json!({
+                        "id": new_id(ctx)?,
+                        "type": kind,
+                        "actor": actor,
+                        "object": object,
+                        "to": [crate::objects::PUBLIC],
+                        "cc": [group],
+                        "audience": group,
+                    }))
+                };
+                let mut lemmy = Vec::new();
+                if let Some(on) = locked {
+                    let lock = base("Lock")?;
+                    lemmy.push(if *on {
+                        lock
+                    } else {
+                        json!({"id": new_id(ctx)?, "type": "Undo", "actor": actor, "object": lock,
+                               "to": [crate::objects::PUBLIC], "cc": [group], "audience": group})
+                    });
+                }
+                if let Some(on) = pinned {
+                    let mut add = base(if *on { "Add" } else { "Remove" })?;
+                    add["target"] = json!(format!("{group}/featured"));
+                    lemmy.push(add);
+                }
+                for activity in lemmy {
+                    plans.extend(
+                        route(ctx, urls, &c, moderator.id, with_context(activity)?, "Moderation", as_of).await?,
+                    );
+                }
+            }
+            Ok(plans)
         }
         _ => Ok(vec![]),
     }

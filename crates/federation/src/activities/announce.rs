@@ -7,7 +7,7 @@ use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::AnnounceType;
 use activitypub_federation::protocol::helpers::deserialize_one_or_many;
-use activitypub_federation::traits::Activity;
+use activitypub_federation::traits::{Activity, Object};
 use guildhall_app::AppContext;
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -131,6 +131,10 @@ async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Dat
         let fetched = fetch_object_http::<AppContext, serde_json::Value>(&id, data).await?;
         fetched.object
     };
+    // Lemmy's moderation shapes, relayed by the community that owns the post.
+    if let Some((pinned, locked)) = moderation_change(&json) {
+        return apply_moderation(&json, pinned, locked, group, data).await;
+    }
     // A Delete relayed by the content's own community is that community's moderation.
     if json.get("type").and_then(|t| t.as_str()) == Some("Delete") {
         let delete: Delete = serde_json::from_value(json)?;
@@ -144,10 +148,71 @@ async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Dat
     inner.receive(data).await
 }
 
+/// (pinned, locked) changes a Lemmy `Lock`, `Undo{Lock}`, `Add` or `Remove` (featured) makes.
+fn moderation_change(activity: &serde_json::Value) -> Option<(Option<bool>, Option<bool>)> {
+    let kind = activity.get("type")?.as_str()?;
+    let featured = || activity.get("target").and_then(|t| t.as_str()).is_some_and(|t| t.ends_with("/featured"));
+    match kind {
+        "Lock" => Some((None, Some(true))),
+        "Undo" if activity.get("object")?.get("type")?.as_str()? == "Lock" => Some((None, Some(false))),
+        "Add" if featured() => Some((Some(true), None)),
+        "Remove" if featured() => Some((Some(false), None)),
+        _ => None,
+    }
+}
+
+async fn apply_moderation(
+    activity: &serde_json::Value,
+    pinned: Option<bool>,
+    locked: Option<bool>,
+    group: &DbGroup,
+    data: &Data<AppContext>,
+) -> Result<(), Error> {
+    let target = match activity.get("type").and_then(|t| t.as_str()) {
+        Some("Undo") => activity.get("object").and_then(|o| o.get("object")),
+        _ => activity.get("object"),
+    };
+    let Some(url) = target.and_then(object_id) else { return Ok(()) };
+    let Some(d) = DbDiscussion::read_from_id(url, data).await? else { return Ok(()) };
+    if d.model.community_id != group.model.id {
+        return Err(Error::BadRequest("a community can only moderate its own posts".into()));
+    }
+    guildhall_app::remote_changes::receive_moderation(data.app_data(), d.model, pinned, locked).await?;
+    Ok(())
+}
+
 async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> Result<(), Error> {
     // A Note that fails to load may be a Page announced without its type.
     if is_page || ObjectId::<DbReply>::from(id.clone()).dereference(data).await.is_err() {
         ObjectId::<DbDiscussion>::from(id.clone()).dereference(data).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::moderation_change;
+    use serde_json::json;
+
+    #[test]
+    fn lemmy_moderation_shapes() {
+        assert_eq!(moderation_change(&json!({"type": "Lock", "object": "x"})), Some((None, Some(true))));
+        assert_eq!(
+            moderation_change(&json!({"type": "Undo", "object": {"type": "Lock", "object": "x"}})),
+            Some((None, Some(false)))
+        );
+        assert_eq!(
+            moderation_change(&json!({"type": "Add", "object": "x", "target": "https://l.example/c/a/featured"})),
+            Some((Some(true), None))
+        );
+        assert_eq!(
+            moderation_change(&json!({"type": "Remove", "object": "x", "target": "https://l.example/c/a/featured"})),
+            Some((Some(false), None))
+        );
+        assert_eq!(
+            moderation_change(&json!({"type": "Add", "object": "x", "target": "https://l.example/c/a/moderators"})),
+            None
+        );
+        assert_eq!(moderation_change(&json!({"type": "Undo", "object": {"type": "Like"}})), None);
+    }
 }
