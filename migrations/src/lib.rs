@@ -7,6 +7,7 @@ mod m20261123_000002_communities;
 mod m20261123_000003_discussions;
 mod m20261123_000004_federation;
 mod m20261123_000005_votes;
+mod m20261123_000006_federation_policy;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000003_discussions::Migration),
             Box::new(m20261123_000004_federation::Migration),
             Box::new(m20261123_000005_votes::Migration),
+            Box::new(m20261123_000006_federation_policy::Migration),
         ]
     }
 }

@@ -18,6 +18,10 @@ pub struct SettingsChange {
     pub email_domains: Option<Vec<String>>,
     /// Who may create communities.
     pub community_creation: Option<CommunityCreation>,
+    /// open, blocklist or allowlist.
+    pub federation_mode: Option<guildhall_domain::FederationMode>,
+    /// Instances for the block- or allowlist (replaces the old list).
+    pub federation_domains: Option<Vec<String>>,
 }
 
 fn require_admin(viewer: &Viewer) -> Result<()> {
@@ -31,6 +35,9 @@ fn settings_view(row: &instance_settings::Model) -> Result<SettingsView> {
         email_domains: guildhall_store::decode_list(&row.email_domains)?,
         community_creation: CommunityCreation::parse(&row.community_creation)
             .ok_or_else(|| bad("community_creation"))?,
+        federation_mode: guildhall_domain::FederationMode::parse(&row.federation_mode)
+            .ok_or_else(|| bad("federation_mode"))?,
+        federation_domains: guildhall_store::decode_list(&row.federation_domains)?,
     })
 }
 
@@ -66,8 +73,32 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
         }
         None => None,
     };
+    let federation_domains = match change.federation_domains {
+        Some(list) => {
+            if list.len() > 10_000 {
+                return Err(Invalid::new("federation_domains", "at most 10,000 instances").into());
+            }
+            let mut out = Vec::with_capacity(list.len());
+            for raw in &list {
+                let d = guildhall_domain::federation_policy::normalise_host(raw).ok_or_else(|| {
+                    Invalid::new("federation_domains", format!("'{raw}' is not a host name such as dept.gc.ca"))
+                })?;
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+            Some(out)
+        }
+        None => None,
+    };
     let row = store_settings::get(ctx.db()).await?;
     let mut active: instance_settings::ActiveModel = row.into();
+    if let Some(m) = change.federation_mode {
+        active.federation_mode = Set(m.as_str().into());
+    }
+    if let Some(d) = federation_domains {
+        active.federation_domains = Set(encode_list(&d));
+    }
     if let Some(m) = change.registration_mode {
         active.registration_mode = Set(m.as_str().into());
     }
@@ -79,6 +110,7 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
     }
     active.updated_at = Set(Utc::now());
     let saved = store_settings::save(ctx.db(), active).await?;
+    ctx.federation_policy_cache().invalidate_all();
     tracing::info!(admin = %viewer.username, mode = %saved.registration_mode, "instance settings changed");
     settings_view(&saved)
 }
@@ -227,4 +259,18 @@ pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<
         }
     }
     Ok(out)
+}
+
+/// The instance's federation policy (cached for a couple of seconds).
+pub async fn federation_policy(ctx: &AppContext) -> Result<std::sync::Arc<guildhall_domain::FederationPolicy>> {
+    if let Some(p) = ctx.federation_policy_cache().get(&()).await {
+        return Ok(p);
+    }
+    let s = settings(ctx).await?;
+    let policy = std::sync::Arc::new(guildhall_domain::FederationPolicy {
+        mode: s.federation_mode,
+        domains: s.federation_domains,
+    });
+    ctx.federation_policy_cache().insert((), policy.clone()).await;
+    Ok(policy)
 }

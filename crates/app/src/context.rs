@@ -41,6 +41,7 @@ struct Inner {
     instance: InstanceInfo,
     sessions: Cache<String, SessionInfo>,
     delivery_wakeup: Notify,
+    federation_policy: Cache<(), std::sync::Arc<guildhall_domain::FederationPolicy>>,
 }
 
 impl AppContext {
@@ -49,7 +50,12 @@ impl AppContext {
         // Sessions are checked on every request; a short TTL bounds how long a session ended
         // elsewhere (another process, the CLI) can still be used.
         let sessions = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(60)).build();
-        AppContext { inner: Arc::new(Inner { db, instance, sessions, delivery_wakeup: Notify::new() }) }
+        // Read on every inbound activity and delivery; a short TTL lets a change made by
+        // another process apply within seconds (this process invalidates it at once).
+        let federation_policy = Cache::builder().max_capacity(1).time_to_live(Duration::from_secs(2)).build();
+        AppContext {
+            inner: Arc::new(Inner { db, instance, sessions, delivery_wakeup: Notify::new(), federation_policy }),
+        }
     }
 
     /// The database.
@@ -64,6 +70,10 @@ impl AppContext {
 
     pub(crate) fn sessions(&self) -> &Cache<String, SessionInfo> {
         &self.inner.sessions
+    }
+
+    pub(crate) fn federation_policy_cache(&self) -> &Cache<(), Arc<guildhall_domain::FederationPolicy>> {
+        &self.inner.federation_policy
     }
 
     /// Wakes the delivery workers after new outbox intents were committed.

@@ -343,6 +343,10 @@ pub struct SettingsView {
     pub email_domains: Vec<String>,
     /// Who may create communities.
     pub community_creation: CommunityCreation,
+    /// open, blocklist or allowlist.
+    pub federation_mode: guildhall_domain::FederationMode,
+    /// The instances the federation mode lists (`host` or `host:port`; subdomains included).
+    pub federation_domains: Vec<String>,
 }
 
 /// An invite code.

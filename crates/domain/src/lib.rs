@@ -2,11 +2,13 @@
 //! about who may see, join, post, moderate and administer. Pure Rust, no I/O.
 
 pub mod community;
+pub mod federation_policy;
 pub mod policy;
 pub mod registration;
 pub mod validate;
 
 pub use community::{CommunityRole, MembershipStatus, Visibility};
+pub use federation_policy::{FederationMode, FederationPolicy};
 pub use policy::{Access, Denied, JoinOutcome};
 pub use registration::{AccountStatus, CommunityCreation, RegistrationMode, RegistrationPolicy, RegistrationRefused};
 pub use validate::{Invalid, Limits};

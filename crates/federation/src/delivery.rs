@@ -136,7 +136,23 @@ async fn round(config: &FederationConfig<AppContext>) -> Result<usize, Error> {
 async fn send_in_order(config: &FederationConfig<AppContext>, domain: &str, list: Vec<delivery::Model>) {
     let data = config.to_request_data();
     let ctx = data.app_data().clone();
+    let allowed = match guildhall_app::admin::federation_policy(&ctx).await {
+        Ok(p) => p.allows(domain),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the federation policy");
+            return;
+        }
+    };
     for d in list {
+        if !allowed {
+            // Blocked (or not on the allowlist): never sent, recorded as refused.
+            let r =
+                fed::finish_delivery(ctx.db(), d.id, "failed", Some("blocked by federation policy".into()), Utc::now());
+            if let Err(e) = r.await {
+                tracing::error!(error = %e, "cannot record a blocked delivery");
+            }
+            continue;
+        }
         let now = Utc::now();
         match fed::lease_delivery(ctx.db(), d.id, now, now + LEASE).await {
             Ok(true) => {}

@@ -43,6 +43,18 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
         )
             .into_response());
     }
+    // The instance's federation policy, by the actor's host (the signing key must be on the
+    // same host, which the signature checks below enforce).
+    if let Some(actor) = actor_of(&bytes)
+        && !guildhall_app::admin::federation_policy(data.app_data()).await?.allows(&crate::urls::authority(&actor))
+    {
+        tracing::info!(actor = %actor, "activity from an instance this one does not federate with");
+        return Ok((
+            StatusCode::FORBIDDEN,
+            axum::Json(serde_json::json!({"error": "instance_blocked", "message": "this instance does not federate with yours"})),
+        )
+            .into_response());
+    }
     if rfc9421::is_rfc9421(&parts.headers) {
         return receive_rfc9421(&data, &parts, &bytes).await;
     }
@@ -123,6 +135,15 @@ fn json_ld_keyword(body: &[u8]) -> Option<&'static str> {
         }
     }
     serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| walk(&v, 0))
+}
+
+/// The `actor` of a JSON activity body, if it has one.
+fn actor_of(body: &[u8]) -> Option<Url> {
+    #[derive(serde::Deserialize)]
+    struct ActorOnly {
+        actor: serde_json::Value,
+    }
+    serde_json::from_slice::<ActorOnly>(body).ok().and_then(|a| crate::activities::object_id(&a.actor))
 }
 
 /// The parameters of a draft-cavage `Signature` header.

@@ -48,11 +48,13 @@ pub async fn instance_actor(ctx: &AppContext) -> Result<InstanceActor, Error> {
 /// Builds the federation configuration for an instance.
 pub async fn config(ctx: AppContext, settings: Settings) -> Result<FederationConfig<AppContext>, Error> {
     let actor = instance_actor(&ctx).await?;
+    let ctx_for_verifier = ctx.clone();
     FederationConfig::builder()
         .domain(ctx.instance().domain.clone())
         .app_data(ctx)
         .signed_fetch_actor(&actor)
         .debug(settings.debug)
+        .url_verifier(Box::new(PolicyVerifier(ctx_for_verifier)))
         // Sign Host and Date (not only (created)/(expires)): Mastodon, bovine and most
         // servers require a signed Date header.
         .http_signature_compat(true)
@@ -94,4 +96,24 @@ pub fn router() -> Router<AppContext> {
         .route("/.well-known/nodeinfo", get(wellknown::nodeinfo_links))
         .route("/.well-known/host-meta", get(wellknown::host_meta))
         .route("/nodeinfo/2.1", get(wellknown::nodeinfo))
+}
+
+/// Refuses outgoing fetches to instances the federation policy excludes.
+#[derive(Clone)]
+struct PolicyVerifier(AppContext);
+
+#[async_trait::async_trait]
+impl activitypub_federation::config::UrlVerifier for PolicyVerifier {
+    async fn verify(&self, url: &url::Url) -> Result<(), activitypub_federation::error::Error> {
+        let policy = guildhall_app::admin::federation_policy(&self.0)
+            .await
+            .map_err(|e| activitypub_federation::error::Error::Other(e.to_string()))?;
+        if policy.allows(&urls::authority(url)) {
+            Ok(())
+        } else {
+            Err(activitypub_federation::error::Error::UrlVerificationError(
+                "this instance does not federate with that one",
+            ))
+        }
+    }
 }

@@ -18,6 +18,8 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<instance_settings::Model>
         registration_mode: Set("approval".into()),
         email_domains: Set("[]".into()),
         community_creation: Set("members".into()),
+        federation_mode: Set("open".into()),
+        federation_domains: Set("[]".into()),
         public_key_pem: Set(None),
         private_key_pem: Set(None),
         updated_at: Set(Utc::now()),

@@ -13,6 +13,11 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub email_domains: String,
     pub community_creation: String,
+    /// `open`, `blocklist` or `allowlist`.
+    pub federation_mode: String,
+    /// JSON array of normalised hosts (`host` or `host:port`).
+    #[sea_orm(column_type = "Text")]
+    pub federation_domains: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub public_key_pem: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

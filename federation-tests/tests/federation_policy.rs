@@ -1,0 +1,121 @@
+//! An instance admin decides which instances this one federates with: a blocked instance's
+//! activities are refused and nothing is delivered to it; in allowlist mode only listed
+//! instances take part. A change applies at once.
+
+use std::time::Duration;
+
+use federation_tests::community::member;
+use federation_tests::{Client, Instance, StatusCode, Value, expect_status, json, poll_until};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+async fn set_policy(instance: &Instance, mode: &str, domains: &[String]) {
+    let admin = instance.admin_client().await;
+    let s = expect_status(
+        admin.patch("/api/v1/admin/settings", &json!({"federation_mode": mode, "federation_domains": domains})).await,
+        StatusCode::OK,
+        "set federation policy",
+    );
+    assert_eq!(s["federation_mode"], mode);
+}
+
+async fn join(client: &Client, handle: &str) {
+    expect_status(
+        client.post("/api/v1/federation/resolve", &json!({"query": handle})).await,
+        StatusCode::OK,
+        "resolve",
+    );
+    expect_status(
+        client.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
+        StatusCode::OK,
+        "join",
+    );
+}
+
+async fn role(client: &Client, handle: &str) -> Value {
+    client.get(&format!("/api/v1/communities/{handle}")).await.1["my_role"].clone()
+}
+
+/// Waits until `from`'s delivery queue to `to` is empty and has been answered once.
+async fn deliveries_settled(from: &Instance, to: &Instance) {
+    let admin = from.admin_client().await;
+    poll_until(DEADLINE, "deliveries answered", || async {
+        let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
+        let row = rows.as_array()?.iter().find(|r| r["domain"] == to.domain())?.clone();
+        (row["pending"] == 0 && !row["last_success_at"].is_null()).then_some(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
+    let (alpha, beta, gamma) =
+        tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
+    let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
+    expect_status(
+        bob.post("/api/v1/communities", &json!({"name": "ux-design", "title": "UX"})).await,
+        StatusCode::CREATED,
+        "create",
+    );
+    let handle = format!("ux-design@{}", beta.domain());
+
+    // Bad input is refused and changes nothing.
+    let admin = beta.admin_client().await;
+    let (status, body) =
+        admin.patch("/api/v1/admin/settings", &json!({"federation_domains": ["mastodon.so/cial"]})).await;
+    assert_eq!((status, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("federation_domains")));
+
+    // Beta blocks alpha: ada's Follow is refused; cyd on gamma joins normally.
+    set_policy(&beta, "blocklist", &[alpha.domain()]).await;
+    join(&ada, &handle).await;
+    join(&cyd, &handle).await;
+    poll_until(DEADLINE, "cyd admitted", || async { (role(&cyd, &handle).await == "member").then_some(()) }).await;
+    deliveries_settled(&alpha, &beta).await;
+    assert_eq!(role(&ada, &handle).await, "pending", "a blocked instance's follow is never accepted");
+    let (_, members) = bob.get("/api/v1/communities/ux-design/members").await;
+    assert!(
+        !members["items"].as_array().unwrap().iter().any(|m| m["username"] == format!("ada@{}", alpha.domain())),
+        "{members}"
+    );
+
+    // Gamma switches to an allowlist without beta: beta's deliveries are refused there.
+    set_policy(&gamma, "allowlist", &[alpha.domain()]).await;
+    expect_status(
+        bob.post("/api/v1/communities/ux-design/discussions", &json!({"title": "Not for gamma", "body": "x"})).await,
+        StatusCode::CREATED,
+        "post",
+    );
+    deliveries_settled(&beta, &gamma).await;
+
+    // Gamma lists beta again: the next post arrives (and, since deliveries to one instance go
+    // in order, the refused one was attempted before it).
+    set_policy(&gamma, "allowlist", &[beta.domain()]).await;
+    expect_status(
+        bob.post("/api/v1/communities/ux-design/discussions", &json!({"title": "For gamma", "body": "y"})).await,
+        StatusCode::CREATED,
+        "post",
+    );
+    poll_until(DEADLINE, "the post on gamma", || async {
+        let (_, list) = cyd.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+        list["items"].as_array()?.iter().any(|d| d["title"] == "For gamma").then_some(())
+    })
+    .await;
+    let (_, list) = cyd.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+    assert!(!list["items"].as_array().unwrap().iter().any(|d| d["title"] == "Not for gamma"), "{list}");
+
+    // Beta now blocks gamma: nothing more is sent there, and beta's admin sees it refused.
+    set_policy(&beta, "blocklist", &[alpha.domain(), gamma.domain()]).await;
+    expect_status(
+        bob.post("/api/v1/communities/ux-design/discussions", &json!({"title": "Blocked", "body": "z"})).await,
+        StatusCode::CREATED,
+        "post",
+    );
+    poll_until(DEADLINE, "delivery to gamma refused by beta's policy", || async {
+        let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
+        let row = rows.as_array()?.iter().find(|r| r["domain"] == gamma.domain())?.clone();
+        (row["pending"] == 0 && row["failed"].as_u64()? >= 1).then_some(())
+    })
+    .await;
+    let (_, list) = cyd.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+    assert!(!list["items"].as_array().unwrap().iter().any(|d| d["title"] == "Blocked"), "{list}");
+}
