@@ -8,6 +8,7 @@ mod m20261123_000003_discussions;
 mod m20261123_000004_federation;
 mod m20261123_000005_votes;
 mod m20261123_000006_federation_policy;
+mod m20261123_000007_bans;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000004_federation::Migration),
             Box::new(m20261123_000005_votes::Migration),
             Box::new(m20261123_000006_federation_policy::Migration),
+            Box::new(m20261123_000007_bans::Migration),
         ]
     }
 }

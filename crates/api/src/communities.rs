@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use guildhall_app::views::{CommunityView, JoinRequestView, JoinView, List, MemberView};
-use guildhall_app::{AppContext, communities, membership};
+use guildhall_app::{AppContext, bans, communities, membership};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -26,6 +26,8 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(reject_request))
         .routes(routes!(add_moderator))
         .routes(routes!(remove_moderator))
+        .routes(routes!(list_bans, ban))
+        .routes(routes!(unban))
 }
 
 /// Lists communities.
@@ -184,5 +186,42 @@ async fn remove_moderator(
     ApiPath((name, username)): ApiPath<(String, String)>,
 ) -> ApiResult<StatusCode> {
     membership::remove_moderator(&ctx, &s.viewer, &name, &username).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Current bans (moderators).
+#[utoipa::path(get, path = "/api/v1/communities/{name}/bans", tag = "membership", params(("name" = String, Path), PageQuery),
+    responses((status = 200, body = List<bans::BanView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_bans(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<List<bans::BanView>>> {
+    Ok(Json(bans::list(&ctx, &s.viewer, &name, guildhall_app::page(q.page, q.limit)).await?))
+}
+
+/// Bans a person, here or on another server (moderators); federated as `Block`.
+#[utoipa::path(post, path = "/api/v1/communities/{name}/bans", tag = "membership", params(("name" = String, Path)), request_body = bans::NewBan,
+    responses((status = 200, body = bans::BanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn ban(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+    ApiJson(new): ApiJson<bans::NewBan>,
+) -> ApiResult<Json<bans::BanView>> {
+    Ok(Json(bans::ban(&ctx, &s.viewer, &name, new).await?))
+}
+
+/// Lifts a ban (moderators); federated as `Undo{Block}`.
+#[utoipa::path(delete, path = "/api/v1/communities/{name}/bans/{username}", tag = "membership",
+    params(("name" = String, Path), ("username" = String, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn unban(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath((name, username)): ApiPath<(String, String)>,
+) -> ApiResult<StatusCode> {
+    bans::unban(&ctx, &s.viewer, &name, &username).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,6 +49,10 @@ pub(crate) fn visibility_of(c: &community::Model) -> Result<Visibility> {
 }
 
 pub(crate) fn role_of(viewer: Option<&Viewer>, m: Option<&membership::Model>) -> Result<CommunityRole> {
+    // An expired ban is no ban: the person is an outsider again and may ask to rejoin.
+    let m = m.filter(|m| {
+        !(m.status == MembershipStatus::Banned.as_str() && m.ban_expires_at.is_some_and(|t| t <= Utc::now()))
+    });
     let membership = match m {
         Some(m) => Some((
             MembershipStatus::parse(&m.status).ok_or_else(|| Error::Internal(format!("bad status {}", m.status)))?,

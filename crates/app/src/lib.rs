@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod auth;
+pub mod bans;
 pub mod communities;
 mod context;
 pub mod discussions;

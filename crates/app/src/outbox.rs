@@ -108,6 +108,22 @@ pub enum Outgoing {
         #[serde(default)]
         locked: Option<bool>,
     },
+    /// A moderator banned someone from a local community: `Block` (Lemmy's shape), announced.
+    Banned {
+        /// The banned membership.
+        membership_id: i64,
+        /// The moderator.
+        by_account_id: i64,
+    },
+    /// A ban was lifted: `Undo{Block}`, announced.
+    Unbanned {
+        /// The local community.
+        community_id: i64,
+        /// Who was unbanned.
+        account_id: i64,
+        /// The moderator.
+        by_account_id: i64,
+    },
     /// A local community relays an activity a remote member sent it (FEP-1b12 `Announce`).
     Relay {
         /// The local community.

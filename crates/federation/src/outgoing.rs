@@ -144,7 +144,9 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
         | Outgoing::ReplyUpdated { .. }
         | Outgoing::DiscussionDeleted { .. }
         | Outgoing::ReplyDeleted { .. }
-        | Outgoing::DiscussionModerated { .. } => crate::outgoing_changes::plan(ctx, &urls, intent, as_of).await,
+        | Outgoing::DiscussionModerated { .. }
+        | Outgoing::Banned { .. }
+        | Outgoing::Unbanned { .. } => crate::outgoing_changes::plan(ctx, &urls, intent, as_of).await,
         Outgoing::Relay { community_id, activity_id } => {
             let c = community(ctx, *community_id).await?;
             let Some(received) = fed::find_activity(ctx.db(), *activity_id).await? else { return Ok(vec![]) };

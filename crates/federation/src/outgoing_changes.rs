@@ -192,8 +192,85 @@ pub async fn plan(
             }
             Ok(plans)
         }
+        Outgoing::Banned { membership_id, by_account_id } => {
+            let Some(m) = guildhall_store::federation::find_membership_by_id(ctx.db(), *membership_id).await? else {
+                return Ok(vec![]);
+            };
+            let (c, person) = (community(ctx, m.community_id).await?, account(ctx, m.account_id).await?);
+            let block =
+                block_json(ctx, urls, &c, &person, *by_account_id, m.ban_reason.as_deref(), m.ban_expires_at).await?;
+            ban_plans(ctx, urls, &c, &person, *by_account_id, block, "Block", as_of).await
+        }
+        Outgoing::Unbanned { community_id, account_id, by_account_id } => {
+            let (c, person) = (community(ctx, *community_id).await?, account(ctx, *account_id).await?);
+            let block = block_json(ctx, urls, &c, &person, *by_account_id, None, None).await?;
+            let undo = json!({
+                "id": new_id(ctx)?,
+                "type": "Undo",
+                "actor": block["actor"],
+                "object": block,
+                "to": [crate::objects::PUBLIC],
+                "cc": [actor_id_of_community(&c, urls)],
+                "audience": actor_id_of_community(&c, urls),
+            });
+            ban_plans(ctx, urls, &c, &person, *by_account_id, undo, "Undo", as_of).await
+        }
         _ => Ok(vec![]),
     }
+}
+
+async fn block_json(
+    ctx: &AppContext,
+    urls: &Urls,
+    c: &community::Model,
+    person: &guildhall_store::entities::account::Model,
+    by: i64,
+    reason: Option<&str>,
+    expires: Option<DateTime<Utc>>,
+) -> Result<Value, Error> {
+    let moderator = account(ctx, by).await?;
+    let group = actor_id_of_community(c, urls);
+    let mut block = json!({
+        "id": new_id(ctx)?,
+        "type": "Block",
+        "actor": actor_id_of_account(&moderator, urls),
+        "object": actor_id_of_account(person, urls),
+        "target": group,
+        "to": [crate::objects::PUBLIC],
+        "cc": [group],
+        "audience": group,
+        "removeData": false,
+    });
+    if let Some(r) = reason {
+        block["summary"] = json!(r);
+    }
+    if let Some(e) = expires {
+        block["expires"] = json!(e);
+    }
+    Ok(block)
+}
+
+/// A ban is announced to the community's followers and sent to the banned person's server.
+#[allow(clippy::too_many_arguments)]
+async fn ban_plans(
+    ctx: &AppContext,
+    urls: &Urls,
+    c: &community::Model,
+    person: &guildhall_store::entities::account::Model,
+    by: i64,
+    activity: Value,
+    kind: &'static str,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let mut plans = route(ctx, urls, c, by, with_context(activity)?, kind, as_of).await?;
+    if let (Some(inbox), false) =
+        (person.shared_inbox_url.clone().or(person.inbox_url.clone()), person.domain.is_empty())
+        && let Some(announce) = plans.iter_mut().find(|p| p.kind == "Announce")
+        && !announce.inboxes.iter().any(|(i, _)| *i == inbox)
+    {
+        announce.inboxes.push((inbox, person.domain.clone()));
+    }
+    Ok(plans)
 }
 
 fn discussion_id_of(d: &discussion::Model, urls: &Urls) -> Url {

@@ -168,6 +168,8 @@ pub async fn insert_membership<C: ConnectionTrait>(
         decided_at: Set(None),
         decided_by: Set(None),
         follow_ap_id: Set(new.follow_ap_id),
+        ban_reason: Set(None),
+        ban_expires_at: Set(None),
         ..Default::default()
     };
     model.insert(db).await.map_err(|e| conflict_on_unique(e, "membership"))

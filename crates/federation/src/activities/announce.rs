@@ -131,6 +131,10 @@ async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Dat
         let fetched = fetch_object_http::<AppContext, serde_json::Value>(&id, data).await?;
         fetched.object
     };
+    // A ban from the community (Lemmy's Block with the community as target).
+    if let Some((person, banned, expires)) = ban_change(&json, &group.id) {
+        return apply_ban(person, banned, expires, group, data).await;
+    }
     // Lemmy's moderation shapes, relayed by the community that owns the post.
     if let Some((pinned, locked)) = moderation_change(&json) {
         return apply_moderation(&json, pinned, locked, group, data).await;
@@ -146,6 +150,37 @@ async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Dat
     }
     inner.verify(data).await?;
     inner.receive(data).await
+}
+
+/// (person, banned?, expiry) of a `Block`/`Undo{Block}` whose target is `group`.
+fn ban_change(activity: &serde_json::Value, group: &Url) -> Option<(Url, bool, Option<chrono::DateTime<chrono::Utc>>)> {
+    let (block, banned) = match activity.get("type")?.as_str()? {
+        "Block" => (activity, true),
+        "Undo" if activity.get("object")?.get("type")?.as_str()? == "Block" => (activity.get("object")?, false),
+        _ => return None,
+    };
+    if block.get("target").and_then(object_id).as_ref() != Some(group) {
+        return None;
+    }
+    let person = block.get("object").and_then(object_id)?;
+    let expires = block.get("expires").and_then(|e| e.as_str()).and_then(|e| e.parse().ok());
+    Some((person, banned, expires))
+}
+
+async fn apply_ban(
+    person: Url,
+    banned: bool,
+    expires: Option<chrono::DateTime<chrono::Utc>>,
+    group: &DbGroup,
+    data: &Data<AppContext>,
+) -> Result<(), Error> {
+    // Only our own members' memberships are ours to record.
+    if !is_local(data, &person) {
+        return Ok(());
+    }
+    let Some(account) = crate::actors::DbPerson::read_from_id(person, data).await? else { return Ok(()) };
+    guildhall_app::bans::remote_ban(data.app_data(), &group.model, &account.model, banned, expires).await?;
+    Ok(())
 }
 
 /// (pinned, locked) changes a Lemmy `Lock`, `Undo{Lock}`, `Add` or `Remove` (featured) makes.
@@ -193,6 +228,23 @@ async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> 
 mod tests {
     use super::moderation_change;
     use serde_json::json;
+
+    #[test]
+    fn bans_name_the_community_as_target() {
+        let g = url::Url::parse("https://l.example/c/a").unwrap();
+        let block = json!({"type": "Block", "object": "https://x.example/u/p", "target": "https://l.example/c/a",
+                           "expires": "2030-01-01T00:00:00Z"});
+        let (p, banned, exp) = super::ban_change(&block, &g).unwrap();
+        assert_eq!((p.as_str(), banned, exp.is_some()), ("https://x.example/u/p", true, true));
+        let undo = json!({"type": "Undo", "object": block});
+        assert_eq!(super::ban_change(&undo, &g).map(|x| x.1), Some(false));
+        let other = json!({"type": "Block", "object": "https://x.example/u/p", "target": "https://l.example/c/b"});
+        assert!(super::ban_change(&other, &g).is_none(), "another community's ban");
+        assert!(
+            super::ban_change(&json!({"type": "Block", "object": "https://x.example/u/p"}), &g).is_none(),
+            "instance block"
+        );
+    }
 
     #[test]
     fn lemmy_moderation_shapes() {

@@ -20,6 +20,11 @@ pub struct Model {
     pub decided_by: Option<i64>,
     /// The Follow activity behind a federated membership.
     pub follow_ap_id: Option<String>,
+    /// Why the member was banned.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub ban_reason: Option<String>,
+    /// When a ban ends (none: permanent).
+    pub ban_expires_at: Option<DateTimeUtc>,
 }
 
 /// No declared relations: queries join explicitly.
