@@ -25,6 +25,22 @@ pub async fn member(instance: &Instance, name: &str) -> Client {
     client
 }
 
+/// Looks up a community on another instance (`name@domain`) and asks to join it; returns the
+/// join answer (`joined` never happens for remote communities: `requested` until accepted).
+pub async fn join_remote(client: &Client, handle: &str) -> Value {
+    let found = expect_status(
+        client.post("/api/v1/federation/resolve", &json!({"query": handle})).await,
+        StatusCode::OK,
+        "resolve",
+    );
+    assert_eq!(found["handle"], handle, "{found}");
+    expect_status(
+        client.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
+        StatusCode::OK,
+        "join",
+    )
+}
+
 /// A public community with one local discussion, run by a registered (non-admin) user.
 #[derive(Debug)]
 pub struct LocalCommunity {

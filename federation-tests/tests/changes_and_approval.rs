@@ -3,23 +3,10 @@
 
 use std::time::Duration;
 
-use federation_tests::community::member;
+use federation_tests::community::{join_remote, member};
 use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
-
-async fn resolve_and_join(client: &Client, handle: &str) -> Value {
-    expect_status(
-        client.post("/api/v1/federation/resolve", &json!({"query": handle})).await,
-        StatusCode::OK,
-        "resolve",
-    );
-    expect_status(
-        client.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
-        StatusCode::OK,
-        "join",
-    )
-}
 
 async fn wait_member(client: &Client, handle: &str) {
     poll_until(DEADLINE, "membership accepted", || async {
@@ -54,8 +41,8 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
         "create",
     );
     let handle = format!("data@{}", beta.domain());
-    resolve_and_join(&ada, &handle).await;
-    resolve_and_join(&cyd, &handle).await;
+    join_remote(&ada, &handle).await;
+    join_remote(&cyd, &handle).await;
     tokio::join!(wait_member(&ada, &handle), wait_member(&cyd, &handle));
 
     let d = expect_status(
@@ -182,8 +169,8 @@ async fn approval_communities_admit_remote_members_only_after_a_moderator_accept
     let handle = format!("identity@{}", beta.domain());
     let ada_handle = format!("ada@{}", alpha.domain());
     let cyd_handle = format!("cyd@{}", gamma.domain());
-    assert_eq!(resolve_and_join(&ada, &handle).await["status"], "requested");
-    assert_eq!(resolve_and_join(&cyd, &handle).await["status"], "requested");
+    assert_eq!(join_remote(&ada, &handle).await["status"], "requested");
+    assert_eq!(join_remote(&cyd, &handle).await["status"], "requested");
     poll_until(DEADLINE, "both requests on beta", || async {
         let (_, r) = bob.get("/api/v1/communities/identity/join-requests").await;
         let names: Vec<String> =

@@ -3,22 +3,13 @@
 
 use std::time::Duration;
 
-use federation_tests::community::member;
+use federation_tests::community::{join_remote, member};
 use federation_tests::{Client, Instance, StatusCode, Value, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(40);
 
 async fn join(client: &Client, handle: &str) {
-    expect_status(
-        client.post("/api/v1/federation/resolve", &json!({"query": handle})).await,
-        StatusCode::OK,
-        "resolve",
-    );
-    expect_status(
-        client.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
-        StatusCode::OK,
-        "join",
-    );
+    join_remote(client, handle).await;
     poll_until(DEADLINE, "accepted", || async {
         let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use federation_tests::community::member;
+use federation_tests::community::{join_remote, member};
 use federation_tests::{Client, Instance, StatusCode, Value, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -17,19 +17,6 @@ async fn set_policy(instance: &Instance, mode: &str, domains: &[String]) {
         "set federation policy",
     );
     assert_eq!(s["federation_mode"], mode);
-}
-
-async fn join(client: &Client, handle: &str) {
-    expect_status(
-        client.post("/api/v1/federation/resolve", &json!({"query": handle})).await,
-        StatusCode::OK,
-        "resolve",
-    );
-    expect_status(
-        client.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
-        StatusCode::OK,
-        "join",
-    );
 }
 
 async fn role(client: &Client, handle: &str) -> Value {
@@ -67,8 +54,8 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
 
     // Beta blocks alpha: ada's Follow is refused; cyd on gamma joins normally.
     set_policy(&beta, "blocklist", &[alpha.domain()]).await;
-    join(&ada, &handle).await;
-    join(&cyd, &handle).await;
+    join_remote(&ada, &handle).await;
+    join_remote(&cyd, &handle).await;
     poll_until(DEADLINE, "cyd admitted", || async { (role(&cyd, &handle).await == "member").then_some(()) }).await;
     deliveries_settled(&alpha, &beta).await;
     assert_eq!(role(&ada, &handle).await, "pending", "a blocked instance's follow is never accepted");

@@ -24,19 +24,8 @@ async fn find_discussion(client: &Client, community: &str, title: &str) -> Optio
     body["items"].as_array()?.iter().find(|d| d["title"] == title).cloned()
 }
 
-async fn join_remote(client: &Client, handle: &str) {
-    let found = expect_status(
-        client.post("/api/v1/federation/resolve", &json!({"query": handle})).await,
-        StatusCode::OK,
-        "resolve",
-    );
-    assert_eq!(found["handle"], handle, "{found}");
-    assert_eq!(found["local"], false);
-    let joined = expect_status(
-        client.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
-        StatusCode::OK,
-        "join remote community",
-    );
+async fn join_and_wait(client: &Client, handle: &str) {
+    let joined = federation_tests::community::join_remote(client, handle).await;
     assert_eq!(joined["status"], "requested", "remote joins wait for the community's Accept: {joined}");
     poll_until(DEADLINE, "the remote community's Accept", || async {
         let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
@@ -61,7 +50,7 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
     let handle = format!("ux-design@{}", beta.domain());
 
     // Ada (alpha) and Cyd (gamma) join it from their own instances.
-    tokio::join!(join_remote(&ada, &handle), join_remote(&cyd, &handle));
+    tokio::join!(join_and_wait(&ada, &handle), join_and_wait(&cyd, &handle));
     let members =
         expect_status(bob.get("/api/v1/communities/ux-design/members").await, StatusCode::OK, "members on beta");
     let names: Vec<&str> = members["items"].as_array().unwrap().iter().filter_map(|m| m["username"].as_str()).collect();

@@ -62,38 +62,8 @@ pub async fn ban(ctx: &AppContext, viewer: &Viewer, community: &str, new: NewBan
     }
     let expires_at = new.expires_in_days.map(|d| Utc::now() + Duration::days(d));
     let txn = guildhall_store::begin_write(ctx.db()).await?;
-    let m = match existing {
-        Some(m) => {
-            let mut a: membership::ActiveModel = m.into();
-            a.status = Set(MembershipStatus::Banned.as_str().into());
-            a.is_moderator = Set(false);
-            a.ban_reason = Set(reason.clone());
-            a.ban_expires_at = Set(expires_at);
-            a.decided_at = Set(Some(Utc::now()));
-            a.decided_by = Set(Some(viewer.account_id));
-            store::update_membership(&txn, a).await?
-        }
-        None => {
-            let m = store::insert_membership(
-                &txn,
-                store::NewMembership {
-                    community_id: l.community.id,
-                    account_id: target.id,
-                    status: MembershipStatus::Banned.as_str().into(),
-                    is_moderator: false,
-                    request_message: None,
-                    charter_accepted_at: None,
-                    follow_ap_id: None,
-                },
-                Utc::now(),
-            )
-            .await?;
-            let mut a: membership::ActiveModel = m.into();
-            a.ban_reason = Set(reason.clone());
-            a.ban_expires_at = Set(expires_at);
-            store::update_membership(&txn, a).await?
-        }
-    };
+    let m = set_banned(&txn, existing, l.community.id, target.id, reason.clone(), expires_at, Some(viewer.account_id))
+        .await?;
     outbox::record(&txn, &Outgoing::Banned { membership_id: m.id, by_account_id: viewer.account_id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
@@ -150,30 +120,8 @@ pub async fn remote_ban(
     }
     let existing = store::find_membership(ctx.db(), community.id, account.id).await?;
     match (banned, existing) {
-        (true, Some(m)) => {
-            let mut a: membership::ActiveModel = m.into();
-            a.status = Set(MembershipStatus::Banned.as_str().into());
-            a.ban_expires_at = Set(expires_at);
-            store::update_membership(ctx.db(), a).await?;
-        }
-        (true, None) => {
-            let m = store::insert_membership(
-                ctx.db(),
-                store::NewMembership {
-                    community_id: community.id,
-                    account_id: account.id,
-                    status: MembershipStatus::Banned.as_str().into(),
-                    is_moderator: false,
-                    request_message: None,
-                    charter_accepted_at: None,
-                    follow_ap_id: None,
-                },
-                Utc::now(),
-            )
-            .await?;
-            let mut a: membership::ActiveModel = m.into();
-            a.ban_expires_at = Set(expires_at);
-            store::update_membership(ctx.db(), a).await?;
+        (true, existing) => {
+            set_banned(ctx.db(), existing, community.id, account.id, None, expires_at, None).await?;
         }
         (false, Some(m)) if m.status == MembershipStatus::Banned.as_str() => {
             store::delete_membership(ctx.db(), m.id).await?;
@@ -181,4 +129,39 @@ pub async fn remote_ban(
         (false, _) => {}
     }
     Ok(())
+}
+
+/// Makes the membership of `account_id` in `community_id` a ban (creating it if needed).
+async fn set_banned<C: guildhall_store::ConnectionTrait>(
+    db: &C,
+    existing: Option<membership::Model>,
+    community_id: i64,
+    account_id: i64,
+    reason: Option<String>,
+    expires_at: Option<chrono::DateTime<Utc>>,
+    by: Option<i64>,
+) -> Result<membership::Model> {
+    let m = match existing {
+        Some(m) => m,
+        None => {
+            let new = store::NewMembership {
+                community_id,
+                account_id,
+                status: MembershipStatus::Banned.as_str().into(),
+                is_moderator: false,
+                request_message: None,
+                charter_accepted_at: None,
+                follow_ap_id: None,
+            };
+            store::insert_membership(db, new, Utc::now()).await?
+        }
+    };
+    let mut a: membership::ActiveModel = m.into();
+    a.status = Set(MembershipStatus::Banned.as_str().into());
+    a.is_moderator = Set(false);
+    a.ban_reason = Set(reason);
+    a.ban_expires_at = Set(expires_at);
+    a.decided_at = Set(Some(Utc::now()));
+    a.decided_by = Set(by);
+    Ok(store::update_membership(db, a).await?)
 }
