@@ -106,3 +106,24 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
     let (_, list) = cyd.get(&format!("/api/v1/communities/{handle}/discussions")).await;
     assert!(!list["items"].as_array().unwrap().iter().any(|d| d["title"] == "Blocked"), "{list}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn communities_admit_members_from_listed_instances_only() {
+    let (alpha, beta, gamma) =
+        tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
+    let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
+    expect_status(
+        bob.post(
+            "/api/v1/communities",
+            &json!({"name": "inner", "title": "Inner", "member_domains": [alpha.domain()]}),
+        )
+        .await,
+        StatusCode::CREATED,
+        "create",
+    );
+    let handle = format!("inner@{}", beta.domain());
+    join_remote(&ada, &handle).await;
+    join_remote(&cyd, &handle).await;
+    poll_until(DEADLINE, "ada admitted", || async { (role(&ada, &handle).await == "member").then_some(()) }).await;
+    poll_until(DEADLINE, "cyd refused", || async { (role(&cyd, &handle).await == "non_member").then_some(()) }).await;
+}

@@ -9,6 +9,7 @@ mod m20261123_000004_federation;
 mod m20261123_000005_votes;
 mod m20261123_000006_federation_policy;
 mod m20261123_000007_bans;
+mod m20261123_000008_community_admission;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000005_votes::Migration),
             Box::new(m20261123_000006_federation_policy::Migration),
             Box::new(m20261123_000007_bans::Migration),
+            Box::new(m20261123_000008_community_admission::Migration),
         ]
     }
 }

@@ -82,3 +82,41 @@ async fn moderators_are_banned_only_by_admins_and_bans_expire() {
     let r = app.get("/api/v1/communities/ux-design", Some(&tmp)).await;
     assert_eq!(r.body["my_role"], "non_member", "{}", r.body);
 }
+
+#[tokio::test]
+async fn communities_can_admit_listed_instances_only_and_ask_a_question() {
+    let app = TestApp::new().await;
+    let owner = app.user("owner").await;
+    // The test instance's domain is localhost:8080.
+    let r = app
+        .post(
+            "/api/v1/communities",
+            Some(&owner),
+            json!({"name": "gc-only", "title": "GC", "member_domains": ["GC.ca."], "visibility": "approval",
+                   "join_question": "Which department?"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.body["member_domains"], json!(["gc.ca"]));
+    assert_eq!(r.body["join_question"], "Which department?");
+    let bad = app
+        .post("/api/v1/communities", Some(&owner), json!({"name": "x-bad", "title": "x", "member_domains": ["a/b"]}))
+        .await;
+    assert_eq!((bad.status, bad.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("member_domains")));
+
+    let eve = app.user("eve").await;
+    let r = app.join(&eve, "gc-only").await;
+    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "instance_not_allowed"));
+
+    // Admit this instance: now the question must be answered.
+    let r = app.patch("/api/v1/communities/gc-only", Some(&owner), json!({"member_domains": ["localhost"]})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.join(&eve, "gc-only").await;
+    assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("message")));
+    let r = app
+        .post("/api/v1/communities/gc-only/join", Some(&eve), json!({"accept_charter": true, "message": "TBS"}))
+        .await;
+    assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("requested")), "{}", r.body);
+    let requests = app.items("/api/v1/communities/gc-only/join-requests", Some(&owner)).await;
+    assert_eq!(requests[0]["message"], "TBS");
+}

@@ -25,6 +25,10 @@ pub struct NewCommunity {
     pub tags: Option<Vec<String>>,
     /// Visibility (default public).
     pub visibility: Option<Visibility>,
+    /// Admit members from these instances only (`gc.ca` covers its subdomains); empty: any.
+    pub member_domains: Option<Vec<String>>,
+    /// A question people answer when they ask to join (approval and private communities).
+    pub join_question: Option<String>,
 }
 
 /// Changes to a community; absent fields stay as they are.
@@ -42,6 +46,10 @@ pub struct CommunityChange {
     pub tags: Option<Vec<String>>,
     /// Visibility.
     pub visibility: Option<Visibility>,
+    /// Admit members from these instances only; an empty list admits any.
+    pub member_domains: Option<Vec<String>>,
+    /// Question for join requests ('' for none).
+    pub join_question: Option<String>,
 }
 
 pub(crate) fn visibility_of(c: &community::Model) -> Result<Visibility> {
@@ -102,6 +110,23 @@ pub(crate) async fn load_for(ctx: &AppContext, viewer: Option<&Viewer>, communit
     Ok(Loaded { community, membership, access })
 }
 
+fn check_domains(raw: Option<&[String]>) -> Result<Option<Vec<String>>> {
+    let Some(list) = raw else { return Ok(None) };
+    if list.len() > 100 {
+        return Err(guildhall_domain::Invalid::new("member_domains", "at most 100 instances").into());
+    }
+    let mut out = Vec::new();
+    for d in list {
+        let n = guildhall_domain::federation_policy::normalise_host(d).ok_or_else(|| {
+            guildhall_domain::Invalid::new("member_domains", format!("'{d}' is not a host name such as gc.ca"))
+        })?;
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    Ok(Some(out))
+}
+
 fn check_text(field: &'static str, v: Option<&str>, max: usize) -> Result<Option<String>> {
     Ok(v.map(|t| validate::text(field, t, max, false)).transpose()?)
 }
@@ -116,6 +141,9 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, new: NewCommunity) -> Res
         check_text("welcome_message", new.welcome_message.as_deref(), Limits::DESCRIPTION)?.unwrap_or_default();
     let tags = validate::tags("tags", new.tags.as_deref().unwrap_or_default())?;
     let visibility = new.visibility.unwrap_or(Visibility::Public);
+    let member_domains = check_domains(new.member_domains.as_deref())?.unwrap_or_default();
+    let join_question =
+        validate::optional_line("join_question", new.join_question.as_deref().unwrap_or(""), Limits::SHORT)?;
     if !admin::settings(ctx).await?.community_creation.allows(viewer.is_admin) {
         return Err(Denied::AdminsOnly.into());
     }
@@ -133,6 +161,8 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, new: NewCommunity) -> Res
             tags,
             visibility: visibility.as_str().into(),
             created_by: viewer.account_id,
+            member_domains,
+            join_question,
         },
         now,
     )
@@ -198,7 +228,19 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: Commu
     let charter = check_text("charter", change.charter.as_deref(), Limits::CHARTER)?;
     let welcome = check_text("welcome_message", change.welcome_message.as_deref(), Limits::DESCRIPTION)?;
     let tags = change.tags.as_deref().map(|t| validate::tags("tags", t)).transpose()?;
+    let member_domains = check_domains(change.member_domains.as_deref())?;
+    let join_question = change
+        .join_question
+        .as_deref()
+        .map(|q| validate::optional_line("join_question", q, Limits::SHORT))
+        .transpose()?;
     let mut active: community::ActiveModel = l.community.into();
+    if let Some(v) = member_domains {
+        active.member_domains = Set(encode_list(&v));
+    }
+    if let Some(v) = join_question {
+        active.join_question = Set(v);
+    }
     if let Some(v) = title {
         active.title = Set(v);
     }

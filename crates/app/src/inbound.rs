@@ -161,8 +161,15 @@ pub async fn remote_follow(
 ) -> Result<()> {
     let existing = store_communities::find_membership(ctx.db(), c.id, follower.id).await?;
     let access = access_for(c, existing.as_ref())?;
+    let allowed = guildhall_store::decode_list(&c.member_domains)?;
+    // Existing members stay when the rule changes; it applies to newcomers.
+    let decision = if access.role.is_member() || guildhall_domain::member_instance_allowed(&allowed, &follower.domain) {
+        access.join(false, false)
+    } else {
+        Err(guildhall_domain::Denied::InstanceNotAllowed)
+    };
     let txn = guildhall_store::begin_write(ctx.db()).await?;
-    match (access.join(false, false), existing) {
+    match (decision, existing) {
         (Ok(outcome), _) => {
             let status = match outcome {
                 JoinOutcome::Joined => MembershipStatus::Active,

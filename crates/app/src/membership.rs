@@ -23,12 +23,19 @@ pub async fn join(
         _ => None,
     };
     let l = load(ctx, Some(viewer), name).await?;
+    let allowed = guildhall_store::decode_list(&l.community.member_domains)?;
+    if !guildhall_domain::member_instance_allowed(&allowed, &ctx.instance().domain) && !l.access.role.is_member() {
+        return Err(Denied::InstanceNotAllowed.into());
+    }
     let has_charter = !l.community.charter.trim().is_empty();
     let remote = !l.community.domain.is_empty();
     let mut outcome = l.access.join(has_charter, accept_charter)?;
     if remote {
         // A remote community decides: we are pending until its Accept arrives.
         outcome = JoinOutcome::Requested;
+    }
+    if outcome == JoinOutcome::Requested && !l.community.join_question.trim().is_empty() && message.is_none() {
+        return Err(guildhall_domain::Invalid::new("message", "answer the community's question to ask to join").into());
     }
     let now = Utc::now();
     let status = match outcome {

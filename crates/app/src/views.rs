@@ -142,6 +142,10 @@ pub struct CommunityView {
     pub tags: Vec<String>,
     /// Visibility.
     pub visibility: Visibility,
+    /// Members come from these instances only (empty: any).
+    pub member_domains: Vec<String>,
+    /// The question join requests answer ('' for none).
+    pub join_question: String,
     /// Number of approved members.
     pub member_count: u64,
     /// The viewer's role.
@@ -170,6 +174,8 @@ impl CommunityView {
             welcome_message: can_read.then(|| c.welcome_message.clone()),
             tags: guildhall_store::decode_list(&c.tags)?,
             visibility: crate::communities::visibility_of(c)?,
+            member_domains: guildhall_store::decode_list(&c.member_domains)?,
+            join_question: c.join_question.clone(),
             member_count,
             my_role: role,
             created_at: c.created_at,

@@ -9,6 +9,6 @@ pub mod validate;
 
 pub use community::{CommunityRole, MembershipStatus, Visibility};
 pub use federation_policy::{FederationMode, FederationPolicy};
-pub use policy::{Access, Denied, JoinOutcome};
+pub use policy::{Access, Denied, JoinOutcome, member_instance_allowed};
 pub use registration::{AccountStatus, CommunityCreation, RegistrationMode, RegistrationPolicy, RegistrationRefused};
 pub use validate::{Invalid, Limits};

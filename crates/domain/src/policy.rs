@@ -58,6 +58,9 @@ pub enum Denied {
     /// Only instance admins may do this.
     #[error("only administrators of this instance may do this")]
     AdminsOnly,
+    /// The community admits members from listed instances only.
+    #[error("this community admits members from certain instances only")]
+    InstanceNotAllowed,
 }
 
 impl Denied {
@@ -77,8 +80,16 @@ impl Denied {
             Denied::ModeratorsOnly => "moderators_only",
             Denied::AuthorOnly => "author_only",
             Denied::AdminsOnly => "admins_only",
+            Denied::InstanceNotAllowed => "instance_not_allowed",
         }
     }
+}
+
+/// Whether a member whose account lives on `host` may join a community that admits members
+/// from `allowed` instances only (empty: anyone). A listed domain covers its subdomains.
+pub fn member_instance_allowed(allowed: &[String], host: &str) -> bool {
+    allowed.is_empty()
+        || crate::FederationPolicy { mode: crate::FederationMode::Allowlist, domains: allowed.to_vec() }.allows(host)
 }
 
 /// What a successful join does.

@@ -28,6 +28,10 @@ pub struct NewCommunity {
     pub visibility: String,
     /// Creator.
     pub created_by: i64,
+    /// Instance domains members must come from (empty: any).
+    pub member_domains: Vec<String>,
+    /// Question for join requests ('' for none).
+    pub join_question: String,
 }
 
 /// Inserts a community.
@@ -41,6 +45,8 @@ pub async fn insert<C: ConnectionTrait>(db: &C, new: NewCommunity, now: DateTime
         welcome_message: Set(new.welcome_message),
         tags: Set(crate::encode_list(&new.tags)),
         visibility: Set(new.visibility),
+        member_domains: Set(crate::encode_list(&new.member_domains)),
+        join_question: Set(new.join_question),
         created_by: Set(new.created_by),
         created_at: Set(now),
         updated_at: Set(now),

@@ -161,6 +161,7 @@ fn denial_codes_are_distinct() {
         Denied::ModeratorsOnly,
         Denied::AuthorOnly,
         Denied::AdminsOnly,
+        Denied::InstanceNotAllowed,
     ];
     let codes: std::collections::HashSet<_> = all.iter().map(|d| d.code()).collect();
     assert_eq!(codes.len(), all.len());
@@ -174,4 +175,14 @@ fn members_vote_on_live_posts() {
             assert_eq!(a.vote(true), Err(Denied::Deleted), "{a:?}");
         }
     }
+}
+
+#[test]
+fn communities_can_admit_listed_instances_only() {
+    let gc = vec!["gc.ca".to_string()];
+    assert!(member_instance_allowed(&[], "anything.example"));
+    assert!(member_instance_allowed(&gc, "tbs-sct.gc.ca"));
+    assert!(member_instance_allowed(&gc, "GC.CA"));
+    assert!(!member_instance_allowed(&gc, "gc.ca.evil.example"));
+    assert!(!member_instance_allowed(&gc, "mastodon.social"));
 }

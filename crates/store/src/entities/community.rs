@@ -32,6 +32,12 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub tags: String,
     pub visibility: String,
+    /// JSON array of instance domains members must come from (empty: any).
+    #[sea_orm(column_type = "Text")]
+    pub member_domains: String,
+    /// Question asked of people who request to join.
+    #[sea_orm(column_type = "Text")]
+    pub join_question: String,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
