@@ -212,8 +212,10 @@ pub struct InstanceHealthView {
     pub domain: String,
     /// Deliveries waiting (including retries).
     pub pending: u64,
-    /// Deliveries given up after days of failure.
+    /// Deliveries given up after days of failure, or refused by the federation policy.
     pub failed: u64,
+    /// Deliveries the instance answered.
+    pub delivered: u64,
     /// Consecutive failed attempts.
     pub failures: i32,
     /// Failing since.
@@ -232,12 +234,12 @@ pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<
     let mut out: Vec<InstanceHealthView> = health
         .into_iter()
         .map(|h| {
-            let (pending, failed) =
-                queue.iter().find(|(d, _, _)| *d == h.domain).map(|(_, p, f)| (*p, *f)).unwrap_or((0, 0));
+            let q = queue.iter().find(|q| q.domain == h.domain).cloned().unwrap_or_default();
             InstanceHealthView {
                 domain: h.domain,
-                pending,
-                failed,
+                pending: q.pending,
+                failed: q.failed,
+                delivered: q.delivered,
                 failures: h.failures,
                 failing_since: h.failing_since,
                 last_success_at: h.last_success_at,
@@ -245,12 +247,13 @@ pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<
             }
         })
         .collect();
-    for (domain, pending, failed) in queue {
-        if !out.iter().any(|h| h.domain == domain) {
+    for q in queue {
+        if !out.iter().any(|h| h.domain == q.domain) {
             out.push(InstanceHealthView {
-                domain,
-                pending,
-                failed,
+                domain: q.domain,
+                pending: q.pending,
+                failed: q.failed,
+                delivered: q.delivered,
                 failures: 0,
                 failing_since: None,
                 last_success_at: None,

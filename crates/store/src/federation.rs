@@ -191,15 +191,51 @@ pub async fn retry_delivery<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Queue depth per remote instance: (domain, pending, failed).
-pub async fn queue_by_domain<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, u64, u64)>> {
-    let rows = delivery::Entity::find().filter(delivery::Column::Status.is_in(["pending", "failed"])).all(db).await?;
-    let mut map: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+/// Delivery counts for one remote instance.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DomainQueue {
+    /// host[:port].
+    pub domain: String,
+    /// Waiting (including retries).
+    pub pending: u64,
+    /// Given up, or refused by our federation policy.
+    pub failed: u64,
+    /// Answered by the instance (accepted or refused by it).
+    pub delivered: u64,
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct StatusCount {
+    domain: String,
+    status: String,
+    n: i64,
+}
+
+/// Delivery counts per remote instance, in one grouped query.
+pub async fn queue_by_domain<C: ConnectionTrait>(db: &C) -> Result<Vec<DomainQueue>> {
+    let rows = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Domain)
+        .column(delivery::Column::Status)
+        .column_as(delivery::Column::Id.count(), "n")
+        .group_by(delivery::Column::Domain)
+        .group_by(delivery::Column::Status)
+        .into_model::<StatusCount>()
+        .all(db)
+        .await?;
+    let mut map: std::collections::BTreeMap<String, DomainQueue> = Default::default();
     for r in rows {
-        let e = map.entry(r.domain).or_default();
-        if r.status == "pending" { e.0 += 1 } else { e.1 += 1 }
+        let e = map
+            .entry(r.domain.clone())
+            .or_insert_with(|| DomainQueue { domain: r.domain.clone(), ..Default::default() });
+        let n = r.n.max(0) as u64;
+        match r.status.as_str() {
+            "pending" => e.pending += n,
+            "failed" => e.failed += n,
+            _ => e.delivered += n,
+        }
     }
-    Ok(map.into_iter().map(|(d, (p, f))| (d, p, f)).collect())
+    Ok(map.into_values().collect())
 }
 
 /// Health of one remote instance.
