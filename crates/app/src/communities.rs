@@ -56,7 +56,7 @@ pub(crate) fn visibility_of(c: &community::Model) -> Result<Visibility> {
     Visibility::parse(&c.visibility).ok_or_else(|| Error::Internal(format!("bad visibility {}", c.visibility)))
 }
 
-pub(crate) fn role_of(viewer: Option<&Viewer>, m: Option<&membership::Model>) -> Result<CommunityRole> {
+pub(crate) fn role_of(signed_in: bool, m: Option<&membership::Model>) -> Result<CommunityRole> {
     // An expired ban is no ban: the person is an outsider again and may ask to rejoin.
     let m = m.filter(|m| {
         !(m.status == MembershipStatus::Banned.as_str() && m.ban_expires_at.is_some_and(|t| t <= Utc::now()))
@@ -68,7 +68,13 @@ pub(crate) fn role_of(viewer: Option<&Viewer>, m: Option<&membership::Model>) ->
         )),
         None => None,
     };
-    Ok(CommunityRole::from_membership(viewer.is_some(), membership))
+    Ok(CommunityRole::from_membership(signed_in, membership))
+}
+
+/// What the policies need about a person from another server (signed, so "signed in"; never
+/// an admin here) in a community.
+pub(crate) fn remote_access(c: &community::Model, m: Option<&membership::Model>) -> Result<Access> {
+    Ok(Access { visibility: visibility_of(c)?, role: role_of(true, m)?, instance_admin: false })
 }
 
 /// A community, the viewer's membership row and what the policies say about them.
@@ -104,7 +110,7 @@ pub(crate) async fn load_for(ctx: &AppContext, viewer: Option<&Viewer>, communit
     };
     let access = Access {
         visibility: visibility_of(&community)?,
-        role: role_of(viewer, membership.as_ref())?,
+        role: role_of(viewer.is_some(), membership.as_ref())?,
         instance_admin: viewer.is_some_and(|v| v.is_admin),
     };
     Ok(Loaded { community, membership, access })
@@ -206,7 +212,7 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, page: Page) -> Resu
     for c in &rows.items {
         let access = Access {
             visibility: visibility_of(c)?,
-            role: role_of(viewer, mine.get(&c.id))?,
+            role: role_of(viewer.is_some(), mine.get(&c.id))?,
             instance_admin: viewer.is_some_and(|v| v.is_admin),
         };
         items.push(CommunityView::build(

@@ -138,14 +138,8 @@ pub async fn update(
 pub async fn delete(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
     let (d, l) = load_discussion(ctx, Some(viewer), id).await?;
     l.access.delete_post(d.author_id == viewer.account_id, d.deleted_at.is_some())?;
-    let mut active: discussion::ActiveModel = d.into();
-    active.title = Set(String::new());
-    active.body_source = Set(String::new());
-    active.body_html = Set(String::new());
-    active.deleted_at = Set(Some(Utc::now()));
-    active.pinned = Set(false);
     let txn = guildhall_store::begin_write(ctx.db()).await?;
-    store::update(&txn, active).await?;
+    store::tombstone(&txn, d, Utc::now()).await?;
     outbox::record(&txn, &Outgoing::DiscussionDeleted { discussion_id: id, by_account_id: viewer.account_id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
@@ -284,12 +278,8 @@ pub async fn update_reply(ctx: &AppContext, viewer: &Viewer, id: i64, body: &str
 pub async fn delete_reply(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
     let (r, _, l) = load_reply(ctx, viewer, id).await?;
     l.access.delete_post(r.author_id == viewer.account_id, r.deleted_at.is_some())?;
-    let mut active: reply::ActiveModel = r.into();
-    active.body_source = Set(String::new());
-    active.body_html = Set(String::new());
-    active.deleted_at = Set(Some(Utc::now()));
     let txn = guildhall_store::begin_write(ctx.db()).await?;
-    store::update_reply(&txn, active).await?;
+    store::tombstone_reply(&txn, r, Utc::now()).await?;
     outbox::record(&txn, &Outgoing::ReplyDeleted { reply_id: id, by_account_id: viewer.account_id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();

@@ -2,13 +2,13 @@
 //! the same policies as local actions, then storage and outbox intents in one transaction.
 
 use chrono::{DateTime, Utc};
-use guildhall_domain::{Access, CommunityRole, JoinOutcome, MembershipStatus, Visibility, validate, validate::Limits};
+use guildhall_domain::{JoinOutcome, MembershipStatus, Visibility, validate, validate::Limits};
 use guildhall_store::discussions::NewPost;
 use guildhall_store::entities::{account, community, discussion, reply};
 use guildhall_store::federation as fed;
 use guildhall_store::{Set, communities as store_communities, discussions as store_discussions};
 
-use crate::communities::{role_of, visibility_of};
+use crate::communities::remote_access;
 use crate::outbox::{self, Outgoing};
 use crate::{AppContext, Error, Result};
 
@@ -141,16 +141,6 @@ async fn ctx_instance_owner(ctx: &AppContext) -> Result<i64> {
         .ok_or_else(|| Error::Internal("no local admin to own remote communities".into()))
 }
 
-fn access_for(c: &community::Model, m: Option<&guildhall_store::entities::membership::Model>) -> Result<Access> {
-    Ok(Access { visibility: visibility_of(c)?, role: role_of_remote(m)?, instance_admin: false })
-}
-
-fn role_of_remote(m: Option<&guildhall_store::entities::membership::Model>) -> Result<CommunityRole> {
-    // A signed remote actor is "signed in" as far as the policies are concerned.
-    let stand_in = crate::Viewer { account_id: 0, username: String::new(), is_admin: false };
-    role_of(Some(&stand_in), m)
-}
-
 /// A remote person follows a local community: the same rules as a local join. Public
 /// communities accept at once; approval and private ones wait for a moderator.
 pub async fn remote_follow(
@@ -160,7 +150,7 @@ pub async fn remote_follow(
     follow_ap_id: &str,
 ) -> Result<()> {
     let existing = store_communities::find_membership(ctx.db(), c.id, follower.id).await?;
-    let access = access_for(c, existing.as_ref())?;
+    let access = remote_access(c, existing.as_ref())?;
     let allowed = guildhall_store::decode_list(&c.member_domains)?;
     // Existing members stay when the rule changes; it applies to newcomers.
     let decision = if access.role.is_member() || guildhall_domain::member_instance_allowed(&allowed, &follower.domain) {
@@ -266,7 +256,7 @@ pub struct IncomingPost {
     pub published: Option<DateTime<Utc>>,
 }
 
-fn body_of(post: &IncomingPost) -> Result<(String, String)> {
+pub(crate) fn body_of(post: &IncomingPost) -> Result<(String, String)> {
     match &post.source {
         Some(src) => {
             let src = validate::text("source", src, Limits::BODY, false)?;
@@ -280,6 +270,18 @@ fn body_of(post: &IncomingPost) -> Result<(String, String)> {
             Ok((String::new(), crate::markdown::sanitize(&post.html)))
         }
     }
+}
+
+/// Records that a local community relays a received activity (in the caller's transaction).
+pub(crate) async fn record_relay<C: guildhall_store::ConnectionTrait>(
+    db: &C,
+    c: &community::Model,
+    relay_activity: Option<i64>,
+) -> Result<()> {
+    if let (true, Some(activity_id)) = (c.domain.is_empty(), relay_activity) {
+        outbox::record(db, &Outgoing::Relay { community_id: c.id, activity_id }).await?;
+    }
+    Ok(())
 }
 
 /// Stores a discussion that arrived from another server. In a local community the author must
@@ -297,7 +299,7 @@ pub async fn receive_discussion(
     let local = c.domain.is_empty();
     if local {
         let m = store_communities::find_membership(ctx.db(), c.id, author.id).await?;
-        access_for(c, m.as_ref())?.start_discussion()?;
+        remote_access(c, m.as_ref())?.start_discussion()?;
     }
     let title = validate::required_line("name", post.title.as_deref().unwrap_or_default(), Limits::DISCUSSION_TITLE)?;
     let (source, html) = body_of(&post)?;
@@ -307,9 +309,7 @@ pub async fn receive_discussion(
     let new =
         NewPost { author_id: author.id, ap_id: Some(post.ap_id), body_source: source, body_html: html, created_at };
     let d = store_discussions::insert(&txn, c.id, title, new).await?;
-    if let (true, Some(activity_id)) = (local, relay_activity) {
-        outbox::record(&txn, &Outgoing::Relay { community_id: c.id, activity_id }).await?;
-    }
+    record_relay(&txn, c, relay_activity).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     Ok(Some(d))
@@ -331,7 +331,7 @@ pub async fn receive_reply(
     let local = c.domain.is_empty();
     if local {
         let m = store_communities::find_membership(ctx.db(), c.id, author.id).await?;
-        access_for(&c, m.as_ref())?.reply(d.locked, d.deleted_at.is_some())?;
+        remote_access(&c, m.as_ref())?.reply(d.locked, d.deleted_at.is_some())?;
     }
     let (source, html) = body_of(&post)?;
     let now = Utc::now();
@@ -345,9 +345,7 @@ pub async fn receive_reply(
     };
     let r = store_discussions::insert_reply(&txn, d.id, parent, new).await?;
     store_discussions::touch_for_reply(&txn, d.id, now).await?;
-    if let (true, Some(activity_id)) = (local, relay_activity) {
-        outbox::record(&txn, &Outgoing::Relay { community_id: c.id, activity_id }).await?;
-    }
+    record_relay(&txn, &c, relay_activity).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     Ok(Some(r))

@@ -7,26 +7,29 @@ use guildhall_store::entities::{account, community, discussion, reply};
 use guildhall_store::votes::{self as store_votes, Target};
 use guildhall_store::{Set, communities as store_communities, discussions as store_discussions};
 
-use crate::communities::{role_of, visibility_of};
-use crate::inbound::IncomingPost;
-use crate::outbox::{self, Outgoing};
+use crate::communities::remote_access;
+use crate::inbound::{IncomingPost, body_of, record_relay};
 use crate::{AppContext, Error, Result};
 
 async fn access_of(ctx: &AppContext, c: &community::Model, a: &account::Model) -> Result<Access> {
     let m = store_communities::find_membership(ctx.db(), c.id, a.id).await?;
-    let stand_in = crate::Viewer { account_id: a.id, username: String::new(), is_admin: false };
-    Ok(Access { visibility: visibility_of(c)?, role: role_of(Some(&stand_in), m.as_ref())?, instance_admin: false })
+    remote_access(c, m.as_ref())
 }
 
 async fn community_of(ctx: &AppContext, d: &discussion::Model) -> Result<community::Model> {
     store_communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("community"))
 }
 
-async fn relay(ctx: &AppContext, c: &community::Model, relay_activity: Option<i64>) -> Result<()> {
-    if let (true, Some(activity_id)) = (c.domain.is_empty(), relay_activity) {
-        outbox::record(ctx.db(), &Outgoing::Relay { community_id: c.id, activity_id }).await?;
-        ctx.wake_delivery();
-    }
+/// Commits a change together with the community's relay of the activity that caused it.
+async fn commit_with_relay(
+    ctx: &AppContext,
+    txn: guildhall_store::DatabaseTransaction,
+    c: &community::Model,
+    relay_activity: Option<i64>,
+) -> Result<()> {
+    record_relay(&txn, c, relay_activity).await?;
+    txn.commit().await?;
+    ctx.wake_delivery();
     Ok(())
 }
 
@@ -55,8 +58,9 @@ pub async fn receive_vote(
     if c.domain.is_empty() {
         access_of(ctx, &c, voter).await?.vote(deleted)?;
     }
-    store_votes::set(ctx.db(), voter.id, target, value.signum(), Some(ap_id.to_owned()), Utc::now()).await?;
-    relay(ctx, &c, relay_activity).await
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    store_votes::set(&txn, voter.id, target, value.signum(), Some(ap_id.to_owned()), Utc::now()).await?;
+    commit_with_relay(ctx, txn, &c, relay_activity).await
 }
 
 /// An `Undo` of a remote vote.
@@ -75,7 +79,6 @@ pub async fn undo_vote(
         (_, Some(id)) => Target::Reply(id),
         _ => return Ok(()),
     };
-    store_votes::remove(ctx.db(), voter.id, target).await?;
     let d = match target {
         Target::Discussion(id) => store_discussions::find_by_id(ctx.db(), id).await?,
         Target::Reply(id) => match store_discussions::find_reply(ctx.db(), id).await? {
@@ -83,24 +86,11 @@ pub async fn undo_vote(
             None => None,
         },
     };
-    if let Some(d) = d {
-        relay(ctx, &community_of(ctx, &d).await?, relay_activity).await?;
-    }
-    Ok(())
-}
-
-fn body_of(post: &IncomingPost) -> Result<(String, String)> {
-    match &post.source {
-        Some(src) => {
-            let src = validate::text("source", src, Limits::BODY, false)?;
-            let html = crate::markdown::render(&src);
-            Ok((src, html))
-        }
-        None if post.html.chars().count() > Limits::BODY * 2 => {
-            Err(validate::Invalid::new("content", "is too long").into())
-        }
-        None => Ok((String::new(), crate::markdown::sanitize(&post.html))),
-    }
+    let Some(d) = d else { return Ok(()) };
+    let c = community_of(ctx, &d).await?;
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    store_votes::remove(&txn, voter.id, target).await?;
+    commit_with_relay(ctx, txn, &c, relay_activity).await
 }
 
 /// An author's edit of their discussion, from their server.
@@ -120,8 +110,9 @@ pub async fn receive_discussion_edit(
     m.body_source = Set(source);
     m.body_html = Set(html);
     m.edited_at = Set(Some(Utc::now()));
-    store_discussions::update(ctx.db(), m).await?;
-    relay(ctx, &c, relay_activity).await
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    store_discussions::update(&txn, m).await?;
+    commit_with_relay(ctx, txn, &c, relay_activity).await
 }
 
 /// An author's edit of their reply, from their server.
@@ -140,8 +131,9 @@ pub async fn receive_reply_edit(
     m.body_source = Set(source);
     m.body_html = Set(html);
     m.edited_at = Set(Some(Utc::now()));
-    store_discussions::update_reply(ctx.db(), m).await?;
-    relay(ctx, &c, relay_activity).await
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    store_discussions::update_reply(&txn, m).await?;
+    commit_with_relay(ctx, txn, &c, relay_activity).await
 }
 
 /// What a remote Delete removes.
@@ -174,26 +166,16 @@ pub async fn receive_delete(
         (Some(a), false) => access_of(ctx, &c, a).await?.delete_post(author_id == a.id, false)?,
         _ => return Err(Denied::ModeratorsOnly.into()),
     }
-    let now = Utc::now();
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
     match target {
         Deleted::Discussion(d) => {
-            let mut m: discussion::ActiveModel = d.into();
-            m.title = Set(String::new());
-            m.body_source = Set(String::new());
-            m.body_html = Set(String::new());
-            m.pinned = Set(false);
-            m.deleted_at = Set(Some(now));
-            store_discussions::update(ctx.db(), m).await?;
+            store_discussions::tombstone(&txn, d, Utc::now()).await?;
         }
         Deleted::Reply(_, r) => {
-            let mut m: reply::ActiveModel = r.into();
-            m.body_source = Set(String::new());
-            m.body_html = Set(String::new());
-            m.deleted_at = Set(Some(now));
-            store_discussions::update_reply(ctx.db(), m).await?;
+            store_discussions::tombstone_reply(&txn, r, Utc::now()).await?;
         }
     }
-    relay(ctx, &c, relay_activity).await
+    commit_with_relay(ctx, txn, &c, relay_activity).await
 }
 
 /// Pin and lock state set by a remote community for one of its discussions.

@@ -159,3 +159,27 @@ pub async fn list_replies<C: ConnectionTrait>(db: &C, discussion_id: i64, page: 
 pub async fn update_reply<C: ConnectionTrait>(db: &C, model: reply::ActiveModel) -> Result<reply::Model> {
     Ok(model.update(db).await?)
 }
+
+/// Deletes a discussion's content, keeping a tombstone so its replies keep their place.
+pub async fn tombstone<C: ConnectionTrait>(
+    db: &C,
+    d: discussion::Model,
+    now: DateTime<Utc>,
+) -> Result<discussion::Model> {
+    let mut m: discussion::ActiveModel = d.into();
+    m.title = Set(String::new());
+    m.body_source = Set(String::new());
+    m.body_html = Set(String::new());
+    m.pinned = Set(false);
+    m.deleted_at = Set(Some(now));
+    update(db, m).await
+}
+
+/// Deletes a reply's content, keeping a tombstone in the thread.
+pub async fn tombstone_reply<C: ConnectionTrait>(db: &C, r: reply::Model, now: DateTime<Utc>) -> Result<reply::Model> {
+    let mut m: reply::ActiveModel = r.into();
+    m.body_source = Set(String::new());
+    m.body_html = Set(String::new());
+    m.deleted_at = Set(Some(now));
+    update_reply(db, m).await
+}
