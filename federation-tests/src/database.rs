@@ -8,8 +8,10 @@ use std::time::Duration;
 /// Environment variable naming an existing PostgreSQL database to create test databases from.
 pub const POSTGRES_ENV: &str = "GUILDHALL_TEST_DATABASE_URL";
 
-/// How many times `CREATE DATABASE` is tried when PostgreSQL reports a transient conflict.
-const CREATE_ATTEMPTS: u32 = 5;
+/// How long to keep retrying a `CREATE DATABASE` that collides with another one.
+const CREATE_DEADLINE: Duration = Duration::from_secs(10);
+/// Pause between those retries.
+const CREATE_RETRY_INTERVAL: Duration = Duration::from_millis(200);
 
 /// The database of one instance. A PostgreSQL database is dropped when this value is dropped
 /// (best effort), unless [`Database::keep`] was called.
@@ -40,25 +42,27 @@ impl Database {
         let name = database_name(instance, &crate::random_hex(8));
         let url = with_database(&admin_url, &name);
         let sql = format!("CREATE DATABASE \"{name}\"");
-        for attempt in 1..=CREATE_ATTEMPTS {
-            let output = tokio::process::Command::from(psql(&admin_url, &sql))
-                .kill_on_drop(true)
-                .output()
-                .await
-                .unwrap_or_else(|e| panic!("cannot run psql to create database {name}: {e}"));
-            if output.status.success() {
-                break;
+        // Concurrent CREATE DATABASE statements can collide on the template database: retry
+        // those until the deadline, fail at once on anything else.
+        let outcome = crate::poll_every(CREATE_RETRY_INTERVAL, CREATE_DEADLINE, || {
+            let command = psql(&admin_url, &sql);
+            async move {
+                let output = tokio::process::Command::from(command)
+                    .kill_on_drop(true)
+                    .output()
+                    .await
+                    .unwrap_or_else(|e| panic!("cannot run psql to create a database: {e}"));
+                let transient = String::from_utf8_lossy(&output.stderr).contains("is being accessed by other users");
+                (output.status.success() || !transient).then_some(output)
             }
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            // Concurrent CREATE DATABASE statements can collide on the template database.
-            let transient = stderr.contains("is being accessed by other users");
-            assert!(
-                transient && attempt < CREATE_ATTEMPTS,
-                "psql failed to create database {name} ({}): {}",
-                output.status,
-                describe(&output)
-            );
-            tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
+        })
+        .await;
+        match outcome {
+            Some(output) if output.status.success() => {}
+            Some(output) => panic!("psql failed to create database {name} ({}): {}", output.status, describe(&output)),
+            None => {
+                panic!("psql could not create database {name} within {CREATE_DEADLINE:?}: the template stayed busy")
+            }
         }
         Database::Postgres { admin_url, name, url, keep: false }
     }

@@ -276,32 +276,28 @@ impl Instance {
             .build()
             .expect("cannot build the HTTP client");
         let url = self.url("/ready");
-        let end = tokio::time::Instant::now() + READY_TIMEOUT;
-        loop {
-            if let Some(status) = self.server.as_mut().and_then(ServerProcess::exited) {
+        let (name, log_path) = (self.name.clone(), self.log_path());
+        let server = &mut self.server;
+        let ready = crate::poll_every(crate::POLL_INTERVAL, READY_TIMEOUT, || {
+            if let Some(status) = server.as_mut().and_then(ServerProcess::exited) {
                 panic!(
-                    "instance {}: `guildhall serve` exited ({status}) before becoming ready.\n\
+                    "instance {name}: `guildhall serve` exited ({status}) before becoming ready.\n\
                      Last lines of {}:\n{}",
-                    self.name,
-                    self.log_path().display(),
-                    self.log_tail()
+                    log_path.display(),
+                    process::tail(&log_path, LOG_TAIL_LINES)
                 );
             }
-            if let Ok(response) = http.get(&url).send().await
-                && response.status() == reqwest::StatusCode::OK
-            {
-                return;
-            }
-            if tokio::time::Instant::now() >= end {
-                panic!(
-                    "instance {}: GET {url} did not answer 200 within {READY_TIMEOUT:?}.\n\
-                     Last lines of {}:\n{}",
-                    self.name,
-                    self.log_path().display(),
-                    self.log_tail()
-                );
-            }
-            tokio::time::sleep(crate::POLL_INTERVAL).await;
+            let request = http.get(&url).send();
+            async move { matches!(request.await, Ok(r) if r.status() == reqwest::StatusCode::OK).then_some(()) }
+        })
+        .await;
+        if ready.is_none() {
+            panic!(
+                "instance {name}: GET {url} did not answer 200 within {READY_TIMEOUT:?}.\n\
+                 Last lines of {}:\n{}",
+                log_path.display(),
+                self.log_tail()
+            );
         }
     }
 }

@@ -60,7 +60,21 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// .await;
 /// # }
 /// ```
-pub async fn poll_until<T, F, Fut>(deadline: Duration, what: &str, mut f: F) -> T
+pub async fn poll_until<T, F, Fut>(deadline: Duration, what: &str, f: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    match poll_every(POLL_INTERVAL, deadline, f).await {
+        Some(value) => value,
+        None => panic!("timed out after {deadline:?} waiting for {what}"),
+    }
+}
+
+/// Calls `f` every `interval` until it returns `Some`, and returns that value; `None` once
+/// `deadline` (measured from the call) passes, including while an attempt is still running.
+/// Every wait in the harness goes through here.
+pub async fn poll_every<T, F, Fut>(interval: Duration, deadline: Duration, mut f: F) -> Option<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Option<T>>,
@@ -68,11 +82,9 @@ where
     let end = tokio::time::Instant::now() + deadline;
     loop {
         match tokio::time::timeout_at(end, f()).await {
-            Ok(Some(value)) => return value,
-            Ok(None) if tokio::time::Instant::now() < end => {
-                tokio::time::sleep(POLL_INTERVAL).await;
-            }
-            _ => panic!("timed out after {deadline:?} waiting for {what}"),
+            Ok(Some(value)) => return Some(value),
+            Ok(None) if tokio::time::Instant::now() < end => tokio::time::sleep(interval).await,
+            _ => return None,
         }
     }
 }

@@ -58,13 +58,10 @@ impl ServerProcess {
             .status()
             .is_ok_and(|status| status.success());
         if signalled {
-            let end = tokio::time::Instant::now() + grace;
-            while tokio::time::Instant::now() < end {
-                if !matches!(child.try_wait(), Ok(None)) {
-                    break;
-                }
-                tokio::time::sleep(crate::POLL_INTERVAL).await;
-            }
+            crate::poll_every(crate::POLL_INTERVAL, grace, || {
+                std::future::ready((!matches!(child.try_wait(), Ok(None))).then_some(()))
+            })
+            .await;
         }
         self.kill();
     }

@@ -26,7 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use federation_tests::community::member;
-use federation_tests::{Instance, StatusCode, Value, expect_status, json, poll_until};
+use federation_tests::{Instance, StatusCode, Value, expect_status, json, poll_every, poll_until};
 use tempfile::TempDir;
 
 /// Path of the Python interpreter of a venv with `interop/bovine/requirements.txt` installed.
@@ -89,10 +89,7 @@ impl Bovine {
 
     /// The last lines of the bovine server log.
     fn log_tail(&self) -> String {
-        let text =
-            std::fs::read_to_string(self.log_path()).unwrap_or_else(|e| format!("(cannot read bovine.log: {e})"));
-        let lines: Vec<&str> = text.lines().collect();
-        lines[lines.len().saturating_sub(BOVINE_LOG_LINES)..].join("\n")
+        tail_of(&self.log_path())
     }
 
     async fn wait_ready(&mut self) {
@@ -103,21 +100,21 @@ impl Bovine {
             .build()
             .expect("cannot build the HTTP client");
         let url = format!("http://127.0.0.1:{}/.well-known/nodeinfo", self.port);
-        let end = tokio::time::Instant::now() + BOVINE_READY_TIMEOUT;
-        loop {
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                panic!("bovine exited ({status}) before serving.\nbovine log:\n{}", self.log_tail());
+        let log = self.log_path();
+        let child = &mut self.child;
+        let ready = poll_every(Duration::from_millis(100), BOVINE_READY_TIMEOUT, || {
+            if let Some(status) = child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("bovine exited ({status}) before serving.\nbovine log:\n{}", tail_of(&log));
             }
-            if http.get(&url).send().await.is_ok() {
-                return;
-            }
-            assert!(
-                tokio::time::Instant::now() < end,
-                "bovine did not answer GET {url} within {BOVINE_READY_TIMEOUT:?}.\nbovine log:\n{}",
-                self.log_tail()
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            let request = http.get(&url).send();
+            async move { request.await.is_ok().then_some(()) }
+        })
+        .await;
+        assert!(
+            ready.is_some(),
+            "bovine did not answer GET {url} within {BOVINE_READY_TIMEOUT:?}.\nbovine log:\n{}",
+            self.log_tail()
+        );
     }
 
     /// Runs `drive.py <args>` and returns its output (stdout, then stderr) whatever happens.
@@ -169,6 +166,13 @@ impl Bovine {
             })
             .collect()
     }
+}
+
+/// The last lines of a bovine log file.
+fn tail_of(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| format!("(cannot read bovine.log: {e})"));
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(BOVINE_LOG_LINES)..].join("\n")
 }
 
 impl Drop for Bovine {

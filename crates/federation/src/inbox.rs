@@ -33,7 +33,11 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
     let bytes = to_bytes(body, MAX_INBOX_BYTES)
         .await
         .map_err(|_| Error::BadRequest("the request body is too large or unreadable".into()))?;
-    if let Some(keyword) = json_ld_keyword(&bytes) {
+    // Parsed once here for every check below (the library parses the activity itself later).
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(&bytes).ok();
+    let actor_field = parsed.as_ref().and_then(|v| v.get("actor"));
+    let actor = actor_field.and_then(crate::activities::object_id);
+    if let Some(keyword) = parsed.as_ref().and_then(json_ld_keyword) {
         // Expansion tricks have forged authorship elsewhere (Mastodon CVE-2022-24307 and
         // later); we read activities as plain JSON, so refuse documents that rely on them.
         let message = format!("JSON-LD keyword {keyword} is not accepted");
@@ -45,8 +49,8 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
     }
     // The instance's federation policy, by the actor's host (the signing key must be on the
     // same host, which the signature checks below enforce).
-    if let Some(actor) = actor_of(&bytes)
-        && !guildhall_app::admin::federation_policy(data.app_data()).await?.allows(&crate::urls::authority(&actor))
+    if let Some(actor) = &actor
+        && !guildhall_app::admin::federation_policy(data.app_data()).await?.allows(&crate::urls::authority(actor))
     {
         tracing::info!(actor = %actor, "activity from an instance this one does not federate with");
         return Ok((
@@ -58,7 +62,7 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
     if rfc9421::is_rfc9421(&parts.headers) {
         return receive_rfc9421(&data, &parts, &bytes).await;
     }
-    if let Err(reason) = precheck(&parts.headers, &bytes, Utc::now()) {
+    if let Err(reason) = precheck(&parts.headers, actor_field.map(|_| actor.as_ref()), Utc::now()) {
         tracing::info!(reason, "inbox request refused before signature verification");
         return Ok((
             StatusCode::UNAUTHORIZED,
@@ -115,8 +119,8 @@ async fn receive_rfc9421(
 }
 
 /// The first JSON-LD keyword that changes a document's shape (`@graph`, `@reverse`,
-/// `@included`), anywhere in the body.
-fn json_ld_keyword(body: &[u8]) -> Option<&'static str> {
+/// `@included`), anywhere in the document.
+fn json_ld_keyword(v: &serde_json::Value) -> Option<&'static str> {
     fn walk(v: &serde_json::Value, depth: usize) -> Option<&'static str> {
         if depth > 64 {
             return None;
@@ -134,16 +138,7 @@ fn json_ld_keyword(body: &[u8]) -> Option<&'static str> {
             _ => None,
         }
     }
-    serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| walk(&v, 0))
-}
-
-/// The `actor` of a JSON activity body, if it has one.
-fn actor_of(body: &[u8]) -> Option<Url> {
-    #[derive(serde::Deserialize)]
-    struct ActorOnly {
-        actor: serde_json::Value,
-    }
-    serde_json::from_slice::<ActorOnly>(body).ok().and_then(|a| crate::activities::object_id(&a.actor))
+    walk(v, 0)
 }
 
 /// The parameters of a draft-cavage `Signature` header.
@@ -157,8 +152,9 @@ fn signature_params(headers: &HeaderMap) -> Option<Vec<(String, String)>> {
     Some(out)
 }
 
-/// Checks what the signature covers and when it was made; `Err` names the problem.
-pub fn precheck(headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Result<(), &'static str> {
+/// Checks what the signature covers and when it was made; `Err` names the problem. `actor` is
+/// the body's `actor` when it has that field (`Some(None)`: present but not a URL).
+pub fn precheck(headers: &HeaderMap, actor: Option<Option<&Url>>, now: DateTime<Utc>) -> Result<(), &'static str> {
     let params = signature_params(headers).ok_or("missing or malformed Signature header")?;
     let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let covered: Vec<String> =
@@ -187,13 +183,9 @@ pub fn precheck(headers: &HeaderMap, body: &[u8], now: DateTime<Utc>) -> Result<
     }
     // The key must live on the actor's own server.
     let key_id = get("keyid").and_then(|k| Url::parse(k).ok()).ok_or("keyId is not a URL")?;
-    #[derive(serde::Deserialize)]
-    struct ActorOnly {
-        actor: serde_json::Value,
-    }
-    if let Ok(a) = serde_json::from_slice::<ActorOnly>(body) {
-        let actor = crate::activities::object_id(&a.actor).ok_or("the activity has no actor")?;
-        if !same_origin(&key_id, &actor) {
+    if let Some(actor) = actor {
+        let actor = actor.ok_or("the activity has no actor")?;
+        if !same_origin(&key_id, actor) {
             return Err("the signing key is not on the actor's server");
         }
     }
@@ -214,7 +206,10 @@ mod tests {
         h
     }
 
-    const BODY: &[u8] = br#"{"actor":"https://a.example/users/x"}"#;
+    /// The `actor` of the test activity `{"actor":"https://a.example/users/x"}`.
+    fn body_actor() -> Url {
+        Url::parse("https://a.example/users/x").unwrap()
+    }
     const GOOD: &str = r#"keyId="https://a.example/users/x#main-key",algorithm="rsa-sha256",headers="(request-target) host date digest",signature="abc""#;
 
     fn now() -> DateTime<Utc> {
@@ -223,7 +218,10 @@ mod tests {
 
     #[test]
     fn accepts_a_complete_recent_signature() {
-        assert_eq!(precheck(&headers(GOOD, Some("Mon, 23 Nov 2026 14:30:00 GMT")), BODY, now()), Ok(()));
+        assert_eq!(
+            precheck(&headers(GOOD, Some("Mon, 23 Nov 2026 14:30:00 GMT")), Some(Some(&body_actor())), now()),
+            Ok(())
+        );
     }
 
     #[test]
@@ -231,25 +229,26 @@ mod tests {
         let old = Some("Mon, 23 Nov 2026 13:30:00 GMT");
         let future = Some("Mon, 23 Nov 2026 17:00:00 GMT");
         let ok_date = Some("Mon, 23 Nov 2026 15:00:00 GMT");
-        assert!(precheck(&headers(GOOD, old), BODY, now()).is_err(), "stale");
-        assert!(precheck(&headers(GOOD, future), BODY, now()).is_err(), "future");
-        assert!(precheck(&headers(GOOD, None), BODY, now()).is_err(), "date missing");
+        assert!(precheck(&headers(GOOD, old), Some(Some(&body_actor())), now()).is_err(), "stale");
+        assert!(precheck(&headers(GOOD, future), Some(Some(&body_actor())), now()).is_err(), "future");
+        assert!(precheck(&headers(GOOD, None), Some(Some(&body_actor())), now()).is_err(), "date missing");
         let no_host = GOOD.replace(" host", "");
-        assert!(precheck(&headers(&no_host, ok_date), BODY, now()).is_err(), "host");
+        assert!(precheck(&headers(&no_host, ok_date), Some(Some(&body_actor())), now()).is_err(), "host");
         let no_digest = GOOD.replace(" digest", "");
-        assert!(precheck(&headers(&no_digest, ok_date), BODY, now()).is_err(), "digest");
+        assert!(precheck(&headers(&no_digest, ok_date), Some(Some(&body_actor())), now()).is_err(), "digest");
         let no_date = GOOD.replace(" date", "");
-        assert!(precheck(&headers(&no_date, ok_date), BODY, now()).is_err(), "no date covered");
+        assert!(precheck(&headers(&no_date, ok_date), Some(Some(&body_actor())), now()).is_err(), "no date covered");
         let other_key = GOOD.replace("a.example", "b.example");
-        assert!(precheck(&headers(&other_key, ok_date), BODY, now()).is_err(), "key elsewhere");
-        assert!(precheck(&HeaderMap::new(), BODY, now()).is_err(), "unsigned");
+        assert!(precheck(&headers(&other_key, ok_date), Some(Some(&body_actor())), now()).is_err(), "key elsewhere");
+        assert!(precheck(&HeaderMap::new(), Some(Some(&body_actor())), now()).is_err(), "unsigned");
     }
 
     #[test]
     fn json_ld_shape_changers_are_found() {
-        assert_eq!(json_ld_keyword(br#"{"type":"Create","object":{"@graph":[]}}"#), Some("@graph"));
-        assert_eq!(json_ld_keyword(br#"{"a":[{"@reverse":{}}]}"#), Some("@reverse"));
-        assert_eq!(json_ld_keyword(br#"{"@context":"https://www.w3.org/ns/activitystreams","type":"Like"}"#), None);
+        let keyword = |raw: &str| json_ld_keyword(&serde_json::from_str(raw).unwrap());
+        assert_eq!(keyword(r#"{"type":"Create","object":{"@graph":[]}}"#), Some("@graph"));
+        assert_eq!(keyword(r#"{"a":[{"@reverse":{}}]}"#), Some("@reverse"));
+        assert_eq!(keyword(r#"{"@context":"https://www.w3.org/ns/activitystreams","type":"Like"}"#), None);
     }
 
     #[test]
@@ -258,6 +257,6 @@ mod tests {
             r#"keyId="https://a.example/users/x#main-key",headers="(request-target) (created) host digest",created="{}",signature="abc""#,
             now().timestamp() - 60
         );
-        assert_eq!(precheck(&headers(&sig, None), BODY, now()), Ok(()));
+        assert_eq!(precheck(&headers(&sig, None), Some(Some(&body_actor())), now()), Ok(()));
     }
 }

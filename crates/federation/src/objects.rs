@@ -208,7 +208,7 @@ impl Object for DbDiscussion {
     async fn read_from_id(id: Url, data: &Data<AppContext>) -> Result<Option<Self>, Error> {
         let ctx = data.app_data();
         let found = if crate::urls::is_local(data, &id) {
-            match id.path().strip_prefix("/d/").and_then(|n| n.parse::<i64>().ok()) {
+            match crate::urls::local_number(&id, "/d/") {
                 Some(n) => guildhall_store::discussions::find_by_id(ctx.db(), n).await?.filter(|d| d.ap_id.is_none()),
                 None => None,
             }
@@ -304,14 +304,31 @@ pub async fn find_parent(url: &Url, data: &Data<AppContext>) -> Result<Parent, E
         return Err(Error::NotFound);
     }
     // Unknown remote parent: fetch it from its origin (a Page, else a Note).
-    match ObjectId::<DbDiscussion>::from(url.clone()).dereference(data).await {
-        Ok(d) => Ok(Parent::Discussion(d.model)),
-        Err(_) => {
-            let r: DbReply = ObjectId::<DbReply>::from(url.clone()).dereference(data).await?;
-            let d = guildhall_store::discussions::find_by_id(ctx.db(), r.model.discussion_id)
-                .await?
-                .ok_or(Error::NotFound)?;
-            Ok(Parent::Reply(d, r.model))
+    fetch_post(url, data, true).await
+}
+
+/// Fetches a remote post from its origin and stores it, trying the likelier kind first.
+pub async fn fetch_post(url: &Url, data: &Data<AppContext>, page_first: bool) -> Result<Parent, Error> {
+    let page = || async {
+        let d: DbDiscussion = ObjectId::<DbDiscussion>::from(url.clone()).dereference(data).await?;
+        Ok::<_, Error>(Parent::Discussion(d.model))
+    };
+    let note = || async {
+        let r: DbReply = ObjectId::<DbReply>::from(url.clone()).dereference(data).await?;
+        let d = guildhall_store::discussions::find_by_id(data.app_data().db(), r.model.discussion_id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        Ok(Parent::Reply(d, r.model))
+    };
+    if page_first {
+        match page().await {
+            Ok(p) => Ok(p),
+            Err(_) => note().await,
+        }
+    } else {
+        match note().await {
+            Ok(p) => Ok(p),
+            Err(_) => page().await,
         }
     }
 }
@@ -352,7 +369,7 @@ impl Object for DbReply {
     async fn read_from_id(id: Url, data: &Data<AppContext>) -> Result<Option<Self>, Error> {
         let ctx = data.app_data();
         let found = if crate::urls::is_local(data, &id) {
-            match id.path().strip_prefix("/r/").and_then(|n| n.parse::<i64>().ok()) {
+            match crate::urls::local_number(&id, "/r/") {
                 Some(n) => guildhall_store::discussions::find_reply(ctx.db(), n).await?.filter(|r| r.ap_id.is_none()),
                 None => None,
             }

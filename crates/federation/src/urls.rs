@@ -89,6 +89,11 @@ pub fn require_same_origin(a: &Url, b: &Url, what: &str) -> Result<(), crate::Er
     }
 }
 
+/// The number in a local object URL such as `/d/42`.
+pub fn local_number(url: &Url, prefix: &str) -> Option<i64> {
+    url.path().strip_prefix(prefix).and_then(|n| n.parse().ok())
+}
+
 /// Whether a URL points at this instance (host and port equal to our domain).
 pub fn is_local(data: &activitypub_federation::config::Data<AppContext>, url: &Url) -> bool {
     authority(url) == data.domain().to_ascii_lowercase()

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use federation_tests::peer::{FakePeer, Software, generate_key};
-use federation_tests::{Instance, StatusCode, expect_status, json};
+use federation_tests::{Instance, StatusCode, expect_status, json, poll_every};
 
 struct Args {
     instances: usize,
@@ -88,18 +88,16 @@ async fn main() {
         );
         let accepted = posted.elapsed();
         let mut first: Option<Duration> = None;
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            let arrived = peers.iter().filter(|(p, _)| p.received().iter().any(|x| x["type"] == "Announce")).count();
+        let mut arrived = 0;
+        let done = poll_every(Duration::from_millis(2), Duration::from_secs(60), || {
+            arrived = peers.iter().filter(|(p, _)| p.received().iter().any(|x| x["type"] == "Announce")).count();
             if arrived > 0 && first.is_none() {
                 first = Some(posted.elapsed());
             }
-            if arrived == peers.len() {
-                break;
-            }
-            assert!(Instant::now() < deadline, "only {arrived}/{} instances received post {n}", peers.len());
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+            std::future::ready((arrived == peers.len()).then_some(()))
+        })
+        .await;
+        assert!(done.is_some(), "only {arrived}/{} instances received post {n}", peers.len());
         let all = posted.elapsed();
         println!(
             "post {n}: API answered in {:.1} ms; first instance after {:.1} ms; all {} after {:.1} ms",

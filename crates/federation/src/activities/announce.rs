@@ -16,7 +16,7 @@ use super::create::Post;
 use super::{Create, Delete, InboxActivity, object_id};
 use crate::Error;
 use crate::actors::DbGroup;
-use crate::objects::{DbDiscussion, DbReply, receive_note, receive_page};
+use crate::objects::{DbDiscussion, receive_note, receive_page};
 use crate::urls::{is_local, require_same_origin, same_origin};
 
 /// `Announce` of an activity (embedded) or an object (by id).
@@ -217,11 +217,7 @@ async fn apply_moderation(
 }
 
 async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> Result<(), Error> {
-    // A Note that fails to load may be a Page announced without its type.
-    if is_page || ObjectId::<DbReply>::from(id.clone()).dereference(data).await.is_err() {
-        ObjectId::<DbDiscussion>::from(id.clone()).dereference(data).await?;
-    }
-    Ok(())
+    crate::objects::fetch_post(id, data, is_page).await.map(|_| ())
 }
 
 #[cfg(test)]
