@@ -2,7 +2,7 @@
 //! it sends due deliveries in order per destination instance, many instances in parallel,
 //! retries with exponential backoff and records each instance's health.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ use serde::{Serialize, Serializer};
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::actors::{DbGroup, DbPerson};
+use crate::actors::{DbGroup, DbPerson, InstanceActor};
 use crate::urls::Urls;
 use crate::{Error, keys};
 
@@ -114,6 +114,9 @@ async fn round(config: &FederationConfig<AppContext>) -> Result<usize, Error> {
         return Ok(0);
     }
     let attempted = due.len();
+    // Load each activity and each signer once for the round, not once per delivery: a post
+    // to 1,000 instances is one activity and one sender.
+    let prepared = Arc::new(Prepared::load(&ctx, &due).await);
     let mut by_domain: BTreeMap<String, Vec<delivery::Model>> = BTreeMap::new();
     for d in due {
         by_domain.entry(d.domain.clone()).or_default().push(d);
@@ -121,11 +124,10 @@ async fn round(config: &FederationConfig<AppContext>) -> Result<usize, Error> {
     let limit = Arc::new(Semaphore::new(PARALLEL_INSTANCES));
     let mut tasks = tokio::task::JoinSet::new();
     for (domain, list) in by_domain {
-        let config = config.clone();
-        let limit = limit.clone();
+        let (config, limit, prepared) = (config.clone(), limit.clone(), prepared.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await;
-            send_in_order(&config, &domain, list).await;
+            send_in_order(&config, &prepared, &domain, list).await;
         });
     }
     while tasks.join_next().await.is_some() {}
@@ -133,7 +135,12 @@ async fn round(config: &FederationConfig<AppContext>) -> Result<usize, Error> {
 }
 
 /// Sends one instance's deliveries in order, stopping at the first failure so order holds.
-async fn send_in_order(config: &FederationConfig<AppContext>, domain: &str, list: Vec<delivery::Model>) {
+async fn send_in_order(
+    config: &FederationConfig<AppContext>,
+    prepared: &Prepared,
+    domain: &str,
+    list: Vec<delivery::Model>,
+) {
     let data = config.to_request_data();
     let ctx = data.app_data().clone();
     let allowed = match guildhall_app::admin::federation_policy(&ctx).await {
@@ -162,7 +169,7 @@ async fn send_in_order(config: &FederationConfig<AppContext>, domain: &str, list
                 return;
             }
         }
-        let outcome = send_one(&data, &d).await;
+        let outcome = prepared.send(&data, &d).await;
         let now = Utc::now();
         let result = match outcome {
             Ok(()) => {
@@ -191,36 +198,83 @@ async fn send_in_order(config: &FederationConfig<AppContext>, domain: &str, list
     }
 }
 
-async fn send_one(data: &Data<AppContext>, d: &delivery::Model) -> Result<(), Error> {
-    let ctx = data.app_data();
-    let stored = fed::find_activity(ctx.db(), d.activity_id).await?.ok_or(Error::NotFound)?;
-    let raw = RawActivity {
+/// Who signs a delivery.
+enum Sender {
+    Person(DbPerson),
+    Group(DbGroup),
+    Instance(InstanceActor),
+}
+
+/// The activities and signers of one round's deliveries, each loaded once.
+struct Prepared {
+    activities: HashMap<i64, RawActivity>,
+    senders: HashMap<(String, i64), Sender>,
+}
+
+impl Prepared {
+    async fn load(ctx: &AppContext, due: &[delivery::Model]) -> Self {
+        let mut p = Prepared { activities: HashMap::new(), senders: HashMap::new() };
+        let urls = Urls::new(ctx);
+        for d in due {
+            if let std::collections::hash_map::Entry::Vacant(slot) = p.activities.entry(d.activity_id) {
+                match load_activity(ctx, d.activity_id).await {
+                    Ok(a) => {
+                        slot.insert(a);
+                    }
+                    Err(e) => tracing::error!(activity = d.activity_id, error = %e, "cannot load an activity to send"),
+                }
+            }
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                p.senders.entry((d.sender_kind.clone(), d.sender_id))
+            {
+                match load_sender(ctx, &urls, &d.sender_kind, d.sender_id).await {
+                    Ok(s) => {
+                        slot.insert(s);
+                    }
+                    Err(e) => tracing::error!(sender = d.sender_id, error = %e, "cannot load a sender"),
+                }
+            }
+        }
+        p
+    }
+
+    async fn send(&self, data: &Data<AppContext>, d: &delivery::Model) -> Result<(), Error> {
+        let raw = self.activities.get(&d.activity_id).ok_or(Error::NotFound)?;
+        let sender = self.senders.get(&(d.sender_kind.clone(), d.sender_id)).ok_or(Error::NotFound)?;
+        let inbox = Url::parse(&d.inbox)?;
+        let tasks = match sender {
+            Sender::Person(s) => prepare(raw, s, inbox, data).await?,
+            Sender::Group(s) => prepare(raw, s, inbox, data).await?,
+            Sender::Instance(s) => prepare(raw, s, inbox, data).await?,
+        };
+        for t in tasks {
+            t.sign_and_send(data).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn load_activity(ctx: &AppContext, id: i64) -> Result<RawActivity, Error> {
+    let stored = fed::find_activity(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+    Ok(RawActivity {
         id: Url::parse(&stored.ap_id)?,
         actor: Url::parse(&stored.actor)?,
         json: serde_json::from_str(&stored.json)?,
-    };
-    let inbox = Url::parse(&d.inbox)?;
-    let urls = Urls::new(ctx);
-    let tasks = match d.sender_kind.as_str() {
+    })
+}
+
+async fn load_sender(ctx: &AppContext, urls: &Urls, kind: &str, id: i64) -> Result<Sender, Error> {
+    Ok(match kind {
         "account" => {
-            let a = guildhall_store::accounts::find_by_id(ctx.db(), d.sender_id).await?.ok_or(Error::NotFound)?;
-            let sender = DbPerson::new(keys::account_with_keys(ctx, a).await?, &urls);
-            prepare(&raw, &sender, inbox, data).await?
+            let a = guildhall_store::accounts::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+            Sender::Person(DbPerson::new(keys::account_with_keys(ctx, a).await?, urls))
         }
         "community" => {
-            let c = guildhall_store::communities::find_by_id(ctx.db(), d.sender_id).await?.ok_or(Error::NotFound)?;
-            let sender = DbGroup::new(keys::community_with_keys(ctx, c).await?, &urls);
-            prepare(&raw, &sender, inbox, data).await?
+            let c = guildhall_store::communities::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+            Sender::Group(DbGroup::new(keys::community_with_keys(ctx, c).await?, urls))
         }
-        _ => {
-            let sender = crate::instance_actor(ctx).await?;
-            prepare(&raw, &sender, inbox, data).await?
-        }
-    };
-    for t in tasks {
-        t.sign_and_send(data).await?;
-    }
-    Ok(())
+        _ => Sender::Instance(crate::instance_actor(ctx).await?),
+    })
 }
 
 async fn prepare<A: Actor>(
