@@ -10,6 +10,7 @@ mod m20261123_000005_votes;
 mod m20261123_000006_federation_policy;
 mod m20261123_000007_bans;
 mod m20261123_000008_community_admission;
+mod m20261123_000009_members_only;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000006_federation_policy::Migration),
             Box::new(m20261123_000007_bans::Migration),
             Box::new(m20261123_000008_community_admission::Migration),
+            Box::new(m20261123_000009_members_only::Migration),
         ]
     }
 }

@@ -65,6 +65,11 @@ async fn get(
 }
 
 /// Edits a community (moderators).
+///
+/// Changing `visibility` from `private` to `approval` or `public` keeps the past private:
+/// every existing discussion becomes `members_only` (its replies and votes follow it), in the
+/// same transaction as the change, and stays so. Discussions started afterwards follow the new
+/// visibility. Changing to `private` needs nothing more: private hides all content at once.
 #[utoipa::path(patch, path = "/api/v1/communities/{name}", tag = "communities", params(("name" = String, Path)), request_body = communities::CommunityChange,
     responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn update(

@@ -44,7 +44,7 @@ pub struct CommunityChange {
     pub welcome_message: Option<String>,
     /// Topic tags.
     pub tags: Option<Vec<String>>,
-    /// Visibility.
+    /// Visibility. Opening a private community keeps its existing discussions members-only.
     pub visibility: Option<Visibility>,
     /// Admit members from these instances only; an empty list admits any.
     pub member_domains: Option<Vec<String>>,
@@ -102,6 +102,13 @@ pub async fn find(ctx: &AppContext, handle: &str) -> Result<Option<community::Mo
     }
 }
 
+/// Whether the viewer's instance-admin powers apply to `c`: on every local community and on
+/// public remote ones, but not inside another server's private community, whose content is
+/// for its members (this server only holds it on their behalf).
+fn admin_powers(viewer: Option<&Viewer>, c: &community::Model) -> bool {
+    viewer.is_some_and(|v| v.is_admin) && (c.domain.is_empty() || c.visibility != Visibility::Private.as_str())
+}
+
 /// Adds the viewer's access to an already loaded community.
 pub(crate) async fn load_for(ctx: &AppContext, viewer: Option<&Viewer>, community: community::Model) -> Result<Loaded> {
     let membership = match viewer {
@@ -111,7 +118,7 @@ pub(crate) async fn load_for(ctx: &AppContext, viewer: Option<&Viewer>, communit
     let access = Access {
         visibility: visibility_of(&community)?,
         role: role_of(viewer.is_some(), membership.as_ref())?,
-        instance_admin: viewer.is_some_and(|v| v.is_admin),
+        instance_admin: admin_powers(viewer, &community),
     };
     Ok(Loaded { community, membership, access })
 }
@@ -213,7 +220,7 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, page: Page) -> Resu
         let access = Access {
             visibility: visibility_of(c)?,
             role: role_of(viewer.is_some(), mine.get(&c.id))?,
-            instance_admin: viewer.is_some_and(|v| v.is_admin),
+            instance_admin: admin_powers(viewer, c),
         };
         items.push(CommunityView::build(
             c,
@@ -225,7 +232,9 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, page: Page) -> Resu
     Ok(List::new(items, page, rows.has_more))
 }
 
-/// Edits a community (moderators and admins).
+/// Edits a community (moderators and admins). Opening a private community (to approval or
+/// public) marks its existing discussions members-only in the same transaction, so what was
+/// posted in private stays private; discussions started afterwards follow the new visibility.
 pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: CommunityChange) -> Result<CommunityView> {
     let l = load(ctx, Some(viewer), name).await?;
     l.access.moderate()?;
@@ -240,7 +249,13 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: Commu
         .as_deref()
         .map(|q| validate::optional_line("join_question", q, Limits::SHORT))
         .transpose()?;
-    let mut active: community::ActiveModel = l.community.into();
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    // Re-read under the lock: whether the community was private must be what this write
+    // changes, not what another edit left before it.
+    store::lock(&txn, l.community.id).await?;
+    let current = store::find_by_id(&txn, l.community.id).await?.ok_or(Error::NotFound("community"))?;
+    let was = visibility_of(&current)?;
+    let mut active: community::ActiveModel = current.into();
     if let Some(v) = member_domains {
         active.member_domains = Set(encode_list(&v));
     }
@@ -262,12 +277,18 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: Commu
     if let Some(v) = tags {
         active.tags = Set(encode_list(&v));
     }
+    // Discussions marked members-only by this change, for the log.
+    let mut marked = 0;
     if let Some(v) = change.visibility {
         // Pending requests stay pending when a community opens up; moderators decide them.
         active.visibility = Set(v.as_str().into());
+        if guildhall_domain::policy::opening_keeps_past_private(was, v) {
+            marked = guildhall_store::discussions::mark_members_only(&txn, l.community.id).await?;
+        }
     }
     active.updated_at = Set(Utc::now());
-    let saved = store::update(ctx.db(), active).await?;
-    tracing::info!(account = %viewer.username, community = %saved.name, "community updated");
+    let saved = store::update(&txn, active).await?;
+    txn.commit().await?;
+    tracing::info!(account = %viewer.username, community = %saved.name, marked, "community updated");
     get(ctx, Some(viewer), &saved.name).await
 }

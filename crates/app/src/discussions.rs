@@ -1,7 +1,7 @@
 //! Discussions and replies: start, read, edit, delete, pin and lock.
 
 use chrono::Utc;
-use guildhall_domain::{validate, validate::Limits};
+use guildhall_domain::{policy, validate, validate::Limits};
 pub use guildhall_store::discussions::Sort;
 use guildhall_store::discussions::{self as store, NewPost};
 use guildhall_store::entities::{discussion, reply};
@@ -22,7 +22,9 @@ pub enum Flag {
 }
 
 /// Loads a discussion the viewer may read, with its community; otherwise 404 (private
-/// content never reveals that it exists).
+/// content never reveals that it exists). The returned access is the discussion's own: a
+/// members-only discussion reads as private content, and so do its replies and votes, which
+/// all come through here.
 pub(crate) async fn load_discussion(
     ctx: &AppContext,
     viewer: Option<&Viewer>,
@@ -30,7 +32,8 @@ pub(crate) async fn load_discussion(
 ) -> Result<(discussion::Model, Loaded)> {
     let d = store::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound("discussion"))?;
     let c = communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("discussion"))?;
-    let l = load_for(ctx, viewer, c).await?;
+    let mut l = load_for(ctx, viewer, c).await?;
+    l.access = l.access.for_discussion(d.members_only);
     if !l.access.can_read_content() {
         return Err(Error::NotFound("discussion"));
     }
@@ -65,7 +68,8 @@ pub async fn create(
         body_html: html,
         created_at: Utc::now(),
     };
-    let d = store::insert(&txn, l.community.id, title, post).await?;
+    let members_only = policy::new_discussion_members_only(l.access.visibility, false);
+    let d = store::insert(&txn, l.community.id, title, members_only, post).await?;
     outbox::record(&txn, &Outgoing::DiscussionCreated { discussion_id: d.id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
@@ -79,7 +83,8 @@ pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, id: i64) -> Result<D
     view(ctx, &d, &l.community.name).await
 }
 
-/// A community's discussions, pinned first.
+/// A community's discussions, pinned first. Members-only discussions are listed only to
+/// those the domain's `Listing` allows.
 pub async fn list(
     ctx: &AppContext,
     viewer: Option<&Viewer>,
@@ -89,7 +94,9 @@ pub async fn list(
 ) -> Result<List<DiscussionView>> {
     let l = load(ctx, viewer, community).await?;
     l.access.read_content()?;
-    let rows = store::list(ctx.db(), l.community.id, sort, page).await?;
+    let listing = l.access.discussion_listing();
+    let hidden = store::Hidden { members_only: !listing.members_only };
+    let rows = store::list_visible(ctx.db(), l.community.id, sort, &hidden, page).await?;
     let ids: Vec<i64> = rows.items.iter().map(|d| d.author_id).collect();
     let authors = accounts::find_many(ctx.db(), &ids).await?;
     let targets: Vec<votes::Target> = rows.items.iter().map(|d| votes::Target::Discussion(d.id)).collect();

@@ -254,6 +254,8 @@ pub struct IncomingPost {
     pub html: String,
     /// When it was written.
     pub published: Option<DateTime<Utc>>,
+    /// The sender did not address it to the public: readable by members only.
+    pub members_only: bool,
 }
 
 pub(crate) fn body_of(post: &IncomingPost) -> Result<(String, String)> {
@@ -303,12 +305,14 @@ pub async fn receive_discussion(
     }
     let title = validate::required_line("name", post.title.as_deref().unwrap_or_default(), Limits::DISCUSSION_TITLE)?;
     let (source, html) = body_of(&post)?;
+    let visibility = crate::communities::visibility_of(c)?;
+    let members_only = guildhall_domain::policy::new_discussion_members_only(visibility, post.members_only);
     let now = Utc::now();
     let txn = guildhall_store::begin_write(ctx.db()).await?;
     let created_at = post.published.unwrap_or(now).min(now);
     let new =
         NewPost { author_id: author.id, ap_id: Some(post.ap_id), body_source: source, body_html: html, created_at };
-    let d = store_discussions::insert(&txn, c.id, title, new).await?;
+    let d = store_discussions::insert(&txn, c.id, title, members_only, new).await?;
     record_relay(&txn, c, relay_activity).await?;
     txn.commit().await?;
     ctx.wake_delivery();

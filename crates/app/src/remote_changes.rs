@@ -93,7 +93,8 @@ pub async fn undo_vote(
     commit_with_relay(ctx, txn, &c, relay_activity).await
 }
 
-/// An author's edit of their discussion, from their server.
+/// An author's edit of their discussion, from their server. An edit may make it members-only,
+/// never public again.
 pub async fn receive_discussion_edit(
     ctx: &AppContext,
     d: discussion::Model,
@@ -105,7 +106,9 @@ pub async fn receive_discussion_edit(
     access_of(ctx, &c, editor).await?.edit_post(d.author_id == editor.id, d.deleted_at.is_some())?;
     let title = validate::required_line("name", post.title.as_deref().unwrap_or(&d.title), Limits::DISCUSSION_TITLE)?;
     let (source, html) = body_of(&post)?;
+    let members_only = guildhall_domain::policy::members_only_after_edit(d.members_only, post.members_only);
     let mut m: discussion::ActiveModel = d.into();
+    m.members_only = Set(members_only);
     m.title = Set(title);
     m.body_source = Set(source);
     m.body_html = Set(html);

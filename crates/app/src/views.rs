@@ -241,6 +241,10 @@ pub struct DiscussionView {
     pub pinned: bool,
     /// Locked against new replies?
     pub locked: bool,
+    /// Readable by members only, whatever the community's visibility now: it was posted
+    /// while the community was private (or its server did not address it to the public).
+    /// Its replies and votes follow it. Set once, never cleared.
+    pub members_only: bool,
     /// Deleted (a tombstone)?
     pub deleted: bool,
     /// Number of replies.
@@ -276,6 +280,7 @@ impl DiscussionView {
             body_html: d.body_html.clone(),
             pinned: d.pinned,
             locked: d.locked,
+            members_only: d.members_only,
             deleted,
             reply_count: d.reply_count,
             score: votes.0 - votes.1,

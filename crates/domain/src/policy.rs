@@ -4,6 +4,11 @@
 use crate::community::{CommunityRole, Visibility};
 use serde::Serialize;
 
+mod members_only;
+pub use members_only::{
+    Listing, discussion_visibility, members_only_after_edit, new_discussion_members_only, opening_keeps_past_private,
+};
+
 /// What the policies need to know about one viewer in one community.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Access {

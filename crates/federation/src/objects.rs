@@ -191,6 +191,7 @@ pub async fn receive_page(
         source: markdown_source(page.source),
         html: page.content,
         published: page.published,
+        members_only: false,
     };
     Ok(inbound::receive_discussion(data.app_data(), &group.model, &author.model, post, relay_activity).await?)
 }
@@ -348,6 +349,7 @@ pub async fn receive_note(
         source: markdown_source(note.source),
         html: note.content,
         published: note.published,
+        members_only: false,
     };
     let ctx = data.app_data();
     Ok(match parent {

@@ -32,11 +32,13 @@ pub struct NewPost {
     pub created_at: DateTime<Utc>,
 }
 
-/// Inserts a discussion.
+/// Inserts a discussion; `members_only` keeps it from non-members whatever the community's
+/// visibility.
 pub async fn insert<C: ConnectionTrait>(
     db: &C,
     community_id: i64,
     title: String,
+    members_only: bool,
     post: NewPost,
 ) -> Result<discussion::Model> {
     let model = discussion::ActiveModel {
@@ -48,6 +50,7 @@ pub async fn insert<C: ConnectionTrait>(
         body_html: Set(post.body_html),
         pinned: Set(false),
         locked: Set(false),
+        members_only: Set(members_only),
         reply_count: Set(0),
         created_at: Set(post.created_at),
         edited_at: Set(None),
@@ -63,19 +66,42 @@ pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<di
     Ok(discussion::Entity::find_by_id(id).one(db).await?)
 }
 
-/// A community's discussions, pinned first, then in `sort` order.
+/// What a list of a community's discussions leaves out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hidden {
+    /// Leave out members-only discussions.
+    pub members_only: bool,
+}
+
+/// A community's discussions as anyone who may read the community sees them (members-only
+/// ones left out), pinned first, then in `sort` order.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     community_id: i64,
     sort: Sort,
     page: Page,
 ) -> Result<Paged<discussion::Model>> {
+    list_visible(db, community_id, sort, &Hidden { members_only: true }, page).await
+}
+
+/// A community's discussions without the `hidden` ones, pinned first, then in `sort` order.
+/// The filter is part of the query, so pages stay full and `has_more` stays right.
+pub async fn list_visible<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    sort: Sort,
+    hidden: &Hidden,
+    page: Page,
+) -> Result<Paged<discussion::Model>> {
     let order_col = match sort {
         Sort::New => discussion::Column::CreatedAt,
         Sort::Active => discussion::Column::LastActivityAt,
     };
-    let rows = discussion::Entity::find()
-        .filter(discussion::Column::CommunityId.eq(community_id))
+    let mut q = discussion::Entity::find().filter(discussion::Column::CommunityId.eq(community_id));
+    if hidden.members_only {
+        q = q.filter(discussion::Column::MembersOnly.eq(false));
+    }
+    let rows = q
         .order_by_desc(discussion::Column::Pinned)
         .order_by_desc(order_col)
         .order_by_desc(discussion::Column::Id)
@@ -84,6 +110,17 @@ pub async fn list<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok(Paged::from_overfetch(rows, page.limit))
+}
+
+/// Marks every discussion of a community members-only; returns how many changed.
+pub async fn mark_members_only<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<u64> {
+    let res = discussion::Entity::update_many()
+        .col_expr(discussion::Column::MembersOnly, Expr::value(true))
+        .filter(discussion::Column::CommunityId.eq(community_id))
+        .filter(discussion::Column::MembersOnly.eq(false))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }
 
 /// Saves a changed discussion.

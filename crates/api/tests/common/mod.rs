@@ -290,3 +290,78 @@ impl TestApp {
         self.items(path, token).await.iter().map(|i| i[field].as_str().unwrap_or_default().to_string()).collect()
     }
 }
+
+/// People and communities from other servers, stored as the federation layer would after
+/// verifying them (no network involved).
+impl TestApp {
+    /// A remote person `name@domain`.
+    pub async fn remote_person(&self, name: &str, domain: &str) -> guildhall_store::entities::account::Model {
+        use guildhall_store::Set;
+        let base = format!("http://{domain}/u/{name}");
+        let now = chrono::Utc::now();
+        let row = guildhall_store::entities::account::ActiveModel {
+            username: Set(name.into()),
+            domain: Set(domain.into()),
+            ap_id: Set(Some(base.clone())),
+            inbox_url: Set(Some(format!("{base}/inbox"))),
+            email: Set(None),
+            password_hash: Set(String::new()),
+            display_name: Set(name.into()),
+            bio: Set(String::new()),
+            department: Set(String::new()),
+            tags: Set("[]".into()),
+            is_admin: Set(false),
+            status: Set("active".into()),
+            fetched_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        guildhall_store::federation::insert_remote_account(self.ctx.db(), row).await.expect("remote person")
+    }
+
+    /// A local community's stored row.
+    pub async fn community_row(&self, name: &str) -> guildhall_store::entities::community::Model {
+        guildhall_store::communities::find_by_name(self.ctx.db(), name).await.expect("db").expect("community")
+    }
+
+    /// A remote person follows local `community` (joined at once if it is public).
+    pub async fn remote_follow(&self, person: &guildhall_store::entities::account::Model, community: &str) {
+        let c = self.community_row(community).await;
+        let follow = format!("{}/follows/{}", person.ap_id.as_deref().unwrap_or_default(), c.id);
+        guildhall_app::inbound::remote_follow(&self.ctx, &c, person, &follow).await.expect("remote follow");
+    }
+
+    /// A discussion arriving from `author`'s server into local `community`; returns its id.
+    pub async fn remote_discussion(
+        &self,
+        author: &guildhall_store::entities::account::Model,
+        community: &str,
+        title: &str,
+        members_only: bool,
+    ) -> i64 {
+        let c = self.community_row(community).await;
+        let post = incoming(author, title, members_only);
+        let d = guildhall_app::inbound::receive_discussion(&self.ctx, &c, author, post, None)
+            .await
+            .expect("remote discussion")
+            .expect("new");
+        d.id
+    }
+}
+
+/// A post from `author`'s server with a fresh ActivityPub id.
+pub fn incoming(
+    author: &guildhall_store::entities::account::Model,
+    title: &str,
+    members_only: bool,
+) -> guildhall_app::inbound::IncomingPost {
+    guildhall_app::inbound::IncomingPost {
+        ap_id: format!("{}/posts/{}", author.ap_id.as_deref().unwrap_or_default(), guildhall_app::auth::random_token()),
+        title: Some(title.into()),
+        source: Some(format!("Body of {title}")),
+        html: String::new(),
+        published: None,
+        members_only,
+    }
+}

@@ -64,7 +64,8 @@ impl Update {
             return Ok(());
         }
         let editor: DbPerson = ObjectId::<DbPerson>::from(self.actor.clone()).dereference(data).await?;
-        let post = IncomingPost { ap_id: object_url.to_string(), title, source, html, published: None };
+        let post =
+            IncomingPost { ap_id: object_url.to_string(), title, source, html, published: None, members_only: false };
         match parent {
             Parent::Discussion(d) => {
                 remote_changes::receive_discussion_edit(ctx, d, &editor.model, post, stored_activity).await?

@@ -19,6 +19,9 @@ pub struct Model {
     pub body_html: String,
     pub pinned: bool,
     pub locked: bool,
+    /// Readable by members only whatever the community's visibility now (posted while it was
+    /// private, or not addressed to the public by its sender). Never cleared.
+    pub members_only: bool,
     pub reply_count: i64,
     pub created_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,
