@@ -11,6 +11,7 @@ mod m20261123_000006_federation_policy;
 mod m20261123_000007_bans;
 mod m20261123_000008_community_admission;
 mod m20261123_000009_members_only;
+mod m20261123_000010_limited_instances;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000007_bans::Migration),
             Box::new(m20261123_000008_community_admission::Migration),
             Box::new(m20261123_000009_members_only::Migration),
+            Box::new(m20261123_000010_limited_instances::Migration),
         ]
     }
 }

@@ -22,6 +22,9 @@ pub struct SettingsChange {
     pub federation_mode: Option<guildhall_domain::FederationMode>,
     /// Instances for the block- or allowlist (replaces the old list).
     pub federation_domains: Option<Vec<String>>,
+    /// Limited instances (replaces the old list; subdomains included): still federated with,
+    /// but their communities and their authors' discussions are left out of public lists.
+    pub limited_domains: Option<Vec<String>>,
 }
 
 fn require_admin(viewer: &Viewer) -> Result<()> {
@@ -38,7 +41,27 @@ fn settings_view(row: &instance_settings::Model) -> Result<SettingsView> {
         federation_mode: guildhall_domain::FederationMode::parse(&row.federation_mode)
             .ok_or_else(|| bad("federation_mode"))?,
         federation_domains: guildhall_store::decode_list(&row.federation_domains)?,
+        limited_domains: guildhall_store::decode_list(&row.limited_domains)?,
     })
+}
+
+/// Normalises a list of instance hosts for `field` (de-duplicated; `None` when absent).
+fn hosts(field: &'static str, list: Option<&[String]>) -> Result<Option<Vec<String>>> {
+    let Some(list) = list else { return Ok(None) };
+    if list.len() > 10_000 {
+        return Err(Invalid::new(field, "at most 10,000 instances").into());
+    }
+    let mut out = Vec::with_capacity(list.len());
+    // A set keeps de-duplicating a list of 10,000 linear, in the order given.
+    let mut seen = std::collections::HashSet::with_capacity(list.len());
+    for raw in list {
+        let d = guildhall_domain::federation_policy::normalise_host(raw)
+            .ok_or_else(|| Invalid::new(field, format!("'{raw}' is not a host name such as dept.gc.ca")))?;
+        if seen.insert(d.clone()) {
+            out.push(d);
+        }
+    }
+    Ok(Some(out))
 }
 
 /// Current settings (used by registration and community creation, not only admins).
@@ -73,24 +96,8 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
         }
         None => None,
     };
-    let federation_domains = match change.federation_domains {
-        Some(list) => {
-            if list.len() > 10_000 {
-                return Err(Invalid::new("federation_domains", "at most 10,000 instances").into());
-            }
-            let mut out = Vec::with_capacity(list.len());
-            for raw in &list {
-                let d = guildhall_domain::federation_policy::normalise_host(raw).ok_or_else(|| {
-                    Invalid::new("federation_domains", format!("'{raw}' is not a host name such as dept.gc.ca"))
-                })?;
-                if !out.contains(&d) {
-                    out.push(d);
-                }
-            }
-            Some(out)
-        }
-        None => None,
-    };
+    let federation_domains = hosts("federation_domains", change.federation_domains.as_deref())?;
+    let limited_domains = hosts("limited_domains", change.limited_domains.as_deref())?;
     let row = store_settings::get(ctx.db()).await?;
     let mut active: instance_settings::ActiveModel = row.into();
     if let Some(m) = change.federation_mode {
@@ -98,6 +105,9 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
     }
     if let Some(d) = federation_domains {
         active.federation_domains = Set(encode_list(&d));
+    }
+    if let Some(d) = limited_domains {
+        active.limited_domains = Set(encode_list(&d));
     }
     if let Some(m) = change.registration_mode {
         active.registration_mode = Set(m.as_str().into());
@@ -264,7 +274,8 @@ pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<
     Ok(out)
 }
 
-/// The instance's federation policy (cached for a couple of seconds).
+/// The instance's federation policy, limited instances included (cached for a couple of
+/// seconds; `update_settings` drops the cache at once).
 pub async fn federation_policy(ctx: &AppContext) -> Result<std::sync::Arc<guildhall_domain::FederationPolicy>> {
     if let Some(p) = ctx.federation_policy_cache().get(&()).await {
         return Ok(p);
@@ -273,6 +284,7 @@ pub async fn federation_policy(ctx: &AppContext) -> Result<std::sync::Arc<guildh
     let policy = std::sync::Arc::new(guildhall_domain::FederationPolicy {
         mode: s.federation_mode,
         domains: s.federation_domains,
+        limited: s.limited_domains,
     });
     ctx.federation_policy_cache().insert((), policy.clone()).await;
     Ok(policy)

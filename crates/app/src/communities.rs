@@ -206,9 +206,19 @@ pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, name: &str) -> Resul
     CommunityView::build(&l.community, count, l.access.role, l.access.can_read_content())
 }
 
-/// All communities by name, with counts and the viewer's role, without N+1 queries.
+/// All communities by name, with counts and the viewer's role, without N+1 queries. Remote
+/// communities on limited instances are listed to their members only.
 pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, page: Page) -> Result<List<CommunityView>> {
-    let rows = store::list(ctx.db(), page).await?;
+    let policy = admin::federation_policy(ctx).await?;
+    let hidden = if policy.limited.is_empty() {
+        Vec::new()
+    } else {
+        // Match hosts with the domain's rule, then filter by exact domains in the query; the
+        // query lets members through, as `listed_in_directory` says.
+        let known = store::remote_domains(ctx.db()).await?;
+        known.into_iter().filter(|d| policy.is_limited(d)).collect()
+    };
+    let rows = store::list(ctx.db(), page, &hidden, viewer.map(|v| v.account_id)).await?;
     let ids: Vec<i64> = rows.items.iter().map(|c| c.id).collect();
     let counts = store::member_counts(ctx.db(), &ids).await?;
     let mine = match viewer {

@@ -83,8 +83,8 @@ pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, id: i64) -> Result<D
     view(ctx, &d, &l.community.name).await
 }
 
-/// A community's discussions, pinned first. Members-only discussions are listed only to
-/// those the domain's `Listing` allows.
+/// A community's discussions, pinned first. Members-only discussions and those by authors on
+/// limited instances are listed only to those the domain's `Listing` allows.
 pub async fn list(
     ctx: &AppContext,
     viewer: Option<&Viewer>,
@@ -95,7 +95,15 @@ pub async fn list(
     let l = load(ctx, viewer, community).await?;
     l.access.read_content()?;
     let listing = l.access.discussion_listing();
-    let hidden = store::Hidden { members_only: !listing.members_only };
+    let mut hidden = store::Hidden { members_only: !listing.members_only, author_domains: Vec::new() };
+    if !listing.limited_authors {
+        let policy = crate::admin::federation_policy(ctx).await?;
+        if !policy.limited.is_empty() {
+            // Match hosts with the domain's rule, then filter by exact domains in the query.
+            let known = store::author_domains(ctx.db(), l.community.id).await?;
+            hidden.author_domains = known.into_iter().filter(|d| policy.is_limited(d)).collect();
+        }
+    }
     let rows = store::list_visible(ctx.db(), l.community.id, sort, &hidden, page).await?;
     let ids: Vec<i64> = rows.items.iter().map(|d| d.author_id).collect();
     let authors = accounts::find_many(ctx.db(), &ids).await?;

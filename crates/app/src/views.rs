@@ -358,6 +358,9 @@ pub struct SettingsView {
     pub federation_mode: guildhall_domain::FederationMode,
     /// The instances the federation mode lists (`host` or `host:port`; subdomains included).
     pub federation_domains: Vec<String>,
+    /// Limited instances (subdomains included): their communities and their authors'
+    /// discussions are left out of public lists, but stay reachable for members.
+    pub limited_domains: Vec<String>,
 }
 
 /// An invite code.

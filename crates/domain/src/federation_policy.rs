@@ -1,5 +1,6 @@
 //! Which other instances this one federates with: everyone (open), everyone but a blocklist,
-//! or only an allowlist ("public servants only" networks).
+//! or only an allowlist ("public servants only" networks); and which it limits (federates
+//! with, but keeps out of public lists, like Mastodon's "limit").
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -40,6 +41,9 @@ pub struct FederationPolicy {
     pub mode: FederationMode,
     /// Normalised entries (`host` or `host:port`).
     pub domains: Vec<String>,
+    /// Limited instances (normalised, subdomains included): their communities and authors
+    /// are left out of public lists but stay reachable for members.
+    pub limited: Vec<String>,
 }
 
 impl FederationPolicy {
@@ -52,6 +56,13 @@ impl FederationPolicy {
             FederationMode::Blocklist => !listed,
             FederationMode::Allowlist => listed,
         }
+    }
+
+    /// Whether `authority` (`host` or `host:port`; '' for this instance) is on a limited
+    /// instance. Local content is never limited.
+    pub fn is_limited(&self, authority: &str) -> bool {
+        let Some(a) = normalise_host(authority) else { return false };
+        self.limited.iter().any(|entry| matches(entry, &a))
     }
 }
 
@@ -107,7 +118,28 @@ mod tests {
     use super::*;
 
     fn policy(mode: FederationMode, domains: &[&str]) -> FederationPolicy {
-        FederationPolicy { mode, domains: domains.iter().map(|d| normalise_host(d).unwrap()).collect() }
+        FederationPolicy {
+            mode,
+            domains: domains.iter().map(|d| normalise_host(d).unwrap()).collect(),
+            limited: vec![],
+        }
+    }
+
+    #[test]
+    fn limiting_covers_subdomains_and_ports_like_the_lists() {
+        let p = FederationPolicy {
+            limited: ["spam.example", "localhost:8003"].iter().map(|d| normalise_host(d).unwrap()).collect(),
+            ..Default::default()
+        };
+        for limited in ["spam.example", "a.spam.example", "SPAM.example.", "spam.example:8443", "localhost:8003"] {
+            assert!(p.is_limited(limited), "{limited}");
+        }
+        for not in ["example", "notspam.example", "spam.example.org", "localhost:8002", "localhost", "", "bad host"] {
+            assert!(!p.is_limited(not), "{not}");
+        }
+        // Limiting is not blocking: the mode still decides whom the instance talks to.
+        assert!(p.allows("spam.example"));
+        assert!(!FederationPolicy::default().is_limited("spam.example"));
     }
 
     #[test]

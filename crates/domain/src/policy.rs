@@ -6,7 +6,8 @@ use serde::Serialize;
 
 mod members_only;
 pub use members_only::{
-    Listing, discussion_visibility, members_only_after_edit, new_discussion_members_only, opening_keeps_past_private,
+    Listing, discussion_visibility, listed_in_directory, members_only_after_edit, new_discussion_members_only,
+    opening_keeps_past_private,
 };
 
 /// What the policies need to know about one viewer in one community.
@@ -94,7 +95,12 @@ impl Denied {
 /// from `allowed` instances only (empty: anyone). A listed domain covers its subdomains.
 pub fn member_instance_allowed(allowed: &[String], host: &str) -> bool {
     allowed.is_empty()
-        || crate::FederationPolicy { mode: crate::FederationMode::Allowlist, domains: allowed.to_vec() }.allows(host)
+        || crate::FederationPolicy {
+            mode: crate::FederationMode::Allowlist,
+            domains: allowed.to_vec(),
+            ..Default::default()
+        }
+        .allows(host)
 }
 
 /// What a successful join does.

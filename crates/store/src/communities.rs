@@ -1,9 +1,10 @@
 //! Communities and memberships.
 
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 
@@ -69,15 +70,49 @@ pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<co
     Ok(community::Entity::find_by_id(id).one(db).await?)
 }
 
-/// Communities by name order.
-pub async fn list<C: ConnectionTrait>(db: &C, page: Page) -> Result<Paged<community::Model>> {
-    let rows = community::Entity::find()
+/// Communities by name order, leaving out those hosted on `hidden_domains` (exact
+/// `communities.domain` values) unless `member` (an account id) is an active member. The
+/// filter is part of the query, so pages stay full.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    page: Page,
+    hidden_domains: &[String],
+    member: Option<i64>,
+) -> Result<Paged<community::Model>> {
+    let mut q = community::Entity::find();
+    if !hidden_domains.is_empty() {
+        let mut shown = Condition::any().add(community::Column::Domain.is_not_in(hidden_domains.iter().cloned()));
+        if let Some(account_id) = member {
+            let mine = Query::select()
+                .column(membership::Column::CommunityId)
+                .from(membership::Entity)
+                .and_where(membership::Column::AccountId.eq(account_id))
+                .and_where(membership::Column::Status.eq("active"))
+                .to_owned();
+            shown = shown.add(community::Column::Id.in_subquery(mine));
+        }
+        q = q.filter(shown);
+    }
+    let rows = q
         .order_by_asc(community::Column::Name)
+        .order_by_asc(community::Column::Id)
         .offset(page.offset())
         .limit(page.limit + 1)
         .all(db)
         .await?;
     Ok(Paged::from_overfetch(rows, page.limit))
+}
+
+/// The distinct instances remote communities are hosted on.
+pub async fn remote_domains<C: ConnectionTrait>(db: &C) -> Result<Vec<String>> {
+    Ok(community::Entity::find()
+        .select_only()
+        .column(community::Column::Domain)
+        .distinct()
+        .filter(community::Column::Domain.ne(""))
+        .into_tuple::<String>()
+        .all(db)
+        .await?)
 }
 
 /// Saves changed community fields.

@@ -1,12 +1,12 @@
 //! Discussions and replies.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
-use crate::entities::{discussion, reply};
+use crate::entities::{account, discussion, reply};
 use crate::{Page, Paged, Result};
 
 /// How a community's discussions are ordered (pinned ones always first).
@@ -71,6 +71,9 @@ pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<di
 pub struct Hidden {
     /// Leave out members-only discussions.
     pub members_only: bool,
+    /// Leave out discussions whose author's account has one of these `accounts.domain`
+    /// values (exact; the caller decides which hosts match).
+    pub author_domains: Vec<String>,
 }
 
 /// A community's discussions as anyone who may read the community sees them (members-only
@@ -81,7 +84,7 @@ pub async fn list<C: ConnectionTrait>(
     sort: Sort,
     page: Page,
 ) -> Result<Paged<discussion::Model>> {
-    list_visible(db, community_id, sort, &Hidden { members_only: true }, page).await
+    list_visible(db, community_id, sort, &Hidden { members_only: true, author_domains: Vec::new() }, page).await
 }
 
 /// A community's discussions without the `hidden` ones, pinned first, then in `sort` order.
@@ -101,6 +104,14 @@ pub async fn list_visible<C: ConnectionTrait>(
     if hidden.members_only {
         q = q.filter(discussion::Column::MembersOnly.eq(false));
     }
+    if !hidden.author_domains.is_empty() {
+        let authors = Query::select()
+            .column(account::Column::Id)
+            .from(account::Entity)
+            .and_where(account::Column::Domain.is_in(hidden.author_domains.iter().cloned()))
+            .to_owned();
+        q = q.filter(discussion::Column::AuthorId.not_in_subquery(authors));
+    }
     let rows = q
         .order_by_desc(discussion::Column::Pinned)
         .order_by_desc(order_col)
@@ -110,6 +121,24 @@ pub async fn list_visible<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok(Paged::from_overfetch(rows, page.limit))
+}
+
+/// The distinct instances (`accounts.domain`) of remote authors of a community's discussions.
+pub async fn author_domains<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<String>> {
+    let authors = Query::select()
+        .column(discussion::Column::AuthorId)
+        .from(discussion::Entity)
+        .and_where(discussion::Column::CommunityId.eq(community_id))
+        .to_owned();
+    Ok(account::Entity::find()
+        .select_only()
+        .column(account::Column::Domain)
+        .distinct()
+        .filter(account::Column::Domain.ne(""))
+        .filter(account::Column::Id.in_subquery(authors))
+        .into_tuple::<String>()
+        .all(db)
+        .await?)
 }
 
 /// Marks every discussion of a community members-only; returns how many changed.

@@ -20,6 +20,7 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<instance_settings::Model>
         community_creation: Set("members".into()),
         federation_mode: Set("open".into()),
         federation_domains: Set("[]".into()),
+        limited_domains: Set("[]".into()),
         public_key_pem: Set(None),
         private_key_pem: Set(None),
         updated_at: Set(Utc::now()),

@@ -239,3 +239,50 @@ async fn https_instances_mark_cookies_secure() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(set_cookie(&res, "guildhall_session").unwrap().ends_with("; Max-Age=2592000; Secure"));
 }
+
+#[tokio::test]
+async fn home_leaves_out_communities_on_limited_instances() {
+    use guildhall_store::Set;
+    let t = fresh_database().await;
+    let ctx = AppContext::new(t.db.clone(), InstanceInfo { domain: "localhost:8080".into(), https: false });
+    let root =
+        guildhall_app::auth::create_account(&ctx, "boss", Some("boss@example.org"), PASSWORD, true).await.unwrap();
+    for (name, domain, title) in [("hub", "spam.example", "Spam Hub"), ("good", "good.example", "Good Things")] {
+        let now = root.created_at;
+        let row = guildhall_store::entities::community::ActiveModel {
+            name: Set(name.into()),
+            domain: Set(domain.into()),
+            ap_id: Set(Some(format!("http://{domain}/c/{name}"))),
+            title: Set(title.into()),
+            description: Set(String::new()),
+            charter: Set(String::new()),
+            welcome_message: Set(String::new()),
+            tags: Set("[]".into()),
+            visibility: Set("public".into()),
+            member_domains: Set("[]".into()),
+            join_question: Set(String::new()),
+            created_by: Set(root.id),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        guildhall_store::federation::insert_remote_community(ctx.db(), row).await.unwrap();
+    }
+    let app = guildhall_web::router().with_state(ctx.clone());
+    let home = || async {
+        let res = app.clone().oneshot(Request::get("/").body(Body::empty()).unwrap()).await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
+    };
+    let body = home().await;
+    assert!(body.contains("Spam Hub") && body.contains("Good Things"));
+
+    let admin = Viewer { account_id: root.id, username: root.username.clone(), is_admin: true };
+    let change = guildhall_app::admin::SettingsChange {
+        limited_domains: Some(vec!["spam.example".into()]),
+        ..Default::default()
+    };
+    guildhall_app::admin::update_settings(&ctx, &admin, change).await.unwrap();
+    let body = home().await;
+    assert!(!body.contains("Spam Hub") && body.contains("Good Things"), "{body}");
+}

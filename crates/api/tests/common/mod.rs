@@ -320,6 +320,56 @@ impl TestApp {
         guildhall_store::federation::insert_remote_account(self.ctx.db(), row).await.expect("remote person")
     }
 
+    /// A remote public community `name@domain`, owned (as remote ones are) by a local account.
+    pub async fn remote_group(
+        &self,
+        name: &str,
+        domain: &str,
+        owner_token: &str,
+    ) -> guildhall_store::entities::community::Model {
+        use guildhall_store::Set;
+        let owner = self.get("/api/v1/accounts/me", Some(owner_token)).await.body["id"].as_i64().expect("owner id");
+        let base = format!("http://{domain}/c/{name}");
+        let now = chrono::Utc::now();
+        let row = guildhall_store::entities::community::ActiveModel {
+            name: Set(name.into()),
+            domain: Set(domain.into()),
+            ap_id: Set(Some(base.clone())),
+            inbox_url: Set(Some(format!("{base}/inbox"))),
+            followers_url: Set(Some(format!("{base}/followers"))),
+            title: Set(format!("Title of {name}")),
+            description: Set(String::new()),
+            charter: Set(String::new()),
+            welcome_message: Set(String::new()),
+            tags: Set("[]".into()),
+            visibility: Set("public".into()),
+            member_domains: Set("[]".into()),
+            join_question: Set(String::new()),
+            created_by: Set(owner),
+            fetched_at: Set(Some(now)),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        guildhall_store::federation::insert_remote_community(self.ctx.db(), row).await.expect("remote group")
+    }
+
+    /// Makes `token`'s account an active member of the (remote) community with id
+    /// `community_id`, as an accepted Follow would.
+    pub async fn remote_membership(&self, token: &str, community_id: i64) {
+        let me = self.get("/api/v1/accounts/me", Some(token)).await.body["id"].as_i64().expect("id");
+        let new = guildhall_store::communities::NewMembership {
+            community_id,
+            account_id: me,
+            status: "active".into(),
+            is_moderator: false,
+            request_message: None,
+            charter_accepted_at: None,
+            follow_ap_id: None,
+        };
+        guildhall_store::communities::insert_membership(self.ctx.db(), new, chrono::Utc::now()).await.expect("member");
+    }
+
     /// A local community's stored row.
     pub async fn community_row(&self, name: &str) -> guildhall_store::entities::community::Model {
         guildhall_store::communities::find_by_name(self.ctx.db(), name).await.expect("db").expect("community")

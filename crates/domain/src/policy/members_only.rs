@@ -1,8 +1,8 @@
 //! What stays private: members-only discussions (a private community's past, or posts their
-//! sender did not address to the public).
+//! sender did not address to the public) and what limited instances keep out of public lists.
 
 use super::Access;
-use crate::community::Visibility;
+use crate::community::{CommunityRole, Visibility};
 
 /// The visibility a discussion is read under. A members-only discussion reads as if its
 /// community were private, whatever the community's visibility is now.
@@ -28,11 +28,19 @@ pub fn opening_keeps_past_private(from: Visibility, to: Visibility) -> bool {
     from == Visibility::Private && to != Visibility::Private
 }
 
+/// Whether a remote community is listed in the directory for a viewer with `role` in it:
+/// communities on limited instances are listed to their members only.
+pub fn listed_in_directory(on_limited_instance: bool, role: CommunityRole) -> bool {
+    !on_limited_instance || role.is_member()
+}
+
 /// Which discussions a community's list shows one viewer (who may read the community).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Listing {
     /// Members-only discussions are listed.
     pub members_only: bool,
+    /// Discussions by authors on limited instances are listed.
+    pub limited_authors: bool,
 }
 
 impl Access {
@@ -41,16 +49,19 @@ impl Access {
         Access { visibility: discussion_visibility(self.visibility, members_only), ..self }
     }
 
-    /// What the community's discussion list shows this viewer.
+    /// What the community's discussion list shows this viewer. Limited authors stay listed for
+    /// members and admins, who chose to be here; for others they are reachable, not listed.
     pub fn discussion_listing(&self) -> Listing {
-        Listing { members_only: self.for_discussion(true).can_read_content() }
+        Listing {
+            members_only: self.for_discussion(true).can_read_content(),
+            limited_authors: self.role.is_member() || self.instance_admin,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::community::CommunityRole;
     use CommunityRole::*;
     use Visibility::*;
 
@@ -118,10 +129,18 @@ mod tests {
     }
 
     #[test]
-    fn lists_show_members_only_discussions_to_members_and_admins() {
+    fn lists_show_members_only_and_limited_posts_to_members_and_admins() {
         for a in every_access() {
             let insider = a.role.is_member() || a.instance_admin;
-            assert_eq!(a.discussion_listing(), Listing { members_only: insider }, "{a:?}");
+            assert_eq!(a.discussion_listing(), Listing { members_only: insider, limited_authors: insider }, "{a:?}");
+        }
+    }
+
+    #[test]
+    fn limited_communities_are_listed_to_their_members_only() {
+        for role in CommunityRole::ALL {
+            assert!(listed_in_directory(false, role), "{role:?}");
+            assert_eq!(listed_in_directory(true, role), matches!(role, Member | Moderator), "{role:?}");
         }
     }
 }

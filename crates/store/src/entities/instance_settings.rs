@@ -18,6 +18,9 @@ pub struct Model {
     /// JSON array of normalised hosts (`host` or `host:port`).
     #[sea_orm(column_type = "Text")]
     pub federation_domains: String,
+    /// JSON array of normalised hosts whose content is kept out of public lists.
+    #[sea_orm(column_type = "Text")]
+    pub limited_domains: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub public_key_pem: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
