@@ -42,6 +42,18 @@ struct Inner {
     sessions: Cache<String, SessionInfo>,
     delivery_wakeup: Notify,
     federation_policy: Cache<(), std::sync::Arc<guildhall_domain::FederationPolicy>>,
+    remote_keys: Cache<String, Arc<RemoteKey>>,
+}
+
+/// A remote actor's public key, as fetched to verify its signed GETs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteKey {
+    /// The actor that owns the key.
+    pub owner: String,
+    /// The owner's ActivityStreams type (`Person`, `Application`, ...).
+    pub kind: String,
+    /// The key, PEM.
+    pub pem: String,
 }
 
 impl AppContext {
@@ -53,8 +65,18 @@ impl AppContext {
         // Read on every inbound activity and delivery; a short TTL lets a change made by
         // another process apply within seconds (this process invalidates it at once).
         let federation_policy = Cache::builder().max_capacity(1).time_to_live(Duration::from_secs(2)).build();
+        // Signed GETs from the same servers repeat; keys are refetched at most every 10 minutes
+        // (and at once when a signature fails, for rotated keys).
+        let remote_keys = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(600)).build();
         AppContext {
-            inner: Arc::new(Inner { db, instance, sessions, delivery_wakeup: Notify::new(), federation_policy }),
+            inner: Arc::new(Inner {
+                db,
+                instance,
+                sessions,
+                delivery_wakeup: Notify::new(),
+                federation_policy,
+                remote_keys,
+            }),
         }
     }
 
@@ -74,6 +96,11 @@ impl AppContext {
 
     pub(crate) fn federation_policy_cache(&self) -> &Cache<(), Arc<guildhall_domain::FederationPolicy>> {
         &self.inner.federation_policy
+    }
+
+    /// Remote actors' keys by key id, for verifying signed fetches.
+    pub fn remote_keys(&self) -> &Cache<String, Arc<RemoteKey>> {
+        &self.inner.remote_keys
     }
 
     /// Wakes the delivery workers after new outbox intents were committed.

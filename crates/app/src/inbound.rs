@@ -2,7 +2,7 @@
 //! the same policies as local actions, then storage and outbox intents in one transaction.
 
 use chrono::{DateTime, Utc};
-use guildhall_domain::{JoinOutcome, MembershipStatus, Visibility, validate, validate::Limits};
+use guildhall_domain::{Denied, JoinOutcome, MembershipStatus, Visibility, validate, validate::Limits};
 use guildhall_store::discussions::NewPost;
 use guildhall_store::entities::{account, community, discussion, reply};
 use guildhall_store::federation as fed;
@@ -56,6 +56,8 @@ pub struct RemoteGroup {
     pub public_key_pem: String,
     /// manuallyApprovesFollowers.
     pub manually_approves: bool,
+    /// The group says it is private (Guildhall's `visibility`): its content is for members only.
+    pub private: bool,
 }
 
 fn clip(s: &str, max: usize) -> String {
@@ -119,7 +121,11 @@ pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community:
     };
     m.title = Set(clip(&g.title, Limits::TITLE));
     m.description = Set(crate::markdown::sanitize(&clip(&g.description, Limits::DESCRIPTION)));
-    let visibility = if g.manually_approves { Visibility::Approval } else { Visibility::Public };
+    let visibility = match (g.private, g.manually_approves) {
+        (true, _) => Visibility::Private,
+        (false, true) => Visibility::Approval,
+        (false, false) => Visibility::Public,
+    };
     m.visibility = Set(visibility.as_str().into());
     m.inbox_url = Set(Some(g.inbox));
     m.shared_inbox_url = Set(g.shared_inbox);
@@ -298,6 +304,7 @@ pub async fn receive_discussion(
     if fed::find_discussion_by_ap_id(ctx.db(), &post.ap_id).await?.is_some() {
         return Ok(None);
     }
+    only_from_private_community(c, relay_activity)?;
     let local = c.domain.is_empty();
     if local {
         let m = store_communities::find_membership(ctx.db(), c.id, author.id).await?;
@@ -319,6 +326,17 @@ pub async fn receive_discussion(
     Ok(Some(d))
 }
 
+/// A remote private community's content is taken only from the community (its Announce), not
+/// from a third party claiming to post there (`relay_activity` is set for posts sent straight
+/// to our inbox).
+fn only_from_private_community(c: &community::Model, relay_activity: Option<i64>) -> Result<()> {
+    if !c.domain.is_empty() && relay_activity.is_some() && c.visibility == Visibility::Private.as_str() {
+        tracing::warn!(community = %c.name, domain = %c.domain, "post for a remote private community not sent by it; refused");
+        return Err(Denied::MembersOnly.into());
+    }
+    Ok(())
+}
+
 /// Stores a reply that arrived from another server, under `parent` if it answers a reply.
 pub async fn receive_reply(
     ctx: &AppContext,
@@ -332,6 +350,7 @@ pub async fn receive_reply(
         return Ok(None);
     }
     let c = store_communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("community"))?;
+    only_from_private_community(&c, relay_activity)?;
     let local = c.domain.is_empty();
     if local {
         let m = store_communities::find_membership(ctx.db(), c.id, author.id).await?;

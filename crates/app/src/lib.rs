@@ -19,7 +19,7 @@ pub mod remote_changes;
 pub mod views;
 pub mod votes;
 
-pub use context::{AppContext, InstanceInfo};
+pub use context::{AppContext, InstanceInfo, RemoteKey};
 pub use error::{Error, Result};
 pub use guildhall_store::Page;
 

@@ -4,11 +4,13 @@
 pub mod community;
 pub mod federation_policy;
 pub mod policy;
+pub mod private_fetch;
 pub mod registration;
 pub mod validate;
 
 pub use community::{CommunityRole, MembershipStatus, Visibility};
 pub use federation_policy::{FederationMode, FederationPolicy};
 pub use policy::{Access, Denied, JoinOutcome, member_instance_allowed};
+pub use private_fetch::{FetchSigner, private_fetch_allowed};
 pub use registration::{AccountStatus, CommunityCreation, RegistrationMode, RegistrationPolicy, RegistrationRefused};
 pub use validate::{Invalid, Limits};

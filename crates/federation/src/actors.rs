@@ -210,6 +210,10 @@ pub struct Group {
     posting_restricted_to_mods: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     published: Option<DateTime<Utc>>,
+    /// Guildhall: `public`, `approval` or `private`. Other software ignores it and reads
+    /// `manuallyApprovesFollowers`; a private community's content reaches only members anyway.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    visibility: Option<String>,
 }
 
 /// A community (local or remote) as an ActivityPub `Group`.
@@ -275,6 +279,7 @@ impl Object for DbGroup {
             manually_approves_followers: visibility != Some(guildhall_domain::Visibility::Public),
             posting_restricted_to_mods: false,
             published: Some(c.created_at),
+            visibility: visibility.map(|v| v.as_str().to_owned()),
         })
     }
 
@@ -301,6 +306,7 @@ impl Object for DbGroup {
             followers: json.followers.map(|u| u.to_string()),
             public_key_pem: json.public_key.public_key_pem,
             manually_approves: json.manually_approves_followers,
+            private: json.visibility.as_deref() == Some(guildhall_domain::Visibility::Private.as_str()),
         };
         Ok(DbGroup { model: inbound::upsert_group(data.app_data(), g).await?, id })
     }

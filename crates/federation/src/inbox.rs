@@ -25,7 +25,7 @@ use crate::urls::same_origin;
 use crate::{Error, MAX_INBOX_BYTES, rfc9421};
 
 /// How far a signature's date may lie in the past or (clock skew) in the future.
-const DATE_WINDOW: chrono::Duration = chrono::Duration::hours(1);
+pub(crate) const DATE_WINDOW: chrono::Duration = chrono::Duration::hours(1);
 
 /// Verifies (precheck, digest, signature, origin) and handles one activity; 202 when accepted.
 pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response, Error> {
@@ -155,11 +155,24 @@ fn signature_params(headers: &HeaderMap) -> Option<Vec<(String, String)>> {
 /// Checks what the signature covers and when it was made; `Err` names the problem. `actor` is
 /// the body's `actor` when it has that field (`Some(None)`: present but not a URL).
 pub fn precheck(headers: &HeaderMap, actor: Option<Option<&Url>>, now: DateTime<Utc>) -> Result<(), &'static str> {
+    precheck_signature(headers, actor, now, true).map(|_| ())
+}
+
+/// [`precheck`] for POSTs (`with_body`: the digest must be covered) and GETs (no body, so no
+/// digest: Mastodon sends none); returns the key id.
+pub(crate) fn precheck_signature(
+    headers: &HeaderMap,
+    actor: Option<Option<&Url>>,
+    now: DateTime<Utc>,
+    with_body: bool,
+) -> Result<Url, &'static str> {
     let params = signature_params(headers).ok_or("missing or malformed Signature header")?;
     let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let covered: Vec<String> =
         get("headers").unwrap_or("date").split_whitespace().map(str::to_ascii_lowercase).collect();
-    for needed in ["(request-target)", "host", "digest"] {
+    let needed: &[&str] =
+        if with_body { &["(request-target)", "host", "digest"] } else { &["(request-target)", "host"] };
+    for &needed in needed {
         if !covered.iter().any(|c| c == needed) {
             return Err(match needed {
                 "host" => "the signature must cover the host header",
@@ -189,7 +202,7 @@ pub fn precheck(headers: &HeaderMap, actor: Option<Option<&Url>>, now: DateTime<
             return Err("the signing key is not on the actor's server");
         }
     }
-    Ok(())
+    Ok(key_id)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 pub mod activities;
 pub mod actors;
+pub mod audience;
 pub mod delivery;
 mod error;
 pub mod inbox;
@@ -15,6 +16,7 @@ mod outgoing_changes;
 pub mod resolve;
 pub mod rfc9421;
 pub mod serve;
+pub mod signed_fetch;
 pub mod urls;
 pub mod wellknown;
 

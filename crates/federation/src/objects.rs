@@ -42,9 +42,9 @@ pub struct Page {
     /// Author.
     pub attributed_to: ObjectId<DbPerson>,
     #[serde(default, deserialize_with = "deserialize_one_or_many")]
-    to: Vec<Url>,
+    pub(crate) to: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_one_or_many")]
-    cc: Vec<Url>,
+    pub(crate) cc: Vec<Url>,
     /// The community (FEP-1b12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<ObjectId<DbGroup>>,
@@ -92,9 +92,9 @@ pub struct Note {
     /// Author.
     pub attributed_to: ObjectId<DbPerson>,
     #[serde(default, deserialize_with = "deserialize_one_or_many")]
-    to: Vec<Url>,
+    pub(crate) to: Vec<Url>,
     #[serde(default, deserialize_with = "deserialize_one_or_many")]
-    cc: Vec<Url>,
+    pub(crate) cc: Vec<Url>,
     /// The community (FEP-1b12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<ObjectId<DbGroup>>,
@@ -146,10 +146,9 @@ async fn author_and_community(
     Ok((a, c))
 }
 
-/// Whether a community's content may be served to anyone who asks (private content needs
-/// signed fetches from members, which come with the privacy work).
-fn publicly_readable(c: &community::Model) -> bool {
-    c.visibility != guildhall_domain::Visibility::Private.as_str()
+/// Whether `to`/`cc` include the public collection (else the post is for members only).
+fn is_public(to: &[Url], cc: &[Url]) -> bool {
+    to.iter().chain(cc).any(|u| crate::audience::PUBLIC_FORMS.contains(&u.as_str()))
 }
 
 /// Builds the `Page` for a discussion.
@@ -157,11 +156,16 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
     let urls = Urls::new(ctx);
     let (a, c) = author_and_community(ctx, d.author_id, d.community_id).await?;
     let group = actor_id_of_community(&c, &urls);
+    // Members-only content names the followers collection where others name the public.
+    let public = match crate::audience::is_private(&c, d.members_only) {
+        true => crate::audience::followers_of(&c, &urls),
+        false => Url::parse(PUBLIC)?,
+    };
     Ok(Page {
         kind: PageType::Page,
         id: discussion_id(d, &urls).into(),
         attributed_to: actor_id_of_account(&a, &urls).into(),
-        to: vec![group.clone(), Url::parse(PUBLIC)?],
+        to: vec![group.clone(), public],
         cc: vec![],
         audience: Some(group.into()),
         name: d.title.clone(),
@@ -191,7 +195,7 @@ pub async fn receive_page(
         source: markdown_source(page.source),
         html: page.content,
         published: page.published,
-        members_only: false,
+        members_only: !is_public(&page.to, &page.cc),
     };
     Ok(inbound::receive_discussion(data.app_data(), &group.model, &author.model, post, relay_activity).await?)
 }
@@ -265,11 +269,15 @@ pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> 
         }
         None => discussion_id(&d, &urls),
     };
+    let public = match crate::audience::is_private(&c, d.members_only) {
+        true => crate::audience::followers_of(&c, &urls),
+        false => Url::parse(PUBLIC)?,
+    };
     Ok(Note {
         kind: NoteType::Note,
         id: reply_id(r, &urls).into(),
         attributed_to: actor_id_of_account(&a, &urls).into(),
-        to: vec![Url::parse(PUBLIC)?],
+        to: vec![public],
         cc: vec![group.clone()],
         audience: Some(group.into()),
         in_reply_to: Some(in_reply_to),
@@ -349,7 +357,7 @@ pub async fn receive_note(
         source: markdown_source(note.source),
         html: note.content,
         published: note.published,
-        members_only: false,
+        members_only: !is_public(&note.to, &note.cc),
     };
     let ctx = data.app_data();
     Ok(match parent {
@@ -401,10 +409,4 @@ impl Object for DbReply {
             None => Self::read_from_id(id, data).await?.ok_or(Error::NotFound),
         }
     }
-}
-
-/// Whether a discussion's community lets anyone fetch it.
-pub async fn discussion_is_public(ctx: &AppContext, d: &discussion::Model) -> Result<bool, Error> {
-    let c = guildhall_store::communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound)?;
-    Ok(publicly_readable(&c))
 }

@@ -204,10 +204,8 @@ async fn post_created(
     if !c.domain.is_empty() {
         return Ok(vec![create_plan(inbox_of_community(&c).into_iter().collect())]);
     }
-    if c.visibility == guildhall_domain::Visibility::Private.as_str() {
-        // Private content leaves only with the privacy work (approved members' inboxes).
-        return Ok(vec![]);
-    }
+    // Approved members' servers only (pending members get nothing); private content is
+    // addressed to the followers collection by `expand`.
     let inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
     if inboxes.is_empty() {
         return Ok(vec![create_plan(vec![])]);
@@ -229,16 +227,30 @@ pub(crate) fn announce(
         o.remove("@context");
     }
     let group = actor_id_of_community(c, urls);
-    let a = Announce::new(new_id(ctx)?, group.clone(), object, urls.sub(&group, "followers"));
-    Ok(Planned {
-        id: a.id.clone(),
-        kind: "Announce",
-        actor: group,
-        json: with_context(a)?,
-        sender_kind: "community",
-        sender_id: c.id,
-        inboxes,
-    })
+    let followers = urls.sub(&group, "followers");
+    // What was not for the public is not relayed to it either.
+    let private = !crate::audience::addressed_to_public(&object);
+    let a = Announce::new(new_id(ctx)?, group.clone(), object, followers.clone());
+    let id = a.id.clone();
+    let mut json = with_context(a)?;
+    if private {
+        crate::audience::narrow(&mut json, &followers);
+    }
+    Ok(Planned { id, kind: "Announce", actor: group, json, sender_kind: "community", sender_id: c.id, inboxes })
+}
+
+/// [`plan`], with a private community's (or members-only discussion's) activities addressed to
+/// its followers instead of the public.
+async fn plan_addressed(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Result<Vec<Planned>, Error> {
+    let mut plans = plan(ctx, intent, as_of).await?;
+    if !plans.is_empty()
+        && let Some(followers) = crate::audience::private_audience(ctx, &Urls::new(ctx), intent).await?
+    {
+        for p in &mut plans {
+            crate::audience::narrow(&mut p.json, &followers);
+        }
+    }
+    Ok(plans)
 }
 
 /// Expands every pending intent; returns how many deliveries were queued.
@@ -251,7 +263,7 @@ pub async fn expand(ctx: &AppContext) -> Result<usize, Error> {
         }
         for row in batch {
             let plans = match serde_json::from_str::<Outgoing>(&row.intent) {
-                Ok(intent) => match plan(ctx, &intent, row.created_at).await {
+                Ok(intent) => match plan_addressed(ctx, &intent, row.created_at).await {
                     Ok(p) => p,
                     Err(e) => {
                         tracing::warn!(outbox = row.id, error = %e, "cannot federate intent; skipped");

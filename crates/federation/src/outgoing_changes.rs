@@ -23,7 +23,7 @@ async fn discussion_and_community(ctx: &AppContext, id: i64) -> Result<(discussi
 }
 
 /// Where a person's activity in community `c` goes: the remote community's inbox, or the
-/// local community's followers as an Announce. Private communities keep it at home.
+/// local community's followers as an Announce.
 async fn route(
     ctx: &AppContext,
     urls: &Urls,
@@ -50,9 +50,6 @@ async fn route(
     };
     if !c.domain.is_empty() {
         return Ok(vec![own(inbox_of_community(c).into_iter().collect())]);
-    }
-    if c.visibility == guildhall_domain::Visibility::Private.as_str() {
-        return Ok(vec![own(vec![])]);
     }
     let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
     let relayed = announce(ctx, urls, c, activity.clone(), inboxes)?;
@@ -138,7 +135,7 @@ pub async fn plan(
         }
         Outgoing::DiscussionModerated { discussion_id, by_account_id, pinned, locked } => {
             let (d, c) = discussion_and_community(ctx, *discussion_id).await?;
-            if !c.domain.is_empty() || c.visibility == guildhall_domain::Visibility::Private.as_str() {
+            if !c.domain.is_empty() {
                 return Ok(vec![]);
             }
             // The community itself states pin and lock: it is the authority for both.

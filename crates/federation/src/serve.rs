@@ -1,11 +1,15 @@
 //! GET endpoints for our actors, objects, collections and activities, as
-//! `application/activity+json`. Private communities' content is not served here yet.
+//! `application/activity+json`. A private community's content (and members-only discussions)
+//! is served only to signed GETs from members and their servers (see `signed_fetch`);
+//! everyone else gets 404, as if it did not exist. The `Group` itself (name, description) is
+//! public so that people can ask to join.
 
 use activitypub_federation::axum::json::FederationJson;
 use activitypub_federation::config::Data;
 use activitypub_federation::protocol::context::WithContext;
 use activitypub_federation::traits::Object;
 use axum::extract::Path;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use guildhall_app::AppContext;
 use guildhall_domain::Visibility;
@@ -13,8 +17,10 @@ use serde_json::{Value, json};
 
 use crate::Error;
 use crate::actors::{DbGroup, DbPerson, InstanceActor};
-use crate::objects::{DbDiscussion, DbReply, discussion_is_public};
+use crate::objects::{DbDiscussion, DbReply};
+use crate::signed_fetch::may_read_private;
 use crate::urls::Urls;
+use guildhall_store::entities::community;
 
 fn ap(v: Value) -> Response {
     FederationJson(v).into_response()
@@ -32,6 +38,24 @@ async fn local_group(name: &str, data: &Data<AppContext>) -> Result<DbGroup, Err
     DbGroup::read_from_id(urls.group(&name.to_ascii_lowercase()), data).await?.ok_or(Error::NotFound)
 }
 
+/// Whether the request may see content of `c` (members-only content counts as private).
+async fn may_see(
+    data: &Data<AppContext>,
+    c: &community::Model,
+    members_only: bool,
+    parts: &Parts,
+) -> Result<bool, Error> {
+    if c.visibility != Visibility::Private.as_str() && !members_only {
+        return Ok(true);
+    }
+    may_read_private(data, c, parts).await
+}
+
+/// A private community's collections exist only for its members (and their servers).
+async fn require_members(data: &Data<AppContext>, g: &DbGroup, parts: &Parts) -> Result<(), Error> {
+    if may_see(data, &g.model, false, parts).await? { Ok(()) } else { Err(Error::NotFound) }
+}
+
 /// `GET /c/{name}`.
 pub async fn group(Path(name): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
     let g = local_group(&name, &data).await?;
@@ -39,8 +63,9 @@ pub async fn group(Path(name): Path<String>, data: Data<AppContext>) -> Result<R
 }
 
 /// `GET /c/{name}/followers`: the count only (members are listed to members in the app).
-pub async fn followers(Path(name): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
+pub async fn followers(Path(name): Path<String>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let g = local_group(&name, &data).await?;
+    require_members(&data, &g, &parts).await?;
     let counts = guildhall_store::communities::member_counts(data.app_data().db(), &[g.model.id]).await?;
     let id = format!("{}/followers", g.id);
     Ok(ap(json!({
@@ -52,8 +77,9 @@ pub async fn followers(Path(name): Path<String>, data: Data<AppContext>) -> Resu
 }
 
 /// `GET /c/{name}/moderators`: the moderators (Lemmy reads it to check mod actions).
-pub async fn moderators(Path(name): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
+pub async fn moderators(Path(name): Path<String>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let g = local_group(&name, &data).await?;
+    require_members(&data, &g, &parts).await?;
     let urls = Urls::new(data.app_data());
     let page = guildhall_app::page(Some(1), Some(100));
     let rows = guildhall_store::communities::list_memberships(data.app_data().db(), g.model.id, "active", page).await?;
@@ -72,24 +98,29 @@ pub async fn moderators(Path(name): Path<String>, data: Data<AppContext>) -> Res
     })))
 }
 
-/// `GET /c/{name}/outbox` and `/featured`: recent (or pinned) discussions of a public community.
-async fn pages(name: String, data: Data<AppContext>, featured: bool) -> Result<Response, Error> {
+/// `GET /c/{name}/outbox` and `/featured`: recent (or pinned) discussions; a private
+/// community's only for its members, members-only discussions only for them.
+async fn pages(name: String, data: Data<AppContext>, parts: Parts, featured: bool) -> Result<Response, Error> {
     let g = local_group(&name, &data).await?;
+    // Unsigned requests are answered without any lookup.
+    let member = may_read_private(&data, &g.model, &parts).await?;
+    if g.model.visibility == Visibility::Private.as_str() && !member {
+        return Err(Error::NotFound);
+    }
     let suffix = if featured { "featured" } else { "outbox" };
+    let hidden = guildhall_store::discussions::Hidden { members_only: !member, author_domains: vec![] };
+    let rows = guildhall_store::discussions::list_visible(
+        data.app_data().db(),
+        g.model.id,
+        guildhall_store::discussions::Sort::New,
+        &hidden,
+        guildhall_app::page(Some(1), Some(20)),
+    )
+    .await?;
     let mut items = Vec::new();
-    if g.model.visibility != Visibility::Private.as_str() {
-        let sort = guildhall_store::discussions::Sort::New;
-        let rows = guildhall_store::discussions::list(
-            data.app_data().db(),
-            g.model.id,
-            sort,
-            guildhall_app::page(Some(1), Some(20)),
-        )
-        .await?;
-        for d in rows.items.iter().filter(|d| d.deleted_at.is_none() && (!featured || d.pinned)) {
-            let page = crate::objects::page_of(data.app_data(), d).await?;
-            items.push(serde_json::to_value(page)?);
-        }
+    for d in rows.items.iter().filter(|d| d.deleted_at.is_none() && (!featured || d.pinned)) {
+        let page = crate::objects::page_of(data.app_data(), d).await?;
+        items.push(serde_json::to_value(page)?);
     }
     Ok(ap(json!({
         "@context": "https://www.w3.org/ns/activitystreams",
@@ -101,40 +132,43 @@ async fn pages(name: String, data: Data<AppContext>, featured: bool) -> Result<R
 }
 
 /// `GET /c/{name}/outbox`.
-pub async fn outbox(Path(name): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
-    pages(name, data, false).await
+pub async fn outbox(Path(name): Path<String>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
+    pages(name, data, parts, false).await
 }
 
 /// `GET /c/{name}/featured`.
-pub async fn featured(Path(name): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
-    pages(name, data, true).await
+pub async fn featured(Path(name): Path<String>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
+    pages(name, data, parts, true).await
 }
 
-/// `GET /d/{id}`: a discussion as a `Page` (404 for private communities).
-pub async fn discussion(Path(id): Path<i64>, data: Data<AppContext>) -> Result<Response, Error> {
+/// `GET /d/{id}`: a discussion as a `Page`.
+pub async fn discussion(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let urls = Urls::new(data.app_data());
     let d = DbDiscussion::read_from_id(urls.discussion(id), &data).await?.ok_or(Error::NotFound)?;
-    if d.model.deleted_at.is_some() || !discussion_is_public(data.app_data(), &d.model).await? {
+    let c = crate::outgoing::community(data.app_data(), d.model.community_id).await?;
+    if d.model.deleted_at.is_some() || !may_see(&data, &c, d.model.members_only, &parts).await? {
         return Err(Error::NotFound);
     }
     Ok(FederationJson(WithContext::new_default(d.into_json(&data).await?)).into_response())
 }
 
-/// `GET /r/{id}`: a reply as a `Note` (404 for private communities).
-pub async fn reply(Path(id): Path<i64>, data: Data<AppContext>) -> Result<Response, Error> {
+/// `GET /r/{id}`: a reply as a `Note`.
+pub async fn reply(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let urls = Urls::new(data.app_data());
     let r = DbReply::read_from_id(urls.reply(id), &data).await?.ok_or(Error::NotFound)?;
     let d = guildhall_store::discussions::find_by_id(data.app_data().db(), r.model.discussion_id)
         .await?
         .ok_or(Error::NotFound)?;
-    if r.model.deleted_at.is_some() || !discussion_is_public(data.app_data(), &d).await? {
+    let c = crate::outgoing::community(data.app_data(), d.community_id).await?;
+    if r.model.deleted_at.is_some() || !may_see(&data, &c, d.members_only, &parts).await? {
         return Err(Error::NotFound);
     }
     Ok(FederationJson(WithContext::new_default(r.into_json(&data).await?)).into_response())
 }
 
-/// `GET /activities/{token}`: one of our activities (so others can dereference its id).
-pub async fn activity(Path(token): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
+/// `GET /activities/{token}`: one of our activities (so others can dereference its id); one
+/// not addressed to the public only to those who may read its community's private content.
+pub async fn activity(Path(token): Path<String>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let id = format!("{}/activities/{token}", data.app_data().instance().base_url());
     let a = guildhall_store::federation::find_activity_by_ap_id(data.app_data().db(), &id)
         .await?
@@ -142,21 +176,46 @@ pub async fn activity(Path(token): Path<String>, data: Data<AppContext>) -> Resu
         .ok_or(Error::NotFound)?;
     let v: Value = serde_json::from_str(&a.json)?;
     if is_private_activity(&v) {
-        return Err(Error::NotFound);
+        let Some(c) = community_of_activity(&data, &v).await? else { return Err(Error::NotFound) };
+        if !may_read_private(&data, &c, &parts).await? {
+            return Err(Error::NotFound);
+        }
     }
     Ok(ap(v))
 }
 
 /// Activities not addressed to the public are not served to anonymous fetches.
 fn is_private_activity(v: &Value) -> bool {
-    let public = |field: &str| match v.get(field) {
-        Some(Value::Array(a)) => a.iter().any(|x| x.as_str() == Some(crate::objects::PUBLIC)),
-        Some(Value::String(s)) => s == crate::objects::PUBLIC,
-        _ => false,
-    };
-    let kind = v.get("type").and_then(|t| t.as_str()).unwrap_or_default();
-    // Follow/Accept/Undo carry no content and are addressed to their object only.
-    !(public("to") || public("cc") || matches!(kind, "Follow" | "Accept" | "Reject" | "Undo"))
+    let kind = |v: &Value| v.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
+    // Follow, Accept, Reject and Undo{Follow} carry no content and are addressed to their
+    // object only.
+    let follow_related = matches!(kind(v).as_str(), "Follow" | "Accept" | "Reject")
+        || (kind(v) == "Undo" && v.get("object").is_some_and(|o| kind(o) == "Follow"));
+    !(crate::audience::addressed_to_public(v) || follow_related)
+}
+
+/// The community a non-public activity belongs to: its (or its object's) audience, or a
+/// community among its actor and recipients.
+async fn community_of_activity(data: &Data<AppContext>, v: &Value) -> Result<Option<community::Model>, Error> {
+    let object = v.get("object");
+    let mut candidates: Vec<&Value> = vec![];
+    for holder in [Some(v), object] {
+        let Some(h) = holder else { continue };
+        for field in ["audience", "actor", "to", "cc"] {
+            match h.get(field) {
+                Some(Value::Array(a)) => candidates.extend(a.iter()),
+                Some(x) => candidates.push(x),
+                None => {}
+            }
+        }
+    }
+    for c in candidates {
+        let Some(url) = crate::activities::object_id(c) else { continue };
+        if let Some(g) = DbGroup::read_from_id(url, data).await? {
+            return Ok(Some(g.model));
+        }
+    }
+    Ok(None)
 }
 
 /// `GET /actor`: the instance actor.

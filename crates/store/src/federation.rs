@@ -298,7 +298,8 @@ pub async fn insert_remote_community<C: ConnectionTrait>(
     m.insert(db).await.map_err(|e| crate::conflict_on_unique(e, "remote community"))
 }
 
-/// Remote members' inboxes of a community: (shared inbox or inbox, domain). Only members
+/// Remote members' inboxes of a community: (shared inbox or inbox, domain; each member's own
+/// inbox for a private community). Only members
 /// admitted by `as_of` count, so content posted while someone waited for approval does not
 /// reach them when the delivery is planned later.
 pub async fn remote_follower_inboxes<C: ConnectionTrait>(
@@ -321,8 +322,16 @@ pub async fn remote_follower_inboxes<C: ConnectionTrait>(
         .filter(account::Column::Domain.ne(""))
         .all(db)
         .await?;
-    let mut out: Vec<(String, String)> =
-        accounts.into_iter().filter_map(|a| a.shared_inbox_url.or(a.inbox_url).map(|i| (i, a.domain))).collect();
+    // A private community's content goes to each member's own inbox: a shared inbox would
+    // hand it to a server that must then work out who may see it (SECURITY.md §6).
+    let private = community::Entity::find_by_id(community_id).one(db).await?.is_some_and(|c| c.visibility == "private");
+    let mut out: Vec<(String, String)> = accounts
+        .into_iter()
+        .filter_map(|a| {
+            let inbox = if private { a.inbox_url.or(a.shared_inbox_url) } else { a.shared_inbox_url.or(a.inbox_url) };
+            inbox.map(|i| (i, a.domain))
+        })
+        .collect();
     out.sort();
     out.dedup();
     Ok(out)
@@ -419,4 +428,32 @@ pub async fn set_community_keys_if_absent<C: ConnectionTrait>(
 pub async fn delete_activity<C: ConnectionTrait>(db: &C, id: i64) -> Result<()> {
     activity::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
+}
+
+/// Who on `domain` may fetch a community's private content: whether the actor `ap_id` is an
+/// active member, and whether any account on `domain` is one.
+pub async fn private_fetch_grants<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    ap_id: &str,
+    domain: &str,
+) -> Result<(bool, bool)> {
+    let members: Vec<i64> = membership::Entity::find()
+        .filter(membership::Column::CommunityId.eq(community_id))
+        .filter(membership::Column::Status.eq("active"))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| m.account_id)
+        .collect();
+    if members.is_empty() {
+        return Ok((false, false));
+    }
+    let on_domain = account::Entity::find()
+        .filter(account::Column::Id.is_in(members))
+        .filter(account::Column::Domain.eq(domain))
+        .all(db)
+        .await?;
+    let is_member = on_domain.iter().any(|a| a.ap_id.as_deref() == Some(ap_id));
+    Ok((is_member, !on_domain.is_empty()))
 }

@@ -65,6 +65,12 @@ impl Activity for Announce {
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
         // Only communities we know relay content here; boosts by people are not acted on.
         let Some(group) = ObjectId::<DbGroup>::from(self.actor.clone()).dereference_local(data).await.ok() else {
+            if !crate::audience::addressed_to_public(&self.object) && self.object.is_object() {
+                // Only a private community itself may pass its content on.
+                tracing::warn!(actor = %self.actor, activity = %self.id, domain = %crate::urls::authority(&self.actor),
+                    "non-public content announced by an actor that is not its community; refused");
+                return Err(Error::BadRequest("only a community may announce its members-only content".into()));
+            }
             return Ok(());
         };
         if group.model.domain.is_empty() {
@@ -94,7 +100,7 @@ async fn relayed_create(object: serde_json::Value, group: &DbGroup, data: &Data<
     if is_local(data, &post_id) {
         return Ok(()); // our own post coming back
     }
-    if !same_origin(&post_id, &group.id) {
+    if !same_origin(&post_id, &group.id) && !members_only(group, &create) {
         return fetch_from_origin(&post_id, matches!(create.object, Post::Page(_)), data).await;
     }
     create.check()?;
@@ -106,10 +112,21 @@ async fn relayed_create(object: serde_json::Value, group: &DbGroup, data: &Data<
             receive_page(page, data, None).await?;
         }
         Post::Note(note) => {
+            if !same_origin(&post_id, &group.id) && note.audience.as_ref().map(|a| a.inner()) != Some(&group.id) {
+                return Err(Error::BadRequest("a community can only relay its own members' replies".into()));
+            }
             receive_note(note, data, None).await?;
         }
     }
     Ok(())
+}
+
+/// Members-only content cannot be fetched from its author's server by everyone who gets it
+/// (only the community knows its members), so within a private community, or for content
+/// not addressed to the public, the community's signed relay is the authority: it already
+/// holds every member's posts. Public content is always fetched from its origin.
+fn members_only(group: &DbGroup, create: &Create) -> bool {
+    group.model.visibility == guildhall_domain::Visibility::Private.as_str() || !create.is_public()
 }
 
 /// Votes, edits, deletions and undos relayed by a community.
@@ -124,7 +141,8 @@ async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Dat
         return Ok(()); // our own member's activity coming back
     }
     require_same_origin(&id, &actor, "relayed activity id")?;
-    let json = if same_origin(&actor, &group.id) {
+    let private = group.model.visibility == guildhall_domain::Visibility::Private.as_str();
+    let json = if same_origin(&actor, &group.id) || private {
         object
     } else {
         // Not the community's to vouch for: ask the actor's server for the activity itself.

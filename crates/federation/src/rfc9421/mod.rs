@@ -183,7 +183,7 @@ fn verify_input(req: &SignedRequest, input: &SigInput, signature: &[u8], public_
     if ok { Ok(()) } else { Err(SigError::BadSignature) }
 }
 
-fn verify_pkcs1_sha256(key: &RsaPublicKey, msg: &[u8], sig: &[u8]) -> bool {
+pub(crate) fn verify_pkcs1_sha256(key: &RsaPublicKey, msg: &[u8], sig: &[u8]) -> bool {
     let Ok(sig) = rsa::pkcs1v15::Signature::try_from(sig) else { return false };
     rsa::pkcs1v15::VerifyingKey::<Sha256>::new(key.clone()).verify(msg, &sig).is_ok()
 }
@@ -194,7 +194,7 @@ fn verify_pss_sha512(key: &RsaPublicKey, msg: &[u8], sig: &[u8]) -> bool {
     rsa::pss::VerifyingKey::<Sha512>::new(key.clone()).verify(msg, &sig).is_ok()
 }
 
-fn parse_public_key(pem: &str) -> Result<RsaPublicKey, SigError> {
+pub(crate) fn parse_public_key(pem: &str) -> Result<RsaPublicKey, SigError> {
     let pem = pem.trim();
     let key = if pem.contains("-----BEGIN RSA PUBLIC KEY-----") {
         RsaPublicKey::from_pkcs1_pem(pem).map_err(|e| SigError::Key(e.to_string()))?
