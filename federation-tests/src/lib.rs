@@ -27,6 +27,7 @@ pub mod community;
 mod database;
 pub mod fixtures;
 mod instance;
+pub mod matrix;
 pub mod peer;
 mod process;
 

@@ -616,6 +616,63 @@ impl FakeActor {
         headers
     }
 
+    /// The headers of a GET of `url` signed as Mastodon signs fetches: `(request-target) host
+    /// date accept`, no `Digest` (there is no body). `options` can drop the signature, use
+    /// another key or key id, or age the date.
+    pub fn signed_get_headers(&self, url: &str, options: &SignOptions) -> Vec<(String, String)> {
+        let url = reqwest::Url::parse(url).unwrap_or_else(|e| panic!("bad URL {url}: {e}"));
+        let host = match url.port() {
+            Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
+            None => url.host_str().unwrap_or_default().to_owned(),
+        };
+        let target = match url.query() {
+            Some(q) => format!("get {}?{q}", url.path()),
+            None => format!("get {}", url.path()),
+        };
+        let now = SystemTime::now();
+        let date_time = match options.date_age {
+            Some(age) if age >= 0 => now - Duration::from_secs(age.unsigned_abs()),
+            Some(age) => now + Duration::from_secs(age.unsigned_abs()),
+            None => now,
+        };
+        let date = httpdate::fmt_http_date(date_time);
+        let mut headers = vec![("host".to_owned(), host.clone()), ("accept".to_owned(), ACTIVITY_JSON.to_owned())];
+        if !options.omit_date {
+            headers.push(("date".into(), date.clone()));
+        }
+        if !options.unsigned {
+            let mut lines = vec![format!("(request-target): {target}"), format!("host: {host}")];
+            let mut names = vec!["(request-target)", "host"];
+            if !options.omit_date {
+                lines.push(format!("date: {date}"));
+                names.push("date");
+            }
+            lines.push(format!("accept: {ACTIVITY_JSON}"));
+            names.push("accept");
+            let key = options.key.clone().unwrap_or_else(|| self.key.clone());
+            let key_id = options.key_id.clone().unwrap_or_else(|| self.key_id.clone());
+            let value = format!(
+                "keyId=\"{key_id}\",algorithm=\"{}\",headers=\"{}\",signature=\"{}\"",
+                self.software.algorithm(),
+                names.join(" "),
+                sign(&key, &lines.join("\n"))
+            );
+            headers.push(("signature".into(), value));
+        }
+        headers
+    }
+
+    /// GETs `url` as this actor (see [`FakeActor::signed_get_headers`]); status and body.
+    pub async fn get_signed(&self, url: &str, options: &SignOptions) -> (StatusCode, String) {
+        let mut request = self.peer.http.get(url);
+        for (name, value) in self.signed_get_headers(url, options) {
+            request = request.header(name, value);
+        }
+        let response = request.send().await.unwrap_or_else(|e| panic!("GET {url} failed: {e}"));
+        let status = response.status();
+        (status, response.text().await.unwrap_or_default())
+    }
+
     /// POSTs raw `body` to `inbox_url`, signed according to `options`.
     pub async fn post_with(&self, inbox_url: &str, body: &[u8], options: &SignOptions) -> (StatusCode, String) {
         let url = reqwest::Url::parse(inbox_url).unwrap_or_else(|e| panic!("bad inbox URL {inbox_url}: {e}"));
