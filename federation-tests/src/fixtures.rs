@@ -89,6 +89,8 @@ mod tests {
             "PAGE",
             "NOTE",
             "NOW",
+            "END",
+            "OPTION",
         ];
         let vars: Vars = keys.iter().map(|k| (*k, format!("http://localhost:1/{}", k.to_lowercase()))).collect();
         for software in Software::ALL {

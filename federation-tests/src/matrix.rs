@@ -90,6 +90,10 @@ pub enum Mark {
     Banned,
     /// Username of beta's approved member (roster, on beta).
     RemoteMember,
+    /// Private event's title.
+    Event,
+    /// Public control event's title.
+    PublicEvent,
     /// Public control discussion.
     PublicDiscussion,
     /// Public control reply.
@@ -175,8 +179,13 @@ impl Secrets {
     pub fn new() -> Secrets {
         let prefix = format!("zq{}", crate::random_hex(12));
         let mut marks = HashMap::new();
-        for (mark, suffix) in [(Mark::Discussion, "d"), (Mark::Reply, "r"), (Mark::Welcome, "w"), (Mark::Request, "q")]
-        {
+        for (mark, suffix) in [
+            (Mark::Discussion, "d"),
+            (Mark::Reply, "r"),
+            (Mark::Welcome, "w"),
+            (Mark::Request, "q"),
+            (Mark::Event, "e"),
+        ] {
             marks.insert(mark, format!("{prefix}{suffix}"));
         }
         Secrets { prefix, marks }

@@ -3,16 +3,17 @@
 //! Refused, all cells evaluated and every failing cell reported in one panic.
 //!
 //! Setup. alpha hosts a PRIVATE community (`vault`: moderator, local member, a discussion and a
-//! reply carrying the run's secret, a members-only welcome message) and a PUBLIC control
-//! community (`commons`) whose content must stay readable, so a matrix that refuses everything
-//! cannot pass. Remote viewers live on beta (member, pending, banned, non-member, admin) and
-//! gamma (a member whose instance alpha's admin blocks afterwards with
-//! `federation_mode: blocklist`). Their ActivityPub reads are signed GETs to alpha by fake
-//! remote actors in the same membership state (one per column; the blocked one lives on a
-//! second fake server, blocked too), since the test cannot sign as beta or gamma. The private
-//! content is posted after the block, so gamma never had a legitimate copy.
+//! reply carrying the run's secret, a members-only welcome message, an event the local member
+//! RSVPed to) and a PUBLIC control community (`commons`, with a public event) whose content
+//! must stay readable, so a matrix that refuses everything cannot pass. Remote viewers live on
+//! beta (member, pending, banned, non-member, admin) and gamma (a member whose instance alpha's
+//! admin blocks afterwards with `federation_mode: blocklist`). Their ActivityPub reads are
+//! signed GETs to alpha by fake remote actors in the same membership state (one per column; the
+//! blocked one lives on a second fake server, blocked too), since the test cannot sign as beta
+//! or gamma. The private content is posted after the block, so gamma never had a legitimate
+//! copy.
 //!
-//! No such path yet (add a row when it lands): search, RSS/Atom feeds, iCal, notifications,
+//! No such path yet (add a row when it lands): search, RSS/Atom feeds, notifications,
 //! email bodies, the moderation log, sitemap, user profile post listings, replies/context
 //! collections on objects, `Like`/`Undo` activity documents, and web pages for communities and
 //! discussions (crates/web serves only `/` and `/login` today). beta's
@@ -62,8 +63,13 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Rest, "/api/v1/communities/{vault}/members", Content(Member), Forbidden, "RRRRAAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/join-requests", Content(Request), SignIn, "RRRRRAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/bans", Content(Banned), SignIn, "RRRRRAA|-------"),
+    row(Rest, "/api/v1/communities/{vault}/wiki", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}/revisions", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}/revisions/1", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}/diff?from=1&to=2", Content(Discussion), NotFound, "RRRRAAA|-------"),
     row(Rest, "/api/v1/accounts/{member}", Public, NotFound, "AAAAAAA|-------"),
-    row(Web, "/", Public, NotFound, "AAAAAAA|AAAAAAA"),
+    row(Web, "/", Content(Discussion), NotFound, "EEEEAAE|EEEEEAE"),
     row(Web, "/login", Public, NotFound, "AAAAAAA|AAAAAAA"),
     // alpha's private community as the viewers' own instances show it: only beta's approved
     // member sees what was delivered; gamma (blocked before the post) has nothing.
@@ -77,6 +83,20 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Inbox, "personal", Content(Discussion), NotFound, "-------|-HHHHA-"),
     row(Inbox, "personal", Content(Reply), NotFound, "-------|-HHHHA-"),
     row(Inbox, "shared", Content(Discussion), NotFound, "-------|-HHHHH-"),
+    // Events of the private community: the event, its attendees (the local member RSVPed),
+    // the calendar feeds, "my events", and beta's copy.
+    row(Ap, "/e/{e}", Content(Event), NotFound, "RRRRRRR|-RRRRA-"),
+    row(Rest, "/api/v1/events/{e}", Content(Event), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/communities/{vault}/events", Content(Event), Forbidden, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/events/{e}/attendees", Content(Member), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/events/{e}/calendar.ics", Content(Event), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/communities/{vault}/calendar.ics", Content(Event), Forbidden, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/accounts/me/events", Content(Event), SignIn, "REEEAAE|-------"),
+    row(Rest, "/api/v1/calendar/{non_feed}/events.ics", Content(Event), NotFound, "EEEEEEE|-------"),
+    row(Remote, "/api/v1/communities/{vault}@{alpha}/events", Content(Event), Forbidden, "-------|RRRREAR"),
+    row(Remote, "/api/v1/events/{home_e}", Content(Event), NotFound, "-------|RRRRRAR"),
+    row(Inbox, "personal", Content(Event), NotFound, "-------|-HHHHA-"),
+    row(Inbox, "shared", Content(Event), NotFound, "-------|-HHHHH-"),
 ];
 
 /// The public control community `{commons}`: readable by everyone, so the refusals above are
@@ -96,6 +116,10 @@ static PUBLIC_ROWS: &[Row] = &[
     row(Rest, "/api/v1/communities/{commons}/members", Content(PublicModerator), Forbidden, "AAAAAAA|-------"),
     row(Remote, "/api/v1/communities/{commons}@{alpha}/discussions", Content(PublicDiscussion), Forbidden, "-------|AAAAAAA"),
     row(Remote, "/api/v1/discussions/{home_pd}", Content(PublicDiscussion), NotFound, "-------|AAAAAAA"),
+    row(Ap, "/e/{pe}", Content(PublicEvent), NotFound, "AAAAAAA|-AAA?A-"),
+    row(Rest, "/api/v1/events/{pe}", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/v1/communities/{commons}/events", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
+    row(Rest, "/api/v1/communities/{commons}/calendar.ics", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
 ];
 
 /// Ways of signing the approved member's GET of the private discussion.
@@ -146,6 +170,12 @@ async fn post_discussion(client: &Client, community: &str, title: &str, body: &s
     id_of(&expect_status(d, StatusCode::CREATED, "start a discussion")["id"])
 }
 
+async fn post_event(client: &Client, community: &str, title: &str) -> String {
+    let body = json!({"title": title, "starts_at": "2030-05-04T18:00", "ends_at": "2030-05-04T20:00", "timezone": "Europe/Paris"});
+    let e = client.post(&format!("/api/v1/communities/{community}/events"), &body).await;
+    id_of(&expect_status(e, StatusCode::CREATED, "create an event")["id"])
+}
+
 async fn post_reply(client: &Client, discussion: &str, body: &str) -> String {
     let r = client.post(&format!("/api/v1/discussions/{discussion}/replies"), &json!({"body": body})).await;
     id_of(&expect_status(r, StatusCode::CREATED, "reply")["id"])
@@ -183,6 +213,8 @@ async fn private_content_never_leaks() {
     let (pd_mark, pr_mark) = (format!("open{}", random_hex(10)), format!("open{}", random_hex(10)));
     secrets.marks.insert(PublicDiscussion, pd_mark.clone());
     secrets.marks.insert(PublicReply, pr_mark.clone());
+    let pe_mark = format!("open{}", random_hex(10));
+    secrets.marks.insert(PublicEvent, pe_mark.clone());
 
     // Accounts.
     let (vmod_c, cmod_c, lmem_c, lpend_c, lban_c, lnon_c) = tokio::join!(
@@ -308,7 +340,27 @@ async fn private_content_never_leaks() {
     let (d_mark, r_mark) = (secrets.get(Discussion).to_owned(), secrets.get(Reply).to_owned());
     let d = post_discussion(&vmod_c, &vault, &format!("Plan {d_mark}"), &format!("Details: {d_mark}")).await;
     let r = post_reply(&lmem_c, &d, &format!("Agreed {r_mark}")).await;
+    // A wiki page with two revisions, carrying the discussion's secret.
+    let wiki_path = format!("/api/v1/communities/{vault}/wiki");
+    let page =
+        vmod_c.post(&wiki_path, &json!({"title": format!("Notes {d_mark}"), "body": format!("Notes: {d_mark}")})).await;
+    let wiki = expect_status(page, StatusCode::CREATED, "wiki page")["slug"].as_str().unwrap_or_default().to_owned();
+    let edit = json!({"base_revision": 1, "body": format!("Notes: {d_mark}, revised")});
+    expect_status(vmod_c.patch(&format!("{wiki_path}/{wiki}"), &edit).await, StatusCode::OK, "wiki edit");
     expect_status(vmod_c.post(&format!("/api/v1/discussions/{d}/pin"), &json!({})).await, StatusCode::OK, "pin");
+    let e_mark = secrets.get(Event).to_owned();
+    let e = post_event(&vmod_c, &vault, &format!("Meet {e_mark}")).await;
+    let rsvp = lmem_c.post(&format!("/api/v1/events/{e}/rsvp"), &json!({"status": "going"})).await;
+    expect_status(rsvp, StatusCode::OK, "rsvp to the private event");
+    let pe = post_event(&cmod_c, &commons, &format!("Open meet {pe_mark}")).await;
+    let non_feed = expect_status(
+        lnon_c.post("/api/v1/accounts/me/calendar-token", &json!({})).await,
+        StatusCode::CREATED,
+        "non-member's feed token",
+    )["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
 
     // A public sentinel posted after the private content: once it is on beta and at the fake
     // peer, the private content (queued before it) has had its chance; then a short grace.
@@ -331,6 +383,10 @@ async fn private_content_never_leaks() {
     let beta_d = copy(find_titled(&bmem_c, &vault_list, &d_mark).await);
     let gamma_d = copy(find_titled(&gmem_c, &vault_list, &d_mark).await);
     let act = activity_token(&peer, &base, &d_mark).unwrap_or_else(|| "none-delivered".into());
+    let vault_events = format!("/api/v1/communities/{vault_h}/events");
+    poll_until(DEADLINE, "the private event on beta", || find_titled(&bmem_c, &vault_events, &e_mark)).await;
+    let beta_e = copy(find_titled(&bmem_c, &vault_events, &e_mark).await);
+    let gamma_e = copy(find_titled(&gmem_c, &vault_events, &e_mark).await);
     println!("leak matrix: private copies: beta {beta_d}, gamma {gamma_d} (0 = none); private activity {act}");
 
     let vars = HashMap::from([
@@ -344,9 +400,15 @@ async fn private_content_never_leaks() {
         ("act", act),
         ("pact", pact),
         ("member", lmem.clone()),
+        ("e", e.clone()),
+        ("pe", pe.clone()),
+        ("non_feed", non_feed.clone()),
+        ("wiki", wiki.clone()),
     ]);
-    let home = |d: &str, pd: &Value| HashMap::from([("home_d", d.to_owned()), ("home_pd", id_of(&pd["id"]))]);
-    let (beta_vars, gamma_vars) = (home(&beta_d, &beta_pd), home(&gamma_d, &gamma_pd));
+    let home = |d: &str, pd: &Value, e: &str| {
+        HashMap::from([("home_d", d.to_owned()), ("home_pd", id_of(&pd["id"])), ("home_e", e.to_owned())])
+    };
+    let (beta_vars, gamma_vars) = (home(&beta_d, &beta_pd, &beta_e), home(&gamma_d, &gamma_pd, &gamma_e));
     let local = |label, client: Client| Viewer {
         label,
         client: Some(client),

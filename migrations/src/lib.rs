@@ -12,6 +12,10 @@ mod m20261123_000007_bans;
 mod m20261123_000008_community_admission;
 mod m20261123_000009_members_only;
 mod m20261123_000010_limited_instances;
+mod m20261123_000011_account_language;
+mod m20261123_000012_events;
+mod m20261123_000013_polls;
+mod m20261123_000014_wiki;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -30,6 +34,10 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000008_community_admission::Migration),
             Box::new(m20261123_000009_members_only::Migration),
             Box::new(m20261123_000010_limited_instances::Migration),
+            Box::new(m20261123_000011_account_language::Migration),
+            Box::new(m20261123_000012_events::Migration),
+            Box::new(m20261123_000013_polls::Migration),
+            Box::new(m20261123_000014_wiki::Migration),
         ]
     }
 }

@@ -76,6 +76,8 @@ pub struct CreateDiscussion {
     pub title: String,
     /// Body (Markdown, up to 100,000 characters).
     pub body: String,
+    /// A poll to attach (federated as a `Question`).
+    pub poll: Option<crate::polls::PollRequest>,
 }
 
 /// Starts a discussion (members).
@@ -87,7 +89,9 @@ async fn create(
     ApiPath(name): ApiPath<String>,
     ApiJson(req): ApiJson<CreateDiscussion>,
 ) -> ApiResult<(StatusCode, Json<DiscussionView>)> {
-    Ok((StatusCode::CREATED, Json(discussions::create(&ctx, &s.viewer, &name, &req.title, &req.body).await?)))
+    let poll = req.poll.map(Into::into);
+    let d = discussions::create_with_poll(&ctx, &s.viewer, &name, &req.title, &req.body, poll).await?;
+    Ok((StatusCode::CREATED, Json(d)))
 }
 
 /// One discussion.

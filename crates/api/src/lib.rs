@@ -7,8 +7,11 @@ mod admin;
 mod communities;
 mod discussions;
 pub mod error;
+mod events;
 pub mod extract;
 mod federation;
+mod polls;
+mod wiki;
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -36,7 +39,9 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
         (name = "communities", description = "Communities"),
         (name = "membership", description = "Joining, join requests and moderators"),
         (name = "discussions", description = "Discussions and replies"),
+        (name = "events", description = "Events, RSVPs and calendar feeds"),
         (name = "federation", description = "Communities on other servers"),
+        (name = "wiki", description = "Community wikis: pages, revisions, diffs"),
     )
 )]
 struct ApiDoc;
@@ -59,7 +64,10 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(admin::routes())
         .merge(communities::routes())
         .merge(discussions::routes())
+        .merge(events::routes())
         .merge(federation::routes())
+        .merge(polls::routes())
+        .merge(wiki::routes())
 }
 
 /// The OpenAPI document.

@@ -18,6 +18,24 @@ pub struct ProfileChange {
     pub department: Option<String>,
     /// Roles and skills.
     pub tags: Option<Vec<String>>,
+    /// Language of the web pages: `en` or `fr`; `""` clears it (the browser's language).
+    pub language: Option<String>,
+}
+
+/// The languages the web pages are written in.
+pub const LANGUAGES: [&str; 2] = ["en", "fr"];
+
+/// Checks a language choice: `Some(code)`, or `None` for "no preference" (`""`).
+fn language(raw: &str) -> Result<Option<String>> {
+    let code = raw.trim().to_ascii_lowercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    if LANGUAGES.contains(&code.as_str()) {
+        Ok(Some(code))
+    } else {
+        Err(guildhall_domain::Invalid::new("language", "must be en or fr").into())
+    }
 }
 
 /// `name` for local accounts, `name@domain` for federated ones.
@@ -54,6 +72,7 @@ pub async fn update_profile(ctx: &AppContext, viewer: &Viewer, change: ProfileCh
     let department =
         change.department.as_deref().map(|d| validate::optional_line("department", d, Limits::SHORT)).transpose()?;
     let tags = change.tags.as_deref().map(|t| validate::tags("tags", t)).transpose()?;
+    let lang = change.language.as_deref().map(language).transpose()?;
     let a = accounts::find_by_id(ctx.db(), viewer.account_id).await?.ok_or(Error::NotFound("account"))?;
     let mut active: guildhall_store::entities::account::ActiveModel = a.into();
     if let Some(v) = display_name {
@@ -67,6 +86,9 @@ pub async fn update_profile(ctx: &AppContext, viewer: &Viewer, change: ProfileCh
     }
     if let Some(v) = tags {
         active.tags = Set(encode_list(&v));
+    }
+    if let Some(v) = lang {
+        active.language = Set(v);
     }
     active.updated_at = Set(Utc::now());
     AccountView::from_model(&accounts::update(ctx.db(), active).await?)

@@ -40,11 +40,19 @@ pub(crate) async fn load_discussion(
     Ok((d, l))
 }
 
-async fn view(ctx: &AppContext, d: &discussion::Model, community: &str) -> Result<DiscussionView> {
+async fn view(
+    ctx: &AppContext,
+    d: &discussion::Model,
+    community: &str,
+    viewer: Option<&Viewer>,
+) -> Result<DiscussionView> {
     let author = accounts::find_by_id(ctx.db(), d.author_id).await?;
     let t = votes::Target::Discussion(d.id);
     let tally = votes::tallies(ctx.db(), &[t]).await?.get(&t).copied().unwrap_or_default();
-    Ok(DiscussionView::build(d, community, author.as_ref(), tally))
+    let mut v = DiscussionView::build(d, community, author.as_ref(), tally);
+    v.poll = crate::polls::view_of(ctx, d, viewer).await?;
+    v.has_poll = v.poll.is_some();
+    Ok(v)
 }
 
 /// Starts a discussion in a community.
@@ -55,8 +63,21 @@ pub async fn create(
     title: &str,
     body: &str,
 ) -> Result<DiscussionView> {
+    create_with_poll(ctx, viewer, community, title, body, None).await
+}
+
+/// Starts a discussion in a community, with a poll if one is given.
+pub async fn create_with_poll(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    community: &str,
+    title: &str,
+    body: &str,
+    poll: Option<crate::polls::PollInput>,
+) -> Result<DiscussionView> {
     let title = validate::required_line("title", title, Limits::DISCUSSION_TITLE)?;
     let body = validate::text("body", body, Limits::BODY, true)?;
+    let poll = poll.map(|p| crate::polls::checked(p, Utc::now())).transpose()?;
     let l = load(ctx, Some(viewer), community).await?;
     l.access.start_discussion()?;
     let html = crate::markdown::render(&body);
@@ -70,17 +91,20 @@ pub async fn create(
     };
     let members_only = policy::new_discussion_members_only(l.access.visibility, false);
     let d = store::insert(&txn, l.community.id, title, members_only, post).await?;
+    if let Some(p) = poll {
+        guildhall_store::polls::insert(&txn, d.id, p, Utc::now()).await?;
+    }
     outbox::record(&txn, &Outgoing::DiscussionCreated { discussion_id: d.id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     tracing::info!(account = %viewer.username, community = %l.community.name, discussion = d.id, "discussion started");
-    view(ctx, &d, &l.community.name).await
+    view(ctx, &d, &l.community.name, Some(viewer)).await
 }
 
 /// One discussion.
 pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, id: i64) -> Result<DiscussionView> {
     let (d, l) = load_discussion(ctx, viewer, id).await?;
-    view(ctx, &d, &l.community.name).await
+    view(ctx, &d, &l.community.name, viewer).await
 }
 
 /// A community's discussions, pinned first. Members-only discussions and those by authors on
@@ -109,12 +133,16 @@ pub async fn list(
     let authors = accounts::find_many(ctx.db(), &ids).await?;
     let targets: Vec<votes::Target> = rows.items.iter().map(|d| votes::Target::Discussion(d.id)).collect();
     let tallies = votes::tallies(ctx.db(), &targets).await?;
+    let discussion_ids: Vec<i64> = rows.items.iter().map(|d| d.id).collect();
+    let with_polls = guildhall_store::polls::discussions_with_polls(ctx.db(), &discussion_ids).await?;
     let items = rows
         .items
         .iter()
         .map(|d| {
             let t = tallies.get(&votes::Target::Discussion(d.id)).copied().unwrap_or_default();
-            DiscussionView::build(d, &l.community.name, authors.get(&d.author_id), t)
+            let mut v = DiscussionView::build(d, &l.community.name, authors.get(&d.author_id), t);
+            v.has_poll = with_polls.contains(&d.id);
+            v
         })
         .collect();
     Ok(List::new(items, page, rows.has_more))
@@ -146,7 +174,7 @@ pub async fn update(
     outbox::record(&txn, &Outgoing::DiscussionUpdated { discussion_id: saved.id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
-    view(ctx, &saved, &l.community.name).await
+    view(ctx, &saved, &l.community.name, Some(viewer)).await
 }
 
 /// Deletes a discussion (author or moderator): a tombstone stays so replies keep their place.
@@ -188,7 +216,7 @@ pub async fn set_flag(ctx: &AppContext, viewer: &Viewer, id: i64, flag: Flag, on
     txn.commit().await?;
     ctx.wake_delivery();
     tracing::info!(moderator = %viewer.username, discussion = id, ?flag, on, "discussion flag set");
-    view(ctx, &saved, &l.community.name).await
+    view(ctx, &saved, &l.community.name, Some(viewer)).await
 }
 
 /// Replies to a discussion, or to a reply in it.

@@ -124,12 +124,67 @@ pub enum Outgoing {
         /// The moderator.
         by_account_id: i64,
     },
+    /// A local member voted in another server's poll: send each choice as Mastodon's vote
+    /// (`Create{Note}` with `name` = the option) to the poll's author.
+    PollVoted {
+        /// The discussion carrying the poll.
+        discussion_id: i64,
+        /// The voter.
+        account_id: i64,
+    },
     /// A local community relays an activity a remote member sent it (FEP-1b12 `Announce`).
     Relay {
         /// The local community.
         community_id: i64,
         /// The stored received activity.
         activity_id: i64,
+    },
+    /// A local event was created: the community announces `Create{Event}`.
+    EventCreated {
+        /// The event.
+        event_id: i64,
+    },
+    /// A local event was edited or cancelled: `Update{Event}`, announced.
+    EventUpdated {
+        /// The event.
+        event_id: i64,
+    },
+    /// A local event was deleted: `Delete`, announced.
+    EventDeleted {
+        /// The event.
+        event_id: i64,
+        /// Who deleted it.
+        by_account_id: i64,
+    },
+    /// A local member RSVPed to a remote event: send `Join`.
+    EventJoin {
+        /// The RSVP.
+        participant_id: i64,
+    },
+    /// A local member withdrew from a remote event: send `Leave`.
+    EventLeave {
+        /// The remote event.
+        event_id: i64,
+        /// The local member.
+        account_id: i64,
+        /// The Join being withdrawn.
+        join_ap_id: String,
+    },
+    /// A remote person's RSVP to a local event was answered: `Accept{Join}` (going) or
+    /// `Reject{Join}` (refused).
+    EventRsvpAnswered {
+        /// The RSVP.
+        participant_id: i64,
+    },
+    /// A remote person's `Join` of a local event was refused by the policy (nothing stored):
+    /// `Reject{Join}`.
+    EventJoinRefused {
+        /// The local event.
+        event_id: i64,
+        /// The remote person.
+        account_id: i64,
+        /// The refused Join.
+        join_ap_id: String,
     },
 }
 

@@ -48,6 +48,8 @@ pub struct AccountView {
     pub is_admin: bool,
     /// Account status.
     pub status: AccountStatus,
+    /// Language chosen for the web pages (`en`, `fr`); none: the browser's.
+    pub language: Option<String>,
     /// When registered.
     pub created_at: DateTime<Utc>,
 }
@@ -64,6 +66,7 @@ impl AccountView {
             tags: guildhall_store::decode_list(&a.tags)?,
             is_admin: a.is_admin,
             status: account_status(a)?,
+            language: a.language.clone(),
             created_at: a.created_at,
         })
     }
@@ -261,6 +264,10 @@ pub struct DiscussionView {
     pub edited_at: Option<DateTime<Utc>>,
     /// Latest reply or creation time.
     pub last_activity_at: DateTime<Utc>,
+    /// Whether it carries a poll (see `poll` in the discussion's detail).
+    pub has_poll: bool,
+    /// Its poll with results (in a discussion's detail; null in lists and without a poll).
+    pub poll: Option<crate::polls::PollView>,
 }
 
 impl DiscussionView {
@@ -289,6 +296,8 @@ impl DiscussionView {
             created_at: d.created_at,
             edited_at: d.edited_at,
             last_activity_at: d.last_activity_at,
+            has_poll: false,
+            poll: None,
         }
     }
 }

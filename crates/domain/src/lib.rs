@@ -2,11 +2,14 @@
 //! about who may see, join, post, moderate and administer. Pure Rust, no I/O.
 
 pub mod community;
+pub mod event;
 pub mod federation_policy;
 pub mod policy;
+pub mod poll;
 pub mod private_fetch;
 pub mod registration;
 pub mod validate;
+pub mod wiki;
 
 pub use community::{CommunityRole, MembershipStatus, Visibility};
 pub use federation_policy::{FederationMode, FederationPolicy};

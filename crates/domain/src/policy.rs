@@ -67,6 +67,15 @@ pub enum Denied {
     /// The community admits members from listed instances only.
     #[error("this community admits members from certain instances only")]
     InstanceNotAllowed,
+    /// The poll is closed.
+    #[error("this poll is closed")]
+    PollClosed,
+    /// The event was cancelled.
+    #[error("this event was cancelled")]
+    EventCancelled,
+    /// The event takes no RSVPs here (they happen elsewhere).
+    #[error("this event takes no RSVPs here")]
+    RsvpClosed,
 }
 
 impl Denied {
@@ -87,6 +96,9 @@ impl Denied {
             Denied::AuthorOnly => "author_only",
             Denied::AdminsOnly => "admins_only",
             Denied::InstanceNotAllowed => "instance_not_allowed",
+            Denied::PollClosed => "poll_closed",
+            Denied::EventCancelled => "event_cancelled",
+            Denied::RsvpClosed => "rsvp_closed",
         }
     }
 }

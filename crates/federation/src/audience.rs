@@ -83,7 +83,8 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         Outgoing::DiscussionCreated { discussion_id }
         | Outgoing::DiscussionUpdated { discussion_id }
         | Outgoing::DiscussionDeleted { discussion_id, .. }
-        | Outgoing::DiscussionModerated { discussion_id, .. } => discussions::find_by_id(db, *discussion_id).await?,
+        | Outgoing::DiscussionModerated { discussion_id, .. }
+        | Outgoing::PollVoted { discussion_id, .. } => discussions::find_by_id(db, *discussion_id).await?,
         Outgoing::ReplyCreated { reply_id }
         | Outgoing::ReplyUpdated { reply_id }
         | Outgoing::ReplyDeleted { reply_id, .. } => discussion_of_reply(*reply_id).await?,
@@ -101,6 +102,13 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
             _ => None,
         },
         Outgoing::Banned { .. } | Outgoing::Unbanned { .. } | Outgoing::Relay { .. } => None,
+        Outgoing::EventCreated { .. }
+        | Outgoing::EventUpdated { .. }
+        | Outgoing::EventDeleted { .. }
+        | Outgoing::EventJoin { .. }
+        | Outgoing::EventLeave { .. }
+        | Outgoing::EventRsvpAnswered { .. }
+        | Outgoing::EventJoinRefused { .. } => return crate::events::private_audience(ctx, urls, intent).await,
         Outgoing::Follow { .. }
         | Outgoing::Unfollow { .. }
         | Outgoing::AcceptFollow { .. }

@@ -8,11 +8,13 @@ pub mod actors;
 pub mod audience;
 pub mod delivery;
 mod error;
+pub mod events;
 pub mod inbox;
 mod keys;
 pub mod objects;
 pub mod outgoing;
 mod outgoing_changes;
+pub mod polls;
 pub mod resolve;
 pub mod rfc9421;
 pub mod serve;
@@ -93,6 +95,7 @@ pub fn router() -> Router<AppContext> {
         .route("/c/{name}/featured", get(serve::featured))
         .route("/d/{id}", get(serve::discussion))
         .route("/r/{id}", get(serve::reply))
+        .route("/e/{id}", get(events::serve::event))
         .route("/activities/{token}", get(serve::activity))
         .route("/.well-known/webfinger", get(wellknown::webfinger))
         .route("/.well-known/nodeinfo", get(wellknown::nodeinfo_links))

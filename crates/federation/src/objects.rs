@@ -3,7 +3,7 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::kinds::object::{NoteType, PageType};
+use activitypub_federation::kinds::object::NoteType;
 use activitypub_federation::protocol::helpers::deserialize_one_or_many;
 use activitypub_federation::traits::Object;
 use chrono::{DateTime, Utc};
@@ -35,8 +35,9 @@ pub struct Source {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page {
+    /// `Page`, or `Question` for a discussion with a poll.
     #[serde(rename = "type")]
-    kind: PageType,
+    pub kind: crate::polls::PageKind,
     /// Id.
     pub id: ObjectId<DbDiscussion>,
     /// Author.
@@ -48,10 +49,11 @@ pub struct Page {
     /// The community (FEP-1b12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<ObjectId<DbGroup>>,
-    /// Title.
+    /// Title (Mastodon's `Question` has none: its first line is used).
+    #[serde(default)]
     pub name: String,
     #[serde(default)]
-    content: String,
+    pub(crate) content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     media_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -66,6 +68,9 @@ pub struct Page {
     /// Lemmy: locked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     comments_enabled: Option<bool>,
+    /// A `Question`'s poll (`oneOf`/`anyOf`, `endTime`, `closed`, `votersCount`).
+    #[serde(flatten)]
+    pub poll: crate::polls::QuestionFields,
 }
 
 impl Page {
@@ -101,8 +106,11 @@ pub struct Note {
     /// The discussion or reply answered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub in_reply_to: Option<Url>,
+    /// A poll vote's option (Mastodon); absent on replies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     #[serde(default)]
-    content: String,
+    pub(crate) content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     media_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,8 +169,9 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
         true => crate::audience::followers_of(&c, &urls),
         false => Url::parse(PUBLIC)?,
     };
+    let (kind, poll) = crate::polls::question_fields(ctx, d).await?;
     Ok(Page {
-        kind: PageType::Page,
+        kind,
         id: discussion_id(d, &urls).into(),
         attributed_to: actor_id_of_account(&a, &urls).into(),
         to: vec![group.clone(), public],
@@ -177,6 +186,7 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
         updated: d.edited_at,
         stickied: Some(d.pinned),
         comments_enabled: Some(!d.locked),
+        poll,
     })
 }
 
@@ -189,15 +199,28 @@ pub async fn receive_page(
     let community_url = page.community().ok_or_else(|| Error::BadRequest("Page names no community".into()))?;
     let group: DbGroup = ObjectId::<DbGroup>::from(community_url).dereference(data).await?;
     let author: DbPerson = page.attributed_to.dereference(data).await?;
+    let poll = page.poll.remote_poll();
+    let title = match page.name.trim() {
+        "" => crate::polls::title_of(&page.content),
+        _ => page.name,
+    };
     let post = IncomingPost {
         ap_id: page.id.inner().to_string(),
-        title: Some(page.name),
+        title: Some(title),
         source: markdown_source(page.source),
         html: page.content,
         published: page.published,
         members_only: !is_public(&page.to, &page.cc),
     };
-    Ok(inbound::receive_discussion(data.app_data(), &group.model, &author.model, post, relay_activity).await?)
+    let ap_id = post.ap_id.clone();
+    let ctx = data.app_data();
+    let stored = inbound::receive_discussion(ctx, &group.model, &author.model, post, relay_activity).await?;
+    if let Some(poll) = poll
+        && let Some(d) = fed::find_discussion_by_ap_id(ctx.db(), &ap_id).await?
+    {
+        guildhall_app::polls::receive_remote_poll(ctx, &d, &author.model, poll, None).await?;
+    }
+    Ok(stored)
 }
 
 #[async_trait::async_trait]
@@ -281,6 +304,7 @@ pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> 
         cc: vec![group.clone()],
         audience: Some(group.into()),
         in_reply_to: Some(in_reply_to),
+        name: None,
         content: r.body_html.clone(),
         media_type: Some("text/html".into()),
         source: (!r.body_source.is_empty())

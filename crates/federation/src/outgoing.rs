@@ -147,6 +147,16 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
         | Outgoing::DiscussionModerated { .. }
         | Outgoing::Banned { .. }
         | Outgoing::Unbanned { .. } => crate::outgoing_changes::plan(ctx, &urls, intent, as_of).await,
+        Outgoing::EventCreated { .. }
+        | Outgoing::EventUpdated { .. }
+        | Outgoing::EventDeleted { .. }
+        | Outgoing::EventJoin { .. }
+        | Outgoing::EventLeave { .. }
+        | Outgoing::EventRsvpAnswered { .. }
+        | Outgoing::EventJoinRefused { .. } => crate::events::plan(ctx, &urls, intent, as_of).await,
+        Outgoing::PollVoted { discussion_id, account_id } => {
+            crate::polls::plan_votes(ctx, &urls, *discussion_id, *account_id, as_of).await
+        }
         Outgoing::Relay { community_id, activity_id } => {
             let c = community(ctx, *community_id).await?;
             let Some(received) = fed::find_activity(ctx.db(), *activity_id).await? else { return Ok(vec![]) };

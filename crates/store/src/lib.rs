@@ -5,11 +5,14 @@ pub mod accounts;
 pub mod communities;
 pub mod discussions;
 pub mod entities;
+pub mod events;
 pub mod federation;
+pub mod polls;
 pub mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod votes;
+pub mod wiki;
 
 use std::time::Duration;
 

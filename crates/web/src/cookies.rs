@@ -9,6 +9,9 @@ pub const SESSION_COOKIE: &str = "guildhall_session";
 /// The pre-login CSRF cookie (double-submit pattern on the sign-in form).
 pub const CSRF_COOKIE: &str = "guildhall_csrf";
 
+/// The language chosen with the switch in the header (`en` or `fr`).
+pub const LANG_COOKIE: &str = "guildhall_lang";
+
 /// How long the session cookie lives, in seconds (30 days, as the session itself).
 const SESSION_MAX_AGE: u64 = 30 * 24 * 60 * 60;
 
@@ -53,6 +56,11 @@ pub(crate) fn clear_session(https: bool) -> String {
 /// `Set-Cookie` value for the pre-login CSRF token (a browser-session cookie).
 pub(crate) fn csrf(token: &str, https: bool) -> String {
     format!("{CSRF_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/{}", secure(https))
+}
+
+/// `Set-Cookie` value for the language switch (a year).
+pub(crate) fn lang(code: &str, https: bool) -> String {
+    format!("{LANG_COOKIE}={code}; HttpOnly; SameSite=Lax; Path=/; Max-Age=31536000{}", secure(https))
 }
 
 /// `Set-Cookie` value that removes the pre-login CSRF cookie.

@@ -1,15 +1,25 @@
-//! Server-rendered, accessible HTML pages for Guildhall.
+//! Server-rendered, accessible, bilingual (English/French) HTML pages for Guildhall.
 //!
-//! This is the foundation of the web front: the community list, signing in and signing out.
-//! Handlers are thin adapters: they parse the request, call one `guildhall_app` use case and
-//! render an askama template. Every response carries a strict Content-Security-Policy; pages
-//! use no scripts, no inline styles and no third-party resources.
+//! Handlers are thin adapters: they parse the request, call `guildhall_app` use cases and
+//! render an askama template checked at compile time. Every response carries a strict
+//! Content-Security-Policy; pages use no scripts, no inline styles and no third-party
+//! resources, and every form works without JavaScript (Post/Redirect/Get, CSRF tokens,
+//! errors next to fields and in a summary).
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | `i18n` | English and French messages (Fluent), language choice, localised dates |
+//! | `visit` | the per-request context: session, language, page chrome, CSRF checks |
+//! | `forms` | form errors and refusals as messages in the page language |
+//! | `pages::*` | one module per area: auth, home, community, discussion, moderation, account, admin |
 //!
 //! The router has no fallback so that the binary can merge it with other routers.
 
 mod cookies;
-mod handlers;
+mod forms;
+mod i18n;
 mod pages;
+mod visit;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -17,7 +27,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use guildhall_app::AppContext;
 
-pub use cookies::{CSRF_COOKIE, SESSION_COOKIE};
+pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
+
+use pages::{account, actions, admin, auth, community, discussion, home, moderation};
 
 /// The Content-Security-Policy sent with every response.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; style-src 'self'; img-src 'self' https:; \
@@ -26,12 +38,45 @@ pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; style-src 'self';
 /// The site stylesheet, served at `/static/style.css`.
 pub const STYLESHEET: &str = include_str!("../static/style.css");
 
-/// The web pages: `GET /`, `GET`/`POST /login`, `POST /logout` and `GET /static/style.css`.
+/// The web pages and the stylesheet.
 pub fn router() -> Router<AppContext> {
     Router::new()
-        .route("/", get(handlers::index))
-        .route("/login", get(handlers::login_form).post(handlers::login))
-        .route("/logout", post(handlers::logout))
+        .route("/", get(home::home))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/signup", get(auth::signup_form).post(auth::signup))
+        .route("/language", get(auth::language_link).post(auth::language))
+        .route("/account", get(account::account).post(account::save))
+        .route("/account/password", post(account::password))
+        .route("/people/{username}", get(account::profile))
+        .route("/communities", get(home::directory))
+        .route("/create-community", get(community::new_form).post(community::create))
+        .route("/follow", post(home::follow))
+        .route("/communities/{handle}", get(community::show))
+        .route("/communities/{handle}/join", get(community::join_form).post(community::join))
+        .route("/communities/{handle}/leave", post(community::leave))
+        .route("/communities/{handle}/settings", get(community::settings_form).post(community::save_settings))
+        .route("/communities/{handle}/new", get(discussion::new_form).post(discussion::create))
+        .route("/communities/{handle}/members", get(moderation::members))
+        .route("/communities/{handle}/moderators", post(moderation::moderators))
+        .route("/communities/{handle}/requests", get(moderation::requests).post(moderation::decide))
+        .route("/communities/{handle}/bans", get(moderation::bans_list).post(moderation::ban))
+        .route("/communities/{handle}/bans/lift", post(moderation::unban))
+        .route("/discussions/{id}", get(discussion::show))
+        .route("/discussions/{id}/reply", post(discussion::reply))
+        .route("/discussions/{id}/edit", get(discussion::edit_form).post(discussion::edit))
+        .route("/discussions/{id}/delete", get(actions::confirm_delete).post(actions::delete))
+        .route("/discussions/{id}/moderate", post(actions::moderate))
+        .route("/discussions/{id}/vote", post(actions::vote))
+        .route("/replies/{id}/edit", get(discussion::edit_reply_form).post(discussion::edit_reply))
+        .route("/replies/{id}/delete", get(actions::confirm_delete_reply).post(actions::delete_reply))
+        .route("/replies/{id}/vote", post(actions::vote_reply))
+        .route("/admin", get(admin::settings))
+        .route("/admin/settings", post(admin::save_settings))
+        .route("/admin/accounts", post(admin::decide_account))
+        .route("/admin/invites", post(admin::invite))
+        .route("/admin/federation", get(admin::federation).post(admin::save_federation))
+        .route("/admin/instances", get(admin::instances))
         .route("/static/style.css", get(stylesheet))
         .layer(axum::middleware::map_response(security_headers))
 }
@@ -55,6 +100,7 @@ async fn security_headers(mut response: Response) -> Response {
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if is_html {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
     }
     response
 }

@@ -76,13 +76,18 @@ impl Activity for Announce {
         if group.model.domain.is_empty() {
             return Err(Error::BadRequest("an Announce from our own community cannot come from outside".into()));
         }
+        if let Some(done) = crate::events::inbound::announced(&self.object, &group, data).await {
+            return done;
+        }
         let kind = self.object.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
         match kind.as_str() {
             "Create" => relayed_create(self.object, &group, data).await,
-            "" | "Page" | "Note" | "Article" => {
+            "" | "Page" | "Note" | "Article" | "Question" => {
                 // A plain Announce of an object (Mastodon's view of the post): fetch it.
                 match object_id(&self.object) {
-                    Some(id) if !is_local(data, &id) => fetch_from_origin(&id, kind == "Page", data).await,
+                    Some(id) if !is_local(data, &id) => {
+                        fetch_from_origin(&id, matches!(kind.as_str(), "Page" | "Question"), data).await
+                    }
                     _ => Ok(()),
                 }
             }

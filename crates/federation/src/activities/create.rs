@@ -99,6 +99,8 @@ impl Create {
             Post::Page(page) => {
                 receive_page(page, data, Some(stored_activity)).await?;
             }
+            // Mastodon's poll vote: counted, never stored as a reply.
+            Post::Note(note) if crate::polls::is_vote(&note) => crate::polls::receive_vote(note, data).await?,
             Post::Note(note) if note.in_reply_to.is_some() => {
                 receive_note(note, data, Some(stored_activity)).await?;
             }
@@ -135,7 +137,7 @@ fn note_as_page(note: Note, to: &[Url], cc: &[Url], data: &Data<AppContext>) -> 
 }
 
 /// Text of simple HTML, with paragraph and line breaks as newlines.
-fn strip_html(html: &str) -> String {
+pub(crate) fn strip_html(html: &str) -> String {
     let spaced = html.replace("</p>", "\n").replace("<br>", "\n").replace("<br/>", "\n").replace("<br />", "\n");
     let mut out = String::with_capacity(spaced.len());
     let mut in_tag = false;

@@ -197,6 +197,10 @@ async fn answer(
     if !crate::urls::is_local(data, &follow_id) {
         return Ok(());
     }
+    // Mobilizon answers an RSVP with an Accept/Reject naming the Join by id only.
+    if crate::events::inbound::join_answered_by_id(&follow_id, actor.inner(), data, accepted).await? {
+        return Ok(());
+    }
     let group = actor.dereference(data).await?;
     inbound::follow_answered(data.app_data(), follow_id.as_str(), &group.model, accepted).await?;
     Ok(())

@@ -26,6 +26,8 @@ pub use vote::Vote;
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum InboxActivity {
+    /// Event activities: Create/Update of an Event, Join, Leave, Accept/Reject of a Join.
+    Event(Box<crate::events::inbound::EventActivity>),
     /// Follow a community.
     Follow(Follow),
     /// Undo a Follow.
@@ -64,6 +66,7 @@ impl Activity for InboxActivity {
 
     fn id(&self) -> &Url {
         match self {
+            InboxActivity::Event(a) => a.id(),
             InboxActivity::Follow(a) => a.id(),
             InboxActivity::Undo(a) => a.id(),
             InboxActivity::Accept(a) => a.id(),
@@ -79,6 +82,7 @@ impl Activity for InboxActivity {
 
     fn actor(&self) -> &Url {
         match self {
+            InboxActivity::Event(a) => a.actor(),
             InboxActivity::Follow(a) => a.actor(),
             InboxActivity::Undo(a) => a.actor(),
             InboxActivity::Accept(a) => a.actor(),
@@ -96,6 +100,7 @@ impl Activity for InboxActivity {
         // An activity's id lives on its actor's server: no one speaks for another origin.
         crate::urls::require_same_origin(self.id(), self.actor(), "activity id")?;
         match self {
+            InboxActivity::Event(a) => a.verify(data).await,
             InboxActivity::Follow(a) => a.verify(data).await,
             InboxActivity::Undo(a) => a.verify(data).await,
             InboxActivity::Accept(a) => a.verify(data).await,
@@ -143,6 +148,7 @@ impl InboxActivity {
     async fn dispatch(self, data: &Data<AppContext>, stored_id: i64) -> Result<(), Error> {
         let stored = StoredId { id: stored_id };
         match self {
+            InboxActivity::Event(a) => (*a).receive(data).await,
             InboxActivity::Follow(a) => a.receive(data).await,
             InboxActivity::Undo(a) => a.receive_stored(data, Some(stored.id)).await,
             InboxActivity::Accept(a) => a.receive(data).await,
@@ -163,6 +169,7 @@ struct StoredId {
 
 fn kind_name(a: &InboxActivity) -> String {
     match a {
+        InboxActivity::Event(a) => a.kind_name().into(),
         InboxActivity::Follow(_) => "Follow".into(),
         InboxActivity::Undo(_) => "Undo".into(),
         InboxActivity::Accept(_) => "Accept".into(),

@@ -39,7 +39,8 @@ fn post_fields(post: &Post) -> (Url, Option<String>, Option<String>, String) {
         Post::Page(p) => p.id.inner().clone(),
         Post::Note(n) => n.id.inner().clone(),
     };
-    (id, s("name"), source, s("content").unwrap_or_default())
+    // Mastodon's objects have no `name`: an empty one keeps the title.
+    (id, s("name").filter(|n| !n.trim().is_empty()), source, s("content").unwrap_or_default())
 }
 
 impl Update {
@@ -64,6 +65,18 @@ impl Update {
             return Ok(());
         }
         let editor: DbPerson = ObjectId::<DbPerson>::from(self.actor.clone()).dereference(data).await?;
+        // A poll's new counts (`Update{Question}`); an Update that changes nothing else is
+        // not an edit.
+        if let (Parent::Discussion(d), Post::Page(page)) = (&parent, &self.object)
+            && let Some(poll) = page.poll.remote_poll()
+        {
+            let counts_only = guildhall_app::polls::same_content(d, title.as_deref(), source.as_deref(), &html);
+            let relay = if counts_only { stored_activity } else { None };
+            guildhall_app::polls::receive_remote_poll(ctx, d, &editor.model, poll, relay).await?;
+            if counts_only {
+                return Ok(());
+            }
+        }
         let post =
             IncomingPost { ap_id: object_url.to_string(), title, source, html, published: None, members_only: false };
         match parent {

@@ -33,6 +33,8 @@ pub struct Model {
     pub status: String,
     #[sea_orm(column_type = "Text", nullable)]
     pub registration_reason: Option<String>,
+    /// The language chosen for the web pages (`en`, `fr`); none: the browser's.
+    pub language: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

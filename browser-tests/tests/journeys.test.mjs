@@ -1,0 +1,266 @@
+// The main journeys in the browser, in English and French, with axe-core on every page.
+// One real `guildhall serve` (temporary SQLite database) serves the whole file; the steps
+// run in order and build on each other.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startInstance } from '../lib/server.mjs';
+import { launch, newPage, check, visit, screenshot, printReport } from '../lib/browser.mjs';
+
+let server;
+let browser;
+let alice;
+let bob;
+let admin;
+let discussionPath;
+
+const PASSWORD = 'correct horse battery staple';
+
+before(async () => {
+  server = await startInstance();
+  browser = await launch();
+});
+
+after(async () => {
+  printReport();
+  await browser?.close();
+  await server?.stop();
+});
+
+async function signUp(page, username, name) {
+  await page.goto(`${server.url}/signup`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Email address').fill(`${username}@example.gc.ca`);
+  await page.getByLabel('Display name').fill(name);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(`${server.url}/?done=registered`);
+  await assert.doesNotReject(page.getByText('Your account was created').waitFor());
+}
+
+test('signed-out pages', async () => {
+  const page = await newPage(browser);
+  await visit(page, server.url, '/', 'home (signed out)');
+  await visit(page, server.url, '/communities', 'directory (signed out)');
+  await visit(page, server.url, '/login', 'sign in');
+  await page.close();
+});
+
+test('an administrator opens registration', async () => {
+  admin = await newPage(browser);
+  await admin.goto(`${server.url}/login`);
+  await check(admin, 'sign in (admin)');
+  await admin.getByLabel('Username').fill(server.admin.username);
+  await admin.getByLabel('Password').fill(server.admin.password);
+  await admin.getByRole('button', { name: 'Sign in' }).click();
+  await admin.waitForURL(`${server.url}/`);
+  await admin.getByRole('link', { name: 'Administration' }).click();
+  await check(admin, 'admin: registration');
+  await admin.getByLabel('Anyone can create an account.').check();
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await admin.getByText('Your changes were saved.').waitFor();
+  await check(admin, 'admin: registration saved');
+});
+
+test('sign up, after fixing the errors the summary lists', async () => {
+  alice = await newPage(browser);
+  await visit(alice, server.url, '/signup', 'sign up');
+  await alice.getByRole('button', { name: 'Create account' }).click();
+  await alice.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  assert.match(await alice.title(), /^Error:/);
+  await check(alice, 'sign up with errors');
+  await screenshot(alice, 'sign-up-errors');
+  // The summary links to the field.
+  await alice.getByRole('link', { name: /Enter between 3 and 30 characters/ }).click();
+  assert.equal(await alice.evaluate(() => document.activeElement.id), 'username');
+  await signUp(alice, 'alice', 'Alice Tremblay');
+  await check(alice, 'home (new member)');
+});
+
+test('create a community', async () => {
+  await alice.getByRole('link', { name: 'Create a community' }).click();
+  await check(alice, 'create community');
+  await alice.getByLabel('Community name').fill('ux-design');
+  await alice.getByLabel('Title').fill('UX Design');
+  await alice.getByLabel('Description').fill('Designers of **public services** sharing what works.');
+  await alice.getByLabel('Charter', { exact: true }).fill('1. Be kind.\n2. Share what you learn.');
+  await alice.getByLabel('Welcome message for newcomers').fill('Welcome! Say hello in the *Introductions* thread.');
+  await alice.getByLabel('Topics').fill('design, accessibility');
+  await alice.getByRole('button', { name: 'Create a community' }).click();
+  await alice.waitForURL(/\/communities\/ux-design\?done=created$/);
+  await alice.getByRole('heading', { level: 1, name: 'UX Design' }).waitFor();
+  await check(alice, 'community (moderator)');
+});
+
+test('join from a second account, accepting the charter', async () => {
+  bob = await newPage(browser);
+  await signUp(bob, 'bob', 'Bob Gagnon');
+  await visit(bob, server.url, '/communities?q=design', 'directory search');
+  await screenshot(bob, 'directory');
+  await bob.getByRole('link', { name: 'UX Design' }).click();
+  await check(bob, 'community (non-member)');
+  await bob.getByRole('link', { name: 'Join this community' }).click();
+  await check(bob, 'join');
+  await bob.getByRole('button', { name: 'Join this community' }).click();
+  await bob.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(bob, 'join with errors');
+  await bob.getByLabel('I have read the charter and agree to follow it').check();
+  await bob.getByRole('button', { name: 'Join this community' }).click();
+  await bob.getByText('You joined the community.').waitFor();
+  await bob.getByRole('heading', { name: 'Welcome' }).waitFor();
+  await check(bob, 'community (new member)');
+});
+
+test('start a discussion', async () => {
+  await bob.getByRole('link', { name: 'Start a discussion' }).click();
+  await check(bob, 'new discussion');
+  await bob.getByLabel('Title').fill('Plain language in error messages');
+  await bob.getByLabel('Message').fill('How do you word **error messages** so that everyone understands them?');
+  await bob.getByRole('button', { name: 'Post discussion' }).click();
+  await bob.getByText('Your discussion was posted.').waitFor();
+  discussionPath = new URL(bob.url()).pathname;
+  assert.match(discussionPath, /^\/discussions\/\d+$/);
+  await check(bob, 'discussion');
+});
+
+test('reply using the keyboard only', async () => {
+  await alice.goto(server.url + discussionPath);
+  await check(alice, 'discussion (moderator)');
+  // Tab from the top of the page to the reply box; every stop must show a focus indicator.
+  let reached = false;
+  for (let i = 0; i < 80 && !reached; i++) {
+    await alice.keyboard.press('Tab');
+    const focus = await alice.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return { id: el.id, tag: el.tagName, outline: style.outlineStyle, shadow: style.boxShadow };
+    });
+    assert.ok(focus.outline !== 'none' || focus.shadow !== 'none', `no visible focus on ${focus.tag}#${focus.id}`);
+    reached = focus.id === 'body';
+  }
+  assert.ok(reached, 'the reply box can be reached with Tab');
+  await alice.keyboard.type('Start with what happened, then say how to fix it.');
+  await alice.keyboard.press('Tab');
+  assert.equal(await alice.evaluate(() => document.activeElement.textContent.trim()), 'Post reply');
+  await alice.keyboard.press('Enter');
+  await alice.getByText('Your reply was posted.').waitFor();
+  assert.match(alice.url(), /#reply-\d+$/);
+  await alice.getByText('Start with what happened, then say how to fix it.').waitFor();
+  await check(alice, 'discussion after reply');
+});
+
+test('nested reply, vote, pin', async () => {
+  await bob.goto(server.url + discussionPath);
+  await bob.getByRole('link', { name: 'Reply Reply by Alice Tremblay' }).click();
+  await bob.getByRole('heading', { name: 'Reply to Alice Tremblay' }).waitFor();
+  await check(bob, 'nested reply form');
+  await bob.getByLabel('Your reply').fill('Thanks, that helps.');
+  await bob.getByRole('button', { name: 'Post reply' }).click();
+  await bob.getByText('Your reply was posted.').waitFor();
+  // Bob's reply sits in a list inside Alice's reply.
+  const nested = await bob.evaluate(() => {
+    const mine = [...document.querySelectorAll('li.reply')].filter((li) => li.textContent.includes('Thanks, that helps.')).pop();
+    return mine?.parentElement.closest('li.reply')?.textContent.includes('Start with what happened') ?? false;
+  });
+  assert.ok(nested, 'the answer to a reply is nested under it');
+  await bob.getByRole('button', { name: 'Upvote the discussion' }).click();
+  await bob.getByText('Your vote was recorded.').waitFor();
+  await bob.locator('#discussion .score').getByText('1 point').waitFor();
+  const pressed = await bob.getByRole('button', { name: 'Upvote the discussion' }).getAttribute('aria-pressed');
+  assert.equal(pressed, 'true', 'the upvote shows as pressed');
+  await check(bob, 'discussion after vote');
+  await screenshot(bob, 'discussion');
+  // Deleting asks first.
+  await bob.getByRole('button', { name: 'Post reply' }).waitFor();
+  await bob.getByLabel('Your reply').fill('A reply I will take back.');
+  await bob.getByRole('button', { name: 'Post reply' }).click();
+  await bob.getByText('Your reply was posted.').waitFor();
+  await bob.getByRole('link', { name: 'Delete Reply by Bob Gagnon' }).last().click();
+  await bob.getByRole('heading', { name: 'Delete this post?' }).waitFor();
+  await check(bob, 'confirm delete');
+  await bob.getByRole('button', { name: 'Yes, delete it' }).click();
+  await bob.getByText('The post was deleted.').waitFor();
+
+  await alice.goto(server.url + discussionPath);
+  await alice.getByRole('button', { name: 'Pin' }).click();
+  await alice.getByText('The discussion was pinned.').waitFor();
+  await check(alice, 'discussion pinned');
+  // Only the author may edit: others get a refusal page (accessible too).
+  const refused = await alice.goto(`${server.url}${discussionPath}/edit`);
+  assert.equal(refused.status(), 403);
+  await alice.getByRole('heading', { name: 'You cannot do that' }).waitFor();
+  await check(alice, 'edit refused (403)');
+});
+
+test('profile and account pages', async () => {
+  await visit(bob, server.url, '/people/alice', 'profile');
+  await visit(bob, server.url, `${discussionPath}/edit`, 'edit discussion');
+  await visit(bob, server.url, '/account', 'account');
+});
+
+test('moderator views', async () => {
+  await visit(alice, server.url, '/communities/ux-design', 'community (moderator view)');
+  await screenshot(alice, 'community');
+  await visit(alice, server.url, '/communities/ux-design/members', 'members');
+  await screenshot(alice, 'members');
+  await visit(alice, server.url, '/communities/ux-design/requests', 'join requests');
+  await visit(alice, server.url, '/communities/ux-design/bans', 'bans');
+  await visit(alice, server.url, '/communities/ux-design/settings', 'community settings');
+  await visit(alice, server.url, '/', 'home (member)');
+  await screenshot(alice, 'home');
+});
+
+test('admin views', async () => {
+  await visit(admin, server.url, '/admin', 'admin: registration');
+  await admin.getByLabel('Email domains allowed to register (optional)').fill('*.gc.ca\n*.canada.ca');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await admin.getByText('Your changes were saved.').waitFor();
+  await check(admin, 'admin: allowlist saved');
+  await screenshot(admin, 'admin-registration');
+  await visit(admin, server.url, '/admin/federation', 'admin: federation');
+  await admin.getByLabel('All except blocked servers').check();
+  await admin.getByLabel('Servers for the blocklist or allowlist').fill('spam.example');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await admin.getByText('Your changes were saved.').waitFor();
+  await check(admin, 'admin: federation saved');
+  await screenshot(admin, 'admin-federation');
+  await visit(admin, server.url, '/admin/instances', 'admin: delivery health');
+  await screenshot(admin, 'admin-instances');
+});
+
+test('switch to French', async () => {
+  await bob.goto(`${server.url}/communities/ux-design`);
+  await bob.getByRole('button', { name: 'Français' }).click();
+  await bob.waitForURL(`${server.url}/communities/ux-design`);
+  assert.equal(await bob.evaluate(() => document.documentElement.lang), 'fr');
+  await bob.getByRole('link', { name: 'Lancer une discussion' }).waitFor();
+  await check(bob, 'community (fr)');
+  await screenshot(bob, 'community-fr');
+  await visit(bob, server.url, '/', 'home (fr)');
+  await visit(bob, server.url, discussionPath, 'discussion (fr)');
+  await bob.getByText('Publier la réponse').waitFor();
+  await visit(bob, server.url, '/communities', 'directory (fr)');
+  await visit(bob, server.url, '/account', 'account (fr)');
+  // The choice is the account's setting now: it follows Bob to a new browser.
+  const other = await newPage(browser, 'en-CA');
+  await other.goto(`${server.url}/login`);
+  await other.getByLabel('Username').fill('bob');
+  await other.getByLabel('Password').fill(PASSWORD);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await other.getByRole('heading', { name: 'Vos communautés et leur activité' }).waitFor();
+  await other.context().close();
+});
+
+test('signed-out visitors: the header switch, then the browser language', async () => {
+  const en = await newPage(browser, 'en-CA');
+  await en.goto(`${server.url}/communities`);
+  await en.getByRole('link', { name: 'Français' }).click();
+  await en.getByRole('heading', { level: 1, name: 'Communautés' }).waitFor();
+  await check(en, 'directory (fr, switch)');
+  await en.context().close();
+  const fr = await newPage(browser, 'fr-CA');
+  await visit(fr, server.url, '/login', 'sign in (fr, Accept-Language)');
+  await fr.getByRole('heading', { name: 'Se connecter' }).waitFor();
+  await visit(fr, server.url, '/signup', 'sign up (fr)');
+  await fr.context().close();
+});

@@ -1,0 +1,138 @@
+//! Form errors (shown next to each field and in a summary at the top, as in the GOV.UK
+//! Design System) and turning app refusals into messages in the page language.
+
+use guildhall_app::Error;
+use guildhall_domain::{Denied, Invalid, RegistrationRefused};
+
+use crate::i18n::Lang;
+
+/// One problem with a form, tied to the input it is about.
+#[derive(Debug, Clone)]
+pub(crate) struct FieldError {
+    /// The `id` of the input (the summary links to it).
+    pub field: String,
+    /// What went wrong and how to fix it.
+    pub message: String,
+}
+
+/// The problems with a submitted form.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Errors {
+    /// In the order of the form's fields.
+    pub list: Vec<FieldError>,
+}
+
+impl Errors {
+    /// Adds a problem with `field`.
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.list.push(FieldError { field: field.to_owned(), message: message.into() });
+    }
+
+    /// One problem.
+    pub fn one(field: &str, message: impl Into<String>) -> Self {
+        let mut e = Errors::default();
+        e.add(field, message);
+        e
+    }
+
+    /// No problems?
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The message for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.list.iter().find(|e| e.field == field).map(|e| e.message.as_str())
+    }
+
+    /// Whether `field` has a problem.
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+}
+
+/// A validation failure in the page language.
+pub(crate) fn invalid_message(lang: Lang, i: &Invalid) -> String {
+    let m = i.message.as_str();
+    if m == "must not be empty" {
+        return lang.t("error-empty");
+    }
+    if let Some(n) =
+        m.strip_prefix("must be at most ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse::<u64>().ok())
+    {
+        return lang.tn("error-too-long", "max", n);
+    }
+    if let Some((a, b)) =
+        m.strip_prefix("must be ").and_then(|r| r.strip_suffix(" characters")).and_then(|r| r.split_once(" to "))
+    {
+        return lang.t2("error-length", "min", a, "max", b);
+    }
+    match (i.field, m) {
+        ("email", _) => lang.t("error-email"),
+        (_, "is reserved") => lang.t("error-reserved"),
+        (_, m) if m.starts_with("may contain only letters a-z") => lang.t("error-name-chars"),
+        (_, "must not start or end with '-'") => lang.t("error-name-dash"),
+        (_, "must be a single line of text") => lang.t("error-single-line"),
+        ("current_password", _) => lang.t("error-current-password"),
+        (_, m) if m.contains("is not a host name") || m.contains("is not a domain") => {
+            lang.ts("error-host", "value", m)
+        }
+        (_, m) if m.starts_with("tags may contain") || m.starts_with("each tag") || m.starts_with("at most") => {
+            lang.t("error-tags")
+        }
+        _ => lang.ts("error-invalid", "detail", m),
+    }
+}
+
+/// A policy refusal in the page language.
+pub(crate) fn denied_message(lang: Lang, d: Denied) -> String {
+    lang.t(&format!("denied-{}", d.code().replace('_', "-")))
+}
+
+/// Turns a use case's refusal into a form error on `field` (or the field the error names),
+/// or `None` when it is not the form's fault (not found, server errors).
+pub(crate) fn form_error(lang: Lang, e: &Error, field: &str) -> Option<Errors> {
+    match e {
+        Error::Invalid(i) => Some(Errors::one(i.field, invalid_message(lang, i))),
+        Error::Denied(Denied::CharterNotAccepted) => {
+            Some(Errors::one("accept_charter", lang.t("denied-charter-not-accepted")))
+        }
+        Error::Denied(d) => Some(Errors::one(field, denied_message(lang, *d))),
+        Error::Conflict(m) if m.contains("already taken") || m.contains("already exists") => {
+            Some(Errors::one(field, lang.t("error-taken")))
+        }
+        Error::Conflict(m) => Some(Errors::one(field, lang.ts("error-invalid", "detail", m))),
+        Error::Registration(r) => Some(Errors::one(
+            if matches!(r, RegistrationRefused::EmailDomainNotAllowed(_)) { "email" } else { field },
+            match r {
+                RegistrationRefused::Closed => lang.t("registration-refused-closed"),
+                RegistrationRefused::InviteRequired => lang.t("registration-refused-invite"),
+                RegistrationRefused::EmailDomainNotAllowed(d) => lang.ts("registration-refused-domain", "domains", d),
+            },
+        )),
+        _ => None,
+    }
+}
+
+/// Splits a list typed one per line or separated by commas or spaces.
+pub(crate) fn split_list(raw: &str) -> Vec<String> {
+    raw.split(|c: char| c == ',' || c.is_whitespace())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validation_messages_are_translated() {
+        let fr = Lang::Fr;
+        assert_eq!(invalid_message(fr, &Invalid::new("title", "must not be empty")), fr.t("error-empty"));
+        assert!(invalid_message(fr, &Invalid::new("title", "must be at most 100 characters")).contains("100"));
+        assert!(invalid_message(Lang::En, &Invalid::new("name", "must be 3 to 30 characters")).contains("3"));
+        assert_eq!(split_list("gc.ca, *.canada.ca\nexample.org"), ["gc.ca", "*.canada.ca", "example.org"]);
+    }
+}

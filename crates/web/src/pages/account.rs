@@ -1,0 +1,178 @@
+//! Public profiles, and a member's own settings: profile, language and password.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use guildhall_app::views::{AccountView, ProfileView};
+use guildhall_app::{AppContext, accounts, auth};
+use serde::Deserialize;
+
+use super::{app_error, render, see_other, with_cookies};
+use crate::cookies;
+use crate::forms::{Errors, form_error, split_list};
+use crate::i18n::Lang;
+use crate::visit::{Chrome, Visit, csrf_failed};
+
+/// `GET /people/{username}`.
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub(crate) struct ProfilePage {
+    pub c: Chrome,
+    pub p: ProfileView,
+}
+
+/// `GET /people/{username}`: a member's public profile.
+pub(crate) async fn profile(State(ctx): State<AppContext>, v: Visit, Path(username): Path<String>) -> Response {
+    match accounts::profile(&ctx, &username).await {
+        Ok(p) => render(StatusCode::OK, &ProfilePage { c: v.chrome(), p }),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// `GET /account`: profile, language and password forms.
+#[derive(Template)]
+#[template(path = "account.html")]
+pub(crate) struct AccountPage {
+    pub c: Chrome,
+    pub me: AccountView,
+    pub form: ProfileForm,
+    pub errors: Errors,
+    pub password_errors: Errors,
+}
+
+impl AccountPage {
+    fn language_is(&self, code: &str) -> bool {
+        self.form.language == code
+    }
+
+    fn languages(&self) -> [Lang; 2] {
+        Lang::ALL
+    }
+}
+
+/// The profile form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ProfileForm {
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub bio: String,
+    #[serde(default)]
+    pub department: String,
+    #[serde(default)]
+    pub tags: String,
+    #[serde(default)]
+    pub language: String,
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
+impl ProfileForm {
+    fn of(me: &AccountView) -> Self {
+        ProfileForm {
+            display_name: me.display_name.clone(),
+            bio: me.bio.clone(),
+            department: me.department.clone(),
+            tags: me.tags.join(", "),
+            language: me.language.clone().unwrap_or_default(),
+            csrf_token: String::new(),
+        }
+    }
+}
+
+async fn account_page(
+    ctx: &AppContext,
+    v: &Visit,
+    form: Option<ProfileForm>,
+    errors: Errors,
+    password_errors: Errors,
+) -> Response {
+    let s = match v.require() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let me = match accounts::me(ctx, &s.viewer).await {
+        Ok(me) => me,
+        Err(e) => return app_error(v, e),
+    };
+    let form = form.unwrap_or_else(|| ProfileForm::of(&me));
+    let status = if errors.is_empty() && password_errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    render(status, &AccountPage { c: v.chrome(), me, form, errors, password_errors })
+}
+
+/// `GET /account`.
+pub(crate) async fn account(State(ctx): State<AppContext>, v: Visit) -> Response {
+    account_page(&ctx, &v, None, Errors::default(), Errors::default()).await
+}
+
+/// `POST /account`: saves the profile and language.
+pub(crate) async fn save(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    form: Result<Form<ProfileForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let change = accounts::ProfileChange {
+        display_name: Some(form.display_name.clone()),
+        bio: Some(form.bio.clone()),
+        department: Some(form.department.clone()),
+        tags: Some(split_list(&form.tags)),
+        language: Some(form.language.clone()),
+    };
+    let errors = match accounts::update_profile(&ctx, &s.viewer, change).await {
+        Ok(me) => {
+            let mut set = Vec::new();
+            if let Some(l) = &me.language {
+                set.push(cookies::lang(l, ctx.instance().https));
+            }
+            return with_cookies(see_other("/account", Some("saved")), &set);
+        }
+        Err(e) => match form_error(v.lang, &e, "display_name") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    account_page(&ctx, &v, Some(form), errors, Errors::default()).await
+}
+
+/// The password form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `POST /account/password`: every session ends, so the member signs in again.
+pub(crate) async fn password(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    form: Result<Form<PasswordForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let errors = match auth::change_password(&ctx, &s.viewer, &form.current_password, &form.new_password).await {
+        Ok(()) => {
+            let clear = cookies::clear_session(ctx.instance().https);
+            return with_cookies(see_other("/login", Some("password")), &[clear]);
+        }
+        Err(e) => match form_error(v.lang, &e, "current_password") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    account_page(&ctx, &v, None, Errors::default(), errors).await
+}

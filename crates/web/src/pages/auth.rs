@@ -1,0 +1,284 @@
+//! Signing up, in and out, and the language switch.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use guildhall_app::views::SettingsView;
+use guildhall_app::{AppContext, Error, accounts, admin, auth};
+use serde::Deserialize;
+
+use super::{app_error, render, render_form, see_other, with_cookies};
+use crate::cookies;
+use crate::forms::{Errors, form_error};
+use crate::i18n::Lang;
+use crate::visit::{Chrome, Visit, csrf_failed, safe_next};
+
+/// The pre-login CSRF token: the visitor's existing cookie, or a new one.
+fn anon_token(headers: &HeaderMap) -> String {
+    match cookies::get(headers, cookies::CSRF_COOKIE).filter(|t| cookies::well_formed(t)) {
+        Some(t) => t.to_owned(),
+        None => auth::random_token(),
+    }
+}
+
+/// Checks the double-submit token of a signed-out form; returns the token.
+fn check_anon(headers: &HeaderMap, given: &str) -> Option<String> {
+    let cookie = cookies::get(headers, cookies::CSRF_COOKIE).filter(|t| cookies::well_formed(t))?;
+    cookies::same_secret(cookie, given).then(|| cookie.to_owned())
+}
+
+/// The sign-in form.
+#[derive(Template)]
+#[template(path = "login.html")]
+pub(crate) struct LoginPage {
+    pub c: Chrome,
+    pub csrf_token: String,
+    pub username: String,
+    pub next: String,
+    pub errors: Errors,
+}
+
+/// `?next=` after signing in.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct NextQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// `GET /login`: the sign-in form, with a double-submit CSRF cookie.
+pub(crate) async fn login_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    headers: HeaderMap,
+    q: Result<Query<NextQuery>, QueryRejection>,
+) -> Response {
+    let token = anon_token(&headers);
+    let next = q.ok().map(|Query(q)| q.next).unwrap_or_default();
+    let page = LoginPage {
+        c: v.chrome(),
+        csrf_token: token.clone(),
+        username: String::new(),
+        next,
+        errors: Errors::default(),
+    };
+    with_cookies(render(StatusCode::OK, &page), &[cookies::csrf(&token, ctx.instance().https)])
+}
+
+/// The sign-in form's fields; missing fields are empty so they fail the checks below.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /login`: checks the CSRF token and the credentials, then starts a session.
+pub(crate) async fn login(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    headers: HeaderMap,
+    form: Result<Form<LoginForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let Some(token) = check_anon(&headers, &form.csrf_token) else { return csrf_failed(v.lang) };
+    let https = ctx.instance().https;
+    let mut errors = Errors::default();
+    if form.username.trim().is_empty() {
+        errors.add("username", v.lang.t("login-error-username"));
+    }
+    if form.password.is_empty() {
+        errors.add("password", v.lang.t("login-error-password"));
+    }
+    let mut status = StatusCode::BAD_REQUEST;
+    if errors.is_empty() {
+        match auth::login(&ctx, &form.username, &form.password).await {
+            Ok(login) => {
+                tracing::info!(account = %login.account.username, "signed in");
+                let mut set = vec![cookies::session(&login.token, https), cookies::clear_csrf(https)];
+                if let Some(l) = &login.account.language {
+                    set.push(cookies::lang(l, https));
+                }
+                return with_cookies(see_other(&safe_next(&form.next), None), &set);
+            }
+            Err(Error::Unauthenticated(_)) => {
+                status = StatusCode::UNAUTHORIZED;
+                errors.add("username", v.lang.t("login-error-wrong"));
+            }
+            Err(Error::AccountNotActive(s)) => {
+                status = StatusCode::FORBIDDEN;
+                errors.add("username", v.lang.t(&format!("login-error-{}", s.as_str())));
+            }
+            Err(e) => return app_error(&v, e),
+        }
+    }
+    let page = LoginPage { c: v.chrome(), csrf_token: token, username: form.username, next: form.next, errors };
+    render(status, &page)
+}
+
+/// `POST /logout`: ends the session after checking its CSRF token.
+pub(crate) async fn logout(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    form: Result<Form<super::TokenForm>, FormRejection>,
+) -> Response {
+    let https = ctx.instance().https;
+    let signed_out = || with_cookies(see_other("/", None), &[cookies::clear_session(https)]);
+    // No valid session: nothing to end, so no forgery can do harm; tidy the cookie up.
+    if v.signed.is_none() {
+        return signed_out();
+    }
+    let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
+    let s = match v.authorize(&given) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if let Err(e) = auth::logout(&ctx, &s.token).await {
+        return app_error(&v, e);
+    }
+    tracing::info!(account = %s.viewer.username, "signed out");
+    signed_out()
+}
+
+/// The registration form, with the instance's rules.
+#[derive(Template)]
+#[template(path = "signup.html")]
+pub(crate) struct SignupPage {
+    pub c: Chrome,
+    pub csrf_token: String,
+    pub settings: SettingsView,
+    pub form: SignupForm,
+    pub errors: Errors,
+}
+
+impl SignupPage {
+    fn mode_is(&self, m: &str) -> bool {
+        self.settings.registration_mode.as_str() == m
+    }
+}
+
+/// The registration form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct SignupForm {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub password: String,
+    #[serde(default)]
+    pub invite_code: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
+/// `GET /signup`.
+pub(crate) async fn signup_form(State(ctx): State<AppContext>, v: Visit, headers: HeaderMap) -> Response {
+    let settings = match admin::settings(&ctx).await {
+        Ok(s) => s,
+        Err(e) => return app_error(&v, e),
+    };
+    let token = anon_token(&headers);
+    let page = SignupPage {
+        c: v.chrome(),
+        csrf_token: token.clone(),
+        settings,
+        form: SignupForm::default(),
+        errors: Errors::default(),
+    };
+    with_cookies(render(StatusCode::OK, &page), &[cookies::csrf(&token, ctx.instance().https)])
+}
+
+/// `POST /signup`: registers, then signs in when the account is active at once.
+pub(crate) async fn signup(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    headers: HeaderMap,
+    form: Result<Form<SignupForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(mut form)) = form else { return csrf_failed(v.lang) };
+    let Some(token) = check_anon(&headers, &form.csrf_token) else { return csrf_failed(v.lang) };
+    let settings = match admin::settings(&ctx).await {
+        Ok(s) => s,
+        Err(e) => return app_error(&v, e),
+    };
+    let reg = auth::Registration {
+        username: form.username.clone(),
+        email: form.email.clone(),
+        password: form.password.clone(),
+        display_name: Some(form.display_name.clone()),
+        invite_code: Some(form.invite_code.clone()),
+        reason: Some(form.reason.clone()),
+    };
+    let https = ctx.instance().https;
+    let errors = match auth::register(&ctx, reg).await {
+        Ok(account) if account.status == guildhall_domain::AccountStatus::Active => {
+            return match auth::login(&ctx, &account.username, &form.password).await {
+                Ok(login) => with_cookies(
+                    see_other("/", Some("registered")),
+                    &[cookies::session(&login.token, https), cookies::clear_csrf(https)],
+                ),
+                Err(e) => app_error(&v, e),
+            };
+        }
+        Ok(_) => return see_other("/login", Some("pending")),
+        Err(e) => match form_error(v.lang, &e, "username") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    form.password.clear();
+    let page = SignupPage { c: v.chrome(), csrf_token: token, settings, form, errors };
+    render_form(&page.errors.clone(), &page)
+}
+
+/// The language switch's fields.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct LanguageForm {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    next: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `GET /language?lang=fr&next=/path`: the switch for signed-out visitors (a cookie only).
+pub(crate) async fn language_link(
+    State(ctx): State<AppContext>,
+    q: Result<Query<LanguageForm>, QueryRejection>,
+) -> Response {
+    let q = q.ok().map(|Query(q)| q).unwrap_or_default();
+    let lang = Lang::parse(&q.lang).unwrap_or_default();
+    with_cookies(see_other(&safe_next(&q.next), None), &[cookies::lang(lang.code(), ctx.instance().https)])
+}
+
+/// `POST /language`: the switch for signed-in members; it also becomes the account's setting.
+pub(crate) async fn language(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    form: Result<Form<LanguageForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let lang = Lang::parse(&form.lang).unwrap_or_default();
+    let change = accounts::ProfileChange { language: Some(lang.code().into()), ..Default::default() };
+    if let Err(e) = accounts::update_profile(&ctx, &s.viewer, change).await {
+        return app_error(&v, e);
+    }
+    with_cookies(see_other(&safe_next(&form.next), None), &[cookies::lang(lang.code(), ctx.instance().https)])
+}

@@ -1,0 +1,311 @@
+//! A community's page, joining and leaving, creating a community and its settings.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use guildhall_app::discussions::Sort;
+use guildhall_app::views::{CommunityView, DiscussionView};
+use guildhall_app::{AppContext, Error, communities, discussions, markdown, membership};
+use guildhall_domain::{Denied, Visibility};
+use serde::Deserialize;
+
+use super::{TokenForm, app_error, community_path, render, render_form, see_other};
+use crate::forms::{Errors, form_error, split_list};
+use crate::visit::{Chrome, Visit, csrf_failed};
+
+/// `GET /communities/{handle}`: about, charter, welcome, join or leave, and the discussions.
+#[derive(Template)]
+#[template(path = "community.html")]
+pub(crate) struct CommunityPage {
+    pub c: Chrome,
+    pub co: CommunityView,
+    pub welcome_html: String,
+    /// `None` when the viewer may not read the discussions.
+    pub discussions: Option<Vec<DiscussionView>>,
+    pub sort: &'static str,
+    pub page: u64,
+    pub has_more: bool,
+}
+
+/// `?sort=&page=` on a community page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CommunityQuery {
+    #[serde(default)]
+    sort: String,
+    page: Option<u64>,
+}
+
+/// `GET /communities/{handle}`.
+pub(crate) async fn show(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+    q: Result<Query<CommunityQuery>, QueryRejection>,
+) -> Response {
+    let q = q.ok().map(|Query(q)| q).unwrap_or_default();
+    let co = match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => co,
+        Err(e) => return app_error(&v, e),
+    };
+    let (sort, sort_name) = if q.sort == "new" { (Sort::New, "new") } else { (Sort::Active, "active") };
+    let page = guildhall_app::page(q.page, Some(20));
+    let (list, number, has_more) = match discussions::list(&ctx, v.viewer(), &co.handle, sort, page).await {
+        Ok(l) => (Some(l.items), l.page, l.has_more),
+        Err(Error::Denied(Denied::MembersOnly)) => (None, 1, false),
+        Err(e) => return app_error(&v, e),
+    };
+    let welcome_html = match (&co.welcome_message, co.my_role.is_member()) {
+        (Some(w), true) if !w.trim().is_empty() => markdown::render(w),
+        _ => String::new(),
+    };
+    let page =
+        CommunityPage { c: v.chrome(), co, welcome_html, discussions: list, sort: sort_name, page: number, has_more };
+    render(StatusCode::OK, &page)
+}
+
+/// `GET /communities/{handle}/join`: the charter and the join form.
+#[derive(Template)]
+#[template(path = "join.html")]
+pub(crate) struct JoinPage {
+    pub c: Chrome,
+    pub co: CommunityView,
+    pub message: String,
+    pub errors: Errors,
+}
+
+impl JoinPage {
+    fn asks_message(&self) -> bool {
+        !self.co.local || self.co.visibility != Visibility::Public || !self.co.join_question.is_empty()
+    }
+}
+
+/// `GET /communities/{handle}/join`.
+pub(crate) async fn join_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
+    if let Err(r) = v.require() {
+        return r;
+    }
+    match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => {
+            render(StatusCode::OK, &JoinPage { c: v.chrome(), co, message: String::new(), errors: Errors::default() })
+        }
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// The join form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct JoinForm {
+    #[serde(default)]
+    accept_charter: Option<String>,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `POST /communities/{handle}/join`: joins (public) or asks to (approval, private, remote).
+pub(crate) async fn join(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+    form: Result<Form<JoinForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let accepted = form.accept_charter.is_some();
+    let message = Some(form.message.as_str()).filter(|m| !m.trim().is_empty());
+    let errors = match membership::join(&ctx, &s.viewer, &handle, accepted, message).await {
+        Ok(j) if j.status == "joined" => return see_other(&community_path(&handle), Some("joined")),
+        Ok(_) => return see_other(&community_path(&handle), Some("requested")),
+        Err(e) => match form_error(v.lang, &e, "accept_charter") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => render_form(&errors, &JoinPage { c: v.chrome(), co, message: form.message, errors: errors.clone() }),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// `POST /communities/{handle}/leave`: leaves, or withdraws a join request.
+pub(crate) async fn leave(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
+    let s = match v.authorize(&given) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match membership::leave(&ctx, &s.viewer, &handle).await {
+        Ok(()) => see_other(&community_path(&handle), Some("left")),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// The fields of the community form (create and settings).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct CommunityForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub charter: String,
+    #[serde(default)]
+    pub welcome_message: String,
+    #[serde(default)]
+    pub tags: String,
+    #[serde(default)]
+    pub visibility: String,
+    #[serde(default)]
+    pub member_domains: String,
+    #[serde(default)]
+    pub join_question: String,
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
+impl CommunityForm {
+    fn from_view(co: &CommunityView) -> Self {
+        CommunityForm {
+            name: co.name.clone(),
+            title: co.title.clone(),
+            description: co.description.clone(),
+            charter: co.charter.clone(),
+            welcome_message: co.welcome_message.clone().unwrap_or_default(),
+            tags: co.tags.join(", "),
+            visibility: co.visibility.as_str().into(),
+            member_domains: co.member_domains.join("\n"),
+            join_question: co.join_question.clone(),
+            csrf_token: String::new(),
+        }
+    }
+
+    fn visibility(&self) -> Option<Visibility> {
+        Visibility::parse(&self.visibility)
+    }
+}
+
+/// The community form: creating (`handle` empty) or editing settings.
+#[derive(Template)]
+#[template(path = "community_form.html")]
+pub(crate) struct CommunityFormPage {
+    pub c: Chrome,
+    /// The community being edited; `None` when creating.
+    pub co: Option<CommunityView>,
+    pub form: CommunityForm,
+    pub errors: Errors,
+}
+
+impl CommunityFormPage {
+    fn visibility_is(&self, v: &str) -> bool {
+        self.form.visibility == v || (self.form.visibility.is_empty() && v == "public")
+    }
+}
+
+/// `GET /create-community`.
+pub(crate) async fn new_form(v: Visit) -> Response {
+    if let Err(r) = v.require() {
+        return r;
+    }
+    render(
+        StatusCode::OK,
+        &CommunityFormPage { c: v.chrome(), co: None, form: CommunityForm::default(), errors: Errors::default() },
+    )
+}
+
+/// `POST /communities`: creates a community; the creator becomes its moderator.
+pub(crate) async fn create(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    form: Result<Form<CommunityForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let new = communities::NewCommunity {
+        name: form.name.clone(),
+        title: form.title.clone(),
+        description: Some(form.description.clone()),
+        charter: Some(form.charter.clone()),
+        welcome_message: Some(form.welcome_message.clone()),
+        tags: Some(split_list(&form.tags)),
+        visibility: form.visibility(),
+        member_domains: Some(split_list(&form.member_domains)),
+        join_question: Some(form.join_question.clone()),
+    };
+    let errors = match communities::create(&ctx, &s.viewer, new).await {
+        Ok(co) => return see_other(&community_path(&co.handle), Some("created")),
+        Err(e) => match form_error(v.lang, &e, "name") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    render_form(&errors, &CommunityFormPage { c: v.chrome(), co: None, form, errors: errors.clone() })
+}
+
+/// `GET /communities/{handle}/settings` (moderators).
+pub(crate) async fn settings_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
+    if let Err(r) = v.require() {
+        return r;
+    }
+    let co = match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => co,
+        Err(e) => return app_error(&v, e),
+    };
+    if !v.chrome().moderates(co.my_role) || !co.local {
+        return app_error(&v, Denied::ModeratorsOnly.into());
+    }
+    let form = CommunityForm::from_view(&co);
+    render(StatusCode::OK, &CommunityFormPage { c: v.chrome(), co: Some(co), form, errors: Errors::default() })
+}
+
+/// `POST /communities/{handle}/settings`.
+pub(crate) async fn save_settings(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+    form: Result<Form<CommunityForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let change = communities::CommunityChange {
+        title: Some(form.title.clone()),
+        description: Some(form.description.clone()),
+        charter: Some(form.charter.clone()),
+        welcome_message: Some(form.welcome_message.clone()),
+        tags: Some(split_list(&form.tags)),
+        visibility: form.visibility(),
+        member_domains: Some(split_list(&form.member_domains)),
+        join_question: Some(form.join_question.clone()),
+    };
+    let errors = match communities::update(&ctx, &s.viewer, &handle, change).await {
+        Ok(co) => return see_other(&format!("{}/settings", community_path(&co.handle)), Some("saved")),
+        Err(e) => match form_error(v.lang, &e, "title") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    let co = match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => co,
+        Err(e) => return app_error(&v, e),
+    };
+    render_form(&errors, &CommunityFormPage { c: v.chrome(), co: Some(co), form, errors: errors.clone() })
+}

@@ -1,0 +1,380 @@
+//! Discussions: starting one, the thread with nested replies, replying, editing, deleting,
+//! voting, and pinning and locking for moderators.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use guildhall_app::browse::{self, PostActions, Thread};
+use guildhall_app::discussions;
+use guildhall_app::views::{CommunityView, ReplyView};
+use guildhall_app::{AppContext, communities};
+use serde::Deserialize;
+
+use super::{app_error, render, render_form, see_other};
+use crate::forms::{Errors, denied_message, form_error};
+use crate::visit::{Chrome, Visit, csrf_failed};
+
+/// The new-discussion form.
+#[derive(Template)]
+#[template(path = "discussion_new.html")]
+pub(crate) struct NewDiscussionPage {
+    pub c: Chrome,
+    pub co: CommunityView,
+    pub title: String,
+    pub body: String,
+    pub errors: Errors,
+}
+
+/// A post form's fields (discussions have a title; replies a parent).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PostForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    parent_id: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `GET /communities/{handle}/new`.
+pub(crate) async fn new_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
+    if let Err(r) = v.require() {
+        return r;
+    }
+    match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => render(
+            StatusCode::OK,
+            &NewDiscussionPage {
+                c: v.chrome(),
+                co,
+                title: String::new(),
+                body: String::new(),
+                errors: Errors::default(),
+            },
+        ),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// `POST /communities/{handle}/new`: starts the discussion and shows it.
+pub(crate) async fn create(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+    form: Result<Form<PostForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let errors = match discussions::create(&ctx, &s.viewer, &handle, &form.title, &form.body).await {
+        Ok(d) => return see_other(&format!("/discussions/{}", d.id), Some("posted")),
+        Err(e) => match form_error(v.lang, &e, "title") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => render_form(
+            &errors,
+            &NewDiscussionPage { c: v.chrome(), co, title: form.title, body: form.body, errors: errors.clone() },
+        ),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// One reply in the thread, with the list markup that nests it.
+pub(crate) struct ReplyRow {
+    pub r: ReplyView,
+    pub a: PostActions,
+    /// `<ol>`s opened before its `<li>`.
+    pub opens: usize,
+    /// Whether its own `<li>` closes right after it (no replies to it follow).
+    pub leaf: bool,
+    /// Nested lists closed after it, each with its parent's `</li>`.
+    pub closes: usize,
+    /// Whether the outermost list closes after it.
+    pub end: bool,
+}
+
+/// Nests a threaded-order list of replies into `<ol>`s: what opens before and closes after
+/// each one, so the page holds one valid list tree.
+fn nest(items: Vec<(ReplyView, PostActions)>) -> Vec<ReplyRow> {
+    let first = items.first().map(|(r, _)| r.depth).unwrap_or(0);
+    let levels: Vec<usize> = items.iter().map(|(r, _)| (r.depth - first).max(0) as usize + 1).collect();
+    let mut open = 0usize;
+    let mut rows = Vec::with_capacity(items.len());
+    for (i, (r, a)) in items.into_iter().enumerate() {
+        let level = levels[i];
+        let opens = level.saturating_sub(open);
+        open += opens;
+        let next = levels.get(i + 1).copied().unwrap_or(0);
+        let leaf = next <= level;
+        let (mut closes, mut end) = (0, false);
+        if leaf {
+            while open > next {
+                if open >= 2 {
+                    closes += 1;
+                } else {
+                    end = true;
+                }
+                open -= 1;
+            }
+        }
+        rows.push(ReplyRow { r, a, opens, leaf, closes, end });
+    }
+    rows
+}
+
+/// The thread page.
+#[derive(Template)]
+#[template(path = "discussion.html")]
+pub(crate) struct ThreadPage {
+    pub c: Chrome,
+    pub t: Thread,
+    pub rows: Vec<ReplyRow>,
+    /// The reply being answered (`?reply_to=`), if any.
+    pub reply_to: Option<ReplyView>,
+    pub body: String,
+    pub errors: Errors,
+    /// Why the viewer cannot reply, if they cannot.
+    pub cannot_reply: Option<String>,
+}
+
+impl ThreadPage {
+    fn page_link(&self, page: u64) -> String {
+        format!("/discussions/{}?page={page}", self.t.discussion.id)
+    }
+}
+
+/// `?reply_to=&page=` on a thread.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ThreadQuery {
+    reply_to: Option<i64>,
+    page: Option<u64>,
+}
+
+async fn thread_page(ctx: &AppContext, v: &Visit, id: i64, q: ThreadQuery, body: String, errors: Errors) -> Response {
+    let t = match browse::thread(ctx, v.viewer(), id, guildhall_app::page(q.page, Some(100))).await {
+        Ok(t) => t,
+        Err(e) => return app_error(v, e),
+    };
+    let reply_to = q.reply_to.and_then(|rid| t.replies.items.iter().find(|(r, _)| r.id == rid).map(|(r, _)| r.clone()));
+    let cannot_reply = match (&t.reply, v.signed.is_some()) {
+        (Ok(()), _) => None,
+        (Err(_), false) => Some(v.lang.t("reply-sign-in")),
+        (Err(d), true) => Some(denied_message(v.lang, *d)),
+    };
+    let rows = nest(t.replies.items.clone());
+    let page = ThreadPage { c: v.chrome(), t, rows, reply_to, body, errors, cannot_reply };
+    render_form(&page.errors.clone(), &page)
+}
+
+/// `GET /discussions/{id}`.
+pub(crate) async fn show(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    q: Result<Query<ThreadQuery>, QueryRejection>,
+) -> Response {
+    let q = q.ok().map(|Query(q)| q).unwrap_or_default();
+    thread_page(&ctx, &v, id, q, String::new(), Errors::default()).await
+}
+
+/// `POST /discussions/{id}/reply`: replies to the discussion or to one of its replies.
+pub(crate) async fn reply(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<PostForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let parent = form.parent_id.trim().parse::<i64>().ok();
+    let errors = match discussions::reply(&ctx, &s.viewer, id, parent, &form.body).await {
+        Ok(r) => return see_other(&format!("/discussions/{id}#reply-{}", r.id), Some("replied")),
+        Err(e) => match form_error(v.lang, &e, "body") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    thread_page(&ctx, &v, id, ThreadQuery { reply_to: parent, page: None }, form.body, errors).await
+}
+
+/// The edit form for a discussion (with title) or a reply.
+#[derive(Template)]
+#[template(path = "post_edit.html")]
+pub(crate) struct EditPage {
+    pub c: Chrome,
+    /// Where the form posts.
+    pub action: String,
+    /// Where "cancel" goes.
+    pub back: String,
+    /// `Some` for discussions.
+    pub title: Option<String>,
+    pub body: String,
+    pub errors: Errors,
+}
+
+/// `GET /discussions/{id}/edit`.
+pub(crate) async fn edit_form(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
+    if let Err(r) = v.require() {
+        return r;
+    }
+    let t = match browse::thread(&ctx, v.viewer(), id, guildhall_app::page(None, Some(1))).await {
+        Ok(t) => t,
+        Err(e) => return app_error(&v, e),
+    };
+    if !t.actions.edit {
+        return app_error(&v, guildhall_domain::Denied::AuthorOnly.into());
+    }
+    let d = t.discussion;
+    let page = EditPage {
+        c: v.chrome(),
+        action: format!("/discussions/{id}/edit"),
+        back: format!("/discussions/{id}"),
+        title: Some(d.title),
+        body: d.body,
+        errors: Errors::default(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `POST /discussions/{id}/edit`.
+pub(crate) async fn edit(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<PostForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let errors = match discussions::update(&ctx, &s.viewer, id, Some(&form.title), Some(&form.body)).await {
+        Ok(_) => return see_other(&format!("/discussions/{id}"), Some("edited")),
+        Err(e) => match form_error(v.lang, &e, "body") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    let page = EditPage {
+        c: v.chrome(),
+        action: format!("/discussions/{id}/edit"),
+        back: format!("/discussions/{id}"),
+        title: Some(form.title),
+        body: form.body,
+        errors,
+    };
+    render_form(&page.errors.clone(), &page)
+}
+
+/// `GET /replies/{id}/edit`.
+pub(crate) async fn edit_reply_form(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
+    let s = match v.require() {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (r, actions) = match browse::reply(&ctx, &s.viewer, id).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&v, e),
+    };
+    if !actions.edit {
+        return app_error(&v, guildhall_domain::Denied::AuthorOnly.into());
+    }
+    let page = EditPage {
+        c: v.chrome(),
+        action: format!("/replies/{id}/edit"),
+        back: format!("/discussions/{}#reply-{id}", r.discussion_id),
+        title: None,
+        body: r.body,
+        errors: Errors::default(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `POST /replies/{id}/edit`.
+pub(crate) async fn edit_reply(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<PostForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let errors = match discussions::update_reply(&ctx, &s.viewer, id, &form.body).await {
+        Ok(r) => return see_other(&format!("/discussions/{}#reply-{id}", r.discussion_id), Some("edited")),
+        Err(e) => match form_error(v.lang, &e, "body") {
+            Some(errors) => errors,
+            None => return app_error(&v, e),
+        },
+    };
+    let back = match browse::reply(&ctx, &s.viewer, id).await {
+        Ok((r, _)) => format!("/discussions/{}#reply-{id}", r.discussion_id),
+        Err(e) => return app_error(&v, e),
+    };
+    let page =
+        EditPage { c: v.chrome(), action: format!("/replies/{id}/edit"), back, title: None, body: form.body, errors };
+    render_form(&page.errors.clone(), &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reply(id: i64, depth: i32) -> (ReplyView, PostActions) {
+        let now = chrono::Utc::now();
+        let r = ReplyView {
+            id,
+            discussion_id: 1,
+            parent_id: None,
+            depth,
+            author: guildhall_app::views::AuthorView { username: "a".into(), display_name: "A".into() },
+            body: String::new(),
+            body_html: String::new(),
+            deleted: false,
+            score: 0,
+            upvotes: 0,
+            downvotes: 0,
+            created_at: now,
+            edited_at: None,
+        };
+        (r, PostActions::default())
+    }
+
+    fn markup(rows: &[ReplyRow]) -> String {
+        let mut s = String::new();
+        for r in rows {
+            s.push_str(&"<ol>".repeat(r.opens));
+            s.push_str(&format!("<li>{}", r.r.id));
+            if r.leaf {
+                s.push_str("</li>");
+                s.push_str(&"</ol></li>".repeat(r.closes));
+                if r.end {
+                    s.push_str("</ol>");
+                }
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn nests_replies_into_valid_lists() {
+        let rows = nest(vec![reply(1, 0), reply(2, 1), reply(3, 2), reply(4, 0), reply(5, 1)]);
+        let html = markup(&rows);
+        assert_eq!(html, "<ol><li>1<ol><li>2<ol><li>3</li></ol></li></ol></li><li>4<ol><li>5</li></ol></li></ol>");
+    }
+}

@@ -1,0 +1,163 @@
+//! The home page and the community directory (with following remote communities).
+
+use activitypub_federation::config::FederationConfig;
+use askama::Template;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::{Extension, Form};
+use guildhall_app::views::{CommunityView, DiscussionView};
+use guildhall_app::{AppContext, browse, communities};
+use serde::Deserialize;
+
+use super::{app_error, community_path, render, see_other};
+use crate::forms::Errors;
+use crate::visit::{Chrome, Visit, csrf_failed, encode};
+
+/// `GET /`: signed in, the member's communities and their latest discussions; signed out,
+/// what Guildhall is and the first communities.
+#[derive(Template)]
+#[template(path = "home.html")]
+pub(crate) struct HomePage {
+    pub c: Chrome,
+    pub mine: Vec<CommunityView>,
+    pub latest: Vec<(String, DiscussionView)>,
+    pub communities: Vec<CommunityView>,
+}
+
+/// `GET /`.
+pub(crate) async fn home(State(ctx): State<AppContext>, v: Visit) -> Response {
+    let mut page = HomePage { c: v.chrome(), mine: Vec::new(), latest: Vec::new(), communities: Vec::new() };
+    if let Some(viewer) = v.viewer() {
+        let mine = match browse::my_communities(&ctx, viewer).await {
+            Ok(m) => m,
+            Err(e) => return app_error(&v, e),
+        };
+        page.latest = match browse::latest_discussions(&ctx, viewer, &mine, 10).await {
+            Ok(l) => l,
+            Err(e) => return app_error(&v, e),
+        };
+        page.mine = mine;
+    } else {
+        page.communities = match communities::list(&ctx, None, guildhall_app::page(Some(1), Some(20))).await {
+            Ok(l) => l.items,
+            Err(e) => return app_error(&v, e),
+        };
+    }
+    render(StatusCode::OK, &page)
+}
+
+/// `GET /communities`: search, topic filter and the follow form.
+#[derive(Template)]
+#[template(path = "directory.html")]
+pub(crate) struct DirectoryPage {
+    pub c: Chrome,
+    pub q: String,
+    pub tag: String,
+    pub tags: Vec<String>,
+    pub communities: Vec<CommunityView>,
+    pub page: u64,
+    pub has_more: bool,
+    pub follow: String,
+    pub errors: Errors,
+}
+
+impl DirectoryPage {
+    /// The query string for another page of the same search.
+    fn page_link(&self, page: u64) -> String {
+        format!("/communities?q={}&tag={}&page={page}", encode(&self.q), encode(&self.tag))
+    }
+}
+
+/// The directory's query string.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct DirectoryQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    tag: String,
+    page: Option<u64>,
+}
+
+async fn directory_page(ctx: &AppContext, v: &Visit, q: DirectoryQuery, follow: String, errors: Errors) -> Response {
+    let page = guildhall_app::page(q.page, Some(20));
+    let (list, tags) = match browse::directory(ctx, v.viewer(), &q.q, &q.tag, page).await {
+        Ok(r) => r,
+        Err(e) => return app_error(v, e),
+    };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = DirectoryPage {
+        c: v.chrome(),
+        q: q.q,
+        tag: q.tag,
+        tags,
+        communities: list.items,
+        page: list.page,
+        has_more: list.has_more,
+        follow,
+        errors,
+    };
+    render(status, &page)
+}
+
+/// `GET /communities`.
+pub(crate) async fn directory(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    q: Result<Query<DirectoryQuery>, QueryRejection>,
+) -> Response {
+    let q = q.ok().map(|Query(q)| q).unwrap_or_default();
+    directory_page(&ctx, &v, q, String::new(), Errors::default()).await
+}
+
+/// The follow form.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct FollowForm {
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `POST /follow`: finds `@name@domain` or a URL (fetching it from its server
+/// when needed), then shows its page, where the member can join.
+pub(crate) async fn follow(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    federation: Option<Extension<FederationConfig<AppContext>>>,
+    form: Result<Form<FollowForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    if let Err(r) = v.authorize(&form.csrf_token) {
+        return r;
+    }
+    let query = form.handle.trim().to_owned();
+    let fail = |key: &str| Errors::one("handle", v.lang.t(key));
+    let errors = if query.is_empty() {
+        fail("follow-error-empty")
+    } else if let Some(Extension(config)) = federation {
+        let data = config.to_request_data();
+        match guildhall_federation::resolve::community(&query, &data).await {
+            Ok(c) => {
+                let handle = if c.domain.is_empty() { c.name } else { format!("{}@{}", c.name, c.domain) };
+                return see_other(&community_path(&handle), Some("found"));
+            }
+            Err(guildhall_federation::Error::BadRequest(_)) => fail("follow-error-format"),
+            Err(guildhall_federation::Error::NotFound) => fail("follow-error-not-found"),
+            Err(e) => {
+                tracing::info!(error = %e, "remote lookup failed");
+                fail("follow-error-unreachable")
+            }
+        }
+    } else {
+        // Without federation (some tests), only this instance's communities can be found.
+        let local = query.trim_start_matches(['@', '!']);
+        match communities::find(&ctx, local).await {
+            Ok(Some(c)) if c.domain.is_empty() => return see_other(&community_path(&c.name), Some("found")),
+            Ok(_) => fail("follow-error-unreachable"),
+            Err(e) => return app_error(&v, e),
+        }
+    };
+    directory_page(&ctx, &v, DirectoryQuery::default(), query, errors).await
+}

@@ -1,0 +1,292 @@
+//! Who is asking and in which language: the per-request context every page starts from,
+//! the page "chrome" (header, language switch, notices) and the CSRF checks for forms.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use guildhall_app::{AppContext, Viewer, accounts, auth};
+
+use crate::cookies;
+use crate::i18n::{self, Lang, Num};
+use crate::pages::error::{error_page, internal};
+
+/// A signed-in visitor.
+#[derive(Debug, Clone)]
+pub(crate) struct Signed {
+    /// The session token (to end it).
+    pub token: String,
+    /// The account, for use cases.
+    pub viewer: Viewer,
+    /// The session's CSRF token, put in every form.
+    pub csrf_token: String,
+    /// Display name for the header.
+    pub display_name: String,
+    /// The account's language setting.
+    pub language: Option<String>,
+}
+
+/// The context of one page request.
+#[derive(Debug, Clone)]
+pub(crate) struct Visit {
+    /// The language the page is in.
+    pub lang: Lang,
+    /// The session, when signed in.
+    pub signed: Option<Signed>,
+    /// Path and query of this request (where the language switch comes back to).
+    pub path: String,
+    /// A `done` notice to show after a Post/Redirect/Get.
+    pub notice: Option<&'static str>,
+    /// Whether this is a form post (not a page).
+    pub post: bool,
+}
+
+/// Notices a redirect may ask for with `?done=`; anything else is ignored.
+const NOTICES: &[&str] = &[
+    "joined",
+    "requested",
+    "left",
+    "created",
+    "posted",
+    "replied",
+    "edited",
+    "deleted",
+    "saved",
+    "pinned",
+    "unpinned",
+    "locked",
+    "unlocked",
+    "voted",
+    "accepted",
+    "rejected",
+    "banned",
+    "unbanned",
+    "moderator-added",
+    "moderator-removed",
+    "registered",
+    "pending",
+    "password",
+    "approved",
+    "invite",
+    "found",
+];
+
+fn notice_of(query: Option<&str>) -> Option<&'static str> {
+    let q = query?;
+    let v = q.split('&').find_map(|kv| kv.strip_prefix("done="))?;
+    NOTICES.iter().copied().find(|n| *n == v)
+}
+
+impl Visit {
+    /// Resolves the session cookie and the language.
+    pub async fn load(
+        ctx: &AppContext,
+        headers: &HeaderMap,
+        path: String,
+        query: Option<&str>,
+        post: bool,
+    ) -> Result<Self, Response> {
+        let mut signed = None;
+        if let Some(token) = cookies::get(headers, cookies::SESSION_COOKIE) {
+            let info = auth::authenticate(ctx, token).await.map_err(|e| internal(Lang::En, e))?;
+            if let Some(info) = info {
+                let me = accounts::me(ctx, &info.viewer).await.map_err(|e| internal(Lang::En, e))?;
+                signed = Some(Signed {
+                    token: token.to_owned(),
+                    viewer: info.viewer,
+                    csrf_token: info.csrf_token,
+                    display_name: me.display_name,
+                    language: me.language,
+                });
+            }
+        }
+        let account_lang = signed.as_ref().and_then(|s| s.language.as_deref());
+        let lang = i18n::choose(account_lang, cookies::get(headers, cookies::LANG_COOKIE), headers);
+        let path = match query {
+            Some(q) if !q.is_empty() => format!("{path}?{q}"),
+            _ => path,
+        };
+        Ok(Visit { lang, signed, path, notice: notice_of(query), post })
+    }
+
+    /// The viewer, if signed in.
+    pub fn viewer(&self) -> Option<&Viewer> {
+        self.signed.as_ref().map(|s| &s.viewer)
+    }
+
+    /// The header and shared parts of every page.
+    pub fn chrome(&self) -> Chrome {
+        Chrome {
+            lang: self.lang,
+            username: self.signed.as_ref().map(|s| s.viewer.username.clone()),
+            display_name: self.signed.as_ref().map(|s| s.display_name.clone()).unwrap_or_default(),
+            is_admin: self.signed.as_ref().is_some_and(|s| s.viewer.is_admin),
+            csrf: self.signed.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            path: self.path.clone(),
+            notice: self.notice.map(|n| self.lang.t(&format!("notice-{n}"))),
+        }
+    }
+
+    /// For a form post: the signed-in session whose CSRF token matches `given`. Signed-out
+    /// visitors are sent to sign in; a wrong token gets the "form has expired" page.
+    // The error is the page to answer with, handed straight back to axum.
+    #[allow(clippy::result_large_err)]
+    pub fn authorize(&self, given: &str) -> Result<&Signed, Response> {
+        let Some(s) = self.signed.as_ref() else {
+            return Err(self.sign_in_first());
+        };
+        if given.is_empty() || !cookies::same_secret(&s.csrf_token, given) {
+            return Err(csrf_failed(self.lang));
+        }
+        Ok(s)
+    }
+
+    /// The signed-in session for a page that needs one, or a redirect to sign in.
+    // The error is the page to answer with, handed straight back to axum.
+    #[allow(clippy::result_large_err)]
+    pub fn require(&self) -> Result<&Signed, Response> {
+        self.signed.as_ref().ok_or_else(|| self.sign_in_first())
+    }
+
+    /// Redirects to the sign-in page, coming back here afterwards (to the page a form was
+    /// on, for a form post: its path less the action, `/discussions/7/vote` → `/discussions/7`).
+    pub fn sign_in_first(&self) -> Response {
+        let back = if self.post {
+            let path = self.path.split('?').next().unwrap_or("/");
+            match path.rsplit_once('/') {
+                Some((parent, _)) if !parent.is_empty() => parent.to_owned(),
+                _ => "/".to_owned(),
+            }
+        } else {
+            self.path.clone()
+        };
+        Redirect::to(&format!("/login?next={}", encode(&back))).into_response()
+    }
+}
+
+/// The 403 shown when a form's CSRF token does not match.
+pub(crate) fn csrf_failed(lang: Lang) -> Response {
+    error_page(lang, StatusCode::FORBIDDEN, &lang.t("csrf-title"), &lang.t("csrf-message"))
+}
+
+/// Percent-encodes a value for a query string.
+pub(crate) fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A local path safe to redirect to (`/...`, not `//host`); otherwise `/`.
+pub(crate) fn safe_next(next: &str) -> String {
+    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains(['\r', '\n']);
+    if ok { next.to_owned() } else { "/".to_owned() }
+}
+
+impl FromRequestParts<AppContext> for Visit {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Self, Self::Rejection> {
+        let post = parts.method == axum::http::Method::POST;
+        Visit::load(ctx, &parts.headers, parts.uri.path().to_owned(), parts.uri.query(), post).await
+    }
+}
+
+/// What the page layout needs: language, who is signed in, the switch and notices.
+#[derive(Debug, Clone)]
+pub(crate) struct Chrome {
+    /// Page language.
+    pub lang: Lang,
+    /// Signed-in username.
+    pub username: Option<String>,
+    /// Signed-in display name.
+    pub display_name: String,
+    /// Whether the viewer administers the instance.
+    pub is_admin: bool,
+    /// The session's CSRF token ('' when signed out).
+    pub csrf: String,
+    /// This page's path and query.
+    pub path: String,
+    /// A success message after a Post/Redirect/Get.
+    pub notice: Option<String>,
+}
+
+impl Chrome {
+    /// Chrome for pages shown without a full visit (errors).
+    pub fn bare(lang: Lang) -> Self {
+        Chrome {
+            lang,
+            username: None,
+            display_name: String::new(),
+            is_admin: false,
+            csrf: String::new(),
+            path: "/".into(),
+            notice: None,
+        }
+    }
+
+    /// Message `id`.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// Message `prefix` + `suffix`, for ids built from a stable name (`visibility-public`).
+    pub fn tk(&self, prefix: &str, suffix: impl std::fmt::Display) -> String {
+        self.lang.t(&format!("{prefix}{suffix}"))
+    }
+
+    /// Message `id` with a text argument.
+    pub fn ts(&self, id: &str, name: &'static str, v: impl std::fmt::Display) -> String {
+        self.lang.ts(id, name, v)
+    }
+
+    /// Message `id` with a number argument.
+    pub fn tn(&self, id: &str, name: &'static str, n: impl Num) -> String {
+        self.lang.tn(id, name, n)
+    }
+
+    /// A localised date and time.
+    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.lang.datetime(at)
+    }
+
+    /// A localised date.
+    pub fn day(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.lang.date(at)
+    }
+
+    /// `<time datetime>` value.
+    pub fn iso(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.lang.iso(at)
+    }
+
+    /// A role's stable name (`anonymous`, `non_member`, `pending`, `member`, `moderator`,
+    /// `banned`), for templates.
+    pub fn role(&self, r: impl std::borrow::Borrow<guildhall_domain::CommunityRole>) -> &'static str {
+        use guildhall_domain::CommunityRole as R;
+        match r.borrow() {
+            R::Anonymous => "anonymous",
+            R::NonMember => "non_member",
+            R::Pending => "pending",
+            R::Member => "member",
+            R::Moderator => "moderator",
+            R::Banned => "banned",
+        }
+    }
+
+    /// Whether a community's moderation pages are offered (moderators and instance admins;
+    /// the use cases decide).
+    pub fn moderates(&self, r: impl std::borrow::Borrow<guildhall_domain::CommunityRole>) -> bool {
+        *r.borrow() == guildhall_domain::CommunityRole::Moderator || self.is_admin
+    }
+
+    /// The percent-encoded path of this page, for `next=` parameters.
+    pub fn here(&self) -> String {
+        encode(&self.path)
+    }
+}

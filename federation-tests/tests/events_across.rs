@@ -1,0 +1,167 @@
+//! Events across two real instances: an event created on alpha reaches beta's members (as an
+//! `Event` announced by the community); beta members RSVP with `Join` and appear in alpha's
+//! attendee list, answered by `Accept`; with capacity 1 the second RSVP is waitlisted; the
+//! attendance follows; the cancellation reaches beta; `/e/{id}` serves the `Event` in
+//! Mobilizon's shape.
+
+use std::time::Duration;
+
+use federation_tests::community::{join_remote, member};
+use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
+
+const DEADLINE: Duration = Duration::from_secs(30);
+
+async fn join_and_wait(client: &Client, handle: &str) {
+    let joined = join_remote(client, handle).await;
+    assert_eq!(joined["status"], "requested", "{joined}");
+    poll_until(DEADLINE, "the remote community's Accept", || async {
+        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        (c["my_role"] == "member").then_some(())
+    })
+    .await;
+}
+
+async fn remote_event(client: &Client, handle: &str, title: &str) -> Option<Value> {
+    let (status, body) = client.get(&format!("/api/v1/communities/{handle}/events")).await;
+    if status != StatusCode::OK {
+        return None;
+    }
+    body["items"].as_array()?.iter().find(|e| e["title"] == title).cloned()
+}
+
+async fn attendees(client: &Client, id: &str) -> Vec<(String, String)> {
+    let body = expect_status(client.get(&format!("/api/v1/events/{id}/attendees")).await, StatusCode::OK, "attendees");
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["account"]["username"].as_str().unwrap().to_owned(), p["status"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_federate_with_rsvps_waitlist_and_cancellation() {
+    let (alpha, beta) = tokio::join!(Instance::start("alpha"), Instance::start("beta"));
+    let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&beta, "cyd"));
+    expect_status(
+        ada.post("/api/v1/communities", &json!({"name": "meetups", "title": "Meetups", "visibility": "public"})).await,
+        StatusCode::CREATED,
+        "community on alpha",
+    );
+    let handle = format!("meetups@{}", alpha.domain());
+    join_and_wait(&bob, &handle).await;
+    join_and_wait(&cyd, &handle).await;
+
+    // Ada plans an event with one place.
+    let created = expect_status(
+        ada.post(
+            "/api/v1/communities/meetups/events",
+            &json!({
+                "title": "Rust night", "description": "Bring a **laptop**.",
+                "starts_at": "2030-12-01T18:30", "ends_at": "2030-12-01T21:00", "timezone": "Europe/Paris",
+                "place_name": "Salle 3", "place_address": "1 rue de la Paix, Paris",
+                "online_url": "https://meet.example/rust", "capacity": 1
+            }),
+        )
+        .await,
+        StatusCode::CREATED,
+        "create event on alpha",
+    );
+    let alpha_id = id_of(&created["id"]);
+
+    // The Event as other servers fetch it.
+    let (status, object) = alpha.client().get(&format!("/e/{alpha_id}")).await;
+    assert_eq!(status, StatusCode::OK, "{object}");
+    assert_eq!((object["type"].as_str(), object["timezone"].as_str()), (Some("Event"), Some("Europe/Paris")));
+    assert_eq!(object["startTime"], "2030-12-01T18:30:00+01:00");
+    assert_eq!((object["joinMode"].as_str(), object["ical:status"].as_str()), (Some("free"), Some("CONFIRMED")));
+    assert_eq!(object["maximumAttendeeCapacity"], 1);
+    assert_eq!(object["location"][0]["type"], "Place");
+    assert_eq!(object["location"][1], json!({"type": "VirtualLocation", "url": "https://meet.example/rust"}));
+    let content = object["content"].as_str().unwrap();
+    assert!(content.contains("18:30") && content.contains(&format!("/e/{alpha_id}")), "Mastodon summary: {content}");
+
+    // It reaches beta's members, times and place intact.
+    let e = poll_until(DEADLINE, "the event on beta", || remote_event(&bob, &handle, "Rust night")).await;
+    assert_eq!((e["starts_at"].as_str(), e["timezone"].as_str()), (Some("2030-12-01T17:30:00Z"), Some("Europe/Paris")));
+    assert_eq!((e["place_name"].as_str(), e["capacity"].as_i64()), (Some("Salle 3"), Some(1)));
+    assert!(e["description_html"].as_str().unwrap().contains("<strong>laptop</strong>"), "{e}");
+    assert_eq!(e["organiser"]["username"], format!("ada@{}", alpha.domain()));
+    let beta_id = id_of(&e["id"]);
+
+    // Bob RSVPs on beta: pending until alpha answers, then going; alpha lists him.
+    let r = expect_status(
+        bob.post(&format!("/api/v1/events/{beta_id}/rsvp"), &json!({"status": "going"})).await,
+        StatusCode::OK,
+        "bob rsvp",
+    );
+    assert_eq!(r["my_rsvp"], "pending", "{r}");
+    let bob_handle = format!("bob@{}", beta.domain());
+    poll_until(DEADLINE, "bob among alpha's attendees", || async {
+        attendees(&ada, &alpha_id).await.contains(&(bob_handle.clone(), "going".to_owned())).then_some(())
+    })
+    .await;
+    poll_until(DEADLINE, "alpha's Accept of bob's Join", || async {
+        let (_, e) = bob.get(&format!("/api/v1/events/{beta_id}")).await;
+        (e["my_rsvp"] == "going").then_some(())
+    })
+    .await;
+    // The new attendance follows as an Update, which is not a new version of the event.
+    let e = poll_until(DEADLINE, "attendance on beta", || async {
+        let (_, e) = cyd.get(&format!("/api/v1/events/{beta_id}")).await;
+        (e["going_count"] == 1).then_some(e)
+    })
+    .await;
+    assert_eq!((e["remaining"].as_i64(), e["sequence"].as_i64()), (Some(0), Some(0)), "{e}");
+
+    // Cyd is second for one place: waitlisted on alpha, still waiting on beta.
+    expect_status(
+        cyd.post(&format!("/api/v1/events/{beta_id}/rsvp"), &json!({"status": "going"})).await,
+        StatusCode::OK,
+        "cyd rsvp",
+    );
+    let cyd_handle = format!("cyd@{}", beta.domain());
+    poll_until(DEADLINE, "cyd on alpha's waitlist", || async {
+        attendees(&ada, &alpha_id).await.contains(&(cyd_handle.clone(), "waitlisted".to_owned())).then_some(())
+    })
+    .await;
+    let (_, e) = cyd.get(&format!("/api/v1/events/{beta_id}")).await;
+    assert_eq!(e["my_rsvp"], "pending", "waitlisted people wait: {e}");
+
+    // Bob leaves: alpha promotes Cyd, and its Accept reaches beta.
+    expect_status(
+        bob.post(&format!("/api/v1/events/{beta_id}/rsvp"), &json!({"status": "not_going"})).await,
+        StatusCode::OK,
+        "bob leaves",
+    );
+    poll_until(DEADLINE, "cyd promoted on alpha", || async {
+        let list = attendees(&ada, &alpha_id).await;
+        (list == vec![(cyd_handle.clone(), "going".to_owned())]).then_some(())
+    })
+    .await;
+    poll_until(DEADLINE, "cyd going on beta", || async {
+        let (_, e) = cyd.get(&format!("/api/v1/events/{beta_id}")).await;
+        (e["my_rsvp"] == "going").then_some(())
+    })
+    .await;
+
+    // Cancelling on alpha reaches beta, with the new sequence.
+    expect_status(ada.post(&format!("/api/v1/events/{alpha_id}/cancel"), &json!({})).await, StatusCode::OK, "cancel");
+    let e = poll_until(DEADLINE, "the cancellation on beta", || async {
+        let (_, e) = bob.get(&format!("/api/v1/events/{beta_id}")).await;
+        (e["status"] == "cancelled").then_some(e)
+    })
+    .await;
+    assert_eq!(e["sequence"], 1, "one edit, whatever the attendance updates: {e}");
+    let (status, ics) = bob.get(&format!("/api/v1/events/{beta_id}/calendar.ics")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(ics.as_str().unwrap().contains("STATUS:CANCELLED"), "{ics}");
+
+    // Deleting it removes it from beta too.
+    expect_status(ada.delete(&format!("/api/v1/events/{alpha_id}")).await, StatusCode::NO_CONTENT, "delete");
+    poll_until(DEADLINE, "the deletion on beta", || async {
+        let (status, _) = bob.get(&format!("/api/v1/events/{beta_id}")).await;
+        (status == StatusCode::NOT_FOUND).then_some(())
+    })
+    .await;
+}
