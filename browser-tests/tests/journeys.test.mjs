@@ -13,6 +13,8 @@ let alice;
 let bob;
 let admin;
 let discussionPath;
+let eventPath;
+let wikiPath;
 
 const PASSWORD = 'correct horse battery staple';
 
@@ -198,6 +200,104 @@ test('profile and account pages', async () => {
   await visit(bob, server.url, '/account', 'account');
 });
 
+test('create an event, with a field error first', async () => {
+  await visit(alice, server.url, '/communities/ux-design/events', 'events (moderator)');
+  await alice.getByRole('link', { name: 'Create an event' }).click();
+  await check(alice, 'new event');
+  await alice.getByLabel('Title').fill('Design crit night');
+  await alice.getByLabel('Description').fill('Bring **sketches** of forms you are working on.');
+  await alice.getByLabel('Starts').fill('2030-03-10T18:30');
+  await alice.getByLabel('Ends').fill('2030-03-10T17:00');
+  await alice.getByLabel('Time zone').fill('America/Toronto');
+  await alice.getByLabel('Place', { exact: true }).fill('Room 4, 90 Elgin');
+  await alice.getByLabel('Address').fill('90 Elgin St, Ottawa ON');
+  await alice.getByLabel('Link to join online').fill('https://meet.example.gc.ca/crit');
+  await alice.getByLabel('Number of places').fill('12');
+  await alice.getByRole('button', { name: 'Create an event' }).click();
+  await alice.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(alice, 'new event with errors');
+  await alice.getByRole('link', { name: 'The end must be after the start' }).click();
+  assert.equal(await alice.evaluate(() => document.activeElement.id), 'ends_at');
+  await alice.getByLabel('Ends').fill('2030-03-10T20:00');
+  await alice.getByRole('button', { name: 'Create an event' }).click();
+  await alice.getByText('Your event was created.').waitFor();
+  eventPath = new URL(alice.url()).pathname;
+  assert.match(eventPath, /^\/events\/\d+$/);
+  await alice.getByText('time zone America/Toronto').waitFor();
+  await check(alice, 'event (organiser)');
+  await visit(alice, server.url, `${eventPath}/edit`, 'edit event');
+  await screenshot(alice, 'event-form');
+});
+
+test('RSVP from the second account', async () => {
+  await visit(bob, server.url, '/communities/ux-design/events', 'events (member)');
+  await screenshot(bob, 'events');
+  await bob.getByRole('link', { name: 'Design crit night' }).click();
+  await check(bob, 'event (member)');
+  await bob.getByRole('button', { name: 'I am going' }).click();
+  await bob.getByRole('button', { name: 'I am not going' }).waitFor();
+  await check(bob, 'event (going)');
+  await screenshot(bob, 'event');
+  await visit(bob, server.url, '/', 'home (my upcoming events)');
+  await bob.getByRole('link', { name: 'Design crit night' }).waitFor();
+  await visit(alice, server.url, eventPath, 'event (organiser, attendees)');
+  await alice.getByRole('cell', { name: 'Bob Gagnon (bob)', exact: true }).waitFor();
+  await visit(bob, server.url, '/account', 'account');
+  await bob.getByRole('button', { name: 'Make a new private address' }).click();
+  await bob.getByLabel('Your private calendar address').waitFor();
+  assert.match(await bob.getByLabel('Your private calendar address').inputValue(), /\/api\/v1\/calendar\/.+\/events\.ics$/);
+  await check(bob, 'account (calendar address)');
+});
+
+test('vote in a poll', async () => {
+  await visit(alice, server.url, '/communities/ux-design/new', 'new discussion (poll fields)');
+  await alice.getByLabel('Title').fill('Which day for the next meetup?');
+  await alice.getByLabel('Message').fill('Pick the days that suit you.');
+  await alice.getByLabel('Options').fill('Tuesday\nWednesday\nThursday');
+  await alice.getByLabel('Several choices allowed').check();
+  await alice.getByRole('button', { name: 'Post discussion' }).click();
+  await alice.getByText('Your discussion was posted.').waitFor();
+  const pollPath = new URL(alice.url()).pathname;
+  await check(alice, 'discussion with a poll');
+  await bob.goto(server.url + pollPath);
+  await bob.getByLabel('Tuesday').check();
+  await bob.getByLabel('Thursday').check();
+  await bob.getByRole('button', { name: 'Vote', exact: true }).click();
+  await bob.getByRole('button', { name: 'Change my vote' }).waitFor();
+  await bob.getByText('1 person voted').waitFor();
+  await check(bob, 'discussion with a poll (voted)');
+  await screenshot(bob, 'poll');
+});
+
+test('write and edit a wiki page, with a preview', async () => {
+  await visit(alice, server.url, '/communities/ux-design/wiki', 'wiki (empty)');
+  await alice.getByRole('link', { name: 'New wiki page' }).click();
+  await check(alice, 'new wiki page');
+  await alice.getByLabel('Title').fill('Style guide');
+  await alice.getByLabel('Text', { exact: true }).fill('Use **plain** words.\n\nSee [[Error messages]].');
+  await alice.getByRole('button', { name: 'Preview' }).click();
+  await alice.getByRole('heading', { name: 'Preview' }).waitFor();
+  await check(alice, 'new wiki page (preview)');
+  await alice.getByRole('button', { name: 'Save the page' }).click();
+  await alice.getByText('Your changes were saved.').waitFor();
+  wikiPath = new URL(alice.url()).pathname;
+  await check(alice, 'wiki page');
+  await bob.goto(server.url + wikiPath);
+  await bob.getByRole('link', { name: 'Edit this page' }).click();
+  await check(bob, 'edit wiki page');
+  await bob.getByLabel('Text', { exact: true }).fill('Use **plain** words.\n\nNo jargon.\n\nSee [[Error messages]].');
+  await bob.getByLabel('What changed').fill('No jargon');
+  await bob.getByRole('button', { name: 'Save the page' }).click();
+  await bob.getByText('Revision 2').waitFor();
+  await screenshot(bob, 'wiki');
+  await bob.getByRole('link', { name: 'History' }).click();
+  await check(bob, 'wiki history');
+  await bob.getByRole('link', { name: /Changes/ }).click();
+  await bob.locator('ins.diff-line').first().waitFor();
+  await check(bob, 'wiki diff');
+  await screenshot(bob, 'wiki-diff');
+});
+
 test('moderator views', async () => {
   await visit(alice, server.url, '/communities/ux-design', 'community (moderator view)');
   await screenshot(alice, 'community');
@@ -239,6 +339,11 @@ test('switch to French', async () => {
   await visit(bob, server.url, '/', 'home (fr)');
   await visit(bob, server.url, discussionPath, 'discussion (fr)');
   await bob.getByText('Publier la réponse').waitFor();
+  await visit(bob, server.url, eventPath, 'event (fr)');
+  await bob.getByText('fuseau horaire America/Toronto').waitFor();
+  await visit(bob, server.url, '/communities/ux-design/events', 'events (fr)');
+  await visit(bob, server.url, wikiPath, 'wiki page (fr)');
+  await visit(bob, server.url, `${wikiPath}/edit`, 'edit wiki page (fr)');
   await visit(bob, server.url, '/communities', 'directory (fr)');
   await visit(bob, server.url, '/account', 'account (fr)');
   // The choice is the account's setting now: it follows Bob to a new browser.

@@ -15,8 +15,8 @@
 //!
 //! No such path yet (add a row when it lands): search, RSS/Atom feeds, notifications,
 //! email bodies, the moderation log, sitemap, user profile post listings, replies/context
-//! collections on objects, `Like`/`Undo` activity documents, and web pages for communities and
-//! discussions (crates/web serves only `/` and `/login` today). beta's
+//! collections on objects, `Like`/`Undo` activity documents, and web pages for members
+//! and moderation (rows exist for home, login, discussions, community pages, events and wiki). beta's
 //! `POST /api/v1/federation/resolve` resolves communities only, not discussion URLs, so beta's
 //! own signed fetch of alpha's objects cannot be driven from the API yet: add a Remote row that
 //! resolves `/d/{id}` when resolve accepts object URLs.
@@ -97,6 +97,24 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Remote, "/api/v1/events/{home_e}", Content(Event), NotFound, "-------|RRRRRAR"),
     row(Inbox, "personal", Content(Event), NotFound, "-------|-HHHHA-"),
     row(Inbox, "shared", Content(Event), NotFound, "-------|-HHHHH-"),
+    // Web pages: the discussion (and its poll), the community page's next events, the event
+    // page (attendees, RSVP), the events list, the calendar files, "my upcoming events" on
+    // home, the wiki (list, page, history, diff); remote viewers browse their own instance's copies.
+    row(Web, "/discussions/{d}", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Web, "/communities/{vault}", Content(Event), NotFound, "EEEEAAA|-------"),
+    row(Web, "/communities/{vault}/events", Content(Event), Forbidden, "RRRRAAA|-------"),
+    row(Web, "/communities/{vault}/calendar.ics", Content(Event), Forbidden, "RRRRAAA|-------"),
+    row(Web, "/events/{e}", Content(Event), NotFound, "RRRRAAA|-------"),
+    row(Web, "/events/{e}", Content(Member), NotFound, "RRRRAAA|-------"),
+    row(Web, "/events/{e}/calendar.ics", Content(Event), NotFound, "RRRRAAA|-------"),
+    row(Web, "/", Content(Event), NotFound, "EEEEAAE|EEEEEAE"),
+    row(Web, "/communities/{vault}/wiki", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Web, "/communities/{vault}/wiki/{wiki}", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Web, "/communities/{vault}/wiki/{wiki}/history", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Web, "/communities/{vault}/wiki/{wiki}/diff?from=1&to=2", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Web, "/discussions/{home_d}", Content(Discussion), NotFound, "-------|RRRRRAR"),
+    row(Web, "/communities/{vault}@{alpha}/events", Content(Event), Forbidden, "-------|RRRREAR"),
+    row(Web, "/events/{home_e}", Content(Event), NotFound, "-------|RRRRRAR"),
 ];
 
 /// The public control community `{commons}`: readable by everyone, so the refusals above are
@@ -120,6 +138,10 @@ static PUBLIC_ROWS: &[Row] = &[
     row(Rest, "/api/v1/events/{pe}", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
     row(Rest, "/api/v1/communities/{commons}/events", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
     row(Rest, "/api/v1/communities/{commons}/calendar.ics", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
+    row(Web, "/discussions/{pd}", Content(PublicDiscussion), NotFound, "AAAAAAA|-------"),
+    row(Web, "/events/{pe}", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
+    row(Web, "/communities/{commons}/events", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
+    row(Web, "/communities/{commons}/calendar.ics", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
 ];
 
 /// Ways of signing the approved member's GET of the private discussion.

@@ -14,6 +14,7 @@ enum WikiPages {
     Title,
     Locked,
     Revision,
+    ApId,
     CreatedAt,
     UpdatedAt,
 }
@@ -64,6 +65,8 @@ impl MigrationTrait for Migration {
                     .col(boolean(WikiPages::Locked).default(false))
                     // The latest revision's number.
                     .col(integer(WikiPages::Revision))
+                    // The `Article` id, for copies of other servers' pages.
+                    .col(string_null(WikiPages::ApId))
                     .col(timestamp_with_time_zone(WikiPages::CreatedAt))
                     .col(timestamp_with_time_zone(WikiPages::UpdatedAt))
                     .foreign_key(
@@ -96,7 +99,8 @@ impl MigrationTrait for Migration {
                     .col(string(WikiRevisions::Title))
                     .col(text(WikiRevisions::Body))
                     .col(string(WikiRevisions::Summary))
-                    .col(big_integer(WikiRevisions::AuthorId))
+                    // Unknown for revisions of other servers' pages.
+                    .col(big_integer_null(WikiRevisions::AuthorId))
                     .col(timestamp_with_time_zone(WikiRevisions::CreatedAt))
                     .foreign_key(
                         ForeignKey::create()

@@ -12,6 +12,7 @@ pub mod communities;
 mod context;
 pub mod discussions;
 mod error;
+pub mod event_pages;
 pub mod events;
 pub mod inbound;
 pub mod markdown;

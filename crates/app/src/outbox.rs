@@ -132,6 +132,28 @@ pub enum Outgoing {
         /// The voter.
         account_id: i64,
     },
+    /// A page of a local community's wiki was created or edited: the community sends the
+    /// `Article` (`Create` for the first revision, `Update` after) to its followers.
+    WikiRevised {
+        /// The page.
+        page_id: i64,
+    },
+    /// A local member edited a page of another server's community wiki: send the edit
+    /// (`Update{Article}` by the member, with the base revision) to that community.
+    WikiEditProposed {
+        /// Our copy of the page.
+        page_id: i64,
+        /// The editor.
+        account_id: i64,
+        /// The revision the edit started from.
+        base_revision: i32,
+        /// New title.
+        title: String,
+        /// New body (Markdown).
+        body: String,
+        /// Edit summary.
+        summary: String,
+    },
     /// A local community relays an activity a remote member sent it (FEP-1b12 `Announce`).
     Relay {
         /// The local community.

@@ -1,7 +1,8 @@
 //! A community's wiki: pages with every revision kept (author, time, summary), history, diffs,
 //! restoring, locking, who may edit, `[[Page name]]` links, and edit conflicts (an edit names
 //! the revision it started from; if another came first it is refused and nothing is lost).
-//! Local communities only for now (not federated).
+//! Pages of local communities are sent to their followers as `Article`s (`Create`, then
+//! `Update` on each revision); other servers' pages are kept as read-only copies.
 
 use chrono::{DateTime, Utc};
 use guildhall_domain::wiki::{self as rules, WikiEditors};
@@ -11,6 +12,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::communities::{Loaded, load};
+use crate::outbox::{self, Outgoing};
 use crate::views::AuthorView;
 use crate::{AppContext, Error, Result, Viewer};
 
@@ -125,8 +127,17 @@ pub struct WikiEdit {
 
 async fn load_wiki(ctx: &AppContext, viewer: Option<&Viewer>, community: &str) -> Result<Loaded> {
     let l = load(ctx, viewer, community).await?;
-    if !l.community.domain.is_empty() || !l.access.can_read_content() {
+    if !l.access.can_read_content() {
         return Err(Error::NotFound("wiki"));
+    }
+    Ok(l)
+}
+
+/// Changes happen on the community's own server (here, a copy is read-only).
+async fn load_writable(ctx: &AppContext, viewer: &Viewer, community: &str) -> Result<Loaded> {
+    let l = load_wiki(ctx, Some(viewer), community).await?;
+    if !l.community.domain.is_empty() {
+        return Err(Error::Conflict("this wiki is a copy: its pages are edited on its community's server".into()));
     }
     Ok(l)
 }
@@ -137,6 +148,13 @@ async fn editors(ctx: &AppContext, community_id: i64) -> Result<WikiEditors> {
 
 async fn load_page(ctx: &AppContext, l: &Loaded, slug: &str) -> Result<wiki_page::Model> {
     store::find_page(ctx.db(), l.community.id, slug).await?.ok_or(Error::NotFound("page"))
+}
+
+async fn author_of(ctx: &AppContext, id: Option<i64>) -> Result<Option<guildhall_store::entities::account::Model>> {
+    match id {
+        Some(id) => Ok(guildhall_store::accounts::find_by_id(ctx.db(), id).await?),
+        None => Ok(None),
+    }
 }
 
 fn handle(l: &Loaded) -> String {
@@ -150,8 +168,9 @@ async fn page_view(ctx: &AppContext, l: &Loaded, page: &wiki_page::Model) -> Res
     let existing = store::existing_slugs(ctx.db(), l.community.id, &slugs).await?;
     let base = format!("/c/{}/wiki", handle(l));
     let expanded = rules::expand_links(&latest.body, &base, |s| existing.iter().any(|e| e == s));
-    let author = guildhall_store::accounts::find_by_id(ctx.db(), latest.author_id).await?;
-    let can_edit = rules::may_edit(&l.access, editors(ctx, l.community.id).await?, page.locked).is_ok();
+    let author = author_of(ctx, latest.author_id).await?;
+    let can_edit = l.community.domain.is_empty()
+        && rules::may_edit(&l.access, editors(ctx, l.community.id).await?, page.locked).is_ok();
     Ok(WikiPageView {
         slug: page.slug.clone(),
         title: page.title.clone(),
@@ -209,12 +228,14 @@ pub async fn create(
     let (title, slug) = rules::title(title)?;
     let body = rules::body(body)?;
     let summary = rules::summary(summary)?;
-    let l = load_wiki(ctx, Some(viewer), community).await?;
+    let l = load_writable(ctx, viewer, community).await?;
     rules::may_edit(&l.access, editors(ctx, l.community.id).await?, false)?;
-    let rev = NewRevision { title, body, summary, author_id: viewer.account_id, at: Utc::now() };
+    let rev = NewRevision { title, body, summary, author_id: Some(viewer.account_id), at: Utc::now() };
     let txn = guildhall_store::begin_write(ctx.db()).await?;
-    let (page, _) = store::insert_page(&txn, l.community.id, &slug, rev).await?;
+    let (page, _) = store::insert_page(&txn, l.community.id, &slug, None, rev).await?;
+    outbox::record(&txn, &Outgoing::WikiRevised { page_id: page.id }).await?;
     txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(account = %viewer.username, community = %l.community.name, page = %slug, "wiki page created");
     page_view(ctx, &l, &page).await
 }
@@ -241,25 +262,47 @@ async fn write_revision(
         Err(guildhall_store::Error::Conflict(_)) => return Err(conflict(base, base + 1)),
         other => other?,
     };
+    outbox::record(&txn, &Outgoing::WikiRevised { page_id: saved.id }).await?;
     txn.commit().await?;
+    ctx.wake_delivery();
     tracing::info!(account = %viewer.username, community = %l.community.name, page = %saved.slug, revision = saved.revision, "wiki page edited");
     page_view(ctx, l, &saved).await
 }
 
 /// Edits a page. `base_revision` must be the latest revision, or the edit is refused (409)
-/// and the page keeps the other edit.
+/// and the page keeps the other edit. On a copy of another server's page the edit is sent to
+/// its community, which applies the same rules; the copy changes when it answers.
 pub async fn edit(ctx: &AppContext, viewer: &Viewer, community: &str, slug: &str, e: WikiEdit) -> Result<WikiPageView> {
     let body = rules::body(&e.body)?;
     let summary = rules::summary(e.summary.as_deref())?;
     let title = e.title.as_deref().map(rules::title).transpose()?.map(|(t, _)| t);
     let l = load_wiki(ctx, Some(viewer), community).await?;
+    if !l.community.domain.is_empty() {
+        let page = load_page(ctx, &l, slug).await?;
+        rules::may_edit(&l.access, WikiEditors::Members, page.locked)?;
+        rules::check_base(e.base_revision, page.revision).map_err(|latest| conflict(e.base_revision, latest))?;
+        let intent = Outgoing::WikiEditProposed {
+            page_id: page.id,
+            account_id: viewer.account_id,
+            base_revision: e.base_revision,
+            title: title.unwrap_or_else(|| page.title.clone()),
+            body,
+            summary,
+        };
+        let txn = guildhall_store::begin_write(ctx.db()).await?;
+        outbox::record(&txn, &intent).await?;
+        txn.commit().await?;
+        ctx.wake_delivery();
+        return page_view(ctx, &l, &page).await;
+    }
+    let l = load_writable(ctx, viewer, community).await?;
     let page = load_page(ctx, &l, slug).await?;
     rules::may_edit(&l.access, editors(ctx, l.community.id).await?, page.locked)?;
     let rev = NewRevision {
         title: title.unwrap_or_else(|| page.title.clone()),
         body,
         summary,
-        author_id: viewer.account_id,
+        author_id: Some(viewer.account_id),
         at: Utc::now(),
     };
     write_revision(ctx, viewer, &l, page, e.base_revision, rev).await
@@ -275,18 +318,19 @@ pub async fn restore(
     summary: Option<&str>,
 ) -> Result<WikiPageView> {
     let summary = rules::summary(summary)?;
-    let l = load_wiki(ctx, Some(viewer), community).await?;
+    let l = load_writable(ctx, viewer, community).await?;
     let page = load_page(ctx, &l, slug).await?;
     rules::may_edit(&l.access, editors(ctx, l.community.id).await?, page.locked)?;
     let old = store::revision(ctx.db(), page.id, number).await?.ok_or(Error::NotFound("revision"))?;
     let summary = if summary.is_empty() { format!("Restored revision {number}") } else { summary };
-    let rev = NewRevision { title: old.title, body: old.body, summary, author_id: viewer.account_id, at: Utc::now() };
+    let rev =
+        NewRevision { title: old.title, body: old.body, summary, author_id: Some(viewer.account_id), at: Utc::now() };
     let base = page.revision;
     write_revision(ctx, viewer, &l, page, base, rev).await
 }
 
 async fn revision_view(ctx: &AppContext, r: wiki_revision::Model, with_body: bool) -> Result<WikiRevisionView> {
-    let author = guildhall_store::accounts::find_by_id(ctx.db(), r.author_id).await?;
+    let author = author_of(ctx, r.author_id).await?;
     Ok(WikiRevisionView {
         number: r.number,
         title: r.title,
@@ -366,7 +410,7 @@ pub async fn set_locked(
     slug: &str,
     locked: bool,
 ) -> Result<WikiPageView> {
-    let l = load_wiki(ctx, Some(viewer), community).await?;
+    let l = load_writable(ctx, viewer, community).await?;
     l.access.moderate()?;
     let page = load_page(ctx, &l, slug).await?;
     let txn = guildhall_store::begin_write(ctx.db()).await?;
@@ -388,10 +432,80 @@ pub async fn set_settings(
     community: &str,
     editors: WikiEditors,
 ) -> Result<WikiEditors> {
-    let l = load_wiki(ctx, Some(viewer), community).await?;
+    let l = load_writable(ctx, viewer, community).await?;
     l.access.moderate()?;
     let txn = guildhall_store::begin_write(ctx.db()).await?;
     store::set_editors(&txn, l.community.id, editors.as_str()).await?;
     txn.commit().await?;
     Ok(editors)
+}
+
+/// A page of another server's community, as its `Article` says (a new revision when it
+/// changed). Only that community speaks for its wiki (checked by the caller).
+pub async fn receive_remote(
+    ctx: &AppContext,
+    c: &guildhall_store::entities::community::Model,
+    ap_id: &str,
+    title: &str,
+    body: &str,
+    summary: Option<&str>,
+) -> Result<()> {
+    if c.domain.is_empty() {
+        return Ok(());
+    }
+    let (title, slug) = rules::title(title)?;
+    let body = rules::body(body)?;
+    let summary = rules::summary(summary)?;
+    let rev = NewRevision { title, body, summary, author_id: None, at: Utc::now() };
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    match store::find_page_by_ap_id(&txn, ap_id).await? {
+        Some(page) if page.community_id != c.id => return Err(guildhall_domain::Denied::ModeratorsOnly.into()),
+        Some(page) => {
+            let latest = store::revision(&txn, page.id, page.revision).await?;
+            if latest.is_some_and(|l| l.title == rev.title && l.body == rev.body) {
+                return Ok(());
+            }
+            store::add_revision(&txn, page, rev).await?;
+        }
+        None => {
+            store::insert_page(&txn, c.id, &slug, Some(ap_id.to_owned()), rev).await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// An edit of one of our pages by a member on another server: the same rules as a local edit
+/// (membership, who may edit, lock, base revision).
+pub async fn receive_member_edit(
+    ctx: &AppContext,
+    page_id: i64,
+    editor: &guildhall_store::entities::account::Model,
+    title: &str,
+    body: &str,
+    summary: Option<&str>,
+    base_revision: i32,
+) -> Result<()> {
+    let page = store::find_page_by_id(ctx.db(), page_id).await?.ok_or(Error::NotFound("page"))?;
+    let c =
+        guildhall_store::communities::find_by_id(ctx.db(), page.community_id).await?.ok_or(Error::NotFound("page"))?;
+    if !c.domain.is_empty() || page.ap_id.is_some() {
+        return Err(Error::NotFound("page"));
+    }
+    let m = guildhall_store::communities::find_membership(ctx.db(), c.id, editor.id).await?;
+    let access = crate::communities::remote_access(&c, m.as_ref())?;
+    rules::may_edit(&access, editors(ctx, c.id).await?, page.locked)?;
+    let (title, _) = rules::title(title)?;
+    let body = rules::body(body)?;
+    let summary = rules::summary(summary)?;
+    let rev = NewRevision { title, body, summary, author_id: Some(editor.id), at: Utc::now() };
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let current = store::find_page_by_id(&txn, page_id).await?.ok_or(Error::NotFound("page"))?;
+    rules::check_base(base_revision, current.revision).map_err(|latest| conflict(base_revision, latest))?;
+    let (saved, _) = store::add_revision(&txn, current, rev).await?;
+    outbox::record(&txn, &Outgoing::WikiRevised { page_id: saved.id }).await?;
+    txn.commit().await?;
+    ctx.wake_delivery();
+    tracing::info!(editor = %editor.username, page = %saved.slug, revision = saved.revision, "remote wiki edit");
+    Ok(())
 }

@@ -109,6 +109,9 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         | Outgoing::EventLeave { .. }
         | Outgoing::EventRsvpAnswered { .. }
         | Outgoing::EventJoinRefused { .. } => return crate::events::private_audience(ctx, urls, intent).await,
+        Outgoing::WikiRevised { page_id } => return crate::wiki::private_audience(ctx, urls, *page_id).await,
+        // Addressed to the community only, never to the public.
+        Outgoing::WikiEditProposed { .. } => return Ok(None),
         Outgoing::Follow { .. }
         | Outgoing::Unfollow { .. }
         | Outgoing::AcceptFollow { .. }

@@ -21,6 +21,7 @@ pub mod serve;
 pub mod signed_fetch;
 pub mod urls;
 pub mod wellknown;
+pub mod wiki;
 
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::Router;
@@ -96,6 +97,7 @@ pub fn router() -> Router<AppContext> {
         .route("/d/{id}", get(serve::discussion))
         .route("/r/{id}", get(serve::reply))
         .route("/e/{id}", get(events::serve::event))
+        .route("/w/{id}", get(wiki::serve))
         .route("/activities/{token}", get(serve::activity))
         .route("/.well-known/webfinger", get(wellknown::webfinger))
         .route("/.well-known/nodeinfo", get(wellknown::nodeinfo_links))

@@ -154,6 +154,8 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
         | Outgoing::EventLeave { .. }
         | Outgoing::EventRsvpAnswered { .. }
         | Outgoing::EventJoinRefused { .. } => crate::events::plan(ctx, &urls, intent, as_of).await,
+        Outgoing::WikiRevised { page_id } => crate::wiki::plan(ctx, &urls, *page_id, as_of).await,
+        Outgoing::WikiEditProposed { .. } => crate::wiki::plan_edit(ctx, &urls, intent).await,
         Outgoing::PollVoted { discussion_id, account_id } => {
             crate::polls::plan_votes(ctx, &urls, *discussion_id, *account_id, as_of).await
         }

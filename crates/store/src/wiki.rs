@@ -15,8 +15,8 @@ pub struct NewRevision {
     pub body: String,
     /// Edit summary.
     pub summary: String,
-    /// Who wrote it.
-    pub author_id: i64,
+    /// Who wrote it (unknown for other servers' pages).
+    pub author_id: Option<i64>,
     /// When.
     pub at: DateTime<Utc>,
 }
@@ -28,6 +28,16 @@ pub async fn find_page<C: ConnectionTrait>(db: &C, community_id: i64, slug: &str
         .filter(wiki_page::Column::Slug.eq(slug))
         .one(db)
         .await?)
+}
+
+/// A page by id.
+pub async fn find_page_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<wiki_page::Model>> {
+    Ok(wiki_page::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A copy of another server's page, by its `Article` id.
+pub async fn find_page_by_ap_id<C: ConnectionTrait>(db: &C, ap_id: &str) -> Result<Option<wiki_page::Model>> {
+    Ok(wiki_page::Entity::find().filter(wiki_page::Column::ApId.eq(ap_id)).one(db).await?)
 }
 
 /// Every page of a community, by title.
@@ -57,6 +67,7 @@ pub async fn insert_page<C: ConnectionTrait>(
     db: &C,
     community_id: i64,
     slug: &str,
+    ap_id: Option<String>,
     rev: NewRevision,
 ) -> Result<(wiki_page::Model, wiki_revision::Model)> {
     let page = wiki_page::ActiveModel {
@@ -65,6 +76,7 @@ pub async fn insert_page<C: ConnectionTrait>(
         title: Set(rev.title.clone()),
         locked: Set(false),
         revision: Set(1),
+        ap_id: Set(ap_id),
         created_at: Set(rev.at),
         updated_at: Set(rev.at),
         ..Default::default()

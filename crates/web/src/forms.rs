@@ -67,7 +67,23 @@ pub(crate) fn invalid_message(lang: Lang, i: &Invalid) -> String {
     {
         return lang.t2("error-length", "min", a, "max", b);
     }
+    if m == "is required" {
+        return lang.t("error-required");
+    }
     match (i.field, m) {
+        ("timezone", _) => lang.t("error-timezone"),
+        ("starts_at" | "ends_at", m) if m.starts_with("must be a date and time") => lang.t("error-datetime"),
+        ("starts_at" | "ends_at", m) if m.starts_with("does not exist") => lang.t("error-time-skipped"),
+        ("starts_at", m) if m.contains("1970") => lang.t("error-year-range"),
+        ("ends_at", "must be after starts_at") => lang.t("error-ends-before-start"),
+        ("ends_at", m) if m.contains("at most a year") => lang.t("error-too-long-event"),
+        ("capacity", _) => lang.t("error-capacity"),
+        ("poll.options", m) if m.contains("listed twice") => lang.t("error-poll-duplicate"),
+        ("poll.options", _) => lang.t("error-poll-options"),
+        ("poll.closes_at", "must be in the future") => lang.t("error-poll-future"),
+        ("poll.closes_at", _) => lang.t("error-poll-within-year"),
+        ("external_url", m) if m.starts_with("is required") => lang.t("error-external-required"),
+        ("online_url" | "external_url", _) => lang.t("error-url"),
         ("email", _) => lang.t("error-email"),
         (_, "is reserved") => lang.t("error-reserved"),
         (_, m) if m.starts_with("may contain only letters a-z") => lang.t("error-name-chars"),
@@ -133,6 +149,10 @@ mod tests {
         assert_eq!(invalid_message(fr, &Invalid::new("title", "must not be empty")), fr.t("error-empty"));
         assert!(invalid_message(fr, &Invalid::new("title", "must be at most 100 characters")).contains("100"));
         assert!(invalid_message(Lang::En, &Invalid::new("name", "must be 3 to 30 characters")).contains("3"));
+        assert_eq!(
+            invalid_message(fr, &Invalid::new("ends_at", "must be after starts_at")),
+            fr.t("error-ends-before-start")
+        );
         assert_eq!(split_list("gc.ca, *.canada.ca\nexample.org"), ["gc.ca", "*.canada.ca", "example.org"]);
     }
 }

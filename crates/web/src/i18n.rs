@@ -148,6 +148,21 @@ impl Lang {
 
     /// A date in this language: "23 November 2026" or "23 novembre 2026" ("1er" in French).
     pub fn date(&self, at: &DateTime<Utc>) -> String {
+        self.date_of(at)
+    }
+
+    /// A wall-clock date and time in time zone `tz` (an IANA name; UTC when unknown), without
+    /// the zone's name: "1 December 2026, 18:30" or "1er décembre 2026, 18 h 30".
+    pub fn datetime_in(&self, at: &DateTime<Utc>, tz: &str) -> String {
+        let tz: chrono_tz::Tz = tz.parse().unwrap_or(chrono_tz::UTC);
+        let local = at.with_timezone(&tz);
+        match self {
+            Lang::En => format!("{}, {:02}:{:02}", self.date_of(&local), local.hour(), local.minute()),
+            Lang::Fr => format!("{}, {} h {:02}", self.date_of(&local), local.hour(), local.minute()),
+        }
+    }
+
+    fn date_of(&self, at: &impl Datelike) -> String {
         const EN_MONTHS: [&str; 12] = [
             "January",
             "February",
@@ -258,6 +273,8 @@ mod tests {
         assert_eq!(Lang::En.datetime(&at), "1 November 2026, 09:05 UTC");
         assert_eq!(Lang::Fr.datetime(&at), "1er novembre 2026, 9 h 05 UTC");
         assert_eq!(Lang::Fr.iso(&at), "2026-11-01T09:05:00Z");
+        assert_eq!(Lang::En.datetime_in(&at, "America/Toronto"), "1 November 2026, 04:05");
+        assert_eq!(Lang::Fr.datetime_in(&at, "Europe/Paris"), "1er novembre 2026, 10 h 05");
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! | `i18n` | English and French messages (Fluent), language choice, localised dates |
 //! | `visit` | the per-request context: session, language, page chrome, CSRF checks |
 //! | `forms` | form errors and refusals as messages in the page language |
-//! | `pages::*` | one module per area: auth, home, community, discussion, moderation, account, admin |
+//! | `pages::*` | one module per area: auth, home, community, discussion, events, wiki, moderation, account, admin |
 //!
 //! The router has no fallback so that the binary can merge it with other routers.
 
@@ -29,7 +29,7 @@ use guildhall_app::AppContext;
 
 pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
-use pages::{account, actions, admin, auth, community, discussion, home, moderation};
+use pages::{account, actions, admin, auth, community, discussion, events, home, moderation, wiki};
 
 /// The Content-Security-Policy sent with every response.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; style-src 'self'; img-src 'self' https:; \
@@ -48,6 +48,7 @@ pub fn router() -> Router<AppContext> {
         .route("/language", get(auth::language_link).post(auth::language))
         .route("/account", get(account::account).post(account::save))
         .route("/account/password", post(account::password))
+        .route("/account/calendar", post(account::calendar))
         .route("/people/{username}", get(account::profile))
         .route("/communities", get(home::directory))
         .route("/create-community", get(community::new_form).post(community::create))
@@ -62,12 +63,31 @@ pub fn router() -> Router<AppContext> {
         .route("/communities/{handle}/requests", get(moderation::requests).post(moderation::decide))
         .route("/communities/{handle}/bans", get(moderation::bans_list).post(moderation::ban))
         .route("/communities/{handle}/bans/lift", post(moderation::unban))
+        .route("/communities/{handle}/events", get(events::list))
+        .route("/communities/{handle}/events/new", get(events::new_form).post(events::create))
+        .route("/communities/{handle}/calendar.ics", get(events::community_ics))
+        .route("/communities/{handle}/wiki", get(wiki::list))
+        .route("/communities/{handle}/wiki/new", get(wiki::new_form).post(wiki::create))
+        .route("/communities/{handle}/wiki/{slug}", get(wiki::show))
+        .route("/communities/{handle}/wiki/{slug}/edit", get(wiki::edit_form).post(wiki::edit))
+        .route("/communities/{handle}/wiki/{slug}/history", get(wiki::history))
+        .route("/communities/{handle}/wiki/{slug}/diff", get(wiki::diff))
+        .route("/communities/{handle}/wiki/{slug}/restore", post(wiki::restore))
+        .route("/communities/{handle}/wiki/{slug}/lock", post(wiki::lock))
+        .route("/events/{id}", get(events::show))
+        .route("/events/{id}/edit", get(events::edit_form).post(events::edit))
+        .route("/events/{id}/cancel", post(events::cancel))
+        .route("/events/{id}/delete", get(events::confirm_delete).post(events::delete))
+        .route("/events/{id}/rsvp", post(events::rsvp_to))
+        .route("/events/{id}/attendees", post(events::decide))
+        .route("/events/{id}/calendar.ics", get(events::event_ics))
         .route("/discussions/{id}", get(discussion::show))
         .route("/discussions/{id}/reply", post(discussion::reply))
         .route("/discussions/{id}/edit", get(discussion::edit_form).post(discussion::edit))
         .route("/discussions/{id}/delete", get(actions::confirm_delete).post(actions::delete))
         .route("/discussions/{id}/moderate", post(actions::moderate))
         .route("/discussions/{id}/vote", post(actions::vote))
+        .route("/discussions/{id}/poll", post(discussion::vote_in_poll))
         .route("/replies/{id}/edit", get(discussion::edit_reply_form).post(discussion::edit_reply))
         .route("/replies/{id}/delete", get(actions::confirm_delete_reply).post(actions::delete_reply))
         .route("/replies/{id}/vote", post(actions::vote_reply))

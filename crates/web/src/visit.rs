@@ -69,6 +69,13 @@ const NOTICES: &[&str] = &[
     "approved",
     "invite",
     "found",
+    "event-created",
+    "event-cancelled",
+    "event-deleted",
+    "rsvp-going",
+    "rsvp-waitlisted",
+    "rsvp-pending",
+    "rsvp-removed",
 ];
 
 fn notice_of(query: Option<&str>) -> Option<&'static str> {
@@ -253,6 +260,11 @@ impl Chrome {
     /// A localised date and time.
     pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         self.lang.datetime(at)
+    }
+
+    /// A localised date and time as the wall clock shows it in time zone `tz`.
+    pub fn when_in(&self, at: &chrono::DateTime<chrono::Utc>, tz: &str) -> String {
+        self.lang.datetime_in(at, tz)
     }
 
     /// A localised date.

@@ -46,6 +46,8 @@ pub enum InboxActivity {
     Update(Box<Update>),
     /// A deletion.
     Delete(Delete),
+    /// A community's wiki page: `Create`/`Update{Article}`.
+    Wiki(Box<crate::wiki::WikiActivity>),
     /// Any other activity: acknowledged (202) and ignored.
     Other(Other),
 }
@@ -76,6 +78,7 @@ impl Activity for InboxActivity {
             InboxActivity::Vote(a) => a.id(),
             InboxActivity::Update(a) => a.id(),
             InboxActivity::Delete(a) => a.id(),
+            InboxActivity::Wiki(a) => a.id(),
             InboxActivity::Other(a) => &a.id,
         }
     }
@@ -92,6 +95,7 @@ impl Activity for InboxActivity {
             InboxActivity::Vote(a) => a.actor(),
             InboxActivity::Update(a) => a.actor(),
             InboxActivity::Delete(a) => a.actor(),
+            InboxActivity::Wiki(a) => a.actor(),
             InboxActivity::Other(a) => &a.actor,
         }
     }
@@ -110,6 +114,7 @@ impl Activity for InboxActivity {
             InboxActivity::Vote(a) => a.verify(data).await,
             InboxActivity::Update(a) => a.verify(data).await,
             InboxActivity::Delete(a) => a.verify(data).await,
+            InboxActivity::Wiki(a) => a.verify(data).await,
             InboxActivity::Other(_) => Ok(()),
         }
     }
@@ -158,6 +163,7 @@ impl InboxActivity {
             InboxActivity::Vote(a) => a.receive_stored(data, Some(stored.id)).await,
             InboxActivity::Update(a) => (*a).receive_stored(data, Some(stored.id)).await,
             InboxActivity::Delete(a) => a.receive_stored(data, Some(stored.id)).await,
+            InboxActivity::Wiki(a) => (*a).receive(data).await,
             InboxActivity::Other(_) => Ok(()),
         }
     }
@@ -179,6 +185,7 @@ fn kind_name(a: &InboxActivity) -> String {
         InboxActivity::Vote(v) => format!("{:?}", v.kind),
         InboxActivity::Update(_) => "Update".into(),
         InboxActivity::Delete(_) => "Delete".into(),
+        InboxActivity::Wiki(a) => a.kind_name().into(),
         InboxActivity::Other(o) => o.kind.as_str().unwrap_or("Unknown").chars().take(50).collect(),
     }
 }

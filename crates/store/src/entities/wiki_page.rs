@@ -16,6 +16,8 @@ pub struct Model {
     pub locked: bool,
     /// The latest revision's number.
     pub revision: i32,
+    /// The `Article` id, for copies of other servers' pages.
+    pub ap_id: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

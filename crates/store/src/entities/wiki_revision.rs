@@ -16,7 +16,8 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub body: String,
     pub summary: String,
-    pub author_id: i64,
+    /// Unknown for revisions of other servers' pages.
+    pub author_id: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -355,3 +355,179 @@ instance-ok = Working
 instance-failing = Failing
 instance-unreachable = Unreachable
 instance-failing-since = since { $date }
+
+## Events
+community-events = Events
+events-title = Events
+events-upcoming = Upcoming events
+events-past = Past events
+events-none = No upcoming events.
+events-none-past = No past events.
+events-feed = Subscribe to this community's calendar (.ics)
+event-create = Create an event
+event-edit = Edit the event
+event-cancel = Cancel the event
+event-online = Online
+event-going-count = { $count ->
+    [one] 1 person going
+   *[other] { $count } people going
+}
+event-waitlist-count = { $count ->
+    [one] 1 on the waitlist
+   *[other] { $count } on the waitlist
+}
+event-capacity = { $count ->
+    [one] 1 place
+   *[other] { $count } places
+}
+event-remaining = { $count ->
+    [0] no places left
+    [one] 1 place left
+   *[other] { $count } places left
+}
+event-no-limit = No limit on places
+event-status-confirmed = Confirmed
+event-status-tentative = Tentative
+event-status-cancelled = Cancelled
+event-organised-by = Organised by
+event-cancelled-notice = This event is cancelled.
+event-when = When
+event-zone = time zone { $zone }
+event-where = Where
+event-where-unknown = Not given
+event-places = Places
+event-add-to-calendar = Add to calendar (.ics)
+event-rsvp = Will you attend?
+event-external = Registration happens elsewhere:
+event-sign-in = Sign in to say whether you will attend
+event-you-none = You have not answered yet.
+event-you-going = You are going.
+event-you-waitlisted = You are on the waitlist. You will get a place if one frees up.
+event-you-pending = Your request to attend is waiting for an organiser.
+event-you-rejected = An organiser declined your request to attend.
+event-rsvp-closed = This event no longer takes answers.
+event-going = I am going
+event-ask-to-go = Ask to attend
+event-join-waitlist = Join the waitlist
+event-not-going = I am not going
+event-attendees = Attendees
+event-no-attendees = Nobody has answered yet.
+attendee-going = Going
+attendee-waitlisted = On the waitlist
+attendee-pending = Waiting for an organiser
+attendee-rejected = Declined
+label-since = Since
+label-starts-at = Starts
+label-ends-at = Ends
+hint-event-time = Date and time in the event's time zone, for example 2026-12-01T18:30.
+label-timezone = Time zone
+hint-timezone = Its IANA name, for example America/Toronto, America/Vancouver or Europe/Paris.
+label-place-name = Place
+label-place-address = Address
+hint-optional = Optional.
+label-online-url = Link to join online
+hint-online-url = Optional. An address starting with https://.
+label-capacity = Number of places
+hint-capacity = Optional. Leave empty for no limit.
+label-join-mode = How people take part
+join-mode-free = Anyone in the community can say they are going
+join-mode-approval = An organiser accepts each request
+join-mode-external = People register elsewhere
+label-external-url = Where to register
+hint-external-url = Needed when people register elsewhere.
+label-event-status = Status
+error-timezone = Enter a time zone such as America/Toronto or Europe/Paris
+error-datetime = Enter a date and time such as 2026-12-01T18:30
+error-time-skipped = This time does not exist in that time zone (the clocks change)
+error-ends-before-start = The end must be after the start
+error-too-long-event = An event can last at most a year
+error-year-range = The start must be between the years 1970 and 2200
+error-capacity = Enter a whole number of places from 0 to 1,000,000, or leave it empty
+error-url = Enter an address starting with http:// or https://
+error-external-required = Enter where people register
+error-required = Enter a value
+notice-event-created = Your event was created.
+notice-event-cancelled = The event was cancelled.
+notice-event-deleted = The event was deleted.
+notice-rsvp-going = You are going.
+notice-rsvp-waitlisted = The event is full: you are on the waitlist.
+notice-rsvp-pending = Your request to attend was sent to the organisers.
+notice-rsvp-removed = You are no longer going.
+home-my-events = My upcoming events
+home-no-events = No upcoming events in your communities.
+account-feed = My events calendar
+account-feed-hint = A private address for a calendar app (Outlook, Google Calendar) with the events of every community you are in. Making a new address stops the old one from working.
+account-feed-url = Your private calendar address
+account-feed-once = Copy it now: it is shown only once.
+account-feed-open = Download the calendar
+account-feed-new = Make a new private address
+events-all = All events, past and upcoming
+
+## Polls
+denied-poll-closed = This poll is closed.
+denied-event-cancelled = This event was cancelled.
+denied-rsvp-closed = This event takes no answers here.
+poll-title = Poll
+poll-single = One choice
+poll-multiple = Several choices allowed
+poll-closed = Closed
+poll-closes = Closes
+poll-open = No closing date
+poll-voters = { $count ->
+    [one] 1 person voted
+   *[other] { $count } people voted
+}
+poll-votes = { $count ->
+    [one] 1 vote
+   *[other] { $count } votes
+}
+poll-choose-one = Choose one option
+poll-choose-many = Choose one or more options
+poll-vote = Vote
+poll-change-vote = Change my vote
+poll-your-choice = Your choice
+poll-results-hidden = Results are shown when the poll closes.
+poll-add = Add a poll (optional)
+poll-add-hint = Leave the options empty for a discussion without a poll.
+label-poll-options = Options
+hint-poll-options = One per line, 2 to 20.
+label-poll-kind = Choices
+label-poll-closes-at = Closes (optional)
+hint-poll-closes-at = Date and time in UTC, for example 2026-12-01T18:30. Leave empty to keep it open.
+label-poll-hide-results = Hide the results until the poll closes
+error-poll-choose = Choose an option
+error-poll-options = Give 2 to 20 options, one per line, each up to 200 characters
+error-poll-duplicate = Each option may be listed only once
+error-poll-future = The closing time must be in the future
+error-poll-within-year = The closing time must be within a year
+
+## Wiki
+community-wiki = Wiki
+wiki-title = Wiki
+wiki-pages = Wiki pages
+wiki-new = New wiki page
+wiki-empty = No pages yet.
+wiki-revision = Revision { $number }
+wiki-of = Wiki of { $community }
+wiki-edit = Edit this page
+wiki-history = History
+wiki-history-of = History of { $title }
+wiki-lock = Lock the page
+wiki-unlock = Unlock the page
+wiki-editing = Editing { $title }
+wiki-preview = Preview
+wiki-save = Save the page
+wiki-changes = Changes
+wiki-restore = Restore
+wiki-diff-title = Changes to { $title }
+wiki-added = Added:
+wiki-removed = Removed:
+wiki-conflict = Someone else saved this page while you were editing it. Your text is kept below: compare it with the page's history, then save again.
+wiki-title-taken = A page with this title already exists
+label-page-text = Text
+hint-wiki-body = You can use Markdown. Link to another page of this wiki with [[Page name]].
+label-edit-summary = What changed
+label-revision = Revision
+label-author = Author
+label-when = When
+poll-percent = { $n }%

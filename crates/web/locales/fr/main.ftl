@@ -355,3 +355,179 @@ instance-ok = Fonctionne
 instance-failing = En échec
 instance-unreachable = Injoignable
 instance-failing-since = depuis le { $date }
+
+## Événements
+community-events = Événements
+events-title = Événements
+events-upcoming = Événements à venir
+events-past = Événements passés
+events-none = Aucun événement à venir.
+events-none-past = Aucun événement passé.
+events-feed = S'abonner au calendrier de cette communauté (.ics)
+event-create = Créer un événement
+event-edit = Modifier l'événement
+event-cancel = Annuler l'événement
+event-online = En ligne
+event-going-count = { $count ->
+    [one] { $count } personne y va
+   *[other] { $count } personnes y vont
+}
+event-waitlist-count = { $count ->
+    [one] { $count } en liste d'attente
+   *[other] { $count } en liste d'attente
+}
+event-capacity = { $count ->
+    [one] { $count } place
+   *[other] { $count } places
+}
+event-remaining = { $count ->
+    [0] plus aucune place
+    [one] { $count } place restante
+   *[other] { $count } places restantes
+}
+event-no-limit = Nombre de places illimité
+event-status-confirmed = Confirmé
+event-status-tentative = Provisoire
+event-status-cancelled = Annulé
+event-organised-by = Organisé par
+event-cancelled-notice = Cet événement est annulé.
+event-when = Quand
+event-zone = fuseau horaire { $zone }
+event-where = Où
+event-where-unknown = Non précisé
+event-places = Places
+event-add-to-calendar = Ajouter à mon calendrier (.ics)
+event-rsvp = Serez-vous présent?
+event-external = L'inscription se fait ailleurs :
+event-sign-in = Connectez-vous pour indiquer si vous serez présent
+event-you-none = Vous n'avez pas encore répondu.
+event-you-going = Vous y allez.
+event-you-waitlisted = Vous êtes en liste d'attente. Vous aurez une place si une se libère.
+event-you-pending = Votre demande de participation attend un organisateur.
+event-you-rejected = Un organisateur a refusé votre demande de participation.
+event-rsvp-closed = Cet événement n'accepte plus de réponses.
+event-going = J'y vais
+event-ask-to-go = Demander à participer
+event-join-waitlist = M'inscrire en liste d'attente
+event-not-going = Je n'y vais pas
+event-attendees = Participants
+event-no-attendees = Personne n'a encore répondu.
+attendee-going = Y va
+attendee-waitlisted = En liste d'attente
+attendee-pending = Attend un organisateur
+attendee-rejected = Refusé
+label-since = Depuis
+label-starts-at = Début
+label-ends-at = Fin
+hint-event-time = Date et heure dans le fuseau horaire de l'événement, par exemple 2026-12-01T18:30.
+label-timezone = Fuseau horaire
+hint-timezone = Son nom IANA, par exemple America/Toronto, America/Montreal ou Europe/Paris.
+label-place-name = Lieu
+label-place-address = Adresse
+hint-optional = Facultatif.
+label-online-url = Lien pour participer en ligne
+hint-online-url = Facultatif. Une adresse commençant par https://.
+label-capacity = Nombre de places
+hint-capacity = Facultatif. Laissez vide pour ne pas limiter.
+label-join-mode = Comment participer
+join-mode-free = Tout membre de la communauté peut indiquer qu'il y va
+join-mode-approval = Un organisateur accepte chaque demande
+join-mode-external = L'inscription se fait ailleurs
+label-external-url = Où s'inscrire
+hint-external-url = Nécessaire quand l'inscription se fait ailleurs.
+label-event-status = État
+error-timezone = Indiquez un fuseau horaire comme America/Toronto ou Europe/Paris
+error-datetime = Indiquez une date et une heure comme 2026-12-01T18:30
+error-time-skipped = Cette heure n'existe pas dans ce fuseau horaire (changement d'heure)
+error-ends-before-start = La fin doit être après le début
+error-too-long-event = Un événement dure au plus un an
+error-year-range = Le début doit être entre les années 1970 et 2200
+error-capacity = Indiquez un nombre entier de places de 0 à 1 000 000, ou laissez vide
+error-url = Indiquez une adresse commençant par http:// ou https://
+error-external-required = Indiquez où s'inscrire
+error-required = Indiquez une valeur
+notice-event-created = Votre événement a été créé.
+notice-event-cancelled = L'événement a été annulé.
+notice-event-deleted = L'événement a été supprimé.
+notice-rsvp-going = Vous y allez.
+notice-rsvp-waitlisted = L'événement est complet : vous êtes en liste d'attente.
+notice-rsvp-pending = Votre demande de participation a été envoyée aux organisateurs.
+notice-rsvp-removed = Vous n'y allez plus.
+home-my-events = Mes événements à venir
+home-no-events = Aucun événement à venir dans vos communautés.
+account-feed = Calendrier de mes événements
+account-feed-hint = Une adresse privée pour une application de calendrier (Outlook, Google Agenda) avec les événements de toutes vos communautés. Créer une nouvelle adresse désactive l'ancienne.
+account-feed-url = Votre adresse de calendrier privée
+account-feed-once = Copiez-la maintenant : elle n'est affichée qu'une fois.
+account-feed-open = Télécharger le calendrier
+account-feed-new = Créer une nouvelle adresse privée
+events-all = Tous les événements, passés et à venir
+
+## Sondages
+denied-poll-closed = Ce sondage est clos.
+denied-event-cancelled = Cet événement a été annulé.
+denied-rsvp-closed = Cet événement ne prend pas de réponses ici.
+poll-title = Sondage
+poll-single = Un seul choix
+poll-multiple = Plusieurs choix possibles
+poll-closed = Clos
+poll-closes = Se termine le
+poll-open = Sans date de clôture
+poll-voters = { $count ->
+    [one] { $count } personne a voté
+   *[other] { $count } personnes ont voté
+}
+poll-votes = { $count ->
+    [one] { $count } vote
+   *[other] { $count } votes
+}
+poll-choose-one = Choisissez une option
+poll-choose-many = Choisissez une ou plusieurs options
+poll-vote = Voter
+poll-change-vote = Modifier mon vote
+poll-your-choice = Votre choix
+poll-results-hidden = Les résultats seront affichés à la clôture du sondage.
+poll-add = Ajouter un sondage (facultatif)
+poll-add-hint = Laissez les options vides pour une discussion sans sondage.
+label-poll-options = Options
+hint-poll-options = Une par ligne, de 2 à 20.
+label-poll-kind = Choix
+label-poll-closes-at = Clôture (facultatif)
+hint-poll-closes-at = Date et heure en UTC, par exemple 2026-12-01T18:30. Laissez vide pour ne pas le clore.
+label-poll-hide-results = Masquer les résultats jusqu'à la clôture
+error-poll-choose = Choisissez une option
+error-poll-options = Indiquez de 2 à 20 options, une par ligne, de 200 caractères au plus
+error-poll-duplicate = Chaque option ne peut figurer qu'une fois
+error-poll-future = La clôture doit être dans le futur
+error-poll-within-year = La clôture doit être dans moins d'un an
+
+## Wiki
+community-wiki = Wiki
+wiki-title = Wiki
+wiki-pages = Pages du wiki
+wiki-new = Nouvelle page du wiki
+wiki-empty = Aucune page pour l'instant.
+wiki-revision = Révision { $number }
+wiki-of = Wiki de { $community }
+wiki-edit = Modifier cette page
+wiki-history = Historique
+wiki-history-of = Historique de { $title }
+wiki-lock = Verrouiller la page
+wiki-unlock = Déverrouiller la page
+wiki-editing = Modification de { $title }
+wiki-preview = Aperçu
+wiki-save = Enregistrer la page
+wiki-changes = Modifications
+wiki-restore = Rétablir
+wiki-diff-title = Modifications de { $title }
+wiki-added = Ajouté :
+wiki-removed = Retiré :
+wiki-conflict = Quelqu'un d'autre a enregistré cette page pendant que vous la modifiiez. Votre texte est conservé ci-dessous : comparez-le avec l'historique de la page, puis enregistrez de nouveau.
+wiki-title-taken = Une page porte déjà ce titre
+label-page-text = Texte
+hint-wiki-body = Vous pouvez utiliser Markdown. Pour lier une autre page de ce wiki : [[Nom de la page]].
+label-edit-summary = Ce qui a changé
+label-revision = Révision
+label-author = Auteur
+label-when = Quand
+poll-percent = { $n } %

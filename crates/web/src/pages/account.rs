@@ -41,6 +41,8 @@ pub(crate) struct AccountPage {
     pub form: ProfileForm,
     pub errors: Errors,
     pub password_errors: Errors,
+    /// The private "my events" feed address, just made (shown once).
+    pub feed_url: Option<String>,
 }
 
 impl AccountPage {
@@ -90,6 +92,17 @@ async fn account_page(
     errors: Errors,
     password_errors: Errors,
 ) -> Response {
+    account_page_with(ctx, v, form, errors, password_errors, None).await
+}
+
+async fn account_page_with(
+    ctx: &AppContext,
+    v: &Visit,
+    form: Option<ProfileForm>,
+    errors: Errors,
+    password_errors: Errors,
+    feed_url: Option<String>,
+) -> Response {
     let s = match v.require() {
         Ok(s) => s,
         Err(r) => return r,
@@ -100,7 +113,7 @@ async fn account_page(
     };
     let form = form.unwrap_or_else(|| ProfileForm::of(&me));
     let status = if errors.is_empty() && password_errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    render(status, &AccountPage { c: v.chrome(), me, form, errors, password_errors })
+    render(status, &AccountPage { c: v.chrome(), me, form, errors, password_errors, feed_url })
 }
 
 /// `GET /account`.
@@ -175,4 +188,22 @@ pub(crate) async fn password(
         },
     };
     account_page(&ctx, &v, None, Errors::default(), errors).await
+}
+
+/// `POST /account/calendar`: makes a new private address for the "my events" feed (the old
+/// one stops working) and shows it once, on the page this answers with.
+pub(crate) async fn calendar(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    form: Result<Form<super::TokenForm>, FormRejection>,
+) -> Response {
+    let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
+    let s = match v.authorize(&given) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match guildhall_app::events::ical::new_token(&ctx, &s.viewer).await {
+        Ok(t) => account_page_with(&ctx, &v, None, Errors::default(), Errors::default(), Some(t.url)).await,
+        Err(e) => app_error(&v, e),
+    }
 }

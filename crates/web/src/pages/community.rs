@@ -28,6 +28,8 @@ pub(crate) struct CommunityPage {
     pub sort: &'static str,
     pub page: u64,
     pub has_more: bool,
+    /// The next few events, when the viewer may read them.
+    pub events: Vec<guildhall_app::events::EventView>,
 }
 
 /// `?sort=&page=` on a community page.
@@ -61,8 +63,28 @@ pub(crate) async fn show(
         (Some(w), true) if !w.trim().is_empty() => markdown::render(w),
         _ => String::new(),
     };
-    let page =
-        CommunityPage { c: v.chrome(), co, welcome_html, discussions: list, sort: sort_name, page: number, has_more };
+    let events = if list.is_some() {
+        let first = guildhall_app::page(Some(1), Some(3));
+        match guildhall_app::events::list(&ctx, v.viewer(), &co.handle, guildhall_store::events::When::Upcoming, first)
+            .await
+        {
+            Ok(l) => l.items,
+            Err(Error::Denied(_)) => Vec::new(),
+            Err(e) => return app_error(&v, e),
+        }
+    } else {
+        Vec::new()
+    };
+    let page = CommunityPage {
+        c: v.chrome(),
+        co,
+        welcome_html,
+        discussions: list,
+        sort: sort_name,
+        page: number,
+        has_more,
+        events,
+    };
     render(StatusCode::OK, &page)
 }
 

@@ -9,8 +9,10 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use guildhall_app::browse::{self, PostActions, Thread};
 use guildhall_app::discussions;
+use guildhall_app::polls::{PollInput, PollView};
 use guildhall_app::views::{CommunityView, ReplyView};
 use guildhall_app::{AppContext, communities};
+use guildhall_domain::poll::PollKind;
 use serde::Deserialize;
 
 use super::{app_error, render, render_form, see_other};
@@ -25,7 +27,74 @@ pub(crate) struct NewDiscussionPage {
     pub co: CommunityView,
     pub title: String,
     pub body: String,
+    pub poll: PollFields,
     pub errors: Errors,
+}
+
+impl NewDiscussionPage {
+    fn kind_is(&self, k: &str) -> bool {
+        self.poll.poll_kind == k || (self.poll.poll_kind.is_empty() && k == "single")
+    }
+}
+
+/// The optional poll of the new-discussion form.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PollFields {
+    /// `single` or `multiple`.
+    #[serde(default)]
+    pub poll_kind: String,
+    /// One option per line; empty for no poll.
+    #[serde(default)]
+    pub poll_options: String,
+    /// When voting ends, UTC wall-clock time (`2026-12-01T18:30`); empty for never.
+    #[serde(default)]
+    pub poll_closes_at: String,
+    /// Present when results stay hidden until the poll closes.
+    #[serde(default)]
+    pub poll_hide_results: Option<String>,
+}
+
+impl PollFields {
+    /// The poll to attach, `None` when no options were given, or the form's errors.
+    fn input(&self, lang: crate::i18n::Lang) -> Result<Option<PollInput>, Errors> {
+        let options: Vec<String> =
+            self.poll_options.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect();
+        if options.is_empty() {
+            return Ok(None);
+        }
+        let raw = self.poll_closes_at.trim();
+        let closes_at = if raw.is_empty() {
+            None
+        } else {
+            let naive = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
+                .map_err(|_| Errors::one("poll_closes_at", lang.t("error-datetime")))?;
+            Some(naive.and_utc())
+        };
+        let kind = if self.poll_kind == "multiple" { PollKind::Multiple } else { PollKind::Single };
+        Ok(Some(PollInput { kind, options, closes_at, hide_results: self.poll_hide_results.is_some() }))
+    }
+}
+
+/// The new-discussion form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct NewDiscussionForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(flatten)]
+    poll: PollFields,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The app names poll fields `poll.options`; the form's inputs are `poll_options`.
+fn poll_fields(mut errors: Errors) -> Errors {
+    for e in &mut errors.list {
+        e.field = e.field.replace('.', "_");
+    }
+    errors
 }
 
 /// A post form's fields (discussions have a title; replies a parent).
@@ -54,6 +123,7 @@ pub(crate) async fn new_form(State(ctx): State<AppContext>, v: Visit, Path(handl
                 co,
                 title: String::new(),
                 body: String::new(),
+                poll: PollFields::default(),
                 errors: Errors::default(),
             },
         ),
@@ -66,24 +136,36 @@ pub(crate) async fn create(
     State(ctx): State<AppContext>,
     v: Visit,
     Path(handle): Path<String>,
-    form: Result<Form<PostForm>, FormRejection>,
+    form: Result<Form<NewDiscussionForm>, FormRejection>,
 ) -> Response {
     let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
     let s = match v.authorize(&form.csrf_token) {
         Ok(s) => s,
         Err(r) => return r,
     };
-    let errors = match discussions::create(&ctx, &s.viewer, &handle, &form.title, &form.body).await {
-        Ok(d) => return see_other(&format!("/discussions/{}", d.id), Some("posted")),
-        Err(e) => match form_error(v.lang, &e, "title") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+    let errors = match form.poll.input(v.lang) {
+        Err(errors) => errors,
+        Ok(poll) => {
+            match discussions::create_with_poll(&ctx, &s.viewer, &handle, &form.title, &form.body, poll).await {
+                Ok(d) => return see_other(&format!("/discussions/{}", d.id), Some("posted")),
+                Err(e) => match form_error(v.lang, &e, "title") {
+                    Some(errors) => poll_fields(errors),
+                    None => return app_error(&v, e),
+                },
+            }
+        }
     };
     match communities::get(&ctx, v.viewer(), &handle).await {
         Ok(co) => render_form(
             &errors,
-            &NewDiscussionPage { c: v.chrome(), co, title: form.title, body: form.body, errors: errors.clone() },
+            &NewDiscussionPage {
+                c: v.chrome(),
+                co,
+                title: form.title,
+                body: form.body,
+                poll: form.poll,
+                errors: errors.clone(),
+            },
         ),
         Err(e) => app_error(&v, e),
     }
@@ -148,6 +230,30 @@ pub(crate) struct ThreadPage {
 }
 
 impl ThreadPage {
+    /// Whether the viewer chose option `position` in the poll.
+    fn chosen(&self, position: &usize) -> bool {
+        self.t.discussion.poll.as_ref().is_some_and(|p| p.my_choices.contains(position))
+    }
+
+    /// Whether the viewer may vote in the poll now.
+    fn may_vote(&self, p: &PollView) -> bool {
+        self.c.username.is_some() && self.t.reply.is_ok() && !p.closed && !self.t.discussion.deleted
+    }
+
+    fn multiple(&self, p: &PollView) -> bool {
+        p.kind == PollKind::Multiple
+    }
+
+    /// An option's share of the votes, in whole percent.
+    fn percent(&self, votes: &Option<i64>) -> i64 {
+        let total: i64 =
+            self.t.discussion.poll.as_ref().map(|p| p.options.iter().filter_map(|o| o.votes).sum()).unwrap_or(0);
+        match votes {
+            Some(v) if total > 0 => (v * 100 + total / 2) / total,
+            _ => 0,
+        }
+    }
+
     fn page_link(&self, page: u64) -> String {
         format!("/discussions/{}?page={page}", self.t.discussion.id)
     }
@@ -329,6 +435,40 @@ pub(crate) async fn edit_reply(
     let page =
         EditPage { c: v.chrome(), action: format!("/replies/{id}/edit"), back, title: None, body: form.body, errors };
     render_form(&page.errors.clone(), &page)
+}
+
+/// `POST /discussions/{id}/poll`: the viewer's vote (`choice` once per chosen option).
+pub(crate) async fn vote_in_poll(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let Ok(Form(pairs)) = form else { return csrf_failed(v.lang) };
+    let given = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");
+    let s = match v.authorize(given) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let choices: Vec<usize> =
+        pairs.iter().filter(|(k, _)| k == "choice").filter_map(|(_, v)| v.trim().parse().ok()).collect();
+    let errors = if choices.is_empty() {
+        Errors::one("poll-option-0", v.lang.t("error-poll-choose"))
+    } else {
+        match guildhall_app::polls::vote(&ctx, &s.viewer, id, &choices).await {
+            Ok(_) => return see_other(&format!("/discussions/{id}#poll"), Some("voted")),
+            Err(e) => match form_error(v.lang, &e, "poll-option-0") {
+                Some(mut errors) => {
+                    for e in &mut errors.list {
+                        e.field = "poll-option-0".into();
+                    }
+                    errors
+                }
+                None => return app_error(&v, e),
+            },
+        }
+    };
+    thread_page(&ctx, &v, id, ThreadQuery::default(), String::new(), errors).await
 }
 
 #[cfg(test)]

@@ -64,7 +64,13 @@ pub(crate) fn app_error(v: &Visit, e: Error) -> Response {
     match describe(v.lang, &e) {
         Some((status, title, message)) => {
             tracing::debug!(error = %e, "request refused");
-            super::render(status, &ErrorPage { c: v.chrome(), title, message })
+            let mut c = v.chrome();
+            if status == StatusCode::NOT_FOUND {
+                // A page that is not there (or private) does not echo its address back: the
+                // language switch and sign-in links lead home instead.
+                c.path = "/".into();
+            }
+            super::render(status, &ErrorPage { c, title, message })
         }
         None => internal(v.lang, e),
     }

@@ -23,12 +23,15 @@ pub(crate) struct HomePage {
     pub c: Chrome,
     pub mine: Vec<CommunityView>,
     pub latest: Vec<(String, DiscussionView)>,
+    /// The member's upcoming events, across their communities.
+    pub events: Vec<guildhall_app::events::EventView>,
     pub communities: Vec<CommunityView>,
 }
 
 /// `GET /`.
 pub(crate) async fn home(State(ctx): State<AppContext>, v: Visit) -> Response {
-    let mut page = HomePage { c: v.chrome(), mine: Vec::new(), latest: Vec::new(), communities: Vec::new() };
+    let mut page =
+        HomePage { c: v.chrome(), mine: Vec::new(), latest: Vec::new(), events: Vec::new(), communities: Vec::new() };
     if let Some(viewer) = v.viewer() {
         let mine = match browse::my_communities(&ctx, viewer).await {
             Ok(m) => m,
@@ -39,6 +42,10 @@ pub(crate) async fn home(State(ctx): State<AppContext>, v: Visit) -> Response {
             Err(e) => return app_error(&v, e),
         };
         page.mine = mine;
+        page.events = match guildhall_app::events::mine(&ctx, viewer, guildhall_app::page(Some(1), Some(5))).await {
+            Ok(l) => l.items,
+            Err(e) => return app_error(&v, e),
+        };
     } else {
         page.communities = match communities::list(&ctx, None, guildhall_app::page(Some(1), Some(20))).await {
             Ok(l) => l.items,

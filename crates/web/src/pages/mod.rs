@@ -8,8 +8,10 @@ pub(crate) mod auth;
 pub(crate) mod community;
 pub(crate) mod discussion;
 pub(crate) mod error;
+pub(crate) mod events;
 pub(crate) mod home;
 pub(crate) mod moderation;
+pub(crate) mod wiki;
 
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};

@@ -1,0 +1,266 @@
+//! Community wiki pages as `Article`s attributed to their community (the `Group`): the
+//! community sends `Create{Article}` for a new page and `Update{Article}` for each revision to
+//! its followers, so other servers keep a current, read-only copy. Served at `/w/{id}`.
+
+use activitypub_federation::axum::json::FederationJson;
+use activitypub_federation::config::Data;
+use activitypub_federation::fetch::object_id::ObjectId;
+use activitypub_federation::kinds::object::ArticleType;
+use activitypub_federation::protocol::context::WithContext;
+use axum::extract::Path;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use guildhall_app::AppContext;
+use guildhall_app::outbox::Outgoing;
+use guildhall_domain::Visibility;
+use guildhall_store::wiki as store;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::Error;
+use crate::actors::{DbGroup, actor_id_of_community};
+use crate::objects::{PUBLIC, Source};
+use crate::outgoing::{Planned, community, new_id, with_context};
+use crate::urls::{Urls, require_same_origin};
+
+/// A wiki page on the wire.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Article {
+    #[serde(rename = "type")]
+    kind: ArticleType,
+    /// Id (`/w/{id}` on its server).
+    pub id: Url,
+    /// The community.
+    pub attributed_to: Url,
+    /// Title.
+    pub name: String,
+    /// HTML.
+    #[serde(default)]
+    pub content: String,
+    /// Markdown source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// A member's edit: the revision it started from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_revision: Option<i32>,
+    /// A member's edit: what changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edit_summary: Option<String>,
+}
+
+/// `Create{Article}` (a new page) or `Update{Article}` (a new revision), by the community.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct WikiActivity {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: WikiKind,
+    /// The community.
+    pub actor: Url,
+    /// The page.
+    pub object: Article,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+enum WikiKind {
+    Create,
+    Update,
+}
+
+fn article_url(ctx: &AppContext, id: i64) -> Result<Url, Error> {
+    Ok(Url::parse(&format!("{}/w/{id}", ctx.instance().base_url()))?)
+}
+
+/// The `Article` of a local community's page.
+async fn article_json(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Option<(Value, i32, i64)>, Error> {
+    let Some(page) = store::find_page_by_id(ctx.db(), page_id).await? else { return Ok(None) };
+    let c = community(ctx, page.community_id).await?;
+    if !c.domain.is_empty() || page.ap_id.is_some() {
+        return Ok(None);
+    }
+    let Some(rev) = store::revision(ctx.db(), page.id, page.revision).await? else { return Ok(None) };
+    let group = actor_id_of_community(&c, urls);
+    let public = match crate::audience::is_private(&c, false) {
+        true => crate::audience::followers_of(&c, urls),
+        false => Url::parse(PUBLIC)?,
+    };
+    let article = json!({
+        "type": "Article",
+        "id": article_url(ctx, page.id)?,
+        "attributedTo": group,
+        "audience": group,
+        "to": [public],
+        "cc": [crate::audience::followers_of(&c, urls)],
+        "name": page.title,
+        "content": guildhall_app::markdown::render(&rev.body),
+        "mediaType": "text/html",
+        "source": {"content": rev.body, "mediaType": "text/markdown"},
+        "published": page.created_at,
+        "updated": page.updated_at,
+    });
+    Ok(Some((article, page.revision, c.id)))
+}
+
+/// The community's `Create`/`Update{Article}` for a page's latest revision, to its followers.
+pub(crate) async fn plan(
+    ctx: &AppContext,
+    urls: &Urls,
+    page_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let Some((article, revision, community_id)) = article_json(ctx, urls, page_id).await? else { return Ok(vec![]) };
+    let c = community(ctx, community_id).await?;
+    let group = actor_id_of_community(&c, urls);
+    let id = new_id(ctx)?;
+    let activity = json!({
+        "id": id,
+        "type": if revision == 1 { "Create" } else { "Update" },
+        "actor": group,
+        "to": article["to"].clone(),
+        "cc": article["cc"].clone(),
+        "audience": group,
+        "object": article,
+    });
+    let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+    Ok(vec![Planned {
+        id,
+        kind: if revision == 1 { "Create" } else { "Update" },
+        actor: group,
+        json: with_context(activity)?,
+        sender_kind: "community",
+        sender_id: c.id,
+        inboxes,
+    }])
+}
+
+/// A local member's edit of another server's page: `Update{Article}` by the member, with the
+/// base revision, to the page's community (which applies its rules and sends the revision).
+pub(crate) async fn plan_edit(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Vec<Planned>, Error> {
+    let Outgoing::WikiEditProposed { page_id, account_id, base_revision, title, body, summary } = intent else {
+        return Ok(vec![]);
+    };
+    let Some(page) = store::find_page_by_id(ctx.db(), *page_id).await? else { return Ok(vec![]) };
+    let (Some(ap_id), c) = (page.ap_id.clone(), community(ctx, page.community_id).await?) else { return Ok(vec![]) };
+    let editor = crate::outgoing::account(ctx, *account_id).await?;
+    let actor = crate::actors::actor_id_of_account(&editor, urls);
+    let group = actor_id_of_community(&c, urls);
+    let id = new_id(ctx)?;
+    let activity = json!({
+        "id": id,
+        "type": "Update",
+        "actor": actor,
+        "to": [group],
+        "audience": group,
+        "object": {
+            "type": "Article",
+            "id": ap_id,
+            "attributedTo": group,
+            "name": title,
+            "content": guildhall_app::markdown::render(body),
+            "mediaType": "text/html",
+            "source": {"content": body, "mediaType": "text/markdown"},
+            "baseRevision": base_revision,
+            "editSummary": summary,
+        },
+    });
+    Ok(vec![Planned {
+        id,
+        kind: "Update",
+        actor,
+        json: with_context(activity)?,
+        sender_kind: "account",
+        sender_id: editor.id,
+        inboxes: crate::outgoing::inbox_of_community(&c).into_iter().collect(),
+    }])
+}
+
+/// A private community's pages go to its followers collection only.
+pub async fn private_audience(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Option<Url>, Error> {
+    let Some(page) = store::find_page_by_id(ctx.db(), page_id).await? else { return Ok(None) };
+    let c = community(ctx, page.community_id).await?;
+    Ok(crate::audience::is_private(&c, false).then(|| crate::audience::followers_of(&c, urls)))
+}
+
+/// `GET /w/{id}`: a local page as an `Article` (a private community's pages are not served).
+pub async fn serve(Path(id): Path<i64>, data: Data<AppContext>) -> Result<Response, Error> {
+    let ctx = data.app_data();
+    let page = store::find_page_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+    let c = community(ctx, page.community_id).await?;
+    if c.visibility == Visibility::Private.as_str() {
+        return Err(Error::NotFound);
+    }
+    let (article, ..) = article_json(ctx, &Urls::new(ctx), id).await?.ok_or(Error::NotFound)?;
+    Ok(FederationJson(WithContext::new_default(article)).into_response())
+}
+
+impl WikiActivity {
+    /// Stored kind.
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            WikiKind::Create => "Create",
+            WikiKind::Update => "Update",
+        }
+    }
+
+    /// Activity id.
+    pub fn id(&self) -> &Url {
+        &self.id
+    }
+
+    /// The community.
+    pub fn actor(&self) -> &Url {
+        &self.actor
+    }
+
+    /// A community speaks for the pages on its own server; anyone else may only propose an
+    /// edit (`Update`) of one of our pages.
+    pub async fn verify(&self, data: &Data<AppContext>) -> Result<(), Error> {
+        if self.object.attributed_to == self.actor {
+            return require_same_origin(&self.object.id, &self.actor, "Article id");
+        }
+        if self.kind != WikiKind::Update || !crate::urls::is_local(data, &self.object.id) {
+            return Err(Error::BadRequest("a wiki page is sent by its community".into()));
+        }
+        Ok(())
+    }
+
+    /// Keeps the copy current (communities we know only), or applies a member's edit of one of
+    /// our pages through the same rules as a local edit.
+    pub async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        if self.object.attributed_to != self.actor {
+            let page_id = crate::urls::local_number(&self.object.id, "/w/").ok_or(Error::NotFound)?;
+            let editor: crate::actors::DbPerson =
+                ObjectId::<crate::actors::DbPerson>::from(self.actor.clone()).dereference(data).await?;
+            let a = self.object;
+            let base = a.base_revision.ok_or_else(|| Error::BadRequest("an edit names its base revision".into()))?;
+            let body = match a.source {
+                Some(s) if s.media_type.eq_ignore_ascii_case("text/markdown") => s.content,
+                _ => a.content,
+            };
+            let summary = a.edit_summary.as_deref();
+            guildhall_app::wiki::receive_member_edit(
+                data.app_data(),
+                page_id,
+                &editor.model,
+                &a.name,
+                &body,
+                summary,
+                base,
+            )
+            .await?;
+            return Ok(());
+        }
+        let Ok(group) = ObjectId::<DbGroup>::from(self.actor.clone()).dereference_local(data).await else {
+            return Ok(());
+        };
+        let a = self.object;
+        let body = match a.source {
+            Some(s) if s.media_type.eq_ignore_ascii_case("text/markdown") => s.content,
+            _ => a.content,
+        };
+        guildhall_app::wiki::receive_remote(data.app_data(), &group.model, a.id.as_str(), &a.name, &body, None).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,537 @@
+//! Events: a community's upcoming and past events, one event (when, where, status, places,
+//! RSVP, attendees, calendar links), creating, editing, cancelling and deleting events, and
+//! the iCalendar files behind the "add to calendar" links.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use guildhall_app::event_pages::{self, EventAbilities};
+use guildhall_app::events::{self, AttendeeView, EventInput, EventView, ical, rsvp};
+use guildhall_app::views::CommunityView;
+use guildhall_app::{AppContext, Error, communities};
+use guildhall_domain::event::{EventStatus, JoinMode, ParticipantStatus};
+use guildhall_domain::{Denied, Invalid};
+use guildhall_store::events::When;
+use serde::Deserialize;
+
+use super::actions::ConfirmDeletePage;
+use super::{TokenForm, app_error, community_path, render, render_form, see_other};
+use crate::forms::{Errors, form_error};
+use crate::visit::{Chrome, Visit, csrf_failed};
+
+/// `GET /communities/{handle}/events`: upcoming (soonest first) or past (latest first).
+#[derive(Template)]
+#[template(path = "events.html")]
+pub(crate) struct EventsPage {
+    pub c: Chrome,
+    pub co: CommunityView,
+    pub past: bool,
+    pub events: Vec<EventView>,
+    pub page: u64,
+    pub has_more: bool,
+    pub may_create: bool,
+}
+
+impl EventsPage {
+    fn page_link(&self, page: u64) -> String {
+        format!(
+            "{}/events?when={}&page={page}",
+            community_path(&self.co.handle),
+            if self.past { "past" } else { "upcoming" }
+        )
+    }
+}
+
+/// `?when=&page=` on the events list.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct EventsQuery {
+    #[serde(default)]
+    when: String,
+    page: Option<u64>,
+}
+
+/// `GET /communities/{handle}/events`.
+pub(crate) async fn list(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+    q: Result<Query<EventsQuery>, QueryRejection>,
+) -> Response {
+    let q = q.ok().map(|Query(q)| q).unwrap_or_default();
+    let co = match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => co,
+        Err(e) => return app_error(&v, e),
+    };
+    let past = q.when == "past";
+    let when = if past { When::Past } else { When::Upcoming };
+    let l = match events::list(&ctx, v.viewer(), &co.handle, when, guildhall_app::page(q.page, Some(20))).await {
+        Ok(l) => l,
+        Err(e) => return app_error(&v, e),
+    };
+    let may_create = match event_pages::may_create(&ctx, v.viewer(), &co.handle).await {
+        Ok(m) => m,
+        Err(e) => return app_error(&v, e),
+    };
+    let page = EventsPage { c: v.chrome(), co, past, events: l.items, page: l.page, has_more: l.has_more, may_create };
+    render(StatusCode::OK, &page)
+}
+
+/// `GET /events/{id}`.
+#[derive(Template)]
+#[template(path = "event.html")]
+pub(crate) struct EventPage {
+    pub c: Chrome,
+    pub e: EventView,
+    pub co: CommunityView,
+    pub can: EventAbilities,
+    /// `Some` for those allowed to see who attends.
+    pub attendees: Option<Vec<AttendeeView>>,
+}
+
+impl EventPage {
+    fn cancelled(&self) -> bool {
+        self.e.status == EventStatus::Cancelled
+    }
+
+    fn ended(&self) -> bool {
+        self.e.ends_at < chrono::Utc::now()
+    }
+
+    fn in_utc(&self) -> bool {
+        self.e.timezone == "UTC" || self.e.timezone == "Etc/UTC"
+    }
+
+    fn rsvp_state(&self) -> &'static str {
+        match self.e.my_rsvp {
+            Some(ParticipantStatus::Going) => "going",
+            Some(ParticipantStatus::Waitlisted) => "waitlisted",
+            Some(ParticipantStatus::Pending) => "pending",
+            Some(ParticipantStatus::Rejected) => "rejected",
+            None => "none",
+        }
+    }
+
+    fn external(&self) -> bool {
+        self.e.join_mode == JoinMode::External
+    }
+
+    fn approval(&self) -> bool {
+        self.e.join_mode == JoinMode::Approval
+    }
+
+    fn full(&self) -> bool {
+        self.e.remaining == Some(0)
+    }
+
+    fn status_name(&self, s: &ParticipantStatus) -> &'static str {
+        s.as_str()
+    }
+}
+
+/// `GET /events/{id}`.
+pub(crate) async fn show(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
+    let e = match events::get(&ctx, v.viewer(), id).await {
+        Ok(e) => e,
+        Err(e) => return app_error(&v, e),
+    };
+    let co = match communities::get(&ctx, v.viewer(), &e.community).await {
+        Ok(co) => co,
+        Err(e) => return app_error(&v, e),
+    };
+    let can = match event_pages::abilities(&ctx, v.viewer(), id).await {
+        Ok(c) => c,
+        Err(e) => return app_error(&v, e),
+    };
+    let attendees = if can.see_attendees {
+        match rsvp::attendees(&ctx, v.viewer(), id, guildhall_app::page(None, Some(100))).await {
+            Ok(l) => Some(l.items),
+            Err(Error::Denied(_)) => None,
+            Err(e) => return app_error(&v, e),
+        }
+    } else {
+        None
+    };
+    render(StatusCode::OK, &EventPage { c: v.chrome(), e, co, can, attendees })
+}
+
+/// The event form's fields (create and edit).
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct EventForm {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub starts_at: String,
+    #[serde(default)]
+    pub ends_at: String,
+    #[serde(default)]
+    pub timezone: String,
+    #[serde(default)]
+    pub place_name: String,
+    #[serde(default)]
+    pub place_address: String,
+    #[serde(default)]
+    pub online_url: String,
+    #[serde(default)]
+    pub capacity: String,
+    #[serde(default)]
+    pub join_mode: String,
+    #[serde(default)]
+    pub external_url: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub csrf_token: String,
+}
+
+/// `2026-12-01T18:30:00+01:00` → `2026-12-01T18:30`, for `datetime-local` inputs.
+fn wall_clock(local: &str) -> String {
+    local.get(..16).unwrap_or(local).to_owned()
+}
+
+impl EventForm {
+    fn of(e: &EventView) -> Self {
+        EventForm {
+            title: e.title.clone(),
+            description: e.description.clone(),
+            starts_at: wall_clock(&e.starts_at_local),
+            ends_at: wall_clock(&e.ends_at_local),
+            timezone: e.timezone.clone(),
+            place_name: e.place_name.clone(),
+            place_address: e.place_address.clone(),
+            online_url: e.online_url.clone(),
+            capacity: e.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            join_mode: e.join_mode.as_str().into(),
+            external_url: e.external_url.clone(),
+            status: e.status.as_str().into(),
+            csrf_token: String::new(),
+        }
+    }
+
+    /// The input for the use case, or the capacity's error when it is not a whole number.
+    fn input(&self, lang: crate::i18n::Lang, editing: bool) -> Result<EventInput, Errors> {
+        let raw = self.capacity.trim();
+        let capacity = if raw.is_empty() {
+            None
+        } else {
+            match raw.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => return Err(Errors::one("capacity", lang.t("error-capacity"))),
+            }
+        };
+        let status = if editing && !self.status.is_empty() { Some(self.status.clone()) } else { None };
+        let join_mode = if self.join_mode.is_empty() { "free".to_owned() } else { self.join_mode.clone() };
+        Ok(EventInput {
+            title: Some(self.title.clone()),
+            description: Some(self.description.clone()),
+            starts_at: Some(self.starts_at.clone()),
+            ends_at: Some(self.ends_at.clone()),
+            timezone: Some(self.timezone.clone()),
+            place_name: Some(self.place_name.clone()),
+            place_address: Some(self.place_address.clone()),
+            online_url: Some(self.online_url.clone()),
+            capacity: Some(capacity),
+            join_mode: Some(join_mode),
+            external_url: Some(self.external_url.clone()),
+            status,
+        })
+    }
+}
+
+/// The event form: creating (`event` is `None`) or editing.
+#[derive(Template)]
+#[template(path = "event_form.html")]
+pub(crate) struct EventFormPage {
+    pub c: Chrome,
+    pub co: CommunityView,
+    /// The event being edited.
+    pub event: Option<i64>,
+    pub form: EventForm,
+    pub errors: Errors,
+}
+
+impl EventFormPage {
+    fn join_mode_is(&self, m: &str) -> bool {
+        self.form.join_mode == m || (self.form.join_mode.is_empty() && m == "free")
+    }
+
+    fn status_is(&self, s: &str) -> bool {
+        self.form.status == s || (self.form.status.is_empty() && s == "confirmed")
+    }
+
+    /// The id of a radio button: the first takes the field's name (error summaries link to it).
+    fn radio_id(&self, name: &str, value: &str, first: &str) -> String {
+        if value == first { name.to_owned() } else { format!("{name}-{value}") }
+    }
+
+    fn action(&self) -> String {
+        match self.event {
+            Some(id) => format!("/events/{id}/edit"),
+            None => format!("{}/events/new", community_path(&self.co.handle)),
+        }
+    }
+}
+
+/// `GET /communities/{handle}/events/new`.
+pub(crate) async fn new_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
+    if let Err(r) = v.require() {
+        return r;
+    }
+    let co = match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => co,
+        Err(e) => return app_error(&v, e),
+    };
+    match event_pages::may_create(&ctx, v.viewer(), &co.handle).await {
+        Ok(true) => {}
+        Ok(false) => return app_error(&v, Denied::ModeratorsOnly.into()),
+        Err(e) => return app_error(&v, e),
+    }
+    let form = EventForm { timezone: "America/Toronto".into(), ..Default::default() };
+    render(StatusCode::OK, &EventFormPage { c: v.chrome(), co, event: None, form, errors: Errors::default() })
+}
+
+/// The form error for a refused event, on the field it names.
+// The error is the page to answer with, handed straight back to axum.
+#[allow(clippy::result_large_err)]
+fn event_error(v: &Visit, e: Error) -> Result<Errors, Response> {
+    match e {
+        Error::Invalid(Invalid { field: "community", .. }) => Err(app_error(v, e)),
+        e => form_error(v.lang, &e, "title").ok_or_else(|| app_error(v, e)),
+    }
+}
+
+/// `POST /communities/{handle}/events/new`.
+pub(crate) async fn create(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+    form: Result<Form<EventForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let errors = match form.input(v.lang, false) {
+        Err(errors) => errors,
+        Ok(input) => match events::create(&ctx, &s.viewer, &handle, &input).await {
+            Ok(e) => return see_other(&format!("/events/{}", e.id), Some("event-created")),
+            Err(e) => match event_error(&v, e) {
+                Ok(errors) => errors,
+                Err(r) => return r,
+            },
+        },
+    };
+    match communities::get(&ctx, v.viewer(), &handle).await {
+        Ok(co) => render_form(&errors, &EventFormPage { c: v.chrome(), co, event: None, form, errors: errors.clone() }),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// Loads an event for its organiser or a moderator (forms to change it).
+async fn managed(ctx: &AppContext, v: &Visit, id: i64) -> Result<(EventView, CommunityView), Response> {
+    let e = events::get(ctx, v.viewer(), id).await.map_err(|e| app_error(v, e))?;
+    let can = event_pages::abilities(ctx, v.viewer(), id).await.map_err(|e| app_error(v, e))?;
+    if !can.manage {
+        return Err(app_error(v, Denied::ModeratorsOnly.into()));
+    }
+    let co = communities::get(ctx, v.viewer(), &e.community).await.map_err(|e| app_error(v, e))?;
+    Ok((e, co))
+}
+
+/// `GET /events/{id}/edit`.
+pub(crate) async fn edit_form(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
+    if let Err(r) = v.require() {
+        return r;
+    }
+    let (e, co) = match managed(&ctx, &v, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let form = EventForm::of(&e);
+    render(StatusCode::OK, &EventFormPage { c: v.chrome(), co, event: Some(id), form, errors: Errors::default() })
+}
+
+/// `POST /events/{id}/edit`.
+pub(crate) async fn edit(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<EventForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let errors = match form.input(v.lang, true) {
+        Err(errors) => errors,
+        Ok(input) => match events::update(&ctx, &s.viewer, id, &input).await {
+            Ok(_) => return see_other(&format!("/events/{id}"), Some("saved")),
+            Err(e) => match event_error(&v, e) {
+                Ok(errors) => errors,
+                Err(r) => return r,
+            },
+        },
+    };
+    let (_, co) = match managed(&ctx, &v, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    render_form(&errors, &EventFormPage { c: v.chrome(), co, event: Some(id), form, errors: errors.clone() })
+}
+
+/// `POST /events/{id}/cancel`.
+pub(crate) async fn cancel(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
+    let s = match v.authorize(&given) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    match events::cancel(&ctx, &s.viewer, id).await {
+        Ok(_) => see_other(&format!("/events/{id}"), Some("event-cancelled")),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// `GET /events/{id}/delete`: asks first.
+pub(crate) async fn confirm_delete(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
+    if let Err(r) = v.require() {
+        return r;
+    }
+    let (e, _) = match managed(&ctx, &v, id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    let page = ConfirmDeletePage {
+        c: v.chrome(),
+        action: format!("/events/{id}/delete"),
+        back: format!("/events/{id}"),
+        what: e.title,
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `POST /events/{id}/delete`.
+pub(crate) async fn delete(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
+    let s = match v.authorize(&given) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let e = match events::get(&ctx, Some(&s.viewer), id).await {
+        Ok(e) => e,
+        Err(e) => return app_error(&v, e),
+    };
+    match events::delete(&ctx, &s.viewer, id).await {
+        Ok(()) => see_other(&format!("{}/events", community_path(&e.community)), Some("event-deleted")),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// A form with a CSRF token and one value.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ValueForm {
+    #[serde(default)]
+    value: String,
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `POST /events/{id}/rsvp`: `value` is going or not_going.
+pub(crate) async fn rsvp_to(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<ValueForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let back = format!("/events/{id}#rsvp");
+    match form.value.as_str() {
+        "going" => match rsvp::going(&ctx, &s.viewer, id).await {
+            Ok(e) => {
+                let done = match e.my_rsvp {
+                    Some(ParticipantStatus::Waitlisted) => "rsvp-waitlisted",
+                    Some(ParticipantStatus::Pending) => "rsvp-pending",
+                    _ => "rsvp-going",
+                };
+                see_other(&back, Some(done))
+            }
+            Err(e) => app_error(&v, e),
+        },
+        "not_going" => match rsvp::not_going(&ctx, &s.viewer, id).await {
+            Ok(_) => see_other(&back, Some("rsvp-removed")),
+            Err(e) => app_error(&v, e),
+        },
+        _ => app_error(&v, Invalid::new("value", "must be going or not_going").into()),
+    }
+}
+
+/// `POST /events/{id}/attendees`: `value` accept or reject for `who`.
+pub(crate) async fn decide(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<ValueForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
+    let s = match v.authorize(&form.csrf_token) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let (accept, done) = match form.value.as_str() {
+        "accept" => (true, "accepted"),
+        "reject" => (false, "rejected"),
+        _ => return app_error(&v, Invalid::new("value", "must be accept or reject").into()),
+    };
+    match rsvp::decide(&ctx, &s.viewer, id, &form.who, accept).await {
+        Ok(_) => see_other(&format!("/events/{id}#attendees"), Some(done)),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// An iCalendar file.
+fn ics(body: String, name: &str) -> Response {
+    let mut r = body.into_response();
+    r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/calendar; charset=utf-8"));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}.ics\"")) {
+        r.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    r
+}
+
+/// `GET /events/{id}/calendar.ics`: "add to calendar".
+pub(crate) async fn event_ics(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
+    match ical::event_ics(&ctx, v.viewer(), id).await {
+        Ok(body) => ics(body, &format!("event-{id}")),
+        Err(e) => app_error(&v, e),
+    }
+}
+
+/// `GET /communities/{handle}/calendar.ics`: the community's events.
+pub(crate) async fn community_ics(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
+    match ical::community_ics(&ctx, v.viewer(), &handle).await {
+        Ok(body) => ics(body, &handle.replace(['@', '.', ':'], "-")),
+        Err(e) => app_error(&v, e),
+    }
+}
