@@ -2,7 +2,8 @@
 //! Guildhall instance: a group's `Create{Event}` and `Update{Event}` (cancelled) are stored and
 //! shown with their time, place and link; our member's `Join` is accepted by id (Mobilizon's
 //! `Accept`); a person's `Join` of a local event is answered with `Accept` and listed to the
-//! organiser, their `Leave` removes them, and a `Join` the policy refuses gets a `Reject`.
+//! organiser, their `Leave` removes them, a `Join` of an event that takes no RSVPs gets an
+//! `Ignore`, and a `Join` the policy refuses gets a `Reject`.
 
 use std::time::Duration;
 
@@ -173,7 +174,8 @@ async fn mobilizon_events_joins_and_leaves() {
     send(&mia, &community.shared_inbox, &leave).await;
     poll_until(DEADLINE, "the Leave", || async { attendees(local_id.clone()).await.is_empty().then_some(()) }).await;
 
-    // An event that takes no RSVPs here: the Join is refused (403) and answered with Reject.
+    // An event that takes no RSVPs here: the Join is refused (403) and answered with
+    // Mobilizon's Ignore (RSVPs closed for everyone), not a Reject.
     let external = expect_status(
         community
             .owner
@@ -190,6 +192,33 @@ async fn mobilizon_events_joins_and_leaves() {
     let join = load("join", &mut vars);
     let (status, body) = mia.sign_and_post(&community.shared_inbox, &join).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
-    let reject = mia.wait_for_answer(join["id"].as_str().unwrap(), "Reject").await;
+    let ignore = mia.wait_for_answer(join["id"].as_str().unwrap(), "Ignore").await;
+    assert_eq!(ignore["actor"], community.url.as_str(), "{ignore}");
+    assert_eq!(ignore["object"]["id"], join["id"], "{ignore}");
+    assert!(
+        !peer.received().iter().any(|a| a["type"] == "Reject" && a["object"]["id"] == join["id"]),
+        "a closed event's Join is ignored, not rejected"
+    );
+
+    // A policy refusal (someone who is not a member) is still a Reject.
+    let open = expect_status(
+        community
+            .owner
+            .post(
+                "/api/v1/communities/lounge/events",
+                &json!({"title": "Open night", "starts_at": "2030-05-01T18:00", "ends_at": "2030-05-01T21:00",
+                        "timezone": "Europe/Paris"}),
+            )
+            .await,
+        StatusCode::CREATED,
+        "free event",
+    );
+    let stranger = peer.add_actor("nia");
+    vars.insert("ACTOR", stranger.id().to_owned());
+    vars.insert("EVENT", format!("http://{}/e/{}", instance.domain(), id_of(&open["id"])));
+    let join = load("join", &mut vars);
+    let (status, body) = stranger.sign_and_post(&community.shared_inbox, &join).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let reject = stranger.wait_for_answer(join["id"].as_str().unwrap(), "Reject").await;
     assert_eq!(reject["actor"], community.url.as_str(), "{reject}");
 }

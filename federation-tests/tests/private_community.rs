@@ -138,6 +138,30 @@ async fn private_content_reaches_members_only() {
         assert_eq!(status, StatusCode::NOT_FOUND, "{who}: {body}");
         assert!(!body.contains("secret-7f3"), "{who}: {body}");
     }
+    // The community's wiki pages: the Article reaches the fake member, and a signed fetch of it
+    // works for her, 404 for anyone else.
+    expect_status(
+        ada.post("/api/v1/communities/cabinet/wiki", &json!({"title": "Agenda", "body": "wiki-secret-9d4"})).await,
+        StatusCode::CREATED,
+        "wiki page",
+    );
+    let article = poll_until(DEADLINE, "wiki page at the fake member", || async {
+        peer.received()
+            .into_iter()
+            .find(|a| a["object"]["type"] == "Article" && a.to_string().contains("wiki-secret-9d4"))
+    })
+    .await;
+    let wiki_url = article["object"]["id"].as_str().unwrap().to_owned();
+    let (status, body) = eve.get_signed(&wiki_url, &SignOptions::default()).await;
+    assert_eq!(status, StatusCode::OK, "member reads the wiki page: {body}");
+    assert!(body.contains("wiki-secret-9d4") && !body.contains(PUBLIC), "{body}");
+    for (who, options, actor) in
+        [("unsigned", SignOptions::unsigned(), &eve), ("non-member", SignOptions::default(), &mallory)]
+    {
+        let (status, body) = actor.get_signed(&wiki_url, &options).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "wiki page, {who}: {body}");
+        assert!(!body.contains("wiki-secret-9d4"), "{who}: {body}");
+    }
     let (status, _) = eve.get_signed(&id_url("/c/cabinet/outbox"), &SignOptions::default()).await;
     assert_eq!(status, StatusCode::OK, "member reads the outbox");
     let (status, _) = mallory.get_signed(&id_url("/c/cabinet/outbox"), &SignOptions::default()).await;

@@ -16,6 +16,7 @@ mod m20261123_000011_account_language;
 mod m20261123_000012_events;
 mod m20261123_000013_polls;
 mod m20261123_000014_wiki;
+mod m20261123_000015_account_time_zone;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000012_events::Migration),
             Box::new(m20261123_000013_polls::Migration),
             Box::new(m20261123_000014_wiki::Migration),
+            Box::new(m20261123_000015_account_time_zone::Migration),
         ]
     }
 }

@@ -20,6 +20,8 @@ pub struct ProfileChange {
     pub tags: Option<Vec<String>>,
     /// Language of the web pages: `en` or `fr`; `""` clears it (the browser's language).
     pub language: Option<String>,
+    /// Time zone (IANA name, e.g. `Europe/Paris`); `""` clears it.
+    pub time_zone: Option<String>,
 }
 
 /// The languages the web pages are written in.
@@ -35,6 +37,18 @@ fn language(raw: &str) -> Result<Option<String>> {
         Ok(Some(code))
     } else {
         Err(guildhall_domain::Invalid::new("language", "must be en or fr").into())
+    }
+}
+
+/// Checks a time zone: `Some(IANA name)`, or `None` for "no preference" (`""`).
+fn time_zone(raw: &str) -> Result<Option<String>> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    match name.parse::<chrono_tz::Tz>() {
+        Ok(tz) => Ok(Some(tz.name().to_owned())),
+        Err(_) => Err(guildhall_domain::Invalid::new("time_zone", "must be a time zone such as Europe/Paris").into()),
     }
 }
 
@@ -73,6 +87,7 @@ pub async fn update_profile(ctx: &AppContext, viewer: &Viewer, change: ProfileCh
         change.department.as_deref().map(|d| validate::optional_line("department", d, Limits::SHORT)).transpose()?;
     let tags = change.tags.as_deref().map(|t| validate::tags("tags", t)).transpose()?;
     let lang = change.language.as_deref().map(language).transpose()?;
+    let tz = change.time_zone.as_deref().map(time_zone).transpose()?;
     let a = accounts::find_by_id(ctx.db(), viewer.account_id).await?.ok_or(Error::NotFound("account"))?;
     let mut active: guildhall_store::entities::account::ActiveModel = a.into();
     if let Some(v) = display_name {
@@ -89,6 +104,9 @@ pub async fn update_profile(ctx: &AppContext, viewer: &Viewer, change: ProfileCh
     }
     if let Some(v) = lang {
         active.language = Set(v);
+    }
+    if let Some(v) = tz {
+        active.time_zone = Set(v);
     }
     active.updated_at = Set(Utc::now());
     AccountView::from_model(&accounts::update(ctx.db(), active).await?)

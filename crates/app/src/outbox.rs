@@ -199,7 +199,8 @@ pub enum Outgoing {
         participant_id: i64,
     },
     /// A remote person's `Join` of a local event was refused by the policy (nothing stored):
-    /// `Reject{Join}`.
+    /// `Reject{Join}`; or came when the event takes no RSVPs (cancelled, over, external):
+    /// `Ignore{Join}`.
     EventJoinRefused {
         /// The local event.
         event_id: i64,
@@ -207,6 +208,9 @@ pub enum Outgoing {
         account_id: i64,
         /// The refused Join.
         join_ap_id: String,
+        /// RSVPs were closed: `Ignore` instead of `Reject`.
+        #[serde(default)]
+        ignored: bool,
     },
 }
 

@@ -50,6 +50,8 @@ pub struct AccountView {
     pub status: AccountStatus,
     /// Language chosen for the web pages (`en`, `fr`); none: the browser's.
     pub language: Option<String>,
+    /// The member's time zone (IANA name, e.g. `Europe/Paris`); none: not chosen.
+    pub time_zone: Option<String>,
     /// When registered.
     pub created_at: DateTime<Utc>,
 }
@@ -67,6 +69,7 @@ impl AccountView {
             is_admin: a.is_admin,
             status: account_status(a)?,
             language: a.language.clone(),
+            time_zone: a.time_zone.clone(),
             created_at: a.created_at,
         })
     }

@@ -8,6 +8,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::object::ArticleType;
 use activitypub_federation::protocol::context::WithContext;
 use axum::extract::Path;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
@@ -183,12 +184,14 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, page_id: i64) -> Re
     Ok(crate::audience::is_private(&c, false).then(|| crate::audience::followers_of(&c, urls)))
 }
 
-/// `GET /w/{id}`: a local page as an `Article` (a private community's pages are not served).
-pub async fn serve(Path(id): Path<i64>, data: Data<AppContext>) -> Result<Response, Error> {
+/// `GET /w/{id}`: a local page as an `Article`; a private community's pages only for signed
+/// GETs from its members and their servers, 404 for everyone else.
+pub async fn serve(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let ctx = data.app_data();
     let page = store::find_page_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
     let c = community(ctx, page.community_id).await?;
-    if c.visibility == Visibility::Private.as_str() {
+    if c.visibility == Visibility::Private.as_str() && !crate::signed_fetch::may_read_private(&data, &c, &parts).await?
+    {
         return Err(Error::NotFound);
     }
     let (article, ..) = article_json(ctx, &Urls::new(ctx), id).await?.ok_or(Error::NotFound)?;

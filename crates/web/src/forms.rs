@@ -71,7 +71,7 @@ pub(crate) fn invalid_message(lang: Lang, i: &Invalid) -> String {
         return lang.t("error-required");
     }
     match (i.field, m) {
-        ("timezone", _) => lang.t("error-timezone"),
+        ("timezone" | "time_zone", _) => lang.t("error-timezone"),
         ("starts_at" | "ends_at", m) if m.starts_with("must be a date and time") => lang.t("error-datetime"),
         ("starts_at" | "ends_at", m) if m.starts_with("does not exist") => lang.t("error-time-skipped"),
         ("starts_at", m) if m.contains("1970") => lang.t("error-year-range"),

@@ -24,6 +24,8 @@ pub(crate) struct Signed {
     pub display_name: String,
     /// The account's language setting.
     pub language: Option<String>,
+    /// The account's time zone (IANA name), if chosen.
+    pub time_zone: Option<String>,
 }
 
 /// The context of one page request.
@@ -104,6 +106,7 @@ impl Visit {
                     csrf_token: info.csrf_token,
                     display_name: me.display_name,
                     language: me.language,
+                    time_zone: me.time_zone,
                 });
             }
         }

@@ -78,6 +78,44 @@ async fn creating_an_event_shows_field_errors_then_the_event() {
 }
 
 #[tokio::test]
+async fn times_are_shown_in_the_viewers_time_zone() {
+    let site = site().await;
+    let ada = site.sign_in("ada").await;
+    let id = create(&site, &ada).await;
+    // The settings page offers the field, with every zone suggested; unknown zones are refused.
+    let (res, body) = site.get("/account", Some(&ada.cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_page(&res, &body);
+    assert!(body.contains("id=\"time_zone\"") && body.contains("list=\"time-zones\""));
+    assert!(body.contains("<option value=\"Europe/Paris\">") && body.contains("Your time zone"));
+    let profile = "display_name=Ada&bio=&department=&tags=&language=";
+    let (res, body) = site.submit(&ada, "/account", &format!("{profile}&time_zone=Mars%2FOlympus")).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    assert_page(&res, &body);
+    assert!(body.contains("href=\"#time_zone\"") && body.contains("id=\"time_zone-error\""));
+    let (res, _) = site.submit(&ada, "/account", &format!("{profile}&time_zone=Europe%2FParis")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, body) = site.get("/account", Some(&ada.cookie)).await;
+    assert!(body.contains("value=\"Europe/Paris\" list=\"time-zones\""), "the setting is kept");
+    // 18:30 in Toronto (EDT) is 23:30 in Paris (still CET on 10 March 2030), shown first;
+    // the event's own zone stays, and the UTC line goes.
+    let (res, body) = site.get(&format!("/events/{id}"), Some(&ada.cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_page(&res, &body);
+    let mine = body.find("10 March 2030, 23:30").expect("the viewer's time");
+    let theirs = body.find("10 March 2030, 18:30").expect("the event's time");
+    assert!(mine < theirs, "the viewer's zone comes first");
+    assert!(body.contains("11 March 2030, 01:00") && body.contains("your time zone, Europe/Paris"));
+    assert!(body.contains("time zone America/Toronto") && !body.contains("22:30 UTC"), "{body}");
+    // A visitor without a zone sees the event's zone and UTC.
+    let (_, body) = site.get(&format!("/events/{id}"), None).await;
+    assert!(!body.contains("your time zone") && body.contains("10 March 2030, 22:30 UTC"));
+    // In French.
+    let (_, body) = site.get(&format!("/events/{id}"), Some(&format!("{}; guildhall_lang=fr", ada.cookie))).await;
+    assert!(body.contains("10 mars 2030, 23 h 30") && body.contains("votre fuseau horaire, Europe/Paris"), "{body}");
+}
+
+#[tokio::test]
 async fn rsvp_waitlist_and_attendees() {
     let site = site().await;
     let ada = site.sign_in("ada").await;

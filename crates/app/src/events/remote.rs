@@ -188,16 +188,27 @@ pub async fn remote_join(
         // As for every read: a private event does not reveal that it exists.
         return Err(Error::NotFound("event"));
     }
+    // RSVPs closed for everyone (cancelled, over, external): Mobilizon's `Ignore`, not a
+    // refusal of this person; the policy (not a member, banned) still comes first.
+    let closed = access.rsvp().is_ok() && super::rsvp::rsvps_closed(e, Utc::now());
     let txn = guildhall_store::begin_write(ctx.db()).await?;
-    let p = match super::rsvp::record_rsvp(&txn, &access, e, person.id, Some(join_ap_id.to_owned())).await {
+    let recorded = match closed {
+        true => Err(guildhall_domain::Denied::RsvpClosed.into()),
+        false => super::rsvp::record_rsvp(&txn, &access, e, person.id, Some(join_ap_id.to_owned())).await,
+    };
+    let p = match recorded {
         Ok(p) => p,
         Err(Error::Denied(d)) => {
-            // Refused by the policy (not a member, cancelled or external event, refused
-            // before): the person's server hears it as a Reject.
+            // Refused by the policy (not a member, refused before): the person's server hears
+            // it as a Reject; closed RSVPs as an Ignore.
             drop(txn);
             let txn = guildhall_store::begin_write(ctx.db()).await?;
-            let refused =
-                Outgoing::EventJoinRefused { event_id: e.id, account_id: person.id, join_ap_id: join_ap_id.to_owned() };
+            let refused = Outgoing::EventJoinRefused {
+                event_id: e.id,
+                account_id: person.id,
+                join_ap_id: join_ap_id.to_owned(),
+                ignored: closed,
+            };
             crate::outbox::record(&txn, &refused).await?;
             txn.commit().await?;
             ctx.wake_delivery();

@@ -22,6 +22,12 @@ fn mode_of(e: &event::Model) -> JoinMode {
     JoinMode::parse(&e.join_mode).unwrap_or(JoinMode::Free)
 }
 
+/// Whether the event takes no RSVPs at all any more: cancelled, over, or joined elsewhere
+/// (`external`). A remote `Join` of it is answered with `Ignore` rather than `Reject`.
+pub(crate) fn rsvps_closed(e: &event::Model, now: chrono::DateTime<Utc>) -> bool {
+    status_of(e) == EventStatus::Cancelled || mode_of(e) == JoinMode::External || e.ends_at <= now
+}
+
 /// Records the answer a remote participant of a local event should get (Accept when going,
 /// Reject when refused); nothing for local people, remote events or states still waiting.
 async fn tell_remote<C: ConnectionTrait>(db: &C, e: &event::Model, p: &event_participant::Model) -> Result<()> {

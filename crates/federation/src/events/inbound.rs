@@ -64,13 +64,15 @@ pub enum PublishKind {
     Update,
 }
 
-/// `Accept` or `Reject`.
+/// `Accept`, `Reject` or `Ignore` (Mobilizon: the event takes no RSVPs; refused all the same).
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
 pub enum AnswerKind {
     /// Going.
     Accept,
     /// Refused.
     Reject,
+    /// RSVPs closed: refused.
+    Ignore,
 }
 
 /// The event activities the inbox accepts.
@@ -116,11 +118,11 @@ pub enum EventActivity {
         /// The event (id or embedded).
         object: Value,
     },
-    /// `Accept{Join}` / `Reject{Join}` of our member's RSVP.
+    /// `Accept{Join}` / `Reject{Join}` / `Ignore{Join}` of our member's RSVP.
     Answer {
         /// Activity id.
         id: Url,
-        /// Accept or Reject.
+        /// Accept, Reject or Ignore.
         #[serde(rename = "type")]
         kind: AnswerKind,
         /// The event's community or organiser.
@@ -142,6 +144,7 @@ impl EventActivity {
             EventActivity::Leave { .. } => "Leave",
             EventActivity::Answer { kind: AnswerKind::Accept, .. } => "Accept",
             EventActivity::Answer { kind: AnswerKind::Reject, .. } => "Reject",
+            EventActivity::Answer { kind: AnswerKind::Ignore, .. } => "Ignore",
         }
     }
 

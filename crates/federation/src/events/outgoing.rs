@@ -161,19 +161,20 @@ pub(crate) async fn plan(
             let inboxes = a.inbox_url.clone().map(|i| (i, a.domain.clone())).into_iter().collect();
             Ok(vec![planned(id, kind, group, json, ("community", c.id), inboxes)])
         }
-        Outgoing::EventJoinRefused { event_id, account_id, join_ap_id } => {
+        Outgoing::EventJoinRefused { event_id, account_id, join_ap_id, ignored } => {
             let Some((e, c)) = local_event(ctx, *event_id).await? else { return Ok(vec![]) };
             let a = account(ctx, *account_id).await?;
-            let json = answer("Reject", ctx, urls, &c, &a, join_ap_id, &e)?;
+            let kind = if *ignored { "Ignore" } else { "Reject" };
+            let json = answer(kind, ctx, urls, &c, &a, join_ap_id, &e)?;
             let inboxes = a.inbox_url.clone().map(|i| (i, a.domain.clone())).into_iter().collect();
             let (id, group) = (Url::parse(json["id"].as_str().unwrap_or_default())?, actor_id_of_community(&c, urls));
-            Ok(vec![planned(id, "Reject", group, json, ("community", c.id), inboxes)])
+            Ok(vec![planned(id, kind, group, json, ("community", c.id), inboxes)])
         }
         _ => Ok(vec![]),
     }
 }
 
-/// `Accept`/`Reject` by the community of `person`'s `Join` of `e`, the Join embedded.
+/// `Accept`/`Reject`/`Ignore` by the community of `person`'s `Join` of `e`, the Join embedded.
 fn answer(
     kind: &'static str,
     ctx: &AppContext,

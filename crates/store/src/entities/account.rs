@@ -35,6 +35,8 @@ pub struct Model {
     pub registration_reason: Option<String>,
     /// The language chosen for the web pages (`en`, `fr`); none: the browser's.
     pub language: Option<String>,
+    /// The member's time zone (IANA name, e.g. `Europe/Paris`); none: not chosen.
+    pub time_zone: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

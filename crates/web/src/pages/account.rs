@@ -1,4 +1,4 @@
-//! Public profiles, and a member's own settings: profile, language and password.
+//! Public profiles, and a member's own settings: profile, language, time zone and password.
 
 use askama::Template;
 use axum::Form;
@@ -53,6 +53,11 @@ impl AccountPage {
     fn languages(&self) -> [Lang; 2] {
         Lang::ALL
     }
+
+    /// Every IANA time zone name, for the time zone field's suggestions.
+    fn time_zones(&self) -> impl Iterator<Item = &'static str> {
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name())
+    }
 }
 
 /// The profile form's fields.
@@ -69,6 +74,8 @@ pub(crate) struct ProfileForm {
     #[serde(default)]
     pub language: String,
     #[serde(default)]
+    pub time_zone: String,
+    #[serde(default)]
     pub csrf_token: String,
 }
 
@@ -80,6 +87,7 @@ impl ProfileForm {
             department: me.department.clone(),
             tags: me.tags.join(", "),
             language: me.language.clone().unwrap_or_default(),
+            time_zone: me.time_zone.clone().unwrap_or_default(),
             csrf_token: String::new(),
         }
     }
@@ -138,6 +146,7 @@ pub(crate) async fn save(
         department: Some(form.department.clone()),
         tags: Some(split_list(&form.tags)),
         language: Some(form.language.clone()),
+        time_zone: Some(form.time_zone.clone()),
     };
     let errors = match accounts::update_profile(&ctx, &s.viewer, change).await {
         Ok(me) => {

@@ -89,9 +89,21 @@ pub(crate) struct EventPage {
     pub can: EventAbilities,
     /// `Some` for those allowed to see who attends.
     pub attendees: Option<Vec<AttendeeView>>,
+    /// The viewer's time zone, when they chose one.
+    pub viewer_zone: Option<String>,
 }
 
 impl EventPage {
+    /// The viewer's time zone when it differs from the event's (its times are shown first).
+    fn my_zone(&self) -> Option<&str> {
+        self.viewer_zone.as_deref().filter(|z| *z != self.e.timezone)
+    }
+
+    /// The UTC line: for viewers without a time zone, when the event is not in UTC.
+    fn show_utc(&self) -> bool {
+        self.viewer_zone.is_none() && !self.in_utc()
+    }
+
     fn cancelled(&self) -> bool {
         self.e.status == EventStatus::Cancelled
     }
@@ -154,7 +166,8 @@ pub(crate) async fn show(State(ctx): State<AppContext>, v: Visit, Path(id): Path
     } else {
         None
     };
-    render(StatusCode::OK, &EventPage { c: v.chrome(), e, co, can, attendees })
+    let viewer_zone = v.signed.as_ref().and_then(|s| s.time_zone.clone());
+    render(StatusCode::OK, &EventPage { c: v.chrome(), e, co, can, attendees, viewer_zone })
 }
 
 /// The event form's fields (create and edit).
