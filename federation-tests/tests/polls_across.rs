@@ -112,7 +112,12 @@ async fn a_poll_on_alpha_voted_from_beta_and_mastodon() {
     // It reaches beta with its poll, and Mastodon as an announced Question.
     let on_beta =
         id_of(&poll_until(DEADLINE, "poll on beta", || discussion(&bob, &handle, "Retro snacks")).await["id"]);
-    let p = poll_of(&bob, &on_beta).await;
+    // The poll is stored with the post, possibly a moment after the post appears in lists.
+    let p = poll_until(DEADLINE, "poll attached on beta", || async {
+        let p = poll_of(&bob, &on_beta).await;
+        p["options"].is_array().then_some(p)
+    })
+    .await;
     assert_eq!(p["options"][2]["name"], "Water", "{p}");
     assert_eq!((p["kind"].as_str(), p["closed"].as_bool()), (Some("single"), Some(false)));
     poll_until(DEADLINE, "Question at Mastodon", || async {
