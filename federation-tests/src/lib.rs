@@ -81,11 +81,17 @@ where
     Fut: Future<Output = Option<T>>,
 {
     let end = tokio::time::Instant::now() + deadline;
+    // Attempts start on a fixed tick (the first at once), each bounded by the deadline.
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        if tokio::time::timeout_at(end, ticks.tick()).await.is_err() {
+            return None;
+        }
         match tokio::time::timeout_at(end, f()).await {
             Ok(Some(value)) => return Some(value),
-            Ok(None) if tokio::time::Instant::now() < end => tokio::time::sleep(interval).await,
-            _ => return None,
+            Ok(None) => continue,
+            Err(_) => return None,
         }
     }
 }
