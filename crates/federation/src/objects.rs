@@ -155,7 +155,7 @@ async fn author_and_community(
 }
 
 /// Whether `to`/`cc` include the public collection (else the post is for members only).
-fn is_public(to: &[Url], cc: &[Url]) -> bool {
+pub(crate) fn is_public(to: &[Url], cc: &[Url]) -> bool {
     to.iter().chain(cc).any(|u| crate::audience::PUBLIC_FORMS.contains(&u.as_str()))
 }
 

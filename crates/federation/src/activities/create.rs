@@ -77,12 +77,11 @@ impl Create {
 
     /// Whether the activity or its object is addressed to the public.
     pub fn is_public(&self) -> bool {
-        let public = |v: &[Url]| v.iter().any(|u| crate::audience::PUBLIC_FORMS.contains(&u.as_str()));
         let (to, cc) = match &self.object {
             Post::Page(p) => (p.to.as_slice(), p.cc.as_slice()),
             Post::Note(n) => (n.to.as_slice(), n.cc.as_slice()),
         };
-        (public(&self.to) || public(&self.cc)) && (public(to) || public(cc))
+        crate::objects::is_public(&self.to, &self.cc) && crate::objects::is_public(to, cc)
     }
 
     /// Checks without side effects that the sender wrote what it creates.
