@@ -17,6 +17,7 @@ mod m20261123_000012_events;
 mod m20261123_000013_polls;
 mod m20261123_000014_wiki;
 mod m20261123_000015_account_time_zone;
+mod m20261123_000016_guilds;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000013_polls::Migration),
             Box::new(m20261123_000014_wiki::Migration),
             Box::new(m20261123_000015_account_time_zone::Migration),
+            Box::new(m20261123_000016_guilds::Migration),
         ]
     }
 }

@@ -38,6 +38,10 @@ pub struct Model {
     /// Question asked of people who request to join.
     #[sea_orm(column_type = "Text")]
     pub join_question: String,
+    /// `community`, or `guild` for a guild (a group of communities).
+    pub kind: String,
+    /// For guilds: `role` or `focus_area`; '' for communities.
+    pub guild_focus: String,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

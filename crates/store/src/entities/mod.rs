@@ -10,6 +10,7 @@ pub mod discussion;
 pub mod event;
 pub mod event_participant;
 pub mod event_settings;
+pub mod guild_link;
 pub mod instance_settings;
 pub mod invite;
 pub mod membership;
