@@ -18,6 +18,7 @@ mod m20261123_000013_polls;
 mod m20261123_000014_wiki;
 mod m20261123_000015_account_time_zone;
 mod m20261123_000016_guilds;
+mod m20261123_000017_network_map;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000014_wiki::Migration),
             Box::new(m20261123_000015_account_time_zone::Migration),
             Box::new(m20261123_000016_guilds::Migration),
+            Box::new(m20261123_000017_network_map::Migration),
         ]
     }
 }

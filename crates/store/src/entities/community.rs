@@ -42,6 +42,10 @@ pub struct Model {
     pub kind: String,
     /// For guilds: `role` or `focus_area`; '' for communities.
     pub guild_focus: String,
+    /// In the published directory? None: the default for its visibility.
+    pub listed: Option<bool>,
+    /// `forming`, `active`, `dormant` or `archived`.
+    pub lifecycle: String,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -21,6 +21,17 @@ pub struct Model {
     /// JSON array of normalised hosts whose content is kept out of public lists.
     #[sea_orm(column_type = "Text")]
     pub limited_domains: String,
+    /// Whether the instance publishes its directory for network maps.
+    pub directory_listed: bool,
+    /// The department or organisation that runs the instance.
+    pub organisation: String,
+    /// Its country or government.
+    pub government: String,
+    /// JSON array of hosts the map crawler starts from (besides known peers).
+    #[sea_orm(column_type = "Text")]
+    pub map_seeds: String,
+    /// Map entries older than this are fetched again.
+    pub map_refresh_hours: i32,
     #[sea_orm(column_type = "Text", nullable)]
     pub public_key_pem: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
