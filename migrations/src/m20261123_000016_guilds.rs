@@ -30,6 +30,7 @@ enum GuildLinks {
     State,
     InitiatedBy,
     OfferApId,
+    Contacts,
     CreatedAt,
     UpdatedAt,
 }
@@ -67,6 +68,9 @@ impl MigrationTrait for Migration {
                     .col(big_integer_null(GuildLinks::InitiatedBy))
                     // The `Offer` or `Invite` that opened the link, for the answer to name.
                     .col(string_null(GuildLinks::OfferApId))
+                    // JSON array of the actor ids of the community's managers, as the guild's
+                    // contact directory shows them (fetched for remote communities).
+                    .col(text(GuildLinks::Contacts).default("[]"))
                     .col(timestamp_with_time_zone(GuildLinks::CreatedAt))
                     .col(timestamp_with_time_zone(GuildLinks::UpdatedAt))
                     .foreign_key(

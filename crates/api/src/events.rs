@@ -61,7 +61,7 @@ fn viewer(s: &Option<Session>) -> Option<&guildhall_app::Viewer> {
     s.as_ref().map(|s| &s.viewer)
 }
 
-struct Ics(String);
+pub(crate) struct Ics(pub(crate) String);
 
 impl IntoResponse for Ics {
     fn into_response(self) -> Response {

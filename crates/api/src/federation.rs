@@ -25,7 +25,7 @@ pub struct ResolveRequest {
     pub query: String,
 }
 
-fn federation_error(e: guildhall_federation::Error) -> ApiError {
+pub(crate) fn federation_error(e: guildhall_federation::Error) -> ApiError {
     use axum::http::StatusCode;
     match e {
         guildhall_federation::Error::App(app) => app.into(),

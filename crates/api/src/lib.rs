@@ -10,6 +10,7 @@ pub mod error;
 mod events;
 pub mod extract;
 mod federation;
+mod guilds;
 mod polls;
 mod wiki;
 
@@ -41,6 +42,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
         (name = "discussions", description = "Discussions and replies"),
         (name = "events", description = "Events, RSVPs and calendar feeds"),
         (name = "federation", description = "Communities on other servers"),
+        (name = "guilds", description = "Guilds of communities across instances"),
         (name = "wiki", description = "Community wikis: pages, revisions, diffs"),
     )
 )]
@@ -66,6 +68,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(discussions::routes())
         .merge(events::routes())
         .merge(federation::routes())
+        .merge(guilds::routes())
         .merge(polls::routes())
         .merge(wiki::routes())
 }

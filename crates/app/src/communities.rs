@@ -146,6 +146,19 @@ fn check_text(field: &'static str, v: Option<&str>, max: usize) -> Result<Option
 
 /// Creates a community; the creator becomes its first moderator.
 pub async fn create(ctx: &AppContext, viewer: &Viewer, new: NewCommunity) -> Result<CommunityView> {
+    let c = create_with(ctx, viewer, new, None).await?;
+    tracing::info!(account = %viewer.username, community = %c.name, "community created");
+    CommunityView::build(&c, 1, CommunityRole::Moderator, true)
+}
+
+/// Creates a community, or a guild when `guild` names its focus; the creator becomes its
+/// first moderator (a guild's first steward).
+pub(crate) async fn create_with(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    new: NewCommunity,
+    guild: Option<guildhall_domain::guild::GuildFocus>,
+) -> Result<community::Model> {
     let name = validate::name("name", &new.name)?;
     let title = validate::required_line("title", &new.title, Limits::TITLE)?;
     let description = check_text("description", new.description.as_deref(), Limits::DESCRIPTION)?.unwrap_or_default();
@@ -194,9 +207,12 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, new: NewCommunity) -> Res
         now,
     )
     .await?;
+    let c = match guild {
+        Some(focus) => guildhall_store::guilds::make_guild(&txn, c, focus.as_str()).await?,
+        None => c,
+    };
     txn.commit().await?;
-    tracing::info!(account = %viewer.username, community = %c.name, "community created");
-    CommunityView::build(&c, 1, CommunityRole::Moderator, true)
+    Ok(c)
 }
 
 /// One community as the viewer may see it.

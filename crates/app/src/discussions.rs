@@ -95,6 +95,7 @@ pub async fn create_with_poll(
         guildhall_store::polls::insert(&txn, d.id, p, Utc::now()).await?;
     }
     outbox::record(&txn, &Outgoing::DiscussionCreated { discussion_id: d.id }).await?;
+    crate::guilds::links::record_relays(&txn, &l.community, &d).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     tracing::info!(account = %viewer.username, community = %l.community.name, discussion = d.id, "discussion started");

@@ -58,6 +58,10 @@ pub struct RemoteGroup {
     pub manually_approves: bool,
     /// The group says it is private (Guildhall's `visibility`): its content is for members only.
     pub private: bool,
+    /// Guildhall's `guildFocus` (`role` or `focus_area`): the group is a guild.
+    pub guild_focus: Option<String>,
+    /// Topic tags (its `Hashtag`s, without `#`).
+    pub tags: Vec<String>,
 }
 
 fn clip(s: &str, max: usize) -> String {
@@ -112,7 +116,6 @@ pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community:
             ap_id: Set(Some(g.ap_id.clone())),
             charter: Set(String::new()),
             welcome_message: Set(String::new()),
-            tags: Set("[]".into()),
             private_key_pem: Set(None),
             created_by: Set(created_by),
             created_at: Set(now),
@@ -127,6 +130,20 @@ pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community:
         (false, false) => Visibility::Public,
     };
     m.visibility = Set(visibility.as_str().into());
+    match g.guild_focus.as_deref().and_then(guildhall_domain::guild::GuildFocus::parse) {
+        Some(focus) => {
+            m.kind = Set("guild".into());
+            m.guild_focus = Set(focus.as_str().into());
+        }
+        None => {
+            m.kind = Set("community".into());
+            m.guild_focus = Set(String::new());
+        }
+    }
+    // Tags are only hints for "communities like this one": bad ones are dropped, not refused.
+    let tags: Vec<String> =
+        g.tags.iter().filter_map(|t| validate::tags("tags", std::slice::from_ref(t)).ok()).flatten().take(20).collect();
+    m.tags = Set(guildhall_store::encode_list(&tags));
     m.inbox_url = Set(Some(g.inbox));
     m.shared_inbox_url = Set(g.shared_inbox);
     m.followers_url = Set(g.followers);
@@ -321,6 +338,7 @@ pub async fn receive_discussion(
         NewPost { author_id: author.id, ap_id: Some(post.ap_id), body_source: source, body_html: html, created_at };
     let d = store_discussions::insert(&txn, c.id, title, members_only, new).await?;
     record_relay(&txn, c, relay_activity).await?;
+    crate::guilds::links::record_relays(&txn, c, &d).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     Ok(Some(d))

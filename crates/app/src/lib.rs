@@ -14,6 +14,7 @@ pub mod discussions;
 mod error;
 pub mod event_pages;
 pub mod events;
+pub mod guilds;
 pub mod inbound;
 pub mod markdown;
 pub mod membership;

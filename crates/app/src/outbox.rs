@@ -212,6 +212,66 @@ pub enum Outgoing {
         #[serde(default)]
         ignored: bool,
     },
+    /// A local community asked a remote guild to take it in: `Offer` (object: the community,
+    /// target: the guild).
+    GuildOffer {
+        /// The link (state `requested`).
+        link_id: i64,
+    },
+    /// A local guild invited a remote community: `Invite` (object: the guild, target: the
+    /// community).
+    GuildInvite {
+        /// The link (state `invited`).
+        link_id: i64,
+    },
+    /// A local side accepted the remote side's ask: `Accept{Offer}` by the guild, or
+    /// `Accept{Invite}` by the community.
+    GuildAccept {
+        /// The now active link.
+        link_id: i64,
+        /// The guild accepted (else the community did).
+        by_guild: bool,
+    },
+    /// A local side declined the remote side's ask: `Reject{Offer}` or `Reject{Invite}`.
+    GuildReject {
+        /// The guild.
+        guild_id: i64,
+        /// The community.
+        community_id: i64,
+        /// The guild declined (else the community did).
+        by_guild: bool,
+        /// The declined Offer/Invite.
+        offer_ap_id: Option<String>,
+    },
+    /// A link ended (left, removed or withdrawn): `Remove` (object: the community, target: the
+    /// guild) to the remote side and/or the guild's followers.
+    GuildRemove {
+        /// The guild.
+        guild_id: i64,
+        /// The community.
+        community_id: i64,
+        /// The guild ended it (else the community did).
+        by_guild: bool,
+        /// Tell the other side (it is remote).
+        tell_other_side: bool,
+        /// Tell a local guild's followers (the link was active).
+        tell_followers: bool,
+    },
+    /// A community joined a local guild: the guild sends `Add` to its followers.
+    GuildAdd {
+        /// The local guild.
+        guild_id: i64,
+        /// The community.
+        community_id: i64,
+    },
+    /// A local guild relays a member community's public discussion to its followers
+    /// (`Announce` of the post by id).
+    GuildRelay {
+        /// The local guild.
+        guild_id: i64,
+        /// The discussion.
+        discussion_id: i64,
+    },
 }
 
 /// Records an intent; call inside the transaction of the change it describes.

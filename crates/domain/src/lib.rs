@@ -4,6 +4,7 @@
 pub mod community;
 pub mod event;
 pub mod federation_policy;
+pub mod guild;
 pub mod policy;
 pub mod poll;
 pub mod private_fetch;

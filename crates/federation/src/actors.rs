@@ -214,6 +214,38 @@ pub struct Group {
     /// `manuallyApprovesFollowers`; a private community's content reaches only members anyway.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     visibility: Option<String>,
+    /// Guildhall: a guild's focus (`role` or `focus_area`); present only on guilds. Other
+    /// software ignores it and sees a group it can follow.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    guild_focus: Option<String>,
+    /// Guildhall: a guild's member communities (an `OrderedCollection` of their ids).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    guild_communities: Option<Url>,
+    /// Topic tags as `Hashtag`s (as Mastodon shows an account's featured tags).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_tags")]
+    tag: Vec<Hashtag>,
+}
+
+/// A topic tag.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct Hashtag {
+    #[serde(rename = "type")]
+    kind: String,
+    name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    href: Option<Url>,
+}
+
+/// Reads `tag` as one object or a list, keeping what looks like a tag and dropping the rest:
+/// an odd tag must not make a whole actor unreadable.
+fn lenient_tags<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Hashtag>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    let items = match v {
+        serde_json::Value::Array(a) => a,
+        o @ serde_json::Value::Object(_) => vec![o],
+        _ => vec![],
+    };
+    Ok(items.into_iter().filter_map(|i| serde_json::from_value(i).ok()).take(50).collect())
 }
 
 /// A community (local or remote) as an ActivityPub `Group`.
@@ -280,6 +312,13 @@ impl Object for DbGroup {
             posting_restricted_to_mods: false,
             published: Some(c.created_at),
             visibility: visibility.map(|v| v.as_str().to_owned()),
+            guild_focus: (c.kind == "guild").then(|| c.guild_focus.clone()),
+            guild_communities: (c.kind == "guild").then(|| urls.sub(&id, "communities")),
+            tag: guildhall_store::decode_list(&c.tags)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| Hashtag { kind: "Hashtag".into(), name: format!("#{t}"), href: None })
+                .collect(),
         })
     }
 
@@ -307,6 +346,13 @@ impl Object for DbGroup {
             public_key_pem: json.public_key.public_key_pem,
             manually_approves: json.manually_approves_followers,
             private: json.visibility.as_deref() == Some(guildhall_domain::Visibility::Private.as_str()),
+            guild_focus: json.guild_focus,
+            tags: json
+                .tag
+                .into_iter()
+                .filter(|t| t.kind == "Hashtag")
+                .map(|t| t.name.trim_start_matches('#').to_lowercase())
+                .collect(),
         };
         Ok(DbGroup { model: inbound::upsert_group(data.app_data(), g).await?, id })
     }

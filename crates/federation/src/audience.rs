@@ -116,6 +116,15 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         | Outgoing::Unfollow { .. }
         | Outgoing::AcceptFollow { .. }
         | Outgoing::RejectFollow { .. } => return Ok(None),
+        // Guild links name communities only; a relay is planned only for public discussions
+        // of communities that are not private (`guilds::plan`), never narrowed.
+        Outgoing::GuildOffer { .. }
+        | Outgoing::GuildInvite { .. }
+        | Outgoing::GuildAccept { .. }
+        | Outgoing::GuildReject { .. }
+        | Outgoing::GuildRemove { .. }
+        | Outgoing::GuildAdd { .. }
+        | Outgoing::GuildRelay { .. } => return Ok(None),
     };
     let (community_id, members_only) = match (&d, intent) {
         (Some(d), _) => (d.community_id, d.members_only),

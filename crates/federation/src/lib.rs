@@ -9,6 +9,7 @@ pub mod audience;
 pub mod delivery;
 mod error;
 pub mod events;
+pub mod guilds;
 pub mod inbox;
 mod keys;
 pub mod objects;
@@ -92,6 +93,7 @@ pub fn router() -> Router<AppContext> {
         .route("/c/{name}", get(serve::group))
         .route("/c/{name}/followers", get(serve::followers))
         .route("/c/{name}/moderators", get(serve::moderators))
+        .route("/c/{name}/communities", get(guilds::communities))
         .route("/c/{name}/outbox", get(serve::outbox))
         .route("/c/{name}/featured", get(serve::featured))
         .route("/d/{id}", get(serve::discussion))

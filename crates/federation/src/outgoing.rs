@@ -154,6 +154,13 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
         | Outgoing::EventLeave { .. }
         | Outgoing::EventRsvpAnswered { .. }
         | Outgoing::EventJoinRefused { .. } => crate::events::plan(ctx, &urls, intent, as_of).await,
+        Outgoing::GuildOffer { .. }
+        | Outgoing::GuildInvite { .. }
+        | Outgoing::GuildAccept { .. }
+        | Outgoing::GuildReject { .. }
+        | Outgoing::GuildRemove { .. }
+        | Outgoing::GuildAdd { .. }
+        | Outgoing::GuildRelay { .. } => crate::guilds::plan(ctx, &urls, intent, as_of).await,
         Outgoing::WikiRevised { page_id } => crate::wiki::plan(ctx, &urls, *page_id, as_of).await,
         Outgoing::WikiEditProposed { .. } => crate::wiki::plan_edit(ctx, &urls, intent).await,
         Outgoing::PollVoted { discussion_id, account_id } => {
@@ -165,6 +172,9 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
             let inner: Value = serde_json::from_str(&received.json)?;
             let origin = Url::parse(&received.actor).map(|u| authority(&u)).unwrap_or_default();
             let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+            if let Some(object) = inner.get("object") {
+                with_guild_inboxes(ctx, &c, object, &mut inboxes).await?;
+            }
             // The author's server already has the post.
             inboxes.retain(|(_, domain)| *domain != origin);
             if inboxes.is_empty() {
@@ -218,7 +228,8 @@ async fn post_created(
     }
     // Approved members' servers only (pending members get nothing); private content is
     // addressed to the followers collection by `expand`.
-    let inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+    let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+    with_guild_inboxes(ctx, &c, &object, &mut inboxes).await?;
     if inboxes.is_empty() {
         return Ok(vec![create_plan(vec![])]);
     }
@@ -226,6 +237,25 @@ async fn post_created(
     let wrapped = announce(ctx, urls, &c, create_json.clone(), inboxes.clone())?;
     let plain = announce(ctx, urls, &c, object, inboxes)?;
     Ok(vec![create_plan(vec![]), wrapped, plain])
+}
+
+/// Adds the inboxes of the remote guilds `c` belongs to, for a public post of a community
+/// that is not private: guilds gather what their members share openly, nothing else.
+async fn with_guild_inboxes(
+    ctx: &AppContext,
+    c: &community::Model,
+    post: &Value,
+    inboxes: &mut Vec<(String, String)>,
+) -> Result<(), Error> {
+    if c.visibility == guildhall_domain::Visibility::Private.as_str() || !crate::audience::addressed_to_public(post) {
+        return Ok(());
+    }
+    for inbox in guildhall_store::guilds::remote_guild_inboxes(ctx.db(), c.id).await? {
+        if !inboxes.contains(&inbox) {
+            inboxes.push(inbox);
+        }
+    }
+    Ok(())
 }
 
 pub(crate) fn announce(

@@ -70,7 +70,7 @@ pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<co
     Ok(community::Entity::find_by_id(id).one(db).await?)
 }
 
-/// Communities by name order, leaving out those hosted on `hidden_domains` (exact
+/// Communities (not guilds) by name order, leaving out those hosted on `hidden_domains` (exact
 /// `communities.domain` values) unless `member` (an account id) is an active member. The
 /// filter is part of the query, so pages stay full.
 pub async fn list<C: ConnectionTrait>(
@@ -79,7 +79,8 @@ pub async fn list<C: ConnectionTrait>(
     hidden_domains: &[String],
     member: Option<i64>,
 ) -> Result<Paged<community::Model>> {
-    let mut q = community::Entity::find();
+    // Guilds have their own list.
+    let mut q = community::Entity::find().filter(community::Column::Kind.eq("community"));
     if !hidden_domains.is_empty() {
         let mut shown = Condition::any().add(community::Column::Domain.is_not_in(hidden_domains.iter().cloned()));
         if let Some(account_id) = member {

@@ -7,6 +7,7 @@ pub mod discussions;
 pub mod entities;
 pub mod events;
 pub mod federation;
+pub mod guilds;
 pub mod polls;
 pub mod settings;
 #[cfg(feature = "testing")]

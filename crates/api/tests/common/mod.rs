@@ -44,6 +44,19 @@ impl TestApp {
         TestApp { ctx, router, _db: db }
     }
 
+    /// A fresh instance whose router also has the federation layer (for handlers that may
+    /// look things up on other servers; it makes the instance actor's keys, so it is slower).
+    pub async fn federated() -> Self {
+        // reqwest needs one TLS provider chosen, as the binary does at start.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut app = Self::new().await;
+        let settings = guildhall_federation::Settings { debug: true };
+        let config = guildhall_federation::config(app.ctx.clone(), settings).await.expect("federation config");
+        app.router =
+            guildhall_api::router().with_state(app.ctx.clone()).layer(guildhall_federation::middleware(config));
+        app
+    }
+
     /// Sends a raw request.
     pub async fn send(&self, req: Request<Body>) -> Resp {
         let res = self.router.clone().oneshot(req).await.expect("infallible");

@@ -203,6 +203,10 @@ async fn answer(
     }
     let group = actor.dereference(data).await?;
     inbound::follow_answered(data.app_data(), follow_id.as_str(), &group.model, accepted).await?;
+    if accepted && group.model.kind == "guild" {
+        // Following a guild shows its member communities: read them now, not at the next Add.
+        crate::guilds::sync_members(data, &group.model).await;
+    }
     Ok(())
 }
 

@@ -26,6 +26,9 @@ pub use vote::Vote;
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(untagged)]
 pub enum InboxActivity {
+    /// Guild links: Offer, Invite, Accept/Reject of them, Add/Remove (first: an Accept of an
+    /// Offer must not be read as an Accept of a Follow).
+    Guild(Box<crate::guilds::inbound::GuildActivity>),
     /// Event activities: Create/Update of an Event, Join, Leave, Accept/Reject of a Join.
     Event(Box<crate::events::inbound::EventActivity>),
     /// Follow a community.
@@ -68,6 +71,7 @@ impl Activity for InboxActivity {
 
     fn id(&self) -> &Url {
         match self {
+            InboxActivity::Guild(a) => a.id(),
             InboxActivity::Event(a) => a.id(),
             InboxActivity::Follow(a) => a.id(),
             InboxActivity::Undo(a) => a.id(),
@@ -85,6 +89,7 @@ impl Activity for InboxActivity {
 
     fn actor(&self) -> &Url {
         match self {
+            InboxActivity::Guild(a) => a.actor(),
             InboxActivity::Event(a) => a.actor(),
             InboxActivity::Follow(a) => a.actor(),
             InboxActivity::Undo(a) => a.actor(),
@@ -104,6 +109,7 @@ impl Activity for InboxActivity {
         // An activity's id lives on its actor's server: no one speaks for another origin.
         crate::urls::require_same_origin(self.id(), self.actor(), "activity id")?;
         match self {
+            InboxActivity::Guild(a) => a.verify(data).await,
             InboxActivity::Event(a) => a.verify(data).await,
             InboxActivity::Follow(a) => a.verify(data).await,
             InboxActivity::Undo(a) => a.verify(data).await,
@@ -153,6 +159,7 @@ impl InboxActivity {
     async fn dispatch(self, data: &Data<AppContext>, stored_id: i64) -> Result<(), Error> {
         let stored = StoredId { id: stored_id };
         match self {
+            InboxActivity::Guild(a) => (*a).receive(data).await,
             InboxActivity::Event(a) => (*a).receive(data).await,
             InboxActivity::Follow(a) => a.receive(data).await,
             InboxActivity::Undo(a) => a.receive_stored(data, Some(stored.id)).await,
@@ -175,6 +182,7 @@ struct StoredId {
 
 fn kind_name(a: &InboxActivity) -> String {
     match a {
+        InboxActivity::Guild(a) => a.kind_name().into(),
         InboxActivity::Event(a) => a.kind_name().into(),
         InboxActivity::Follow(_) => "Follow".into(),
         InboxActivity::Undo(_) => "Undo".into(),

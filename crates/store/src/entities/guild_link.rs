@@ -18,6 +18,9 @@ pub struct Model {
     pub initiated_by: Option<i64>,
     /// The `Offer` or `Invite` activity that opened the link.
     pub offer_ap_id: Option<String>,
+    /// JSON array of the actor ids of the community's managers (the guild's contacts).
+    #[sea_orm(column_type = "Text")]
+    pub contacts: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }
