@@ -140,6 +140,17 @@ async fn a_guild_gathers_communities_from_three_instances_and_relays_their_posts
     })
     .await;
 
+    // An event on beta joins the guild's combined calendar on alpha (page, API and iCal).
+    let event = json!({"title": "Design crit", "starts_at": "2031-03-04T14:00:00", "ends_at": "2031-03-04T15:00:00", "timezone": "America/Toronto"});
+    expect_status(bea.post("/api/v1/communities/ux-beta/events", &event).await, StatusCode::CREATED, "event");
+    poll_until(DEADLINE, "the guild calendar on alpha", || async {
+        let (_, events) = alpha.client().get("/api/v1/guilds/ux-guild/events").await;
+        events.to_string().contains("Design crit").then_some(())
+    })
+    .await;
+    let ics = reqwest::get(alpha.url("/api/v1/guilds/ux-guild/calendar.ics")).await.expect("GET ics");
+    assert!(ics.text().await.unwrap_or_default().contains("SUMMARY:Design crit"));
+
     // The private member lends nothing but its name.
     let secret = json!({"title": "SECRET budget", "body": "members only"});
     expect_status(gus.post("/api/v1/communities/secret-gamma/discussions", &secret).await, StatusCode::CREATED, "post");

@@ -144,6 +144,25 @@ static PUBLIC_ROWS: &[Row] = &[
     row(Web, "/communities/{commons}/calendar.ics", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
 ];
 
+/// A guild `{guild}` on alpha with both `{vault}` (private: it lends its name only) and
+/// `{commons}` as members. Its combined views show the public community's content and never
+/// the private one's, to anyone, its own members included.
+#[rustfmt::skip]
+static GUILD_ROWS: &[Row] = &[
+    row(Rest, "/api/v1/guilds/{guild}", Content(Welcome), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/guilds/{guild}/discussions", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/guilds/{guild}/discussions", Content(PublicDiscussion), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/v1/guilds/{guild}/events", Content(Event), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/guilds/{guild}/events", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/v1/guilds/{guild}/calendar.ics", Content(Event), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/guilds/{guild}/calendar.ics", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/v1/guilds/{guild}/contacts", Content(Moderator), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/guilds/{guild}/contacts", Content(PublicModerator), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/v1/communities/{commons}/guilds", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Ap, "/c/{guild}/communities", Public, NotFound, "AAAAAAA|-AAAAA-"),
+    row(Ap, "/c/{guild}", Public, NotFound, "AAAAAAA|-AAAAA-"),
+];
+
 /// Ways of signing the approved member's GET of the private discussion.
 fn signature_variants(
     ghost: &FakeActor,
@@ -266,6 +285,16 @@ async fn private_content_never_leaks() {
     assert_eq!(created["visibility"], "private", "{created}");
     let public = json!({"name": commons, "title": "The commons", "visibility": "public"});
     expect_status(cmod_c.post("/api/v1/communities", &public).await, StatusCode::CREATED, "create public");
+    // A guild holding both, before any content is posted, so a relay would have happened.
+    let guild = name("guild");
+    let g = json!({"name": guild, "title": "The guild", "focus": "focus_area"});
+    expect_status(cmod_c.post("/api/v1/guilds", &g).await, StatusCode::CREATED, "create guild");
+    for (manager, c) in [(&vmod_c, &vault), (&cmod_c, &commons)] {
+        let ask = manager.request(reqwest::Method::PUT, &format!("/api/v1/communities/{c}/guilds/{guild}"), None).await;
+        expect_status(ask, StatusCode::OK, "ask to join the guild");
+        let yes = cmod_c.request(reqwest::Method::PUT, &format!("/api/v1/guilds/{guild}/communities/{c}"), None).await;
+        assert_eq!(expect_status(yes, StatusCode::OK, "accept into the guild")["state"], "active");
+    }
     let (vault_h, commons_h) = (format!("{vault}@{}", alpha.domain()), format!("{commons}@{}", alpha.domain()));
     let base = format!("http://{}", alpha.domain());
     let (vault_url, commons_url, shared_inbox) =
@@ -414,6 +443,7 @@ async fn private_content_never_leaks() {
     let vars = HashMap::from([
         ("vault", vault.clone()),
         ("commons", commons.clone()),
+        ("guild", guild.clone()),
         ("alpha", alpha.domain()),
         ("d", d.clone()),
         ("r", r.clone()),
@@ -468,6 +498,7 @@ async fn private_content_never_leaks() {
     }
     matrix.evaluate("private community", PRIVATE_ROWS, &viewers).await;
     matrix.evaluate("public control community", PUBLIC_ROWS, &viewers).await;
+    matrix.evaluate("guild", GUILD_ROWS, &viewers).await;
     let variants = signature_variants(&ghost, stranger_key().await, format!("/r/{r}"));
     let d_row = row(Ap, "/d/{d}", Content(Discussion), NotFound, "");
     matrix.evaluate_signatures("signatures", d_row, &viewers[12], variants).await;

@@ -241,7 +241,7 @@ async fn post_created(
 
 /// Adds the inboxes of the remote guilds `c` belongs to, for a public post of a community
 /// that is not private: guilds gather what their members share openly, nothing else.
-async fn with_guild_inboxes(
+pub(crate) async fn with_guild_inboxes(
     ctx: &AppContext,
     c: &community::Model,
     post: &Value,

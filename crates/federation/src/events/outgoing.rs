@@ -40,6 +40,8 @@ struct Announced<'a> {
     c: &'a community::Model,
     body: Value,
     plain: Option<Value>,
+    /// Also to the remote guilds the community belongs to (public events only).
+    to_guilds: bool,
 }
 
 async fn announced(
@@ -48,7 +50,7 @@ async fn announced(
     a: Announced<'_>,
     as_of: DateTime<Utc>,
 ) -> Result<Vec<Planned>, Error> {
-    let Announced { kind, by, c, body, plain } = a;
+    let Announced { kind, by, c, body, plain, to_guilds } = a;
     let actor = actor_id_of_account(by, urls);
     let group = actor_id_of_community(c, urls);
     let id = new_id(ctx)?;
@@ -65,7 +67,10 @@ async fn announced(
         map.extend(extra);
     }
     let mut plans = vec![planned(id, kind, actor, json.clone(), ("account", by.id), vec![])];
-    let inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+    let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+    if to_guilds {
+        crate::outgoing::with_guild_inboxes(ctx, c, &json, &mut inboxes).await?;
+    }
     if !inboxes.is_empty() {
         plans.push(announce(ctx, urls, c, json, inboxes.clone())?);
         if let Some(object) = plain {
@@ -99,14 +104,17 @@ pub(crate) async fn plan(
             let created = matches!(intent, Outgoing::EventCreated { .. });
             let kind = if created { "Create" } else { "Update" };
             let plain = created.then(|| object.clone());
-            let a = Announced { kind, by: &organiser, c: &c, body: json!({"object": object}), plain };
+            let to_guilds = !e.members_only;
+            let a = Announced { kind, by: &organiser, c: &c, body: json!({"object": object}), plain, to_guilds };
             announced(ctx, urls, a, as_of).await
         }
         Outgoing::EventDeleted { event_id, by_account_id } => {
             let Some((e, c)) = local_event(ctx, *event_id).await? else { return Ok(vec![]) };
             let by = account(ctx, *by_account_id).await?;
             let object = json!({"id": id_of(ctx, &e)?, "type": "Tombstone", "formerType": "Event"});
-            let a = Announced { kind: "Delete", by: &by, c: &c, body: json!({"object": object}), plain: None };
+            let to_guilds = !e.members_only;
+            let a =
+                Announced { kind: "Delete", by: &by, c: &c, body: json!({"object": object}), plain: None, to_guilds };
             announced(ctx, urls, a, as_of).await
         }
         Outgoing::EventJoin { participant_id } => {
