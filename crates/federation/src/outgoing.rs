@@ -173,7 +173,7 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
             let origin = Url::parse(&received.actor).map(|u| authority(&u)).unwrap_or_default();
             let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
             if let Some(object) = inner.get("object") {
-                with_guild_inboxes(ctx, &c, object, &mut inboxes).await?;
+                with_guild_inboxes(ctx, &c, object, &mut inboxes, as_of).await?;
             }
             // The author's server already has the post.
             inboxes.retain(|(_, domain)| *domain != origin);
@@ -192,6 +192,7 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
             plans.extend(plain);
             Ok(plans)
         }
+        Outgoing::WikiEditRefused { .. } => crate::wiki::plan_refusal(ctx, &urls, intent).await,
     }
 }
 
@@ -229,7 +230,7 @@ async fn post_created(
     // Approved members' servers only (pending members get nothing); private content is
     // addressed to the followers collection by `expand`.
     let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
-    with_guild_inboxes(ctx, &c, &object, &mut inboxes).await?;
+    with_guild_inboxes(ctx, &c, &object, &mut inboxes, as_of).await?;
     if inboxes.is_empty() {
         return Ok(vec![create_plan(vec![])]);
     }
@@ -246,11 +247,12 @@ pub(crate) async fn with_guild_inboxes(
     c: &community::Model,
     post: &Value,
     inboxes: &mut Vec<(String, String)>,
+    as_of: DateTime<Utc>,
 ) -> Result<(), Error> {
     if c.visibility == guildhall_domain::Visibility::Private.as_str() || !crate::audience::addressed_to_public(post) {
         return Ok(());
     }
-    for inbox in guildhall_store::guilds::remote_guild_inboxes(ctx.db(), c.id).await? {
+    for inbox in guildhall_store::guilds::remote_guild_inboxes(ctx.db(), c.id, as_of).await? {
         if !inboxes.contains(&inbox) {
             inboxes.push(inbox);
         }

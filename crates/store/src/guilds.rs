@@ -223,13 +223,20 @@ pub async fn local_guilds_of<C: ConnectionTrait>(db: &C, community_id: i64) -> R
         .await?)
 }
 
-/// Inboxes of the remote guilds a local community is an active member of: (inbox, domain).
-pub async fn remote_guild_inboxes<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<(String, String)>> {
+/// Inboxes of the remote guilds a local community was an active member of by `as_of` (so a
+/// post made before a link was agreed does not reach the guild when it is delivered later):
+/// (inbox, domain).
+pub async fn remote_guild_inboxes<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<(String, String)>> {
     let ids = Query::select()
         .column(guild_link::Column::GuildId)
         .from(guild_link::Entity)
         .and_where(guild_link::Column::CommunityId.eq(community_id))
         .and_where(guild_link::Column::State.eq("active"))
+        .and_where(guild_link::Column::UpdatedAt.lte(as_of))
         .to_owned();
     let guilds = community::Entity::find()
         .filter(community::Column::Id.in_subquery(ids))

@@ -275,7 +275,9 @@ pub async fn receive_membership_news(
     community: &community::Model,
     member: bool,
 ) -> Result<()> {
-    if guild.domain.is_empty() || !is_guild(guild) || is_guild(community) {
+    // News never links one of our own communities: that takes our moderators' yes, and an
+    // `Add` from elsewhere would otherwise route our community's posts to that guild.
+    if guild.domain.is_empty() || !is_guild(guild) || is_guild(community) || community.domain.is_empty() {
         return Ok(());
     }
     if member {

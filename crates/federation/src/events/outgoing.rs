@@ -69,7 +69,7 @@ async fn announced(
     let mut plans = vec![planned(id, kind, actor, json.clone(), ("account", by.id), vec![])];
     let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
     if to_guilds {
-        crate::outgoing::with_guild_inboxes(ctx, c, &json, &mut inboxes).await?;
+        crate::outgoing::with_guild_inboxes(ctx, c, &json, &mut inboxes, as_of).await?;
     }
     if !inboxes.is_empty() {
         plans.push(announce(ctx, urls, c, json, inboxes.clone())?);
