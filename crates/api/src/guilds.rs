@@ -45,7 +45,7 @@ async fn resolve(data: &Data<AppContext>, handle: &str) -> ApiResult<guildhall_s
     if !handle.contains('@') {
         return Err(guildhall_app::Error::NotFound("community").into());
     }
-    Ok(guildhall_federation::resolve::community(handle, data).await.map_err(federation_error)?)
+    guildhall_federation::resolve::community(handle, data).await.map_err(federation_error)
 }
 
 /// Guilds known here: this instance's and those followed on others.

@@ -338,3 +338,21 @@ pub async fn communities_by_ids<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Resu
     }
     Ok(community::Entity::find().filter(community::Column::Id.is_in(ids.iter().copied())).all(db).await?)
 }
+
+/// The organisation (department) running each of `domains`, as the network-map crawler last
+/// read it from their directories; domains it never read are absent.
+pub async fn organisations_of<C: ConnectionTrait>(
+    db: &C,
+    domains: &[String],
+) -> Result<std::collections::HashMap<String, String>> {
+    use crate::entities::map_instance;
+    if domains.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = map_instance::Entity::find()
+        .filter(map_instance::Column::Domain.is_in(domains.iter().cloned()))
+        .filter(map_instance::Column::Organisation.ne(""))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|r| (r.domain, r.organisation)).collect())
+}

@@ -61,6 +61,9 @@ pub struct GuildMemberView {
     pub description_html: String,
     /// The instance it lives on ('' for this one).
     pub instance: String,
+    /// The department or organisation running that instance ('' when not known: remote ones
+    /// are learnt from the network map).
+    pub department: String,
     /// Visibility: a private community shows only its name and description in a guild.
     pub visibility: Visibility,
     /// Link state.
@@ -102,6 +105,7 @@ fn member_view(l: &guildhall_store::entities::guild_link::Model, c: &community::
         title: c.title.clone(),
         description_html: crate::markdown::render(&c.description),
         instance: c.domain.clone(),
+        department: String::new(),
         visibility: crate::communities::visibility_of(c)?,
         state: state_of(&l.state)?,
     })
@@ -150,9 +154,15 @@ pub async fn get(ctx: &AppContext, viewer: Option<&Viewer>, handle: &str) -> Res
     let group = CommunityView::build(g, count, l.access.role, true)?;
     let stewards = store::moderators(ctx.db(), g.id).await?.iter().map(crate::accounts::handle_of).collect();
     let can_manage = g.domain.is_empty() && l.access.moderate().is_ok();
+    let links = store::links_of_guild(ctx.db(), g.id).await?;
+    let domains: Vec<String> = links.iter().map(|(_, c)| c.domain.clone()).filter(|d| !d.is_empty()).collect();
+    let organisations = store::organisations_of(ctx.db(), &domains).await?;
+    let ours = guildhall_store::settings::get(ctx.db()).await?.organisation;
     let mut communities = Vec::new();
-    for (link, c) in store::links_of_guild(ctx.db(), g.id).await? {
-        let v = member_view(&link, &c)?;
+    for (link, c) in links {
+        let mut v = member_view(&link, &c)?;
+        v.department =
+            if c.domain.is_empty() { ours.clone() } else { organisations.get(&c.domain).cloned().unwrap_or_default() };
         // Pending requests and invitations are the stewards' business.
         if v.state == LinkState::Active || can_manage {
             communities.push(v);
