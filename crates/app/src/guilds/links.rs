@@ -2,7 +2,8 @@
 //! a community's moderators ask (or accept an invitation), a guild's stewards invite (or
 //! accept a request). Either side may end the link at any time.
 
-use guildhall_domain::guild::{Consent, LinkState, Side, check_link, consent};
+pub use guildhall_domain::guild::Side;
+use guildhall_domain::guild::{Consent, LinkState, check_link, consent};
 use guildhall_domain::{Denied, Invalid};
 use guildhall_store::entities::{community, guild_link};
 use guildhall_store::{DatabaseTransaction, guilds as store};
@@ -199,27 +200,17 @@ pub async fn guild_removes(ctx: &AppContext, viewer: &Viewer, guild: &str, commu
     end(ctx, &l.community, &c, Side::Guild).await
 }
 
-/// A remote community asked to join a local guild (its `Offer`), or accepted the guild's
-/// invitation by asking too.
-pub async fn receive_request(
-    ctx: &AppContext,
-    community: &community::Model,
-    guild: &community::Model,
-    offer_ap_id: &str,
-) -> Result<LinkState> {
-    let link = say_yes(ctx, guild, community, Side::Community, None, Some(offer_ap_id.to_owned())).await?;
-    // Answering a request that completes our own invitation: tell the community.
-    state_of(&link.state)
-}
-
-/// A remote guild invited a local community (its `Invite`).
-pub async fn receive_invitation(
+/// The remote side asked: a remote community's `Offer` to a local guild (`by` the
+/// community) or a remote guild's `Invite` to a local community (`by` the guild). If our side
+/// had already asked, the link is now active.
+pub async fn receive_ask(
     ctx: &AppContext,
     guild: &community::Model,
     community: &community::Model,
-    invite_ap_id: &str,
+    by: Side,
+    ask_ap_id: &str,
 ) -> Result<LinkState> {
-    let link = say_yes(ctx, guild, community, Side::Guild, None, Some(invite_ap_id.to_owned())).await?;
+    let link = say_yes(ctx, guild, community, by, None, Some(ask_ap_id.to_owned())).await?;
     state_of(&link.state)
 }
 

@@ -180,8 +180,10 @@ impl GuildActivity {
                 };
                 let theirs = remote(&actor, data).await?;
                 let state = match kind {
-                    AskKind::Offer => links::receive_request(ctx, &theirs, &ours, id.as_str()).await?,
-                    AskKind::Invite => links::receive_invitation(ctx, &theirs, &ours, id.as_str()).await?,
+                    AskKind::Offer => {
+                        links::receive_ask(ctx, &ours, &theirs, links::Side::Community, id.as_str()).await?
+                    }
+                    AskKind::Invite => links::receive_ask(ctx, &theirs, &ours, links::Side::Guild, id.as_str()).await?,
                 };
                 tracing::info!(activity = %id, actor = %actor, domain = %crate::urls::authority(&actor), state = ?state, "guild link asked");
                 if kind == AskKind::Offer && state == guildhall_domain::guild::LinkState::Active {
