@@ -310,6 +310,58 @@ test('moderator views', async () => {
   await screenshot(alice, 'home');
 });
 
+test('guilds: create one and bring a community in', async () => {
+  await alice.getByRole('link', { name: 'Guilds', exact: true }).click();
+  await check(alice, 'guilds');
+  await alice.getByRole('link', { name: 'Create a guild' }).click();
+  await alice.getByLabel('Guild name').fill('design-guild');
+  await alice.getByLabel('Title').fill('Design Guild');
+  await alice.getByRole('button', { name: 'Create a guild' }).click();
+  await alice.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(alice, 'create guild with errors');
+  await alice.getByLabel('Role', { exact: true }).check();
+  await alice.getByRole('button', { name: 'Create a guild' }).click();
+  await alice.getByRole('heading', { level: 1, name: 'Design Guild' }).waitFor();
+  await alice.getByLabel('Community name or address').fill('ux-design');
+  await alice.getByRole('button', { name: 'Invite', exact: true }).click();
+  await alice.getByText('Invited', { exact: true }).waitFor();
+  await check(alice, 'guild (steward)');
+  await alice.goto(`${server.url}/communities/ux-design`);
+  await alice.getByRole('button', { name: /^Accept/ }).click();
+  await alice.getByRole('link', { name: 'Design Guild' }).first().click();
+  await alice.getByRole('link', { name: 'ux-design', exact: true }).waitFor();
+  await check(alice, 'guild with a member');
+  await visit(bob, server.url, '/guilds/design-guild', 'guild (visitor)');
+  await visit(bob, server.url, '/guilds', 'guilds (with one)');
+});
+
+test('network map: a proposal, its approval and the map', async () => {
+  await visit(admin, server.url, '/admin/map', 'admin: directory and map');
+  await admin.locator('#organisation').fill('Canadian Digital Service');
+  await admin.locator('#government').fill('Canada');
+  await admin.getByRole('button', { name: 'Save' }).click();
+  await admin.getByText('Your changes were saved.').waitFor();
+  await check(admin, 'admin: directory and map saved');
+  await visit(bob, server.url, '/map', 'map');
+  await bob.locator('#name').fill('Data Slack');
+  await bob.locator('#url').fill('not a web address');
+  await bob.getByRole('button', { name: 'Send the proposal' }).click();
+  await bob.getByRole('heading', { name: 'There is a problem' }).waitFor();
+  await check(bob, 'map: proposal with errors');
+  await bob.locator('#url').fill('https://data-community.slack.example/');
+  await bob.locator('#topics').fill('data, analytics');
+  await bob.locator('#summary').fill('Data people across departments');
+  await bob.getByRole('button', { name: 'Send the proposal' }).click();
+  await bob.getByText('An administrator will review your proposal').waitFor();
+  await visit(admin, server.url, '/admin/map', 'admin: a proposal to decide');
+  await admin.getByRole('button', { name: /^Approve/ }).click();
+  await admin.locator('#proposals-heading').waitFor();
+  await visit(bob, server.url, '/map', 'map with a guild and an external community');
+  await bob.getByRole('link', { name: 'Data Slack' }).waitFor();
+  await screenshot(bob, 'map');
+  await visit(bob, server.url, '/map?kind=guild&active=on', 'map filtered');
+});
+
 test('admin views', async () => {
   await visit(admin, server.url, '/admin', 'admin: registration');
   await admin.getByLabel('Email domains allowed to register (optional)').fill('*.gc.ca\n*.canada.ca');

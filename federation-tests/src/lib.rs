@@ -26,6 +26,7 @@ mod client;
 pub mod community;
 mod database;
 pub mod fixtures;
+pub mod hostile;
 mod instance;
 pub mod matrix;
 pub mod peer;

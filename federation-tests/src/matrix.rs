@@ -100,6 +100,8 @@ pub enum Mark {
     PublicReply,
     /// Username of the public control community's moderator.
     PublicModerator,
+    /// A remote member's reply to the private event.
+    EventReply,
 }
 
 /// What a row shows to those allowed.
@@ -185,6 +187,7 @@ impl Secrets {
             (Mark::Welcome, "w"),
             (Mark::Request, "q"),
             (Mark::Event, "e"),
+            (Mark::EventReply, "v"),
         ] {
             marks.insert(mark, format!("{prefix}{suffix}"));
         }

@@ -165,3 +165,105 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
     })
     .await;
 }
+
+/// Replies of `client`'s instance to event `id`: (author, HTML).
+async fn event_replies(client: &Client, id: &str) -> Vec<(String, String)> {
+    let (status, body) = client.get(&format!("/api/v1/events/{id}/replies")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body.as_array()
+        .map(|r| {
+            r.iter()
+                .map(|x| (x["author"]["username"].as_str().unwrap_or("").to_owned(), x["body_html"].to_string()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn mastodon_replies_to_an_event_are_kept_and_relayed() {
+    use federation_tests::fixtures::{self, Vars};
+    use federation_tests::peer::{FakePeer, Software};
+
+    let (alpha, beta, masto) =
+        tokio::join!(Instance::start("alpha"), Instance::start("beta"), FakePeer::start(Software::Mastodon));
+    let (ada, bob) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"));
+    expect_status(
+        ada.post("/api/v1/communities", &json!({"name": "meetups", "title": "Meetups", "visibility": "public"})).await,
+        StatusCode::CREATED,
+        "community on alpha",
+    );
+    let handle = format!("meetups@{}", alpha.domain());
+    join_and_wait(&bob, &handle).await;
+    let base = format!("http://{}", alpha.domain());
+    let (group, shared_inbox) = (format!("{base}/c/meetups"), format!("{base}/inbox"));
+    let (mal, stranger) = (masto.add_actor("mal"), masto.add_actor("stranger"));
+    mal.follow_via(&group, &shared_inbox).await;
+
+    let created = expect_status(
+        ada.post(
+            "/api/v1/communities/meetups/events",
+            &json!({"title": "Board games", "starts_at": "2030-12-02T18:30", "ends_at": "2030-12-02T21:00",
+                    "timezone": "Europe/Paris"}),
+        )
+        .await,
+        StatusCode::CREATED,
+        "create event on alpha",
+    );
+    let alpha_id = id_of(&created["id"]);
+    let event_url = format!("{base}/e/{alpha_id}");
+    let on_beta = poll_until(DEADLINE, "the event on beta", || remote_event(&bob, &handle, "Board games")).await;
+    let beta_id = id_of(&on_beta["id"]);
+    poll_until(DEADLINE, "the Event at Mastodon", || async {
+        masto.received().into_iter().find(|a| a["type"] == "Announce" && a["object"]["id"] == event_url.as_str())
+    })
+    .await;
+
+    // Mastodon shows the event as a post; mal answers it (Mastodon's reply, by the fixture).
+    let reply = |actor: &federation_tests::peer::FakeActor, text_id: String| {
+        let mut v = Vars::new();
+        v.insert("ACTOR", actor.id().to_owned());
+        v.insert("ACTOR_NAME", actor.name().to_owned());
+        v.insert("BASE", masto.base_url());
+        v.insert("PEER_HOST", masto.host().to_owned());
+        v.insert("INSTANCE_HOST", alpha.domain());
+        v.insert("ID", text_id);
+        v.insert("NOW", chrono::Utc::now().to_rfc3339());
+        v.insert("DISCUSSION", event_url.clone());
+        v.insert("DISCUSSION_AUTHOR", format!("{base}/u/ada"));
+        v.insert("DISCUSSION_AUTHOR_NAME", "ada".to_owned());
+        fixtures::load(Software::Mastodon, "create_note_reply", &v)
+    };
+    let create = reply(&mal, federation_tests::random_hex(12));
+    // Mastodon serves its status, for servers the community relays it to.
+    let note_path =
+        reqwest::Url::parse(create["object"]["id"].as_str().unwrap_or_default()).expect("id").path().to_owned();
+    let mut note = create["object"].clone();
+    note["@context"] = create["@context"].clone();
+    masto.serve(&note_path, note);
+    let (status, body) = mal.sign_and_post(&shared_inbox, &create).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let replies = event_replies(&ada, &alpha_id).await;
+    assert_eq!(replies.len(), 1, "{replies:?}");
+    assert_eq!(replies[0].0, format!("mal@{}", masto.host()));
+    assert!(replies[0].1.contains("count me in"), "{replies:?}");
+    // The same activity again is not a second reply.
+    let (status, _) = mal.sign_and_post(&shared_inbox, &create).await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    assert_eq!(event_replies(&ada, &alpha_id).await.len(), 1);
+    // Shown with the event, sanitised.
+    let page = reqwest::get(alpha.url(&format!("/events/{alpha_id}"))).await.expect("event page");
+    let html = page.text().await.unwrap_or_default();
+    assert!(html.contains("count me in") && html.contains("id=\"replies\""), "the reply on the event page");
+    assert!(!html.contains("<span class=\"h-card\""), "sanitised: Mastodon's markup is cleaned");
+
+    // Relayed by the community: beta's copy of the event shows it too.
+    poll_until(DEADLINE, "the reply on beta", || async {
+        (event_replies(&bob, &beta_id).await.len() == 1).then_some(())
+    })
+    .await;
+
+    // Someone who is not a member may not reply (as in a discussion): refused, nothing stored.
+    let (status, _) = stranger.sign_and_post(&shared_inbox, &reply(&stranger, federation_tests::random_hex(12))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(event_replies(&ada, &alpha_id).await.len(), 1);
+}

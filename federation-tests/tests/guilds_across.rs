@@ -118,7 +118,11 @@ async fn a_guild_gathers_communities_from_three_instances_and_relays_their_posts
     .await;
     // A co-steward on another instance: gina, once she follows the guild.
     let appoint = json!({"username": format!("gina@{c}")});
-    expect_status(steward.post("/api/v1/communities/ux-guild/moderators", &appoint).await, StatusCode::OK, "co-steward");
+    expect_status(
+        steward.post("/api/v1/communities/ux-guild/moderators", &appoint).await,
+        StatusCode::OK,
+        "co-steward",
+    );
     let (_, g) = alpha.client().get("/api/v1/guilds/ux-guild").await;
     assert_eq!(g["stewards"], json!([format!("gina@{c}"), "stella"]), "{g}");
 

@@ -89,12 +89,14 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Rest, "/api/v1/events/{e}", Content(Event), NotFound, "RRRRAAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/events", Content(Event), Forbidden, "RRRRAAA|-------"),
     row(Rest, "/api/v1/events/{e}/attendees", Content(Member), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/v1/events/{e}/replies", Content(EventReply), NotFound, "RRRRAAA|-------"),
     row(Rest, "/api/v1/events/{e}/calendar.ics", Content(Event), NotFound, "RRRRAAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/calendar.ics", Content(Event), Forbidden, "RRRRAAA|-------"),
     row(Rest, "/api/v1/accounts/me/events", Content(Event), SignIn, "REEEAAE|-------"),
     row(Rest, "/api/v1/calendar/{non_feed}/events.ics", Content(Event), NotFound, "EEEEEEE|-------"),
     row(Remote, "/api/v1/communities/{vault}@{alpha}/events", Content(Event), Forbidden, "-------|RRRREAR"),
     row(Remote, "/api/v1/events/{home_e}", Content(Event), NotFound, "-------|RRRRRAR"),
+    row(Remote, "/api/v1/events/{home_e}/replies", Content(EventReply), NotFound, "-------|RRRRRAR"),
     row(Inbox, "personal", Content(Event), NotFound, "-------|-HHHHA-"),
     row(Inbox, "shared", Content(Event), NotFound, "-------|-HHHHH-"),
     // Web pages: the discussion (and its poll), the community page's next events, the event
@@ -106,6 +108,7 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Web, "/communities/{vault}/calendar.ics", Content(Event), Forbidden, "RRRRAAA|-------"),
     row(Web, "/events/{e}", Content(Event), NotFound, "RRRRAAA|-------"),
     row(Web, "/events/{e}", Content(Member), NotFound, "RRRRAAA|-------"),
+    row(Web, "/events/{e}", Content(EventReply), NotFound, "RRRRAAA|-------"),
     row(Web, "/events/{e}/calendar.ics", Content(Event), NotFound, "RRRRAAA|-------"),
     row(Web, "/", Content(Event), NotFound, "EEEEAAE|EEEEEAE"),
     row(Web, "/communities/{vault}/wiki", Content(Discussion), NotFound, "RRRRAAA|-------"),
@@ -162,6 +165,35 @@ static GUILD_ROWS: &[Row] = &[
     row(Ap, "/c/{guild}/communities", Public, NotFound, "AAAAAAA|-AAAAA-"),
     row(Ap, "/c/{guild}", Public, NotFound, "AAAAAAA|-AAAAA-"),
 ];
+
+/// The published directory and the network map (issue 8). The private `{vault}` is unlisted
+/// by default, so it is absent; these rows run again after its managers list it, when it
+/// shows its name, description, tags and guild links only: never content, roster, welcome,
+/// member count or activity (the counts are checked after the rows).
+#[rustfmt::skip]
+static DIRECTORY_ROWS: &[Row] = &[
+    row(Rest, "/api/v1/directory", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/directory", Content(Welcome), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/directory", Content(Member), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/directory", Content(Event), NotFound, "EEEEEEE|-------"),
+    row(Ap, "/directory", Content(Discussion), NotFound, "EEEEEEE|-HHHHH-"),
+    row(Ap, "/directory?page=1", Content(Discussion), NotFound, "EEEEEEE|-HHHHH-"),
+    row(Ap, "/directory?page=1", Content(Moderator), NotFound, "EEEEEEE|-HHHHH-"),
+    row(Rest, "/api/v1/map", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/map", Content(Member), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/map.csv", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/v1/map.graphml", Content(Welcome), NotFound, "EEEEEEE|-------"),
+    row(Web, "/map", Content(Discussion), NotFound, "EEEEEEE|EEEEEEE"),
+    // `?` for the moderator: the page header names the signed-in viewer.
+    row(Web, "/map", Content(Moderator), NotFound, "EEEEE?E|EEEEEEE"),
+];
+
+/// The private community in alpha's directory: `Some((member_count, active_30d))` when listed.
+async fn vault_in_directory(alpha: &Client, vault: &str) -> Option<(u64, u64)> {
+    let (_, dir) = alpha.get("/api/v1/directory").await;
+    let e = dir["entries"].as_array()?.iter().find(|e| e["name"] == vault)?;
+    Some((e["member_count"].as_u64().unwrap_or(u64::MAX), e["active_30d"].as_u64().unwrap_or(u64::MAX)))
+}
 
 /// Ways of signing the approved member's GET of the private discussion.
 fn signature_variants(
@@ -403,6 +435,18 @@ async fn private_content_never_leaks() {
     let e = post_event(&vmod_c, &vault, &format!("Meet {e_mark}")).await;
     let rsvp = lmem_c.post(&format!("/api/v1/events/{e}/rsvp"), &json!({"status": "going"})).await;
     expect_status(rsvp, StatusCode::OK, "rsvp to the private event");
+    // The fake member answers the private event as Mastodon would (a Note in reply to it).
+    let note_id = fk_member.new_id("statuses");
+    let event_reply = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{note_id}/activity"), "type": "Create", "actor": fk_member.id(),
+        "to": [format!("{vault_url}/followers")], "cc": [vault_url],
+        "object": {"id": note_id, "type": "Note", "attributedTo": fk_member.id(), "inReplyTo": format!("{base}/e/{e}"),
+                   "to": [format!("{vault_url}/followers")], "cc": [vault_url],
+                   "content": format!("<p>Coming {}</p>", secrets.get(EventReply))}
+    });
+    let (status, body) = fk_member.sign_and_post(&shared_inbox, &event_reply).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "the member's reply to the private event: {body}");
     let pe = post_event(&cmod_c, &commons, &format!("Open meet {pe_mark}")).await;
     let non_feed = expect_status(
         lnon_c.post("/api/v1/accounts/me/calendar-token", &json!({})).await,
@@ -499,6 +543,25 @@ async fn private_content_never_leaks() {
     matrix.evaluate("private community", PRIVATE_ROWS, &viewers).await;
     matrix.evaluate("public control community", PUBLIC_ROWS, &viewers).await;
     matrix.evaluate("guild", GUILD_ROWS, &viewers).await;
+    matrix.evaluate("directory and map (private unlisted)", DIRECTORY_ROWS, &viewers).await;
+    let anon = alpha.client();
+    if let Some(found) = vault_in_directory(&anon, &vault).await {
+        matrix.fail(format!("the unlisted private community is in the directory: {found:?}"));
+    }
+    let (_, map) = anon.get("/api/v1/map").await;
+    if map.to_string().contains(&format!("/c/{vault}\"")) {
+        matrix.fail("the unlisted private community is on the map".into());
+    }
+    let admin_client = viewers[6].client.as_ref().expect("alpha's admin");
+    let (status, _) = admin_client.patch(&format!("/api/v1/communities/{vault}"), &json!({"listed": true})).await;
+    if status != StatusCode::OK {
+        matrix.fail(format!("listing the private community answered {status}"));
+    }
+    matrix.evaluate("directory and map (private listed)", DIRECTORY_ROWS, &viewers).await;
+    match vault_in_directory(&anon, &vault).await {
+        Some((0, 0)) => {}
+        other => matrix.fail(format!("the listed private community should show without counts, got {other:?}")),
+    }
     let variants = signature_variants(&ghost, stranger_key().await, format!("/r/{r}"));
     let d_row = row(Ap, "/d/{d}", Content(Discussion), NotFound, "");
     matrix.evaluate_signatures("signatures", d_row, &viewers[12], variants).await;

@@ -194,6 +194,100 @@ async fn a_poll_on_alpha_voted_from_beta_and_mastodon() {
     assert!(ap_get(&short_url).await["closed"].is_string(), "a closed Question says so");
 }
 
+/// The `Update{Question}`s about `question` a fake server received (plain, or inside the
+/// community's `Announce`).
+fn question_updates(peer: &FakePeer, question: &str) -> Vec<Value> {
+    peer.received()
+        .into_iter()
+        .map(|a| if a["type"] == "Announce" { a["object"].clone() } else { a })
+        .filter(|u| u["type"] == "Update" && u["object"]["type"] == "Question" && u["object"]["id"] == question)
+        .map(|u| u["object"].clone())
+        .collect()
+}
+
+/// Starts a discussion and waits for the community's plain `Announce` of it at `peer`: since
+/// deliveries to one server keep their order, whatever was queued for it before has arrived.
+async fn marker(lounge: &LocalCommunity, peer: &FakePeer, title: &str) {
+    let d = expect_status(
+        lounge.owner.post("/api/v1/communities/lounge/discussions", &json!({"title": title, "body": "marker"})).await,
+        StatusCode::CREATED,
+        "start a marker discussion",
+    );
+    let url = lounge.url.replace(&format!("/c/{}", lounge.name), &format!("/d/{}", id_of(&d["id"])));
+    poll_until(DEADLINE, "the marker at the fake server", || async {
+        peer.received().into_iter().find(|a| a["type"] == "Announce" && a["object"]["id"] == url.as_str())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hidden_poll_is_announced_with_its_totals_when_it_closes() {
+    let (alpha, beta, masto) =
+        tokio::join!(Instance::start("alpha"), Instance::start("beta"), FakePeer::start(Software::Mastodon));
+    let lounge = LocalCommunity::create(&alpha, "ada", "lounge").await;
+    let bob = member(&beta, "bob").await;
+    let handle = format!("lounge@{}", alpha.domain());
+    join_remote(&bob, &handle).await;
+    wait_member(&bob, &handle).await;
+    let mal = masto.add_actor("mal");
+    mal.follow_via(&lounge.url, &lounge.shared_inbox).await;
+
+    let d = expect_status(
+        lounge
+            .owner
+            .post(
+                "/api/v1/communities/lounge/discussions",
+                &json!({"title": "Secret ballot", "body": "Pick a colour",
+                        "poll": {"options": ["Red", "Blue"], "closes_at": in_the(10), "hide_results": true}}),
+            )
+            .await,
+        StatusCode::CREATED,
+        "start a hidden poll",
+    );
+    let on_alpha = id_of(&d["id"]);
+    let question = format!("http://{}/d/{on_alpha}", alpha.domain());
+    expect_status(vote(&lounge.owner, &on_alpha, json!([1])).await, StatusCode::OK, "ada votes");
+    let author_inbox = format!("{}/inbox", lounge.owner_url);
+    let (status, body) =
+        mal.sign_and_post(&author_inbox, &mastodon_vote(&mal, &question, &lounge.owner_url, "Blue")).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+
+    // While it is open nothing is told: beta's copy has no counts, Mastodon got no Update.
+    let on_beta =
+        id_of(&poll_until(DEADLINE, "hidden poll on beta", || discussion(&bob, &handle, "Secret ballot")).await["id"]);
+    let p = poll_until(DEADLINE, "poll attached on beta", || async {
+        let p = poll_of(&bob, &on_beta).await;
+        p["options"].is_array().then_some(p)
+    })
+    .await;
+    marker(&lounge, &masto, "Marker before the close").await;
+    if poll_of(&lounge.owner, &on_alpha).await["closed"] == false {
+        assert!(question_updates(&masto, &question).is_empty(), "no Update while the poll is open");
+        assert!(p["voters_count"].is_null() && counts(&p) == vec![-1, -1], "hidden on beta: {p}");
+    }
+
+    // At the close the final totals go out once, as Update{Question}.
+    poll_until(Duration::from_secs(40), "the hidden poll to close", || async {
+        (poll_of(&lounge.owner, &on_alpha).await["closed"] == true).then_some(())
+    })
+    .await;
+    let update = poll_until(DEADLINE, "Update{Question} with the totals at Mastodon", || async {
+        question_updates(&masto, &question).into_iter().next()
+    })
+    .await;
+    assert_eq!(update["votersCount"], 2, "{update}");
+    assert_eq!(update["oneOf"][0]["replies"]["totalItems"], 0, "{update}");
+    assert_eq!(update["oneOf"][1]["replies"]["totalItems"], 2, "{update}");
+    assert!(update["closed"].is_string() && update["endTime"].is_string(), "{update}");
+    wait_counts(&bob, &on_beta, &[0, 2], 2, "final counts on beta").await;
+    let p = poll_of(&bob, &on_beta).await;
+    assert_eq!((p["closed"].as_bool(), p["results_visible"].as_bool()), (Some(true), Some(true)), "{p}");
+
+    // Exactly once.
+    marker(&lounge, &masto, "Marker after the close").await;
+    assert_eq!(question_updates(&masto, &question).len(), 1, "one Update{{Question}} for the close");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn polls_from_mastodon_and_piefed() {
     let (alpha, masto, piefed) =

@@ -112,4 +112,36 @@ async fn wiki_pages_follow_their_community() {
     assert_eq!((a["type"].as_str(), a["id"].as_str()), (Some("Article"), Some(url.as_str())), "{a}");
     assert_eq!(a["attributedTo"], lounge.url.as_str());
     assert_eq!(a["source"]["content"], "Moderated text");
+
+    // Alpha told beta why (a Reject of the edit): bob sees the reason and keeps his text, and
+    // his copy is untouched.
+    let p = poll_until(DEADLINE, "the refusal on beta", || async {
+        let (_, p) = bob.get(&copy).await;
+        p["my_refused_edit"].is_object().then_some(p)
+    })
+    .await;
+    let refusal = &p["my_refused_edit"];
+    assert!(refusal["reason"].as_str().unwrap_or_default().contains("moderators"), "{refusal}");
+    assert_eq!(refusal["body"], "refused");
+    assert_eq!((p["revision"].as_i64(), p["body"].as_str()), (Some(4), Some("Moderated text")));
+    let (_, p) = lounge.owner.get("/api/v1/communities/lounge/wiki/onboarding").await;
+    assert!(p["my_refused_edit"].is_null(), "only the editor's copy shows it: {p}");
+
+    // Members may edit again, but the page is locked: refused too, and that is the last refusal.
+    let set = lounge
+        .owner
+        .request(reqwest::Method::PUT, "/api/v1/communities/lounge/wiki-settings", Some(&json!({"editors": "members"})))
+        .await;
+    expect_status(set, StatusCode::OK, "members again");
+    let lock = lounge.owner.post("/api/v1/communities/lounge/wiki/onboarding/lock", &json!({})).await;
+    expect_status(lock, StatusCode::OK, "lock the page");
+    expect_status(bob.patch(&copy, &json!({"base_revision": 4, "body": "locked try"})).await, StatusCode::OK, "sent");
+    let p = poll_until(DEADLINE, "the lock refusal on beta", || async {
+        let (_, p) = bob.get(&copy).await;
+        (p["my_refused_edit"]["body"] == "locked try").then_some(p)
+    })
+    .await;
+    assert!(p["my_refused_edit"]["reason"].as_str().unwrap_or_default().contains("locked"), "{p}");
+    let (_, history) = lounge.owner.get("/api/v1/communities/lounge/wiki/onboarding/revisions").await;
+    assert_eq!(history.as_array().map(Vec::len), Some(4), "the locked page kept its revisions: {history}");
 }

@@ -19,6 +19,9 @@ mod m20261123_000014_wiki;
 mod m20261123_000015_account_time_zone;
 mod m20261123_000016_guilds;
 mod m20261123_000017_network_map;
+mod m20261123_000018_poll_close_announced;
+mod m20261123_000019_wiki_edit_refusals;
+mod m20261123_000020_event_replies;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -44,6 +47,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000015_account_time_zone::Migration),
             Box::new(m20261123_000016_guilds::Migration),
             Box::new(m20261123_000017_network_map::Migration),
+            Box::new(m20261123_000018_poll_close_announced::Migration),
+            Box::new(m20261123_000019_wiki_edit_refusals::Migration),
+            Box::new(m20261123_000020_event_replies::Migration),
         ]
     }
 }

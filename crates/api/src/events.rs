@@ -27,6 +27,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(cancel))
         .routes(routes!(rsvp_to))
         .routes(routes!(attendees))
+        .routes(routes!(replies))
         .routes(routes!(accept))
         .routes(routes!(reject))
         .routes(routes!(event_ics))
@@ -197,6 +198,18 @@ async fn rsvp_to(
                 .into())
         }
     }
+}
+
+/// Replies to an event from other servers (Mastodon users answer it as a post), oldest
+/// first; visible to whoever may read the event.
+#[utoipa::path(get, path = "/api/v1/events/{id}/replies", tag = "events", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<guildhall_app::events::replies::EventReplyView>), (status = 404, body = ErrorBody)))]
+async fn replies(
+    State(ctx): State<AppContext>,
+    s: Option<Session>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<Vec<guildhall_app::events::replies::EventReplyView>>> {
+    Ok(Json(events::replies::list(&ctx, viewer(&s), id).await?))
 }
 
 /// Who RSVPed (organisers and moderators; members when the community's settings allow).

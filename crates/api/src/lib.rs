@@ -5,12 +5,16 @@
 mod accounts;
 mod admin;
 mod communities;
+mod directory;
 mod discussions;
 pub mod error;
 mod events;
 pub mod extract;
 mod federation;
 mod guilds;
+mod map;
+mod map_crawl;
+mod map_export;
 mod polls;
 mod wiki;
 
@@ -43,6 +47,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
         (name = "events", description = "Events, RSVPs and calendar feeds"),
         (name = "federation", description = "Communities on other servers"),
         (name = "guilds", description = "Guilds of communities across instances"),
+        (name = "map", description = "The published directory and the network map"),
         (name = "wiki", description = "Community wikis: pages, revisions, diffs"),
     )
 )]
@@ -69,6 +74,9 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(events::routes())
         .merge(federation::routes())
         .merge(guilds::routes())
+        .merge(map_crawl::routes())
+        .merge(directory::routes())
+        .merge(map::routes())
         .merge(polls::routes())
         .merge(wiki::routes())
 }

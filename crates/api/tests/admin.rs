@@ -65,7 +65,8 @@ async fn settings_are_normalised_and_partial_updates_keep_other_fields() {
     let admin = app.admin("boss").await;
     assert_eq!(
         get_settings(&app, &admin).await,
-        json!({"registration_mode": "approval", "email_domains": [], "community_creation": "members", "federation_mode": "open", "federation_domains": [], "limited_domains": []})
+        json!({"registration_mode": "approval", "email_domains": [], "community_creation": "members", "federation_mode": "open", "federation_domains": [], "limited_domains": [],
+               "directory_listed": true, "organisation": "", "government": "", "map_seeds": [], "map_refresh_hours": 24})
     );
 
     let r = app
@@ -82,7 +83,8 @@ async fn settings_are_normalised_and_partial_updates_keep_other_fields() {
     app.settings(&admin, json!({"community_creation": "admins", "registration_mode": "invite"})).await;
     assert_eq!(
         get_settings(&app, &admin).await,
-        json!({"registration_mode": "invite", "email_domains": ["*.gc.ca", "canada.ca"], "community_creation": "admins", "federation_mode": "open", "federation_domains": [], "limited_domains": []})
+        json!({"registration_mode": "invite", "email_domains": ["*.gc.ca", "canada.ca"], "community_creation": "admins", "federation_mode": "open", "federation_domains": [], "limited_domains": [],
+               "directory_listed": true, "organisation": "", "government": "", "map_seeds": [], "map_refresh_hours": 24})
     );
 
     // An empty list allows every domain again.

@@ -226,6 +226,42 @@ async fn hidden_results_show_once_closed() {
 }
 
 #[tokio::test]
+async fn a_closed_poll_is_announced_once() {
+    let app = TestApp::new().await;
+    let mod_t = app.user("mona").await;
+    app.community(&mod_t, "cooks", "public").await;
+    let closes = (Utc::now() + Duration::hours(1)).to_rfc3339();
+    let hidden = json!({"options": ["A", "B"], "closes_at": closes, "hide_results": true});
+    let id = poll_discussion(&app, &mod_t, "cooks", hidden.clone()).await;
+    let open = poll_discussion(&app, &mod_t, "cooks", hidden).await;
+    let endless = poll_discussion(&app, &mod_t, "cooks", json!({"options": ["A", "B"]})).await;
+    vote(&app, Some(&mod_t), id, json!([1])).await;
+    let before = pending_intents(&app).await.len();
+    assert_eq!(guildhall_app::polls::announce_closed(&app.ctx).await.unwrap(), 0, "nothing has closed yet");
+
+    close_now(&app, id).await;
+    // Two workers at once: the close is announced by exactly one of them.
+    let (a, b) =
+        tokio::join!(guildhall_app::polls::announce_closed(&app.ctx), guildhall_app::polls::announce_closed(&app.ctx));
+    assert_eq!(a.unwrap() + b.unwrap(), 1);
+    let intents = pending_intents(&app).await;
+    assert_eq!(intents.len(), before + 1, "{intents:?}");
+    assert_eq!(intents.last().unwrap(), &format!(r#"{{"type":"discussion_updated","discussion_id":{id}}}"#));
+    // Later rounds (or a restart) do not announce it again.
+    assert_eq!(guildhall_app::polls::announce_closed(&app.ctx).await.unwrap(), 0);
+    assert_eq!(pending_intents(&app).await.len(), before + 1);
+    let l = guildhall_store::polls::find_for_discussion(app.ctx.db(), id).await.unwrap().unwrap();
+    assert!(l.poll.close_announced_at.is_some());
+    for other in [open, endless] {
+        let l = guildhall_store::polls::find_for_discussion(app.ctx.db(), other).await.unwrap().unwrap();
+        assert!(l.poll.close_announced_at.is_none(), "open polls wait");
+    }
+    // The worker wakes for the next close still to come, the open poll's.
+    let next = guildhall_app::polls::next_close(&app.ctx).await.unwrap();
+    assert!(next.is_some_and(|t| t > Utc::now()), "{next:?}");
+}
+
+#[tokio::test]
 async fn local_votes_send_the_new_counts() {
     let app = TestApp::new().await;
     let mod_t = app.user("mona").await;

@@ -209,3 +209,64 @@ async fn a_private_communitys_wiki_stays_private() {
     let r = edit(&app, &outsider, &format!("{base}/secret-plan"), 2, "x").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+async fn pending_intents(app: &TestApp) -> Vec<Value> {
+    guildhall_store::federation::pending_outbox(app.ctx.db(), 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter_map(|o| serde_json::from_str(&o.intent).ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_refused_remote_edit_is_answered_with_its_reason() {
+    let app = TestApp::new().await;
+    let mod_t = app.user("mona").await;
+    app.community(&mod_t, "uxd", "public").await;
+    app.community(&mod_t, "hush", "private").await;
+    let home = page(&app, &mod_t, "uxd", "Home", "v1").await;
+    page(&app, &mod_t, "hush", "Secret", "s1").await;
+    let page_id = |slug: &'static str, community: &'static str| {
+        let ctx = app.ctx.clone();
+        async move {
+            let c = guildhall_app::communities::find(&ctx, community).await.unwrap().unwrap();
+            guildhall_store::wiki::find_page(ctx.db(), c.id, slug).await.unwrap().unwrap().id
+        }
+    };
+    let (home_id, secret_id) = (page_id("home", "uxd").await, page_id("secret", "hush").await);
+    assert_eq!(home["revision"], 1);
+    let bob = app.remote_person("bob", "beta.test").await;
+    app.remote_follow(&bob, "uxd").await;
+    let edit = |page: i64, base: i32, body: &'static str, n: u32| {
+        let (ctx, bob) = (app.ctx.clone(), bob.clone());
+        async move {
+            let id = format!("http://beta.test/activities/{n}");
+            guildhall_app::wiki_remote::receive_member_edit(&ctx, page, &bob, "Home", body, None, base, &id).await
+        }
+    };
+    let before = pending_intents(&app).await.len();
+
+    // A stale base: 409, and bob is told why.
+    edit(home_id, 1, "v2", 1).await.expect("accepted");
+    let err = edit(home_id, 1, "stale", 2).await.expect_err("conflict");
+    assert!(matches!(err, guildhall_app::Error::Conflict(_)), "{err:?}");
+    // Locked: refused with the lock as reason.
+    app.post("/api/v1/communities/uxd/wiki/home/lock", Some(&mod_t), json!({})).await;
+    let err = edit(home_id, 2, "locked", 3).await.expect_err("locked");
+    assert!(matches!(err, guildhall_app::Error::Denied(guildhall_domain::Denied::Locked)), "{err:?}");
+    let intents = pending_intents(&app).await;
+    let refusals: Vec<&Value> = intents[before..].iter().filter(|i| i["type"] == "wiki_edit_refused").collect();
+    assert_eq!(refusals.len(), 2, "{intents:?}");
+    assert_eq!(refusals[0]["edit_ap_id"], "http://beta.test/activities/2");
+    assert!(refusals[0]["reason"].as_str().unwrap().contains("latest is revision 2"), "{:?}", refusals[0]);
+    assert_eq!((refusals[1]["page_id"].as_i64(), refusals[1]["account_id"].as_i64()), (Some(home_id), Some(bob.id)));
+    assert!(refusals[1]["reason"].as_str().unwrap().contains("locked"), "{:?}", refusals[1]);
+
+    // A private community's page does not exist for a non-member: no Reject to say otherwise.
+    let count = pending_intents(&app).await.len();
+    edit(secret_id, 1, "peek", 4).await.expect_err("not a member");
+    // A page that does not exist: nothing to refuse.
+    edit(9999, 1, "nothing", 5).await.expect_err("no page");
+    assert_eq!(pending_intents(&app).await.len(), count);
+}

@@ -25,6 +25,16 @@ pub struct SettingsChange {
     /// Limited instances (replaces the old list; subdomains included): still federated with,
     /// but their communities and their authors' discussions are left out of public lists.
     pub limited_domains: Option<Vec<String>>,
+    /// Whether to publish the directory of listed communities for network maps.
+    pub directory_listed: Option<bool>,
+    /// The department or organisation that runs the instance.
+    pub organisation: Option<String>,
+    /// Its country or government.
+    pub government: Option<String>,
+    /// Hosts the map crawler starts from besides known peers (replaces the old list).
+    pub map_seeds: Option<Vec<String>>,
+    /// Map entries older than this many hours are fetched again (1 to 2160).
+    pub map_refresh_hours: Option<i32>,
 }
 
 fn require_admin(viewer: &Viewer) -> Result<()> {
@@ -42,6 +52,11 @@ fn settings_view(row: &instance_settings::Model) -> Result<SettingsView> {
             .ok_or_else(|| bad("federation_mode"))?,
         federation_domains: guildhall_store::decode_list(&row.federation_domains)?,
         limited_domains: guildhall_store::decode_list(&row.limited_domains)?,
+        directory_listed: row.directory_listed,
+        organisation: row.organisation.clone(),
+        government: row.government.clone(),
+        map_seeds: guildhall_store::decode_list(&row.map_seeds)?,
+        map_refresh_hours: row.map_refresh_hours,
     })
 }
 
@@ -98,6 +113,16 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
     };
     let federation_domains = hosts("federation_domains", change.federation_domains.as_deref())?;
     let limited_domains = hosts("limited_domains", change.limited_domains.as_deref())?;
+    let map_seeds = hosts("map_seeds", change.map_seeds.as_deref())?;
+    let line = |field, v: Option<&str>| {
+        v.map(|t| guildhall_domain::validate::optional_line(field, t, guildhall_domain::Limits::SHORT)).transpose()
+    };
+    let organisation = line("organisation", change.organisation.as_deref())?;
+    let government = line("government", change.government.as_deref())?;
+    let refresh = change
+        .map_refresh_hours
+        .map(|h| guildhall_domain::directory::refresh_hours("map_refresh_hours", h))
+        .transpose()?;
     let row = store_settings::get(ctx.db()).await?;
     let mut active: instance_settings::ActiveModel = row.into();
     if let Some(m) = change.federation_mode {
@@ -117,6 +142,21 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
     }
     if let Some(c) = change.community_creation {
         active.community_creation = Set(c.as_str().into());
+    }
+    if let Some(v) = change.directory_listed {
+        active.directory_listed = Set(v);
+    }
+    if let Some(v) = organisation {
+        active.organisation = Set(v);
+    }
+    if let Some(v) = government {
+        active.government = Set(v);
+    }
+    if let Some(v) = map_seeds {
+        active.map_seeds = Set(encode_list(&v));
+    }
+    if let Some(v) = refresh {
+        active.map_refresh_hours = Set(v);
     }
     active.updated_at = Set(Utc::now());
     let saved = store_settings::save(ctx.db(), active).await?;

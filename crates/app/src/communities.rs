@@ -50,6 +50,13 @@ pub struct CommunityChange {
     pub member_domains: Option<Vec<String>>,
     /// Question for join requests ('' for none).
     pub join_question: Option<String>,
+    /// In the published directory: `true`, `false`, or null for the default (listed unless
+    /// private); absent leaves it as it is.
+    #[serde(default, deserialize_with = "crate::directory::present")]
+    #[schema(value_type = Option<bool>)]
+    pub listed: Option<Option<bool>>,
+    /// Lifecycle stage: `forming`, `active`, `dormant` or `archived`.
+    pub lifecycle: Option<String>,
 }
 
 pub(crate) fn visibility_of(c: &community::Model) -> Result<Visibility> {
@@ -275,6 +282,15 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: Commu
         .as_deref()
         .map(|q| validate::optional_line("join_question", q, Limits::SHORT))
         .transpose()?;
+    let lifecycle = change
+        .lifecycle
+        .as_deref()
+        .map(|l| {
+            guildhall_domain::directory::Lifecycle::parse(l.trim()).ok_or_else(|| {
+                guildhall_domain::Invalid::new("lifecycle", "must be forming, active, dormant or archived")
+            })
+        })
+        .transpose()?;
     let txn = guildhall_store::begin_write(ctx.db()).await?;
     // Re-read under the lock: whether the community was private must be what this write
     // changes, not what another edit left before it.
@@ -302,6 +318,12 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: Commu
     }
     if let Some(v) = tags {
         active.tags = Set(encode_list(&v));
+    }
+    if let Some(v) = change.listed {
+        active.listed = Set(v);
+    }
+    if let Some(v) = lifecycle {
+        active.lifecycle = Set(v.as_str().into());
     }
     // Discussions marked members-only by this change, for the log.
     let mut marked = 0;

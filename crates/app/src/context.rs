@@ -43,6 +43,7 @@ struct Inner {
     delivery_wakeup: Notify,
     federation_policy: Cache<(), std::sync::Arc<guildhall_domain::FederationPolicy>>,
     remote_keys: Cache<String, Arc<RemoteKey>>,
+    map_crawl: crate::map_crawl::CrawlJobs,
 }
 
 /// A remote actor's public key, as fetched to verify its signed GETs.
@@ -76,6 +77,7 @@ impl AppContext {
                 delivery_wakeup: Notify::new(),
                 federation_policy,
                 remote_keys,
+                map_crawl: Default::default(),
             }),
         }
     }
@@ -101,6 +103,11 @@ impl AppContext {
     /// Remote actors' keys by key id, for verifying signed fetches.
     pub fn remote_keys(&self) -> &Cache<String, Arc<RemoteKey>> {
         &self.inner.remote_keys
+    }
+
+    /// This process's network-map crawl (one at a time) and its progress.
+    pub fn map_crawl(&self) -> &crate::map_crawl::CrawlJobs {
+        &self.inner.map_crawl
     }
 
     /// Wakes the delivery workers after new outbox intents were committed.

@@ -347,7 +347,7 @@ pub async fn receive_discussion(
 /// A remote private community's content is taken only from the community (its Announce), not
 /// from a third party claiming to post there (`relay_activity` is set for posts sent straight
 /// to our inbox).
-fn only_from_private_community(c: &community::Model, relay_activity: Option<i64>) -> Result<()> {
+pub(crate) fn only_from_private_community(c: &community::Model, relay_activity: Option<i64>) -> Result<()> {
     if !c.domain.is_empty() && relay_activity.is_some() && c.visibility == Visibility::Private.as_str() {
         tracing::warn!(community = %c.name, domain = %c.domain, "post for a remote private community not sent by it; refused");
         return Err(Denied::MembersOnly.into());

@@ -272,6 +272,18 @@ pub enum Outgoing {
         /// The discussion.
         discussion_id: i64,
     },
+    /// A remote member's edit of a local community's wiki page was refused by its rules: the
+    /// community sends `Reject` (of the edit's `Update`) with the reason, to the editor only.
+    WikiEditRefused {
+        /// The local page.
+        page_id: i64,
+        /// The remote editor.
+        account_id: i64,
+        /// The refused `Update{Article}`.
+        edit_ap_id: String,
+        /// Why, in a few words.
+        reason: String,
+    },
 }
 
 /// Records an intent; call inside the transaction of the change it describes.

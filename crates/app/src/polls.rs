@@ -197,6 +197,44 @@ async fn results_changed<C: guildhall_store::ConnectionTrait>(
     Ok(())
 }
 
+/// Announces the final counts of local polls that have closed (`Update{Question}`, which
+/// now carries `closed` and, for hidden-results polls, the counts for the first time). Each
+/// close is marked and its intent recorded in one transaction, and the mark is taken only if
+/// it was not already, so restarts and several workers never send it twice. Returns how many
+/// were announced.
+pub async fn announce_closed(ctx: &AppContext) -> Result<usize> {
+    let now = Utc::now();
+    let mut announced = 0;
+    for p in store::closed_unannounced(ctx.db(), now, 100).await? {
+        let d = guildhall_store::discussions::find_by_id(ctx.db(), p.discussion_id).await?;
+        let txn = guildhall_store::begin_write(ctx.db()).await?;
+        if !store::mark_close_announced(&txn, p.id, now).await? {
+            // Another worker announced it; dropping the transaction rolls it back.
+            continue;
+        }
+        // A deleted post's poll is only marked: its Delete already went out.
+        let live = d.as_ref().filter(|d| d.deleted_at.is_none());
+        if let Some(d) = live {
+            outbox::record(&txn, &Outgoing::DiscussionUpdated { discussion_id: d.id }).await?;
+        }
+        txn.commit().await?;
+        if live.is_some() {
+            announced += 1;
+            tracing::info!(discussion = p.discussion_id, poll = p.id, "poll closed; final counts announced");
+        }
+    }
+    if announced > 0 {
+        ctx.wake_delivery();
+    }
+    Ok(announced)
+}
+
+/// When the next local poll closes whose close is still to be announced (the delivery worker
+/// wakes up then).
+pub async fn next_close(ctx: &AppContext) -> Result<Option<DateTime<Utc>>> {
+    Ok(store::next_close_to_announce(ctx.db()).await?)
+}
+
 /// Our members' votes on another server's poll (for federation): the option names and the
 /// vote ids, in position order.
 pub async fn our_votes(ctx: &AppContext, discussion_id: i64, account_id: i64) -> Result<Vec<(String, String)>> {

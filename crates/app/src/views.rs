@@ -158,6 +158,11 @@ pub struct CommunityView {
     pub my_role: CommunityRole,
     /// When created.
     pub created_at: DateTime<Utc>,
+    /// In the published directory: `true`, `false`, or null for the default (listed unless
+    /// private).
+    pub listed: Option<bool>,
+    /// `forming`, `active`, `dormant` or `archived`.
+    pub lifecycle: String,
 }
 
 impl CommunityView {
@@ -185,6 +190,8 @@ impl CommunityView {
             member_count,
             my_role: role,
             created_at: c.created_at,
+            listed: c.listed,
+            lifecycle: c.lifecycle.clone(),
         })
     }
 }
@@ -373,6 +380,16 @@ pub struct SettingsView {
     /// Limited instances (subdomains included): their communities and their authors'
     /// discussions are left out of public lists, but stay reachable for members.
     pub limited_domains: Vec<String>,
+    /// Whether the instance publishes its directory for network maps.
+    pub directory_listed: bool,
+    /// The department or organisation that runs the instance.
+    pub organisation: String,
+    /// Its country or government.
+    pub government: String,
+    /// Hosts the map crawler starts from besides known peers.
+    pub map_seeds: Vec<String>,
+    /// Map entries older than this many hours are fetched again.
+    pub map_refresh_hours: i32,
 }
 
 /// An invite code.

@@ -69,6 +69,8 @@ pub struct WikiPageView {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+    /// A copy of another server's page: the viewer's last edit its community refused.
+    pub my_refused_edit: Option<crate::wiki_remote::WikiRefusalView>,
 }
 
 /// One revision in a page's history.
@@ -171,6 +173,10 @@ async fn page_view(ctx: &AppContext, l: &Loaded, page: &wiki_page::Model) -> Res
     let author = author_of(ctx, latest.author_id).await?;
     let can_edit = l.community.domain.is_empty()
         && rules::may_edit(&l.access, editors(ctx, l.community.id).await?, page.locked).is_ok();
+    let my_refused_edit = match (&l.membership, l.community.domain.is_empty()) {
+        (Some(m), false) => crate::wiki_remote::last_refusal(ctx, page.id, m.account_id).await?,
+        _ => None,
+    };
     Ok(WikiPageView {
         slug: page.slug.clone(),
         title: page.title.clone(),
@@ -190,6 +196,7 @@ async fn page_view(ctx: &AppContext, l: &Loaded, page: &wiki_page::Model) -> Res
         can_edit,
         created_at: page.created_at,
         updated_at: page.updated_at,
+        my_refused_edit,
     })
 }
 
@@ -476,8 +483,8 @@ pub async fn receive_remote(
 }
 
 /// An edit of one of our pages by a member on another server: the same rules as a local edit
-/// (membership, who may edit, lock, base revision).
-pub async fn receive_member_edit(
+/// (membership, who may edit, lock, base revision). See [`crate::wiki_remote`].
+pub(crate) async fn apply_member_edit(
     ctx: &AppContext,
     page_id: i64,
     editor: &guildhall_store::entities::account::Model,

@@ -2,6 +2,7 @@
 //! about who may see, join, post, moderate and administer. Pure Rust, no I/O.
 
 pub mod community;
+pub mod directory;
 pub mod event;
 pub mod federation_policy;
 pub mod guild;

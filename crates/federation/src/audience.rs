@@ -125,6 +125,8 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         | Outgoing::GuildRemove { .. }
         | Outgoing::GuildAdd { .. }
         | Outgoing::GuildRelay { .. } => return Ok(None),
+        // Addressed to the editor only (the page by id, no content), never to the public.
+        Outgoing::WikiEditRefused { .. } => return Ok(None),
     };
     let (community_id, members_only) = match (&d, intent) {
         (Some(d), _) => (d.community_id, d.members_only),

@@ -80,6 +80,14 @@ pub fn spawn(config: FederationConfig<AppContext>) -> tokio::task::JoinHandle<()
         loop {
             let data = config.to_request_data();
             let ctx = data.app_data().clone();
+            // Polls that closed since the last round: their final counts go out as intents.
+            let polls_ok = match guildhall_app::polls::announce_closed(&ctx).await {
+                Ok(_) => true,
+                Err(e) => {
+                    tracing::error!(error = %e, "announcing closed polls failed");
+                    false
+                }
+            };
             if let Err(e) = crate::outgoing::expand(&ctx).await {
                 tracing::error!(error = %e, "expanding outbox failed");
             }
@@ -96,6 +104,11 @@ pub fn spawn(config: FederationConfig<AppContext>) -> tokio::task::JoinHandle<()
             let wait = match fed::next_due_at(ctx.db()).await {
                 Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or(Duration::ZERO).min(IDLE_POLL),
                 _ => IDLE_POLL,
+            };
+            // Wake up when the next poll closes (not after a failure: no busy loop).
+            let wait = match guildhall_app::polls::next_close(&ctx).await {
+                Ok(Some(at)) if polls_ok => wait.min((at - Utc::now()).to_std().unwrap_or(Duration::ZERO)),
+                _ => wait,
             };
             tokio::select! {
                 _ = ctx.delivery_wakeup().notified() => {}

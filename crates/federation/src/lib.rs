@@ -6,7 +6,9 @@
 pub mod activities;
 pub mod actors;
 pub mod audience;
+pub mod crawl;
 pub mod delivery;
+pub mod directory;
 mod error;
 pub mod events;
 pub mod guilds;
@@ -101,6 +103,7 @@ pub fn router() -> Router<AppContext> {
         .route("/e/{id}", get(events::serve::event))
         .route("/w/{id}", get(wiki::serve))
         .route("/activities/{token}", get(serve::activity))
+        .route("/directory", get(directory::serve))
         .route("/.well-known/webfinger", get(wellknown::webfinger))
         .route("/.well-known/nodeinfo", get(wellknown::nodeinfo_links))
         .route("/.well-known/host-meta", get(wellknown::host_meta))

@@ -125,6 +125,18 @@ fn markdown_source(source: Option<Source>) -> Option<String> {
     source.filter(|s| s.media_type.eq_ignore_ascii_case("text/markdown")).map(|s| s.content)
 }
 
+/// What a received `Note` says, for the use cases (a reply to an event).
+pub(crate) fn incoming_post(note: Note) -> IncomingPost {
+    IncomingPost {
+        ap_id: note.id.inner().to_string(),
+        title: None,
+        members_only: !is_public(&note.to, &note.cc),
+        source: markdown_source(note.source),
+        html: note.content,
+        published: note.published,
+    }
+}
+
 /// A discussion (local or remote) as a federated object.
 #[derive(Clone, Debug)]
 pub struct DbDiscussion {
@@ -373,6 +385,11 @@ pub async fn receive_note(
     relay_activity: Option<i64>,
 ) -> Result<Option<reply::Model>, Error> {
     let parent_url = note.in_reply_to.clone().ok_or_else(|| Error::BadRequest("Note answers nothing".into()))?;
+    // Mastodon users answer an event it shows as a post: kept with the event.
+    if let Some(e) = crate::events::replies::event_of(&parent_url, data).await? {
+        crate::events::replies::receive(e, note, data, relay_activity).await?;
+        return Ok(None);
+    }
     let parent = find_parent(&parent_url, data).await?;
     let author: DbPerson = note.attributed_to.dereference(data).await?;
     let post = IncomingPost {

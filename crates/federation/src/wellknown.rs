@@ -99,6 +99,7 @@ pub async fn nodeinfo(data: Data<AppContext>) -> Result<Response, crate::Error> 
     let ctx = data.app_data();
     let users = guildhall_store::accounts::count_active(ctx.db()).await?;
     let settings = guildhall_app::admin::settings(ctx).await?;
+    let dir = guildhall_app::directory::counts(ctx).await?;
     let body = json!({
         "version": "2.1",
         "software": {
@@ -110,7 +111,18 @@ pub async fn nodeinfo(data: Data<AppContext>) -> Result<Response, crate::Error> 
         "services": {"inbound": [], "outbound": []},
         "openRegistrations": settings.registration_mode == guildhall_domain::RegistrationMode::Open,
         "usage": {"users": {"total": users}},
-        "metadata": {"nodeName": ctx.instance().domain},
+        "metadata": {
+            "nodeName": ctx.instance().domain,
+            "organisation": settings.organisation,
+            "government": settings.government,
+            "directory": {
+                "url": guildhall_app::directory::directory_url(ctx),
+                "listed": dir.listed,
+                "communities": dir.communities,
+                "guilds": dir.guilds,
+                "external": dir.external,
+            },
+        },
     });
     Ok((
         [(header::CONTENT_TYPE, "application/json; profile=\"http://nodeinfo.diaspora.software/ns/schema/2.1#\"")],

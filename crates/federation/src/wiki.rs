@@ -177,6 +177,83 @@ pub(crate) async fn plan_edit(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
     }])
 }
 
+/// The community's `Reject` of a remote member's edit that its rules refused: the edit's
+/// `Update` (by id, with its actor and page) as `object`, the reason as `summary` and
+/// `content`, to the editor only.
+pub(crate) async fn plan_refusal(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Vec<Planned>, Error> {
+    let Outgoing::WikiEditRefused { page_id, account_id, edit_ap_id, reason } = intent else { return Ok(vec![]) };
+    let Some(page) = store::find_page_by_id(ctx.db(), *page_id).await? else { return Ok(vec![]) };
+    let c = community(ctx, page.community_id).await?;
+    let editor = crate::outgoing::account(ctx, *account_id).await?;
+    let Some(inbox) = editor.inbox_url.clone().filter(|_| !editor.domain.is_empty()) else { return Ok(vec![]) };
+    let group = actor_id_of_community(&c, urls);
+    let actor = crate::actors::actor_id_of_account(&editor, urls);
+    let id = new_id(ctx)?;
+    let activity = json!({
+        "id": id,
+        "type": "Reject",
+        "actor": group,
+        "to": [actor],
+        "object": {"id": edit_ap_id, "type": "Update", "actor": actor, "object": article_url(ctx, page.id)?},
+        "summary": reason,
+        "content": format!("<p>{}</p>", escape_html(reason)),
+    });
+    Ok(vec![Planned {
+        id,
+        kind: "Reject",
+        actor: group,
+        json: with_context(activity)?,
+        sender_kind: "community",
+        sender_id: c.id,
+        inboxes: vec![(inbox, editor.domain.clone())],
+    }])
+}
+
+fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A `Reject` whose object is one of our members' wiki edits (`Update{Article}` we sent): kept
+/// for the editor with the reason, if it comes from the page's community; our copy of the page
+/// stays as it is. Returns false when `edit` is not such an edit of ours.
+pub(crate) async fn edit_refused(
+    edit: &Url,
+    actor: &Url,
+    reason: Option<&str>,
+    data: &Data<AppContext>,
+) -> Result<bool, Error> {
+    let ctx = data.app_data();
+    let Some(ours) = guildhall_store::federation::find_activity_by_ap_id(ctx.db(), edit.as_str()).await? else {
+        return Ok(false);
+    };
+    if !ours.local || ours.kind != "Update" {
+        return Ok(false);
+    }
+    let sent: Value = serde_json::from_str(&ours.json)?;
+    let object = &sent["object"];
+    let (Some("Article"), Some(page), Some(editor)) =
+        (object["type"].as_str(), object["id"].as_str(), sent["actor"].as_str())
+    else {
+        return Ok(false);
+    };
+    let Ok(editor) = ObjectId::<crate::actors::DbPerson>::from(Url::parse(editor)?).dereference_local(data).await
+    else {
+        return Ok(false);
+    };
+    let body = object["source"]["content"].as_str().unwrap_or_default();
+    let reason = reason.unwrap_or_default();
+    Ok(guildhall_app::wiki_remote::edit_refused(
+        ctx,
+        actor.as_str(),
+        page,
+        editor.model.id,
+        edit.as_str(),
+        reason,
+        body,
+    )
+    .await?)
+}
+
 /// A private community's pages go to its followers collection only.
 pub async fn private_audience(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Option<Url>, Error> {
     let Some(page) = store::find_page_by_id(ctx.db(), page_id).await? else { return Ok(None) };
@@ -243,7 +320,7 @@ impl WikiActivity {
                 _ => a.content,
             };
             let summary = a.edit_summary.as_deref();
-            guildhall_app::wiki::receive_member_edit(
+            guildhall_app::wiki_remote::receive_member_edit(
                 data.app_data(),
                 page_id,
                 &editor.model,
@@ -251,6 +328,7 @@ impl WikiActivity {
                 &body,
                 summary,
                 base,
+                self.id.as_str(),
             )
             .await?;
             return Ok(());

@@ -1,6 +1,7 @@
 //! `guildhall`: the server binary and its command line.
 
 mod config;
+mod map_cmd;
 mod server;
 
 use std::path::PathBuf;
@@ -30,6 +31,9 @@ enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The network map of communities of practice.
+    #[command(subcommand)]
+    Map(map_cmd::MapCommand),
 }
 
 #[derive(Subcommand)]
@@ -89,6 +93,7 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> Result<(), String> {
     match command {
         Command::Serve => server::serve(config).await,
+        Command::Map(command) => map_cmd::run(command, config).await,
         Command::Migrate => {
             let (_, ran) = open(&config).await?;
             println!("migrations applied: {ran}");

@@ -9,7 +9,7 @@ use sea_orm::{
     Set,
 };
 
-use crate::entities::{calendar_token, event, event_participant, event_settings, membership};
+use crate::entities::{calendar_token, event, event_participant, event_reply, event_settings, membership};
 use crate::{Page, Paged, Result};
 
 /// Which part of a list of events.
@@ -294,4 +294,55 @@ pub async fn account_of_calendar_token<C: ConnectionTrait>(db: &C, token_hash: &
         .one(db)
         .await?
         .map(|t| t.account_id))
+}
+
+/// A reply to an event to store.
+#[derive(Debug, Clone)]
+pub struct NewEventReply {
+    /// The event.
+    pub event_id: i64,
+    /// Its author.
+    pub author_id: i64,
+    /// The `Note`'s id.
+    pub ap_id: String,
+    /// Markdown source (may be empty).
+    pub body_source: String,
+    /// Sanitised HTML.
+    pub body_html: String,
+    /// When.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Stores a reply to an event; `None` if one with the same id is already stored.
+pub async fn insert_reply<C: ConnectionTrait>(db: &C, new: NewEventReply) -> Result<Option<event_reply::Model>> {
+    let row = event_reply::ActiveModel {
+        event_id: Set(new.event_id),
+        author_id: Set(new.author_id),
+        ap_id: Set(new.ap_id),
+        body_source: Set(new.body_source),
+        body_html: Set(new.body_html),
+        created_at: Set(new.created_at),
+        ..Default::default()
+    };
+    match row.insert(db).await.map_err(|e| crate::conflict_on_unique(e, "reply")) {
+        Ok(r) => Ok(Some(r)),
+        Err(crate::Error::Conflict(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A reply to an event by its `Note` id.
+pub async fn find_reply_by_ap_id<C: ConnectionTrait>(db: &C, ap_id: &str) -> Result<Option<event_reply::Model>> {
+    Ok(event_reply::Entity::find().filter(event_reply::Column::ApId.eq(ap_id)).one(db).await?)
+}
+
+/// An event's replies, oldest first (at most `limit`).
+pub async fn replies<C: ConnectionTrait>(db: &C, event_id: i64, limit: u64) -> Result<Vec<event_reply::Model>> {
+    Ok(event_reply::Entity::find()
+        .filter(event_reply::Column::EventId.eq(event_id))
+        .order_by_asc(event_reply::Column::CreatedAt)
+        .order_by_asc(event_reply::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }

@@ -3,11 +3,13 @@
 
 pub mod accounts;
 pub mod communities;
+pub mod directory;
 pub mod discussions;
 pub mod entities;
 pub mod events;
 pub mod federation;
 pub mod guilds;
+pub mod map_crawl;
 pub mod polls;
 pub mod settings;
 #[cfg(feature = "testing")]

@@ -3,9 +3,10 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use crate::entities::{poll, poll_option, poll_vote};
+use crate::entities::{discussion, poll, poll_option, poll_vote};
 use crate::{Result, conflict_on_unique};
 
 /// A poll to store with its discussion.
@@ -164,4 +165,49 @@ pub async fn set_remote_counts<C: ConnectionTrait>(
     p.closes_at = Set(closes_at);
     p.update(db).await?;
     Ok(())
+}
+
+/// Polls of local discussions whose close has not been announced yet.
+fn unannounced_local() -> sea_orm::Select<poll::Entity> {
+    let local = Query::select()
+        .column(discussion::Column::Id)
+        .from(discussion::Entity)
+        .and_where(Expr::col(discussion::Column::ApId).is_null())
+        .to_owned();
+    poll::Entity::find()
+        .filter(poll::Column::CloseAnnouncedAt.is_null())
+        .filter(poll::Column::ClosesAt.is_not_null())
+        .filter(poll::Column::DiscussionId.in_subquery(local))
+}
+
+/// Local polls that closed at or before `now` and whose close was not announced yet, oldest
+/// close first.
+pub async fn closed_unannounced<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<poll::Model>> {
+    Ok(unannounced_local()
+        .filter(poll::Column::ClosesAt.lte(now))
+        .order_by_asc(poll::Column::ClosesAt)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The earliest closing time of a local poll whose close is still to be announced.
+pub async fn next_close_to_announce<C: ConnectionTrait>(db: &C) -> Result<Option<DateTime<Utc>>> {
+    let next = unannounced_local().order_by_asc(poll::Column::ClosesAt).one(db).await?;
+    Ok(next.and_then(|p| p.closes_at))
+}
+
+/// Marks a poll's close as announced; false if it already was (another worker took it).
+pub async fn mark_close_announced<C: ConnectionTrait>(db: &C, poll_id: i64, now: DateTime<Utc>) -> Result<bool> {
+    let res = poll::Entity::update_many()
+        .col_expr(poll::Column::CloseAnnouncedAt, Expr::value(now))
+        .filter(poll::Column::Id.eq(poll_id))
+        .filter(poll::Column::CloseAnnouncedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected == 1)
 }

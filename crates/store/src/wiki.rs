@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::entities::{wiki_page, wiki_revision, wiki_setting};
+use crate::entities::{wiki_edit_refusal, wiki_page, wiki_revision, wiki_setting};
 use crate::{Result, conflict_on_unique};
 
 /// One revision to store.
@@ -175,4 +175,45 @@ pub async fn set_editors<C: ConnectionTrait>(db: &C, community_id: i64, editors:
         }
     }
     Ok(())
+}
+
+/// Records that another server refused our member's edit; false if that edit's refusal was
+/// already recorded (the same `Reject` again).
+pub async fn insert_refusal<C: ConnectionTrait>(
+    db: &C,
+    page_id: i64,
+    account_id: i64,
+    edit_ap_id: &str,
+    reason: &str,
+    body: &str,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let row = wiki_edit_refusal::ActiveModel {
+        page_id: Set(page_id),
+        account_id: Set(account_id),
+        edit_ap_id: Set(edit_ap_id.to_owned()),
+        reason: Set(reason.to_owned()),
+        body: Set(body.to_owned()),
+        created_at: Set(now),
+        ..Default::default()
+    };
+    match row.insert(db).await.map_err(|e| conflict_on_unique(e, "refusal")) {
+        Ok(_) => Ok(true),
+        Err(crate::Error::Conflict(_)) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+/// The latest refusal of an account's edits of a page.
+pub async fn last_refusal<C: ConnectionTrait>(
+    db: &C,
+    page_id: i64,
+    account_id: i64,
+) -> Result<Option<wiki_edit_refusal::Model>> {
+    Ok(wiki_edit_refusal::Entity::find()
+        .filter(wiki_edit_refusal::Column::PageId.eq(page_id))
+        .filter(wiki_edit_refusal::Column::AccountId.eq(account_id))
+        .order_by_desc(wiki_edit_refusal::Column::Id)
+        .one(db)
+        .await?)
 }

@@ -83,7 +83,7 @@ pub(crate) fn invalid_message(lang: Lang, i: &Invalid) -> String {
         ("poll.closes_at", "must be in the future") => lang.t("error-poll-future"),
         ("poll.closes_at", _) => lang.t("error-poll-within-year"),
         ("external_url", m) if m.starts_with("is required") => lang.t("error-external-required"),
-        ("online_url" | "external_url", _) => lang.t("error-url"),
+        ("online_url" | "external_url" | "url", _) => lang.t("error-url"),
         ("email", _) => lang.t("error-email"),
         (_, "is reserved") => lang.t("error-reserved"),
         (_, m) if m.starts_with("may contain only letters a-z") => lang.t("error-name-chars"),

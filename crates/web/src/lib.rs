@@ -11,7 +11,7 @@
 //! | `i18n` | English and French messages (Fluent), language choice, localised dates |
 //! | `visit` | the per-request context: session, language, page chrome, CSRF checks |
 //! | `forms` | form errors and refusals as messages in the page language |
-//! | `pages::*` | one module per area: auth, home, community, discussion, events, wiki, moderation, account, admin |
+//! | `pages::*` | one module per area: auth, home, community, discussion, events, guilds, wiki, moderation, account, admin |
 //!
 //! The router has no fallback so that the binary can merge it with other routers.
 
@@ -29,7 +29,9 @@ use guildhall_app::AppContext;
 
 pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
-use pages::{account, actions, admin, auth, community, discussion, events, home, moderation, wiki};
+use pages::{
+    account, actions, admin, auth, community, discussion, events, guilds, home, map, map_admin, moderation, wiki,
+};
 
 /// The Content-Security-Policy sent with every response.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; style-src 'self'; img-src 'self' https:; \
@@ -74,6 +76,15 @@ pub fn router() -> Router<AppContext> {
         .route("/communities/{handle}/wiki/{slug}/diff", get(wiki::diff))
         .route("/communities/{handle}/wiki/{slug}/restore", post(wiki::restore))
         .route("/communities/{handle}/wiki/{slug}/lock", post(wiki::lock))
+        .route("/communities/{handle}/guilds", post(guilds::join))
+        .route("/communities/{handle}/guilds/{guild}/accept", post(guilds::community_accept))
+        .route("/communities/{handle}/guilds/{guild}/leave", post(guilds::community_leave))
+        .route("/guilds", get(guilds::list))
+        .route("/guilds/new", get(guilds::new_form).post(guilds::create))
+        .route("/guilds/{handle}", get(guilds::show))
+        .route("/guilds/{handle}/invite", post(guilds::invite))
+        .route("/guilds/{handle}/communities/{community}/accept", post(guilds::accept))
+        .route("/guilds/{handle}/communities/{community}/remove", post(guilds::remove))
         .route("/events/{id}", get(events::show))
         .route("/events/{id}/edit", get(events::edit_form).post(events::edit))
         .route("/events/{id}/cancel", post(events::cancel))
@@ -97,6 +108,10 @@ pub fn router() -> Router<AppContext> {
         .route("/admin/invites", post(admin::invite))
         .route("/admin/federation", get(admin::federation).post(admin::save_federation))
         .route("/admin/instances", get(admin::instances))
+        .route("/admin/map", get(map_admin::show).post(map_admin::save))
+        .route("/admin/map/proposals", post(map_admin::decide))
+        .route("/map", get(map::show))
+        .route("/map/proposals", post(map::propose))
         .route("/static/style.css", get(stylesheet))
         .layer(axum::middleware::map_response(security_headers))
 }

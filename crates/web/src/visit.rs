@@ -78,6 +78,7 @@ const NOTICES: &[&str] = &[
     "rsvp-waitlisted",
     "rsvp-pending",
     "rsvp-removed",
+    "proposed",
 ];
 
 fn notice_of(query: Option<&str>) -> Option<&'static str> {

@@ -4,6 +4,7 @@
 pub mod ical;
 mod input;
 pub mod remote;
+pub mod replies;
 pub mod rsvp;
 mod view;
 mod vtimezone;

@@ -117,7 +117,20 @@ async fn relayed_create(object: serde_json::Value, group: &DbGroup, data: &Data<
             receive_page(page, data, None).await?;
         }
         Post::Note(note) => {
-            if !same_origin(&post_id, &group.id) && note.audience.as_ref().map(|a| a.inner()) != Some(&group.id) {
+            // A reply to an event (Mastodon's names no audience) belongs to the event's community.
+            let event = match &note.in_reply_to {
+                Some(parent) => crate::events::replies::event_of(parent, data).await?,
+                None => None,
+            };
+            if let Some(e) = &event
+                && e.community_id != group.model.id
+            {
+                return Err(Error::BadRequest("a community can only relay replies to its own events".into()));
+            }
+            if !same_origin(&post_id, &group.id)
+                && note.audience.as_ref().map(|a| a.inner()) != Some(&group.id)
+                && event.is_none()
+            {
                 return Err(Error::BadRequest("a community can only relay its own members' replies".into()));
             }
             receive_note(note, data, None).await?;
@@ -240,7 +253,15 @@ async fn apply_moderation(
 }
 
 async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> Result<(), Error> {
-    crate::objects::fetch_post(id, data, is_page).await.map(|_| ())
+    match crate::objects::fetch_post(id, data, is_page).await {
+        Ok(_) => Ok(()),
+        // A reply to an event is kept with the event, not as a post of a discussion.
+        Err(e) if crate::events::replies::is_stored(id, data).await? => {
+            tracing::debug!(object = %id, error = %e, "relayed reply to an event stored");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

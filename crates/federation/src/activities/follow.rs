@@ -177,12 +177,21 @@ pub struct Reject {
     pub actor: ObjectId<DbGroup>,
     /// The Follow (embedded or by id).
     pub object: serde_json::Value,
+    /// Why (a refused wiki edit carries its reason here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 impl Reject {
     /// A new Reject of a Follow.
     pub fn new(id: Url, actor: Url, follow: Follow) -> Result<Self, Error> {
-        Ok(Reject { id, kind: RejectType::Reject, actor: actor.into(), object: serde_json::to_value(follow)? })
+        Ok(Reject {
+            id,
+            kind: RejectType::Reject,
+            actor: actor.into(),
+            object: serde_json::to_value(follow)?,
+            summary: None,
+        })
     }
 }
 
@@ -253,6 +262,13 @@ impl Activity for Reject {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        // A community refusing one of our members' wiki edits (not a Follow).
+        if let Some(edit) = object_id(&self.object)
+            && crate::urls::is_local(data, &edit)
+            && crate::wiki::edit_refused(&edit, self.actor.inner(), self.summary.as_deref(), data).await?
+        {
+            return Ok(());
+        }
         answer(&self.actor, &self.object, data, false).await
     }
 }

@@ -5,6 +5,7 @@
 pub mod inbound;
 pub mod object;
 pub mod outgoing;
+pub(crate) mod replies;
 pub mod serve;
 
 use chrono::{DateTime, Utc};

@@ -133,7 +133,7 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
         "cc": [urls.sub(&group, "followers")],
         "published": e.created_at,
         "updated": e.updated_at,
-        "commentsEnabled": false,
+        "commentsEnabled": true,
         "anonymousParticipationEnabled": false,
         "draft": false,
     });

@@ -17,6 +17,8 @@ pub struct Model {
     /// Polls from other servers: the voter count their server last sent.
     pub voters_count: i64,
     pub created_at: DateTimeUtc,
+    /// Local polls: when the close was announced (`Update{Question}` with the final counts).
+    pub close_announced_at: Option<DateTimeUtc>,
 }
 
 /// No declared relations: queries join explicitly.

@@ -30,6 +30,22 @@ pub(crate) struct CommunityPage {
     pub has_more: bool,
     /// The next few events, when the viewer may read them.
     pub events: Vec<guildhall_app::events::EventView>,
+    /// Its guilds (with pending requests and invitations for its moderators).
+    pub guilds: Vec<guildhall_app::guilds::GuildLinkView>,
+    /// Communities and guilds like this one.
+    pub related: Vec<guildhall_app::guilds::feed::RelatedView>,
+}
+
+impl CommunityPage {
+    /// The guilds it is a member of.
+    fn active_guilds(&self) -> Vec<&guildhall_app::guilds::GuildLinkView> {
+        self.guilds.iter().filter(|l| l.state == guildhall_domain::guild::LinkState::Active).collect()
+    }
+
+    /// Whether the guild links are offered for management (a local community's moderators).
+    fn manages_guilds(&self) -> bool {
+        self.co.local && self.c.moderates(self.co.my_role)
+    }
 }
 
 /// `?sort=&page=` on a community page.
@@ -75,6 +91,14 @@ pub(crate) async fn show(
     } else {
         Vec::new()
     };
+    let guilds = match guildhall_app::guilds::of_community(&ctx, v.viewer(), &co.handle).await {
+        Ok(g) => g,
+        Err(e) => return app_error(&v, e),
+    };
+    let related = match guildhall_app::guilds::feed::related(&ctx, v.viewer(), &co.handle).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&v, e),
+    };
     let page = CommunityPage {
         c: v.chrome(),
         co,
@@ -84,6 +108,8 @@ pub(crate) async fn show(
         page: number,
         has_more,
         events,
+        guilds,
+        related,
     };
     render(StatusCode::OK, &page)
 }
@@ -195,6 +221,12 @@ pub(crate) struct CommunityForm {
     pub member_domains: String,
     #[serde(default)]
     pub join_question: String,
+    /// `default`, `listed` or `unlisted` (settings only).
+    #[serde(default)]
+    pub listed: String,
+    /// Lifecycle stage (settings only).
+    #[serde(default)]
+    pub lifecycle: String,
     #[serde(default)]
     pub csrf_token: String,
 }
@@ -211,6 +243,8 @@ impl CommunityForm {
             visibility: co.visibility.as_str().into(),
             member_domains: co.member_domains.join("\n"),
             join_question: co.join_question.clone(),
+            listed: super::map_admin::listed_choice(co.listed).into(),
+            lifecycle: co.lifecycle.clone(),
             csrf_token: String::new(),
         }
     }
@@ -234,6 +268,12 @@ pub(crate) struct CommunityFormPage {
 impl CommunityFormPage {
     fn visibility_is(&self, v: &str) -> bool {
         self.form.visibility == v || (self.form.visibility.is_empty() && v == "public")
+    }
+    fn listed_is(&self, v: &str) -> bool {
+        self.form.listed == v || (self.form.listed.is_empty() && v == "default")
+    }
+    fn lifecycle_is(&self, v: &str) -> bool {
+        self.form.lifecycle == v || (self.form.lifecycle.is_empty() && v == "active")
     }
 }
 
@@ -317,6 +357,8 @@ pub(crate) async fn save_settings(
         visibility: form.visibility(),
         member_domains: Some(split_list(&form.member_domains)),
         join_question: Some(form.join_question.clone()),
+        listed: super::map_admin::listed_from_choice(&form.listed),
+        lifecycle: (!form.lifecycle.is_empty()).then(|| form.lifecycle.clone()),
     };
     let errors = match communities::update(&ctx, &s.viewer, &handle, change).await {
         Ok(co) => return see_other(&format!("{}/settings", community_path(&co.handle)), Some("saved")),

@@ -91,6 +91,8 @@ pub(crate) struct EventPage {
     pub attendees: Option<Vec<AttendeeView>>,
     /// The viewer's time zone, when they chose one.
     pub viewer_zone: Option<String>,
+    /// Replies from other servers (Mastodon users answer the event as a post).
+    pub replies: Vec<guildhall_app::events::replies::EventReplyView>,
 }
 
 impl EventPage {
@@ -166,8 +168,12 @@ pub(crate) async fn show(State(ctx): State<AppContext>, v: Visit, Path(id): Path
     } else {
         None
     };
+    let replies = match events::replies::list(&ctx, v.viewer(), id).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&v, e),
+    };
     let viewer_zone = v.signed.as_ref().and_then(|s| s.time_zone.clone());
-    render(StatusCode::OK, &EventPage { c: v.chrome(), e, co, can, attendees, viewer_zone })
+    render(StatusCode::OK, &EventPage { c: v.chrome(), e, co, can, attendees, viewer_zone, replies })
 }
 
 /// The event form's fields (create and edit).

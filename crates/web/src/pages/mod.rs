@@ -9,7 +9,11 @@ pub(crate) mod community;
 pub(crate) mod discussion;
 pub(crate) mod error;
 pub(crate) mod events;
+pub(crate) mod guilds;
 pub(crate) mod home;
+pub(crate) mod map;
+pub(crate) mod map_admin;
+pub(crate) mod map_layout;
 pub(crate) mod moderation;
 pub(crate) mod wiki;
 
