@@ -1,6 +1,7 @@
 //! The network-map crawler across real instances: alpha knows beta (a member of alpha joined a
-//! community there) and is given gamma as a seed; `guildhall map crawl` on alpha finds beta's
-//! and gamma's directories, leaves out the community beta unlisted, records the instance
+//! community there), and beta's community belongs to a guild on gamma, which alpha has never
+//! heard of; `guildhall map crawl` on alpha finds beta's directory and, through the guild
+//! link listed there, gamma's, leaves out the community beta unlisted, records the instance
 //! alpha's admin blocked without contacting it, and never fetches alpha itself. The admin API
 //! shows the instances and runs the same crawl in the background.
 
@@ -53,6 +54,22 @@ async fn the_crawler_finds_directories_respects_opt_outs_and_blocks() {
     create_community(&bob, "quiet-room").await;
     unlist(&bob, "quiet-room").await;
     create_community(&cyd, "digital-identity").await;
+    // beta's community joins a guild on gamma (both sides say yes): beta's directory links it.
+    let guild = json!({"name": "id-guild", "title": "Identity guild", "focus": "focus_area"});
+    expect_status(cyd.post("/api/v1/guilds", &guild).await, StatusCode::CREATED, "create guild");
+    let guild_handle = format!("id-guild@{}", gamma.domain());
+    let ask_path = format!("/api/v1/communities/ux-design/guilds/{guild_handle}");
+    expect_status(bob.request(reqwest::Method::PUT, &ask_path, None).await, StatusCode::OK, "ask to join the guild");
+    let member_handle = format!("ux-design@{}", beta.domain());
+    // The steward's yes completes beta's request, or crosses it as an invitation: either way
+    // both sides agreed.
+    let yes_path = format!("/api/v1/guilds/id-guild/communities/{member_handle}");
+    expect_status(cyd.request(reqwest::Method::PUT, &yes_path, None).await, StatusCode::OK, "the guild says yes");
+    poll_until(DEADLINE, "beta hears the guild said yes", || async {
+        let (_, links) = bob.get("/api/v1/communities/ux-design/guilds").await;
+        links.as_array()?.iter().any(|l| l["state"] == "active").then_some(())
+    })
+    .await;
 
     // Alpha federates with beta: ada joins a community there.
     join_remote(&ada, &format!("ux-design@{}", beta.domain())).await;
@@ -69,31 +86,19 @@ async fn the_crawler_finds_directories_respects_opt_outs_and_blocks() {
         "block the fourth host",
     );
 
-    let out = alpha
-        .cli(&[
-            "map",
-            "crawl",
-            "--seed",
-            &gamma.domain(),
-            "--seed",
-            blocked.host(),
-            "--interval-ms",
-            "10",
-            "--timeout-ms",
-            "10000",
-        ])
-        .await;
+    let out =
+        alpha.cli(&["map", "crawl", "--seed", blocked.host(), "--interval-ms", "10", "--timeout-ms", "10000"]).await;
     assert!(out.contains("map crawl finished"), "{out}");
 
     let (status, rows) = admin.get("/api/v1/admin/map/instances").await;
     assert_eq!(status, StatusCode::OK, "{rows}");
-    for (instance, want) in [(&beta, 1), (&gamma, 1)] {
+    for (instance, want) in [(&beta, 1), (&gamma, 2)] {
         let row = instance_row(&rows, &instance.domain());
         assert_eq!(row["status"], "ok", "{row}\nCLI output:\n{out}");
         assert_eq!(row["entries_count"], want, "{row}");
         assert!(row["last_error"].is_null(), "{row}");
     }
-    assert_eq!(instance_row(&rows, &gamma.domain())["discovered_from"], Value::Null);
+    assert_eq!(instance_row(&rows, &gamma.domain())["discovered_from"], beta.domain(), "found through the guild link");
     let b = instance_row(&rows, blocked.host());
     assert_eq!(b["status"], "blocked", "{b}");
     assert_eq!(blocked.requests(), 0, "the blocked host received no request");
@@ -109,7 +114,11 @@ async fn the_crawler_finds_directories_respects_opt_outs_and_blocks() {
     assert_eq!(names, vec!["ux-design"], "the unlisted community is absent");
     assert_eq!(beta_entries[0].ap_id, format!("http://{}/c/ux-design", beta.domain()));
     let gamma_entries = guildhall_store::map_crawl::entries_of(&db, &gamma.domain()).await.unwrap();
-    assert_eq!(gamma_entries.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), vec!["digital-identity"]);
+    let mut gamma_names: Vec<&str> = gamma_entries.iter().map(|e| e.name.as_str()).collect();
+    gamma_names.sort_unstable();
+    assert_eq!(gamma_names, vec!["digital-identity", "id-guild"]);
+    let guild_id = format!("http://{}/c/id-guild", gamma.domain());
+    assert!(beta_entries[0].links.contains(&guild_id), "beta's entry links the guild: {}", beta_entries[0].links);
     db.close().await.ok();
 
     // Admins only.
