@@ -107,7 +107,17 @@ pub async fn plan(
                 &actor_id_of_account(&account(ctx, d.author_id).await?, urls),
                 page_of(ctx, &d).await?,
             )?;
-            route(ctx, urls, &c, d.author_id, update, "Update", as_of).await
+            let is_poll = update.pointer("/object/type").and_then(Value::as_str) == Some("Question");
+            let mut plans = route(ctx, urls, &c, d.author_id, update, "Update", as_of).await?;
+            // Mastodon refreshes a poll only from its author's own Update, not from an
+            // Announce of it: the author's Update goes to the followers too.
+            if is_poll && c.domain.is_empty() {
+                let followers = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+                if let Some(own) = plans.iter_mut().find(|p| p.sender_kind == "account" && p.inboxes.is_empty()) {
+                    own.inboxes = followers;
+                }
+            }
+            Ok(plans)
         }
         Outgoing::ReplyUpdated { reply_id } => {
             let r = discussions::find_reply(ctx.db(), *reply_id).await?.ok_or(Error::NotFound)?;
