@@ -71,8 +71,9 @@ fn in_the(secs: i64) -> String {
     (Utc::now() + chrono::Duration::seconds(secs)).to_rfc3339()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_poll_on_alpha_voted_from_beta_and_mastodon() {
+/// alpha's public `lounge`, followed by bob on beta (a Guildhall member) and by mal on a
+/// Mastodon-shaped fake server. The instances live as long as the returned values.
+async fn lounge_with_followers() -> (Instance, Instance, FakePeer, LocalCommunity, Client, FakeActor, String) {
     let (alpha, beta, masto) =
         tokio::join!(Instance::start("alpha"), Instance::start("beta"), FakePeer::start(Software::Mastodon));
     let lounge = LocalCommunity::create(&alpha, "ada", "lounge").await;
@@ -82,6 +83,12 @@ async fn a_poll_on_alpha_voted_from_beta_and_mastodon() {
     wait_member(&bob, &handle).await;
     let mal = masto.add_actor("mal");
     mal.follow_via(&lounge.url, &lounge.shared_inbox).await;
+    (alpha, beta, masto, lounge, bob, mal, handle)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_poll_on_alpha_voted_from_beta_and_mastodon() {
+    let (alpha, _beta, masto, lounge, bob, mal, handle) = lounge_with_followers().await;
 
     let d = expect_status(
         lounge
@@ -222,15 +229,7 @@ async fn marker(lounge: &LocalCommunity, peer: &FakePeer, title: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hidden_poll_is_announced_with_its_totals_when_it_closes() {
-    let (alpha, beta, masto) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), FakePeer::start(Software::Mastodon));
-    let lounge = LocalCommunity::create(&alpha, "ada", "lounge").await;
-    let bob = member(&beta, "bob").await;
-    let handle = format!("lounge@{}", alpha.domain());
-    join_remote(&bob, &handle).await;
-    wait_member(&bob, &handle).await;
-    let mal = masto.add_actor("mal");
-    mal.follow_via(&lounge.url, &lounge.shared_inbox).await;
+    let (alpha, _beta, masto, lounge, bob, mal, handle) = lounge_with_followers().await;
 
     let d = expect_status(
         lounge
