@@ -322,19 +322,38 @@ pub(crate) async fn accept(
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
+    accept_known(&ctx, &v, &given, links::Side::Guild, &handle, &member).await
+}
+
+/// Says yes for `side` (the guild or community `handle`) to `other`, which asked or invited
+/// and so is known here already: no lookup elsewhere.
+async fn accept_known(
+    ctx: &AppContext,
+    v: &Visit,
+    given: &str,
+    side: links::Side,
+    handle: &str,
+    other: &str,
+) -> Response {
+    let s = match v.authorize(given) {
         Ok(s) => s,
         Err(r) => return r,
     };
-    // A community that asked is known here already: no lookup elsewhere.
-    let c = match communities::find(&ctx, &member).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return app_error(&v, Error::NotFound("community")),
-        Err(e) => return app_error(&v, e),
+    let what = if side == links::Side::Guild { "community" } else { "guild" };
+    let m = match communities::find(ctx, other).await {
+        Ok(Some(m)) => m,
+        Ok(None) => return app_error(v, Error::NotFound(what)),
+        Err(e) => return app_error(v, e),
     };
-    match links::guild_invites(&ctx, &s.viewer, &handle, &c).await {
-        Ok(_) => see_other(&guild_path(&handle), Some("accepted")),
-        Err(e) => app_error(&v, e),
+    let (done, back) = match side {
+        links::Side::Guild => (links::guild_invites(ctx, &s.viewer, handle, &m).await.map(|_| ()), guild_path(handle)),
+        links::Side::Community => {
+            (links::community_joins(ctx, &s.viewer, handle, &m).await.map(|_| ()), community_path(handle))
+        }
+    };
+    match done {
+        Ok(()) => see_other(&back, Some("accepted")),
+        Err(e) => app_error(v, e),
     }
 }
 
@@ -426,20 +445,7 @@ pub(crate) async fn community_accept(
     form: Result<Form<TokenForm>, FormRejection>,
 ) -> Response {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    // A guild that invited is known here already: no lookup elsewhere.
-    let g = match communities::find(&ctx, &guild).await {
-        Ok(Some(g)) => g,
-        Ok(None) => return app_error(&v, Error::NotFound("guild")),
-        Err(e) => return app_error(&v, e),
-    };
-    match links::community_joins(&ctx, &s.viewer, &handle, &g).await {
-        Ok(_) => see_other(&community_path(&handle), Some("accepted")),
-        Err(e) => app_error(&v, e),
-    }
+    accept_known(&ctx, &v, &given, links::Side::Community, &handle, &guild).await
 }
 
 /// `POST /communities/{handle}/guilds/{guild}/leave`: moderators leave a guild, decline its
