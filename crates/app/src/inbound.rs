@@ -99,7 +99,14 @@ pub async fn upsert_person(ctx: &AppContext, p: RemotePerson) -> Result<account:
     m.updated_at = Set(now);
     Ok(match m.id.is_set() {
         true => guildhall_store::accounts::update(ctx.db(), m).await?,
-        false => fed::insert_remote_account(ctx.db(), m).await?,
+        false => match fed::insert_remote_account(ctx.db(), m).await {
+            Ok(a) => a,
+            // Stored by a concurrent request for the same actor: use that row.
+            Err(guildhall_store::Error::Conflict(_)) => fed::find_account_by_ap_id(ctx.db(), &p.ap_id)
+                .await?
+                .ok_or_else(|| Error::Conflict(format!("{} is already taken", p.ap_id)))?,
+            Err(e) => return Err(e.into()),
+        },
     })
 }
 
@@ -152,7 +159,15 @@ pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community:
     m.updated_at = Set(now);
     Ok(match m.id.is_set() {
         true => store_communities::update(ctx.db(), m).await?,
-        false => fed::insert_remote_community(ctx.db(), m).await?,
+        false => match fed::insert_remote_community(ctx.db(), m).await {
+            Ok(c) => c,
+            // Another request stored the same group a moment ago (an inbox delivery and a
+            // lookup at once): the row is the same actor, so use it.
+            Err(guildhall_store::Error::Conflict(_)) => fed::find_community_by_ap_id(ctx.db(), &g.ap_id)
+                .await?
+                .ok_or_else(|| Error::Conflict(format!("{} is already taken", g.ap_id)))?,
+            Err(e) => return Err(e.into()),
+        },
     })
 }
 
