@@ -22,6 +22,7 @@ mod m20261123_000017_network_map;
 mod m20261123_000018_poll_close_announced;
 mod m20261123_000019_wiki_edit_refusals;
 mod m20261123_000020_event_replies;
+mod m20261123_000021_notifications;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000018_poll_close_announced::Migration),
             Box::new(m20261123_000019_wiki_edit_refusals::Migration),
             Box::new(m20261123_000020_event_replies::Migration),
+            Box::new(m20261123_000021_notifications::Migration),
         ]
     }
 }

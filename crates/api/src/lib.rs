@@ -15,6 +15,7 @@ mod guilds;
 mod map;
 mod map_crawl;
 mod map_export;
+mod notifications;
 mod polls;
 mod wiki;
 
@@ -48,6 +49,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
         (name = "federation", description = "Communities on other servers"),
         (name = "guilds", description = "Guilds of communities across instances"),
         (name = "map", description = "The published directory and the network map"),
+        (name = "notifications", description = "Your notifications"),
         (name = "wiki", description = "Community wikis: pages, revisions, diffs"),
     )
 )]
@@ -77,6 +79,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(map_crawl::routes())
         .merge(directory::routes())
         .merge(map::routes())
+        .merge(notifications::routes())
         .merge(polls::routes())
         .merge(wiki::routes())
 }

@@ -21,6 +21,7 @@ pub mod map;
 pub mod map_crawl;
 pub mod markdown;
 pub mod membership;
+pub mod notifications;
 pub mod outbox;
 pub mod polls;
 pub mod proposals;

@@ -10,6 +10,7 @@ pub mod events;
 pub mod federation;
 pub mod guilds;
 pub mod map_crawl;
+pub mod notifications;
 pub mod polls;
 pub mod settings;
 #[cfg(feature = "testing")]

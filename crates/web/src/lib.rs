@@ -11,7 +11,7 @@
 //! | `i18n` | English and French messages (Fluent), language choice, localised dates |
 //! | `visit` | the per-request context: session, language, page chrome, CSRF checks |
 //! | `forms` | form errors and refusals as messages in the page language |
-//! | `pages::*` | one module per area: auth, home, community, discussion, events, guilds, wiki, moderation, account, admin |
+//! | `pages::*` | one module per area: auth, home, community, discussion, events, guilds, wiki, moderation, account, notifications, admin |
 //!
 //! The router has no fallback so that the binary can merge it with other routers.
 
@@ -30,7 +30,8 @@ use guildhall_app::AppContext;
 pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 use pages::{
-    account, actions, admin, auth, community, discussion, events, guilds, home, map, map_admin, moderation, wiki,
+    account, actions, admin, auth, community, discussion, events, guilds, home, map, map_admin, moderation,
+    notifications, wiki,
 };
 
 /// The Content-Security-Policy sent with every response.
@@ -51,6 +52,8 @@ pub fn router() -> Router<AppContext> {
         .route("/account", get(account::account).post(account::save))
         .route("/account/password", post(account::password))
         .route("/account/calendar", post(account::calendar))
+        .route("/notifications", get(notifications::list))
+        .route("/notifications/read", post(notifications::read_all))
         .route("/people/{username}", get(account::profile))
         .route("/communities", get(home::directory))
         .route("/create-community", get(community::new_form).post(community::create))

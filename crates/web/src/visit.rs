@@ -5,7 +5,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use guildhall_app::{AppContext, Viewer, accounts, auth};
+use guildhall_app::{AppContext, Viewer, accounts, auth, notifications};
 
 use crate::cookies;
 use crate::i18n::{self, Lang, Num};
@@ -26,6 +26,8 @@ pub(crate) struct Signed {
     pub language: Option<String>,
     /// The account's time zone (IANA name), if chosen.
     pub time_zone: Option<String>,
+    /// Unread notifications, for the header link.
+    pub unread_notifications: u64,
 }
 
 /// The context of one page request.
@@ -79,6 +81,7 @@ const NOTICES: &[&str] = &[
     "rsvp-pending",
     "rsvp-removed",
     "proposed",
+    "notifications-read",
 ];
 
 fn notice_of(query: Option<&str>) -> Option<&'static str> {
@@ -101,6 +104,8 @@ impl Visit {
             let info = auth::authenticate(ctx, token).await.map_err(|e| internal(Lang::En, e))?;
             if let Some(info) = info {
                 let me = accounts::me(ctx, &info.viewer).await.map_err(|e| internal(Lang::En, e))?;
+                // One indexed COUNT per signed-in page, for the header link.
+                let unread = notifications::unread_count(ctx, &info.viewer).await.map_err(|e| internal(Lang::En, e))?;
                 signed = Some(Signed {
                     token: token.to_owned(),
                     viewer: info.viewer,
@@ -108,6 +113,7 @@ impl Visit {
                     display_name: me.display_name,
                     language: me.language,
                     time_zone: me.time_zone,
+                    unread_notifications: unread,
                 });
             }
         }
@@ -132,6 +138,7 @@ impl Visit {
             username: self.signed.as_ref().map(|s| s.viewer.username.clone()),
             display_name: self.signed.as_ref().map(|s| s.display_name.clone()).unwrap_or_default(),
             is_admin: self.signed.as_ref().is_some_and(|s| s.viewer.is_admin),
+            unread_notifications: self.signed.as_ref().map_or(0, |s| s.unread_notifications),
             csrf: self.signed.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
             path: self.path.clone(),
             notice: self.notice.map(|n| self.lang.t(&format!("notice-{n}"))),
@@ -219,6 +226,8 @@ pub(crate) struct Chrome {
     pub display_name: String,
     /// Whether the viewer administers the instance.
     pub is_admin: bool,
+    /// The signed-in viewer's unread notifications (0 when signed out).
+    pub unread_notifications: u64,
     /// The session's CSRF token ('' when signed out).
     pub csrf: String,
     /// This page's path and query.
@@ -235,6 +244,7 @@ impl Chrome {
             username: None,
             display_name: String::new(),
             is_admin: false,
+            unread_notifications: 0,
             csrf: String::new(),
             path: "/".into(),
             notice: None,

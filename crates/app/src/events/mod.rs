@@ -21,6 +21,7 @@ use input::Fields;
 pub use view::{AttendeeView, CalendarTokenView, EventView};
 
 use crate::communities::{Loaded, load, load_for};
+use crate::notifications;
 use crate::outbox::{self, Outgoing};
 use crate::views::List;
 use crate::{AppContext, Error, Page, Result, Viewer};
@@ -185,11 +186,18 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, id: i64, input: &EventInp
         return Err(Invalid::new("id", "events from other servers are edited there").into());
     }
     let fields = Fields::validate(input, Some(&e))?;
-    save_edit(ctx, viewer, e, fields).await
+    save_edit(ctx, viewer, e, &handle(&l.community), fields).await
 }
 
-async fn save_edit(ctx: &AppContext, viewer: &Viewer, e: event::Model, fields: Fields) -> Result<EventView> {
+async fn save_edit(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    e: event::Model,
+    community: &str,
+    fields: Fields,
+) -> Result<EventView> {
     let sequence = e.sequence + 1;
+    let before = e.status.clone();
     let mut m: event::ActiveModel = e.into();
     fields.apply(&mut m);
     m.sequence = Set(sequence);
@@ -198,6 +206,8 @@ async fn save_edit(ctx: &AppContext, viewer: &Viewer, e: event::Model, fields: F
     let saved = store::update(&txn, m).await?;
     guildhall_store::communities::lock(&txn, saved.community_id).await?;
     rsvp::promote(&txn, &saved).await?;
+    let kind = notifications::Kind::of_edit(&before, &saved.status);
+    notifications::notify_attendees(&txn, &saved, kind, viewer.account_id, community).await?;
     outbox::record(&txn, &Outgoing::EventUpdated { event_id: saved.id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
@@ -221,7 +231,9 @@ pub async fn delete(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
     let mut m: event::ActiveModel = e.into();
     m.deleted_at = Set(Some(Utc::now()));
     let txn = guildhall_store::begin_write(ctx.db()).await?;
-    store::update(&txn, m).await?;
+    let deleted = store::update(&txn, m).await?;
+    let kind = notifications::Kind::EventDeleted;
+    notifications::notify_attendees(&txn, &deleted, kind, viewer.account_id, &handle(&l.community)).await?;
     outbox::record(&txn, &Outgoing::EventDeleted { event_id: id, by_account_id: viewer.account_id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();

@@ -18,6 +18,7 @@ pub mod invite;
 pub mod map_entry;
 pub mod map_instance;
 pub mod membership;
+pub mod notification;
 pub mod outbox;
 pub mod poll;
 pub mod poll_option;

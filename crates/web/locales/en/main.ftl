@@ -677,3 +677,18 @@ map-hint-refresh = Between 1 and 2160
 map-admin-proposals = Proposed communities of practice
 map-admin-proposals-empty = No proposals are waiting.
 map-proposed-by = proposed by { $name }
+nav-notifications = Notifications ({ $count })
+notice-notifications-read = All your notifications are marked as read.
+notifications-title = Notifications
+notifications-unread = { $count ->
+    [0] You have no unread notifications.
+    [one] You have 1 unread notification.
+   *[other] You have { $count } unread notifications.
+}
+notifications-mark-all = Mark all as read
+notifications-empty = Nothing yet. When an event you attend changes, you will see it here.
+notifications-unread-marker = Unread:
+notification-event_updated = The event “{ $title }” was changed.
+notification-event_cancelled = The event “{ $title }” was cancelled.
+notification-event_deleted = The event “{ $title }” was deleted.
+notification-other = Something changed: { $title }

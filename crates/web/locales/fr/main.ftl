@@ -677,3 +677,18 @@ map-hint-refresh = Entre 1 et 2160
 map-admin-proposals = Communautés de pratique proposées
 map-admin-proposals-empty = Aucune proposition en attente.
 map-proposed-by = proposée par { $name }
+nav-notifications = Notifications ({ $count })
+notice-notifications-read = Toutes vos notifications sont marquées comme lues.
+notifications-title = Notifications
+notifications-unread = { $count ->
+    [0] Vous n’avez aucune notification non lue.
+    [one] Vous avez 1 notification non lue.
+   *[other] Vous avez { $count } notifications non lues.
+}
+notifications-mark-all = Tout marquer comme lu
+notifications-empty = Rien pour l’instant. Quand un événement auquel vous participez change, vous le verrez ici.
+notifications-unread-marker = Non lue :
+notification-event_updated = L’événement « { $title } » a été modifié.
+notification-event_cancelled = L’événement « { $title } » a été annulé.
+notification-event_deleted = L’événement « { $title } » a été supprimé.
+notification-other = Un changement : { $title }

@@ -1,0 +1,192 @@
+//! Notifications for people on this server: what changed in something they take part in.
+//! They are written by the use case that made the change, in its transaction, so a change and
+//! its notifications are saved together or not at all. Storage stays language-neutral (a
+//! `kind` and the thing's title); the pages phrase each kind in the reader's language.
+
+use chrono::{DateTime, Utc};
+use guildhall_domain::event::ParticipantStatus;
+use guildhall_store::entities::{event, notification};
+use guildhall_store::notifications::{self as store, NewNotification};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{AppContext, Error, Page, Result, Viewer};
+
+/// What a notification is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An event the reader attends was edited.
+    EventUpdated,
+    /// An event the reader attends was cancelled.
+    EventCancelled,
+    /// An event the reader attends was deleted.
+    EventDeleted,
+}
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: &'static [Kind] = &[Kind::EventUpdated, Kind::EventCancelled, Kind::EventDeleted];
+
+    /// The stable name stored and shown in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::EventUpdated => "event_updated",
+            Kind::EventCancelled => "event_cancelled",
+            Kind::EventDeleted => "event_deleted",
+        }
+    }
+
+    /// Parses the stable name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == s)
+    }
+
+    /// The kind of an edit that took an event from status `before` to `after`: calling it
+    /// off is a cancellation, anything else an update.
+    pub fn of_edit(before: &str, after: &str) -> Self {
+        let cancelled = guildhall_domain::event::EventStatus::Cancelled.as_str();
+        if after == cancelled && before != cancelled { Kind::EventCancelled } else { Kind::EventUpdated }
+    }
+
+    /// Where the reader should look: the event, or its community once the event is gone.
+    pub fn event_link(self, event_id: i64, community_handle: &str) -> String {
+        match self {
+            Kind::EventDeleted => format!("/communities/{community_handle}"),
+            Kind::EventUpdated | Kind::EventCancelled => format!("/events/{event_id}"),
+        }
+    }
+}
+
+/// One notification, as its owner sees it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationView {
+    /// Id.
+    pub id: i64,
+    /// What happened: `event_updated`, `event_cancelled` or `event_deleted` (more may come).
+    pub kind: String,
+    /// The title of what it is about.
+    pub title: String,
+    /// Extra detail (may be empty).
+    pub body: String,
+    /// A local path to look at.
+    pub link: String,
+    /// When it happened.
+    pub created_at: DateTime<Utc>,
+    /// When it was marked read; none: unread.
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<notification::Model> for NotificationView {
+    fn from(n: notification::Model) -> Self {
+        NotificationView {
+            id: n.id,
+            kind: n.kind,
+            title: n.title,
+            body: n.body,
+            link: n.link,
+            created_at: n.created_at,
+            read_at: n.read_at,
+        }
+    }
+}
+
+/// A page of notifications, newest first, with the number still unread.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationList {
+    /// Items on this page.
+    pub items: Vec<NotificationView>,
+    /// 1-based page number.
+    pub page: u64,
+    /// Page size.
+    pub limit: u64,
+    /// Whether another page follows.
+    pub has_more: bool,
+    /// Unread notifications in all (not only on this page).
+    pub unread_count: u64,
+}
+
+/// The viewer's notifications, newest first.
+pub async fn list(ctx: &AppContext, viewer: &Viewer, page: Page) -> Result<NotificationList> {
+    let rows = store::list(ctx.db(), viewer.account_id, page).await?;
+    let unread_count = store::count_unread(ctx.db(), viewer.account_id).await?;
+    Ok(NotificationList {
+        items: rows.items.into_iter().map(NotificationView::from).collect(),
+        page: page.number,
+        limit: page.limit,
+        has_more: rows.has_more,
+        unread_count,
+    })
+}
+
+/// How many of the viewer's notifications are unread.
+pub async fn unread_count(ctx: &AppContext, viewer: &Viewer) -> Result<u64> {
+    Ok(store::count_unread(ctx.db(), viewer.account_id).await?)
+}
+
+/// Marks one of the viewer's notifications read; someone else's answers not found.
+pub async fn mark_read(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
+    if store::mark_read(ctx.db(), viewer.account_id, id, Utc::now()).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("notification"))
+    }
+}
+
+/// Marks all the viewer's notifications read; returns how many were unread.
+pub async fn mark_all_read(ctx: &AppContext, viewer: &Viewer) -> Result<u64> {
+    Ok(store::mark_all_read(ctx.db(), viewer.account_id, Utc::now()).await?)
+}
+
+/// Tells the local people with an RSVP to `e` (going, waitlisted or pending) that it
+/// changed, except `by`, who made the change. Call it inside the change's transaction.
+pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
+    txn: &C,
+    e: &event::Model,
+    kind: Kind,
+    by: i64,
+    community_handle: &str,
+) -> Result<usize> {
+    let statuses: Vec<&str> = ParticipantStatus::TOLD_OF_CHANGES.iter().map(|s| s.as_str()).collect();
+    let accounts = store::local_participants(txn, e.id, &statuses, by).await?;
+    let link = kind.event_link(e.id, community_handle);
+    let new = accounts
+        .into_iter()
+        .map(|account_id| NewNotification {
+            account_id,
+            kind: kind.as_str().to_owned(),
+            title: e.title.clone(),
+            body: String::new(),
+            link: link.clone(),
+        })
+        .collect();
+    Ok(store::insert_many(txn, new, Utc::now()).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(*k));
+        }
+        assert_eq!(Kind::parse("event_moved"), None);
+    }
+
+    #[test]
+    fn calling_off_is_a_cancellation_other_edits_are_updates() {
+        assert_eq!(Kind::of_edit("confirmed", "cancelled"), Kind::EventCancelled);
+        assert_eq!(Kind::of_edit("tentative", "cancelled"), Kind::EventCancelled);
+        assert_eq!(Kind::of_edit("cancelled", "cancelled"), Kind::EventUpdated);
+        assert_eq!(Kind::of_edit("cancelled", "confirmed"), Kind::EventUpdated);
+        assert_eq!(Kind::of_edit("confirmed", "confirmed"), Kind::EventUpdated);
+    }
+
+    #[test]
+    fn deleted_events_link_to_their_community() {
+        assert_eq!(Kind::EventUpdated.event_link(7, "rust"), "/events/7");
+        assert_eq!(Kind::EventCancelled.event_link(7, "rust"), "/events/7");
+        assert_eq!(Kind::EventDeleted.event_link(7, "rust"), "/communities/rust");
+    }
+}

@@ -1,0 +1,30 @@
+//! The `notifications` table.
+
+use sea_orm::entity::prelude::*;
+
+/// One row of `notifications`: something that happened, for one account on this server.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "notifications")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub account_id: i64,
+    /// What happened (`event_updated`, `event_cancelled`, `event_deleted`); pages phrase it.
+    pub kind: String,
+    /// The title of the thing it is about, as it was then.
+    pub title: String,
+    /// Extra detail, language-neutral (may be empty).
+    #[sea_orm(column_type = "Text")]
+    pub body: String,
+    /// A local path to look at (`/events/7`).
+    pub link: String,
+    pub created_at: DateTimeUtc,
+    /// When the owner marked it read; none: unread.
+    pub read_at: Option<DateTimeUtc>,
+}
+
+/// No declared relations: queries join explicitly.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,125 @@
+//! Notifications for accounts on this server: written in bulk by the use case that caused
+//! them, read and marked read only by their owner.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use crate::entities::{account, event_participant, notification};
+use crate::{Page, Paged, Result};
+
+/// A notification to write.
+#[derive(Debug, Clone)]
+pub struct NewNotification {
+    /// Whose it is.
+    pub account_id: i64,
+    /// What happened (stable name).
+    pub kind: String,
+    /// The title of what it is about.
+    pub title: String,
+    /// Extra detail (may be empty).
+    pub body: String,
+    /// A local path.
+    pub link: String,
+}
+
+/// Inserts notifications, all stamped `at`; returns how many.
+pub async fn insert_many<C: ConnectionTrait>(db: &C, new: Vec<NewNotification>, at: DateTime<Utc>) -> Result<usize> {
+    // An empty multi-row INSERT is not valid SQL.
+    if new.is_empty() {
+        return Ok(0);
+    }
+    let n = new.len();
+    let rows = new.into_iter().map(|n| notification::ActiveModel {
+        account_id: Set(n.account_id),
+        kind: Set(n.kind),
+        title: Set(n.title),
+        body: Set(n.body),
+        link: Set(n.link),
+        created_at: Set(at),
+        read_at: Set(None),
+        ..Default::default()
+    });
+    notification::Entity::insert_many(rows).exec_without_returning(db).await?;
+    Ok(n)
+}
+
+/// An account's notifications, newest first.
+pub async fn list<C: ConnectionTrait>(db: &C, account_id: i64, page: Page) -> Result<Paged<notification::Model>> {
+    let rows = notification::Entity::find()
+        .filter(notification::Column::AccountId.eq(account_id))
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id)
+        .offset(page.offset())
+        .limit(page.limit + 1)
+        .all(db)
+        .await?;
+    Ok(Paged::from_overfetch(rows, page.limit))
+}
+
+/// How many of an account's notifications are unread (one `COUNT`, on the index).
+pub async fn count_unread<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::AccountId.eq(account_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .count(db)
+        .await?)
+}
+
+/// Marks one notification read if `account_id` owns it; false when it is not theirs (or
+/// does not exist). Marking an already read one again keeps its first time.
+pub async fn mark_read<C: ConnectionTrait>(db: &C, account_id: i64, id: i64, at: DateTime<Utc>) -> Result<bool> {
+    let owned = notification::Entity::find()
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::AccountId.eq(account_id))
+        .count(db)
+        .await?;
+    if owned == 0 {
+        return Ok(false);
+    }
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(at))
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::AccountId.eq(account_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(true)
+}
+
+/// Marks all of an account's unread notifications read; returns how many changed.
+pub async fn mark_all_read<C: ConnectionTrait>(db: &C, account_id: i64, at: DateTime<Utc>) -> Result<u64> {
+    let res = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(at))
+        .filter(notification::Column::AccountId.eq(account_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// The accounts on this server with an RSVP to an event in one of `statuses`, except
+/// `except`: who to tell about a change to it. Remote people hear over federation instead.
+pub async fn local_participants<C: ConnectionTrait>(
+    db: &C,
+    event_id: i64,
+    statuses: &[&str],
+    except: i64,
+) -> Result<Vec<i64>> {
+    let local = Query::select()
+        .column(account::Column::Id)
+        .from(account::Entity)
+        .and_where(account::Column::Domain.eq(""))
+        .to_owned();
+    Ok(event_participant::Entity::find()
+        .select_only()
+        .column(event_participant::Column::AccountId)
+        .filter(event_participant::Column::EventId.eq(event_id))
+        .filter(event_participant::Column::Status.is_in(statuses.iter().copied()))
+        .filter(event_participant::Column::AccountId.ne(except))
+        .filter(event_participant::Column::AccountId.in_subquery(local))
+        .order_by_asc(event_participant::Column::AccountId)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
