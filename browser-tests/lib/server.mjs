@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setInterval as everyInterval } from 'node:timers/promises';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -41,12 +42,16 @@ function freePort() {
 /** Polls `check` until it returns a truthy value or `ms` pass. */
 export async function pollUntil(what, ms, check) {
   const deadline = Date.now() + ms;
-  for (;;) {
+  const first = await check();
+  if (first) return first;
+  // Further attempts on an interval's ticks (as the Rust harness's poll_every), bounded by
+  // the deadline.
+  for await (const _tick of everyInterval(POLL_MS)) {
     const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
   }
+  throw new Error(`stopped waiting for ${what}`);
 }
 
 /** Starts an instance; resolves to { url, admin: {username, password}, stop() }. */
