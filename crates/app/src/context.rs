@@ -43,6 +43,7 @@ struct Inner {
     delivery_wakeup: Notify,
     federation_policy: Cache<(), std::sync::Arc<guildhall_domain::FederationPolicy>>,
     remote_keys: Cache<String, Arc<RemoteKey>>,
+    contact_reads: Cache<i64, ()>,
     map_crawl: crate::map_crawl::CrawlJobs,
 }
 
@@ -69,6 +70,9 @@ impl AppContext {
         // Signed GETs from the same servers repeat; keys are refetched at most every 10 minutes
         // (and at once when a signature fails, for rotated keys).
         let remote_keys = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(600)).build();
+        // A guild link whose community's managers were just read (even if none were found) is
+        // not read again for an hour: the contacts page must not fetch on every view.
+        let contact_reads = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(3600)).build();
         AppContext {
             inner: Arc::new(Inner {
                 db,
@@ -77,6 +81,7 @@ impl AppContext {
                 delivery_wakeup: Notify::new(),
                 federation_policy,
                 remote_keys,
+                contact_reads,
                 map_crawl: Default::default(),
             }),
         }
@@ -103,6 +108,11 @@ impl AppContext {
     /// Remote actors' keys by key id, for verifying signed fetches.
     pub fn remote_keys(&self) -> &Cache<String, Arc<RemoteKey>> {
         &self.inner.remote_keys
+    }
+
+    /// Guild links (by id) whose remote community's managers were read in the last hour.
+    pub fn contact_reads(&self) -> &Cache<i64, ()> {
+        &self.inner.contact_reads
     }
 
     /// This process's network-map crawl (one at a time) and its progress.

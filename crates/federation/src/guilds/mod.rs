@@ -129,8 +129,12 @@ async fn try_refresh_contacts(
 /// most `limit` communities per call), so the contact directory fills in over time.
 pub async fn refresh_missing_contacts(data: &Data<AppContext>, guild: &community::Model, limit: usize) {
     let Ok(links) = guildhall_store::guilds::links_of_guild(data.app_data().db(), guild.id).await else { return };
-    let missing = links.into_iter().filter(|(l, c)| l.state == "active" && !c.domain.is_empty() && l.contacts == "[]");
-    for (_, c) in missing.take(limit) {
+    let reads = data.app_data().contact_reads();
+    let missing = links.into_iter().filter(|(l, c)| {
+        l.state == "active" && !c.domain.is_empty() && l.contacts == "[]" && !reads.contains_key(&l.id)
+    });
+    for (link, c) in missing.take(limit) {
+        reads.insert(link.id, ()).await;
         refresh_contacts_of(data, guild, &c).await;
     }
 }
