@@ -53,6 +53,7 @@ impl From<Error> for ApiError {
             }
             Error::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found")),
             Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            Error::Duplicate => ApiError::new(StatusCode::CONFLICT, "duplicate", "this was received before"),
             Error::Unauthenticated(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", m),
             Error::AccountNotActive(s) => {
                 let (code, msg) = match s {

@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use guildhall_app::admin::InstanceHealthView;
+use guildhall_app::admin::{InstanceHealthView, OutboxFailureView};
 use guildhall_app::views::CommunityView;
 use guildhall_app::{AppContext, communities};
 use guildhall_federation::Data;
@@ -15,7 +15,7 @@ use crate::extract::{ApiJson, Session};
 
 /// Routes of this module.
 pub fn routes() -> OpenApiRouter<AppContext> {
-    OpenApiRouter::new().routes(routes!(resolve)).routes(routes!(instances))
+    OpenApiRouter::new().routes(routes!(resolve)).routes(routes!(instances)).routes(routes!(outbox_failures))
 }
 
 /// What to look up.
@@ -61,4 +61,11 @@ async fn resolve(
     responses((status = 200, body = Vec<InstanceHealthView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn instances(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<InstanceHealthView>>> {
     Ok(Json(guildhall_app::admin::federation_health(&ctx, &s.viewer).await?))
+}
+
+/// Outgoing changes that could not be turned into activities, with why (admins).
+#[utoipa::path(get, path = "/api/v1/admin/federation/failures", tag = "admin",
+    responses((status = 200, body = Vec<OutboxFailureView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn outbox_failures(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<OutboxFailureView>>> {
+    Ok(Json(guildhall_app::admin::outbox_failures(&ctx, &s.viewer).await?))
 }

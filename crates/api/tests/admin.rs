@@ -17,6 +17,7 @@ fn admin_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
         (Method::GET, "/api/v1/admin/accounts?status=pending", None),
         (Method::POST, "/api/v1/admin/accounts/waiting/approve", Some(json!({}))),
         (Method::POST, "/api/v1/admin/accounts/waiting/reject", Some(json!({}))),
+        (Method::GET, "/api/v1/admin/federation/failures", None),
     ]
 }
 
@@ -219,4 +220,48 @@ async fn pending_accounts_list_pages_oldest_first() {
     let r = app.get("/api/v1/admin/accounts?status=pending&limit=2&page=2", Some(&admin)).await;
     assert_eq!(r.body["items"][0]["username"], "pc-user");
     assert_eq!((r.body["items"].as_array().unwrap().len(), r.body["has_more"].as_bool()), (1, Some(false)));
+}
+
+#[tokio::test]
+async fn admins_see_outgoing_changes_that_could_not_be_federated() {
+    let app = TestApp::new().await;
+    let admin = app.admin("boss").await;
+    let r = app.get("/api/v1/admin/federation/failures", Some(&admin)).await;
+    assert_eq!((r.status, r.body.clone()), (StatusCode::OK, json!([])));
+
+    // Two intents: one given up (a permanent failure), one waiting after a transient one.
+    let fed = guildhall_store::federation::pending_outbox;
+    for id in [1, 2] {
+        guildhall_app::outbox::record(
+            app.ctx.db(),
+            &guildhall_app::outbox::Outgoing::DiscussionCreated { discussion_id: id },
+        )
+        .await
+        .expect("record");
+    }
+    let rows = fed(app.ctx.db(), 10).await.expect("pending");
+    let now = Utc::now();
+    guildhall_store::federation::record_outbox_failure(
+        app.ctx.db(),
+        rows[0].id,
+        "the post cannot be expressed",
+        true,
+        now,
+    )
+    .await
+    .expect("fail");
+    guildhall_store::federation::record_outbox_failure(app.ctx.db(), rows[1].id, "database went away", false, now)
+        .await
+        .expect("fail");
+
+    let r = app.get("/api/v1/admin/federation/failures", Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = r.body.as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 2, "{}", r.body);
+    assert_eq!(items[0]["id"], rows[1].id, "newest first");
+    assert_eq!(items[0]["given_up"], false);
+    assert_eq!(items[0]["error"], "database went away");
+    assert_eq!(items[1]["given_up"], true);
+    assert_eq!(items[1]["intent"], "discussion_created");
+    assert_eq!(items[1]["attempts"], 1);
 }

@@ -247,7 +247,7 @@ pub async fn approve_account(ctx: &AppContext, viewer: &Viewer, username: &str) 
 pub async fn reject_account(ctx: &AppContext, viewer: &Viewer, username: &str) -> Result<()> {
     require_admin(viewer)?;
     let account = find_pending(ctx, username).await?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     accounts::delete(&txn, account.id).await?;
     accounts::release_name(&txn, &account.username).await?;
     txn.commit().await?;
@@ -312,6 +312,43 @@ pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<
         }
     }
     Ok(out)
+}
+
+/// An outgoing change that could not be turned into activities for other servers.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct OutboxFailureView {
+    /// The outbox row.
+    pub id: i64,
+    /// What was to be sent (the intent's type, e.g. `discussion_created`).
+    pub intent: String,
+    /// When the change was made.
+    pub created_at: chrono::DateTime<Utc>,
+    /// Why it failed (the last failure).
+    pub error: String,
+    /// Failed rounds so far.
+    pub attempts: i32,
+    /// Given up (`true`), or to be tried again in the next round.
+    pub given_up: bool,
+}
+
+/// Outgoing changes that failed to federate, newest first (admins): nothing is dropped silently.
+pub async fn outbox_failures(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<OutboxFailureView>> {
+    require_admin(viewer)?;
+    let rows = guildhall_store::federation::failed_outbox(ctx.db(), 100).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OutboxFailureView {
+            id: r.id,
+            intent: serde_json::from_str::<serde_json::Value>(&r.intent)
+                .ok()
+                .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_owned))
+                .unwrap_or_else(|| "unreadable".into()),
+            created_at: r.created_at,
+            error: r.error.unwrap_or_default(),
+            attempts: r.attempts,
+            given_up: r.processed_at.is_some(),
+        })
+        .collect())
 }
 
 /// The instance's federation policy, limited instances included (cached for a couple of

@@ -107,7 +107,7 @@ pub async fn register(ctx: &AppContext, reg: Registration) -> Result<AccountView
     policy.decide(&email, true)?;
     let password_hash = hash_password(&reg.password).await?;
     let now = Utc::now();
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let valid_invite = match invite {
         Some(code) => accounts::consume_invite(&txn, code, now).await?,
         None => false,
@@ -208,7 +208,7 @@ async fn set_password(ctx: &AppContext, account: account::Model, new: &str) -> R
     let mut active: account::ActiveModel = account.into();
     active.password_hash = Set(hash);
     active.updated_at = Set(Utc::now());
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     accounts::update(&txn, active).await?;
     accounts::delete_sessions_of(&txn, id).await?;
     txn.commit().await?;
@@ -228,7 +228,7 @@ pub async fn create_account(
     let email = email.map(|e| validate::email("email", e)).transpose()?;
     validate::password("password", password)?;
     let password_hash = hash_password(password).await?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     if let Some(e) = &email
         && accounts::email_taken(&txn, e).await?
     {

@@ -61,7 +61,7 @@ pub async fn ban(ctx: &AppContext, viewer: &Viewer, community: &str, new: NewBan
         return Err(Denied::AdminsOnly.into());
     }
     let expires_at = new.expires_in_days.map(|d| Utc::now() + Duration::days(d));
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let m = set_banned(&txn, existing, l.community.id, target.id, reason.clone(), expires_at, Some(viewer.account_id))
         .await?;
     outbox::record(&txn, &Outgoing::Banned { membership_id: m.id, by_account_id: viewer.account_id }).await?;
@@ -80,7 +80,7 @@ pub async fn unban(ctx: &AppContext, viewer: &Viewer, community: &str, username:
         .await?
         .filter(|m| m.status == MembershipStatus::Banned.as_str())
         .ok_or(Error::NotFound("ban"))?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::delete_membership(&txn, m.id).await?;
     let intent =
         Outgoing::Unbanned { community_id: l.community.id, account_id: target.id, by_account_id: viewer.account_id };

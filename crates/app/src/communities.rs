@@ -181,7 +181,7 @@ pub(crate) async fn create_with(
         return Err(Denied::AdminsOnly.into());
     }
     let now = Utc::now();
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     accounts::claim_name(&txn, &name, "community").await?;
     let c = store::insert(
         &txn,
@@ -291,7 +291,7 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: Commu
             })
         })
         .transpose()?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     // Re-read under the lock: whether the community was private must be what this write
     // changes, not what another edit left before it.
     store::lock(&txn, l.community.id).await?;

@@ -81,7 +81,7 @@ pub async fn create_with_poll(
     let l = load(ctx, Some(viewer), community).await?;
     l.access.start_discussion()?;
     let html = crate::markdown::render(&body);
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let post = NewPost {
         author_id: viewer.account_id,
         ap_id: None,
@@ -170,7 +170,7 @@ pub async fn update(
         active.body_source = Set(b);
     }
     active.edited_at = Set(Some(Utc::now()));
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let saved = store::update(&txn, active).await?;
     outbox::record(&txn, &Outgoing::DiscussionUpdated { discussion_id: saved.id }).await?;
     txn.commit().await?;
@@ -182,7 +182,7 @@ pub async fn update(
 pub async fn delete(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
     let (d, l) = load_discussion(ctx, Some(viewer), id).await?;
     l.access.delete_post(d.author_id == viewer.account_id, d.deleted_at.is_some())?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::tombstone(&txn, d, Utc::now()).await?;
     outbox::record(&txn, &Outgoing::DiscussionDeleted { discussion_id: id, by_account_id: viewer.account_id }).await?;
     txn.commit().await?;
@@ -203,7 +203,7 @@ pub async fn set_flag(ctx: &AppContext, viewer: &Viewer, id: i64, flag: Flag, on
         Flag::Pinned => active.pinned = Set(on),
         Flag::Locked => active.locked = Set(on),
     }
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let saved = store::update(&txn, active).await?;
     if l.community.domain.is_empty() {
         let (pinned, locked) = match flag {
@@ -245,7 +245,7 @@ pub async fn reply(
     }
     let html = crate::markdown::render(&body);
     let now = Utc::now();
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let post =
         NewPost { author_id: viewer.account_id, ap_id: None, body_source: body, body_html: html, created_at: now };
     let r = store::insert_reply(&txn, d.id, parent.as_ref(), post).await?;
@@ -307,7 +307,7 @@ pub async fn update_reply(ctx: &AppContext, viewer: &Viewer, id: i64, body: &str
     active.body_html = Set(crate::markdown::render(&body));
     active.body_source = Set(body);
     active.edited_at = Set(Some(Utc::now()));
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let saved = store::update_reply(&txn, active).await?;
     outbox::record(&txn, &Outgoing::ReplyUpdated { reply_id: saved.id }).await?;
     txn.commit().await?;
@@ -322,7 +322,7 @@ pub async fn update_reply(ctx: &AppContext, viewer: &Viewer, id: i64, body: &str
 pub async fn delete_reply(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
     let (r, _, l) = load_reply(ctx, viewer, id).await?;
     l.access.delete_post(r.author_id == viewer.account_id, r.deleted_at.is_some())?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::tombstone_reply(&txn, r, Utc::now()).await?;
     outbox::record(&txn, &Outgoing::ReplyDeleted { reply_id: id, by_account_id: viewer.account_id }).await?;
     txn.commit().await?;

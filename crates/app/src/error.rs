@@ -30,6 +30,9 @@ pub enum Error {
     /// Storage failed.
     #[error(transparent)]
     Store(guildhall_store::Error),
+    /// A received activity was applied before (its de-duplication record exists).
+    #[error("activity already received")]
+    Duplicate,
     /// Something else broke (a bug or resource problem).
     #[error("internal error: {0}")]
     Internal(String),

@@ -10,6 +10,7 @@ use guildhall_store::{Set, communities as store_communities, discussions as stor
 
 use crate::communities::remote_access;
 use crate::outbox::{self, Outgoing};
+pub use crate::receipt::Arrival;
 use crate::{AppContext, Error, Result};
 
 /// A person (or service) actor from another server, as fetched and verified.
@@ -196,7 +197,7 @@ pub async fn remote_follow(
     } else {
         Err(guildhall_domain::Denied::InstanceNotAllowed)
     };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     match (decision, existing) {
         (Ok(outcome), _) => {
             let status = match outcome {
@@ -312,15 +313,19 @@ pub(crate) fn body_of(post: &IncomingPost) -> Result<(String, String)> {
     }
 }
 
-/// Records that a local community relays a received activity (in the caller's transaction).
+/// Records that a local community relays an activity sent straight to it (in the caller's
+/// transaction, which recorded the activity's receipt).
 pub(crate) async fn record_relay<C: guildhall_store::ConnectionTrait>(
     db: &C,
     c: &community::Model,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<()> {
-    if let (true, Some(activity_id)) = (c.domain.is_empty(), relay_activity) {
-        outbox::record(db, &Outgoing::Relay { community_id: c.id, activity_id }).await?;
+    if !c.domain.is_empty() || arrival != Arrival::Direct {
+        return Ok(());
     }
+    let activity_id = crate::receipt::current_row()
+        .ok_or_else(|| Error::Internal("a directly received activity is applied without its receipt".into()))?;
+    outbox::record(db, &Outgoing::Relay { community_id: c.id, activity_id }).await?;
     Ok(())
 }
 
@@ -331,12 +336,12 @@ pub async fn receive_discussion(
     c: &community::Model,
     author: &account::Model,
     post: IncomingPost,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<Option<discussion::Model>> {
     if fed::find_discussion_by_ap_id(ctx.db(), &post.ap_id).await?.is_some() {
         return Ok(None);
     }
-    only_from_private_community(c, relay_activity)?;
+    only_from_private_community(c, arrival)?;
     let local = c.domain.is_empty();
     if local {
         let m = store_communities::find_membership(ctx.db(), c.id, author.id).await?;
@@ -347,12 +352,12 @@ pub async fn receive_discussion(
     let visibility = crate::communities::visibility_of(c)?;
     let members_only = guildhall_domain::policy::new_discussion_members_only(visibility, post.members_only);
     let now = Utc::now();
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let created_at = post.published.unwrap_or(now).min(now);
     let new =
         NewPost { author_id: author.id, ap_id: Some(post.ap_id), body_source: source, body_html: html, created_at };
     let d = store_discussions::insert(&txn, c.id, title, members_only, new).await?;
-    record_relay(&txn, c, relay_activity).await?;
+    record_relay(&txn, c, arrival).await?;
     crate::guilds::links::record_relays(&txn, c, &d).await?;
     txn.commit().await?;
     ctx.wake_delivery();
@@ -360,10 +365,9 @@ pub async fn receive_discussion(
 }
 
 /// A remote private community's content is taken only from the community (its Announce), not
-/// from a third party claiming to post there (`relay_activity` is set for posts sent straight
-/// to our inbox).
-pub(crate) fn only_from_private_community(c: &community::Model, relay_activity: Option<i64>) -> Result<()> {
-    if !c.domain.is_empty() && relay_activity.is_some() && c.visibility == Visibility::Private.as_str() {
+/// from a third party claiming to post there (a post sent straight to our inbox).
+pub(crate) fn only_from_private_community(c: &community::Model, arrival: Arrival) -> Result<()> {
+    if !c.domain.is_empty() && arrival == Arrival::Direct && c.visibility == Visibility::Private.as_str() {
         tracing::warn!(community = %c.name, domain = %c.domain, "post for a remote private community not sent by it; refused");
         return Err(Denied::MembersOnly.into());
     }
@@ -377,13 +381,13 @@ pub async fn receive_reply(
     parent: Option<&reply::Model>,
     author: &account::Model,
     post: IncomingPost,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<Option<reply::Model>> {
     if fed::find_reply_by_ap_id(ctx.db(), &post.ap_id).await?.is_some() {
         return Ok(None);
     }
     let c = store_communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("community"))?;
-    only_from_private_community(&c, relay_activity)?;
+    only_from_private_community(&c, arrival)?;
     let local = c.domain.is_empty();
     if local {
         let m = store_communities::find_membership(ctx.db(), c.id, author.id).await?;
@@ -391,7 +395,7 @@ pub async fn receive_reply(
     }
     let (source, html) = body_of(&post)?;
     let now = Utc::now();
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let new = NewPost {
         author_id: author.id,
         ap_id: Some(post.ap_id),
@@ -401,7 +405,7 @@ pub async fn receive_reply(
     };
     let r = store_discussions::insert_reply(&txn, d.id, parent, new).await?;
     store_discussions::touch_for_reply(&txn, d.id, now).await?;
-    record_relay(&txn, &c, relay_activity).await?;
+    record_relay(&txn, &c, arrival).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     Ok(Some(r))

@@ -25,6 +25,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod polls;
 pub mod proposals;
+pub mod receipt;
 pub mod remote_changes;
 pub mod views;
 pub mod votes;

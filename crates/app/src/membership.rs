@@ -42,7 +42,7 @@ pub async fn join(
         JoinOutcome::Joined => MembershipStatus::Active,
         JoinOutcome::Requested => MembershipStatus::Pending,
     };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let m = store::insert_membership(
         &txn,
         store::NewMembership {
@@ -79,7 +79,7 @@ pub async fn join(
 /// Leaves a community, or withdraws a join request.
 pub async fn leave(ctx: &AppContext, viewer: &Viewer, name: &str) -> Result<()> {
     let l = load(ctx, Some(viewer), name).await?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     // Counted under the community's lock so two moderators leaving at once keep one.
     store::lock(&txn, l.community.id).await?;
     let others = if l.access.role == CommunityRole::Moderator {
@@ -154,7 +154,7 @@ pub async fn decide_request(ctx: &AppContext, viewer: &Viewer, name: &str, usern
         .await?
         .filter(|m| m.status == MembershipStatus::Pending.as_str())
         .ok_or(Error::NotFound("join request"))?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let (id, account_id, follow) = (m.id, m.account_id, m.follow_ap_id.clone());
     if accept {
         let mut active: membership::ActiveModel = m.into();
@@ -216,7 +216,7 @@ pub async fn remove_moderator(ctx: &AppContext, viewer: &Viewer, name: &str, use
         .await?
         .filter(|m| m.is_moderator && m.status == MembershipStatus::Active.as_str())
         .ok_or(Error::NotFound("moderator"))?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::lock(&txn, l.community.id).await?;
     if store::count_moderators(&txn, l.community.id).await? <= 1 {
         return Err(Denied::LastModerator.into());

@@ -293,6 +293,8 @@ pub async fn record<C: ConnectionTrait>(db: &C, intent: &Outgoing) -> Result<()>
         intent: Set(json),
         created_at: Set(Utc::now()),
         processed_at: Set(None),
+        error: Set(None),
+        attempts: Set(0),
         ..Default::default()
     };
     guildhall_store::federation::insert_outbox(db, row).await?;

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 
 use crate::communities::remote_access;
 use crate::outbox::{self, Outgoing};
+use crate::receipt::Arrival;
 use crate::{AppContext, Error, Result, Viewer};
 
 /// A poll to attach to a new discussion.
@@ -149,7 +150,7 @@ pub async fn vote(ctx: &AppContext, viewer: &Viewer, discussion_id: i64, choices
     let now = Utc::now();
     rules.may_vote(&l.access, d.locked, d.deleted_at.is_some(), now)?;
     let chosen = rules.choices(choices)?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let previous = store::choices_of(&txn, poll.poll.id, viewer.account_id).await?;
     if d.ap_id.is_some() {
         if !previous.is_empty() {
@@ -207,7 +208,7 @@ pub async fn announce_closed(ctx: &AppContext) -> Result<usize> {
     let mut announced = 0;
     for p in store::closed_unannounced(ctx.db(), now, 100).await? {
         let d = guildhall_store::discussions::find_by_id(ctx.db(), p.discussion_id).await?;
-        let txn = guildhall_store::begin_write(ctx.db()).await?;
+        let txn = crate::receipt::begin_write(ctx).await?;
         if !store::mark_close_announced(&txn, p.id, now).await? {
             // Another worker announced it; dropping the transaction rolls it back.
             continue;
@@ -289,7 +290,7 @@ pub async fn receive_vote(
     let rules = rules_of(&poll);
     let now = Utc::now();
     rules.may_vote(&access, d.locked, d.deleted_at.is_some(), now)?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let already: Vec<usize> =
         store::choices_of(&txn, poll.poll.id, voter.id).await?.into_iter().map(|p| p as usize).collect();
     if rules.remote_vote(&already, position) == RemoteVote::Duplicate {
@@ -324,14 +325,14 @@ pub struct RemotePoll {
 }
 
 /// Stores or refreshes the poll of a discussion from another server, as its author's server
-/// sent it (with the discussion, or in an `Update`). `relay_activity`: a local community relays
+/// sent it (with the discussion, or in an `Update`). `arrival`: a local community relays
 /// the Update to its followers.
 pub async fn receive_remote_poll(
     ctx: &AppContext,
     d: &discussion::Model,
     from: &account::Model,
     remote: RemotePoll,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<()> {
     if d.ap_id.is_none() {
         return Ok(());
@@ -348,7 +349,7 @@ pub async fn receive_remote_poll(
         .map(|(n, c)| (n.trim().chars().take(rules::OPTION_LEN).collect::<String>(), c.max(0)))
         .collect();
     let c = store_communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("community"))?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     match store::find_for_discussion(&txn, d.id).await? {
         Some(l) => {
             let same = l.options.len() == options.len() && l.options.iter().zip(&options).all(|(a, b)| a.name == b.0);
@@ -371,7 +372,7 @@ pub async fn receive_remote_poll(
             store::insert(&txn, d.id, new, Utc::now()).await?;
         }
     }
-    crate::inbound::record_relay(&txn, &c, relay_activity).await?;
+    crate::inbound::record_relay(&txn, &c, arrival).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     Ok(())

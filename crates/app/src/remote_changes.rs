@@ -9,6 +9,7 @@ use guildhall_store::{Set, communities as store_communities, discussions as stor
 
 use crate::communities::remote_access;
 use crate::inbound::{IncomingPost, body_of, record_relay};
+use crate::receipt::Arrival;
 use crate::{AppContext, Error, Result};
 
 async fn access_of(ctx: &AppContext, c: &community::Model, a: &account::Model) -> Result<Access> {
@@ -25,9 +26,9 @@ async fn commit_with_relay(
     ctx: &AppContext,
     txn: guildhall_store::DatabaseTransaction,
     c: &community::Model,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<()> {
-    record_relay(&txn, c, relay_activity).await?;
+    record_relay(&txn, c, arrival).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     Ok(())
@@ -48,7 +49,7 @@ pub async fn receive_vote(
     on: VoteOn<'_>,
     value: i16,
     ap_id: &str,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<()> {
     let (d, target, deleted) = match on {
         VoteOn::Discussion(d) => (d, Target::Discussion(d.id), d.deleted_at.is_some()),
@@ -58,18 +59,13 @@ pub async fn receive_vote(
     if c.domain.is_empty() {
         access_of(ctx, &c, voter).await?.vote(deleted)?;
     }
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store_votes::set(&txn, voter.id, target, value.signum(), Some(ap_id.to_owned()), Utc::now()).await?;
-    commit_with_relay(ctx, txn, &c, relay_activity).await
+    commit_with_relay(ctx, txn, &c, arrival).await
 }
 
 /// An `Undo` of a remote vote.
-pub async fn undo_vote(
-    ctx: &AppContext,
-    voter: &account::Model,
-    vote_ap_id: &str,
-    relay_activity: Option<i64>,
-) -> Result<()> {
+pub async fn undo_vote(ctx: &AppContext, voter: &account::Model, vote_ap_id: &str, arrival: Arrival) -> Result<()> {
     let Some(v) = store_votes::find_by_ap_id(ctx.db(), vote_ap_id).await? else { return Ok(()) };
     if v.account_id != voter.id {
         return Err(Denied::AuthorOnly.into());
@@ -88,9 +84,9 @@ pub async fn undo_vote(
     };
     let Some(d) = d else { return Ok(()) };
     let c = community_of(ctx, &d).await?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store_votes::remove(&txn, voter.id, target).await?;
-    commit_with_relay(ctx, txn, &c, relay_activity).await
+    commit_with_relay(ctx, txn, &c, arrival).await
 }
 
 /// An author's edit of their discussion, from their server. An edit may make it members-only,
@@ -100,7 +96,7 @@ pub async fn receive_discussion_edit(
     d: discussion::Model,
     editor: &account::Model,
     post: IncomingPost,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<()> {
     let c = community_of(ctx, &d).await?;
     access_of(ctx, &c, editor).await?.edit_post(d.author_id == editor.id, d.deleted_at.is_some())?;
@@ -113,9 +109,9 @@ pub async fn receive_discussion_edit(
     m.body_source = Set(source);
     m.body_html = Set(html);
     m.edited_at = Set(Some(Utc::now()));
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store_discussions::update(&txn, m).await?;
-    commit_with_relay(ctx, txn, &c, relay_activity).await
+    commit_with_relay(ctx, txn, &c, arrival).await
 }
 
 /// An author's edit of their reply, from their server.
@@ -125,7 +121,7 @@ pub async fn receive_reply_edit(
     r: reply::Model,
     editor: &account::Model,
     post: IncomingPost,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<()> {
     let c = community_of(ctx, d).await?;
     access_of(ctx, &c, editor).await?.edit_post(r.author_id == editor.id, r.deleted_at.is_some())?;
@@ -134,9 +130,9 @@ pub async fn receive_reply_edit(
     m.body_source = Set(source);
     m.body_html = Set(html);
     m.edited_at = Set(Some(Utc::now()));
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store_discussions::update_reply(&txn, m).await?;
-    commit_with_relay(ctx, txn, &c, relay_activity).await
+    commit_with_relay(ctx, txn, &c, arrival).await
 }
 
 /// What a remote Delete removes.
@@ -154,7 +150,7 @@ pub async fn receive_delete(
     target: Deleted,
     actor: Option<&account::Model>,
     from_community: bool,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<()> {
     let (d, author_id, already) = match &target {
         Deleted::Discussion(d) => (d, d.author_id, d.deleted_at.is_some()),
@@ -169,7 +165,7 @@ pub async fn receive_delete(
         (Some(a), false) => access_of(ctx, &c, a).await?.delete_post(author_id == a.id, false)?,
         _ => return Err(Denied::ModeratorsOnly.into()),
     }
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     match target {
         Deleted::Discussion(d) => {
             store_discussions::tombstone(&txn, d, Utc::now()).await?;
@@ -178,7 +174,7 @@ pub async fn receive_delete(
             store_discussions::tombstone_reply(&txn, r, Utc::now()).await?;
         }
     }
-    commit_with_relay(ctx, txn, &c, relay_activity).await
+    commit_with_relay(ctx, txn, &c, arrival).await
 }
 
 /// Pin and lock state set by a remote community for one of its discussions.

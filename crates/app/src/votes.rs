@@ -33,7 +33,7 @@ pub async fn vote(ctx: &AppContext, viewer: &Viewer, on: On, value: i16) -> Resu
         }
     };
     access.vote(deleted)?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let previous = store::find(&txn, viewer.account_id, target).await?;
     if value == 0 {
         if let Some(v) = store::remove(&txn, viewer.account_id, target).await? {

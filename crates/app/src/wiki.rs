@@ -238,7 +238,7 @@ pub async fn create(
     let l = load_writable(ctx, viewer, community).await?;
     rules::may_edit(&l.access, editors(ctx, l.community.id).await?, false)?;
     let rev = NewRevision { title, body, summary, author_id: Some(viewer.account_id), at: Utc::now() };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let (page, _) = store::insert_page(&txn, l.community.id, &slug, None, rev).await?;
     outbox::record(&txn, &Outgoing::WikiRevised { page_id: page.id }).await?;
     txn.commit().await?;
@@ -261,7 +261,7 @@ async fn write_revision(
     base: i32,
     rev: NewRevision,
 ) -> Result<WikiPageView> {
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     // Re-read inside the write transaction: the latest revision is decided here.
     let current = store::find_page(&txn, l.community.id, &page.slug).await?.ok_or(Error::NotFound("page"))?;
     rules::check_base(base, current.revision).map_err(|latest| conflict(base, latest))?;
@@ -296,7 +296,7 @@ pub async fn edit(ctx: &AppContext, viewer: &Viewer, community: &str, slug: &str
             body,
             summary,
         };
-        let txn = guildhall_store::begin_write(ctx.db()).await?;
+        let txn = crate::receipt::begin_write(ctx).await?;
         outbox::record(&txn, &intent).await?;
         txn.commit().await?;
         ctx.wake_delivery();
@@ -420,7 +420,7 @@ pub async fn set_locked(
     let l = load_writable(ctx, viewer, community).await?;
     l.access.moderate()?;
     let page = load_page(ctx, &l, slug).await?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let saved = store::set_locked(&txn, page, locked).await?;
     txn.commit().await?;
     page_view(ctx, &l, &saved).await
@@ -441,7 +441,7 @@ pub async fn set_settings(
 ) -> Result<WikiEditors> {
     let l = load_writable(ctx, viewer, community).await?;
     l.access.moderate()?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::set_editors(&txn, l.community.id, editors.as_str()).await?;
     txn.commit().await?;
     Ok(editors)
@@ -464,7 +464,7 @@ pub async fn receive_remote(
     let body = rules::body(body)?;
     let summary = rules::summary(summary)?;
     let rev = NewRevision { title, body, summary, author_id: None, at: Utc::now() };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     match store::find_page_by_ap_id(&txn, ap_id).await? {
         Some(page) if page.community_id != c.id => return Err(guildhall_domain::Denied::ModeratorsOnly.into()),
         Some(page) => {
@@ -506,7 +506,7 @@ pub(crate) async fn apply_member_edit(
     let body = rules::body(body)?;
     let summary = rules::summary(summary)?;
     let rev = NewRevision { title, body, summary, author_id: Some(editor.id), at: Utc::now() };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let current = store::find_page_by_id(&txn, page_id).await?.ok_or(Error::NotFound("page"))?;
     rules::check_base(base_revision, current.revision).map_err(|latest| conflict(base_revision, latest))?;
     let (saved, _) = store::add_revision(&txn, current, rev).await?;

@@ -46,7 +46,7 @@ pub async fn receive_member_edit(
     let Err(e) = &result else { return result };
     let Some(reason) = refusal_reason(e) else { return result };
     if may_read(ctx, page_id, editor).await? {
-        let txn = guildhall_store::begin_write(ctx.db()).await?;
+        let txn = crate::receipt::begin_write(ctx).await?;
         let intent = Outgoing::WikiEditRefused {
             page_id,
             account_id: editor.id,

@@ -16,6 +16,12 @@ pub enum Error {
     /// The request is malformed or inconsistent (ids, actors, audiences).
     #[error("{0}")]
     BadRequest(String),
+    /// The request's signature is missing, malformed or does not verify.
+    #[error("{0}")]
+    SignatureInvalid(String),
+    /// The admin's federation policy excludes the sender's instance.
+    #[error("this instance does not federate with yours")]
+    InstanceBlocked,
     /// The thing is unknown here (or may not be shown).
     #[error("not found")]
     NotFound,
@@ -48,13 +54,32 @@ impl From<serde_json::Error> for Error {
     }
 }
 
+impl guildhall_app::receipt::AsDuplicate for Error {
+    fn is_duplicate(&self) -> bool {
+        matches!(self, Error::App(guildhall_app::Error::Duplicate))
+    }
+}
+
 impl Error {
+    /// Whether trying again later may succeed: the database was busy or away, or a remote
+    /// server did not answer. Anything else (bad data, a refusal, a bug) fails the same way
+    /// every time.
+    pub fn is_transient(&self) -> bool {
+        use activitypub_federation::error::Error as P;
+        match self {
+            Error::App(guildhall_app::Error::Store(guildhall_store::Error::Db(_))) => true,
+            Error::Protocol(P::Reqwest(_) | P::ReqwestMiddleware(_)) => true,
+            _ => false,
+        }
+    }
+
     /// The HTTP status for this error.
     pub fn status(&self) -> StatusCode {
         use activitypub_federation::error::Error as P;
         match self {
             Error::App(guildhall_app::Error::NotFound(_)) | Error::NotFound => StatusCode::NOT_FOUND,
-            Error::App(guildhall_app::Error::Denied(_)) => StatusCode::FORBIDDEN,
+            Error::App(guildhall_app::Error::Denied(_)) | Error::InstanceBlocked => StatusCode::FORBIDDEN,
+            Error::SignatureInvalid(_) => StatusCode::UNAUTHORIZED,
             Error::App(guildhall_app::Error::Invalid(_)) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::App(guildhall_app::Error::Conflict(_)) => StatusCode::CONFLICT,
             Error::App(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -78,13 +103,16 @@ impl IntoResponse for Error {
         } else {
             tracing::info!(error = %self, %status, "federation request refused");
         }
-        let code = match status {
-            StatusCode::UNAUTHORIZED => "signature_invalid",
-            StatusCode::NOT_FOUND => "not_found",
-            StatusCode::FORBIDDEN => "forbidden",
-            StatusCode::BAD_REQUEST => "bad_request",
-            StatusCode::CONFLICT => "conflict",
-            _ => "internal",
+        let code = match (&self, status) {
+            (Error::InstanceBlocked, _) => "instance_blocked",
+            (_, status) => match status {
+                StatusCode::UNAUTHORIZED => "signature_invalid",
+                StatusCode::NOT_FOUND => "not_found",
+                StatusCode::FORBIDDEN => "forbidden",
+                StatusCode::BAD_REQUEST => "bad_request",
+                StatusCode::CONFLICT => "conflict",
+                _ => "internal",
+            },
         };
         let message = if status.is_server_error() { "internal error".to_string() } else { self.to_string() };
         (status, axum::Json(json!({"error": code, "message": message}))).into_response()

@@ -40,12 +40,7 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
     if let Some(keyword) = parsed.as_ref().and_then(json_ld_keyword) {
         // Expansion tricks have forged authorship elsewhere (Mastodon CVE-2022-24307 and
         // later); we read activities as plain JSON, so refuse documents that rely on them.
-        let message = format!("JSON-LD keyword {keyword} is not accepted");
-        return Ok((
-            StatusCode::BAD_REQUEST,
-            axum::Json(serde_json::json!({"error": "bad_request", "message": message})),
-        )
-            .into_response());
+        return Err(Error::BadRequest(format!("JSON-LD keyword {keyword} is not accepted")));
     }
     // The instance's federation policy, by the actor's host (the signing key must be on the
     // same host, which the signature checks below enforce).
@@ -53,22 +48,14 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
         && !guildhall_app::admin::federation_policy(data.app_data()).await?.allows(&crate::urls::authority(actor))
     {
         tracing::info!(actor = %actor, "activity from an instance this one does not federate with");
-        return Ok((
-            StatusCode::FORBIDDEN,
-            axum::Json(serde_json::json!({"error": "instance_blocked", "message": "this instance does not federate with yours"})),
-        )
-            .into_response());
+        return Err(Error::InstanceBlocked);
     }
     if rfc9421::is_rfc9421(&parts.headers) {
         return receive_rfc9421(&data, &parts, &bytes).await;
     }
     if let Err(reason) = precheck(&parts.headers, actor_field.map(|_| actor.as_ref()), Utc::now()) {
         tracing::info!(reason, "inbox request refused before signature verification");
-        return Ok((
-            StatusCode::UNAUTHORIZED,
-            axum::Json(serde_json::json!({"error": "signature_invalid", "message": reason})),
-        )
-            .into_response());
+        return Err(Error::SignatureInvalid(reason.into()));
     }
     let req = Request::from_parts(parts, Body::from(bytes));
     let activity = match ActivityData::from_request(req, &()).await {
@@ -80,8 +67,7 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
 }
 
 fn unauthorized(reason: &str) -> Response {
-    (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({"error": "signature_invalid", "message": reason})))
-        .into_response()
+    Error::SignatureInvalid(reason.into()).into_response()
 }
 
 /// RFC 9421 (HTTP Message Signatures, as Fedify sends first): verified here against the

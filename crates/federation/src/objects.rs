@@ -9,6 +9,7 @@ use activitypub_federation::traits::Object;
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::inbound::{self, IncomingPost};
+use guildhall_app::receipt::{self, Arrival};
 use guildhall_store::entities::{account, community, discussion, reply};
 use guildhall_store::federation as fed;
 use serde::{Deserialize, Serialize};
@@ -206,7 +207,7 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
 pub async fn receive_page(
     page: Page,
     data: &Data<AppContext>,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<Option<discussion::Model>, Error> {
     let community_url = page.community().ok_or_else(|| Error::BadRequest("Page names no community".into()))?;
     let group: DbGroup = ObjectId::<DbGroup>::from(community_url).dereference(data).await?;
@@ -226,11 +227,11 @@ pub async fn receive_page(
     };
     let ap_id = post.ap_id.clone();
     let ctx = data.app_data();
-    let stored = inbound::receive_discussion(ctx, &group.model, &author.model, post, relay_activity).await?;
+    let stored = inbound::receive_discussion(ctx, &group.model, &author.model, post, arrival).await?;
     if let Some(poll) = poll
         && let Some(d) = fed::find_discussion_by_ap_id(ctx.db(), &ap_id).await?
     {
-        guildhall_app::polls::receive_remote_poll(ctx, &d, &author.model, poll, None).await?;
+        guildhall_app::polls::receive_remote_poll(ctx, &d, &author.model, poll, Arrival::Relayed).await?;
     }
     Ok(stored)
 }
@@ -275,7 +276,8 @@ impl Object for DbDiscussion {
 
     async fn from_json(json: Page, data: &Data<AppContext>) -> Result<Self, Error> {
         let id = json.id.inner().clone();
-        match receive_page(json, data, None).await? {
+        // Fetched (a parent, or what an Announce names by URL): stored on its own.
+        match receipt::outside(receive_page(json, data, Arrival::Relayed)).await? {
             Some(model) => Ok(DbDiscussion { model, id }),
             None => Self::read_from_id(id, data).await?.ok_or(Error::NotFound),
         }
@@ -382,12 +384,12 @@ pub async fn fetch_post(url: &Url, data: &Data<AppContext>, page_first: bool) ->
 pub async fn receive_note(
     note: Note,
     data: &Data<AppContext>,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<Option<reply::Model>, Error> {
     let parent_url = note.in_reply_to.clone().ok_or_else(|| Error::BadRequest("Note answers nothing".into()))?;
     // Mastodon users answer an event it shows as a post: kept with the event.
     if let Some(e) = crate::events::replies::event_of(&parent_url, data).await? {
-        crate::events::replies::receive(e, note, data, relay_activity).await?;
+        crate::events::replies::receive(e, note, data, arrival).await?;
         return Ok(None);
     }
     let parent = find_parent(&parent_url, data).await?;
@@ -402,8 +404,8 @@ pub async fn receive_note(
     };
     let ctx = data.app_data();
     Ok(match parent {
-        Parent::Discussion(d) => inbound::receive_reply(ctx, &d, None, &author.model, post, relay_activity).await?,
-        Parent::Reply(d, r) => inbound::receive_reply(ctx, &d, Some(&r), &author.model, post, relay_activity).await?,
+        Parent::Discussion(d) => inbound::receive_reply(ctx, &d, None, &author.model, post, arrival).await?,
+        Parent::Reply(d, r) => inbound::receive_reply(ctx, &d, Some(&r), &author.model, post, arrival).await?,
     })
 }
 
@@ -445,7 +447,8 @@ impl Object for DbReply {
 
     async fn from_json(json: Note, data: &Data<AppContext>) -> Result<Self, Error> {
         let id = json.id.inner().clone();
-        match receive_note(json, data, None).await? {
+        // Fetched (a parent, or what an Announce names by URL): stored on its own.
+        match receipt::outside(receive_note(json, data, Arrival::Relayed)).await? {
             Some(model) => Ok(DbReply { model, id }),
             None => Self::read_from_id(id, data).await?.ok_or(Error::NotFound),
         }

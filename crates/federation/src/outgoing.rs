@@ -297,26 +297,53 @@ async fn plan_addressed(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc
     Ok(plans)
 }
 
+/// After this many failed rounds, a failure thought transient is given up as permanent (and
+/// shown to admins), so a persistent fault is not retried silently forever.
+pub const MAX_PLAN_ATTEMPTS: i32 = 20;
+
+/// Turns one intent into activities: [`plan_addressed`] in production; tests inject faults.
+#[async_trait::async_trait]
+pub(crate) trait Planner: Sync {
+    /// The activities `intent` becomes, as of when it was recorded.
+    async fn plan(&self, ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Result<Vec<Planned>, Error>;
+}
+
+struct Addressed;
+
+#[async_trait::async_trait]
+impl Planner for Addressed {
+    async fn plan(&self, ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Result<Vec<Planned>, Error> {
+        plan_addressed(ctx, intent, as_of).await
+    }
+}
+
 /// Expands every pending intent; returns how many deliveries were queued.
 pub async fn expand(ctx: &AppContext) -> Result<usize, Error> {
+    expand_with(ctx, &Addressed).await
+}
+
+/// [`expand`] with a given planner. An intent that cannot be planned is never dropped: after a
+/// transient failure it stays pending for the next round; after a permanent one it is marked
+/// processed with its reason, which admins see.
+pub(crate) async fn expand_with(ctx: &AppContext, planner: &dyn Planner) -> Result<usize, Error> {
     let mut queued = 0;
+    let mut after = 0;
     loop {
-        let batch = fed::pending_outbox(ctx.db(), 100).await?;
+        let batch = fed::pending_outbox_after(ctx.db(), after, 100).await?;
         if batch.is_empty() {
             return Ok(queued);
         }
         for row in batch {
-            let plans = match serde_json::from_str::<Outgoing>(&row.intent) {
-                Ok(intent) => match plan_addressed(ctx, &intent, row.created_at).await {
-                    Ok(p) => p,
-                    Err(e) => {
-                        tracing::warn!(outbox = row.id, error = %e, "cannot federate intent; skipped");
-                        vec![]
-                    }
-                },
+            after = row.id;
+            let planned = match serde_json::from_str::<Outgoing>(&row.intent) {
+                Ok(intent) => planner.plan(ctx, &intent, row.created_at).await,
+                Err(e) => Err(Error::Internal(format!("unreadable outbox intent: {e}"))),
+            };
+            let plans = match planned {
+                Ok(plans) => plans,
                 Err(e) => {
-                    tracing::error!(outbox = row.id, error = %e, "unreadable outbox intent; skipped");
-                    vec![]
+                    record_failure(ctx, row.id, row.attempts, &e).await?;
+                    continue;
                 }
             };
             let now = Utc::now();
@@ -349,3 +376,19 @@ pub async fn expand(ctx: &AppContext) -> Result<usize, Error> {
         }
     }
 }
+
+async fn record_failure(ctx: &AppContext, id: i64, attempts: i32, e: &Error) -> Result<(), Error> {
+    let permanent = !e.is_transient() || attempts + 1 >= MAX_PLAN_ATTEMPTS;
+    let reason = e.to_string();
+    fed::record_outbox_failure(ctx.db(), id, &reason, permanent, Utc::now()).await?;
+    if permanent {
+        tracing::error!(outbox = id, error = %reason, attempts = attempts + 1, "cannot federate intent; given up and shown to admins");
+    } else {
+        tracing::warn!(outbox = id, error = %reason, attempts = attempts + 1, "cannot federate intent yet; retried next round");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "outgoing_tests.rs"]
+mod tests;

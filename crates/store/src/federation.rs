@@ -16,11 +16,54 @@ pub async fn insert_outbox<C: ConnectionTrait>(db: &C, row: outbox::ActiveModel)
     Ok(row.insert(db).await?)
 }
 
-/// Unprocessed intents, oldest first.
-pub async fn pending_outbox<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<outbox::Model>> {
+/// Unprocessed intents with an id above `after`, oldest first (one sweep of the outbox does
+/// not retry, in the same round, an intent it had to leave for later).
+pub async fn pending_outbox_after<C: ConnectionTrait>(db: &C, after: i64, limit: u64) -> Result<Vec<outbox::Model>> {
     Ok(outbox::Entity::find()
         .filter(outbox::Column::ProcessedAt.is_null())
+        .filter(outbox::Column::Id.gt(after))
         .order_by_asc(outbox::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Unprocessed intents, oldest first.
+pub async fn pending_outbox<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<outbox::Model>> {
+    pending_outbox_after(db, 0, limit).await
+}
+
+/// Records a failed attempt to turn an intent into activities: a permanent failure also marks
+/// it processed (not retried); a transient one leaves it pending. Returns the attempts so far.
+pub async fn record_outbox_failure<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    error: &str,
+    permanent: bool,
+    now: DateTime<Utc>,
+) -> Result<i32> {
+    let mut update = outbox::Entity::update_many()
+        .col_expr(outbox::Column::Error, Expr::value(error.chars().take(2000).collect::<String>()))
+        .col_expr(outbox::Column::Attempts, sea_orm::ExprTrait::add(Expr::col(outbox::Column::Attempts), 1));
+    if permanent {
+        update = update.col_expr(outbox::Column::ProcessedAt, Expr::value(now));
+    }
+    update.filter(outbox::Column::Id.eq(id)).filter(outbox::Column::ProcessedAt.is_null()).exec(db).await?;
+    let row = outbox::Entity::find_by_id(id).one(db).await?;
+    Ok(row.map(|r| r.attempts).unwrap_or_default())
+}
+
+/// One outbox intent.
+pub async fn find_outbox<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<outbox::Model>> {
+    Ok(outbox::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Intents that failed, newest first: those given up (processed with an error) and those
+/// still waiting after a transient failure.
+pub async fn failed_outbox<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Vec<outbox::Model>> {
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Error.is_not_null())
+        .order_by_desc(outbox::Column::Id)
         .limit(limit)
         .all(db)
         .await?)
@@ -29,8 +72,10 @@ pub async fn pending_outbox<C: ConnectionTrait>(db: &C, limit: u64) -> Result<Ve
 /// Claims an unprocessed intent (call inside the transaction that stores its deliveries);
 /// false if another worker already took it.
 pub async fn claim_outbox<C: ConnectionTrait>(db: &C, id: i64, now: DateTime<Utc>) -> Result<bool> {
+    // A failure recorded in an earlier round is over once the intent is planned.
     let res = outbox::Entity::update_many()
         .col_expr(outbox::Column::ProcessedAt, Expr::value(now))
+        .col_expr(outbox::Column::Error, Expr::value(Option::<String>::None))
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::ProcessedAt.is_null())
         .exec(db)

@@ -151,7 +151,7 @@ pub async fn community_ics(ctx: &AppContext, viewer: Option<&Viewer>, community:
 /// Makes a new private feed token for the viewer (the old one stops working).
 pub async fn new_token(ctx: &AppContext, viewer: &Viewer) -> Result<CalendarTokenView> {
     let token = crate::auth::random_token();
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::set_calendar_token(&txn, viewer.account_id, token_hash(&token), Utc::now()).await?;
     txn.commit().await?;
     let url = format!("{}/api/v1/calendar/{token}/events.ics", ctx.instance().base_url());

@@ -112,7 +112,7 @@ pub async fn set_settings(
         members_may_create: new.members_may_create,
         attendees_visible_to_members: new.attendees_visible_to_members,
     };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::save_settings(&txn, row).await?;
     txn.commit().await?;
     Ok(new)
@@ -141,7 +141,7 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, community: &str, input: &
         ..Default::default()
     };
     fields.apply(&mut m);
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let e = store::insert(&txn, m).await?;
     outbox::record(&txn, &Outgoing::EventCreated { event_id: e.id }).await?;
     txn.commit().await?;
@@ -202,7 +202,7 @@ async fn save_edit(
     fields.apply(&mut m);
     m.sequence = Set(sequence);
     m.updated_at = Set(Utc::now());
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let saved = store::update(&txn, m).await?;
     guildhall_store::communities::lock(&txn, saved.community_id).await?;
     rsvp::promote(&txn, &saved).await?;
@@ -230,7 +230,7 @@ pub async fn delete(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
     }
     let mut m: event::ActiveModel = e.into();
     m.deleted_at = Set(Some(Utc::now()));
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let deleted = store::update(&txn, m).await?;
     let kind = notifications::Kind::EventDeleted;
     notifications::notify_attendees(&txn, &deleted, kind, viewer.account_id, &handle(&l.community)).await?;

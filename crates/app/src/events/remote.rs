@@ -103,7 +103,7 @@ pub async fn receive_event(
             // Only the attendance changed: not a new version of the event.
             let mut m: event::ActiveModel = x.clone().into();
             m.remote_participant_count = Set(e.participant_count.map(|n| n.clamp(0, EventLimits::CAPACITY * 10)));
-            let txn = guildhall_store::begin_write(ctx.db()).await?;
+            let txn = crate::receipt::begin_write(ctx).await?;
             let saved = store::update(&txn, m).await?;
             txn.commit().await?;
             return Ok(saved);
@@ -146,7 +146,7 @@ pub async fn receive_event(
     m.status = Set(e.status.as_str().into());
     m.remote_participant_count = Set(e.participant_count.map(|n| n.clamp(0, EventLimits::CAPACITY * 10)));
     m.updated_at = Set(now);
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let saved = if existing.is_some() { store::update(&txn, m).await? } else { store::insert(&txn, m).await? };
     txn.commit().await?;
     Ok(saved)
@@ -160,7 +160,7 @@ pub async fn remote_event_deleted(ctx: &AppContext, c: &community::Model, ap_id:
     }
     let mut m: event::ActiveModel = e.into();
     m.deleted_at = Set(Some(Utc::now()));
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::update(&txn, m).await?;
     txn.commit().await?;
     Ok(true)
@@ -191,7 +191,7 @@ pub async fn remote_join(
     // RSVPs closed for everyone (cancelled, over, external): Mobilizon's `Ignore`, not a
     // refusal of this person; the policy (not a member, banned) still comes first.
     let closed = access.rsvp().is_ok() && super::rsvp::rsvps_closed(e, Utc::now());
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let recorded = match closed {
         true => Err(guildhall_domain::Denied::RsvpClosed.into()),
         false => super::rsvp::record_rsvp(&txn, &access, e, person.id, Some(join_ap_id.to_owned())).await,
@@ -202,7 +202,7 @@ pub async fn remote_join(
             // Refused by the policy (not a member, refused before): the person's server hears
             // it as a Reject; closed RSVPs as an Ignore.
             drop(txn);
-            let txn = guildhall_store::begin_write(ctx.db()).await?;
+            let txn = crate::receipt::begin_write(ctx).await?;
             let refused = Outgoing::EventJoinRefused {
                 event_id: e.id,
                 account_id: person.id,
@@ -224,7 +224,7 @@ pub async fn remote_join(
 
 /// A remote person's `Leave` of a local event.
 pub async fn remote_leave(ctx: &AppContext, e: &event::Model, person: &account::Model) -> Result<()> {
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     // A refusal stays on record, as for local members.
     if store::find_participant(&txn, e.id, person.id)
         .await?
@@ -249,7 +249,7 @@ pub async fn join_answered(ctx: &AppContext, join_ap_id: &str, from: &str, accep
         return Err(guildhall_domain::Denied::ModeratorsOnly.into());
     }
     let status = if accepted { ParticipantStatus::Going } else { ParticipantStatus::Rejected };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::set_participant_status(&txn, p, status.as_str(), Utc::now()).await?;
     txn.commit().await?;
     Ok(true)

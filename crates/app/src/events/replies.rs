@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::communities::remote_access;
 use crate::inbound::{IncomingPost, body_of, only_from_private_community, record_relay};
+use crate::receipt::Arrival;
 use crate::views::AuthorView;
 use crate::{AppContext, Error, Result, Viewer};
 
@@ -60,14 +61,14 @@ pub async fn receive(
     e: &event::Model,
     author: &account::Model,
     post: IncomingPost,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<bool> {
     if store::find_reply_by_ap_id(ctx.db(), &post.ap_id).await?.is_some() || e.deleted_at.is_some() {
         return Ok(false);
     }
     let c =
         guildhall_store::communities::find_by_id(ctx.db(), e.community_id).await?.ok_or(Error::NotFound("event"))?;
-    only_from_private_community(&c, relay_activity)?;
+    only_from_private_community(&c, arrival)?;
     if c.domain.is_empty() {
         let m = guildhall_store::communities::find_membership(ctx.db(), c.id, author.id).await?;
         let access = remote_access(&c, m.as_ref())?.for_discussion(e.members_only);
@@ -86,10 +87,10 @@ pub async fn receive(
         body_html,
         created_at: post.published.unwrap_or(now).min(now),
     };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     // A concurrent copy of the same reply won: nothing more to do (dropping rolls back).
     let Some(saved) = store::insert_reply(&txn, new).await? else { return Ok(false) };
-    record_relay(&txn, &c, relay_activity).await?;
+    record_relay(&txn, &c, arrival).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     tracing::info!(event = e.id, reply = saved.id, actor = %post.ap_id, domain = %author.domain, "reply to an event");

@@ -100,7 +100,7 @@ pub(crate) async fn record_rsvp<C: ConnectionTrait>(
 pub async fn going(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<EventView> {
     let (e, l) = load_event(ctx, Some(viewer), id).await?;
     let join_id = e.ap_id.as_ref().map(|_| ctx.instance().new_activity_id());
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let before = store::find_participant(&txn, e.id, viewer.account_id).await?;
     let p = record_rsvp(&txn, &l.access, &e, viewer.account_id, join_id).await?;
     if before.is_none() && e.ap_id.is_some() {
@@ -130,7 +130,7 @@ pub(crate) async fn remove_rsvp<C: ConnectionTrait>(
 /// RSVPs "not going": removes the viewer's RSVP (a refusal stays on record).
 pub async fn not_going(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<EventView> {
     let (e, _) = load_event(ctx, Some(viewer), id).await?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     if let Some(p) = store::find_participant(&txn, e.id, viewer.account_id).await?
         && p.status != ParticipantStatus::Rejected.as_str()
     {
@@ -156,7 +156,7 @@ pub async fn decide(ctx: &AppContext, viewer: &Viewer, id: i64, who: &str, accep
         return Err(Invalid::new("id", "RSVPs to events from other servers are decided there").into());
     }
     let account = crate::accounts::find_handle(ctx, who).await?.ok_or(Error::NotFound("rsvp"))?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     guildhall_store::communities::lock(&txn, e.community_id).await?;
     let p = store::find_participant(&txn, e.id, account.id).await?.ok_or(Error::NotFound("rsvp"))?;
     let going_before = store::count_going(&txn, e.id).await?;

@@ -60,7 +60,7 @@ async fn say_yes(
     offer_ap_id: Option<String>,
 ) -> Result<guild_link::Model> {
     check_link(is_guild(guild), is_guild(community)).map_err(refused)?;
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     // Serialises concurrent answers about the same guild.
     guildhall_store::communities::lock(&txn, guild.id).await?;
     let current = match store::find_link(&txn, guild.id, community.id).await? {
@@ -146,7 +146,7 @@ pub async fn guild_invites(
 
 /// Ends a link (or declines or withdraws a pending one) and records who must hear of it.
 async fn end(ctx: &AppContext, guild: &community::Model, community: &community::Model, by: Side) -> Result<()> {
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     let Some(link) = store::find_link(&txn, guild.id, community.id).await? else {
         return Err(Error::NotFound("guild link"));
     };
@@ -241,7 +241,7 @@ pub async fn receive_end(
     from_guild: bool,
 ) -> Result<bool> {
     let Some(link) = store::find_link(ctx.db(), guild.id, community.id).await? else { return Ok(false) };
-    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    let txn = crate::receipt::begin_write(ctx).await?;
     store::delete_link(&txn, guild.id, community.id).await?;
     if guild.domain.is_empty() && link.state == LinkState::Active.as_str() {
         let intent = Outgoing::GuildRemove {

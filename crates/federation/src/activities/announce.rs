@@ -9,6 +9,7 @@ use activitypub_federation::kinds::activity::AnnounceType;
 use activitypub_federation::protocol::helpers::deserialize_one_or_many;
 use activitypub_federation::traits::{Activity, Object};
 use guildhall_app::AppContext;
+use guildhall_app::receipt::Arrival;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -114,7 +115,7 @@ async fn relayed_create(object: serde_json::Value, group: &DbGroup, data: &Data<
             if page.community().as_ref() != Some(&group.id) {
                 return Err(Error::BadRequest("a community can only relay its own posts".into()));
             }
-            receive_page(page, data, None).await?;
+            receive_page(page, data, Arrival::Relayed).await?;
         }
         Post::Note(note) => {
             // A reply to an event (Mastodon's names no audience) belongs to the event's community.
@@ -133,7 +134,7 @@ async fn relayed_create(object: serde_json::Value, group: &DbGroup, data: &Data<
             {
                 return Err(Error::BadRequest("a community can only relay its own members' replies".into()));
             }
-            receive_note(note, data, None).await?;
+            receive_note(note, data, Arrival::Relayed).await?;
         }
     }
     Ok(())

@@ -7,6 +7,7 @@ use activitypub_federation::kinds::activity::CreateType;
 use activitypub_federation::protocol::helpers::deserialize_one_or_many;
 use activitypub_federation::traits::Activity;
 use guildhall_app::AppContext;
+use guildhall_app::receipt::Arrival;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -92,21 +93,21 @@ impl Create {
         require_same_origin(self.post_id(), self.actor.inner(), "object id")
     }
 
-    /// Stores the post; `stored_activity` lets a local community relay it.
-    pub async fn receive_stored(self, data: &Data<AppContext>, stored_activity: i64) -> Result<(), Error> {
+    /// Stores the post, sent straight to us: a local community relays it.
+    pub async fn receive_direct(self, data: &Data<AppContext>) -> Result<(), Error> {
         match self.object {
             Post::Page(page) => {
-                receive_page(page, data, Some(stored_activity)).await?;
+                receive_page(page, data, Arrival::Direct).await?;
             }
             // Mastodon's poll vote: counted, never stored as a reply.
             Post::Note(note) if crate::polls::is_vote(&note) => crate::polls::receive_vote(note, data).await?,
             Post::Note(note) if note.in_reply_to.is_some() => {
-                receive_note(note, data, Some(stored_activity)).await?;
+                receive_note(note, data, Arrival::Direct).await?;
             }
             Post::Note(note) => {
                 // A Mastodon post mentioning a community starts a discussion there.
                 let page = note_as_page(note, &self.to, &self.cc, data)?;
-                receive_page(page, data, Some(stored_activity)).await?;
+                receive_page(page, data, Arrival::Direct).await?;
             }
         }
         Ok(())

@@ -5,6 +5,7 @@ use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{AcceptType, FollowType, RejectType, UndoType};
 use activitypub_federation::traits::Activity;
+use guildhall_app::receipt::Arrival;
 use guildhall_app::{AppContext, inbound};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -113,20 +114,19 @@ impl Activity for Undo {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
-        self.receive_stored(data, None).await
+        self.receive_stored(data, Arrival::Relayed).await
     }
 }
 
 impl Undo {
-    /// Undoes a Follow or a vote; `stored_activity` lets a local community relay it.
-    pub async fn receive_stored(self, data: &Data<AppContext>, stored_activity: Option<i64>) -> Result<(), Error> {
+    /// Undoes a Follow or a vote; `arrival` says whether a local community relays it.
+    pub async fn receive_stored(self, data: &Data<AppContext>, arrival: Arrival) -> Result<(), Error> {
         if let Ok(vote) = serde_json::from_value::<super::Vote>(self.object.clone()) {
             if vote.actor.inner() != &self.actor {
                 return Err(Error::BadRequest("only the voter can undo a vote".into()));
             }
             let voter = vote.actor.dereference(data).await?;
-            guildhall_app::remote_changes::undo_vote(data.app_data(), &voter.model, vote.id.as_str(), stored_activity)
-                .await?;
+            guildhall_app::remote_changes::undo_vote(data.app_data(), &voter.model, vote.id.as_str(), arrival).await?;
             return Ok(());
         }
         let Ok(follow) = serde_json::from_value::<Follow>(self.object) else {

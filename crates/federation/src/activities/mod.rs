@@ -9,8 +9,8 @@ pub mod vote;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::traits::Activity;
-use chrono::Utc;
 use guildhall_app::AppContext;
+use guildhall_app::receipt::{Arrival, Receipt};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -127,57 +127,43 @@ impl Activity for InboxActivity {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
         let kind = kind_name(&self);
-        // De-duplicate by activity id before any side effect: every handler is idempotent.
-        let json = serde_json::to_string(&self)?;
-        let Some(stored) = guildhall_store::federation::insert_activity(
-            data.app_data().db(),
-            self.id().as_str(),
-            &kind,
-            self.actor().as_str(),
-            false,
-            json,
-            Utc::now(),
-        )
-        .await?
-        else {
+        let ctx = data.app_data();
+        // The de-duplication record commits with the change the activity makes (see
+        // `guildhall_app::receipt`): never "seen" without being applied.
+        let receipt = Receipt::new(self.id().as_str(), &kind, self.actor().as_str(), serde_json::to_string(&self)?);
+        if receipt.seen(ctx).await? {
             tracing::debug!(activity = %self.id(), "duplicate activity ignored");
             return Ok(());
-        };
-        tracing::info!(activity = %self.id(), actor = %self.actor(), kind = %kind, "activity received");
-        let db = data.app_data().db().clone();
-        let result = self.dispatch(data, stored.id).await;
-        if result.is_err() {
-            // A refused activity is not "seen": the sender may fix the cause (join, then post)
-            // and send the same activity again.
-            let _ = guildhall_store::federation::delete_activity(&db, stored.id).await;
         }
-        result
+        tracing::info!(activity = %self.id(), actor = %self.actor(), kind = %kind, "activity received");
+        let id = self.id().clone();
+        // A refused activity is not "seen": the sender may fix the cause (join, then post) and
+        // send the same activity again.
+        if receipt.apply(ctx, self.dispatch(data)).await?.is_none() {
+            tracing::debug!(activity = %id, "duplicate activity ignored (applied meanwhile)");
+        }
+        Ok(())
     }
 }
 
 impl InboxActivity {
-    async fn dispatch(self, data: &Data<AppContext>, stored_id: i64) -> Result<(), Error> {
-        let stored = StoredId { id: stored_id };
+    async fn dispatch(self, data: &Data<AppContext>) -> Result<(), Error> {
         match self {
             InboxActivity::Guild(a) => (*a).receive(data).await,
             InboxActivity::Event(a) => (*a).receive(data).await,
             InboxActivity::Follow(a) => a.receive(data).await,
-            InboxActivity::Undo(a) => a.receive_stored(data, Some(stored.id)).await,
+            InboxActivity::Undo(a) => a.receive_stored(data, Arrival::Direct).await,
             InboxActivity::Accept(a) => a.receive(data).await,
             InboxActivity::Reject(a) => a.receive(data).await,
-            InboxActivity::Create(a) => (*a).receive_stored(data, stored.id).await,
+            InboxActivity::Create(a) => (*a).receive_direct(data).await,
             InboxActivity::Announce(a) => (*a).receive(data).await,
-            InboxActivity::Vote(a) => a.receive_stored(data, Some(stored.id)).await,
-            InboxActivity::Update(a) => (*a).receive_stored(data, Some(stored.id)).await,
-            InboxActivity::Delete(a) => a.receive_stored(data, Some(stored.id)).await,
+            InboxActivity::Vote(a) => a.receive_stored(data, Arrival::Direct).await,
+            InboxActivity::Update(a) => (*a).receive_stored(data, Arrival::Direct).await,
+            InboxActivity::Delete(a) => a.receive_stored(data, Arrival::Direct).await,
             InboxActivity::Wiki(a) => (*a).receive(data).await,
             InboxActivity::Other(_) => Ok(()),
         }
     }
-}
-
-struct StoredId {
-    id: i64,
 }
 
 fn kind_name(a: &InboxActivity) -> String {

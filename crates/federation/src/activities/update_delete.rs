@@ -6,6 +6,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::{Activity, Object};
 use guildhall_app::AppContext;
 use guildhall_app::inbound::IncomingPost;
+use guildhall_app::receipt::Arrival;
 use guildhall_app::remote_changes::{self, Deleted};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -45,7 +46,7 @@ fn post_fields(post: &Post) -> (Url, Option<String>, Option<String>, String) {
 
 impl Update {
     /// Applies the edit (or moderation) through the app's policies.
-    pub async fn receive_stored(self, data: &Data<AppContext>, stored_activity: Option<i64>) -> Result<(), Error> {
+    pub async fn receive_stored(self, data: &Data<AppContext>, arrival: Arrival) -> Result<(), Error> {
         let ctx = data.app_data();
         let (object_url, title, source, html) = post_fields(&self.object);
         // Unknown objects are fetched (and stored) from their origin instead.
@@ -71,7 +72,7 @@ impl Update {
             && let Some(poll) = page.poll.remote_poll()
         {
             let counts_only = guildhall_app::polls::same_content(d, title.as_deref(), source.as_deref(), &html);
-            let relay = if counts_only { stored_activity } else { None };
+            let relay = if counts_only { arrival } else { Arrival::Relayed };
             guildhall_app::polls::receive_remote_poll(ctx, d, &editor.model, poll, relay).await?;
             if counts_only {
                 return Ok(());
@@ -81,11 +82,9 @@ impl Update {
             IncomingPost { ap_id: object_url.to_string(), title, source, html, published: None, members_only: false };
         match parent {
             Parent::Discussion(d) => {
-                remote_changes::receive_discussion_edit(ctx, d, &editor.model, post, stored_activity).await?
+                remote_changes::receive_discussion_edit(ctx, d, &editor.model, post, arrival).await?
             }
-            Parent::Reply(d, r) => {
-                remote_changes::receive_reply_edit(ctx, &d, r, &editor.model, post, stored_activity).await?
-            }
+            Parent::Reply(d, r) => remote_changes::receive_reply_edit(ctx, &d, r, &editor.model, post, arrival).await?,
         }
         Ok(())
     }
@@ -125,7 +124,7 @@ impl Activity for Update {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
-        self.receive_stored(data, None).await
+        self.receive_stored(data, Arrival::Relayed).await
     }
 }
 
@@ -145,7 +144,7 @@ pub struct Delete {
 
 impl Delete {
     /// Tombstones the object through the app's policies.
-    pub async fn receive_stored(self, data: &Data<AppContext>, stored_activity: Option<i64>) -> Result<(), Error> {
+    pub async fn receive_stored(self, data: &Data<AppContext>, arrival: Arrival) -> Result<(), Error> {
         let Some(url) = object_id(&self.object) else { return Ok(()) };
         let Some(parent) = local_copy(&url, data).await? else { return Ok(()) };
         let target = match parent {
@@ -158,13 +157,13 @@ impl Delete {
                 Deleted::Discussion(d) | Deleted::Reply(d, _) => d.community_id,
             };
             if community_id == group.model.id {
-                remote_changes::receive_delete(ctx, target, None, true, stored_activity).await?;
+                remote_changes::receive_delete(ctx, target, None, true, arrival).await?;
             }
             return Ok(());
         }
         // Deleting an account or anything else we do not hold is ignored above.
         let actor: DbPerson = ObjectId::<DbPerson>::from(self.actor.clone()).dereference(data).await?;
-        remote_changes::receive_delete(ctx, target, Some(&actor.model), false, stored_activity).await?;
+        remote_changes::receive_delete(ctx, target, Some(&actor.model), false, arrival).await?;
         Ok(())
     }
 }
@@ -181,7 +180,7 @@ impl Delete {
         if community_id != group.model.id {
             return Err(Error::BadRequest("a community can only moderate its own posts".into()));
         }
-        remote_changes::receive_delete(data.app_data(), target, None, true, None).await?;
+        remote_changes::receive_delete(data.app_data(), target, None, true, Arrival::Relayed).await?;
         Ok(())
     }
 }
@@ -204,6 +203,6 @@ impl Activity for Delete {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
-        self.receive_stored(data, None).await
+        self.receive_stored(data, Arrival::Relayed).await
     }
 }

@@ -4,6 +4,7 @@ use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::Activity;
 use guildhall_app::AppContext;
+use guildhall_app::receipt::Arrival;
 use guildhall_app::remote_changes::{self, VoteOn};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -45,8 +46,8 @@ impl Vote {
         if self.kind == VoteKind::Like { 1 } else { -1 }
     }
 
-    /// Stores the vote; `stored_activity` lets a local community relay it.
-    pub async fn receive_stored(self, data: &Data<AppContext>, stored_activity: Option<i64>) -> Result<(), Error> {
+    /// Stores the vote; `arrival` says whether a local community relays it.
+    pub async fn receive_stored(self, data: &Data<AppContext>, arrival: Arrival) -> Result<(), Error> {
         let voter = self.actor.dereference(data).await?;
         let ctx = data.app_data();
         let value = self.value();
@@ -58,20 +59,13 @@ impl Vote {
                     VoteOn::Discussion(&d),
                     value,
                     self.id.as_str(),
-                    stored_activity,
+                    arrival,
                 )
                 .await?
             }
             Parent::Reply(d, r) => {
-                remote_changes::receive_vote(
-                    ctx,
-                    &voter.model,
-                    VoteOn::Reply(&d, &r),
-                    value,
-                    self.id.as_str(),
-                    stored_activity,
-                )
-                .await?
+                remote_changes::receive_vote(ctx, &voter.model, VoteOn::Reply(&d, &r), value, self.id.as_str(), arrival)
+                    .await?
             }
         }
         Ok(())
@@ -96,6 +90,6 @@ impl Activity for Vote {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
-        self.receive_stored(data, None).await
+        self.receive_stored(data, Arrival::Relayed).await
     }
 }

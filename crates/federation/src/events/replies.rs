@@ -4,6 +4,7 @@
 
 use activitypub_federation::config::Data;
 use guildhall_app::AppContext;
+use guildhall_app::receipt::Arrival;
 use guildhall_store::entities::event;
 use url::Url;
 
@@ -26,16 +27,16 @@ pub(crate) async fn event_of(url: &Url, data: &Data<AppContext>) -> Result<Optio
     Ok(found.filter(|e| e.deleted_at.is_none()))
 }
 
-/// Stores a reply to `e`; `relay_activity` (a received `Create`) lets a local community relay it.
+/// Stores a reply to `e`; `arrival` says whether a local community relays it.
 pub(crate) async fn receive(
     e: event::Model,
     note: Note,
     data: &Data<AppContext>,
-    relay_activity: Option<i64>,
+    arrival: Arrival,
 ) -> Result<(), Error> {
     let author: DbPerson = note.attributed_to.dereference(data).await?;
     let post = incoming_post(note);
-    guildhall_app::events::replies::receive(data.app_data(), &e, &author.model, post, relay_activity).await?;
+    guildhall_app::events::replies::receive(data.app_data(), &e, &author.model, post, arrival).await?;
     Ok(())
 }
 

@@ -13,6 +13,12 @@ pub struct Model {
     pub intent: String,
     pub created_at: DateTimeUtc,
     pub processed_at: Option<DateTimeUtc>,
+    /// The last failure to turn the intent into activities; with `processed_at` set, a
+    /// permanent one (the intent will not be retried).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub error: Option<String>,
+    /// Rounds in which turning the intent into activities failed.
+    pub attempts: i32,
 }
 
 /// No declared relations: queries join explicitly.
