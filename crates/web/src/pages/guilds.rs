@@ -240,6 +240,8 @@ async fn resolve(
 /// A refused link as an error on the form's one field (the app names the refusal's field
 /// `guild` whichever side asked), or `None` when it is not the form's fault.
 fn link_error(lang: Lang, e: &Error, field: &str) -> Option<Errors> {
+    // The app reports a `LinkRefused` as an `Invalid` with its text; compared with the typed
+    // refusal's own text until the app error carries the refusal itself.
     let message = match e {
         Error::Invalid(i) if i.message == LinkRefused::NotAGuild.to_string() => lang.t("guild-error-not-a-guild"),
         Error::Invalid(i) if i.message == LinkRefused::GuildInGuild.to_string() => lang.t("guild-error-guild-in-guild"),
