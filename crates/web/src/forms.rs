@@ -114,6 +114,8 @@ pub(crate) fn form_error(lang: Lang, e: &Error, field: &str) -> Option<Errors> {
             Some(Errors::one("accept_charter", lang.t("denied-charter-not-accepted")))
         }
         Error::Denied(d) => Some(Errors::one(field, denied_message(lang, *d))),
+        // `Error::Conflict` carries only a text: a name already taken is told by it until
+        // the app error gives that case its own variant.
         Error::Conflict(m) if m.contains("already taken") || m.contains("already exists") => {
             Some(Errors::one(field, lang.t("error-taken")))
         }

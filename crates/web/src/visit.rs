@@ -2,14 +2,13 @@
 //! the page "chrome" (header, language switch, notices) and the CSRF checks for forms.
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
 use guildhall_app::{AppContext, Viewer, accounts, auth, notifications};
 
 use crate::cookies;
 use crate::i18n::{self, Lang, Num};
-use crate::pages::error::{error_page, internal};
+use crate::pages::error::PageError;
 
 /// A signed-in visitor.
 #[derive(Debug, Clone)]
@@ -98,14 +97,16 @@ impl Visit {
         path: String,
         query: Option<&str>,
         post: bool,
-    ) -> Result<Self, Response> {
+    ) -> Result<Self, PageError> {
         let mut signed = None;
         if let Some(token) = cookies::get(headers, cookies::SESSION_COOKIE) {
-            let info = auth::authenticate(ctx, token).await.map_err(|e| internal(Lang::En, e))?;
+            let info = auth::authenticate(ctx, token).await.map_err(|e| PageError::Internal(Lang::En, e))?;
             if let Some(info) = info {
-                let me = accounts::me(ctx, &info.viewer).await.map_err(|e| internal(Lang::En, e))?;
+                let me = accounts::me(ctx, &info.viewer).await.map_err(|e| PageError::Internal(Lang::En, e))?;
                 // One indexed COUNT per signed-in page, for the header link.
-                let unread = notifications::unread_count(ctx, &info.viewer).await.map_err(|e| internal(Lang::En, e))?;
+                let unread = notifications::unread_count(ctx, &info.viewer)
+                    .await
+                    .map_err(|e| PageError::Internal(Lang::En, e))?;
                 signed = Some(Signed {
                     token: token.to_owned(),
                     viewer: info.viewer,
@@ -147,28 +148,38 @@ impl Visit {
 
     /// For a form post: the signed-in session whose CSRF token matches `given`. Signed-out
     /// visitors are sent to sign in; a wrong token gets the "form has expired" page.
-    // The error is the page to answer with, handed straight back to axum.
-    #[allow(clippy::result_large_err)]
-    pub fn authorize(&self, given: &str) -> Result<&Signed, Response> {
+    pub fn authorize(&self, given: &str) -> Result<&Signed, PageError> {
         let Some(s) = self.signed.as_ref() else {
             return Err(self.sign_in_first());
         };
         if given.is_empty() || !cookies::same_secret(&s.csrf_token, given) {
-            return Err(csrf_failed(self.lang));
+            return Err(self.csrf_failed());
         }
         Ok(s)
     }
 
     /// The signed-in session for a page that needs one, or a redirect to sign in.
-    // The error is the page to answer with, handed straight back to axum.
-    #[allow(clippy::result_large_err)]
-    pub fn require(&self) -> Result<&Signed, Response> {
+    pub fn require(&self) -> Result<&Signed, PageError> {
         self.signed.as_ref().ok_or_else(|| self.sign_in_first())
+    }
+
+    /// The "form has expired" page (403), for a form whose CSRF token does not match or
+    /// that could not be read.
+    pub fn csrf_failed(&self) -> PageError {
+        PageError::Csrf(self.lang)
+    }
+
+    /// The form posted, or the "form has expired" page when it could not be read.
+    pub fn form<T>(
+        &self,
+        form: Result<axum::Form<T>, axum::extract::rejection::FormRejection>,
+    ) -> Result<T, PageError> {
+        form.map(|axum::Form(f)| f).map_err(|_| self.csrf_failed())
     }
 
     /// Redirects to the sign-in page, coming back here afterwards (to the page a form was
     /// on, for a form post: its path less the action, `/discussions/7/vote` → `/discussions/7`).
-    pub fn sign_in_first(&self) -> Response {
+    pub fn sign_in_first(&self) -> PageError {
         let back = if self.post {
             let path = self.path.split('?').next().unwrap_or("/");
             match path.rsplit_once('/') {
@@ -178,13 +189,8 @@ impl Visit {
         } else {
             self.path.clone()
         };
-        Redirect::to(&format!("/login?next={}", encode(&back))).into_response()
+        PageError::SignIn { back }
     }
-}
-
-/// The 403 shown when a form's CSRF token does not match.
-pub(crate) fn csrf_failed(lang: Lang) -> Response {
-    error_page(lang, StatusCode::FORBIDDEN, &lang.t("csrf-title"), &lang.t("csrf-message"))
 }
 
 /// Percent-encodes a value for a query string.
@@ -207,7 +213,7 @@ pub(crate) fn safe_next(next: &str) -> String {
 }
 
 impl FromRequestParts<AppContext> for Visit {
-    type Rejection = Response;
+    type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Self, Self::Rejection> {
         let post = parts.method == axum::http::Method::POST;

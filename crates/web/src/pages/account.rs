@@ -10,11 +10,11 @@ use guildhall_app::views::{AccountView, ProfileView};
 use guildhall_app::{AppContext, accounts, auth};
 use serde::Deserialize;
 
-use super::{app_error, render, see_other, with_cookies};
+use super::{OrPage, PageError, form_refusal, render, see_other, with_cookies};
 use crate::cookies;
-use crate::forms::{Errors, form_error, split_list};
+use crate::forms::{Errors, split_list};
 use crate::i18n::Lang;
-use crate::visit::{Chrome, Visit, csrf_failed};
+use crate::visit::{Chrome, Visit};
 
 /// `GET /people/{username}`.
 #[derive(Template)]
@@ -25,11 +25,13 @@ pub(crate) struct ProfilePage {
 }
 
 /// `GET /people/{username}`: a member's public profile.
-pub(crate) async fn profile(State(ctx): State<AppContext>, v: Visit, Path(username): Path<String>) -> Response {
-    match accounts::profile(&ctx, &username).await {
-        Ok(p) => render(StatusCode::OK, &ProfilePage { c: v.chrome(), p }),
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn profile(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(username): Path<String>,
+) -> Result<Response, PageError> {
+    let p = accounts::profile(&ctx, &username).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &ProfilePage { c: v.chrome(), p }))
 }
 
 /// `GET /account`: profile, language and password forms.
@@ -99,7 +101,7 @@ async fn account_page(
     form: Option<ProfileForm>,
     errors: Errors,
     password_errors: Errors,
-) -> Response {
+) -> Result<Response, PageError> {
     account_page_with(ctx, v, form, errors, password_errors, None).await
 }
 
@@ -110,22 +112,16 @@ async fn account_page_with(
     errors: Errors,
     password_errors: Errors,
     feed_url: Option<String>,
-) -> Response {
-    let s = match v.require() {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let me = match accounts::me(ctx, &s.viewer).await {
-        Ok(me) => me,
-        Err(e) => return app_error(v, e),
-    };
+) -> Result<Response, PageError> {
+    let s = v.require()?;
+    let me = accounts::me(ctx, &s.viewer).await.or_page(v)?;
     let form = form.unwrap_or_else(|| ProfileForm::of(&me));
     let status = if errors.is_empty() && password_errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    render(status, &AccountPage { c: v.chrome(), me, form, errors, password_errors, feed_url })
+    Ok(render(status, &AccountPage { c: v.chrome(), me, form, errors, password_errors, feed_url }))
 }
 
 /// `GET /account`.
-pub(crate) async fn account(State(ctx): State<AppContext>, v: Visit) -> Response {
+pub(crate) async fn account(State(ctx): State<AppContext>, v: Visit) -> Result<Response, PageError> {
     account_page(&ctx, &v, None, Errors::default(), Errors::default()).await
 }
 
@@ -134,12 +130,9 @@ pub(crate) async fn save(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<ProfileForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let change = accounts::ProfileChange {
         display_name: Some(form.display_name.clone()),
         bio: Some(form.bio.clone()),
@@ -154,12 +147,9 @@ pub(crate) async fn save(
             if let Some(l) = &me.language {
                 set.push(cookies::lang(l, ctx.instance().https));
             }
-            return with_cookies(see_other("/account", Some("saved")), &set);
+            return Ok(with_cookies(see_other("/account", Some("saved")), &set));
         }
-        Err(e) => match form_error(v.lang, &e, "display_name") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Err(e) => form_refusal(&v, e, "display_name")?,
     };
     account_page(&ctx, &v, Some(form), errors, Errors::default()).await
 }
@@ -180,21 +170,15 @@ pub(crate) async fn password(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<PasswordForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let errors = match auth::change_password(&ctx, &s.viewer, &form.current_password, &form.new_password).await {
         Ok(()) => {
             let clear = cookies::clear_session(ctx.instance().https);
-            return with_cookies(see_other("/login", Some("password")), &[clear]);
+            return Ok(with_cookies(see_other("/login", Some("password")), &[clear]));
         }
-        Err(e) => match form_error(v.lang, &e, "current_password") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Err(e) => form_refusal(&v, e, "current_password")?,
     };
     account_page(&ctx, &v, None, Errors::default(), errors).await
 }
@@ -205,14 +189,9 @@ pub(crate) async fn calendar(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<super::TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match guildhall_app::events::ical::new_token(&ctx, &s.viewer).await {
-        Ok(t) => account_page_with(&ctx, &v, None, Errors::default(), Errors::default(), Some(t.url)).await,
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.authorize(&given)?;
+    let t = guildhall_app::events::ical::new_token(&ctx, &s.viewer).await.or_page(&v)?;
+    account_page_with(&ctx, &v, None, Errors::default(), Errors::default(), Some(t.url)).await
 }

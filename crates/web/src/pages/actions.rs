@@ -10,8 +10,8 @@ use guildhall_app::discussions::{self, Flag};
 use guildhall_app::votes::{self, On};
 use serde::Deserialize;
 
-use super::{app_error, community_path, see_other};
-use crate::visit::{Visit, csrf_failed};
+use super::{OrPage, PageError, community_path, see_other};
+use crate::visit::Visit;
 
 /// A form with a CSRF token and one value (vote, moderation action).
 #[derive(Debug, Default, Deserialize)]
@@ -28,23 +28,15 @@ pub(crate) async fn delete(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<ActionForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let d = match discussions::get(&ctx, Some(&s.viewer), id).await {
-        Ok(d) => d,
-        Err(e) => return app_error(&v, e),
-    };
-    match discussions::delete(&ctx, &s.viewer, id).await {
-        Ok(()) => match browse::thread(&ctx, Some(&s.viewer), d.id, guildhall_app::page(None, Some(1))).await {
-            Ok(t) => see_other(&community_path(&t.community.handle), Some("deleted")),
-            Err(_) => see_other("/", Some("deleted")),
-        },
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.authorize(&given)?;
+    let d = discussions::get(&ctx, Some(&s.viewer), id).await.or_page(&v)?;
+    discussions::delete(&ctx, &s.viewer, id).await.or_page(&v)?;
+    Ok(match browse::thread(&ctx, Some(&s.viewer), d.id, guildhall_app::page(None, Some(1))).await {
+        Ok(t) => see_other(&community_path(&t.community.handle), Some("deleted")),
+        Err(_) => see_other("/", Some("deleted")),
+    })
 }
 
 /// `POST /replies/{id}/delete`.
@@ -53,20 +45,15 @@ pub(crate) async fn delete_reply(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<ActionForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = v.authorize(&given)?;
     let discussion_id = match browse::reply(&ctx, &s.viewer, id).await {
         Ok((r, _)) => r.discussion_id,
-        Err(e) => return app_error(&v, e),
+        Err(e) => return Err(PageError::app(&v, e)),
     };
-    match discussions::delete_reply(&ctx, &s.viewer, id).await {
-        Ok(()) => see_other(&format!("/discussions/{discussion_id}#reply-{id}"), Some("deleted")),
-        Err(e) => app_error(&v, e),
-    }
+    discussions::delete_reply(&ctx, &s.viewer, id).await.or_page(&v)?;
+    Ok(see_other(&format!("/discussions/{discussion_id}#reply-{id}"), Some("deleted")))
 }
 
 /// `POST /discussions/{id}/moderate`: `value` is pin, unpin, lock or unlock.
@@ -75,23 +62,18 @@ pub(crate) async fn moderate(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<ActionForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let (flag, on, done) = match form.value.as_str() {
         "pin" => (Flag::Pinned, true, "pinned"),
         "unpin" => (Flag::Pinned, false, "unpinned"),
         "lock" => (Flag::Locked, true, "locked"),
         "unlock" => (Flag::Locked, false, "unlocked"),
-        _ => return app_error(&v, guildhall_domain::Invalid::new("value", "unknown action").into()),
+        _ => return Err(PageError::app(&v, guildhall_domain::Invalid::new("value", "unknown action").into())),
     };
-    match discussions::set_flag(&ctx, &s.viewer, id, flag, on).await {
-        Ok(_) => see_other(&format!("/discussions/{id}"), Some(done)),
-        Err(e) => app_error(&v, e),
-    }
+    discussions::set_flag(&ctx, &s.viewer, id, flag, on).await.or_page(&v)?;
+    Ok(see_other(&format!("/discussions/{id}"), Some(done)))
 }
 
 async fn vote_on(
@@ -100,21 +82,16 @@ async fn vote_on(
     on: On,
     form: Result<Form<ActionForm>, FormRejection>,
     back: String,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let value = match form.value.as_str() {
         "up" => 1,
         "down" => -1,
         _ => 0,
     };
-    match votes::vote(ctx, &s.viewer, on, value).await {
-        Ok(_) => see_other(&back, Some("voted")),
-        Err(e) => app_error(v, e),
-    }
+    votes::vote(ctx, &s.viewer, on, value).await.or_page(v)?;
+    Ok(see_other(&back, Some("voted")))
 }
 
 /// `POST /discussions/{id}/vote`: `value` is up, down or clear.
@@ -123,7 +100,7 @@ pub(crate) async fn vote(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<ActionForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     vote_on(&ctx, &v, On::Discussion(id), form, format!("/discussions/{id}#discussion")).await
 }
 
@@ -133,11 +110,11 @@ pub(crate) async fn vote_reply(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<ActionForm>, FormRejection>,
-) -> Response {
-    let Some(s) = v.signed.as_ref() else { return v.sign_in_first() };
+) -> Result<Response, PageError> {
+    let Some(s) = v.signed.as_ref() else { return Err(v.sign_in_first()) };
     let back = match browse::reply(&ctx, &s.viewer, id).await {
         Ok((r, _)) => format!("/discussions/{}#reply-{id}", r.discussion_id),
-        Err(e) => return app_error(&v, e),
+        Err(e) => return Err(PageError::app(&v, e)),
     };
     vote_on(&ctx, &v, On::Reply(id), form, back).await
 }
@@ -165,16 +142,15 @@ fn excerpt(body: &str) -> String {
 }
 
 /// `GET /discussions/{id}/delete`.
-pub(crate) async fn confirm_delete(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    let t = match browse::thread(&ctx, v.viewer(), id, guildhall_app::page(None, Some(1))).await {
-        Ok(t) => t,
-        Err(e) => return app_error(&v, e),
-    };
+pub(crate) async fn confirm_delete(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let t = browse::thread(&ctx, v.viewer(), id, guildhall_app::page(None, Some(1))).await.or_page(&v)?;
     if !t.actions.delete {
-        return app_error(&v, guildhall_domain::Denied::AuthorOnly.into());
+        return Err(PageError::app(&v, guildhall_domain::Denied::AuthorOnly.into()));
     }
     let page = ConfirmDeletePage {
         c: v.chrome(),
@@ -182,21 +158,19 @@ pub(crate) async fn confirm_delete(State(ctx): State<AppContext>, v: Visit, Path
         back: format!("/discussions/{id}"),
         what: t.discussion.title,
     };
-    super::render(axum::http::StatusCode::OK, &page)
+    Ok(super::render(axum::http::StatusCode::OK, &page))
 }
 
 /// `GET /replies/{id}/delete`.
-pub(crate) async fn confirm_delete_reply(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
-    let s = match v.require() {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let (r, actions) = match browse::reply(&ctx, &s.viewer, id).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&v, e),
-    };
+pub(crate) async fn confirm_delete_reply(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let s = v.require()?;
+    let (r, actions) = browse::reply(&ctx, &s.viewer, id).await.or_page(&v)?;
     if !actions.delete {
-        return app_error(&v, guildhall_domain::Denied::AuthorOnly.into());
+        return Err(PageError::app(&v, guildhall_domain::Denied::AuthorOnly.into()));
     }
     let page = ConfirmDeletePage {
         c: v.chrome(),
@@ -204,5 +178,5 @@ pub(crate) async fn confirm_delete_reply(State(ctx): State<AppContext>, v: Visit
         back: format!("/discussions/{}#reply-{id}", r.discussion_id),
         what: excerpt(&r.body),
     };
-    super::render(axum::http::StatusCode::OK, &page)
+    Ok(super::render(axum::http::StatusCode::OK, &page))
 }

@@ -14,9 +14,9 @@ use guildhall_domain::registration::CommunityCreation;
 use guildhall_domain::{FederationMode, RegistrationMode};
 use serde::Deserialize;
 
-use super::{app_error, render, see_other};
+use super::{OrPage, PageError, form_refusal, render, see_other};
 use crate::forms::{Errors, form_error, split_list};
-use crate::visit::{Chrome, Visit, csrf_failed};
+use crate::visit::{Chrome, Visit};
 
 /// `GET /admin`.
 #[derive(Template)]
@@ -39,36 +39,32 @@ impl SettingsPage {
     }
 }
 
-// The error is the page to answer with, handed straight back to axum.
-#[allow(clippy::result_large_err)]
-fn admin_of(v: &Visit) -> Result<&Viewer, Response> {
+fn admin_of(v: &Visit) -> Result<&Viewer, PageError> {
     let s = v.require()?;
-    if s.viewer.is_admin { Ok(&s.viewer) } else { Err(app_error(v, guildhall_domain::Denied::AdminsOnly.into())) }
+    if s.viewer.is_admin { Ok(&s.viewer) } else { Err(PageError::app(v, guildhall_domain::Denied::AdminsOnly.into())) }
 }
 
-async fn settings_page(ctx: &AppContext, v: &Visit, email_domains: Option<String>, errors: Errors) -> Response {
-    let viewer = match admin_of(v) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+async fn settings_page(
+    ctx: &AppContext,
+    v: &Visit,
+    email_domains: Option<String>,
+    errors: Errors,
+) -> Result<Response, PageError> {
+    let viewer = admin_of(v)?;
     let loaded = async {
         let s = admin::get_settings(ctx, viewer).await?;
         let pending = admin::pending_accounts(ctx, viewer, guildhall_app::page(None, Some(100))).await?;
         let invites = admin::list_invites(ctx, viewer, guildhall_app::page(None, Some(50))).await?;
         Ok::<_, Error>((s, pending.items, invites.items))
     };
-    match loaded.await {
-        Ok((s, pending, invites)) => {
-            let email_domains = email_domains.unwrap_or_else(|| s.email_domains.join("\n"));
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-            render(status, &SettingsPage { c: v.chrome(), s, email_domains, pending, invites, errors })
-        }
-        Err(e) => app_error(v, e),
-    }
+    let (s, pending, invites) = loaded.await.or_page(v)?;
+    let email_domains = email_domains.unwrap_or_else(|| s.email_domains.join("\n"));
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    Ok(render(status, &SettingsPage { c: v.chrome(), s, email_domains, pending, invites, errors }))
 }
 
 /// `GET /admin`.
-pub(crate) async fn settings(State(ctx): State<AppContext>, v: Visit) -> Response {
+pub(crate) async fn settings(State(ctx): State<AppContext>, v: Visit) -> Result<Response, PageError> {
     settings_page(&ctx, &v, None, Errors::default()).await
 }
 
@@ -90,12 +86,9 @@ pub(crate) async fn save_settings(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<SettingsForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let change = SettingsChange {
         registration_mode: RegistrationMode::parse(&form.registration_mode),
         email_domains: Some(split_list(&form.email_domains)),
@@ -103,11 +96,8 @@ pub(crate) async fn save_settings(
         ..Default::default()
     };
     let errors = match admin::update_settings(&ctx, &s.viewer, change).await {
-        Ok(_) => return see_other("/admin", Some("saved")),
-        Err(e) => match form_error(v.lang, &e, "email_domains") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(_) => return Ok(see_other("/admin", Some("saved"))),
+        Err(e) => form_refusal(&v, e, "email_domains")?,
     };
     settings_page(&ctx, &v, Some(form.email_domains), errors).await
 }
@@ -128,21 +118,16 @@ pub(crate) async fn decide_account(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<AccountDecision>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let result = if form.value == "approve" {
         admin::approve_account(&ctx, &s.viewer, &form.username).await.map(|_| "approved")
     } else {
         admin::reject_account(&ctx, &s.viewer, &form.username).await.map(|()| "rejected")
     };
-    match result {
-        Ok(done) => see_other("/admin#pending-heading", Some(done)),
-        Err(e) => app_error(&v, e),
-    }
+    let done = result.or_page(&v)?;
+    Ok(see_other("/admin#pending-heading", Some(done)))
 }
 
 /// A new invite.
@@ -161,12 +146,9 @@ pub(crate) async fn invite(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<InviteForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let number = |raw: &str, field: &str| -> Result<Option<i64>, Errors> {
         let t = raw.trim();
         if t.is_empty() {
@@ -179,11 +161,8 @@ pub(crate) async fn invite(
         Ok((max_uses, days)) => {
             let max_uses = max_uses.map(|m| m.clamp(i32::MIN as i64, i32::MAX as i64) as i32);
             match admin::create_invite(&ctx, &s.viewer, max_uses, days).await {
-                Ok(_) => return see_other("/admin#invites-heading", Some("invite")),
-                Err(e) => match form_error(v.lang, &e, "max_uses") {
-                    Some(errors) => errors,
-                    None => return app_error(&v, e),
-                },
+                Ok(_) => return Ok(see_other("/admin#invites-heading", Some("invite"))),
+                Err(e) => form_refusal(&v, e, "max_uses")?,
             }
         }
         Err(errors) => errors,
@@ -209,24 +188,19 @@ impl FederationPage {
 }
 
 /// `GET /admin/federation`.
-pub(crate) async fn federation(State(ctx): State<AppContext>, v: Visit) -> Response {
-    let viewer = match admin_of(&v) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match admin::get_settings(&ctx, viewer).await {
-        Ok(s) => render(
-            StatusCode::OK,
-            &FederationPage {
-                c: v.chrome(),
-                mode: s.federation_mode.as_str().into(),
-                domains: s.federation_domains.join("\n"),
-                limited: s.limited_domains.join("\n"),
-                errors: Errors::default(),
-            },
-        ),
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn federation(State(ctx): State<AppContext>, v: Visit) -> Result<Response, PageError> {
+    let viewer = admin_of(&v)?;
+    let s = admin::get_settings(&ctx, viewer).await.or_page(&v)?;
+    Ok(render(
+        StatusCode::OK,
+        &FederationPage {
+            c: v.chrome(),
+            mode: s.federation_mode.as_str().into(),
+            domains: s.federation_domains.join("\n"),
+            limited: s.limited_domains.join("\n"),
+            errors: Errors::default(),
+        },
+    ))
 }
 
 /// The federation policy form.
@@ -247,12 +221,9 @@ pub(crate) async fn save_federation(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<FederationForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let change = SettingsChange {
         federation_mode: FederationMode::parse(&form.mode),
         federation_domains: Some(split_list(&form.domains)),
@@ -260,7 +231,7 @@ pub(crate) async fn save_federation(
         ..Default::default()
     };
     let errors = match admin::update_settings(&ctx, &s.viewer, change).await {
-        Ok(_) => return see_other("/admin/federation", Some("saved")),
+        Ok(_) => return Ok(see_other("/admin/federation", Some("saved"))),
         Err(e) => match form_error(v.lang, &e, "domains") {
             Some(mut errors) => {
                 // The use case names the fields as the API does; the form's inputs differ.
@@ -273,11 +244,11 @@ pub(crate) async fn save_federation(
                 }
                 errors
             }
-            None => return app_error(&v, e),
+            None => return Err(PageError::app(&v, e)),
         },
     };
     let page = FederationPage { c: v.chrome(), mode: form.mode, domains: form.domains, limited: form.limited, errors };
-    render(StatusCode::BAD_REQUEST, &page)
+    Ok(render(StatusCode::BAD_REQUEST, &page))
 }
 
 /// `GET /admin/instances`.
@@ -289,16 +260,9 @@ pub(crate) struct InstancesPage {
 }
 
 /// `GET /admin/instances`: delivery queue and health per remote instance.
-pub(crate) async fn instances(State(ctx): State<AppContext>, v: Visit) -> Response {
-    let viewer = match admin_of(&v) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
-    match admin::federation_health(&ctx, viewer).await {
-        Ok(mut instances) => {
-            instances.sort_by(|a, b| b.unreachable.cmp(&a.unreachable).then(a.domain.cmp(&b.domain)));
-            render(StatusCode::OK, &InstancesPage { c: v.chrome(), instances })
-        }
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn instances(State(ctx): State<AppContext>, v: Visit) -> Result<Response, PageError> {
+    let viewer = admin_of(&v)?;
+    let mut instances = admin::federation_health(&ctx, viewer).await.or_page(&v)?;
+    instances.sort_by(|a, b| b.unreachable.cmp(&a.unreachable).then(a.domain.cmp(&b.domain)));
+    Ok(render(StatusCode::OK, &InstancesPage { c: v.chrome(), instances }))
 }

@@ -10,11 +10,11 @@ use guildhall_app::views::SettingsView;
 use guildhall_app::{AppContext, Error, accounts, admin, auth};
 use serde::Deserialize;
 
-use super::{app_error, render, render_form, see_other, with_cookies};
+use super::{OrPage, PageError, form_refusal, render, render_form, see_other, with_cookies};
 use crate::cookies;
-use crate::forms::{Errors, form_error};
+use crate::forms::Errors;
 use crate::i18n::Lang;
-use crate::visit::{Chrome, Visit, csrf_failed, safe_next};
+use crate::visit::{Chrome, Visit, safe_next};
 
 /// The pre-login CSRF token: the visitor's existing cookie, or a new one.
 fn anon_token(headers: &HeaderMap) -> String {
@@ -54,7 +54,7 @@ pub(crate) async fn login_form(
     v: Visit,
     headers: HeaderMap,
     q: Result<Query<NextQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let token = anon_token(&headers);
     let next = q.ok().map(|Query(q)| q.next).unwrap_or_default();
     let page = LoginPage {
@@ -64,7 +64,7 @@ pub(crate) async fn login_form(
         next,
         errors: Errors::default(),
     };
-    with_cookies(render(StatusCode::OK, &page), &[cookies::csrf(&token, ctx.instance().https)])
+    Ok(with_cookies(render(StatusCode::OK, &page), &[cookies::csrf(&token, ctx.instance().https)]))
 }
 
 /// The sign-in form's fields; missing fields are empty so they fail the checks below.
@@ -86,9 +86,9 @@ pub(crate) async fn login(
     v: Visit,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let Some(token) = check_anon(&headers, &form.csrf_token) else { return csrf_failed(v.lang) };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let Some(token) = check_anon(&headers, &form.csrf_token) else { return Err(v.csrf_failed()) };
     let https = ctx.instance().https;
     let mut errors = Errors::default();
     if form.username.trim().is_empty() {
@@ -106,7 +106,7 @@ pub(crate) async fn login(
                 if let Some(l) = &login.account.language {
                     set.push(cookies::lang(l, https));
                 }
-                return with_cookies(see_other(&safe_next(&form.next), None), &set);
+                return Ok(with_cookies(see_other(&safe_next(&form.next), None), &set));
             }
             Err(Error::Unauthenticated(_)) => {
                 status = StatusCode::UNAUTHORIZED;
@@ -116,11 +116,11 @@ pub(crate) async fn login(
                 status = StatusCode::FORBIDDEN;
                 errors.add("username", v.lang.t(&format!("login-error-{}", s.as_str())));
             }
-            Err(e) => return app_error(&v, e),
+            Err(e) => return Err(PageError::app(&v, e)),
         }
     }
     let page = LoginPage { c: v.chrome(), csrf_token: token, username: form.username, next: form.next, errors };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 /// `POST /logout`: ends the session after checking its CSRF token.
@@ -128,23 +128,18 @@ pub(crate) async fn logout(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<super::TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let https = ctx.instance().https;
     let signed_out = || with_cookies(see_other("/", None), &[cookies::clear_session(https)]);
     // No valid session: nothing to end, so no forgery can do harm; tidy the cookie up.
     if v.signed.is_none() {
-        return signed_out();
+        return Ok(signed_out());
     }
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    if let Err(e) = auth::logout(&ctx, &s.token).await {
-        return app_error(&v, e);
-    }
+    let s = v.authorize(&given)?;
+    auth::logout(&ctx, &s.token).await.or_page(&v)?;
     tracing::info!(account = %s.viewer.username, "signed out");
-    signed_out()
+    Ok(signed_out())
 }
 
 /// The registration form, with the instance's rules.
@@ -184,11 +179,12 @@ pub(crate) struct SignupForm {
 }
 
 /// `GET /signup`.
-pub(crate) async fn signup_form(State(ctx): State<AppContext>, v: Visit, headers: HeaderMap) -> Response {
-    let settings = match admin::settings(&ctx).await {
-        Ok(s) => s,
-        Err(e) => return app_error(&v, e),
-    };
+pub(crate) async fn signup_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    headers: HeaderMap,
+) -> Result<Response, PageError> {
+    let settings = admin::settings(&ctx).await.or_page(&v)?;
     let token = anon_token(&headers);
     let page = SignupPage {
         c: v.chrome(),
@@ -197,7 +193,7 @@ pub(crate) async fn signup_form(State(ctx): State<AppContext>, v: Visit, headers
         form: SignupForm::default(),
         errors: Errors::default(),
     };
-    with_cookies(render(StatusCode::OK, &page), &[cookies::csrf(&token, ctx.instance().https)])
+    Ok(with_cookies(render(StatusCode::OK, &page), &[cookies::csrf(&token, ctx.instance().https)]))
 }
 
 /// `POST /signup`: registers, then signs in when the account is active at once.
@@ -206,13 +202,10 @@ pub(crate) async fn signup(
     v: Visit,
     headers: HeaderMap,
     form: Result<Form<SignupForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(mut form)) = form else { return csrf_failed(v.lang) };
-    let Some(token) = check_anon(&headers, &form.csrf_token) else { return csrf_failed(v.lang) };
-    let settings = match admin::settings(&ctx).await {
-        Ok(s) => s,
-        Err(e) => return app_error(&v, e),
-    };
+) -> Result<Response, PageError> {
+    let mut form = v.form(form)?;
+    let Some(token) = check_anon(&headers, &form.csrf_token) else { return Err(v.csrf_failed()) };
+    let settings = admin::settings(&ctx).await.or_page(&v)?;
     let reg = auth::Registration {
         username: form.username.clone(),
         email: form.email.clone(),
@@ -224,23 +217,18 @@ pub(crate) async fn signup(
     let https = ctx.instance().https;
     let errors = match auth::register(&ctx, reg).await {
         Ok(account) if account.status == guildhall_domain::AccountStatus::Active => {
-            return match auth::login(&ctx, &account.username, &form.password).await {
-                Ok(login) => with_cookies(
-                    see_other("/", Some("registered")),
-                    &[cookies::session(&login.token, https), cookies::clear_csrf(https)],
-                ),
-                Err(e) => app_error(&v, e),
-            };
+            let login = auth::login(&ctx, &account.username, &form.password).await.or_page(&v)?;
+            return Ok(with_cookies(
+                see_other("/", Some("registered")),
+                &[cookies::session(&login.token, https), cookies::clear_csrf(https)],
+            ));
         }
-        Ok(_) => return see_other("/login", Some("pending")),
-        Err(e) => match form_error(v.lang, &e, "username") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(_) => return Ok(see_other("/login", Some("pending"))),
+        Err(e) => form_refusal(&v, e, "username")?,
     };
     form.password.clear();
     let page = SignupPage { c: v.chrome(), csrf_token: token, settings, form, errors };
-    render_form(&page.errors.clone(), &page)
+    Ok(render_form(&page.errors.clone(), &page))
 }
 
 /// The language switch's fields.
@@ -258,10 +246,10 @@ pub(crate) struct LanguageForm {
 pub(crate) async fn language_link(
     State(ctx): State<AppContext>,
     q: Result<Query<LanguageForm>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
     let lang = Lang::parse(&q.lang).unwrap_or_default();
-    with_cookies(see_other(&safe_next(&q.next), None), &[cookies::lang(lang.code(), ctx.instance().https)])
+    Ok(with_cookies(see_other(&safe_next(&q.next), None), &[cookies::lang(lang.code(), ctx.instance().https)]))
 }
 
 /// `POST /language`: the switch for signed-in members; it also becomes the account's setting.
@@ -269,16 +257,11 @@ pub(crate) async fn language(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<LanguageForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let lang = Lang::parse(&form.lang).unwrap_or_default();
     let change = accounts::ProfileChange { language: Some(lang.code().into()), ..Default::default() };
-    if let Err(e) = accounts::update_profile(&ctx, &s.viewer, change).await {
-        return app_error(&v, e);
-    }
-    with_cookies(see_other(&safe_next(&form.next), None), &[cookies::lang(lang.code(), ctx.instance().https)])
+    accounts::update_profile(&ctx, &s.viewer, change).await.or_page(&v)?;
+    Ok(with_cookies(see_other(&safe_next(&form.next), None), &[cookies::lang(lang.code(), ctx.instance().https)]))
 }

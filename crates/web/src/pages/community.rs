@@ -12,9 +12,9 @@ use guildhall_app::{AppContext, Error, communities, discussions, markdown, membe
 use guildhall_domain::{Denied, Visibility};
 use serde::Deserialize;
 
-use super::{TokenForm, app_error, community_path, render, render_form, see_other};
-use crate::forms::{Errors, form_error, split_list};
-use crate::visit::{Chrome, Visit, csrf_failed};
+use super::{OrPage, PageError, TokenForm, community_path, form_refusal, render, render_form, see_other};
+use crate::forms::{Errors, split_list};
+use crate::visit::{Chrome, Visit};
 
 /// `GET /communities/{handle}`: about, charter, welcome, join or leave, and the discussions.
 #[derive(Template)]
@@ -62,18 +62,15 @@ pub(crate) async fn show(
     v: Visit,
     Path(handle): Path<String>,
     q: Result<Query<CommunityQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
-    let co = match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => co,
-        Err(e) => return app_error(&v, e),
-    };
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
     let (sort, sort_name) = if q.sort == "new" { (Sort::New, "new") } else { (Sort::Active, "active") };
     let page = guildhall_app::page(q.page, Some(20));
     let (list, number, has_more) = match discussions::list(&ctx, v.viewer(), &co.handle, sort, page).await {
         Ok(l) => (Some(l.items), l.page, l.has_more),
         Err(Error::Denied(Denied::MembersOnly)) => (None, 1, false),
-        Err(e) => return app_error(&v, e),
+        Err(e) => return Err(PageError::app(&v, e)),
     };
     let welcome_html = match (&co.welcome_message, co.my_role.is_member()) {
         (Some(w), true) if !w.trim().is_empty() => markdown::render(w),
@@ -86,19 +83,13 @@ pub(crate) async fn show(
         {
             Ok(l) => l.items,
             Err(Error::Denied(_)) => Vec::new(),
-            Err(e) => return app_error(&v, e),
+            Err(e) => return Err(PageError::app(&v, e)),
         }
     } else {
         Vec::new()
     };
-    let guilds = match guildhall_app::guilds::of_community(&ctx, v.viewer(), &co.handle).await {
-        Ok(g) => g,
-        Err(e) => return app_error(&v, e),
-    };
-    let related = match guildhall_app::guilds::feed::related(&ctx, v.viewer(), &co.handle).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&v, e),
-    };
+    let guilds = guildhall_app::guilds::of_community(&ctx, v.viewer(), &co.handle).await.or_page(&v)?;
+    let related = guildhall_app::guilds::feed::related(&ctx, v.viewer(), &co.handle).await.or_page(&v)?;
     let page = CommunityPage {
         c: v.chrome(),
         co,
@@ -111,7 +102,7 @@ pub(crate) async fn show(
         guilds,
         related,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `GET /communities/{handle}/join`: the charter and the join form.
@@ -131,16 +122,14 @@ impl JoinPage {
 }
 
 /// `GET /communities/{handle}/join`.
-pub(crate) async fn join_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => {
-            render(StatusCode::OK, &JoinPage { c: v.chrome(), co, message: String::new(), errors: Errors::default() })
-        }
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn join_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &JoinPage { c: v.chrome(), co, message: String::new(), errors: Errors::default() }))
 }
 
 /// The join form's fields.
@@ -160,26 +149,18 @@ pub(crate) async fn join(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<JoinForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let accepted = form.accept_charter.is_some();
     let message = Some(form.message.as_str()).filter(|m| !m.trim().is_empty());
     let errors = match membership::join(&ctx, &s.viewer, &handle, accepted, message).await {
-        Ok(j) if j.status == "joined" => return see_other(&community_path(&handle), Some("joined")),
-        Ok(_) => return see_other(&community_path(&handle), Some("requested")),
-        Err(e) => match form_error(v.lang, &e, "accept_charter") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(j) if j.status == "joined" => return Ok(see_other(&community_path(&handle), Some("joined"))),
+        Ok(_) => return Ok(see_other(&community_path(&handle), Some("requested"))),
+        Err(e) => form_refusal(&v, e, "accept_charter")?,
     };
-    match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => render_form(&errors, &JoinPage { c: v.chrome(), co, message: form.message, errors: errors.clone() }),
-        Err(e) => app_error(&v, e),
-    }
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    Ok(render_form(&errors, &JoinPage { c: v.chrome(), co, message: form.message, errors: errors.clone() }))
 }
 
 /// `POST /communities/{handle}/leave`: leaves, or withdraws a join request.
@@ -188,16 +169,11 @@ pub(crate) async fn leave(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match membership::leave(&ctx, &s.viewer, &handle).await {
-        Ok(()) => see_other(&community_path(&handle), Some("left")),
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.authorize(&given)?;
+    membership::leave(&ctx, &s.viewer, &handle).await.or_page(&v)?;
+    Ok(see_other(&community_path(&handle), Some("left")))
 }
 
 /// The fields of the community form (create and settings).
@@ -278,14 +254,12 @@ impl CommunityFormPage {
 }
 
 /// `GET /create-community`.
-pub(crate) async fn new_form(v: Visit) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    render(
+pub(crate) async fn new_form(v: Visit) -> Result<Response, PageError> {
+    v.require()?;
+    Ok(render(
         StatusCode::OK,
         &CommunityFormPage { c: v.chrome(), co: None, form: CommunityForm::default(), errors: Errors::default() },
-    )
+    ))
 }
 
 /// `POST /communities`: creates a community; the creator becomes its moderator.
@@ -293,12 +267,9 @@ pub(crate) async fn create(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<CommunityForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let new = communities::NewCommunity {
         name: form.name.clone(),
         title: form.title.clone(),
@@ -311,29 +282,25 @@ pub(crate) async fn create(
         join_question: Some(form.join_question.clone()),
     };
     let errors = match communities::create(&ctx, &s.viewer, new).await {
-        Ok(co) => return see_other(&community_path(&co.handle), Some("created")),
-        Err(e) => match form_error(v.lang, &e, "name") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(co) => return Ok(see_other(&community_path(&co.handle), Some("created"))),
+        Err(e) => form_refusal(&v, e, "name")?,
     };
-    render_form(&errors, &CommunityFormPage { c: v.chrome(), co: None, form, errors: errors.clone() })
+    Ok(render_form(&errors, &CommunityFormPage { c: v.chrome(), co: None, form, errors: errors.clone() }))
 }
 
 /// `GET /communities/{handle}/settings` (moderators).
-pub(crate) async fn settings_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    let co = match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => co,
-        Err(e) => return app_error(&v, e),
-    };
+pub(crate) async fn settings_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
     if !v.chrome().moderates(co.my_role) || !co.local {
-        return app_error(&v, Denied::ModeratorsOnly.into());
+        return Err(PageError::app(&v, Denied::ModeratorsOnly.into()));
     }
     let form = CommunityForm::from_view(&co);
-    render(StatusCode::OK, &CommunityFormPage { c: v.chrome(), co: Some(co), form, errors: Errors::default() })
+    Ok(render(StatusCode::OK, &CommunityFormPage { c: v.chrome(), co: Some(co), form, errors: Errors::default() }))
 }
 
 /// `POST /communities/{handle}/settings`.
@@ -342,12 +309,9 @@ pub(crate) async fn save_settings(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<CommunityForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let change = communities::CommunityChange {
         title: Some(form.title.clone()),
         description: Some(form.description.clone()),
@@ -361,15 +325,9 @@ pub(crate) async fn save_settings(
         lifecycle: (!form.lifecycle.is_empty()).then(|| form.lifecycle.clone()),
     };
     let errors = match communities::update(&ctx, &s.viewer, &handle, change).await {
-        Ok(co) => return see_other(&format!("{}/settings", community_path(&co.handle)), Some("saved")),
-        Err(e) => match form_error(v.lang, &e, "title") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(co) => return Ok(see_other(&format!("{}/settings", community_path(&co.handle)), Some("saved"))),
+        Err(e) => form_refusal(&v, e, "title")?,
     };
-    let co = match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => co,
-        Err(e) => return app_error(&v, e),
-    };
-    render_form(&errors, &CommunityFormPage { c: v.chrome(), co: Some(co), form, errors: errors.clone() })
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    Ok(render_form(&errors, &CommunityFormPage { c: v.chrome(), co: Some(co), form, errors: errors.clone() }))
 }

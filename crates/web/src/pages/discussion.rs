@@ -15,9 +15,9 @@ use guildhall_app::{AppContext, communities};
 use guildhall_domain::poll::PollKind;
 use serde::Deserialize;
 
-use super::{app_error, render, render_form, see_other};
+use super::{OrPage, PageError, form_refusal, render, render_form, see_other};
 use crate::forms::{Errors, denied_message, form_error};
-use crate::visit::{Chrome, Visit, csrf_failed};
+use crate::visit::{Chrome, Visit};
 
 /// The new-discussion form.
 #[derive(Template)]
@@ -111,24 +111,24 @@ pub(crate) struct PostForm {
 }
 
 /// `GET /communities/{handle}/new`.
-pub(crate) async fn new_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => render(
-            StatusCode::OK,
-            &NewDiscussionPage {
-                c: v.chrome(),
-                co,
-                title: String::new(),
-                body: String::new(),
-                poll: PollFields::default(),
-                errors: Errors::default(),
-            },
-        ),
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn new_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    Ok(render(
+        StatusCode::OK,
+        &NewDiscussionPage {
+            c: v.chrome(),
+            co,
+            title: String::new(),
+            body: String::new(),
+            poll: PollFields::default(),
+            errors: Errors::default(),
+        },
+    ))
 }
 
 /// `POST /communities/{handle}/new`: starts the discussion and shows it.
@@ -137,38 +137,33 @@ pub(crate) async fn create(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<NewDiscussionForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let errors = match form.poll.input(v.lang) {
         Err(errors) => errors,
         Ok(poll) => {
             match discussions::create_with_poll(&ctx, &s.viewer, &handle, &form.title, &form.body, poll).await {
-                Ok(d) => return see_other(&format!("/discussions/{}", d.id), Some("posted")),
+                Ok(d) => return Ok(see_other(&format!("/discussions/{}", d.id), Some("posted"))),
                 Err(e) => match form_error(v.lang, &e, "title") {
                     Some(errors) => poll_fields(errors),
-                    None => return app_error(&v, e),
+                    None => return Err(PageError::app(&v, e)),
                 },
             }
         }
     };
-    match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => render_form(
-            &errors,
-            &NewDiscussionPage {
-                c: v.chrome(),
-                co,
-                title: form.title,
-                body: form.body,
-                poll: form.poll,
-                errors: errors.clone(),
-            },
-        ),
-        Err(e) => app_error(&v, e),
-    }
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    Ok(render_form(
+        &errors,
+        &NewDiscussionPage {
+            c: v.chrome(),
+            co,
+            title: form.title,
+            body: form.body,
+            poll: form.poll,
+            errors: errors.clone(),
+        },
+    ))
 }
 
 /// One reply in the thread, with the list markup that nests it.
@@ -266,11 +261,15 @@ pub(crate) struct ThreadQuery {
     page: Option<u64>,
 }
 
-async fn thread_page(ctx: &AppContext, v: &Visit, id: i64, q: ThreadQuery, body: String, errors: Errors) -> Response {
-    let t = match browse::thread(ctx, v.viewer(), id, guildhall_app::page(q.page, Some(100))).await {
-        Ok(t) => t,
-        Err(e) => return app_error(v, e),
-    };
+async fn thread_page(
+    ctx: &AppContext,
+    v: &Visit,
+    id: i64,
+    q: ThreadQuery,
+    body: String,
+    errors: Errors,
+) -> Result<Response, PageError> {
+    let t = browse::thread(ctx, v.viewer(), id, guildhall_app::page(q.page, Some(100))).await.or_page(v)?;
     let reply_to = q.reply_to.and_then(|rid| t.replies.items.iter().find(|(r, _)| r.id == rid).map(|(r, _)| r.clone()));
     let cannot_reply = match (&t.reply, v.signed.is_some()) {
         (Ok(()), _) => None,
@@ -279,7 +278,7 @@ async fn thread_page(ctx: &AppContext, v: &Visit, id: i64, q: ThreadQuery, body:
     };
     let rows = nest(t.replies.items.clone());
     let page = ThreadPage { c: v.chrome(), t, rows, reply_to, body, errors, cannot_reply };
-    render_form(&page.errors.clone(), &page)
+    Ok(render_form(&page.errors.clone(), &page))
 }
 
 /// `GET /discussions/{id}`.
@@ -288,7 +287,7 @@ pub(crate) async fn show(
     v: Visit,
     Path(id): Path<i64>,
     q: Result<Query<ThreadQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
     thread_page(&ctx, &v, id, q, String::new(), Errors::default()).await
 }
@@ -299,19 +298,13 @@ pub(crate) async fn reply(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<PostForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let parent = form.parent_id.trim().parse::<i64>().ok();
     let errors = match discussions::reply(&ctx, &s.viewer, id, parent, &form.body).await {
-        Ok(r) => return see_other(&format!("/discussions/{id}#reply-{}", r.id), Some("replied")),
-        Err(e) => match form_error(v.lang, &e, "body") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(r) => return Ok(see_other(&format!("/discussions/{id}#reply-{}", r.id), Some("replied"))),
+        Err(e) => form_refusal(&v, e, "body")?,
     };
     thread_page(&ctx, &v, id, ThreadQuery { reply_to: parent, page: None }, form.body, errors).await
 }
@@ -332,16 +325,15 @@ pub(crate) struct EditPage {
 }
 
 /// `GET /discussions/{id}/edit`.
-pub(crate) async fn edit_form(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    let t = match browse::thread(&ctx, v.viewer(), id, guildhall_app::page(None, Some(1))).await {
-        Ok(t) => t,
-        Err(e) => return app_error(&v, e),
-    };
+pub(crate) async fn edit_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let t = browse::thread(&ctx, v.viewer(), id, guildhall_app::page(None, Some(1))).await.or_page(&v)?;
     if !t.actions.edit {
-        return app_error(&v, guildhall_domain::Denied::AuthorOnly.into());
+        return Err(PageError::app(&v, guildhall_domain::Denied::AuthorOnly.into()));
     }
     let d = t.discussion;
     let page = EditPage {
@@ -352,7 +344,7 @@ pub(crate) async fn edit_form(State(ctx): State<AppContext>, v: Visit, Path(id):
         body: d.body,
         errors: Errors::default(),
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `POST /discussions/{id}/edit`.
@@ -361,18 +353,12 @@ pub(crate) async fn edit(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<PostForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let errors = match discussions::update(&ctx, &s.viewer, id, Some(&form.title), Some(&form.body)).await {
-        Ok(_) => return see_other(&format!("/discussions/{id}"), Some("edited")),
-        Err(e) => match form_error(v.lang, &e, "body") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(_) => return Ok(see_other(&format!("/discussions/{id}"), Some("edited"))),
+        Err(e) => form_refusal(&v, e, "body")?,
     };
     let page = EditPage {
         c: v.chrome(),
@@ -382,21 +368,19 @@ pub(crate) async fn edit(
         body: form.body,
         errors,
     };
-    render_form(&page.errors.clone(), &page)
+    Ok(render_form(&page.errors.clone(), &page))
 }
 
 /// `GET /replies/{id}/edit`.
-pub(crate) async fn edit_reply_form(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
-    let s = match v.require() {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let (r, actions) = match browse::reply(&ctx, &s.viewer, id).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&v, e),
-    };
+pub(crate) async fn edit_reply_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let s = v.require()?;
+    let (r, actions) = browse::reply(&ctx, &s.viewer, id).await.or_page(&v)?;
     if !actions.edit {
-        return app_error(&v, guildhall_domain::Denied::AuthorOnly.into());
+        return Err(PageError::app(&v, guildhall_domain::Denied::AuthorOnly.into()));
     }
     let page = EditPage {
         c: v.chrome(),
@@ -406,7 +390,7 @@ pub(crate) async fn edit_reply_form(State(ctx): State<AppContext>, v: Visit, Pat
         body: r.body,
         errors: Errors::default(),
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `POST /replies/{id}/edit`.
@@ -415,26 +399,20 @@ pub(crate) async fn edit_reply(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<PostForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let errors = match discussions::update_reply(&ctx, &s.viewer, id, &form.body).await {
-        Ok(r) => return see_other(&format!("/discussions/{}#reply-{id}", r.discussion_id), Some("edited")),
-        Err(e) => match form_error(v.lang, &e, "body") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(r) => return Ok(see_other(&format!("/discussions/{}#reply-{id}", r.discussion_id), Some("edited"))),
+        Err(e) => form_refusal(&v, e, "body")?,
     };
     let back = match browse::reply(&ctx, &s.viewer, id).await {
         Ok((r, _)) => format!("/discussions/{}#reply-{id}", r.discussion_id),
-        Err(e) => return app_error(&v, e),
+        Err(e) => return Err(PageError::app(&v, e)),
     };
     let page =
         EditPage { c: v.chrome(), action: format!("/replies/{id}/edit"), back, title: None, body: form.body, errors };
-    render_form(&page.errors.clone(), &page)
+    Ok(render_form(&page.errors.clone(), &page))
 }
 
 /// `POST /discussions/{id}/poll`: the viewer's vote (`choice` once per chosen option).
@@ -443,20 +421,17 @@ pub(crate) async fn vote_in_poll(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let Ok(Form(pairs)) = form else { return csrf_failed(v.lang) };
+) -> Result<Response, PageError> {
+    let pairs = v.form(form)?;
     let given = pairs.iter().find(|(k, _)| k == "csrf_token").map(|(_, v)| v.as_str()).unwrap_or("");
-    let s = match v.authorize(given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+    let s = v.authorize(given)?;
     let choices: Vec<usize> =
         pairs.iter().filter(|(k, _)| k == "choice").filter_map(|(_, v)| v.trim().parse().ok()).collect();
     let errors = if choices.is_empty() {
         Errors::one("poll-option-0", v.lang.t("error-poll-choose"))
     } else {
         match guildhall_app::polls::vote(&ctx, &s.viewer, id, &choices).await {
-            Ok(_) => return see_other(&format!("/discussions/{id}#poll"), Some("voted")),
+            Ok(_) => return Ok(see_other(&format!("/discussions/{id}#poll"), Some("voted"))),
             Err(e) => match form_error(v.lang, &e, "poll-option-0") {
                 Some(mut errors) => {
                     for e in &mut errors.list {
@@ -464,7 +439,7 @@ pub(crate) async fn vote_in_poll(
                     }
                     errors
                 }
-                None => return app_error(&v, e),
+                None => return Err(PageError::app(&v, e)),
             },
         }
     };

@@ -18,9 +18,9 @@ use guildhall_store::events::When;
 use serde::Deserialize;
 
 use super::actions::ConfirmDeletePage;
-use super::{TokenForm, app_error, community_path, render, render_form, see_other};
-use crate::forms::{Errors, form_error};
-use crate::visit::{Chrome, Visit, csrf_failed};
+use super::{OrPage, PageError, TokenForm, community_path, form_refusal, render, render_form, see_other};
+use crate::forms::Errors;
+use crate::visit::{Chrome, Visit};
 
 /// `GET /communities/{handle}/events`: upcoming (soonest first) or past (latest first).
 #[derive(Template)]
@@ -59,24 +59,16 @@ pub(crate) async fn list(
     v: Visit,
     Path(handle): Path<String>,
     q: Result<Query<EventsQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
-    let co = match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => co,
-        Err(e) => return app_error(&v, e),
-    };
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
     let past = q.when == "past";
     let when = if past { When::Past } else { When::Upcoming };
-    let l = match events::list(&ctx, v.viewer(), &co.handle, when, guildhall_app::page(q.page, Some(20))).await {
-        Ok(l) => l,
-        Err(e) => return app_error(&v, e),
-    };
-    let may_create = match event_pages::may_create(&ctx, v.viewer(), &co.handle).await {
-        Ok(m) => m,
-        Err(e) => return app_error(&v, e),
-    };
+    let l =
+        events::list(&ctx, v.viewer(), &co.handle, when, guildhall_app::page(q.page, Some(20))).await.or_page(&v)?;
+    let may_create = event_pages::may_create(&ctx, v.viewer(), &co.handle).await.or_page(&v)?;
     let page = EventsPage { c: v.chrome(), co, past, events: l.items, page: l.page, has_more: l.has_more, may_create };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `GET /events/{id}`.
@@ -146,34 +138,22 @@ impl EventPage {
 }
 
 /// `GET /events/{id}`.
-pub(crate) async fn show(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
-    let e = match events::get(&ctx, v.viewer(), id).await {
-        Ok(e) => e,
-        Err(e) => return app_error(&v, e),
-    };
-    let co = match communities::get(&ctx, v.viewer(), &e.community).await {
-        Ok(co) => co,
-        Err(e) => return app_error(&v, e),
-    };
-    let can = match event_pages::abilities(&ctx, v.viewer(), id).await {
-        Ok(c) => c,
-        Err(e) => return app_error(&v, e),
-    };
+pub(crate) async fn show(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Result<Response, PageError> {
+    let e = events::get(&ctx, v.viewer(), id).await.or_page(&v)?;
+    let co = communities::get(&ctx, v.viewer(), &e.community).await.or_page(&v)?;
+    let can = event_pages::abilities(&ctx, v.viewer(), id).await.or_page(&v)?;
     let attendees = if can.see_attendees {
         match rsvp::attendees(&ctx, v.viewer(), id, guildhall_app::page(None, Some(100))).await {
             Ok(l) => Some(l.items),
             Err(Error::Denied(_)) => None,
-            Err(e) => return app_error(&v, e),
+            Err(e) => return Err(PageError::app(&v, e)),
         }
     } else {
         None
     };
-    let replies = match events::replies::list(&ctx, v.viewer(), id).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&v, e),
-    };
+    let replies = events::replies::list(&ctx, v.viewer(), id).await.or_page(&v)?;
     let viewer_zone = v.signed.as_ref().and_then(|s| s.time_zone.clone());
-    render(StatusCode::OK, &EventPage { c: v.chrome(), e, co, can, attendees, viewer_zone, replies })
+    Ok(render(StatusCode::OK, &EventPage { c: v.chrome(), e, co, can, attendees, viewer_zone, replies }))
 }
 
 /// The event form's fields (create and edit).
@@ -296,30 +276,27 @@ impl EventFormPage {
 }
 
 /// `GET /communities/{handle}/events/new`.
-pub(crate) async fn new_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    let co = match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => co,
-        Err(e) => return app_error(&v, e),
-    };
+pub(crate) async fn new_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
     match event_pages::may_create(&ctx, v.viewer(), &co.handle).await {
         Ok(true) => {}
-        Ok(false) => return app_error(&v, Denied::ModeratorsOnly.into()),
-        Err(e) => return app_error(&v, e),
+        Ok(false) => return Err(PageError::app(&v, Denied::ModeratorsOnly.into())),
+        Err(e) => return Err(PageError::app(&v, e)),
     }
     let form = EventForm { timezone: "America/Toronto".into(), ..Default::default() };
-    render(StatusCode::OK, &EventFormPage { c: v.chrome(), co, event: None, form, errors: Errors::default() })
+    Ok(render(StatusCode::OK, &EventFormPage { c: v.chrome(), co, event: None, form, errors: Errors::default() }))
 }
 
 /// The form error for a refused event, on the field it names.
-// The error is the page to answer with, handed straight back to axum.
-#[allow(clippy::result_large_err)]
-fn event_error(v: &Visit, e: Error) -> Result<Errors, Response> {
+fn event_error(v: &Visit, e: Error) -> Result<Errors, PageError> {
     match e {
-        Error::Invalid(Invalid { field: "community", .. }) => Err(app_error(v, e)),
-        e => form_error(v.lang, &e, "title").ok_or_else(|| app_error(v, e)),
+        Error::Invalid(Invalid { field: "community", .. }) => Err(PageError::app(v, e)),
+        e => form_refusal(v, e, "title"),
     }
 }
 
@@ -329,50 +306,41 @@ pub(crate) async fn create(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<EventForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let errors = match form.input(v.lang, false) {
         Err(errors) => errors,
         Ok(input) => match events::create(&ctx, &s.viewer, &handle, &input).await {
-            Ok(e) => return see_other(&format!("/events/{}", e.id), Some("event-created")),
-            Err(e) => match event_error(&v, e) {
-                Ok(errors) => errors,
-                Err(r) => return r,
-            },
+            Ok(e) => return Ok(see_other(&format!("/events/{}", e.id), Some("event-created"))),
+            Err(e) => event_error(&v, e)?,
         },
     };
-    match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => render_form(&errors, &EventFormPage { c: v.chrome(), co, event: None, form, errors: errors.clone() }),
-        Err(e) => app_error(&v, e),
-    }
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    Ok(render_form(&errors, &EventFormPage { c: v.chrome(), co, event: None, form, errors: errors.clone() }))
 }
 
 /// Loads an event for its organiser or a moderator (forms to change it).
-async fn managed(ctx: &AppContext, v: &Visit, id: i64) -> Result<(EventView, CommunityView), Response> {
-    let e = events::get(ctx, v.viewer(), id).await.map_err(|e| app_error(v, e))?;
-    let can = event_pages::abilities(ctx, v.viewer(), id).await.map_err(|e| app_error(v, e))?;
+async fn managed(ctx: &AppContext, v: &Visit, id: i64) -> Result<(EventView, CommunityView), PageError> {
+    let e = events::get(ctx, v.viewer(), id).await.or_page(v)?;
+    let can = event_pages::abilities(ctx, v.viewer(), id).await.or_page(v)?;
     if !can.manage {
-        return Err(app_error(v, Denied::ModeratorsOnly.into()));
+        return Err(PageError::app(v, Denied::ModeratorsOnly.into()));
     }
-    let co = communities::get(ctx, v.viewer(), &e.community).await.map_err(|e| app_error(v, e))?;
+    let co = communities::get(ctx, v.viewer(), &e.community).await.or_page(v)?;
     Ok((e, co))
 }
 
 /// `GET /events/{id}/edit`.
-pub(crate) async fn edit_form(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    let (e, co) = match managed(&ctx, &v, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub(crate) async fn edit_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let (e, co) = managed(&ctx, &v, id).await?;
     let form = EventForm::of(&e);
-    render(StatusCode::OK, &EventFormPage { c: v.chrome(), co, event: Some(id), form, errors: Errors::default() })
+    Ok(render(StatusCode::OK, &EventFormPage { c: v.chrome(), co, event: Some(id), form, errors: Errors::default() }))
 }
 
 /// `POST /events/{id}/edit`.
@@ -381,27 +349,18 @@ pub(crate) async fn edit(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<EventForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let errors = match form.input(v.lang, true) {
         Err(errors) => errors,
         Ok(input) => match events::update(&ctx, &s.viewer, id, &input).await {
-            Ok(_) => return see_other(&format!("/events/{id}"), Some("saved")),
-            Err(e) => match event_error(&v, e) {
-                Ok(errors) => errors,
-                Err(r) => return r,
-            },
+            Ok(_) => return Ok(see_other(&format!("/events/{id}"), Some("saved"))),
+            Err(e) => event_error(&v, e)?,
         },
     };
-    let (_, co) = match managed(&ctx, &v, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
-    render_form(&errors, &EventFormPage { c: v.chrome(), co, event: Some(id), form, errors: errors.clone() })
+    let (_, co) = managed(&ctx, &v, id).await?;
+    Ok(render_form(&errors, &EventFormPage { c: v.chrome(), co, event: Some(id), form, errors: errors.clone() }))
 }
 
 /// `POST /events/{id}/cancel`.
@@ -410,34 +369,28 @@ pub(crate) async fn cancel(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match events::cancel(&ctx, &s.viewer, id).await {
-        Ok(_) => see_other(&format!("/events/{id}"), Some("event-cancelled")),
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.authorize(&given)?;
+    events::cancel(&ctx, &s.viewer, id).await.or_page(&v)?;
+    Ok(see_other(&format!("/events/{id}"), Some("event-cancelled")))
 }
 
 /// `GET /events/{id}/delete`: asks first.
-pub(crate) async fn confirm_delete(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    let (e, _) = match managed(&ctx, &v, id).await {
-        Ok(x) => x,
-        Err(r) => return r,
-    };
+pub(crate) async fn confirm_delete(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let (e, _) = managed(&ctx, &v, id).await?;
     let page = ConfirmDeletePage {
         c: v.chrome(),
         action: format!("/events/{id}/delete"),
         back: format!("/events/{id}"),
         what: e.title,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `POST /events/{id}/delete`.
@@ -446,20 +399,12 @@ pub(crate) async fn delete(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let e = match events::get(&ctx, Some(&s.viewer), id).await {
-        Ok(e) => e,
-        Err(e) => return app_error(&v, e),
-    };
-    match events::delete(&ctx, &s.viewer, id).await {
-        Ok(()) => see_other(&format!("{}/events", community_path(&e.community)), Some("event-deleted")),
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.authorize(&given)?;
+    let e = events::get(&ctx, Some(&s.viewer), id).await.or_page(&v)?;
+    events::delete(&ctx, &s.viewer, id).await.or_page(&v)?;
+    Ok(see_other(&format!("{}/events", community_path(&e.community)), Some("event-deleted")))
 }
 
 /// A form with a CSRF token and one value.
@@ -479,30 +424,25 @@ pub(crate) async fn rsvp_to(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<ValueForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let back = format!("/events/{id}#rsvp");
     match form.value.as_str() {
-        "going" => match rsvp::going(&ctx, &s.viewer, id).await {
-            Ok(e) => {
-                let done = match e.my_rsvp {
-                    Some(ParticipantStatus::Waitlisted) => "rsvp-waitlisted",
-                    Some(ParticipantStatus::Pending) => "rsvp-pending",
-                    _ => "rsvp-going",
-                };
-                see_other(&back, Some(done))
-            }
-            Err(e) => app_error(&v, e),
-        },
-        "not_going" => match rsvp::not_going(&ctx, &s.viewer, id).await {
-            Ok(_) => see_other(&back, Some("rsvp-removed")),
-            Err(e) => app_error(&v, e),
-        },
-        _ => app_error(&v, Invalid::new("value", "must be going or not_going").into()),
+        "going" => {
+            let e = rsvp::going(&ctx, &s.viewer, id).await.or_page(&v)?;
+            let done = match e.my_rsvp {
+                Some(ParticipantStatus::Waitlisted) => "rsvp-waitlisted",
+                Some(ParticipantStatus::Pending) => "rsvp-pending",
+                _ => "rsvp-going",
+            };
+            Ok(see_other(&back, Some(done)))
+        }
+        "not_going" => {
+            rsvp::not_going(&ctx, &s.viewer, id).await.or_page(&v)?;
+            Ok(see_other(&back, Some("rsvp-removed")))
+        }
+        _ => Err(PageError::app(&v, Invalid::new("value", "must be going or not_going").into())),
     }
 }
 
@@ -512,21 +452,16 @@ pub(crate) async fn decide(
     v: Visit,
     Path(id): Path<i64>,
     form: Result<Form<ValueForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let (accept, done) = match form.value.as_str() {
         "accept" => (true, "accepted"),
         "reject" => (false, "rejected"),
-        _ => return app_error(&v, Invalid::new("value", "must be accept or reject").into()),
+        _ => return Err(PageError::app(&v, Invalid::new("value", "must be accept or reject").into())),
     };
-    match rsvp::decide(&ctx, &s.viewer, id, &form.who, accept).await {
-        Ok(_) => see_other(&format!("/events/{id}#attendees"), Some(done)),
-        Err(e) => app_error(&v, e),
-    }
+    rsvp::decide(&ctx, &s.viewer, id, &form.who, accept).await.or_page(&v)?;
+    Ok(see_other(&format!("/events/{id}#attendees"), Some(done)))
 }
 
 /// An iCalendar file.
@@ -540,17 +475,21 @@ fn ics(body: String, name: &str) -> Response {
 }
 
 /// `GET /events/{id}/calendar.ics`: "add to calendar".
-pub(crate) async fn event_ics(State(ctx): State<AppContext>, v: Visit, Path(id): Path<i64>) -> Response {
-    match ical::event_ics(&ctx, v.viewer(), id).await {
-        Ok(body) => ics(body, &format!("event-{id}")),
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn event_ics(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let body = ical::event_ics(&ctx, v.viewer(), id).await.or_page(&v)?;
+    Ok(ics(body, &format!("event-{id}")))
 }
 
 /// `GET /communities/{handle}/calendar.ics`: the community's events.
-pub(crate) async fn community_ics(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
-    match ical::community_ics(&ctx, v.viewer(), &handle).await {
-        Ok(body) => ics(body, &handle.replace(['@', '.', ':'], "-")),
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn community_ics(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    let body = ical::community_ics(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    Ok(ics(body, &handle.replace(['@', '.', ':'], "-")))
 }

@@ -19,10 +19,10 @@ use guildhall_domain::{Denied, Visibility};
 use guildhall_store::entities::community;
 use serde::Deserialize;
 
-use super::{PageQuery, TokenForm, app_error, community_path, render, render_form, see_other};
+use super::{OrPage, PageError, PageQuery, TokenForm, community_path, form_refusal, render, render_form, see_other};
 use crate::forms::{Errors, form_error, split_list};
 use crate::i18n::Lang;
-use crate::visit::{Chrome, Visit, csrf_failed};
+use crate::visit::{Chrome, Visit};
 
 /// The federation configuration, when the router runs with federation (not in some tests).
 type Federation = Option<Extension<FederationConfig<AppContext>>>;
@@ -59,14 +59,10 @@ pub(crate) async fn list(
     State(ctx): State<AppContext>,
     v: Visit,
     q: Result<Query<PageQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let number = q.ok().and_then(|Query(q)| q.page);
-    match guilds::list(&ctx, v.viewer(), guildhall_app::page(number, Some(20))).await {
-        Ok(l) => {
-            render(StatusCode::OK, &GuildsPage { c: v.chrome(), guilds: l.items, page: l.page, has_more: l.has_more })
-        }
-        Err(e) => app_error(&v, e),
-    }
+    let l = guilds::list(&ctx, v.viewer(), guildhall_app::page(number, Some(20))).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &GuildsPage { c: v.chrome(), guilds: l.items, page: l.page, has_more: l.has_more }))
 }
 
 /// The fields of the guild form.
@@ -105,11 +101,9 @@ impl GuildFormPage {
 }
 
 /// `GET /guilds/new`.
-pub(crate) async fn new_form(v: Visit) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    render(StatusCode::OK, &GuildFormPage { c: v.chrome(), form: GuildForm::default(), errors: Errors::default() })
+pub(crate) async fn new_form(v: Visit) -> Result<Response, PageError> {
+    v.require()?;
+    Ok(render(StatusCode::OK, &GuildFormPage { c: v.chrome(), form: GuildForm::default(), errors: Errors::default() }))
 }
 
 /// `POST /guilds/new`: creates a guild; the creator becomes its first steward.
@@ -117,16 +111,13 @@ pub(crate) async fn create(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<GuildForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     // The focus is a radio button: an unknown value means nothing was chosen.
     let Some(focus) = GuildFocus::parse(&form.focus) else {
         let errors = Errors::one("focus", v.lang.t("guild-error-focus"));
-        return render_form(&errors, &GuildFormPage { c: v.chrome(), form, errors: errors.clone() });
+        return Ok(render_form(&errors, &GuildFormPage { c: v.chrome(), form, errors: errors.clone() }));
     };
     let new = NewGuild {
         name: form.name.clone(),
@@ -137,13 +128,10 @@ pub(crate) async fn create(
         focus,
     };
     let errors = match guilds::create(&ctx, &s.viewer, new).await {
-        Ok(g) => return see_other(&guild_path(&g.group.handle), None),
-        Err(e) => match form_error(v.lang, &e, "name") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(g) => return Ok(see_other(&guild_path(&g.group.handle), None)),
+        Err(e) => form_refusal(&v, e, "name")?,
     };
-    render_form(&errors, &GuildFormPage { c: v.chrome(), form, errors: errors.clone() })
+    Ok(render_form(&errors, &GuildFormPage { c: v.chrome(), form, errors: errors.clone() }))
 }
 
 /// `GET /guilds/{handle}`: about, members, the combined feed and calendar, contacts, and
@@ -185,11 +173,8 @@ async fn guild_page(
     handle: &str,
     invite: String,
     errors: Errors,
-) -> Response {
-    let g = match guilds::get(ctx, v.viewer(), handle).await {
-        Ok(g) => g,
-        Err(e) => return app_error(v, e),
-    };
+) -> Result<Response, PageError> {
+    let g = guilds::get(ctx, v.viewer(), handle).await.or_page(v)?;
     if let (Some(Extension(config)), false) = (federation, g.group.local) {
         // Managers of members on other servers are read from there, a few per visit.
         if let Ok(Some(model)) = communities::find(ctx, handle).await {
@@ -197,19 +182,10 @@ async fn guild_page(
         }
     }
     let first = |n| guildhall_app::page(Some(1), Some(n));
-    let feed = match feed::feed(ctx, v.viewer(), handle, first(10)).await {
-        Ok(l) => l.items,
-        Err(e) => return app_error(v, e),
-    };
-    let events = match feed::calendar(ctx, v.viewer(), handle, first(5)).await {
-        Ok(l) => l.items,
-        Err(e) => return app_error(v, e),
-    };
-    let contacts = match feed::contacts(ctx, v.viewer(), handle).await {
-        Ok(c) => c,
-        Err(e) => return app_error(v, e),
-    };
-    render_form(&errors, &GuildPage { c: v.chrome(), g, feed, events, contacts, invite, errors: errors.clone() })
+    let feed = feed::feed(ctx, v.viewer(), handle, first(10)).await.or_page(v)?.items;
+    let events = feed::calendar(ctx, v.viewer(), handle, first(5)).await.or_page(v)?.items;
+    let contacts = feed::contacts(ctx, v.viewer(), handle).await.or_page(v)?;
+    Ok(render_form(&errors, &GuildPage { c: v.chrome(), g, feed, events, contacts, invite, errors: errors.clone() }))
 }
 
 /// `GET /guilds/{handle}`.
@@ -218,7 +194,7 @@ pub(crate) async fn show(
     v: Visit,
     federation: Federation,
     Path(handle): Path<String>,
-) -> Response {
+) -> Result<Response, PageError> {
     guild_page(&ctx, &v, &federation, &handle, String::new(), Errors::default()).await
 }
 
@@ -264,6 +240,8 @@ async fn resolve(
 /// A refused link as an error on the form's one field (the app names the refusal's field
 /// `guild` whichever side asked), or `None` when it is not the form's fault.
 fn link_error(lang: Lang, e: &Error, field: &str) -> Option<Errors> {
+    // The app reports a `LinkRefused` as an `Invalid` with its text; compared with the typed
+    // refusal's own text until the app error carries the refusal itself.
     let message = match e {
         Error::Invalid(i) if i.message == LinkRefused::NotAGuild.to_string() => lang.t("guild-error-not-a-guild"),
         Error::Invalid(i) if i.message == LinkRefused::GuildInGuild.to_string() => lang.t("guild-error-guild-in-guild"),
@@ -288,28 +266,25 @@ pub(crate) async fn invite(
     federation: Federation,
     Path(handle): Path<String>,
     form: Result<Form<InviteForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     // The steward check comes first: no remote lookups for people who may not invite.
     match guilds::get(&ctx, Some(&s.viewer), &handle).await {
         Ok(g) if g.can_manage => {}
-        Ok(_) => return app_error(&v, Denied::ModeratorsOnly.into()),
-        Err(e) => return app_error(&v, e),
+        Ok(_) => return Err(PageError::app(&v, Denied::ModeratorsOnly.into())),
+        Err(e) => return Err(PageError::app(&v, e)),
     }
     let errors = match resolve(&ctx, v.lang, &federation, &form.community).await {
         Ok(c) => match links::guild_invites(&ctx, &s.viewer, &handle, &c).await {
-            Ok(_) => return see_other(&format!("{}#pending-heading", guild_path(&handle)), None),
+            Ok(_) => return Ok(see_other(&format!("{}#pending-heading", guild_path(&handle)), None)),
             Err(e) => match link_error(v.lang, &e, "community") {
                 Some(errors) => errors,
-                None => return app_error(&v, e),
+                None => return Err(PageError::app(&v, e)),
             },
         },
         Err(NotResolved::Field(m)) => Errors::one("community", m),
-        Err(NotResolved::Failed(e)) => return app_error(&v, e),
+        Err(NotResolved::Failed(e)) => return Err(PageError::app(&v, e)),
     };
     guild_page(&ctx, &v, &federation, &handle, form.community, errors).await
 }
@@ -320,7 +295,7 @@ pub(crate) async fn accept(
     v: Visit,
     Path((handle, member)): Path<(String, String)>,
     form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
     accept_known(&ctx, &v, &given, links::Side::Guild, &handle, &member).await
 }
@@ -334,16 +309,13 @@ async fn accept_known(
     side: links::Side,
     handle: &str,
     other: &str,
-) -> Response {
-    let s = match v.authorize(given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let s = v.authorize(given)?;
     let what = if side == links::Side::Guild { "community" } else { "guild" };
     let m = match communities::find(ctx, other).await {
         Ok(Some(m)) => m,
-        Ok(None) => return app_error(v, Error::NotFound(what)),
-        Err(e) => return app_error(v, e),
+        Ok(None) => return Err(PageError::app(v, Error::NotFound(what))),
+        Err(e) => return Err(PageError::app(v, e)),
     };
     let (done, back) = match side {
         links::Side::Guild => (links::guild_invites(ctx, &s.viewer, handle, &m).await.map(|_| ()), guild_path(handle)),
@@ -351,10 +323,8 @@ async fn accept_known(
             (links::community_joins(ctx, &s.viewer, handle, &m).await.map(|_| ()), community_path(handle))
         }
     };
-    match done {
-        Ok(()) => see_other(&back, Some("accepted")),
-        Err(e) => app_error(v, e),
-    }
+    done.or_page(v)?;
+    Ok(see_other(&back, Some("accepted")))
 }
 
 /// `POST /guilds/{handle}/communities/{community}/remove`: stewards remove a member,
@@ -364,16 +334,11 @@ pub(crate) async fn remove(
     v: Visit,
     Path((handle, member)): Path<(String, String)>,
     form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match links::guild_removes(&ctx, &s.viewer, &handle, &member).await {
-        Ok(()) => see_other(&guild_path(&handle), None),
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.authorize(&given)?;
+    links::guild_removes(&ctx, &s.viewer, &handle, &member).await.or_page(&v)?;
+    Ok(see_other(&guild_path(&handle), None))
 }
 
 /// `POST /communities/{handle}/guilds` with errors: the join form on its own page.
@@ -396,10 +361,10 @@ pub(crate) struct JoinForm {
 }
 
 /// The community, if the signed-in viewer may manage its guild links.
-async fn managed(ctx: &AppContext, v: &Visit, handle: &str) -> Result<CommunityView, Response> {
-    let co = communities::get(ctx, v.viewer(), handle).await.map_err(|e| app_error(v, e))?;
+async fn managed(ctx: &AppContext, v: &Visit, handle: &str) -> Result<CommunityView, PageError> {
+    let co = communities::get(ctx, v.viewer(), handle).await.or_page(v)?;
     if !v.chrome().moderates(co.my_role) {
-        return Err(app_error(v, Denied::ModeratorsOnly.into()));
+        return Err(PageError::app(v, Denied::ModeratorsOnly.into()));
     }
     Ok(co)
 }
@@ -412,29 +377,23 @@ pub(crate) async fn join(
     federation: Federation,
     Path(handle): Path<String>,
     form: Result<Form<JoinForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     // The moderator check comes first: no remote lookups for people who may not ask.
-    let co = match managed(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
+    let co = managed(&ctx, &v, &handle).await?;
     let errors = match resolve(&ctx, v.lang, &federation, &form.guild).await {
         Ok(g) => match links::community_joins(&ctx, &s.viewer, &handle, &g).await {
-            Ok(_) => return see_other(&format!("{}#guilds-heading", community_path(&handle)), None),
+            Ok(_) => return Ok(see_other(&format!("{}#guilds-heading", community_path(&handle)), None)),
             Err(e) => match link_error(v.lang, &e, "guild") {
                 Some(errors) => errors,
-                None => return app_error(&v, e),
+                None => return Err(PageError::app(&v, e)),
             },
         },
         Err(NotResolved::Field(m)) => Errors::one("guild", m),
-        Err(NotResolved::Failed(e)) => return app_error(&v, e),
+        Err(NotResolved::Failed(e)) => return Err(PageError::app(&v, e)),
     };
-    render_form(&errors, &GuildJoinPage { c: v.chrome(), co, guild: form.guild, errors: errors.clone() })
+    Ok(render_form(&errors, &GuildJoinPage { c: v.chrome(), co, guild: form.guild, errors: errors.clone() }))
 }
 
 /// `POST /communities/{handle}/guilds/{guild}/accept`: moderators accept an invitation.
@@ -443,7 +402,7 @@ pub(crate) async fn community_accept(
     v: Visit,
     Path((handle, guild)): Path<(String, String)>,
     form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
     accept_known(&ctx, &v, &given, links::Side::Community, &handle, &guild).await
 }
@@ -455,14 +414,9 @@ pub(crate) async fn community_leave(
     v: Visit,
     Path((handle, guild)): Path<(String, String)>,
     form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match links::community_leaves(&ctx, &s.viewer, &handle, &guild).await {
-        Ok(()) => see_other(&format!("{}#guilds-heading", community_path(&handle)), None),
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.authorize(&given)?;
+    links::community_leaves(&ctx, &s.viewer, &handle, &guild).await.or_page(&v)?;
+    Ok(see_other(&format!("{}#guilds-heading", community_path(&handle)), None))
 }

@@ -11,9 +11,9 @@ use guildhall_app::views::{CommunityView, DiscussionView};
 use guildhall_app::{AppContext, browse, communities};
 use serde::Deserialize;
 
-use super::{app_error, community_path, render, see_other};
+use super::{OrPage, PageError, community_path, render, see_other};
 use crate::forms::Errors;
-use crate::visit::{Chrome, Visit, csrf_failed, encode};
+use crate::visit::{Chrome, Visit, encode};
 
 /// `GET /`: signed in, the member's communities and their latest discussions; signed out,
 /// what Guildhall is and the first communities.
@@ -29,30 +29,20 @@ pub(crate) struct HomePage {
 }
 
 /// `GET /`.
-pub(crate) async fn home(State(ctx): State<AppContext>, v: Visit) -> Response {
+pub(crate) async fn home(State(ctx): State<AppContext>, v: Visit) -> Result<Response, PageError> {
     let mut page =
         HomePage { c: v.chrome(), mine: Vec::new(), latest: Vec::new(), events: Vec::new(), communities: Vec::new() };
     if let Some(viewer) = v.viewer() {
-        let mine = match browse::my_communities(&ctx, viewer).await {
-            Ok(m) => m,
-            Err(e) => return app_error(&v, e),
-        };
-        page.latest = match browse::latest_discussions(&ctx, viewer, &mine, 10).await {
-            Ok(l) => l,
-            Err(e) => return app_error(&v, e),
-        };
+        let mine = browse::my_communities(&ctx, viewer).await.or_page(&v)?;
+        page.latest = browse::latest_discussions(&ctx, viewer, &mine, 10).await.or_page(&v)?;
         page.mine = mine;
-        page.events = match guildhall_app::events::mine(&ctx, viewer, guildhall_app::page(Some(1), Some(5))).await {
-            Ok(l) => l.items,
-            Err(e) => return app_error(&v, e),
-        };
+        page.events =
+            guildhall_app::events::mine(&ctx, viewer, guildhall_app::page(Some(1), Some(5))).await.or_page(&v)?.items;
     } else {
-        page.communities = match communities::list(&ctx, None, guildhall_app::page(Some(1), Some(20))).await {
-            Ok(l) => l.items,
-            Err(e) => return app_error(&v, e),
-        };
+        page.communities =
+            communities::list(&ctx, None, guildhall_app::page(Some(1), Some(20))).await.or_page(&v)?.items;
     }
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// `GET /communities`: search, topic filter and the follow form.
@@ -87,12 +77,15 @@ pub(crate) struct DirectoryQuery {
     page: Option<u64>,
 }
 
-async fn directory_page(ctx: &AppContext, v: &Visit, q: DirectoryQuery, follow: String, errors: Errors) -> Response {
+async fn directory_page(
+    ctx: &AppContext,
+    v: &Visit,
+    q: DirectoryQuery,
+    follow: String,
+    errors: Errors,
+) -> Result<Response, PageError> {
     let page = guildhall_app::page(q.page, Some(20));
-    let (list, tags) = match browse::directory(ctx, v.viewer(), &q.q, &q.tag, page).await {
-        Ok(r) => r,
-        Err(e) => return app_error(v, e),
-    };
+    let (list, tags) = browse::directory(ctx, v.viewer(), &q.q, &q.tag, page).await.or_page(v)?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let page = DirectoryPage {
         c: v.chrome(),
@@ -105,7 +98,7 @@ async fn directory_page(ctx: &AppContext, v: &Visit, q: DirectoryQuery, follow: 
         follow,
         errors,
     };
-    render(status, &page)
+    Ok(render(status, &page))
 }
 
 /// `GET /communities`.
@@ -113,7 +106,7 @@ pub(crate) async fn directory(
     State(ctx): State<AppContext>,
     v: Visit,
     q: Result<Query<DirectoryQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
     directory_page(&ctx, &v, q, String::new(), Errors::default()).await
 }
@@ -134,11 +127,9 @@ pub(crate) async fn follow(
     v: Visit,
     federation: Option<Extension<FederationConfig<AppContext>>>,
     form: Result<Form<FollowForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    if let Err(r) = v.authorize(&form.csrf_token) {
-        return r;
-    }
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    v.authorize(&form.csrf_token)?;
     let query = form.handle.trim().to_owned();
     let fail = |key: &str| Errors::one("handle", v.lang.t(key));
     let errors = if query.is_empty() {
@@ -148,7 +139,7 @@ pub(crate) async fn follow(
         match guildhall_federation::resolve::community(&query, &data).await {
             Ok(c) => {
                 let handle = if c.domain.is_empty() { c.name } else { format!("{}@{}", c.name, c.domain) };
-                return see_other(&community_path(&handle), Some("found"));
+                return Ok(see_other(&community_path(&handle), Some("found")));
             }
             Err(guildhall_federation::Error::BadRequest(_)) => fail("follow-error-format"),
             Err(guildhall_federation::Error::NotFound) => fail("follow-error-not-found"),
@@ -161,9 +152,9 @@ pub(crate) async fn follow(
         // Without federation (some tests), only this instance's communities can be found.
         let local = query.trim_start_matches(['@', '!']);
         match communities::find(&ctx, local).await {
-            Ok(Some(c)) if c.domain.is_empty() => return see_other(&community_path(&c.name), Some("found")),
+            Ok(Some(c)) if c.domain.is_empty() => return Ok(see_other(&community_path(&c.name), Some("found"))),
             Ok(_) => fail("follow-error-unreachable"),
-            Err(e) => return app_error(&v, e),
+            Err(e) => return Err(PageError::app(&v, e)),
         }
     };
     directory_page(&ctx, &v, DirectoryQuery::default(), query, errors).await

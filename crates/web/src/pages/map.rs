@@ -16,9 +16,9 @@ use guildhall_app::proposals::{self, NewCop};
 use serde::Deserialize;
 
 use super::map_layout::{self, layout};
-use super::{app_error, render, see_other};
-use crate::forms::{Errors, form_error, split_list};
-use crate::visit::{Chrome, Visit, csrf_failed};
+use super::{OrPage, PageError, form_refusal, render, see_other};
+use crate::forms::{Errors, split_list};
+use crate::visit::{Chrome, Visit};
 
 /// The filter form, as sent (every field a string).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -257,14 +257,16 @@ fn page(c: Chrome, q: MapQuery, g: &MapGraph, signed_in: bool, form: ProposalFor
     }
 }
 
-async fn show_page(ctx: &AppContext, v: &Visit, q: MapQuery, form: ProposalForm, errors: Errors) -> Response {
-    match map::graph(ctx, q.filter()).await {
-        Ok(g) => {
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-            render(status, &page(v.chrome(), q, &g, v.viewer().is_some(), form, errors))
-        }
-        Err(e) => app_error(v, e),
-    }
+async fn show_page(
+    ctx: &AppContext,
+    v: &Visit,
+    q: MapQuery,
+    form: ProposalForm,
+    errors: Errors,
+) -> Result<Response, PageError> {
+    let g = map::graph(ctx, q.filter()).await.or_page(v)?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    Ok(render(status, &page(v.chrome(), q, &g, v.viewer().is_some(), form, errors)))
 }
 
 /// `GET /map`.
@@ -272,7 +274,7 @@ pub(crate) async fn show(
     State(ctx): State<AppContext>,
     v: Visit,
     q: Result<Query<MapQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let q = q.map(|Query(q)| q).unwrap_or_default();
     show_page(&ctx, &v, q, ProposalForm::default(), Errors::default()).await
 }
@@ -282,12 +284,9 @@ pub(crate) async fn propose(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<ProposalForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let new = NewCop {
         name: form.name.clone(),
         url: form.url.clone(),
@@ -298,11 +297,8 @@ pub(crate) async fn propose(
         contact: form.contact.clone(),
     };
     let errors = match proposals::propose(&ctx, &s.viewer, new).await {
-        Ok(_) => return see_other("/map#propose-heading", Some("proposed")),
-        Err(e) => match form_error(v.lang, &e, "name") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(_) => return Ok(see_other("/map#propose-heading", Some("proposed"))),
+        Err(e) => form_refusal(&v, e, "name")?,
     };
     show_page(&ctx, &v, MapQuery::default(), form, errors).await
 }

@@ -13,9 +13,9 @@ use guildhall_app::{AppContext, Error, Viewer};
 use guildhall_domain::directory::ProposalStatus;
 use serde::Deserialize;
 
-use super::{app_error, render, see_other};
-use crate::forms::{Errors, form_error, split_list};
-use crate::visit::{Chrome, Visit, csrf_failed};
+use super::{OrPage, PageError, form_refusal, render, see_other};
+use crate::forms::{Errors, split_list};
+use crate::visit::{Chrome, Visit};
 
 /// The community form's `listed` choice for a stored value.
 pub(crate) fn listed_choice(listed: Option<bool>) -> &'static str {
@@ -69,43 +69,39 @@ impl MapAdminPage {
     }
 }
 
-// The error is the page to answer with, handed straight back to axum.
-#[allow(clippy::result_large_err)]
-fn admin_of(v: &Visit) -> Result<&Viewer, Response> {
+fn admin_of(v: &Visit) -> Result<&Viewer, PageError> {
     let s = v.require()?;
-    if s.viewer.is_admin { Ok(&s.viewer) } else { Err(app_error(v, guildhall_domain::Denied::AdminsOnly.into())) }
+    if s.viewer.is_admin { Ok(&s.viewer) } else { Err(PageError::app(v, guildhall_domain::Denied::AdminsOnly.into())) }
 }
 
-async fn page(ctx: &AppContext, v: &Visit, form: Option<MapSettingsForm>, errors: Errors) -> Response {
-    let viewer = match admin_of(v) {
-        Ok(a) => a,
-        Err(r) => return r,
-    };
+async fn page(
+    ctx: &AppContext,
+    v: &Visit,
+    form: Option<MapSettingsForm>,
+    errors: Errors,
+) -> Result<Response, PageError> {
+    let viewer = admin_of(v)?;
     let loaded = async {
         let s = admin::get_settings(ctx, viewer).await?;
         let pending =
             proposals::list(ctx, viewer, ProposalStatus::Pending, guildhall_app::page(None, Some(100))).await?;
         Ok::<_, Error>((s, pending.items))
     };
-    match loaded.await {
-        Ok((s, pending)) => {
-            let form = form.unwrap_or_else(|| MapSettingsForm {
-                directory_listed: if s.directory_listed { "yes" } else { "no" }.into(),
-                organisation: s.organisation,
-                government: s.government,
-                map_seeds: s.map_seeds.join("\n"),
-                map_refresh_hours: s.map_refresh_hours.to_string(),
-                csrf_token: String::new(),
-            });
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-            render(status, &MapAdminPage { c: v.chrome(), form, pending, errors })
-        }
-        Err(e) => app_error(v, e),
-    }
+    let (s, pending) = loaded.await.or_page(v)?;
+    let form = form.unwrap_or_else(|| MapSettingsForm {
+        directory_listed: if s.directory_listed { "yes" } else { "no" }.into(),
+        organisation: s.organisation,
+        government: s.government,
+        map_seeds: s.map_seeds.join("\n"),
+        map_refresh_hours: s.map_refresh_hours.to_string(),
+        csrf_token: String::new(),
+    });
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    Ok(render(status, &MapAdminPage { c: v.chrome(), form, pending, errors }))
 }
 
 /// `GET /admin/map`.
-pub(crate) async fn show(State(ctx): State<AppContext>, v: Visit) -> Response {
+pub(crate) async fn show(State(ctx): State<AppContext>, v: Visit) -> Result<Response, PageError> {
     page(&ctx, &v, None, Errors::default()).await
 }
 
@@ -114,12 +110,9 @@ pub(crate) async fn save(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<MapSettingsForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let hours = form.map_refresh_hours.trim();
     let refresh = match hours.parse::<i32>() {
         Ok(h) => Some(h),
@@ -142,11 +135,8 @@ pub(crate) async fn save(
         ..Default::default()
     };
     let errors = match admin::update_settings(&ctx, &s.viewer, change).await {
-        Ok(_) => return see_other("/admin/map", Some("saved")),
-        Err(e) => match form_error(v.lang, &e, "organisation") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Ok(_) => return Ok(see_other("/admin/map", Some("saved"))),
+        Err(e) => form_refusal(&v, e, "organisation")?,
     };
     page(&ctx, &v, Some(form), errors).await
 }
@@ -167,15 +157,10 @@ pub(crate) async fn decide(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<Decision>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let approve = form.value == "approve";
-    match proposals::decide(&ctx, &s.viewer, form.id, approve).await {
-        Ok(_) => see_other("/admin/map#proposals-heading", Some(if approve { "approved" } else { "rejected" })),
-        Err(e) => app_error(&v, e),
-    }
+    proposals::decide(&ctx, &s.viewer, form.id, approve).await.or_page(&v)?;
+    Ok(see_other("/admin/map#proposals-heading", Some(if approve { "approved" } else { "rejected" })))
 }

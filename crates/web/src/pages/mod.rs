@@ -23,7 +23,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-pub(crate) use error::app_error;
+pub(crate) use error::{OrPage, PageError, form_refusal};
 
 /// Renders a template with a status; a rendering failure becomes a logged 500.
 pub(crate) fn render<T: Template>(status: StatusCode, page: &T) -> Response {

@@ -11,9 +11,9 @@ use guildhall_app::views::{CommunityView, JoinRequestView, MemberView};
 use guildhall_app::{AppContext, communities, membership};
 use serde::Deserialize;
 
-use super::{PageQuery, app_error, community_path, render, render_form, see_other};
-use crate::forms::{Errors, form_error};
-use crate::visit::{Chrome, Visit, csrf_failed};
+use super::{OrPage, PageError, PageQuery, community_path, form_refusal, render, render_form, see_other};
+use crate::forms::Errors;
+use crate::visit::{Chrome, Visit};
 
 /// `GET /communities/{handle}/members`.
 #[derive(Template)]
@@ -33,19 +33,15 @@ pub(crate) async fn members(
     v: Visit,
     Path(handle): Path<String>,
     q: Result<Query<PageQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let number = q.ok().and_then(|Query(q)| q.page);
-    let co = match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => co,
-        Err(e) => return app_error(&v, e),
-    };
-    match membership::members(&ctx, v.viewer(), &handle, guildhall_app::page(number, Some(50))).await {
-        Ok(list) => render(
-            StatusCode::OK,
-            &MembersPage { c: v.chrome(), co, members: list.items, page: list.page, has_more: list.has_more },
-        ),
-        Err(e) => app_error(&v, e),
-    }
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    let list =
+        membership::members(&ctx, v.viewer(), &handle, guildhall_app::page(number, Some(50))).await.or_page(&v)?;
+    Ok(render(
+        StatusCode::OK,
+        &MembersPage { c: v.chrome(), co, members: list.items, page: list.page, has_more: list.has_more },
+    ))
 }
 
 /// `GET /communities/{handle}/requests` (moderators).
@@ -58,19 +54,16 @@ pub(crate) struct RequestsPage {
 }
 
 /// `GET /communities/{handle}/requests`.
-pub(crate) async fn requests(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
-    let s = match v.require() {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let co = match communities::get(&ctx, v.viewer(), &handle).await {
-        Ok(co) => co,
-        Err(e) => return app_error(&v, e),
-    };
-    match membership::join_requests(&ctx, &s.viewer, &handle, guildhall_app::page(None, Some(100))).await {
-        Ok(list) => render(StatusCode::OK, &RequestsPage { c: v.chrome(), co, requests: list.items }),
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn requests(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    let s = v.require()?;
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    let list =
+        membership::join_requests(&ctx, &s.viewer, &handle, guildhall_app::page(None, Some(100))).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &RequestsPage { c: v.chrome(), co, requests: list.items }))
 }
 
 /// A moderator's decision or action about one person.
@@ -90,20 +83,12 @@ pub(crate) async fn decide(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<DecisionForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let accept = form.value == "accept";
-    match membership::decide_request(&ctx, &s.viewer, &handle, &form.username, accept).await {
-        Ok(()) => see_other(
-            &format!("{}/requests", community_path(&handle)),
-            Some(if accept { "accepted" } else { "rejected" }),
-        ),
-        Err(e) => app_error(&v, e),
-    }
+    membership::decide_request(&ctx, &s.viewer, &handle, &form.username, accept).await.or_page(&v)?;
+    Ok(see_other(&format!("{}/requests", community_path(&handle)), Some(if accept { "accepted" } else { "rejected" })))
 }
 
 /// `POST /communities/{handle}/moderators`: `value` is add or remove.
@@ -112,22 +97,17 @@ pub(crate) async fn moderators(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<DecisionForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let back = format!("{}/members", community_path(&handle));
     let result = if form.value == "add" {
         membership::add_moderator(&ctx, &s.viewer, &handle, &form.username).await.map(|_| "moderator-added")
     } else {
         membership::remove_moderator(&ctx, &s.viewer, &handle, &form.username).await.map(|()| "moderator-removed")
     };
-    match result {
-        Ok(done) => see_other(&back, Some(done)),
-        Err(e) => app_error(&v, e),
-    }
+    let done = result.or_page(&v)?;
+    Ok(see_other(&back, Some(done)))
 }
 
 /// `GET /communities/{handle}/bans` (moderators): current bans and the ban form.
@@ -161,21 +141,17 @@ pub(crate) struct BanQuery {
     username: String,
 }
 
-async fn bans_page(ctx: &AppContext, v: &Visit, handle: &str, form: BanForm, errors: Errors) -> Response {
-    let s = match v.require() {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let co = match communities::get(ctx, v.viewer(), handle).await {
-        Ok(co) => co,
-        Err(e) => return app_error(v, e),
-    };
-    match bans::list(ctx, &s.viewer, handle, guildhall_app::page(None, Some(100))).await {
-        Ok(list) => {
-            render_form(&errors, &BansPage { c: v.chrome(), co, bans: list.items, form, errors: errors.clone() })
-        }
-        Err(e) => app_error(v, e),
-    }
+async fn bans_page(
+    ctx: &AppContext,
+    v: &Visit,
+    handle: &str,
+    form: BanForm,
+    errors: Errors,
+) -> Result<Response, PageError> {
+    let s = v.require()?;
+    let co = communities::get(ctx, v.viewer(), handle).await.or_page(v)?;
+    let list = bans::list(ctx, &s.viewer, handle, guildhall_app::page(None, Some(100))).await.or_page(v)?;
+    Ok(render_form(&errors, &BansPage { c: v.chrome(), co, bans: list.items, form, errors: errors.clone() }))
 }
 
 /// `GET /communities/{handle}/bans`.
@@ -184,7 +160,7 @@ pub(crate) async fn bans_list(
     v: Visit,
     Path(handle): Path<String>,
     q: Result<Query<BanQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let username = q.ok().map(|Query(q)| q.username).unwrap_or_default();
     bans_page(&ctx, &v, &handle, BanForm { username, ..Default::default() }, Errors::default()).await
 }
@@ -195,12 +171,9 @@ pub(crate) async fn ban(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<BanForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let days = form.days.trim();
     let expires_in_days = if days.is_empty() {
         None
@@ -215,15 +188,12 @@ pub(crate) async fn ban(
     };
     let new = NewBan { username: form.username.trim().to_owned(), reason: Some(form.reason.clone()), expires_in_days };
     let errors = match bans::ban(&ctx, &s.viewer, &handle, new).await {
-        Ok(_) => return see_other(&format!("{}/bans", community_path(&handle)), Some("banned")),
+        Ok(_) => return Ok(see_other(&format!("{}/bans", community_path(&handle)), Some("banned"))),
         Err(guildhall_app::Error::NotFound("account")) => Errors::one("username", v.lang.t("error-no-such-person")),
         Err(guildhall_app::Error::Invalid(i)) if i.field == "expires_in_days" => {
             Errors::one("days", v.lang.t("error-days"))
         }
-        Err(e) => match form_error(v.lang, &e, "username") {
-            Some(errors) => errors,
-            None => return app_error(&v, e),
-        },
+        Err(e) => form_refusal(&v, e, "username")?,
     };
     bans_page(&ctx, &v, &handle, form, errors).await
 }
@@ -234,14 +204,9 @@ pub(crate) async fn unban(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<DecisionForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match bans::unban(&ctx, &s.viewer, &handle, &form.username).await {
-        Ok(()) => see_other(&format!("{}/bans", community_path(&handle)), Some("unbanned")),
-        Err(e) => app_error(&v, e),
-    }
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
+    bans::unban(&ctx, &s.viewer, &handle, &form.username).await.or_page(&v)?;
+    Ok(see_other(&format!("{}/bans", community_path(&handle)), Some("unbanned")))
 }

@@ -10,7 +10,7 @@ use axum::response::Response;
 use guildhall_app::notifications::{self, Kind, NotificationList, NotificationView};
 use guildhall_app::{AppContext, page};
 
-use super::{PageQuery, TokenForm, app_error, render, see_other};
+use super::{OrPage, PageError, PageQuery, TokenForm, render, see_other};
 use crate::visit::{Chrome, Visit};
 
 /// `GET /notifications`.
@@ -37,16 +37,11 @@ pub(crate) async fn list(
     State(ctx): State<AppContext>,
     v: Visit,
     q: Result<Query<PageQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
-    let s = match v.require() {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match notifications::list(&ctx, &s.viewer, page(q.page, None)).await {
-        Ok(list) => render(StatusCode::OK, &NotificationsPage { c: v.chrome(), list }),
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.require()?;
+    let list = notifications::list(&ctx, &s.viewer, page(q.page, None)).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &NotificationsPage { c: v.chrome(), list }))
 }
 
 /// `POST /notifications/read`: marks them all read.
@@ -54,14 +49,9 @@ pub(crate) async fn read_all(
     State(ctx): State<AppContext>,
     v: Visit,
     form: Result<Form<TokenForm>, FormRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
-    let s = match v.authorize(&given) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    match notifications::mark_all_read(&ctx, &s.viewer).await {
-        Ok(_) => see_other("/notifications", Some("notifications-read")),
-        Err(e) => app_error(&v, e),
-    }
+    let s = v.authorize(&given)?;
+    notifications::mark_all_read(&ctx, &s.viewer).await.or_page(&v)?;
+    Ok(see_other("/notifications", Some("notifications-read")))
 }

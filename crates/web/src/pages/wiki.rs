@@ -14,9 +14,9 @@ use guildhall_app::{AppContext, Error, communities, markdown};
 use guildhall_domain::wiki as rules;
 use serde::Deserialize;
 
-use super::{app_error, community_path, render, render_form, see_other};
-use crate::forms::{Errors, form_error};
-use crate::visit::{Chrome, Visit, csrf_failed};
+use super::{OrPage, PageError, community_path, form_refusal, render, render_form, see_other};
+use crate::forms::Errors;
+use crate::visit::{Chrome, Visit};
 
 /// Markdown with `[[Page name]]` links to this community's wiki pages (those not written yet
 /// marked `?missing=1`).
@@ -34,20 +34,19 @@ pub(crate) struct WikiListPage {
     pub pages: Vec<WikiPageSummary>,
 }
 
-async fn community(ctx: &AppContext, v: &Visit, handle: &str) -> Result<CommunityView, Response> {
-    communities::get(ctx, v.viewer(), handle).await.map_err(|e| app_error(v, e))
+async fn community(ctx: &AppContext, v: &Visit, handle: &str) -> Result<CommunityView, PageError> {
+    communities::get(ctx, v.viewer(), handle).await.or_page(v)
 }
 
 /// `GET /communities/{handle}/wiki`.
-pub(crate) async fn list(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
-    let co = match community(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
-    match wiki::list(&ctx, v.viewer(), &co.handle).await {
-        Ok(pages) => render(StatusCode::OK, &WikiListPage { c: v.chrome(), co, pages }),
-        Err(e) => app_error(&v, e),
-    }
+pub(crate) async fn list(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    let co = community(&ctx, &v, &handle).await?;
+    let pages = wiki::list(&ctx, v.viewer(), &co.handle).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &WikiListPage { c: v.chrome(), co, pages }))
 }
 
 /// `GET /communities/{handle}/wiki/{slug}`.
@@ -71,18 +70,12 @@ pub(crate) async fn show(
     State(ctx): State<AppContext>,
     v: Visit,
     Path((handle, slug)): Path<(String, String)>,
-) -> Response {
-    let co = match community(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
-    let p = match wiki::get(&ctx, v.viewer(), &co.handle, &slug).await {
-        Ok(p) => p,
-        Err(e) => return app_error(&v, e),
-    };
+) -> Result<Response, PageError> {
+    let co = community(&ctx, &v, &handle).await?;
+    let p = wiki::get(&ctx, v.viewer(), &co.handle, &slug).await.or_page(&v)?;
     let existing: Vec<String> = p.links.iter().filter(|l| l.exists).map(|l| l.slug.clone()).collect();
     let html = body_html(&co.handle, &p.body, &existing);
-    render(StatusCode::OK, &WikiPage { c: v.chrome(), co, p, html })
+    Ok(render(StatusCode::OK, &WikiPage { c: v.chrome(), co, p, html }))
 }
 
 /// The page form's fields (new page and edit).
@@ -126,17 +119,14 @@ impl WikiFormPage {
 }
 
 /// `GET /communities/{handle}/wiki/new`.
-pub(crate) async fn new_form(State(ctx): State<AppContext>, v: Visit, Path(handle): Path<String>) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    let co = match community(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
-    if let Err(e) = wiki::list(&ctx, v.viewer(), &co.handle).await {
-        return app_error(&v, e);
-    }
+pub(crate) async fn new_form(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    v.require()?;
+    let co = community(&ctx, &v, &handle).await?;
+    wiki::list(&ctx, v.viewer(), &co.handle).await.or_page(&v)?;
     let page = WikiFormPage {
         c: v.chrome(),
         co,
@@ -145,32 +135,19 @@ pub(crate) async fn new_form(State(ctx): State<AppContext>, v: Visit, Path(handl
         preview: None,
         errors: Errors::default(),
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// The preview of a form's body, with links to the pages that exist.
-async fn preview_of(ctx: &AppContext, v: &Visit, co: &CommunityView, body: &str) -> Result<String, Response> {
-    let pages = wiki::list(ctx, v.viewer(), &co.handle).await.map_err(|e| app_error(v, e))?;
+async fn preview_of(ctx: &AppContext, v: &Visit, co: &CommunityView, body: &str) -> Result<String, PageError> {
+    let pages = wiki::list(ctx, v.viewer(), &co.handle).await.or_page(v)?;
     let existing: Vec<String> = pages.into_iter().map(|p| p.slug).collect();
     Ok(body_html(&co.handle, body, &existing))
 }
 
 /// The form error for a refused page, on the field it names.
-// The error is the page to answer with, handed straight back to axum.
-#[allow(clippy::result_large_err)]
-fn wiki_error(v: &Visit, e: Error) -> Result<Errors, Response> {
-    match e {
-        Error::Conflict(m) if m.contains("changed after revision") => {
-            Ok(Errors::one("body", v.lang.t("wiki-conflict")))
-        }
-        Error::Conflict(m) if m.contains("taken") || m.contains("exists") => {
-            Ok(Errors::one("title", v.lang.t("wiki-title-taken")))
-        }
-        e => match form_error(v.lang, &e, "body") {
-            Some(errors) => Ok(errors),
-            None => Err(app_error(v, e)),
-        },
-    }
+fn wiki_error(v: &Visit, e: Error) -> Result<Errors, PageError> {
+    form_refusal(v, e, "body")
 }
 
 /// `POST /communities/{handle}/wiki/new`: previews, or creates the page.
@@ -179,34 +156,25 @@ pub(crate) async fn create(
     v: Visit,
     Path(handle): Path<String>,
     form: Result<Form<WikiForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let co = match community(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
+    let co = community(&ctx, &v, &handle).await?;
     let mut errors = Errors::default();
     let mut preview = None;
     if form.preview.is_some() {
-        preview = match preview_of(&ctx, &v, &co, &form.body).await {
-            Ok(p) => Some(p),
-            Err(r) => return r,
-        };
+        preview = Some(preview_of(&ctx, &v, &co, &form.body).await?);
     } else {
         let summary = Some(form.summary.as_str()).filter(|s| !s.trim().is_empty());
         match wiki::create(&ctx, &s.viewer, &co.handle, &form.title, &form.body, summary).await {
-            Ok(p) => return see_other(&format!("{}/wiki/{}", community_path(&co.handle), p.slug), Some("saved")),
-            Err(e) => match wiki_error(&v, e) {
-                Ok(e) => errors = e,
-                Err(r) => return r,
-            },
+            Ok(p) => return Ok(see_other(&format!("{}/wiki/{}", community_path(&co.handle), p.slug), Some("saved"))),
+            // On a local wiki the only conflict creating a page is its name being taken; a
+            // copy's refusal (its pages are edited on their own server) is shown as it is.
+            Err(Error::Conflict(_)) if co.local => errors = Errors::one("title", v.lang.t("wiki-title-taken")),
+            Err(e) => errors = wiki_error(&v, e)?,
         }
     }
-    render_form(&errors.clone(), &WikiFormPage { c: v.chrome(), co, slug: None, form, preview, errors })
+    Ok(render_form(&errors.clone(), &WikiFormPage { c: v.chrome(), co, slug: None, form, preview, errors }))
 }
 
 /// `GET /communities/{handle}/wiki/{slug}/edit`.
@@ -214,20 +182,12 @@ pub(crate) async fn edit_form(
     State(ctx): State<AppContext>,
     v: Visit,
     Path((handle, slug)): Path<(String, String)>,
-) -> Response {
-    if let Err(r) = v.require() {
-        return r;
-    }
-    let co = match community(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
-    let p = match wiki::get(&ctx, v.viewer(), &co.handle, &slug).await {
-        Ok(p) => p,
-        Err(e) => return app_error(&v, e),
-    };
+) -> Result<Response, PageError> {
+    v.require()?;
+    let co = community(&ctx, &v, &handle).await?;
+    let p = wiki::get(&ctx, v.viewer(), &co.handle, &slug).await.or_page(&v)?;
     if !p.can_edit {
-        return app_error(&v, guildhall_domain::Denied::ModeratorsOnly.into());
+        return Err(PageError::app(&v, guildhall_domain::Denied::ModeratorsOnly.into()));
     }
     let form = WikiForm {
         title: p.title,
@@ -237,10 +197,10 @@ pub(crate) async fn edit_form(
         preview: None,
         csrf_token: String::new(),
     };
-    render(
+    Ok(render(
         StatusCode::OK,
         &WikiFormPage { c: v.chrome(), co, slug: Some(slug), form, preview: None, errors: Errors::default() },
-    )
+    ))
 }
 
 /// `POST /communities/{handle}/wiki/{slug}/edit`: previews, or saves a new revision. An edit
@@ -250,23 +210,14 @@ pub(crate) async fn edit(
     v: Visit,
     Path((handle, slug)): Path<(String, String)>,
     form: Result<Form<WikiForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(mut form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
-    let co = match community(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let mut form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
+    let co = community(&ctx, &v, &handle).await?;
     let mut errors = Errors::default();
     let mut preview = None;
     if form.preview.is_some() {
-        preview = match preview_of(&ctx, &v, &co, &form.body).await {
-            Ok(p) => Some(p),
-            Err(r) => return r,
-        };
+        preview = Some(preview_of(&ctx, &v, &co, &form.body).await?);
     } else {
         let e = WikiEdit {
             base_revision: form.base_revision,
@@ -275,20 +226,19 @@ pub(crate) async fn edit(
             summary: Some(form.summary.clone()).filter(|s| !s.trim().is_empty()),
         };
         match wiki::edit(&ctx, &s.viewer, &co.handle, &slug, e).await {
-            Ok(p) => return see_other(&format!("{}/wiki/{}", community_path(&co.handle), p.slug), Some("saved")),
-            Err(Error::Conflict(m)) if m.contains("changed after revision") => {
+            Ok(p) => return Ok(see_other(&format!("{}/wiki/{}", community_path(&co.handle), p.slug), Some("saved"))),
+            // An edit's only conflict is a stale base revision (`wiki::edit`): the page
+            // changed meanwhile, so the form comes back based on the latest revision.
+            Err(Error::Conflict(_)) => {
                 errors = Errors::one("body", v.lang.t("wiki-conflict"));
                 if let Ok(latest) = wiki::get(&ctx, v.viewer(), &co.handle, &slug).await {
                     form.base_revision = latest.revision;
                 }
             }
-            Err(e) => match wiki_error(&v, e) {
-                Ok(e) => errors = e,
-                Err(r) => return r,
-            },
+            Err(e) => errors = wiki_error(&v, e)?,
         }
     }
-    render_form(&errors.clone(), &WikiFormPage { c: v.chrome(), co, slug: Some(slug), form, preview, errors })
+    Ok(render_form(&errors.clone(), &WikiFormPage { c: v.chrome(), co, slug: Some(slug), form, preview, errors }))
 }
 
 /// `GET /communities/{handle}/wiki/{slug}/history`.
@@ -306,19 +256,11 @@ pub(crate) async fn history(
     State(ctx): State<AppContext>,
     v: Visit,
     Path((handle, slug)): Path<(String, String)>,
-) -> Response {
-    let co = match community(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
-    let p = match wiki::get(&ctx, v.viewer(), &co.handle, &slug).await {
-        Ok(p) => p,
-        Err(e) => return app_error(&v, e),
-    };
-    match wiki::history(&ctx, v.viewer(), &co.handle, &slug).await {
-        Ok(revisions) => render(StatusCode::OK, &WikiHistoryPage { c: v.chrome(), co, p, revisions }),
-        Err(e) => app_error(&v, e),
-    }
+) -> Result<Response, PageError> {
+    let co = community(&ctx, &v, &handle).await?;
+    let p = wiki::get(&ctx, v.viewer(), &co.handle, &slug).await.or_page(&v)?;
+    let revisions = wiki::history(&ctx, v.viewer(), &co.handle, &slug).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &WikiHistoryPage { c: v.chrome(), co, p, revisions }))
 }
 
 /// `?from=&to=` on the diff page.
@@ -345,22 +287,14 @@ pub(crate) async fn diff(
     v: Visit,
     Path((handle, slug)): Path<(String, String)>,
     q: Result<Query<DiffQuery>, QueryRejection>,
-) -> Response {
+) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
-    let co = match community(&ctx, &v, &handle).await {
-        Ok(co) => co,
-        Err(r) => return r,
-    };
-    let p = match wiki::get(&ctx, v.viewer(), &co.handle, &slug).await {
-        Ok(p) => p,
-        Err(e) => return app_error(&v, e),
-    };
+    let co = community(&ctx, &v, &handle).await?;
+    let p = wiki::get(&ctx, v.viewer(), &co.handle, &slug).await.or_page(&v)?;
     let to = q.to.unwrap_or(p.revision);
     let from = q.from.unwrap_or((to - 1).max(1));
-    match wiki::diff(&ctx, v.viewer(), &co.handle, &slug, from, to).await {
-        Ok(d) => render(StatusCode::OK, &WikiDiffPage { c: v.chrome(), co, slug, title: p.title, d }),
-        Err(e) => app_error(&v, e),
-    }
+    let d = wiki::diff(&ctx, v.viewer(), &co.handle, &slug, from, to).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &WikiDiffPage { c: v.chrome(), co, slug, title: p.title, d }))
 }
 
 /// A form with a CSRF token and one value (revision number, lock or unlock).
@@ -378,19 +312,14 @@ pub(crate) async fn restore(
     v: Visit,
     Path((handle, slug)): Path<(String, String)>,
     form: Result<Form<ValueForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let Ok(number) = form.value.trim().parse::<i32>() else {
-        return app_error(&v, guildhall_domain::Invalid::new("value", "unknown revision").into());
+        return Err(PageError::app(&v, guildhall_domain::Invalid::new("value", "unknown revision").into()));
     };
-    match wiki::restore(&ctx, &s.viewer, &handle, &slug, number, None).await {
-        Ok(p) => see_other(&format!("{}/wiki/{}", community_path(&handle), p.slug), Some("saved")),
-        Err(e) => app_error(&v, e),
-    }
+    let p = wiki::restore(&ctx, &s.viewer, &handle, &slug, number, None).await.or_page(&v)?;
+    Ok(see_other(&format!("{}/wiki/{}", community_path(&handle), p.slug), Some("saved")))
 }
 
 /// `POST /communities/{handle}/wiki/{slug}/lock`: `value` is lock or unlock (moderators).
@@ -399,19 +328,14 @@ pub(crate) async fn lock(
     v: Visit,
     Path((handle, slug)): Path<(String, String)>,
     form: Result<Form<ValueForm>, FormRejection>,
-) -> Response {
-    let Ok(Form(form)) = form else { return csrf_failed(v.lang) };
-    let s = match v.authorize(&form.csrf_token) {
-        Ok(s) => s,
-        Err(r) => return r,
-    };
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
     let (locked, done) = match form.value.as_str() {
         "lock" => (true, "locked"),
         "unlock" => (false, "unlocked"),
-        _ => return app_error(&v, guildhall_domain::Invalid::new("value", "unknown action").into()),
+        _ => return Err(PageError::app(&v, guildhall_domain::Invalid::new("value", "unknown action").into())),
     };
-    match wiki::set_locked(&ctx, &s.viewer, &handle, &slug, locked).await {
-        Ok(_) => see_other(&format!("{}/wiki/{slug}", community_path(&handle)), Some(done)),
-        Err(e) => app_error(&v, e),
-    }
+    wiki::set_locked(&ctx, &s.viewer, &handle, &slug, locked).await.or_page(&v)?;
+    Ok(see_other(&format!("{}/wiki/{slug}", community_path(&handle)), Some(done)))
 }
