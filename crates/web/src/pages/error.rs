@@ -158,7 +158,7 @@ pub(crate) fn describe(lang: Lang, e: &Error) -> Option<(StatusCode, String, Str
         Error::Registration(_) => {
             (StatusCode::FORBIDDEN, lang.t("error-403-title"), lang.t("registration-refused-closed"))
         }
-        Error::Store(_) | Error::Internal(_) => return None,
+        Error::Store(_) | Error::Internal(_) | Error::Duplicate => return None,
     })
 }
 #[cfg(test)]
