@@ -257,6 +257,7 @@ pub(crate) async fn save_federation(
 pub(crate) struct InstancesPage {
     pub c: Chrome,
     pub instances: Vec<InstanceHealthView>,
+    pub failures: Vec<admin::OutboxFailureView>,
 }
 
 /// `GET /admin/instances`: delivery queue and health per remote instance.
@@ -264,5 +265,6 @@ pub(crate) async fn instances(State(ctx): State<AppContext>, v: Visit) -> Result
     let viewer = admin_of(&v)?;
     let mut instances = admin::federation_health(&ctx, viewer).await.or_page(&v)?;
     instances.sort_by(|a, b| b.unreachable.cmp(&a.unreachable).then(a.domain.cmp(&b.domain)));
-    Ok(render(StatusCode::OK, &InstancesPage { c: v.chrome(), instances }))
+    let failures = admin::outbox_failures(&ctx, viewer).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &InstancesPage { c: v.chrome(), instances, failures }))
 }
