@@ -12,7 +12,7 @@ use activitypub_federation::traits::{Activity, Actor};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_store::entities::{delivery, remote_instance};
-use guildhall_store::federation as fed;
+use guildhall_store::federation::{self as fed, Sender as SenderKind};
 use serde::{Serialize, Serializer};
 use tokio::sync::Semaphore;
 use url::Url;
@@ -182,7 +182,17 @@ async fn send_in_order(
                 return;
             }
         }
-        let outcome = prepared.send(&data, &d).await;
+        let Some(sender) = SenderKind::from_columns(&d.sender_kind, d.sender_id) else {
+            // Never signed as someone else (the instance actor): a permanent failure, shown
+            // with the others.
+            tracing::error!(delivery = d.id, sender_kind = %d.sender_kind, "delivery names an unknown sender kind");
+            let reason = format!("unknown sender kind {:?}", d.sender_kind);
+            if let Err(e) = fed::finish_delivery(ctx.db(), d.id, "failed", Some(reason), Utc::now()).await {
+                tracing::error!(delivery = d.id, error = %e, "cannot record a failed delivery");
+            }
+            continue;
+        };
+        let outcome = prepared.send(&data, &d, sender).await;
         let now = Utc::now();
         let result = match outcome {
             Ok(()) => {
@@ -221,7 +231,7 @@ enum Sender {
 /// The activities and signers of one round's deliveries, each loaded once.
 struct Prepared {
     activities: HashMap<i64, RawActivity>,
-    senders: HashMap<(String, i64), Sender>,
+    senders: HashMap<SenderKind, Sender>,
 }
 
 impl Prepared {
@@ -237,10 +247,10 @@ impl Prepared {
                     Err(e) => tracing::error!(activity = d.activity_id, error = %e, "cannot load an activity to send"),
                 }
             }
-            if let std::collections::hash_map::Entry::Vacant(slot) =
-                p.senders.entry((d.sender_kind.clone(), d.sender_id))
-            {
-                match load_sender(ctx, &urls, &d.sender_kind, d.sender_id).await {
+            // An unknown kind is refused per delivery in `send_in_order`.
+            let Some(kind) = SenderKind::from_columns(&d.sender_kind, d.sender_id) else { continue };
+            if let std::collections::hash_map::Entry::Vacant(slot) = p.senders.entry(kind) {
+                match load_sender(ctx, &urls, kind).await {
                     Ok(s) => {
                         slot.insert(s);
                     }
@@ -251,9 +261,9 @@ impl Prepared {
         p
     }
 
-    async fn send(&self, data: &Data<AppContext>, d: &delivery::Model) -> Result<(), Error> {
+    async fn send(&self, data: &Data<AppContext>, d: &delivery::Model, kind: SenderKind) -> Result<(), Error> {
         let raw = self.activities.get(&d.activity_id).ok_or(Error::NotFound)?;
-        let sender = self.senders.get(&(d.sender_kind.clone(), d.sender_id)).ok_or(Error::NotFound)?;
+        let sender = self.senders.get(&kind).ok_or(Error::NotFound)?;
         let inbox = Url::parse(&d.inbox)?;
         let tasks = match sender {
             Sender::Person(s) => prepare(raw, s, inbox, data).await?,
@@ -276,17 +286,17 @@ async fn load_activity(ctx: &AppContext, id: i64) -> Result<RawActivity, Error> 
     })
 }
 
-async fn load_sender(ctx: &AppContext, urls: &Urls, kind: &str, id: i64) -> Result<Sender, Error> {
+async fn load_sender(ctx: &AppContext, urls: &Urls, kind: SenderKind) -> Result<Sender, Error> {
     Ok(match kind {
-        "account" => {
+        SenderKind::Account(id) => {
             let a = guildhall_store::accounts::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
             Sender::Person(DbPerson::new(keys::account_with_keys(ctx, a).await?, urls))
         }
-        "community" => {
+        SenderKind::Community(id) => {
             let c = guildhall_store::communities::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
             Sender::Group(DbGroup::new(keys::community_with_keys(ctx, c).await?, urls))
         }
-        _ => Sender::Instance(crate::instance_actor(ctx).await?),
+        SenderKind::Instance => Sender::Instance(crate::instance_actor(ctx).await?),
     })
 }
 
@@ -351,5 +361,43 @@ mod tests {
         assert_eq!(backoff(9).num_seconds(), 6 * 3600);
         assert_eq!(backoff(100).num_seconds(), 6 * 3600);
         assert_eq!(backoff(0).num_seconds(), 5);
+    }
+
+    #[tokio::test]
+    async fn an_unknown_sender_kind_fails_the_delivery_instead_of_signing_as_the_instance() {
+        use guildhall_store::ConnectionTrait;
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let test = guildhall_store::testing::fresh_database().await;
+        let ctx =
+            AppContext::new(test.db.clone(), guildhall_app::InstanceInfo { domain: "a.example".into(), https: false });
+        let config = crate::config(ctx.clone(), crate::Settings { debug: true }).await.expect("config");
+        let now = Utc::now();
+        let json = r#"{"id":"http://a.example/activities/1","type":"Like"}"#.to_owned();
+        let stored = fed::insert_activity(
+            ctx.db(),
+            "http://a.example/activities/1",
+            "Like",
+            "http://a.example/actor",
+            true,
+            json,
+            now,
+        )
+        .await
+        .expect("store activity")
+        .expect("new activity");
+        let row = fed::NewDelivery {
+            activity_id: stored.id,
+            sender: SenderKind::Instance,
+            inbox: "http://b.example/inbox".into(),
+            domain: "b.example".into(),
+        };
+        fed::insert_deliveries(ctx.db(), vec![row], now).await.expect("queue");
+        // A kind written by a newer version, or by hand.
+        ctx.db().execute_unprepared("UPDATE deliveries SET sender_kind = 'robot'").await.expect("edit kind");
+        assert_eq!(round(&config).await.expect("round"), 1);
+        let queue = fed::queue_by_domain(ctx.db()).await.expect("queue counts");
+        let b = queue.iter().find(|q| q.domain == "b.example").expect("b.example listed");
+        assert_eq!((b.pending, b.failed, b.delivered), (0, 1, 0), "failed at once, never sent");
+        assert!(fed::instance_health(ctx.db(), "b.example").await.expect("health").is_none(), "not b's fault");
     }
 }

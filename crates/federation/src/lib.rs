@@ -25,6 +25,7 @@ pub mod signed_fetch;
 pub mod urls;
 pub mod wellknown;
 pub mod wiki;
+pub mod wire;
 
 use activitypub_federation::config::{FederationConfig, FederationMiddleware};
 use axum::Router;

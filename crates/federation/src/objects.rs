@@ -19,18 +19,7 @@ use crate::Error;
 use crate::actors::{DbGroup, DbPerson, actor_id_of_account, actor_id_of_community};
 use crate::urls::{Urls, require_same_origin};
 
-/// The public audience.
-pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
-
-/// Markdown source kept beside the HTML content.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Source {
-    /// The Markdown.
-    pub content: String,
-    /// `text/markdown`.
-    pub media_type: String,
-}
+pub use crate::wire::{PUBLIC, Source};
 
 /// A discussion as a `Page`.
 #[derive(Clone, Debug, Deserialize, Serialize)]

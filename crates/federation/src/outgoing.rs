@@ -2,12 +2,11 @@
 //! intent (claim, store the activities, queue the deliveries), so several workers or
 //! processes never expand an intent twice and a crash never loses one.
 
-use activitypub_federation::protocol::context::WithContext;
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
 use guildhall_store::entities::{account, community};
-use guildhall_store::federation::{self as fed, NewDelivery};
+use guildhall_store::federation::{self as fed, NewDelivery, Sender};
 use guildhall_store::{accounts, communities, discussions};
 use serde::Serialize;
 use serde_json::Value;
@@ -26,13 +25,12 @@ pub(crate) struct Planned {
     pub(crate) kind: &'static str,
     pub(crate) actor: Url,
     pub(crate) json: Value,
-    pub(crate) sender_kind: &'static str,
-    pub(crate) sender_id: i64,
+    pub(crate) sender: Sender,
     pub(crate) inboxes: Vec<(String, String)>,
 }
 
 pub(crate) fn with_context<T: Serialize>(activity: T) -> Result<Value, Error> {
-    Ok(serde_json::to_value(WithContext::new_default(activity))?)
+    Ok(crate::wire::with_context(activity)?)
 }
 
 pub(crate) fn new_id(ctx: &AppContext) -> Result<Url, Error> {
@@ -70,8 +68,7 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
                 kind: "Follow",
                 actor: actor_id_of_account(&a, &urls),
                 json: with_context(follow)?,
-                sender_kind: "account",
-                sender_id: a.id,
+                sender: Sender::Account(a.id),
                 inboxes: inbox_of_community(&c).into_iter().collect(),
             }])
         }
@@ -88,8 +85,7 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
                 kind: "Undo",
                 actor: actor_id_of_account(&a, &urls),
                 json: with_context(undo)?,
-                sender_kind: "account",
-                sender_id: a.id,
+                sender: Sender::Account(a.id),
                 inboxes: inbox_of_community(&c).into_iter().collect(),
             }])
         }
@@ -105,8 +101,7 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
                 kind: "Accept",
                 actor: group,
                 json: with_context(accept)?,
-                sender_kind: "community",
-                sender_id: c.id,
+                sender: Sender::Community(c.id),
                 inboxes: inbox_of_account(&a).into_iter().collect(),
             }])
         }
@@ -120,8 +115,7 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
                 kind: "Reject",
                 actor: group,
                 json: with_context(reject)?,
-                sender_kind: "community",
-                sender_id: c.id,
+                sender: Sender::Community(c.id),
                 inboxes: inbox_of_account(&a).into_iter().collect(),
             }])
         }
@@ -220,8 +214,7 @@ async fn post_created(
         kind: "Create",
         actor: author.clone(),
         json: create_json.clone(),
-        sender_kind: "account",
-        sender_id: a.id,
+        sender: Sender::Account(a.id),
         inboxes,
     };
     if !c.domain.is_empty() {
@@ -280,7 +273,7 @@ pub(crate) fn announce(
     if private {
         crate::audience::narrow(&mut json, &followers);
     }
-    Ok(Planned { id, kind: "Announce", actor: group, json, sender_kind: "community", sender_id: c.id, inboxes })
+    Ok(Planned { id, kind: "Announce", actor: group, json, sender: Sender::Community(c.id), inboxes })
 }
 
 /// [`plan`], with a private community's (or members-only discussion's) activities addressed to
@@ -362,13 +355,7 @@ pub(crate) async fn expand_with(ctx: &AppContext, planner: &dyn Planner) -> Resu
                 let rows = p
                     .inboxes
                     .into_iter()
-                    .map(|(inbox, domain)| NewDelivery {
-                        activity_id: stored.id,
-                        sender_kind: p.sender_kind,
-                        sender_id: p.sender_id,
-                        inbox,
-                        domain,
-                    })
+                    .map(|(inbox, domain)| NewDelivery { activity_id: stored.id, sender: p.sender, inbox, domain })
                     .collect();
                 fed::insert_deliveries(&txn, rows, now).await?;
             }

@@ -1,16 +1,20 @@
 //! Votes, edits, deletions and moderation by local people, as activities: sent to a remote
 //! community's inbox, or relayed by a local community to its followers (FEP-1b12).
 
-use activitypub_federation::kinds::activity::{DeleteType, UndoType, UpdateType};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
 use guildhall_store::discussions;
 use guildhall_store::entities::{community, discussion};
-use serde_json::{Value, json};
+use guildhall_store::federation::Sender;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
 use crate::Error;
+use crate::activities::follow::UndoOf;
+use crate::activities::update_delete::{SentDelete, SentUpdate};
+use crate::activities::vote::SentVote;
 use crate::actors::{actor_id_of_account, actor_id_of_community};
 use crate::objects::{discussion_id, note_of, page_of};
 use crate::outgoing::{Planned, account, announce, community, inbox_of_community, new_id, with_context};
@@ -44,8 +48,7 @@ async fn route(
         kind,
         actor: actor.clone(),
         json: activity.clone(),
-        sender_kind: "account",
-        sender_id: a.id,
+        sender: Sender::Account(a.id),
         inboxes,
     };
     if !c.domain.is_empty() {
@@ -67,34 +70,20 @@ pub async fn plan(
         Outgoing::VoteCast { vote_id } => {
             let v = guildhall_app::votes::find(ctx, *vote_id).await?;
             let (object, c) = vote_target(ctx, urls, v.discussion_id, v.reply_id).await?;
-            let vote = json!({
-                "id": v.ap_id.clone().unwrap_or_else(|| ctx.instance().new_activity_id()),
-                "type": if v.value > 0 { "Like" } else { "Dislike" },
-                "actor": actor_id_of_account(&account(ctx, v.account_id).await?, urls),
-                "object": object,
-                "to": [crate::objects::PUBLIC],
-                "cc": [actor_id_of_community(&c, urls)],
-                "audience": actor_id_of_community(&c, urls),
-            });
+            let vote = SentVote::new(
+                v.ap_id.clone().unwrap_or_else(|| ctx.instance().new_activity_id()),
+                v.value,
+                actor_id_of_account(&account(ctx, v.account_id).await?, urls),
+                object,
+                actor_id_of_community(&c, urls),
+            );
             route(ctx, urls, &c, v.account_id, with_context(vote)?, "Like", as_of).await
         }
         Outgoing::VoteUndone { account_id, discussion_id, reply_id, vote_ap_id, value } => {
             let (object, c) = vote_target(ctx, urls, *discussion_id, *reply_id).await?;
             let actor = actor_id_of_account(&account(ctx, *account_id).await?, urls);
-            let undo = json!({
-                "id": new_id(ctx)?,
-                "type": UndoType::Undo,
-                "actor": actor,
-                "object": {
-                    "id": vote_ap_id,
-                    "type": if *value > 0 { "Like" } else { "Dislike" },
-                    "actor": actor,
-                    "object": object,
-                },
-                "to": [crate::objects::PUBLIC],
-                "cc": [actor_id_of_community(&c, urls)],
-                "audience": actor_id_of_community(&c, urls),
-            });
+            let vote = SentVote::embedded(vote_ap_id.clone(), *value, actor.clone(), object);
+            let undo = UndoOf::new(new_id(ctx)?, actor, vote, actor_id_of_community(&c, urls));
             route(ctx, urls, &c, *account_id, with_context(undo)?, "Undo", as_of).await
         }
         Outgoing::DiscussionUpdated { discussion_id } => {
@@ -102,18 +91,17 @@ pub async fn plan(
             if d.ap_id.is_some() {
                 return Ok(vec![]);
             }
-            let update = update_json(
-                ctx,
-                &actor_id_of_account(&account(ctx, d.author_id).await?, urls),
-                page_of(ctx, &d).await?,
-            )?;
-            let is_poll = update.pointer("/object/type").and_then(Value::as_str) == Some("Question");
+            let page = page_of(ctx, &d).await?;
+            let is_poll = page.kind == crate::polls::PageKind::Question;
+            let update = update_json(ctx, &actor_id_of_account(&account(ctx, d.author_id).await?, urls), page)?;
             let mut plans = route(ctx, urls, &c, d.author_id, update, "Update", as_of).await?;
             // Mastodon refreshes a poll only from its author's own Update, not from an
             // Announce of it: the author's Update goes to the followers too.
             if is_poll && c.domain.is_empty() {
                 let followers = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
-                if let Some(own) = plans.iter_mut().find(|p| p.sender_kind == "account" && p.inboxes.is_empty()) {
+                if let Some(own) =
+                    plans.iter_mut().find(|p| matches!(p.sender, Sender::Account(_)) && p.inboxes.is_empty())
+                {
                     own.inboxes = followers;
                 }
             }
@@ -150,51 +138,45 @@ pub async fn plan(
             }
             // The community itself states pin and lock: it is the authority for both.
             let group = actor_id_of_community(&c, urls);
-            let update = update_json(ctx, &group, page_of(ctx, &d).await?)?;
+            let update = SentUpdate::new(new_id(ctx)?, group.clone(), page_of(ctx, &d).await?);
             let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
             let mut plans = vec![Planned {
-                id: Url::parse(update["id"].as_str().unwrap_or_default())?,
+                id: update.id.clone(),
                 kind: "Update",
                 actor: group.clone(),
-                json: update,
-                sender_kind: "community",
-                sender_id: c.id,
+                json: with_context(update)?,
+                sender: Sender::Community(c.id),
                 inboxes,
             }];
             // Lemmy's shapes: the moderator's Lock/Undo{Lock} and Add/Remove to `featured`.
             if let Ok(moderator) = account(ctx, *by_account_id).await {
                 let actor = actor_id_of_account(&moderator, urls);
                 let object = discussion_id_of(&d, urls);
-                let base = |kind: &str| {
-                    Ok::<_, Error>(json!({
-                        "id": new_id(ctx)?,
-                        "type": kind,
-                        "actor": actor,
-                        "object": object,
-                        "to": [crate::objects::PUBLIC],
-                        "cc": [group],
-                        "audience": group,
-                    }))
+                let base = |kind: ModerationKind| {
+                    Ok::<_, Error>(SentModeration::new(
+                        new_id(ctx)?,
+                        kind,
+                        actor.clone(),
+                        object.clone(),
+                        group.clone(),
+                    ))
                 };
                 let mut lemmy = Vec::new();
                 if let Some(on) = locked {
-                    let lock = base("Lock")?;
+                    let lock = base(ModerationKind::Lock)?;
                     lemmy.push(if *on {
-                        lock
+                        with_context(lock)?
                     } else {
-                        json!({"id": new_id(ctx)?, "type": "Undo", "actor": actor, "object": lock,
-                               "to": [crate::objects::PUBLIC], "cc": [group], "audience": group})
+                        with_context(UndoOf::new(new_id(ctx)?, actor.clone(), lock, group.clone()))?
                     });
                 }
                 if let Some(on) = pinned {
-                    let mut add = base(if *on { "Add" } else { "Remove" })?;
-                    add["target"] = json!(format!("{group}/featured"));
-                    lemmy.push(add);
+                    let mut add = base(if *on { ModerationKind::Add } else { ModerationKind::Remove })?;
+                    add.target = Some(format!("{group}/featured"));
+                    lemmy.push(with_context(add)?);
                 }
                 for activity in lemmy {
-                    plans.extend(
-                        route(ctx, urls, &c, moderator.id, with_context(activity)?, "Moderation", as_of).await?,
-                    );
+                    plans.extend(route(ctx, urls, &c, moderator.id, activity, "Moderation", as_of).await?);
                 }
             }
             Ok(plans)
@@ -206,21 +188,13 @@ pub async fn plan(
             let (c, person) = (community(ctx, m.community_id).await?, account(ctx, m.account_id).await?);
             let block =
                 block_json(ctx, urls, &c, &person, *by_account_id, m.ban_reason.as_deref(), m.ban_expires_at).await?;
-            ban_plans(ctx, urls, &c, &person, *by_account_id, block, "Block", as_of).await
+            ban_plans(ctx, urls, &c, &person, *by_account_id, with_context(block)?, "Block", as_of).await
         }
         Outgoing::Unbanned { community_id, account_id, by_account_id } => {
             let (c, person) = (community(ctx, *community_id).await?, account(ctx, *account_id).await?);
             let block = block_json(ctx, urls, &c, &person, *by_account_id, None, None).await?;
-            let undo = json!({
-                "id": new_id(ctx)?,
-                "type": "Undo",
-                "actor": block["actor"],
-                "object": block,
-                "to": [crate::objects::PUBLIC],
-                "cc": [actor_id_of_community(&c, urls)],
-                "audience": actor_id_of_community(&c, urls),
-            });
-            ban_plans(ctx, urls, &c, &person, *by_account_id, undo, "Undo", as_of).await
+            let undo = UndoOf::new(new_id(ctx)?, block.actor.clone(), block, actor_id_of_community(&c, urls));
+            ban_plans(ctx, urls, &c, &person, *by_account_id, with_context(undo)?, "Undo", as_of).await
         }
         _ => Ok(vec![]),
     }
@@ -234,27 +208,22 @@ async fn block_json(
     by: i64,
     reason: Option<&str>,
     expires: Option<DateTime<Utc>>,
-) -> Result<Value, Error> {
+) -> Result<SentBlock, Error> {
     let moderator = account(ctx, by).await?;
     let group = actor_id_of_community(c, urls);
-    let mut block = json!({
-        "id": new_id(ctx)?,
-        "type": "Block",
-        "actor": actor_id_of_account(&moderator, urls),
-        "object": actor_id_of_account(person, urls),
-        "target": group,
-        "to": [crate::objects::PUBLIC],
-        "cc": [group],
-        "audience": group,
-        "removeData": false,
-    });
-    if let Some(r) = reason {
-        block["summary"] = json!(r);
-    }
-    if let Some(e) = expires {
-        block["expires"] = json!(e);
-    }
-    Ok(block)
+    Ok(SentBlock {
+        id: new_id(ctx)?,
+        kind: BlockKind::Block,
+        actor: actor_id_of_account(&moderator, urls),
+        object: actor_id_of_account(person, urls),
+        target: group.clone(),
+        to: vec![crate::wire::public()],
+        cc: vec![group.clone()],
+        audience: group,
+        remove_data: false,
+        summary: reason.map(str::to_owned),
+        expires,
+    })
 }
 
 /// A ban is announced to the community's followers and sent to the banned person's server.
@@ -269,7 +238,7 @@ async fn ban_plans(
     kind: &'static str,
     as_of: DateTime<Utc>,
 ) -> Result<Vec<Planned>, Error> {
-    let mut plans = route(ctx, urls, c, by, with_context(activity)?, kind, as_of).await?;
+    let mut plans = route(ctx, urls, c, by, activity, kind, as_of).await?;
     if let (Some(inbox), false) =
         (person.shared_inbox_url.clone().or(person.inbox_url.clone()), person.domain.is_empty())
         && let Some(announce) = plans.iter_mut().find(|p| p.kind == "Announce")
@@ -304,14 +273,8 @@ async fn vote_target(
     }
 }
 
-fn update_json<T: serde::Serialize>(ctx: &AppContext, actor: &Url, object: T) -> Result<Value, Error> {
-    with_context(json!({
-        "id": new_id(ctx)?,
-        "type": UpdateType::Update,
-        "actor": actor,
-        "object": object,
-        "to": [crate::objects::PUBLIC],
-    }))
+fn update_json<T: Serialize>(ctx: &AppContext, actor: &Url, object: T) -> Result<Value, Error> {
+    with_context(SentUpdate::new(new_id(ctx)?, actor.clone(), object))
 }
 
 async fn delete_json(
@@ -322,13 +285,99 @@ async fn delete_json(
     c: &community::Model,
 ) -> Result<Value, Error> {
     let actor = actor_id_of_account(&account(ctx, by).await?, urls);
-    with_context(json!({
-        "id": new_id(ctx)?,
-        "type": DeleteType::Delete,
-        "actor": actor,
-        "object": object,
-        "to": [crate::objects::PUBLIC],
-        "cc": [actor_id_of_community(c, urls)],
-        "audience": actor_id_of_community(c, urls),
-    }))
+    with_context(SentDelete::new(new_id(ctx)?, actor, object, actor_id_of_community(c, urls)))
 }
+
+/// Lemmy's moderation of a post: `Lock`, and `Add`/`Remove` to the community's `featured`.
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+pub enum ModerationKind {
+    /// Comments closed.
+    Lock,
+    /// Pinned (target: `featured`).
+    Add,
+    /// Unpinned (target: `featured`).
+    Remove,
+}
+
+/// A moderator's `Lock`/`Add`/`Remove` of a discussion, as Lemmy sends it: to the public,
+/// `cc` and `audience` the community, `target` last (the `featured` collection).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct SentModeration {
+    /// Activity id.
+    pub id: Url,
+    /// What was done.
+    #[serde(rename = "type")]
+    pub kind: ModerationKind,
+    /// The moderator.
+    pub actor: Url,
+    /// The discussion.
+    pub object: Url,
+    /// The public.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub to: Vec<Url>,
+    /// The community.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    pub audience: Url,
+    /// `Add`/`Remove`: the community's `featured` collection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+impl SentModeration {
+    /// `actor`'s `kind` of `object` in `community` (no target).
+    pub fn new(id: Url, kind: ModerationKind, actor: Url, object: Url, community: Url) -> Self {
+        SentModeration {
+            id,
+            kind,
+            actor,
+            object,
+            to: vec![crate::wire::public()],
+            cc: vec![community.clone()],
+            audience: community,
+            target: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+enum BlockKind {
+    Block,
+}
+
+/// A ban from a community, as Lemmy sends it: `Block` of the person with the community as
+/// `target`; `summary` (the reason) and `expires` only when there are.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SentBlock {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: BlockKind,
+    /// The moderator.
+    pub actor: Url,
+    /// The person banned.
+    pub object: Url,
+    /// The community.
+    pub target: Url,
+    /// The public.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub to: Vec<Url>,
+    /// The community.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    pub audience: Url,
+    /// Lemmy: whether the person's content goes too (never: we keep it).
+    pub remove_data: bool,
+    /// The reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    /// When the ban ends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests;

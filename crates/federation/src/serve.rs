@@ -13,16 +13,18 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use guildhall_app::AppContext;
 use guildhall_domain::Visibility;
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::Error;
 use crate::actors::{DbGroup, DbPerson, InstanceActor};
 use crate::objects::{DbDiscussion, DbReply};
 use crate::signed_fetch::may_read_private;
 use crate::urls::Urls;
+use crate::wire::OrderedCollection;
 use guildhall_store::entities::community;
 
-fn ap(v: Value) -> Response {
+fn ap<T: Serialize>(v: T) -> Response {
     FederationJson(v).into_response()
 }
 
@@ -68,12 +70,8 @@ pub async fn followers(Path(name): Path<String>, data: Data<AppContext>, parts: 
     require_members(&data, &g, &parts).await?;
     let counts = guildhall_store::communities::member_counts(data.app_data().db(), &[g.model.id]).await?;
     let id = format!("{}/followers", g.id);
-    Ok(ap(json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id,
-        "type": "OrderedCollection",
-        "totalItems": counts.get(&g.model.id).copied().unwrap_or(0),
-    })))
+    let total = counts.get(&g.model.id).copied().unwrap_or(0);
+    Ok(ap(OrderedCollection::<String>::count_only(id, total)))
 }
 
 /// `GET /c/{name}/moderators`: the moderators (Lemmy reads it to check mod actions).
@@ -89,13 +87,7 @@ pub async fn moderators(Path(name): Path<String>, data: Data<AppContext>, parts:
         .filter(|(m, _)| m.is_moderator)
         .map(|(_, a)| crate::actors::actor_id_of_account(a, &urls).to_string())
         .collect();
-    Ok(ap(json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/moderators", g.id),
-        "type": "OrderedCollection",
-        "totalItems": items.len(),
-        "orderedItems": items,
-    })))
+    Ok(ap(OrderedCollection::of(format!("{}/moderators", g.id), items)))
 }
 
 /// `GET /c/{name}/outbox` and `/featured`: recent (or pinned) discussions; a private
@@ -120,15 +112,9 @@ async fn pages(name: String, data: Data<AppContext>, parts: Parts, featured: boo
     let mut items = Vec::new();
     for d in rows.items.iter().filter(|d| d.deleted_at.is_none() && (!featured || d.pinned)) {
         let page = crate::objects::page_of(data.app_data(), d).await?;
-        items.push(serde_json::to_value(page)?);
+        items.push(page);
     }
-    Ok(ap(json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}/{suffix}", g.id),
-        "type": "OrderedCollection",
-        "totalItems": items.len(),
-        "orderedItems": items,
-    })))
+    Ok(ap(OrderedCollection::of(format!("{}/{suffix}", g.id), items)))
 }
 
 /// `GET /c/{name}/outbox`.

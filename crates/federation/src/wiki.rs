@@ -14,9 +14,10 @@ use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
 use guildhall_domain::Visibility;
+use guildhall_store::federation::Sender;
 use guildhall_store::wiki as store;
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 use url::Url;
 
 use crate::Error;
@@ -24,6 +25,7 @@ use crate::actors::{DbGroup, actor_id_of_community};
 use crate::objects::{PUBLIC, Source};
 use crate::outgoing::{Planned, community, new_id, with_context};
 use crate::urls::{Urls, require_same_origin};
+use crate::wire::one_or_many;
 
 /// A wiki page on the wire.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -35,14 +37,32 @@ pub struct Article {
     pub id: Url,
     /// The community.
     pub attributed_to: Url,
+    /// The community (FEP-1b12; on the community's own pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Url>,
+    /// The public, or the followers of a private community (on its own pages).
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub to: Vec<Url>,
+    /// The community's followers (on its own pages).
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<Url>,
     /// Title.
     pub name: String,
     /// HTML.
     #[serde(default)]
     pub content: String,
+    /// `text/html`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
     /// Markdown source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    /// Created (on the community's own pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+    /// Last revised (on the community's own pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<DateTime<Utc>>,
     /// A member's edit: the revision it started from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_revision: Option<i32>,
@@ -70,12 +90,72 @@ enum WikiKind {
     Update,
 }
 
+/// A wiki activity as we send it: the community's `Create`/`Update{Article}` to its followers,
+/// or a member's proposed edit (`Update`) to the page's community (no `cc`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct SentWikiActivity {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: WikiKind,
+    /// The community, or the editor.
+    pub actor: Url,
+    /// As the page's own `to`, or the community.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub to: Vec<Url>,
+    /// As the page's own `cc`.
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<Url>,
+    /// The community.
+    pub audience: Url,
+    /// The page.
+    pub object: Article,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+enum RejectKind {
+    Reject,
+}
+
+/// A member's edit as a refusal names it: by id, with its editor and page.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct EditRef {
+    /// The edit's `Update` id.
+    pub id: String,
+    #[serde(rename = "type")]
+    kind: WikiKind,
+    /// The editor.
+    pub actor: Url,
+    /// The page.
+    pub object: Url,
+}
+
+/// The community's `Reject` of a remote member's edit, to the editor, with the reason.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct SentEditRefusal {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: RejectKind,
+    /// The community.
+    pub actor: Url,
+    /// The editor.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub to: Vec<Url>,
+    /// The edit refused.
+    pub object: EditRef,
+    /// The reason.
+    pub summary: String,
+    /// The reason as HTML.
+    pub content: String,
+}
+
 fn article_url(ctx: &AppContext, id: i64) -> Result<Url, Error> {
     Ok(Url::parse(&format!("{}/w/{id}", ctx.instance().base_url()))?)
 }
 
 /// The `Article` of a local community's page.
-async fn article_json(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Option<(Value, i32, i64)>, Error> {
+async fn article_json(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Option<(Article, i32, i64)>, Error> {
     let Some(page) = store::find_page_by_id(ctx.db(), page_id).await? else { return Ok(None) };
     let c = community(ctx, page.community_id).await?;
     if !c.domain.is_empty() || page.ap_id.is_some() {
@@ -87,20 +167,22 @@ async fn article_json(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Opt
         true => crate::audience::followers_of(&c, urls),
         false => Url::parse(PUBLIC)?,
     };
-    let article = json!({
-        "type": "Article",
-        "id": article_url(ctx, page.id)?,
-        "attributedTo": group,
-        "audience": group,
-        "to": [public],
-        "cc": [crate::audience::followers_of(&c, urls)],
-        "name": page.title,
-        "content": guildhall_app::markdown::render(&rev.body),
-        "mediaType": "text/html",
-        "source": {"content": rev.body, "mediaType": "text/markdown"},
-        "published": page.created_at,
-        "updated": page.updated_at,
-    });
+    let article = Article {
+        kind: ArticleType::Article,
+        id: article_url(ctx, page.id)?,
+        attributed_to: group.clone(),
+        audience: Some(group),
+        to: vec![public],
+        cc: vec![crate::audience::followers_of(&c, urls)],
+        name: page.title,
+        content: guildhall_app::markdown::render(&rev.body),
+        media_type: Some("text/html".into()),
+        source: Some(Source::markdown(rev.body)),
+        published: Some(page.created_at),
+        updated: Some(page.updated_at),
+        base_revision: None,
+        edit_summary: None,
+    };
     Ok(Some((article, page.revision, c.id)))
 }
 
@@ -115,23 +197,22 @@ pub(crate) async fn plan(
     let c = community(ctx, community_id).await?;
     let group = actor_id_of_community(&c, urls);
     let id = new_id(ctx)?;
-    let activity = json!({
-        "id": id,
-        "type": if revision == 1 { "Create" } else { "Update" },
-        "actor": group,
-        "to": article["to"].clone(),
-        "cc": article["cc"].clone(),
-        "audience": group,
-        "object": article,
-    });
+    let activity = SentWikiActivity {
+        id: id.clone(),
+        kind: if revision == 1 { WikiKind::Create } else { WikiKind::Update },
+        actor: group.clone(),
+        to: article.to.clone(),
+        cc: article.cc.clone(),
+        audience: group.clone(),
+        object: article,
+    };
     let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
     Ok(vec![Planned {
         id,
         kind: if revision == 1 { "Create" } else { "Update" },
         actor: group,
         json: with_context(activity)?,
-        sender_kind: "community",
-        sender_id: c.id,
+        sender: Sender::Community(c.id),
         inboxes,
     }])
 }
@@ -148,31 +229,21 @@ pub(crate) async fn plan_edit(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
     let actor = crate::actors::actor_id_of_account(&editor, urls);
     let group = actor_id_of_community(&c, urls);
     let id = new_id(ctx)?;
-    let activity = json!({
-        "id": id,
-        "type": "Update",
-        "actor": actor,
-        "to": [group],
-        "audience": group,
-        "object": {
-            "type": "Article",
-            "id": ap_id,
-            "attributedTo": group,
-            "name": title,
-            "content": guildhall_app::markdown::render(body),
-            "mediaType": "text/html",
-            "source": {"content": body, "mediaType": "text/markdown"},
-            "baseRevision": base_revision,
-            "editSummary": summary,
-        },
-    });
+    let activity = SentWikiActivity {
+        id: id.clone(),
+        kind: WikiKind::Update,
+        actor: actor.clone(),
+        to: vec![group.clone()],
+        cc: vec![],
+        audience: group.clone(),
+        object: proposed_edit(Url::parse(&ap_id)?, group, title, body, *base_revision, summary),
+    };
     Ok(vec![Planned {
         id,
         kind: "Update",
         actor,
         json: with_context(activity)?,
-        sender_kind: "account",
-        sender_id: editor.id,
+        sender: Sender::Account(editor.id),
         inboxes: crate::outgoing::inbox_of_community(&c).into_iter().collect(),
     }])
 }
@@ -189,24 +260,48 @@ pub(crate) async fn plan_refusal(ctx: &AppContext, urls: &Urls, intent: &Outgoin
     let group = actor_id_of_community(&c, urls);
     let actor = crate::actors::actor_id_of_account(&editor, urls);
     let id = new_id(ctx)?;
-    let activity = json!({
-        "id": id,
-        "type": "Reject",
-        "actor": group,
-        "to": [actor],
-        "object": {"id": edit_ap_id, "type": "Update", "actor": actor, "object": article_url(ctx, page.id)?},
-        "summary": reason,
-        "content": format!("<p>{}</p>", escape_html(reason)),
-    });
+    let activity = SentEditRefusal {
+        id: id.clone(),
+        kind: RejectKind::Reject,
+        actor: group.clone(),
+        to: vec![actor.clone()],
+        object: EditRef {
+            id: edit_ap_id.clone(),
+            kind: WikiKind::Update,
+            actor: actor.clone(),
+            object: article_url(ctx, page.id)?,
+        },
+        summary: reason.clone(),
+        content: format!("<p>{}</p>", escape_html(reason)),
+    };
     Ok(vec![Planned {
         id,
         kind: "Reject",
         actor: group,
         json: with_context(activity)?,
-        sender_kind: "community",
-        sender_id: c.id,
+        sender: Sender::Community(c.id),
         inboxes: vec![(inbox, editor.domain.clone())],
     }])
+}
+
+/// A member's edit of page `id` (of community `group`) as an `Article` with its base revision.
+fn proposed_edit(id: Url, group: Url, title: &str, body: &str, base_revision: i32, summary: &str) -> Article {
+    Article {
+        kind: ArticleType::Article,
+        id,
+        attributed_to: group,
+        audience: None,
+        to: vec![],
+        cc: vec![],
+        name: title.to_owned(),
+        content: guildhall_app::markdown::render(body),
+        media_type: Some("text/html".into()),
+        source: Some(Source::markdown(body)),
+        published: None,
+        updated: None,
+        base_revision: Some(base_revision),
+        edit_summary: Some(summary.to_owned()),
+    }
 }
 
 fn escape_html(text: &str) -> String {
@@ -343,5 +438,134 @@ impl WikiActivity {
         };
         guildhall_app::wiki::receive_remote(data.app_data(), &group.model, a.id.as_str(), &a.name, &body, None).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+    use crate::wire::with_context;
+
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn wiki_activities_are_written_as_before() {
+        let (id, group, page) =
+            (u("https://a.example/activities/1"), u("https://a.example/c/ux"), u("https://a.example/w/3"));
+        let followers = u("https://a.example/c/ux/followers");
+        let t = Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap();
+        let body = "# Hi\n\nthere";
+        // What `article_json` and `plan` wrote with `json!`.
+        let article_golden = json!({
+            "type": "Article",
+            "id": page,
+            "attributedTo": group,
+            "audience": group,
+            "to": [PUBLIC],
+            "cc": [followers],
+            "name": "Home",
+            "content": guildhall_app::markdown::render(body),
+            "mediaType": "text/html",
+            "source": {"content": body, "mediaType": "text/markdown"},
+            "published": t,
+            "updated": t,
+        });
+        let article = Article {
+            kind: ArticleType::Article,
+            id: page.clone(),
+            attributed_to: group.clone(),
+            audience: Some(group.clone()),
+            to: vec![crate::wire::public()],
+            cc: vec![followers.clone()],
+            name: "Home".into(),
+            content: guildhall_app::markdown::render(body),
+            media_type: Some("text/html".into()),
+            source: Some(Source::markdown(body)),
+            published: Some(t),
+            updated: Some(t),
+            base_revision: None,
+            edit_summary: None,
+        };
+        assert_eq!(with_context(&article).unwrap().to_string(), with_context(&article_golden).unwrap().to_string());
+        let golden = json!({
+            "id": id,
+            "type": "Update",
+            "actor": group,
+            "to": article_golden["to"].clone(),
+            "cc": article_golden["cc"].clone(),
+            "audience": group,
+            "object": article_golden,
+        });
+        let sent = SentWikiActivity {
+            id: id.clone(),
+            kind: WikiKind::Update,
+            actor: group.clone(),
+            to: article.to.clone(),
+            cc: article.cc.clone(),
+            audience: group.clone(),
+            object: article,
+        };
+        assert_eq!(with_context(&sent).unwrap().to_string(), with_context(golden).unwrap().to_string());
+
+        let editor = u("https://b.example/u/bob");
+        let golden = json!({
+            "id": id,
+            "type": "Update",
+            "actor": editor,
+            "to": [group],
+            "audience": group,
+            "object": {
+                "type": "Article",
+                "id": page.as_str(),
+                "attributedTo": group,
+                "name": "Home",
+                "content": guildhall_app::markdown::render(body),
+                "mediaType": "text/html",
+                "source": {"content": body, "mediaType": "text/markdown"},
+                "baseRevision": 4,
+                "editSummary": "typo",
+            },
+        });
+        let sent = SentWikiActivity {
+            id: id.clone(),
+            kind: WikiKind::Update,
+            actor: editor.clone(),
+            to: vec![group.clone()],
+            cc: vec![],
+            audience: group.clone(),
+            object: proposed_edit(page.clone(), group.clone(), "Home", body, 4, "typo"),
+        };
+        assert_eq!(with_context(&sent).unwrap().to_string(), with_context(golden).unwrap().to_string());
+
+        let reason = "No <b>ads</b>".to_owned();
+        let golden = json!({
+            "id": id,
+            "type": "Reject",
+            "actor": group,
+            "to": [editor],
+            "object": {"id": "https://b.example/activities/9", "type": "Update", "actor": editor, "object": page},
+            "summary": reason,
+            "content": format!("<p>{}</p>", escape_html(&reason)),
+        });
+        let sent = SentEditRefusal {
+            id,
+            kind: RejectKind::Reject,
+            actor: group,
+            to: vec![editor.clone()],
+            object: EditRef {
+                id: "https://b.example/activities/9".into(),
+                kind: WikiKind::Update,
+                actor: editor,
+                object: page,
+            },
+            summary: reason.clone(),
+            content: format!("<p>{}</p>", escape_html(&reason)),
+        };
+        assert_eq!(with_context(&sent).unwrap().to_string(), with_context(golden).unwrap().to_string());
     }
 }

@@ -138,14 +138,45 @@ pub async fn find_activity_by_ap_id<C: ConnectionTrait>(db: &C, ap_id: &str) -> 
     Ok(activity::Entity::find().filter(activity::Column::ApId.eq(ap_id)).one(db).await?)
 }
 
+/// Who signs a delivery; stored as `deliveries.sender_kind` (`account`, `community` or
+/// `instance`) and `sender_id` (0 for the instance actor), mapped here only.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Sender {
+    /// A person (account row id).
+    Account(i64),
+    /// A community or guild (community row id).
+    Community(i64),
+    /// The instance actor.
+    Instance,
+}
+
+impl Sender {
+    /// The stored `(sender_kind, sender_id)`.
+    pub fn to_columns(self) -> (&'static str, i64) {
+        match self {
+            Sender::Account(id) => ("account", id),
+            Sender::Community(id) => ("community", id),
+            Sender::Instance => ("instance", 0),
+        }
+    }
+
+    /// The sender a stored row names; `None` for a kind this version does not know.
+    pub fn from_columns(kind: &str, id: i64) -> Option<Sender> {
+        match kind {
+            "account" => Some(Sender::Account(id)),
+            "community" => Some(Sender::Community(id)),
+            "instance" => Some(Sender::Instance),
+            _ => None,
+        }
+    }
+}
+
 /// A new delivery of an activity to one inbox.
 pub struct NewDelivery {
     /// The stored activity.
     pub activity_id: i64,
-    /// `account`, `community` or `instance`.
-    pub sender_kind: &'static str,
-    /// Sender row id.
-    pub sender_id: i64,
+    /// Who signs it.
+    pub sender: Sender,
     /// Target inbox URL.
     pub inbox: String,
     /// Target host (for per-instance ordering and health).
@@ -157,19 +188,22 @@ pub async fn insert_deliveries<C: ConnectionTrait>(db: &C, rows: Vec<NewDelivery
     if rows.is_empty() {
         return Ok(());
     }
-    let models = rows.into_iter().map(|d| delivery::ActiveModel {
-        activity_id: Set(d.activity_id),
-        sender_kind: Set(d.sender_kind.to_owned()),
-        sender_id: Set(d.sender_id),
-        inbox: Set(d.inbox),
-        domain: Set(d.domain),
-        status: Set("pending".into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        last_error: Set(None),
-        created_at: Set(now),
-        finished_at: Set(None),
-        ..Default::default()
+    let models = rows.into_iter().map(|d| {
+        let (sender_kind, sender_id) = d.sender.to_columns();
+        delivery::ActiveModel {
+            activity_id: Set(d.activity_id),
+            sender_kind: Set(sender_kind.to_owned()),
+            sender_id: Set(sender_id),
+            inbox: Set(d.inbox),
+            domain: Set(d.domain),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            last_error: Set(None),
+            created_at: Set(now),
+            finished_at: Set(None),
+            ..Default::default()
+        }
     });
     delivery::Entity::insert_many(models).exec(db).await?;
     Ok(())

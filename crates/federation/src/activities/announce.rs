@@ -267,7 +267,13 @@ async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::moderation_change;
+    use super::{Announce, moderation_change};
+    use crate::wire::testing::round_trip_all;
+
+    #[test]
+    fn every_vendors_announces_round_trip() {
+        assert!(round_trip_all::<Announce>("announce", &[]) >= 4);
+    }
     use serde_json::json;
 
     #[test]

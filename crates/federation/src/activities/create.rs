@@ -176,7 +176,18 @@ impl Activity for Create {
 
 #[cfg(test)]
 mod tests {
-    use super::strip_html;
+    use super::{Create, strip_html};
+    use crate::wire::testing::round_trip_all;
+
+    #[test]
+    fn every_vendors_creates_round_trip() {
+        assert!(round_trip_all::<Create>("create_page", &[]) >= 3);
+        assert!(round_trip_all::<Create>("create_note_reply", &[]) >= 6);
+        assert!(round_trip_all::<Create>("create_note_top", &[]) >= 3);
+        assert!(round_trip_all::<Create>("create_question", &[]) >= 1);
+        assert_eq!(round_trip_all::<Create>("vote", &[]), 1);
+        assert_eq!(round_trip_all::<Create>("question", &[]), 1);
+    }
 
     #[test]
     fn html_to_text() {

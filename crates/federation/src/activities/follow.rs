@@ -91,6 +91,43 @@ impl Undo {
     }
 }
 
+/// An `Undo` we send of a vote, a lock or a ban: to the public, `cc` and `audience` the
+/// community, the undone activity embedded.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct UndoOf<O> {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: UndoType,
+    /// Who undoes.
+    pub actor: Url,
+    /// What is undone.
+    pub object: O,
+    /// The public.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub to: Vec<Url>,
+    /// The community.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    pub audience: Url,
+}
+
+impl<O> UndoOf<O> {
+    /// `actor` undoes `object` in `community`.
+    pub fn new(id: Url, actor: Url, object: O, community: Url) -> Self {
+        UndoOf {
+            id,
+            kind: UndoType::Undo,
+            actor,
+            object,
+            to: vec![crate::wire::public()],
+            cc: vec![community.clone()],
+            audience: community,
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Activity for Undo {
     type DataType = AppContext;
@@ -270,5 +307,17 @@ impl Activity for Reject {
             return Ok(());
         }
         answer(&self.actor, &self.object, data, false).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Follow, Undo};
+    use crate::wire::testing::round_trip_all;
+
+    #[test]
+    fn every_vendors_follows_and_undos_round_trip() {
+        assert!(round_trip_all::<Follow>("follow", &[]) >= 6);
+        assert!(round_trip_all::<Undo>("undo_follow", &[]) >= 6);
     }
 }

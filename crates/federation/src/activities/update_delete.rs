@@ -185,6 +185,74 @@ impl Delete {
     }
 }
 
+/// An `Update` we send: an author's edit (of a `Page` or `Note`), or a community's statement
+/// of a discussion's pin and lock state, to the public.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct SentUpdate<O> {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: activitypub_federation::kinds::activity::UpdateType,
+    /// The author or the community.
+    pub actor: Url,
+    /// The new version.
+    pub object: O,
+    /// The public.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub to: Vec<Url>,
+}
+
+impl<O> SentUpdate<O> {
+    /// `actor`'s new version of `object`, to the public.
+    pub fn new(id: Url, actor: Url, object: O) -> Self {
+        SentUpdate {
+            id,
+            kind: activitypub_federation::kinds::activity::UpdateType::Update,
+            actor,
+            object,
+            to: vec![crate::wire::public()],
+        }
+    }
+}
+
+/// A `Delete` we send, of a discussion or reply by id: to the public, `cc` and `audience` the
+/// community.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct SentDelete {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: activitypub_federation::kinds::activity::DeleteType,
+    /// The author or a moderator.
+    pub actor: Url,
+    /// What is deleted.
+    pub object: Url,
+    /// The public.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub to: Vec<Url>,
+    /// The community.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Url>,
+}
+
+impl SentDelete {
+    /// `actor` deletes `object` in `community`.
+    pub fn new(id: Url, actor: Url, object: Url, community: Url) -> Self {
+        SentDelete {
+            id,
+            kind: activitypub_federation::kinds::activity::DeleteType::Delete,
+            actor,
+            object,
+            to: vec![crate::wire::public()],
+            cc: vec![community.clone()],
+            audience: Some(community),
+        }
+    }
+}
+
 #[async_trait::async_trait]
 impl Activity for Delete {
     type DataType = AppContext;
@@ -204,5 +272,61 @@ impl Activity for Delete {
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
         self.receive_stored(data, Arrival::Relayed).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use url::Url;
+
+    use super::{SentDelete, SentUpdate};
+    use crate::activities::create::Post;
+    use crate::wire::testing::round_trip_all;
+    use crate::wire::{PUBLIC, with_context};
+
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn update_and_delete_are_written_as_before() {
+        let (id, actor, group) =
+            (u("https://a.example/activities/1"), u("https://a.example/u/ann"), u("https://b.example/c/ux"));
+        let object = json!({"type": "Note", "id": "https://a.example/r/1", "content": "<p>x</p>"});
+        // What `outgoing_changes` wrote with `json!` before the structs.
+        let golden = with_context(json!({
+            "id": id,
+            "type": "Update",
+            "actor": actor,
+            "object": object,
+            "to": [PUBLIC],
+        }))
+        .unwrap();
+        let sent = SentUpdate::new(id.clone(), actor.clone(), object);
+        assert_eq!(with_context(&sent).unwrap().to_string(), golden.to_string());
+        let target = u("https://a.example/d/3");
+        let golden = with_context(json!({
+            "id": id,
+            "type": "Delete",
+            "actor": actor,
+            "object": target,
+            "to": [PUBLIC],
+            "cc": [group],
+            "audience": group,
+        }))
+        .unwrap();
+        let sent = SentDelete::new(id, actor, target, group);
+        assert_eq!(with_context(&sent).unwrap().to_string(), golden.to_string());
+    }
+
+    #[test]
+    fn every_vendors_updates_and_deletes_round_trip() {
+        // Misskey's fixture is an `Update{Person}` (a profile), which we never send.
+        assert!(round_trip_all::<SentUpdate<Post>>("update", &["misskey"]) >= 5);
+        assert_eq!(round_trip_all::<SentUpdate<Post>>("update_question", &[]), 1);
+        // Finding: Mastodon, Misskey and Mbin embed a `Tombstone` as the object of a Delete;
+        // we send (and `SentDelete` holds) the object by id only.
+        assert!(round_trip_all::<SentDelete>("delete", &["mastodon", "misskey", "mbin"]) >= 3);
     }
 }

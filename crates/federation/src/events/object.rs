@@ -8,35 +8,189 @@ use guildhall_app::events::remote::IncomingEvent;
 use guildhall_domain::event::{EventStatus, JoinMode, ParticipantStatus};
 use guildhall_store::entities::event;
 use guildhall_store::events as store;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use url::Url;
 
 use crate::Error;
 use crate::actors::{actor_id_of_account, actor_id_of_community};
-use crate::objects::PUBLIC;
 use crate::urls::Urls;
+use crate::wire::Source;
+
+/// The JSON-LD context of event activities, as written: ActivityStreams plus the terms
+/// Mobilizon uses (a document, not an activity: kept as its text).
+const EVENT_CONTEXT: &str = r##"[
+    "https://www.w3.org/ns/activitystreams",
+    "https://w3id.org/security/v1",
+    {
+        "mz": "https://joinmobilizon.org/ns#",
+        "ical": "http://www.w3.org/2002/12/cal/ical#",
+        "schema": "http://schema.org#",
+        "joinMode": {"@id": "mz:joinMode", "@type": "mz:joinModeType"},
+        "participantCount": {"@id": "mz:participantCount", "@type": "schema:Number"},
+        "maximumAttendeeCapacity": "schema:maximumAttendeeCapacity",
+        "remainingAttendeeCapacity": "schema:remainingAttendeeCapacity",
+        "externalParticipationUrl": {"@id": "mz:externalParticipationUrl", "@type": "schema:URL"},
+        "timezone": {"@id": "mz:timezone", "@type": "schema:Text"},
+        "PostalAddress": "schema:PostalAddress",
+        "address": {"@id": "schema:address", "@type": "@id"},
+        "streetAddress": "schema:streetAddress",
+        "VirtualLocation": "schema:VirtualLocation"
+    }
+]"##;
 
 /// The JSON-LD context of event activities: ActivityStreams plus the terms Mobilizon uses.
 pub fn context() -> Value {
-    json!([
-        "https://www.w3.org/ns/activitystreams",
-        "https://w3id.org/security/v1",
-        {
-            "mz": "https://joinmobilizon.org/ns#",
-            "ical": "http://www.w3.org/2002/12/cal/ical#",
-            "schema": "http://schema.org#",
-            "joinMode": {"@id": "mz:joinMode", "@type": "mz:joinModeType"},
-            "participantCount": {"@id": "mz:participantCount", "@type": "schema:Number"},
-            "maximumAttendeeCapacity": "schema:maximumAttendeeCapacity",
-            "remainingAttendeeCapacity": "schema:remainingAttendeeCapacity",
-            "externalParticipationUrl": {"@id": "mz:externalParticipationUrl", "@type": "schema:URL"},
-            "timezone": {"@id": "mz:timezone", "@type": "schema:Text"},
-            "PostalAddress": "schema:PostalAddress",
-            "address": {"@id": "schema:address", "@type": "@id"},
-            "streetAddress": "schema:streetAddress",
-            "VirtualLocation": "schema:VirtualLocation",
-        }
-    ])
+    serde_json::from_str(EVENT_CONTEXT).expect("static JSON")
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+enum EventType {
+    Event,
+}
+
+/// Where an event happens: a place (with its street address) or online.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(tag = "type")]
+pub enum Location {
+    /// A physical place.
+    Place {
+        /// Its name (or the address when it has none).
+        #[serde(default)]
+        name: String,
+        /// Its address.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        address: Option<PostalAddress>,
+    },
+    /// An online meeting.
+    VirtualLocation {
+        /// Its link.
+        #[serde(default)]
+        url: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+enum PostalAddressType {
+    PostalAddress,
+}
+
+/// A street address (schema.org).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PostalAddress {
+    #[serde(rename = "type")]
+    kind: PostalAddressType,
+    /// The street address as one line.
+    #[serde(default)]
+    pub street_address: String,
+}
+
+/// One location, or several (written as a list only when there are several).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Locations {
+    /// One.
+    One(Location),
+    /// Several.
+    Many(Vec<Location>),
+}
+
+/// A local event as we send and serve it: Mobilizon's `Event` (FEP-8a8e). Optional fields
+/// are left out, never `null`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EventObject {
+    /// Id (`/e/{id}`).
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: EventType,
+    /// Its page.
+    pub url: Url,
+    /// Title.
+    pub name: String,
+    /// When, where and the link, then the description (HTML).
+    pub content: String,
+    /// `text/html`.
+    pub media_type: String,
+    /// The description's Markdown (always sent; Mobilizon sends none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
+    /// Start, in the event's time zone (RFC 3339).
+    pub start_time: String,
+    /// End, in the event's time zone (RFC 3339).
+    pub end_time: String,
+    /// IANA time zone.
+    pub timezone: String,
+    /// `free`, `restricted` or `external`.
+    pub join_mode: String,
+    /// People going.
+    pub participant_count: i64,
+    /// `CONFIRMED`, `TENTATIVE` or `CANCELLED`.
+    #[serde(rename = "ical:status")]
+    pub ical_status: String,
+    /// The organiser.
+    pub attributed_to: Url,
+    /// The community (FEP-1b12; always sent, Mobilizon sends none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Url>,
+    /// The community and the public.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub to: Vec<Url>,
+    /// The community's followers.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub cc: Vec<Url>,
+    /// Created (always sent; not in every Mobilizon Update).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<DateTime<Utc>>,
+    /// Last changed (always sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<DateTime<Utc>>,
+    /// Replies are welcome.
+    #[serde(default)]
+    pub comments_enabled: bool,
+    /// Mobilizon: no anonymous RSVPs.
+    #[serde(default)]
+    pub anonymous_participation_enabled: bool,
+    /// Mobilizon: published.
+    #[serde(default)]
+    pub draft: bool,
+    /// Where (absent when neither a place nor a link is known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Locations>,
+    /// Places in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_attendee_capacity: Option<i64>,
+    /// Places left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining_attendee_capacity: Option<i64>,
+    /// Where to sign up, for an event managed elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_participation_url: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+enum TombstoneType {
+    Tombstone,
+}
+
+/// What a deleted event leaves: its id and former type.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tombstone {
+    /// The event's id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: TombstoneType,
+    /// `Event`.
+    pub former_type: String,
+}
+
+impl Tombstone {
+    /// The tombstone of event `id`.
+    pub fn of_event(id: Url) -> Self {
+        Tombstone { id, kind: TombstoneType::Tombstone, former_type: "Event".into() }
+    }
 }
 
 /// The URL of a local event.
@@ -104,52 +258,51 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
     summary.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(id.as_str())));
     let mut locations = Vec::new();
     if !place.is_empty() {
-        locations.push(json!({
-            "type": "Place",
-            "name": if e.place_name.is_empty() { &e.place_address } else { &e.place_name },
-            "address": {"type": "PostalAddress", "streetAddress": e.place_address},
-        }));
+        locations.push(Location::Place {
+            name: if e.place_name.is_empty() { e.place_address.clone() } else { e.place_name.clone() },
+            address: Some(PostalAddress {
+                kind: PostalAddressType::PostalAddress,
+                street_address: e.place_address.clone(),
+            }),
+        });
     }
     if !e.online_url.is_empty() {
-        locations.push(json!({"type": "VirtualLocation", "url": e.online_url}));
+        locations.push(Location::VirtualLocation { url: e.online_url.clone() });
     }
-    let mut v = json!({
-        "id": id,
-        "type": "Event",
-        "url": id,
-        "name": e.title,
-        "content": format!("{summary}{}", e.description_html),
-        "mediaType": "text/html",
-        "source": {"content": e.description_source, "mediaType": "text/markdown"},
-        "startTime": start.to_rfc3339(),
-        "endTime": end.to_rfc3339(),
-        "timezone": tz.name(),
-        "joinMode": mode_name(mode),
-        "participantCount": going,
-        "ical:status": ical_status(status),
-        "attributedTo": actor_id_of_account(&organiser, &urls),
-        "audience": group,
-        "to": [group.as_str(), PUBLIC],
-        "cc": [urls.sub(&group, "followers")],
-        "published": e.created_at,
-        "updated": e.updated_at,
-        "commentsEnabled": true,
-        "anonymousParticipationEnabled": false,
-        "draft": false,
-    });
-    match locations.len() {
-        0 => {}
-        1 => v["location"] = locations.remove(0),
-        _ => v["location"] = Value::Array(locations),
-    }
-    if let Some(cap) = e.capacity {
-        v["maximumAttendeeCapacity"] = json!(cap);
-        v["remainingAttendeeCapacity"] = json!((cap - going).max(0));
-    }
-    if mode == JoinMode::External {
-        v["externalParticipationUrl"] = json!(e.external_url);
-    }
-    Ok(v)
+    let location = match locations.len() {
+        0 => None,
+        1 => Some(Locations::One(locations.remove(0))),
+        _ => Some(Locations::Many(locations)),
+    };
+    let object = EventObject {
+        id: id.clone(),
+        kind: EventType::Event,
+        url: id,
+        name: e.title.clone(),
+        content: format!("{summary}{}", e.description_html),
+        media_type: "text/html".into(),
+        source: Some(Source::markdown(e.description_source.clone())),
+        start_time: start.to_rfc3339(),
+        end_time: end.to_rfc3339(),
+        timezone: tz.name().to_owned(),
+        join_mode: mode_name(mode).to_owned(),
+        participant_count: going,
+        ical_status: ical_status(status).to_owned(),
+        attributed_to: actor_id_of_account(&organiser, &urls),
+        audience: Some(group.clone()),
+        to: vec![group.clone(), crate::wire::public()],
+        cc: vec![urls.sub(&group, "followers")],
+        published: Some(e.created_at),
+        updated: Some(e.updated_at),
+        comments_enabled: true,
+        anonymous_participation_enabled: false,
+        draft: false,
+        location,
+        maximum_attendee_capacity: e.capacity,
+        remaining_attendee_capacity: e.capacity.map(|cap| (cap - going).max(0)),
+        external_participation_url: (mode == JoinMode::External).then(|| e.external_url.clone()),
+    };
+    Ok(serde_json::to_value(object)?)
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -248,4 +401,168 @@ pub fn incoming(v: &Value, members_only: bool) -> Result<IncomingEvent, Error> {
         members_only,
         published: time(v, "published"),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use serde_json::{Value, json};
+    use url::Url;
+
+    use super::*;
+    use crate::events::outgoing::{SentEventActivity, SentJoin, SentLeave};
+    use crate::wire::PUBLIC;
+    use crate::wire::testing::round_trip_all;
+
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    /// The `Event` as `event_json` wrote it with `json!`, for the same values.
+    fn golden(place: bool, online: bool, capacity: Option<i64>, external: bool) -> Value {
+        let (id, group) = (u("https://a.example/e/1"), u("https://a.example/c/ux"));
+        let t = Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap();
+        let mut locations = Vec::new();
+        if place {
+            locations.push(json!({
+                "type": "Place",
+                "name": "Hall",
+                "address": {"type": "PostalAddress", "streetAddress": "1 Main St"},
+            }));
+        }
+        if online {
+            locations.push(json!({"type": "VirtualLocation", "url": "https://meet.example/x"}));
+        }
+        let mut v = json!({
+            "id": id,
+            "type": "Event",
+            "url": id,
+            "name": "Meetup",
+            "content": "<p>when</p><p>desc</p>",
+            "mediaType": "text/html",
+            "source": {"content": "desc", "mediaType": "text/markdown"},
+            "startTime": "2030-01-02T04:04:05+01:00",
+            "endTime": "2030-01-02T05:04:05+01:00",
+            "timezone": "Europe/Paris",
+            "joinMode": "free",
+            "participantCount": 3,
+            "ical:status": "CONFIRMED",
+            "attributedTo": "https://a.example/u/ann",
+            "audience": group,
+            "to": [group.as_str(), PUBLIC],
+            "cc": [format!("{group}/followers")],
+            "published": t,
+            "updated": t,
+            "commentsEnabled": true,
+            "anonymousParticipationEnabled": false,
+            "draft": false,
+        });
+        match locations.len() {
+            0 => {}
+            1 => v["location"] = locations.remove(0),
+            _ => v["location"] = Value::Array(locations),
+        }
+        if let Some(cap) = capacity {
+            v["maximumAttendeeCapacity"] = json!(cap);
+            v["remainingAttendeeCapacity"] = json!((cap - 3).max(0));
+        }
+        if external {
+            v["externalParticipationUrl"] = json!("https://tickets.example/x");
+        }
+        v
+    }
+
+    fn ours(place: bool, online: bool, capacity: Option<i64>, external: bool) -> EventObject {
+        let (id, group) = (u("https://a.example/e/1"), u("https://a.example/c/ux"));
+        let t = Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap();
+        let mut locations = Vec::new();
+        if place {
+            locations.push(Location::Place {
+                name: "Hall".into(),
+                address: Some(PostalAddress {
+                    kind: PostalAddressType::PostalAddress,
+                    street_address: "1 Main St".into(),
+                }),
+            });
+        }
+        if online {
+            locations.push(Location::VirtualLocation { url: "https://meet.example/x".into() });
+        }
+        let location = match locations.len() {
+            0 => None,
+            1 => Some(Locations::One(locations.remove(0))),
+            _ => Some(Locations::Many(locations)),
+        };
+        EventObject {
+            id: id.clone(),
+            kind: EventType::Event,
+            url: id,
+            name: "Meetup".into(),
+            content: "<p>when</p><p>desc</p>".into(),
+            media_type: "text/html".into(),
+            source: Some(Source::markdown("desc")),
+            start_time: "2030-01-02T04:04:05+01:00".into(),
+            end_time: "2030-01-02T05:04:05+01:00".into(),
+            timezone: "Europe/Paris".into(),
+            join_mode: "free".into(),
+            participant_count: 3,
+            ical_status: "CONFIRMED".into(),
+            attributed_to: u("https://a.example/u/ann"),
+            audience: Some(group.clone()),
+            to: vec![group.clone(), crate::wire::public()],
+            cc: vec![u("https://a.example/c/ux/followers")],
+            published: Some(t),
+            updated: Some(t),
+            comments_enabled: true,
+            anonymous_participation_enabled: false,
+            draft: false,
+            location,
+            maximum_attendee_capacity: capacity,
+            remaining_attendee_capacity: capacity.map(|c| (c - 3).max(0)),
+            external_participation_url: external.then(|| "https://tickets.example/x".to_owned()),
+        }
+    }
+
+    #[test]
+    fn an_event_is_written_as_before() {
+        for (place, online, capacity, external) in [
+            (false, false, None, false),
+            (true, false, Some(10), false),
+            (true, true, Some(2), true),
+            (false, true, None, true),
+        ] {
+            let written = serde_json::to_value(ours(place, online, capacity, external)).unwrap();
+            assert_eq!(written.to_string(), golden(place, online, capacity, external).to_string());
+        }
+        let context_golden = json!([
+            "https://www.w3.org/ns/activitystreams",
+            "https://w3id.org/security/v1",
+            {
+                "mz": "https://joinmobilizon.org/ns#",
+                "ical": "http://www.w3.org/2002/12/cal/ical#",
+                "schema": "http://schema.org#",
+                "joinMode": {"@id": "mz:joinMode", "@type": "mz:joinModeType"},
+                "participantCount": {"@id": "mz:participantCount", "@type": "schema:Number"},
+                "maximumAttendeeCapacity": "schema:maximumAttendeeCapacity",
+                "remainingAttendeeCapacity": "schema:remainingAttendeeCapacity",
+                "externalParticipationUrl": {"@id": "mz:externalParticipationUrl", "@type": "schema:URL"},
+                "timezone": {"@id": "mz:timezone", "@type": "schema:Text"},
+                "PostalAddress": "schema:PostalAddress",
+                "address": {"@id": "schema:address", "@type": "@id"},
+                "streetAddress": "schema:streetAddress",
+                "VirtualLocation": "schema:VirtualLocation",
+            }
+        ]);
+        assert_eq!(context().to_string(), context_golden.to_string());
+    }
+
+    #[test]
+    fn mobilizons_event_activities_round_trip() {
+        assert_eq!(round_trip_all::<SentEventActivity<EventObject>>("create_event", &[]), 1);
+        assert_eq!(round_trip_all::<SentEventActivity<EventObject>>("update_event_cancelled", &[]), 1);
+        assert_eq!(round_trip_all::<SentJoin>("join", &[]), 1);
+        assert_eq!(round_trip_all::<SentLeave>("leave", &[]), 1);
+        // Finding: Mobilizon's Accept names the Join by id; ours embeds it (`SentAnswer`).
+        assert_eq!(round_trip_all::<crate::events::outgoing::SentAnswer>("accept_join", &["mobilizon"]), 0);
+    }
 }

@@ -13,7 +13,7 @@ use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use guildhall_app::AppContext;
 use guildhall_store::entities::community;
-use serde_json::{Value, json};
+use serde_json::Value;
 use url::Url;
 
 use crate::Error;
@@ -41,14 +41,8 @@ pub async fn communities(Path(name): Path<String>, data: Data<AppContext>) -> Re
         .map(|(_, c)| actor_id_of_community(&c, &urls).to_string())
         .collect();
     let id = urls.sub(&actor_id_of_community(&g, &urls), "communities");
-    Ok(activitypub_federation::axum::json::FederationJson(json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": id,
-        "type": "OrderedCollection",
-        "totalItems": items.len(),
-        "orderedItems": items,
-    }))
-    .into_response())
+    let collection = crate::wire::OrderedCollection::of(id.to_string(), items);
+    Ok(activitypub_federation::axum::json::FederationJson(collection).into_response())
 }
 
 fn ids_of_collection(v: &Value, limit: usize) -> Vec<Url> {

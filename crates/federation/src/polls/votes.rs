@@ -5,7 +5,8 @@
 use activitypub_federation::config::Data;
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
-use serde_json::json;
+use guildhall_store::federation::Sender;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::Error;
@@ -61,29 +62,118 @@ pub(crate) async fn plan_votes(
     let mut plans = Vec::new();
     for (name, vote_id) in guildhall_app::polls::our_votes(ctx, d.id, account_id).await? {
         let id = new_id(ctx)?;
-        let create = json!({
-            "id": id,
-            "type": "Create",
-            "actor": actor,
-            "to": [to],
-            "object": {
-                "id": vote_id,
-                "type": "Note",
-                "name": name,
-                "attributedTo": actor,
-                "to": [to],
-                "inReplyTo": question,
-            },
-        });
+        let create = SentPollVote::new(id.clone(), actor.clone(), to.clone(), vote_id, name, question.clone());
         plans.push(Planned {
             id: Url::parse(id.as_str())?,
             kind: "Create",
             actor: actor.clone(),
             json: with_context(create)?,
-            sender_kind: "account",
-            sender_id: voter.id,
+            sender: Sender::Account(voter.id),
             inboxes: vec![(inbox.clone(), author.domain.clone())],
         });
     }
     Ok(plans)
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+enum CreateKind {
+    Create,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+enum NoteKind {
+    Note,
+}
+
+/// A vote in a poll, as Mastodon sends it: a `Note` naming the option, answering the
+/// `Question`, to the poll's author.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoteNote {
+    /// The vote's id.
+    pub id: String,
+    #[serde(rename = "type")]
+    kind: NoteKind,
+    /// The option chosen.
+    pub name: String,
+    /// The voter.
+    pub attributed_to: Url,
+    /// The poll's author.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub to: Vec<Url>,
+    /// The `Question`.
+    pub in_reply_to: Url,
+}
+
+/// The `Create` of one [`VoteNote`], to the poll's author.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct SentPollVote {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: CreateKind,
+    /// The voter.
+    pub actor: Url,
+    /// The poll's author.
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub to: Vec<Url>,
+    /// The vote.
+    pub object: VoteNote,
+}
+
+impl SentPollVote {
+    /// `actor`'s vote `vote_id` for option `name` of `question`, to its author `to`.
+    pub fn new(id: Url, actor: Url, to: Url, vote_id: String, name: String, question: Url) -> Self {
+        let object = VoteNote {
+            id: vote_id,
+            kind: NoteKind::Note,
+            name,
+            attributed_to: actor.clone(),
+            to: vec![to.clone()],
+            in_reply_to: question,
+        };
+        SentPollVote { id, kind: CreateKind::Create, actor, to: vec![to], object }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::wire::testing::round_trip_all;
+    use crate::wire::with_context;
+
+    #[test]
+    fn a_poll_vote_is_written_as_before() {
+        let u = |s: &str| Url::parse(s).unwrap();
+        let (id, actor, to, question) = (
+            u("https://a.example/activities/1"),
+            u("https://a.example/u/ann"),
+            u("https://b.example/users/bob"),
+            u("https://b.example/q/1"),
+        );
+        // What `plan_votes` wrote with `json!`.
+        let golden = json!({
+            "id": id,
+            "type": "Create",
+            "actor": actor,
+            "to": [to],
+            "object": {
+                "id": "https://a.example/votes/1",
+                "type": "Note",
+                "name": "Yes",
+                "attributedTo": actor,
+                "to": [to],
+                "inReplyTo": question,
+            },
+        });
+        let sent = SentPollVote::new(id, actor, to, "https://a.example/votes/1".into(), "Yes".into(), question);
+        assert_eq!(with_context(sent).unwrap().to_string(), with_context(golden).unwrap().to_string());
+    }
+
+    #[test]
+    fn mastodons_poll_vote_round_trips() {
+        assert_eq!(round_trip_all::<SentPollVote>("vote", &[]), 1);
+    }
 }
