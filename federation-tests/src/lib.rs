@@ -20,7 +20,8 @@
 //! - `GUILDHALL_TEST_DATABASE_URL`: a `postgres://` URL of an existing database. When set, every
 //!   instance gets a fresh PostgreSQL database (created and dropped with `psql`) instead of
 //!   SQLite.
-//! - `GUILDHALL_TEST_LOG`: log filter passed to the servers as `GUILDHALL_LOG` (default `info`).
+//! - `GUILDHALL_TEST_LOG`: log filter passed to server processes as `GUILDHALL_LOG` (default
+//!   `info`); in-process instances log to the test's output only when it is set.
 //! - `GUILDHALL_TEST_KEEP`: when set to `1`, temporary directories and databases are kept after
 //!   the test. They are always kept (and their path printed) when a test panics.
 //!
