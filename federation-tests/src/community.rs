@@ -2,13 +2,13 @@
 
 use serde_json::{Value, json};
 
-use crate::{Client, Instance, StatusCode, expect_status, id_of};
+use crate::{Client, Endpoint, StatusCode, expect_status, id_of};
 
 /// Password of every account the scenarios register.
 pub const PASSWORD: &str = "correct horse battery";
 
 /// Opens registration on `instance`, registers `name` and returns the signed-in client.
-pub async fn member(instance: &Instance, name: &str) -> Client {
+pub async fn member(instance: &Endpoint, name: &str) -> Client {
     let admin = instance.admin_client().await;
     expect_status(
         admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,
@@ -69,7 +69,7 @@ pub struct LocalCommunity {
 impl LocalCommunity {
     /// Opens registration, registers `owner`, creates public community `name` and starts one
     /// discussion in it.
-    pub async fn create(instance: &Instance, owner: &str, name: &str) -> LocalCommunity {
+    pub async fn create(instance: &Endpoint, owner: &str, name: &str) -> LocalCommunity {
         let admin = instance.admin_client().await;
         expect_status(
             admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,

@@ -1,13 +1,14 @@
 //! A Guildhall instance running as a separate process.
 
+use std::ops::Deref;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::Duration;
 
 use tempfile::TempDir;
 
-use crate::client::Client;
 use crate::database::Database;
+use crate::endpoint::Endpoint;
 use crate::process::{self, ServerProcess};
 
 /// How long an instance may take to answer `GET /ready` with 200 after being spawned.
@@ -18,17 +19,6 @@ pub const CLI_TIMEOUT: Duration = Duration::from_secs(120);
 pub const STOP_GRACE: Duration = Duration::from_secs(10);
 /// Lines of server log returned by [`Instance::log_tail`].
 pub const LOG_TAIL_LINES: usize = 50;
-
-/// Username, email and password of an account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    /// Username (`admin` for the instance administrator).
-    pub username: String,
-    /// Email address.
-    pub email: String,
-    /// Password.
-    pub password: String,
-}
 
 /// A Guildhall server process with its own loopback port, temporary directory, database and
 /// administrator account.
@@ -42,10 +32,8 @@ pub struct Instance {
     server: Option<ServerProcess>,
     database: Database,
     dir: TempDir,
-    name: String,
-    port: u16,
+    endpoint: Endpoint,
     bin: PathBuf,
-    admin: Credentials,
     starts: u32,
 }
 
@@ -65,13 +53,9 @@ impl Instance {
         std::fs::create_dir_all(&data_dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", data_dir.display()));
         let port = free_port();
         let database = Database::create(name, &data_dir).await;
-        let admin = Credentials {
-            username: "admin".to_owned(),
-            email: format!("admin@{name}.test"),
-            password: crate::random_alphanumeric(20),
-        };
-        let mut instance = Instance { server: None, database, dir, name: name.to_owned(), port, bin, admin, starts: 0 };
-        let admin = instance.admin.clone();
+        let endpoint = Endpoint::new(name, port, Endpoint::new_admin(name));
+        let admin = endpoint.admin().clone();
+        let mut instance = Instance { server: None, database, dir, endpoint, bin, starts: 0 };
         instance
             .cli(&[
                 "admin",
@@ -86,48 +70,6 @@ impl Instance {
             .await;
         instance.launch().await;
         instance
-    }
-
-    /// The name given to [`Instance::start`].
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The loopback port the server listens on (the same across restarts).
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// `http://127.0.0.1:PORT`.
-    pub fn base_url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// The instance's domain, `localhost:PORT` (its `GUILDHALL_DOMAIN`).
-    pub fn domain(&self) -> String {
-        format!("localhost:{}", self.port)
-    }
-
-    /// `base_url()` followed by `path` (which starts with `/`).
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base_url())
-    }
-
-    /// The administrator account created at start.
-    pub fn admin(&self) -> &Credentials {
-        &self.admin
-    }
-
-    /// An anonymous [`Client`] for this instance.
-    pub fn client(&self) -> Client {
-        Client::new(self.base_url())
-    }
-
-    /// A [`Client`] signed in as the administrator.
-    pub async fn admin_client(&self) -> Client {
-        let mut client = self.client();
-        client.login(&self.admin.username, &self.admin.password).await;
-        client
     }
 
     /// The instance's temporary directory.
@@ -196,7 +138,11 @@ impl Instance {
         let output = tokio::time::timeout(CLI_TIMEOUT, command.output())
             .await
             .unwrap_or_else(|_| {
-                panic!("instance {}: `guildhall {}` did not finish within {CLI_TIMEOUT:?}", self.name, args.join(" "))
+                panic!(
+                    "instance {}: `guildhall {}` did not finish within {CLI_TIMEOUT:?}",
+                    self.endpoint.name(),
+                    args.join(" ")
+                )
             })
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()));
         let log = format!(
@@ -220,7 +166,7 @@ impl Instance {
         assert!(
             output.status.success(),
             "instance {}: `guildhall {}` failed ({}).\nstdout:\n{}\nstderr:\n{}",
-            self.name,
+            self.endpoint.name(),
             args.join(" "),
             output.status,
             String::from_utf8_lossy(&output.stdout),
@@ -233,7 +179,7 @@ impl Instance {
     fn env(&self) -> Vec<(&'static str, String)> {
         let log = std::env::var("GUILDHALL_TEST_LOG").unwrap_or_else(|_| "info".to_owned());
         vec![
-            ("GUILDHALL_BIND", format!("127.0.0.1:{}", self.port)),
+            ("GUILDHALL_BIND", format!("127.0.0.1:{}", self.endpoint.port())),
             ("GUILDHALL_DOMAIN", self.domain()),
             ("GUILDHALL_DATA_DIR", self.data_dir().display().to_string()),
             ("GUILDHALL_DATABASE_URL", self.database.url().to_owned()),
@@ -276,7 +222,7 @@ impl Instance {
             .build()
             .expect("cannot build the HTTP client");
         let url = self.url("/ready");
-        let (name, log_path) = (self.name.clone(), self.log_path());
+        let (name, log_path) = (self.endpoint.name().to_owned(), self.log_path());
         let server = &mut self.server;
         let ready = crate::poll_every(crate::POLL_INTERVAL, READY_TIMEOUT, || {
             if let Some(status) = server.as_mut().and_then(ServerProcess::exited) {
@@ -302,6 +248,14 @@ impl Instance {
     }
 }
 
+impl Deref for Instance {
+    type Target = Endpoint;
+
+    fn deref(&self) -> &Endpoint {
+        &self.endpoint
+    }
+}
+
 impl Drop for Instance {
     fn drop(&mut self) {
         self.kill();
@@ -309,11 +263,19 @@ impl Drop for Instance {
         let keep = std::env::var("GUILDHALL_TEST_KEEP").is_ok_and(|v| v == "1");
         if keep {
             self.database.keep();
-            eprintln!("federation-tests: kept the database of instance {}: {}", self.name, self.database.url());
+            eprintln!(
+                "federation-tests: kept the database of instance {}: {}",
+                self.endpoint.name(),
+                self.database.url()
+            );
         }
         if keep || panicking {
             self.dir.disable_cleanup(true);
-            eprintln!("federation-tests: kept the directory of instance {}: {}", self.name, self.dir.path().display());
+            eprintln!(
+                "federation-tests: kept the directory of instance {}: {}",
+                self.endpoint.name(),
+                self.dir.path().display()
+            );
         }
         if panicking && self.log_path().exists() {
             eprintln!("federation-tests: last lines of {}:\n{}", self.log_path().display(), self.log_tail());

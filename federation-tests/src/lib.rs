@@ -1,10 +1,15 @@
 //! Multi-instance test harness for Guildhall.
 //!
-//! Each [`Instance`] is a real `guildhall serve` process with its own loopback port, temporary
-//! directory and database, so scenarios exercise the server exactly as it is deployed: over
-//! HTTP, across process restarts, and between independent servers.
+//! Every instance has its own loopback port, temporary directory and database, and scenarios
+//! talk to it over HTTP, between independent servers. An instance runs one of two ways, with the
+//! same client-facing side ([`Endpoint`]):
 //!
-//! The harness needs the `guildhall` binary. `cargo test --workspace` builds it (the `guildhall`
+//! - [`InProcessInstance`]: the `guildhall` library's server builder inside the test process.
+//!   Quick to start; the default for scenarios.
+//! - [`Instance`]: a real `guildhall serve` process, for scenarios that restart or kill a server,
+//!   check durability across restarts, or run the command line.
+//!
+//! [`Instance`] needs the `guildhall` binary. `cargo test --workspace` builds it (the `guildhall`
 //! crate has integration tests); otherwise run `cargo build -p guildhall` first, or point
 //! `GUILDHALL_BIN` at a binary.
 //!
@@ -15,7 +20,8 @@
 //! - `GUILDHALL_TEST_DATABASE_URL`: a `postgres://` URL of an existing database. When set, every
 //!   instance gets a fresh PostgreSQL database (created and dropped with `psql`) instead of
 //!   SQLite.
-//! - `GUILDHALL_TEST_LOG`: log filter passed to the servers as `GUILDHALL_LOG` (default `info`).
+//! - `GUILDHALL_TEST_LOG`: log filter passed to server processes as `GUILDHALL_LOG` (default
+//!   `info`); in-process instances log to the test's output only when it is set.
 //! - `GUILDHALL_TEST_KEEP`: when set to `1`, temporary directories and databases are kept after
 //!   the test. They are always kept (and their path printed) when a test panics.
 //!
@@ -25,8 +31,10 @@ mod binary;
 mod client;
 pub mod community;
 mod database;
+mod endpoint;
 pub mod fixtures;
 pub mod hostile;
+mod in_process;
 mod instance;
 pub mod matrix;
 pub mod peer;
@@ -38,7 +46,9 @@ use std::time::Duration;
 pub use binary::{BIN_ENV, locate_binary};
 pub use client::Client;
 pub use database::POSTGRES_ENV;
-pub use instance::{CLI_TIMEOUT, Credentials, Instance, LOG_TAIL_LINES, READY_TIMEOUT, STOP_GRACE};
+pub use endpoint::{Credentials, Endpoint};
+pub use in_process::{InProcessInstance, panics_so_far};
+pub use instance::{CLI_TIMEOUT, Instance, LOG_TAIL_LINES, READY_TIMEOUT, STOP_GRACE};
 pub use reqwest::{Method, StatusCode};
 pub use serde_json::{Value, json};
 

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use federation_tests::community::member;
-use federation_tests::{Client, Instance, StatusCode, expect_status, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -19,7 +19,7 @@ async fn role_becomes(client: &Client, handle: &str, role: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bans_cross_instances_and_can_be_lifted() {
-    let (alpha, beta) = tokio::join!(Instance::start("alpha"), Instance::start("beta"));
+    let (alpha, beta) = tokio::join!(InProcessInstance::start("alpha"), InProcessInstance::start("beta"));
     let (ada, bob) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"));
     expect_status(
         bob.post("/api/v1/communities", &json!({"name": "ops", "title": "Ops"})).await,

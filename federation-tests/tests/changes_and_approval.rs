@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use federation_tests::community::{join_remote, member};
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -32,8 +32,11 @@ async fn replies(client: &Client, id: &str) -> Vec<Value> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
-    let (alpha, beta, gamma) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
+    let (alpha, beta, gamma) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        InProcessInstance::start("gamma")
+    );
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
         bob.post("/api/v1/communities", &json!({"name": "data", "title": "Data stewards"})).await,
@@ -154,8 +157,11 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn approval_communities_admit_remote_members_only_after_a_moderator_accepts() {
-    let (alpha, beta, gamma) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
+    let (alpha, beta, gamma) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        InProcessInstance::start("gamma")
+    );
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
         bob.post(

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use federation_tests::community::LocalCommunity;
 use federation_tests::peer::{FakePeer, Software};
-use federation_tests::{Instance, Value, poll_until};
+use federation_tests::{InProcessInstance, Value, poll_until};
 
 async fn get(url: &str, accept: &str) -> (u16, String, String, Option<String>) {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -19,7 +19,7 @@ async fn get(url: &str, accept: &str) -> (u16, String, String, Option<String>) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn webfinger_nodeinfo_actors_and_dereferenceable_activity_ids() {
-    let instance = Instance::start("discovery").await;
+    let instance = InProcessInstance::start("discovery").await;
     let community = LocalCommunity::create(&instance, "owner", "ux-design").await;
     let base = format!("http://{}", instance.domain());
     let wf = |r: &str| format!("{base}/.well-known/webfinger?resource={r}");

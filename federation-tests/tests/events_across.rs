@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use federation_tests::community::{join_remote, member};
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -41,7 +41,7 @@ async fn attendees(client: &Client, id: &str) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn events_federate_with_rsvps_waitlist_and_cancellation() {
-    let (alpha, beta) = tokio::join!(Instance::start("alpha"), Instance::start("beta"));
+    let (alpha, beta) = tokio::join!(InProcessInstance::start("alpha"), InProcessInstance::start("beta"));
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&beta, "cyd"));
     expect_status(
         ada.post("/api/v1/communities", &json!({"name": "meetups", "title": "Meetups", "visibility": "public"})).await,
@@ -184,8 +184,11 @@ async fn mastodon_replies_to_an_event_are_kept_and_relayed() {
     use federation_tests::fixtures::{self, Vars};
     use federation_tests::peer::{FakePeer, Software};
 
-    let (alpha, beta, masto) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), FakePeer::start(Software::Mastodon));
+    let (alpha, beta, masto) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        FakePeer::start(Software::Mastodon)
+    );
     let (ada, bob) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"));
     expect_status(
         ada.post("/api/v1/communities", &json!({"name": "meetups", "title": "Meetups", "visibility": "public"})).await,

@@ -47,7 +47,7 @@ fn serve_group(peer: &FakePeer, actor: &FakeActor) {
 #[tokio::test(flavor = "multi_thread")]
 async fn mobilizon_events_joins_and_leaves() {
     let (instance, peer) =
-        tokio::join!(federation_tests::Instance::start("mobilizon"), FakePeer::start(Software::Mastodon));
+        tokio::join!(federation_tests::InProcessInstance::start("mobilizon"), FakePeer::start(Software::Mastodon));
     let community = LocalCommunity::create(&instance, "host", "lounge").await;
     let mia = peer.add_actor("mia");
     let group = peer.add_actor("velo");

@@ -5,11 +5,11 @@
 use std::time::Duration;
 
 use federation_tests::community::{join_remote, member};
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
-async fn set_policy(instance: &Instance, mode: &str, domains: &[String]) {
+async fn set_policy(instance: &InProcessInstance, mode: &str, domains: &[String]) {
     let admin = instance.admin_client().await;
     let s = expect_status(
         admin.patch("/api/v1/admin/settings", &json!({"federation_mode": mode, "federation_domains": domains})).await,
@@ -24,7 +24,7 @@ async fn role(client: &Client, handle: &str) -> Value {
 }
 
 /// How many of `from`'s deliveries `to` has answered.
-async fn delivered(from: &Instance, to: &Instance) -> u64 {
+async fn delivered(from: &InProcessInstance, to: &InProcessInstance) -> u64 {
     let admin = from.admin_client().await;
     let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
     rows.as_array()
@@ -34,7 +34,7 @@ async fn delivered(from: &Instance, to: &Instance) -> u64 {
 }
 
 /// Waits until `from`'s delivery queue to `to` is empty and has been answered once.
-async fn deliveries_settled(from: &Instance, to: &Instance) {
+async fn deliveries_settled(from: &InProcessInstance, to: &InProcessInstance) {
     let admin = from.admin_client().await;
     poll_until(DEADLINE, "deliveries answered", || async {
         let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
@@ -46,8 +46,11 @@ async fn deliveries_settled(from: &Instance, to: &Instance) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
-    let (alpha, beta, gamma) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
+    let (alpha, beta, gamma) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        InProcessInstance::start("gamma")
+    );
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
         bob.post("/api/v1/communities", &json!({"name": "ux-design", "title": "UX"})).await,
@@ -124,8 +127,11 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn communities_admit_members_from_listed_instances_only() {
-    let (alpha, beta, gamma) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
+    let (alpha, beta, gamma) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        InProcessInstance::start("gamma")
+    );
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
         bob.post(

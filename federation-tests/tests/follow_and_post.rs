@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use federation_tests::community::member;
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -36,8 +36,11 @@ async fn join_and_wait(client: &Client, handle: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn members_on_other_instances_follow_read_reply_and_post() {
-    let (alpha, beta, gamma) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
+    let (alpha, beta, gamma) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        InProcessInstance::start("gamma")
+    );
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
 
     // Bob runs a public community on beta.

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use federation_tests::community::{join_remote, member};
 use federation_tests::peer::{FakePeer, Software};
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(30);
 
@@ -56,9 +56,9 @@ async fn feed_has(client: &Client, guild: &str, title: &str) -> bool {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_guild_gathers_communities_from_three_instances_and_relays_their_posts() {
     let (alpha, beta, gamma, masto) = tokio::join!(
-        Instance::start("alpha"),
-        Instance::start("beta"),
-        Instance::start("gamma"),
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        InProcessInstance::start("gamma"),
         FakePeer::start(Software::Mastodon)
     );
     let (a, b, c) = (alpha.domain(), beta.domain(), gamma.domain());

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use federation_tests::community::member;
 use federation_tests::peer::{FakeActor, FakePeer, Software};
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -34,7 +34,7 @@ async fn links(client: &Client, community: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_fake_guild_cannot_take_a_community_without_consent() {
-    let (alpha, peer) = tokio::join!(Instance::start("alpha"), FakePeer::start(Software::Mastodon));
+    let (alpha, peer) = tokio::join!(InProcessInstance::start("alpha"), FakePeer::start(Software::Mastodon));
     let manager = member(&alpha, "manny").await;
     let body = json!({"name": "ux-alpha", "title": "UX", "visibility": "public"});
     expect_status(manager.post("/api/v1/communities", &body).await, StatusCode::CREATED, "community");

@@ -8,7 +8,7 @@ use std::time::Duration;
 use federation_tests::community::{LocalCommunity, assert_sanitised};
 use federation_tests::fixtures::{self, Vars};
 use federation_tests::peer::{FakeActor, FakePeer, Software};
-use federation_tests::{Instance, StatusCode, Value, json, poll_until, random_hex};
+use federation_tests::{InProcessInstance, StatusCode, Value, json, poll_until, random_hex};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -61,7 +61,7 @@ impl Run {
 }
 
 async fn scenario(software: Software) {
-    let (instance, peer) = tokio::join!(Instance::start(software.slug()), FakePeer::start(software));
+    let (instance, peer) = tokio::join!(InProcessInstance::start(software.slug()), FakePeer::start(software));
     let community = LocalCommunity::create(&instance, "host", "lounge").await;
     let actor = peer.add_actor("alice");
     let mut vars = Vars::new();

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use federation_tests::community::LocalCommunity;
 use federation_tests::peer::{FakeActor, FakePeer, Software, sign};
-use federation_tests::{Instance, StatusCode, Value, poll_until};
+use federation_tests::{InProcessInstance, StatusCode, Value, poll_until};
 use sha2::{Digest, Sha256};
 
 struct Signed {
@@ -60,7 +60,7 @@ async fn post(inbox: &str, s: &Signed) -> StatusCode {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rfc9421_signed_follow_is_accepted_and_tampering_is_refused() {
-    let instance = Instance::start("rfc9421").await;
+    let instance = InProcessInstance::start("rfc9421").await;
     let community = LocalCommunity::create(&instance, "owner", "ux-design").await;
     let peer = FakePeer::start(Software::Mastodon).await;
     let alice = peer.add_actor("alice");

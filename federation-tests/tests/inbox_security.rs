@@ -9,13 +9,13 @@ use std::time::Duration;
 
 use federation_tests::community::LocalCommunity;
 use federation_tests::peer::{FakeActor, FakePeer, SignOptions, Software, generate_key, stranger_key};
-use federation_tests::{Instance, StatusCode, Value, json, poll_until, random_hex};
+use federation_tests::{InProcessInstance, StatusCode, Value, json, poll_until, random_hex};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
 struct Setup {
-    _instance: Instance,
+    _instance: InProcessInstance,
     peer: FakePeer,
     community: LocalCommunity,
     /// Follows the community (accepted): a member.
@@ -26,7 +26,7 @@ struct Setup {
 
 impl Setup {
     async fn new(name: &str) -> Setup {
-        let (instance, peer) = tokio::join!(Instance::start(name), FakePeer::start(Software::Mastodon));
+        let (instance, peer) = tokio::join!(InProcessInstance::start(name), FakePeer::start(Software::Mastodon));
         let community = LocalCommunity::create(&instance, "host", "lounge").await;
         let member = peer.add_actor("alice");
         // The outsider has a key of its own, so a signature by one is never valid for the other.

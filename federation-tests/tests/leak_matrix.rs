@@ -32,7 +32,9 @@ use federation_tests::matrix::Refusal::{BadSignature, Forbidden, NotFound, SignI
 use federation_tests::matrix::Surface::{Ap, Inbox, Remote, Rest, Web};
 use federation_tests::matrix::{GetSigning, Matrix, Row, Secrets, Viewer, row};
 use federation_tests::peer::{FakeActor, FakePeer, Software, stranger_key};
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until, random_hex};
+use federation_tests::{
+    Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_until, random_hex,
+};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 // Columns: anon non-member pending banned member moderator admin |
@@ -269,9 +271,9 @@ fn activity_token(peer: &FakePeer, base: &str, needle: &str) -> Option<String> {
 async fn private_content_never_leaks() {
     let started = Instant::now();
     let (alpha, beta, gamma, peer, far_peer) = tokio::join!(
-        Instance::start("alpha"),
-        Instance::start("beta"),
-        Instance::start("gamma"),
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        InProcessInstance::start("gamma"),
         FakePeer::start(Software::Mastodon),
         FakePeer::start(Software::Mastodon)
     );
@@ -363,7 +365,7 @@ async fn private_content_never_leaks() {
     }
     fk_member.follow_via(&commons_url, &shared_inbox).await;
 
-    let remote = |n: &str, i: &Instance| format!("{n}@{}", i.domain());
+    let remote = |n: &str, i: &InProcessInstance| format!("{n}@{}", i.domain());
     let (bmem_h, bban_h, gmem_h) = (remote(&bmem, &beta), remote(&bban, &beta), remote(&gmem, &gamma));
     let requests_path = format!("/api/v1/communities/{vault}/join-requests");
     let everyone = [lmem.clone(), lpend.clone(), lban.clone(), bmem_h.clone(), remote(&bpend, &beta), bban_h.clone()]

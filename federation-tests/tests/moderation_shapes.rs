@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use federation_tests::community::LocalCommunity;
 use federation_tests::peer::{FakePeer, Software};
-use federation_tests::{Instance, StatusCode, Value, expect_status, json, poll_until};
+use federation_tests::{InProcessInstance, StatusCode, Value, expect_status, json, poll_until};
 
 async fn announced(peer: &FakePeer, kind: &str, inner: &str) -> Value {
     poll_until(Duration::from_secs(10), &format!("Announce{{{kind}}}"), || async {
@@ -20,7 +20,7 @@ async fn announced(peer: &FakePeer, kind: &str, inner: &str) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pins_and_locks_are_announced_in_lemmy_shapes() {
-    let instance = Instance::start("moderation").await;
+    let instance = InProcessInstance::start("moderation").await;
     let community = LocalCommunity::create(&instance, "owner", "ux-design").await;
     let peer = FakePeer::start(Software::Lemmy).await;
     peer.add_actor("alice").follow(&community.url).await;

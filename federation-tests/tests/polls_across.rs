@@ -10,7 +10,9 @@ use chrono::Utc;
 use federation_tests::community::{LocalCommunity, join_remote, member};
 use federation_tests::fixtures::{self, Vars};
 use federation_tests::peer::{ACTIVITY_JSON, FakeActor, FakePeer, Software};
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until, random_hex};
+use federation_tests::{
+    Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_until, random_hex,
+};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -73,9 +75,13 @@ fn in_the(secs: i64) -> String {
 
 /// alpha's public `lounge`, followed by bob on beta (a Guildhall member) and by mal on a
 /// Mastodon-shaped fake server. The instances live as long as the returned values.
-async fn lounge_with_followers() -> (Instance, Instance, FakePeer, LocalCommunity, Client, FakeActor, String) {
-    let (alpha, beta, masto) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), FakePeer::start(Software::Mastodon));
+async fn lounge_with_followers()
+-> (InProcessInstance, InProcessInstance, FakePeer, LocalCommunity, Client, FakeActor, String) {
+    let (alpha, beta, masto) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        FakePeer::start(Software::Mastodon)
+    );
     let lounge = LocalCommunity::create(&alpha, "ada", "lounge").await;
     let bob = member(&beta, "bob").await;
     let handle = format!("lounge@{}", alpha.domain());
@@ -289,8 +295,11 @@ async fn a_hidden_poll_is_announced_with_its_totals_when_it_closes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn polls_from_mastodon_and_piefed() {
-    let (alpha, masto, piefed) =
-        tokio::join!(Instance::start("alpha"), FakePeer::start(Software::Mastodon), FakePeer::start(Software::PieFed));
+    let (alpha, masto, piefed) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        FakePeer::start(Software::Mastodon),
+        FakePeer::start(Software::PieFed)
+    );
     let lounge = LocalCommunity::create(&alpha, "ada", "lounge").await;
     let (mal, pia) = (masto.add_actor("mal"), piefed.add_actor("pia"));
     mal.follow_via(&lounge.url, &lounge.shared_inbox).await;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use federation_tests::community::{join_remote, member};
 use federation_tests::peer::{FakePeer, SignOptions, Software};
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
@@ -40,8 +40,11 @@ async fn role_becomes(client: &Client, handle: &str, role: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn private_content_reaches_members_only() {
-    let (alpha, beta, gamma) =
-        tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
+    let (alpha, beta, gamma) = tokio::join!(
+        InProcessInstance::start("alpha"),
+        InProcessInstance::start("beta"),
+        InProcessInstance::start("gamma")
+    );
     let (ada, bob, dee, cyd) =
         tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&beta, "dee"), member(&gamma, "cyd"));
     expect_status(

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use federation_tests::community::{LocalCommunity, join_remote, member};
 use federation_tests::peer::ACTIVITY_JSON;
-use federation_tests::{Client, Instance, StatusCode, expect_status, json, poll_until};
+use federation_tests::{Client, InProcessInstance, StatusCode, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -20,7 +20,7 @@ async fn wait_member(client: &Client, handle: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wiki_pages_follow_their_community() {
-    let (alpha, beta) = tokio::join!(Instance::start("alpha"), Instance::start("beta"));
+    let (alpha, beta) = tokio::join!(InProcessInstance::start("alpha"), InProcessInstance::start("beta"));
     let lounge = LocalCommunity::create(&alpha, "ada", "lounge").await;
     let bob = member(&beta, "bob").await;
     let handle = format!("lounge@{}", alpha.domain());

@@ -1,15 +1,13 @@
 //! `guildhall`: the server binary and its command line.
 
-mod config;
 mod map_cmd;
-mod server;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use config::Config;
-use guildhall_app::{AppContext, InstanceInfo, auth};
+use guildhall::{Config, server};
+use guildhall_app::{AppContext, auth};
 
 /// Guildhall: a federated ActivityPub community server.
 #[derive(Parser)]
@@ -92,7 +90,7 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, config: Config) -> Result<(), String> {
     match command {
-        Command::Serve => server::serve(config).await,
+        Command::Serve => server::serve(config).await.map_err(|e| e.to_string()),
         Command::Map(command) => map_cmd::run(command, config).await,
         Command::Migrate => {
             let (_, ran) = open(&config).await?;
@@ -135,15 +133,5 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
 /// Opens (creating if needed) and migrates the database; returns the context and how many
 /// migrations ran.
 pub(crate) async fn open(config: &Config) -> Result<(AppContext, usize), String> {
-    if config.is_sqlite() {
-        std::fs::create_dir_all(&config.data_dir)
-            .map_err(|e| format!("cannot create data directory {}: {e}", config.data_dir.display()))?;
-    }
-    let db =
-        guildhall_store::connect(&config.database_url).await.map_err(|e| format!("cannot open the database: {e}"))?;
-    let ran = guildhall_store::migrate(&db).await.map_err(|e| format!("database migration failed: {e}"))?;
-    // Creates the settings row with its defaults, so later reads never race to insert it.
-    guildhall_store::settings::get(&db).await.map_err(|e| format!("cannot read instance settings: {e}"))?;
-    let ctx = AppContext::new(db, InstanceInfo { domain: config.domain.clone(), https: config.https });
-    Ok((ctx, ran))
+    guildhall::open(config).await.map_err(|e| e.to_string())
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use guildhall_federation::crawl::{self, CrawlOptions};
 
-use crate::config::Config;
+use guildhall::Config;
 
 /// Network-map commands.
 #[derive(Subcommand)]

@@ -1,11 +1,19 @@
-//! Wiring for `guildhall serve`: routes, middleware, graceful shutdown.
+//! The server builder: opens the database, starts the delivery worker and serves routes and
+//! middleware on a listener until asked to stop. `guildhall serve` and the in-process test
+//! harness (`federation-tests`) both start an instance through [`Server::start`].
 
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use activitypub_federation::config::FederationConfig;
 use axum::Router;
 use axum::http::header;
-use guildhall_app::{AppContext, auth};
+use guildhall_app::{AppContext, InstanceInfo, auth};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -13,12 +21,55 @@ use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
 
-/// Sets up logging (text or JSON) with the configured filter.
+/// Why an instance could not start, or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The SQLite data directory could not be created.
+    #[error("cannot create data directory {}: {source}", path.display())]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// What the file system said.
+        source: std::io::Error,
+    },
+    /// The database could not be opened.
+    #[error("cannot open the database: {0}")]
+    Connect(#[source] guildhall_store::Error),
+    /// A migration failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[source] guildhall_store::Error),
+    /// The instance settings row could not be read or created.
+    #[error("cannot read instance settings: {0}")]
+    Settings(#[source] guildhall_store::Error),
+    /// The first administrator could not be created.
+    #[error("{0}")]
+    FirstAdmin(#[source] guildhall_app::Error),
+    /// The federation configuration (instance actor, HTTP client) could not be built.
+    #[error("cannot set up federation: {0}")]
+    Federation(#[source] guildhall_federation::Error),
+    /// The listening address could not be bound or read.
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// The address asked for.
+        address: String,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// Serving stopped with an error.
+    #[error("server error: {0}")]
+    Serve(#[source] std::io::Error),
+    /// The serving task panicked or was cancelled.
+    #[error("the server task failed: {0}")]
+    Task(#[source] tokio::task::JoinError),
+}
+
+/// Sets up logging (text or JSON) with the configured filter. The subscriber is process-wide:
+/// the first call sets it, later ones (another instance in the same process) change nothing.
 pub fn init_tracing(config: &Config) {
     let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    if config.log_json { builder.json().init() } else { builder.init() }
+    let _ = if config.log_json { builder.json().try_init() } else { builder.try_init() };
 }
 
 /// The whole application: API, web pages and federation endpoints.
@@ -35,47 +86,144 @@ pub fn app(ctx: AppContext, federation: FederationConfig<AppContext>) -> Router 
         .layer(CatchPanicLayer::new())
 }
 
-/// Opens the database, runs migrations, creates the first admin if needed and serves.
-pub async fn serve(config: Config) -> Result<(), String> {
-    let started = Instant::now();
-    let (ctx, ran) = crate::open(&config).await?;
-    if let Some((username, password)) = auth::ensure_first_admin(&ctx).await.map_err(|e| e.to_string())? {
+/// Opens (creating if needed) and migrates the database; returns the context and how many
+/// migrations ran.
+pub async fn open(config: &Config) -> Result<(AppContext, usize), Error> {
+    if config.is_sqlite() {
+        std::fs::create_dir_all(&config.data_dir)
+            .map_err(|source| Error::DataDir { path: config.data_dir.clone(), source })?;
+    }
+    let db = guildhall_store::connect(&config.database_url).await.map_err(Error::Connect)?;
+    let ran = guildhall_store::migrate(&db).await.map_err(Error::Migrate)?;
+    // Creates the settings row with its defaults, so later reads never race to insert it.
+    guildhall_store::settings::get(&db).await.map_err(Error::Settings)?;
+    let ctx = AppContext::new(db, InstanceInfo { domain: config.domain.clone(), https: config.https });
+    Ok((ctx, ran))
+}
+
+/// The administrator account created on the first start, to be shown once to the operator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirstAdmin {
+    /// Its username.
+    pub username: String,
+    /// Its generated password.
+    pub password: String,
+}
+
+/// A running instance: the router served on a listener, and the delivery worker.
+///
+/// [`Server::shutdown`] stops it gracefully. Dropping the handle also asks for a graceful
+/// shutdown, but does not wait for it.
+#[derive(Debug)]
+pub struct Server {
+    local_addr: SocketAddr,
+    base_url: String,
+    first_admin: Option<FirstAdmin>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), Error>>,
+}
+
+impl Server {
+    /// Opens and migrates the database, creates the first administrator if there is none,
+    /// starts the delivery worker and serves on `listener` (`config.bind` is not used).
+    pub async fn start(config: Config, listener: TcpListener) -> Result<Server, Error> {
+        let started = Instant::now();
+        let local_addr =
+            listener.local_addr().map_err(|source| Error::Listen { address: config.bind.to_string(), source })?;
+        let (ctx, ran) = open(&config).await?;
+        let first_admin = auth::ensure_first_admin(&ctx)
+            .await
+            .map_err(Error::FirstAdmin)?
+            .map(|(username, password)| FirstAdmin { username, password });
+        let federation =
+            guildhall_federation::config(ctx.clone(), guildhall_federation::Settings { debug: config.dev_mode })
+                .await
+                .map_err(Error::Federation)?;
+        let worker = guildhall_federation::delivery::spawn(federation.clone());
+        tracing::info!(
+            bind = %local_addr,
+            domain = %config.domain,
+            migrations = ran,
+            startup_ms = started.elapsed().as_millis() as u64,
+            "guildhall listening"
+        );
+        let base_url = ctx.instance().base_url();
+        let db = ctx.db().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let router = app(ctx, federation);
+        let task = tokio::spawn(async move {
+            let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+                // A dropped handle (the sender gone) stops the server too.
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                    tracing::info!("shutdown requested: finishing in-flight requests");
+                })
+                .await;
+            // Deliveries in flight are leased in the database; whatever was not acknowledged
+            // is retried after the restart.
+            worker.abort();
+            let _ = worker.await;
+            db.close().await.ok();
+            tracing::info!("guildhall stopped");
+            served.map_err(Error::Serve)
+        });
+        Ok(Server { local_addr, base_url, first_admin, stop: Some(stop), task })
+    }
+
+    /// The address the server listens on (with the actual port when bound to port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// The instance's public base URL, such as `https://dept.example`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The administrator created by this start, if the database had none.
+    pub fn first_admin(&self) -> Option<&FirstAdmin> {
+        self.first_admin.as_ref()
+    }
+
+    /// Stops gracefully: no new connections, in-flight requests finish, the delivery worker
+    /// stops and the database closes. Returns once all of that is done.
+    pub async fn shutdown(mut self) -> Result<(), Error> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        (&mut self.task).await.map_err(Error::Task)?
+    }
+
+    /// Serves until `signal` completes, then shuts down gracefully; returns early with the
+    /// error if serving stops on its own.
+    pub async fn run_until(mut self, signal: impl Future<Output = ()>) -> Result<(), Error> {
+        tokio::select! {
+            () = signal => self.shutdown().await,
+            ended = &mut self.task => ended.map_err(Error::Task)?,
+        }
+    }
+}
+
+/// `guildhall serve`: binds `config.bind`, starts the instance, prints where it runs (and
+/// the first administrator's password, once) and serves until SIGTERM or Ctrl-C.
+pub async fn serve(config: Config) -> Result<(), Error> {
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| Error::Listen { address: config.bind.to_string(), source })?;
+    let bind = config.bind;
+    let server = Server::start(config, listener).await?;
+    if let Some(FirstAdmin { username, password }) = server.first_admin() {
         // Printed once to the console, never to the log.
         println!("==============================================================");
         println!(" First start: an administrator account was created.");
         println!("   username: {username}");
         println!("   password: {password}");
-        println!(" Sign in at {}/login and keep this password safe;", ctx.instance().base_url());
+        println!(" Sign in at {}/login and keep this password safe;", server.base_url());
         println!(" it is not shown again (reset it with `guildhall admin reset-password {username}`).");
         println!("==============================================================");
     }
-    let federation =
-        guildhall_federation::config(ctx.clone(), guildhall_federation::Settings { debug: config.dev_mode })
-            .await
-            .map_err(|e| format!("cannot set up federation: {e}"))?;
-    let worker = guildhall_federation::delivery::spawn(federation.clone());
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
-    tracing::info!(
-        bind = %config.bind,
-        domain = %config.domain,
-        migrations = ran,
-        startup_ms = started.elapsed().as_millis() as u64,
-        "guildhall listening"
-    );
-    println!("Guildhall is running at http://{} (public address {})", config.bind, ctx.instance().base_url());
-    let db = ctx.db().clone();
-    axum::serve(listener, app(ctx, federation).into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| format!("server error: {e}"))?;
-    // Deliveries in flight are leased in the database; whatever was not acknowledged is
-    // retried after the restart.
-    worker.abort();
-    db.close().await.ok();
-    tracing::info!("guildhall stopped");
-    Ok(())
+    println!("Guildhall is running at http://{bind} (public address {})", server.base_url());
+    server.run_until(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {
@@ -97,5 +245,4 @@ async fn shutdown_signal() {
         _ = ctrl_c => {},
         _ = terminate => {},
     }
-    tracing::info!("shutdown requested: finishing in-flight requests");
 }
