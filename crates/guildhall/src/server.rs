@@ -53,6 +53,11 @@ pub async fn serve(config: Config) -> Result<(), String> {
         guildhall_federation::config(ctx.clone(), guildhall_federation::Settings { debug: config.dev_mode })
             .await
             .map_err(|e| format!("cannot set up federation: {e}"))?;
+    guildhall_federation::network::FederationNetwork::install(
+        &ctx,
+        guildhall_federation::Settings { debug: config.dev_mode },
+    )
+    .map_err(|e| format!("cannot set up federation: {e}"))?;
     let worker = guildhall_federation::delivery::spawn(federation.clone());
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
