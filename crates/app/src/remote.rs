@@ -48,8 +48,15 @@ pub async fn refresh_guild_contacts(ctx: &AppContext, guild: &community::Model, 
 /// Starts a network-map crawl in the background for an admin (one at a time per process;
 /// `Conflict` while one runs) and returns its status.
 pub fn start_map_crawl(ctx: &AppContext, viewer: &Viewer, force: bool) -> Result<CrawlStatusView> {
-    let network = ctx.network()?;
+    // Permission and the one-crawl slot are answered first, as without a port.
     let job = map_crawl::begin(ctx, viewer)?;
+    let network = match ctx.network() {
+        Ok(network) => network,
+        Err(e) => {
+            job.finish(Some(e.to_string()));
+            return Err(e);
+        }
+    };
     let task_ctx = ctx.clone();
     tracing::info!(admin = %viewer.username, force, "map crawl started");
     tokio::spawn(async move {
@@ -89,7 +96,10 @@ mod tests {
         let admin = Viewer { account_id: 1, username: "boss".into(), is_admin: true };
         let err = start_map_crawl(&ctx, &admin, false).expect_err("no port");
         assert!(matches!(err, Error::NoNetwork), "{err:?}");
-        assert!(!ctx.map_crawl().status().running, "no crawl slot was claimed");
+        assert!(!ctx.map_crawl().status().running, "the crawl slot is free again");
+        let member = Viewer { is_admin: false, ..admin };
+        let err = start_map_crawl(&ctx, &member, false).expect_err("admins only");
+        assert!(matches!(err, Error::Denied(_)), "{err:?}");
     }
 
     /// A port that finds nothing, to check that use cases go through the one wired in.
