@@ -73,6 +73,19 @@ impl From<Error> for ApiError {
                 };
                 ApiError::new(StatusCode::FORBIDDEN, code, r.to_string())
             }
+            Error::BadAddress(m) => ApiError::new(StatusCode::BAD_REQUEST, "invalid", m),
+            Error::Remote(e) => {
+                tracing::info!(error = %e, "remote lookup failed");
+                ApiError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "remote_unavailable",
+                    "the other server could not be reached or answered badly",
+                )
+            }
+            Error::NoNetwork => {
+                tracing::error!("a network use case ran on an instance without a network port");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server")
+            }
             Error::Store(e) => {
                 tracing::error!(error = %e, "storage error");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server")

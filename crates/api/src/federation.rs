@@ -4,8 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use guildhall_app::admin::{InstanceHealthView, OutboxFailureView};
 use guildhall_app::views::CommunityView;
-use guildhall_app::{AppContext, communities};
-use guildhall_federation::Data;
+use guildhall_app::{AppContext, Error, communities, remote};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -25,20 +24,11 @@ pub struct ResolveRequest {
     pub query: String,
 }
 
-pub(crate) fn federation_error(e: guildhall_federation::Error) -> ApiError {
-    use axum::http::StatusCode;
+/// A failed remote lookup: an unknown community reads "no such community", as it always has.
+pub(crate) fn remote_error(e: Error) -> ApiError {
     match e {
-        guildhall_federation::Error::App(app) => app.into(),
-        guildhall_federation::Error::BadRequest(m) => ApiError::new(StatusCode::BAD_REQUEST, "invalid", m),
-        guildhall_federation::Error::NotFound => ApiError::new(StatusCode::NOT_FOUND, "not_found", "no such community"),
-        other => {
-            tracing::info!(error = %other, "remote lookup failed");
-            ApiError::new(
-                StatusCode::BAD_GATEWAY,
-                "remote_unavailable",
-                "the other server could not be reached or answered badly",
-            )
-        }
+        Error::NotFound(_) => ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", "no such community"),
+        other => other.into(),
     }
 }
 
@@ -47,13 +37,13 @@ pub(crate) fn federation_error(e: guildhall_federation::Error) -> ApiError {
     responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn resolve(
-    data: Data<AppContext>,
+    State(ctx): State<AppContext>,
     s: Session,
     ApiJson(req): ApiJson<ResolveRequest>,
 ) -> ApiResult<Json<CommunityView>> {
-    let c = guildhall_federation::resolve::community(&req.query, &data).await.map_err(federation_error)?;
+    let c = remote::resolve_community(&ctx, &req.query).await.map_err(remote_error)?;
     let handle = if c.domain.is_empty() { c.name.clone() } else { format!("{}@{}", c.name, c.domain) };
-    Ok(Json(communities::get(data.app_data(), Some(&s.viewer), &handle).await?))
+    Ok(Json(communities::get(&ctx, Some(&s.viewer), &handle).await?))
 }
 
 /// Delivery queue depth and health per remote instance (admins).

@@ -9,14 +9,13 @@ use guildhall_app::events::EventView;
 use guildhall_app::guilds::feed::{self, GuildContactView, GuildFeedItem, RelatedView};
 use guildhall_app::guilds::{self, GuildLinkView, GuildMemberView, GuildView, NewGuild, links};
 use guildhall_app::views::List;
-use guildhall_federation::Data;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::admin::PageQuery;
 use crate::error::{ApiResult, ErrorBody};
 use crate::events::Ics;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Session};
-use crate::federation::federation_error;
+use crate::federation::remote_error;
 
 /// Routes of this module.
 pub fn routes() -> OpenApiRouter<AppContext> {
@@ -38,14 +37,14 @@ fn viewer(s: &Option<Session>) -> Option<&guildhall_app::Viewer> {
 }
 
 /// A community or guild named by `name` (here) or `name@domain` (fetched if new).
-async fn resolve(data: &Data<AppContext>, handle: &str) -> ApiResult<guildhall_store::entities::community::Model> {
-    if let Some(known) = guildhall_app::communities::find(data.app_data(), handle).await? {
+async fn resolve(ctx: &AppContext, handle: &str) -> ApiResult<guildhall_app::entities::community::Model> {
+    if let Some(known) = guildhall_app::communities::find(ctx, handle).await? {
         return Ok(known);
     }
     if !handle.contains('@') {
         return Err(guildhall_app::Error::NotFound("community").into());
     }
-    guildhall_federation::resolve::community(handle, data).await.map_err(federation_error)
+    guildhall_app::remote::resolve_community(ctx, handle).await.map_err(remote_error)
 }
 
 /// Guilds known here: this instance's and those followed on others.
@@ -123,15 +122,15 @@ async fn calendar_ics(
 #[utoipa::path(get, path = "/api/v1/guilds/{handle}/contacts", tag = "guilds", params(("handle" = String, Path)),
     responses((status = 200, body = Vec<GuildContactView>), (status = 404, body = ErrorBody)))]
 async fn contacts(
-    data: Data<AppContext>,
+    State(ctx): State<AppContext>,
     s: Option<Session>,
     ApiPath(handle): ApiPath<String>,
 ) -> ApiResult<Json<Vec<GuildContactView>>> {
-    if let Some(g) = guildhall_app::communities::find(data.app_data(), &handle).await?.filter(|g| g.kind == "guild") {
+    if let Some(g) = guildhall_app::communities::find(&ctx, &handle).await?.filter(|g| g.kind == "guild") {
         // Managers of communities on other instances are read from there, a few per request.
-        guildhall_federation::guilds::refresh_missing_contacts(&data, &g, 3).await;
+        guildhall_app::remote::refresh_guild_contacts(&ctx, &g, 3).await;
     }
-    Ok(Json(feed::contacts(data.app_data(), viewer(&s), &handle).await?))
+    Ok(Json(feed::contacts(&ctx, viewer(&s), &handle).await?))
 }
 
 /// Stewards invite a community (`name` or `name@domain`) into the guild, or accept its
@@ -141,18 +140,18 @@ async fn contacts(
     responses((status = 200, body = GuildMemberView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn invite(
-    data: Data<AppContext>,
+    State(ctx): State<AppContext>,
     s: Session,
     ApiPath((handle, community)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<GuildMemberView>> {
     // The steward check comes first: no remote lookups for people who may not invite.
-    guilds::get(data.app_data(), Some(&s.viewer), &handle)
+    guilds::get(&ctx, Some(&s.viewer), &handle)
         .await?
         .can_manage
         .then_some(())
         .ok_or(guildhall_app::Error::Denied(guildhall_domain::Denied::ModeratorsOnly))?;
-    let c = resolve(&data, &community).await?;
-    Ok(Json(links::guild_invites(data.app_data(), &s.viewer, &handle, &c).await?))
+    let c = resolve(&ctx, &community).await?;
+    Ok(Json(links::guild_invites(&ctx, &s.viewer, &handle, &c).await?))
 }
 
 /// Stewards remove a community from the guild, decline its request or withdraw an invitation.
@@ -186,16 +185,16 @@ async fn community_guilds(
     responses((status = 200, body = GuildLinkView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn join(
-    data: Data<AppContext>,
+    State(ctx): State<AppContext>,
     s: Session,
     ApiPath((name, guild)): ApiPath<(String, String)>,
 ) -> ApiResult<Json<GuildLinkView>> {
-    let community = guildhall_app::communities::get(data.app_data(), Some(&s.viewer), &name).await?;
+    let community = guildhall_app::communities::get(&ctx, Some(&s.viewer), &name).await?;
     if community.my_role != guildhall_domain::CommunityRole::Moderator && !s.viewer.is_admin {
         return Err(guildhall_app::Error::Denied(guildhall_domain::Denied::ModeratorsOnly).into());
     }
-    let g = resolve(&data, &guild).await?;
-    Ok(Json(links::community_joins(data.app_data(), &s.viewer, &name, &g).await?))
+    let g = resolve(&ctx, &guild).await?;
+    Ok(Json(links::community_joins(&ctx, &s.viewer, &name, &g).await?))
 }
 
 /// A community's moderators leave a guild, decline its invitation or withdraw their request.

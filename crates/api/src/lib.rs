@@ -114,7 +114,7 @@ async fn health() -> Json<Value> {
 }
 
 async fn ready(State(ctx): State<AppContext>) -> (StatusCode, Json<Value>) {
-    match guildhall_store::ping(ctx.db()).await {
+    match ctx.ping().await {
         Ok(()) => (StatusCode::OK, Json(json!({"status": "ready"}))),
         Err(e) => {
             tracing::warn!(error = %e, "readiness check failed");

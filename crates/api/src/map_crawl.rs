@@ -6,7 +6,6 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use guildhall_app::AppContext;
 use guildhall_app::map_crawl::{self, CrawlStatusView, MapInstanceView};
-use guildhall_federation::crawl::{self, CrawlOptions};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -35,24 +34,8 @@ async fn start_crawl(
     s: Session,
     ApiQuery(q): ApiQuery<CrawlQuery>,
 ) -> ApiResult<(StatusCode, Json<CrawlStatusView>)> {
-    let job = map_crawl::begin(&ctx, &s.viewer)?;
-    let options = CrawlOptions { force: q.force.unwrap_or(false), ..CrawlOptions::for_instance(&ctx) };
-    let task_ctx = ctx.clone();
-    tracing::info!(admin = %s.viewer.username, force = options.force, "map crawl started");
-    tokio::spawn(async move {
-        let result = crawl::run(&task_ctx, options, job.progress()).await;
-        match result {
-            Ok(summary) => {
-                tracing::info!(instances = summary.instances.len(), "map crawl finished");
-                job.finish(None);
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "map crawl stopped");
-                job.finish(Some(e.to_string()));
-            }
-        }
-    });
-    Ok((StatusCode::ACCEPTED, Json(ctx.map_crawl().status())))
+    let status = guildhall_app::remote::start_map_crawl(&ctx, &s.viewer, q.force.unwrap_or(false))?;
+    Ok((StatusCode::ACCEPTED, Json(status)))
 }
 
 /// The running crawl's progress, or how the last one ended (this server process).

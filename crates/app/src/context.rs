@@ -1,6 +1,6 @@
 //! The one value an instance runs on: no globals, so tests can run several instances.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use guildhall_store::DatabaseConnection;
@@ -8,6 +8,8 @@ use moka::future::Cache;
 use tokio::sync::Notify;
 
 use crate::auth::SessionInfo;
+use crate::network::Network;
+use crate::{Error, Result};
 
 /// What the instance knows about itself.
 #[derive(Debug, Clone)]
@@ -45,6 +47,7 @@ struct Inner {
     remote_keys: Cache<String, Arc<RemoteKey>>,
     contact_reads: Cache<i64, ()>,
     map_crawl: crate::map_crawl::CrawlJobs,
+    network: OnceLock<Arc<dyn Network>>,
 }
 
 /// A remote actor's public key, as fetched to verify its signed GETs.
@@ -83,6 +86,7 @@ impl AppContext {
                 remote_keys,
                 contact_reads,
                 map_crawl: Default::default(),
+                network: OnceLock::new(),
             }),
         }
     }
@@ -118,6 +122,27 @@ impl AppContext {
     /// This process's network-map crawl (one at a time) and its progress.
     pub fn map_crawl(&self) -> &crate::map_crawl::CrawlJobs {
         &self.inner.map_crawl
+    }
+
+    /// Wires in the network port (once, when the instance is set up); `Conflict` if one
+    /// is already set, which stays.
+    pub fn set_network(&self, network: Arc<dyn Network>) -> Result<()> {
+        self.inner.network.set(network).map_err(|_| Error::Conflict("the network port is already set".into()))
+    }
+
+    /// The network port; `NoNetwork` when none was wired in (some tests and tools).
+    pub fn network(&self) -> Result<Arc<dyn Network>> {
+        self.inner.network.get().cloned().ok_or(Error::NoNetwork)
+    }
+
+    /// Whether a network port is wired in.
+    pub fn has_network(&self) -> bool {
+        self.inner.network.get().is_some()
+    }
+
+    /// Checks that the database answers (readiness probes).
+    pub async fn ping(&self) -> Result<()> {
+        Ok(guildhall_store::ping(&self.inner.db).await?)
     }
 
     /// Wakes the delivery workers after new outbox intents were committed.

@@ -27,6 +27,15 @@ pub enum Error {
     /// The registration policy refused.
     #[error(transparent)]
     Registration(#[from] RegistrationRefused),
+    /// A remote address (handle or URL) that is not well-formed.
+    #[error("{0}")]
+    BadAddress(String),
+    /// Another server could not be reached or answered badly.
+    #[error("{0}")]
+    Remote(String),
+    /// The instance has no network port wired in (some tests and tools).
+    #[error("network access is not set up for this instance")]
+    NoNetwork,
     /// Storage failed.
     #[error(transparent)]
     Store(guildhall_store::Error),

@@ -21,11 +21,13 @@ pub mod map;
 pub mod map_crawl;
 pub mod markdown;
 pub mod membership;
+pub mod network;
 pub mod notifications;
 pub mod outbox;
 pub mod polls;
 pub mod proposals;
 pub mod receipt;
+pub mod remote;
 pub mod remote_changes;
 pub mod views;
 pub mod votes;
@@ -35,6 +37,12 @@ pub mod wiki_remote;
 pub use context::{AppContext, InstanceInfo, RemoteKey};
 pub use error::{Error, Result};
 pub use guildhall_store::Page;
+pub use guildhall_store::events::When;
+
+/// Stored rows that use cases return as they are.
+pub mod entities {
+    pub use guildhall_store::entities::community;
+}
 
 /// The signed-in account acting in a use case.
 #[derive(Debug, Clone, PartialEq, Eq)]

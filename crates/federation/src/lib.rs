@@ -14,6 +14,7 @@ pub mod events;
 pub mod guilds;
 pub mod inbox;
 mod keys;
+pub mod network;
 pub mod objects;
 pub mod outgoing;
 mod outgoing_changes;

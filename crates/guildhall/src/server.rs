@@ -47,6 +47,9 @@ pub enum Error {
     /// The federation configuration (instance actor, HTTP client) could not be built.
     #[error("cannot set up federation: {0}")]
     Federation(#[source] guildhall_federation::Error),
+    /// The network port could not be wired into the context.
+    #[error("cannot set up federation: {0}")]
+    Network(#[source] guildhall_app::Error),
     /// The listening address could not be bound or read.
     #[error("cannot listen on {address}: {source}")]
     Listen {
@@ -139,6 +142,12 @@ impl Server {
             guildhall_federation::config(ctx.clone(), guildhall_federation::Settings { debug: config.dev_mode })
                 .await
                 .map_err(Error::Federation)?;
+        // The port through which app use cases reach other servers.
+        guildhall_federation::network::FederationNetwork::install(
+            &ctx,
+            guildhall_federation::Settings { debug: config.dev_mode },
+        )
+        .map_err(Error::Network)?;
         let worker = guildhall_federation::delivery::spawn(federation.clone());
         tracing::info!(
             bind = %local_addr,

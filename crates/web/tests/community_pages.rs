@@ -196,6 +196,11 @@ async fn following_by_handle_finds_the_community() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let config =
         guildhall_federation::config(site.ctx.clone(), guildhall_federation::Settings { debug: true }).await.unwrap();
+    guildhall_federation::network::FederationNetwork::install(
+        &site.ctx,
+        guildhall_federation::Settings { debug: true },
+    )
+    .unwrap();
     let app = guildhall_web::router().with_state(site.ctx.clone()).layer(guildhall_federation::middleware(config));
     let federated = Site { app, ..site };
     let (res, _) = federated.submit(&ada, "/follow", &format!("handle=%40ux-design%40{DOMAIN}")).await;

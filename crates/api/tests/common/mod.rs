@@ -52,6 +52,7 @@ impl TestApp {
         let mut app = Self::new().await;
         let settings = guildhall_federation::Settings { debug: true };
         let config = guildhall_federation::config(app.ctx.clone(), settings).await.expect("federation config");
+        guildhall_federation::network::FederationNetwork::install(&app.ctx, settings).expect("network port");
         app.router =
             guildhall_api::router().with_state(app.ctx.clone()).layer(guildhall_federation::middleware(config));
         app

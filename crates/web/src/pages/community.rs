@@ -78,9 +78,7 @@ pub(crate) async fn show(
     };
     let events = if list.is_some() {
         let first = guildhall_app::page(Some(1), Some(3));
-        match guildhall_app::events::list(&ctx, v.viewer(), &co.handle, guildhall_store::events::When::Upcoming, first)
-            .await
-        {
+        match guildhall_app::events::list(&ctx, v.viewer(), &co.handle, guildhall_app::When::Upcoming, first).await {
             Ok(l) => l.items,
             Err(Error::Denied(_)) => Vec::new(),
             Err(e) => return Err(PageError::app(&v, e)),

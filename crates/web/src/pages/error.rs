@@ -158,7 +158,11 @@ pub(crate) fn describe(lang: Lang, e: &Error) -> Option<(StatusCode, String, Str
         Error::Registration(_) => {
             (StatusCode::FORBIDDEN, lang.t("error-403-title"), lang.t("registration-refused-closed"))
         }
-        Error::Store(_) | Error::Internal(_) | Error::Duplicate => return None,
+        Error::BadAddress(m) => {
+            (StatusCode::BAD_REQUEST, lang.t("error-summary-title"), lang.ts("error-invalid", "detail", m))
+        }
+        Error::Remote(_) => (StatusCode::BAD_GATEWAY, lang.t("error-summary-title"), lang.t("follow-error-unreachable")),
+        Error::Store(_) | Error::Internal(_) | Error::Duplicate | Error::NoNetwork => return None,
     })
 }
 #[cfg(test)]

@@ -8,13 +8,13 @@ use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use guildhall_app::When;
 use guildhall_app::event_pages::{self, EventAbilities};
 use guildhall_app::events::{self, AttendeeView, EventInput, EventView, ical, rsvp};
 use guildhall_app::views::CommunityView;
 use guildhall_app::{AppContext, Error, communities};
 use guildhall_domain::event::{EventStatus, JoinMode, ParticipantStatus};
 use guildhall_domain::{Denied, Invalid};
-use guildhall_store::events::When;
 use serde::Deserialize;
 
 use super::actions::ConfirmDeletePage;

@@ -2,13 +2,13 @@
 //! managers to contact, and the stewards' invitations), and a community's side of the
 //! links (joining, accepting an invitation, leaving).
 
-use activitypub_federation::config::FederationConfig;
 use askama::Template;
+use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
+use guildhall_app::entities::community;
 use guildhall_app::events::EventView;
 use guildhall_app::guilds::feed::{self, GuildContactView, GuildFeedItem};
 use guildhall_app::guilds::{self, GuildMemberView, GuildView, NewGuild, links};
@@ -16,16 +16,12 @@ use guildhall_app::views::CommunityView;
 use guildhall_app::{AppContext, Error, communities};
 use guildhall_domain::guild::{GuildFocus, LinkRefused, LinkState};
 use guildhall_domain::{Denied, Visibility};
-use guildhall_store::entities::community;
 use serde::Deserialize;
 
 use super::{OrPage, PageError, PageQuery, TokenForm, community_path, form_refusal, render, render_form, see_other};
 use crate::forms::{Errors, form_error, split_list};
 use crate::i18n::Lang;
 use crate::visit::{Chrome, Visit};
-
-/// The federation configuration, when the router runs with federation (not in some tests).
-type Federation = Option<Extension<FederationConfig<AppContext>>>;
 
 /// The URL path of a guild page.
 pub(crate) fn guild_path(handle: &str) -> String {
@@ -169,16 +165,15 @@ impl GuildPage {
 async fn guild_page(
     ctx: &AppContext,
     v: &Visit,
-    federation: &Federation,
     handle: &str,
     invite: String,
     errors: Errors,
 ) -> Result<Response, PageError> {
     let g = guilds::get(ctx, v.viewer(), handle).await.or_page(v)?;
-    if let (Some(Extension(config)), false) = (federation, g.group.local) {
+    if !g.group.local {
         // Managers of members on other servers are read from there, a few per visit.
         if let Ok(Some(model)) = communities::find(ctx, handle).await {
-            guildhall_federation::guilds::refresh_missing_contacts(&config.to_request_data(), &model, 3).await;
+            guildhall_app::remote::refresh_guild_contacts(ctx, &model, 3).await;
         }
     }
     let first = |n| guildhall_app::page(Some(1), Some(n));
@@ -192,10 +187,9 @@ async fn guild_page(
 pub(crate) async fn show(
     State(ctx): State<AppContext>,
     v: Visit,
-    federation: Federation,
     Path(handle): Path<String>,
 ) -> Result<Response, PageError> {
-    guild_page(&ctx, &v, &federation, &handle, String::new(), Errors::default()).await
+    guild_page(&ctx, &v, &handle, String::new(), Errors::default()).await
 }
 
 /// Why a `name` or `name@domain` typed in a form could not be found.
@@ -208,12 +202,7 @@ enum NotResolved {
 
 /// Finds a community or guild by `name` (here) or `name@domain` (fetched when new), like
 /// the follow form. Without federation only known ones are found.
-async fn resolve(
-    ctx: &AppContext,
-    lang: Lang,
-    federation: &Federation,
-    handle: &str,
-) -> Result<community::Model, NotResolved> {
+async fn resolve(ctx: &AppContext, lang: Lang, handle: &str) -> Result<community::Model, NotResolved> {
     let handle = handle.trim().trim_start_matches(['@', '!']);
     if handle.is_empty() {
         return Err(NotResolved::Field(lang.t("guild-error-address")));
@@ -223,13 +212,13 @@ async fn resolve(
         Ok(None) => {}
         Err(e) => return Err(NotResolved::Failed(e)),
     }
-    let (Some(Extension(config)), true) = (federation, handle.contains('@')) else {
+    if !(ctx.has_network() && handle.contains('@')) {
         return Err(NotResolved::Field(lang.t("follow-error-not-found")));
-    };
-    match guildhall_federation::resolve::community(handle, &config.to_request_data()).await {
+    }
+    match guildhall_app::remote::resolve_community(ctx, handle).await {
         Ok(c) => Ok(c),
-        Err(guildhall_federation::Error::BadRequest(_)) => Err(NotResolved::Field(lang.t("guild-error-address"))),
-        Err(guildhall_federation::Error::NotFound) => Err(NotResolved::Field(lang.t("follow-error-not-found"))),
+        Err(Error::BadAddress(_)) => Err(NotResolved::Field(lang.t("guild-error-address"))),
+        Err(Error::NotFound(_)) => Err(NotResolved::Field(lang.t("follow-error-not-found"))),
         Err(e) => {
             tracing::info!(error = %e, "remote lookup failed");
             Err(NotResolved::Field(lang.t("follow-error-unreachable")))
@@ -263,7 +252,6 @@ pub(crate) struct InviteForm {
 pub(crate) async fn invite(
     State(ctx): State<AppContext>,
     v: Visit,
-    federation: Federation,
     Path(handle): Path<String>,
     form: Result<Form<InviteForm>, FormRejection>,
 ) -> Result<Response, PageError> {
@@ -275,7 +263,7 @@ pub(crate) async fn invite(
         Ok(_) => return Err(PageError::app(&v, Denied::ModeratorsOnly.into())),
         Err(e) => return Err(PageError::app(&v, e)),
     }
-    let errors = match resolve(&ctx, v.lang, &federation, &form.community).await {
+    let errors = match resolve(&ctx, v.lang, &form.community).await {
         Ok(c) => match links::guild_invites(&ctx, &s.viewer, &handle, &c).await {
             Ok(_) => return Ok(see_other(&format!("{}#pending-heading", guild_path(&handle)), None)),
             Err(e) => match link_error(v.lang, &e, "community") {
@@ -286,7 +274,7 @@ pub(crate) async fn invite(
         Err(NotResolved::Field(m)) => Errors::one("community", m),
         Err(NotResolved::Failed(e)) => return Err(PageError::app(&v, e)),
     };
-    guild_page(&ctx, &v, &federation, &handle, form.community, errors).await
+    guild_page(&ctx, &v, &handle, form.community, errors).await
 }
 
 /// `POST /guilds/{handle}/communities/{community}/accept`: stewards accept a request.
@@ -374,7 +362,6 @@ async fn managed(ctx: &AppContext, v: &Visit, handle: &str) -> Result<CommunityV
 pub(crate) async fn join(
     State(ctx): State<AppContext>,
     v: Visit,
-    federation: Federation,
     Path(handle): Path<String>,
     form: Result<Form<JoinForm>, FormRejection>,
 ) -> Result<Response, PageError> {
@@ -382,7 +369,7 @@ pub(crate) async fn join(
     let s = v.authorize(&form.csrf_token)?;
     // The moderator check comes first: no remote lookups for people who may not ask.
     let co = managed(&ctx, &v, &handle).await?;
-    let errors = match resolve(&ctx, v.lang, &federation, &form.guild).await {
+    let errors = match resolve(&ctx, v.lang, &form.guild).await {
         Ok(g) => match links::community_joins(&ctx, &s.viewer, &handle, &g).await {
             Ok(_) => return Ok(see_other(&format!("{}#guilds-heading", community_path(&handle)), None)),
             Err(e) => match link_error(v.lang, &e, "guild") {

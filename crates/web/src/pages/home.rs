@@ -1,12 +1,11 @@
 //! The home page and the community directory (with following remote communities).
 
-use activitypub_federation::config::FederationConfig;
 use askama::Template;
+use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::{Extension, Form};
 use guildhall_app::views::{CommunityView, DiscussionView};
 use guildhall_app::{AppContext, browse, communities};
 use serde::Deserialize;
@@ -125,7 +124,6 @@ pub(crate) struct FollowForm {
 pub(crate) async fn follow(
     State(ctx): State<AppContext>,
     v: Visit,
-    federation: Option<Extension<FederationConfig<AppContext>>>,
     form: Result<Form<FollowForm>, FormRejection>,
 ) -> Result<Response, PageError> {
     let form = v.form(form)?;
@@ -134,15 +132,14 @@ pub(crate) async fn follow(
     let fail = |key: &str| Errors::one("handle", v.lang.t(key));
     let errors = if query.is_empty() {
         fail("follow-error-empty")
-    } else if let Some(Extension(config)) = federation {
-        let data = config.to_request_data();
-        match guildhall_federation::resolve::community(&query, &data).await {
+    } else if ctx.has_network() {
+        match guildhall_app::remote::resolve_community(&ctx, &query).await {
             Ok(c) => {
                 let handle = if c.domain.is_empty() { c.name } else { format!("{}@{}", c.name, c.domain) };
                 return Ok(see_other(&community_path(&handle), Some("found")));
             }
-            Err(guildhall_federation::Error::BadRequest(_)) => fail("follow-error-format"),
-            Err(guildhall_federation::Error::NotFound) => fail("follow-error-not-found"),
+            Err(guildhall_app::Error::BadAddress(_)) => fail("follow-error-format"),
+            Err(guildhall_app::Error::NotFound(_)) => fail("follow-error-not-found"),
             Err(e) => {
                 tracing::info!(error = %e, "remote lookup failed");
                 fail("follow-error-unreachable")
