@@ -88,13 +88,6 @@ string_enum! {
     }
 }
 
-impl ParticipantStatus {
-    /// The RSVP states whose holders are told when the event is edited, cancelled or deleted:
-    /// everyone still hoping to attend, not those an organiser refused.
-    pub const TOLD_OF_CHANGES: &'static [ParticipantStatus] =
-        &[ParticipantStatus::Going, ParticipantStatus::Waitlisted, ParticipantStatus::Pending];
-}
-
 /// A community's event settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EventSettings {
