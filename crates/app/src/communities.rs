@@ -59,10 +59,6 @@ pub struct CommunityChange {
     pub lifecycle: Option<String>,
 }
 
-pub(crate) fn visibility_of(c: &community::Model) -> Result<Visibility> {
-    Visibility::parse(&c.visibility).ok_or_else(|| Error::Internal(format!("bad visibility {}", c.visibility)))
-}
-
 pub(crate) fn role_of(signed_in: bool, m: Option<&membership::Model>) -> Result<CommunityRole> {
     // An expired ban is no ban: the person is an outsider again and may ask to rejoin.
     let m = m.filter(|m| {
@@ -81,7 +77,7 @@ pub(crate) fn role_of(signed_in: bool, m: Option<&membership::Model>) -> Result<
 /// What the policies need about a person from another server (signed, so "signed in"; never
 /// an admin here) in a community.
 pub(crate) fn remote_access(c: &community::Model, m: Option<&membership::Model>) -> Result<Access> {
-    Ok(Access { visibility: visibility_of(c)?, role: role_of(true, m)?, instance_admin: false })
+    Ok(Access { visibility: c.visibility, role: role_of(true, m)?, instance_admin: false })
 }
 
 /// A community, the viewer's membership row and what the policies say about them.
@@ -113,7 +109,8 @@ pub async fn find(ctx: &AppContext, handle: &str) -> Result<Option<community::Mo
 /// public remote ones, but not inside another server's private community, whose content is
 /// for its members (this server only holds it on their behalf).
 fn admin_powers(viewer: Option<&Viewer>, c: &community::Model) -> bool {
-    viewer.is_some_and(|v| v.is_admin) && (c.domain.is_empty() || c.visibility != Visibility::Private.as_str())
+    viewer.is_some_and(|v| v.is_admin)
+        && guildhall_domain::visibility::admin_powers_apply(c.domain.is_empty(), c.visibility)
 }
 
 /// Adds the viewer's access to an already loaded community.
@@ -123,7 +120,7 @@ pub(crate) async fn load_for(ctx: &AppContext, viewer: Option<&Viewer>, communit
         None => None,
     };
     let access = Access {
-        visibility: visibility_of(&community)?,
+        visibility: community.visibility,
         role: role_of(viewer.is_some(), membership.as_ref())?,
         instance_admin: admin_powers(viewer, &community),
     };
@@ -192,7 +189,7 @@ pub(crate) async fn create_with(
             charter,
             welcome_message: welcome,
             tags,
-            visibility: visibility.as_str().into(),
+            visibility,
             created_by: viewer.account_id,
             member_domains,
             join_question,
@@ -251,7 +248,7 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, page: Page) -> Resu
     let mut items = Vec::with_capacity(rows.items.len());
     for c in &rows.items {
         let access = Access {
-            visibility: visibility_of(c)?,
+            visibility: c.visibility,
             role: role_of(viewer.is_some(), mine.get(&c.id))?,
             instance_admin: admin_powers(viewer, c),
         };
@@ -296,7 +293,7 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: Commu
     // changes, not what another edit left before it.
     store::lock(&txn, l.community.id).await?;
     let current = store::find_by_id(&txn, l.community.id).await?.ok_or(Error::NotFound("community"))?;
-    let was = visibility_of(&current)?;
+    let was = current.visibility;
     let mut active: community::ActiveModel = current.into();
     if let Some(v) = member_domains {
         active.member_domains = Set(encode_list(&v));
@@ -329,7 +326,7 @@ pub async fn update(ctx: &AppContext, viewer: &Viewer, name: &str, change: Commu
     let mut marked = 0;
     if let Some(v) = change.visibility {
         // Pending requests stay pending when a community opens up; moderators decide them.
-        active.visibility = Set(v.as_str().into());
+        active.visibility = Set(v);
         if guildhall_domain::policy::opening_keeps_past_private(was, v) {
             marked = guildhall_store::discussions::mark_members_only(&txn, l.community.id).await?;
         }

@@ -13,7 +13,7 @@ use guildhall_store::{decode_list, directory as store, settings as store_setting
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{AppContext, Error, Result};
+use crate::{AppContext, Result};
 
 /// The instance publishing the directory.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
@@ -187,15 +187,11 @@ pub async fn all_entries(ctx: &AppContext) -> Result<(DirectoryInstance, bool, V
     Ok((instance, true, entries))
 }
 
-fn visibility(c: &community::Model) -> Result<Visibility> {
-    Visibility::parse(&c.visibility).ok_or_else(|| Error::Internal(format!("bad visibility {}", c.visibility)))
-}
-
 /// The id another instance may see for a link end: local ones only when listed, remote ones
 /// only when not private (a private community's membership of a guild is its own business
 /// unless its managers list it).
 fn link_end(ctx: &AppContext, c: &community::Model) -> Option<String> {
-    let v = Visibility::parse(&c.visibility)?;
+    let v = c.visibility;
     if c.domain.is_empty() {
         rules::is_listed(v, c.listed).then(|| actor_id(ctx, &c.name))
     } else {
@@ -224,7 +220,7 @@ async fn local_entries(
     let base = ctx.instance().base_url();
     let mut out = Vec::with_capacity(rows.len());
     for c in rows {
-        let v = visibility(&c)?;
+        let v = c.visibility;
         let shows = rules::disclosure(v);
         let guild = c.kind == "guild";
         let mut linked = links.remove(&c.id).unwrap_or_default();

@@ -137,7 +137,7 @@ pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community:
         (false, true) => Visibility::Approval,
         (false, false) => Visibility::Public,
     };
-    m.visibility = Set(visibility.as_str().into());
+    m.visibility = Set(visibility);
     match g.guild_focus.as_deref().and_then(guildhall_domain::guild::GuildFocus::parse) {
         Some(focus) => {
             m.kind = Set("guild".into());
@@ -349,7 +349,7 @@ pub async fn receive_discussion(
     }
     let title = validate::required_line("name", post.title.as_deref().unwrap_or_default(), Limits::DISCUSSION_TITLE)?;
     let (source, html) = body_of(&post)?;
-    let visibility = crate::communities::visibility_of(c)?;
+    let visibility = c.visibility;
     let members_only = guildhall_domain::policy::new_discussion_members_only(visibility, post.members_only);
     let now = Utc::now();
     let txn = crate::receipt::begin_write(ctx).await?;
@@ -367,7 +367,10 @@ pub async fn receive_discussion(
 /// A remote private community's content is taken only from the community (its Announce), not
 /// from a third party claiming to post there (a post sent straight to our inbox).
 pub(crate) fn only_from_private_community(c: &community::Model, arrival: Arrival) -> Result<()> {
-    if !c.domain.is_empty() && arrival == Arrival::Direct && c.visibility == Visibility::Private.as_str() {
+    if !c.domain.is_empty()
+        && arrival == Arrival::Direct
+        && !guildhall_domain::visibility::accepted_from_third_party(c.visibility)
+    {
         tracing::warn!(community = %c.name, domain = %c.domain, "post for a remote private community not sent by it; refused");
         return Err(Denied::MembersOnly.into());
     }

@@ -146,7 +146,11 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
     by: i64,
     community_handle: &str,
 ) -> Result<usize> {
-    let statuses: Vec<&str> = ParticipantStatus::TOLD_OF_CHANGES.iter().map(|s| s.as_str()).collect();
+    let statuses: Vec<&str> = ParticipantStatus::ALL
+        .iter()
+        .filter(|s| guildhall_domain::visibility::notified_of_event_change(**s))
+        .map(|s| s.as_str())
+        .collect();
     let accounts = store::local_participants(txn, e.id, &statuses, by).await?;
     let link = kind.event_link(e.id, community_handle);
     let new = accounts

@@ -281,11 +281,7 @@ pub async fn receive_vote(
     } else {
         // Our member's poll in another server's community: that server knows its members (as
         // for replies there); the poll's own rules still apply.
-        Access {
-            visibility: crate::communities::visibility_of(&c)?,
-            role: CommunityRole::Member,
-            instance_admin: false,
-        }
+        Access { visibility: c.visibility, role: CommunityRole::Member, instance_admin: false }
     };
     let rules = rules_of(&poll);
     let now = Utc::now();

@@ -184,7 +184,7 @@ impl CommunityView {
             charter_html: crate::markdown::render(&c.charter),
             welcome_message: can_read.then(|| c.welcome_message.clone()),
             tags: guildhall_store::decode_list(&c.tags)?,
-            visibility: crate::communities::visibility_of(c)?,
+            visibility: c.visibility,
             member_domains: guildhall_store::decode_list(&c.member_domains)?,
             join_question: c.join_question.clone(),
             member_count,

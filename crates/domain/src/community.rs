@@ -4,14 +4,19 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// Who may read a community and how people join it.
+#[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Visibility {
     /// Anyone may read; anyone signed in may join at once.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "public"))]
     Public,
     /// Anyone may read; joining needs a moderator's approval.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "approval"))]
     Approval,
     /// Only approved members see anything beyond name, description and charter.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "private"))]
     Private,
 }
 
@@ -35,14 +40,19 @@ impl Visibility {
 }
 
 /// State of a person's membership row in a community.
+#[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MembershipStatus {
     /// Asked to join; waiting for a moderator.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "pending"))]
     Pending,
     /// An approved member.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "active"))]
     Active,
     /// Banned from the community.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "banned"))]
     Banned,
 }
 

@@ -30,8 +30,10 @@ macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+        #[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* $v),+ }
+        pub enum $name { $($(#[$vm])* #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $s))] $v),+ }
 
         impl $name {
             /// Every value.
@@ -86,13 +88,6 @@ string_enum! {
         /// Refused by an organiser.
         Rejected = "rejected",
     }
-}
-
-impl ParticipantStatus {
-    /// The RSVP states whose holders are told when the event is edited, cancelled or deleted:
-    /// everyone still hoping to attend, not those an organiser refused.
-    pub const TOLD_OF_CHANGES: &'static [ParticipantStatus] =
-        &[ParticipantStatus::Going, ParticipantStatus::Waitlisted, ParticipantStatus::Pending];
 }
 
 /// A community's event settings.

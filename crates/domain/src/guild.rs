@@ -36,14 +36,19 @@ impl GuildFocus {
 }
 
 /// Where a community's membership of a guild stands.
+#[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkState {
     /// The community asked; the guild has not answered.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "requested"))]
     Requested,
     /// The guild invited; the community has not answered.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "invited"))]
     Invited,
     /// Both agreed.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "active"))]
     Active,
 }
 

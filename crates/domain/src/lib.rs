@@ -11,6 +11,7 @@ pub mod poll;
 pub mod private_fetch;
 pub mod registration;
 pub mod validate;
+pub mod visibility;
 pub mod wiki;
 
 pub use community::{CommunityRole, MembershipStatus, Visibility};

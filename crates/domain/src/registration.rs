@@ -65,14 +65,19 @@ impl CommunityCreation {
 }
 
 /// State of an account.
+#[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
+#[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountStatus {
     /// May sign in and take part.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "active"))]
     Active,
     /// Registered, waiting for an admin's approval.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "pending"))]
     Pending,
     /// Suspended by an admin.
+    #[cfg_attr(feature = "sea-orm", sea_orm(string_value = "suspended"))]
     Suspended,
 }
 

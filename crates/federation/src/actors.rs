@@ -294,7 +294,7 @@ impl Object for DbGroup {
         let urls = Urls::new(data.app_data());
         let id = self.id;
         let c = keys::community_with_keys(data.app_data(), self.model).await?;
-        let visibility = guildhall_domain::Visibility::parse(&c.visibility);
+        let visibility = Some(c.visibility);
         Ok(Group {
             kind: GroupType::Group,
             id: id.clone().into(),
@@ -345,7 +345,8 @@ impl Object for DbGroup {
             followers: json.followers.map(|u| u.to_string()),
             public_key_pem: json.public_key.public_key_pem,
             manually_approves: json.manually_approves_followers,
-            private: json.visibility.as_deref() == Some(guildhall_domain::Visibility::Private.as_str()),
+            private: json.visibility.as_deref().and_then(guildhall_domain::Visibility::parse)
+                == Some(guildhall_domain::Visibility::Private),
             guild_focus: json.guild_focus,
             tags: json
                 .tag

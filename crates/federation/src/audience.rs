@@ -5,7 +5,6 @@
 
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
-use guildhall_domain::Visibility;
 use guildhall_store::discussions;
 use guildhall_store::entities::{community, discussion};
 use serde_json::Value;
@@ -21,7 +20,7 @@ pub(crate) const PUBLIC_FORMS: [&str; 3] = [PUBLIC, "as:Public", "Public"];
 
 /// Whether content in `c` (in a members-only discussion or not) must stay among members.
 pub fn is_private(c: &community::Model, members_only: bool) -> bool {
-    members_only || c.visibility == Visibility::Private.as_str()
+    guildhall_domain::visibility::members_only_content(c.visibility, members_only)
 }
 
 /// The followers collection of a community (local or remote).

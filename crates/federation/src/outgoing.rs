@@ -242,7 +242,7 @@ pub(crate) async fn with_guild_inboxes(
     inboxes: &mut Vec<(String, String)>,
     as_of: DateTime<Utc>,
 ) -> Result<(), Error> {
-    if c.visibility == guildhall_domain::Visibility::Private.as_str() || !crate::audience::addressed_to_public(post) {
+    if !guildhall_domain::visibility::relayed_to_guilds(c.visibility, !crate::audience::addressed_to_public(post)) {
         return Ok(());
     }
     for inbox in guildhall_store::guilds::remote_guild_inboxes(ctx.db(), c.id, as_of).await? {

@@ -12,7 +12,6 @@ use axum::extract::Path;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use guildhall_app::AppContext;
-use guildhall_domain::Visibility;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -47,7 +46,7 @@ async fn may_see(
     members_only: bool,
     parts: &Parts,
 ) -> Result<bool, Error> {
-    if c.visibility != Visibility::Private.as_str() && !members_only {
+    if !guildhall_domain::visibility::fetch_needs_membership(c.visibility, members_only) {
         return Ok(true);
     }
     may_read_private(data, c, parts).await
@@ -96,11 +95,9 @@ async fn pages(name: String, data: Data<AppContext>, parts: Parts, featured: boo
     let g = local_group(&name, &data).await?;
     // Unsigned requests are answered without any lookup.
     let member = may_read_private(&data, &g.model, &parts).await?;
-    if g.model.visibility == Visibility::Private.as_str() && !member {
-        return Err(Error::NotFound);
-    }
+    let listing = guildhall_domain::visibility::outbox_listing(g.model.visibility, member).ok_or(Error::NotFound)?;
     let suffix = if featured { "featured" } else { "outbox" };
-    let hidden = guildhall_store::discussions::Hidden { members_only: !member, author_domains: vec![] };
+    let hidden = guildhall_store::discussions::Hidden { members_only: !listing.members_only, author_domains: vec![] };
     let rows = guildhall_store::discussions::list_visible(
         data.app_data().db(),
         g.model.id,

@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
-use guildhall_domain::Visibility;
 use guildhall_store::federation::Sender;
 use guildhall_store::wiki as store;
 use serde::{Deserialize, Serialize};
@@ -362,7 +361,8 @@ pub async fn serve(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) ->
     let ctx = data.app_data();
     let page = store::find_page_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
     let c = community(ctx, page.community_id).await?;
-    if c.visibility == Visibility::Private.as_str() && !crate::signed_fetch::may_read_private(&data, &c, &parts).await?
+    if guildhall_domain::visibility::fetch_needs_membership(c.visibility, false)
+        && !crate::signed_fetch::may_read_private(&data, &c, &parts).await?
     {
         return Err(Error::NotFound);
     }

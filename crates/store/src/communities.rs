@@ -26,7 +26,7 @@ pub struct NewCommunity {
     /// Topic tags.
     pub tags: Vec<String>,
     /// `public`, `approval` or `private`.
-    pub visibility: String,
+    pub visibility: guildhall_domain::Visibility,
     /// Creator.
     pub created_by: i64,
     /// Instance domains members must come from (empty: any).

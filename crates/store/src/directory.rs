@@ -19,7 +19,10 @@ use crate::{Page, Paged, Result};
 fn listed() -> Condition {
     Condition::all().add(community::Column::Domain.eq("")).add(
         Condition::any().add(community::Column::Listed.eq(true)).add(
-            Condition::all().add(community::Column::Listed.is_null()).add(community::Column::Visibility.ne("private")),
+            Condition::all().add(community::Column::Listed.is_null()).add(
+                community::Column::Visibility
+                    .is_in(crate::visibilities_where(|v| guildhall_domain::directory::is_listed(v, None))),
+            ),
         ),
     )
 }

@@ -403,7 +403,10 @@ pub async fn remote_follower_inboxes<C: ConnectionTrait>(
         .await?;
     // A private community's content goes to each member's own inbox: a shared inbox would
     // hand it to a server that must then work out who may see it (SECURITY.md §6).
-    let private = community::Entity::find_by_id(community_id).one(db).await?.is_some_and(|c| c.visibility == "private");
+    let private = community::Entity::find_by_id(community_id)
+        .one(db)
+        .await?
+        .is_some_and(|c| guildhall_domain::visibility::personal_inboxes_only(c.visibility));
     let mut out: Vec<(String, String)> = accounts
         .into_iter()
         .filter_map(|a| {

@@ -158,7 +158,10 @@ fn open_members(guild_id: i64) -> sea_orm::sea_query::SelectStatement {
         )
         .and_where(Expr::col((guild_link::Entity, guild_link::Column::GuildId)).eq(guild_id))
         .and_where(Expr::col((guild_link::Entity, guild_link::Column::State)).eq("active"))
-        .and_where(Expr::col((community::Entity, community::Column::Visibility)).ne("private"))
+        .and_where(
+            Expr::col((community::Entity, community::Column::Visibility))
+                .is_in(crate::visibilities_where(|v| guildhall_domain::guild::shared_with_guild(v).discussions)),
+        )
         .to_owned()
 }
 
@@ -324,7 +327,10 @@ pub async fn tagged_like<C: ConnectionTrait>(
     Ok(community::Entity::find()
         .filter(any)
         .filter(community::Column::Id.ne(community_id))
-        .filter(community::Column::Visibility.ne("private"))
+        .filter(
+            community::Column::Visibility
+                .is_in(crate::visibilities_where(guildhall_domain::visibility::suggested_as_related)),
+        )
         .order_by_asc(community::Column::Name)
         .limit(limit)
         .all(db)

@@ -151,3 +151,10 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     })
     .await
 }
+
+/// The visibilities for which a domain rule holds, for SQL filters that must agree with it.
+pub(crate) fn visibilities_where(
+    rule: impl Fn(guildhall_domain::Visibility) -> bool,
+) -> Vec<guildhall_domain::Visibility> {
+    guildhall_domain::Visibility::ALL.into_iter().filter(|v| rule(*v)).collect()
+}

@@ -229,7 +229,7 @@ async fn lists_leave_out_communities_on_limited_instances() {
             charter: Set(String::new()),
             welcome_message: Set(String::new()),
             tags: Set("[]".into()),
-            visibility: Set("public".into()),
+            visibility: Set(guildhall_domain::Visibility::Public),
             member_domains: Set("[]".into()),
             join_question: Set(String::new()),
             created_by: Set(boss.account_id),

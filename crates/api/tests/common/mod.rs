@@ -356,7 +356,7 @@ impl TestApp {
             charter: Set(String::new()),
             welcome_message: Set(String::new()),
             tags: Set("[]".into()),
-            visibility: Set("public".into()),
+            visibility: Set(guildhall_domain::Visibility::Public),
             member_domains: Set("[]".into()),
             join_question: Set(String::new()),
             created_by: Set(owner),

@@ -109,7 +109,7 @@ pub async fn receive_event(
             return Ok(saved);
         }
     }
-    let visibility = crate::communities::visibility_of(c)?;
+    let visibility = c.visibility;
     let members_only = guildhall_domain::policy::new_discussion_members_only(visibility, e.members_only);
     let now = Utc::now();
     let mut m = match &existing {

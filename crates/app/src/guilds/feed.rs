@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::{handle_of, is_guild, load_guild};
-use crate::communities::{load, visibility_of};
+use crate::communities::load;
 use crate::events::EventView;
 use crate::views::{AuthorView, DiscussionView, List};
 use crate::{AppContext, Page, Result, Viewer};
@@ -108,7 +108,7 @@ pub async fn contacts(ctx: &AppContext, viewer: Option<&Viewer>, guild: &str) ->
     let l = load_guild(ctx, viewer, guild).await?;
     let mut out = Vec::new();
     for (link, c) in store::links_of_guild(ctx.db(), l.community.id).await? {
-        if link.state != "active" || !shared_with_guild(visibility_of(&c)?).managers {
+        if link.state != "active" || !shared_with_guild(c.visibility).managers {
             continue;
         }
         let managers = if c.domain.is_empty() {
@@ -145,7 +145,7 @@ pub async fn related(ctx: &AppContext, viewer: Option<&Viewer>, community: &str)
     }
     let mut scored = Vec::new();
     for c in candidates {
-        if c.visibility == guildhall_domain::Visibility::Private.as_str() {
+        if !guildhall_domain::visibility::suggested_as_related(c.visibility) {
             continue;
         }
         let their_tags = guildhall_store::decode_list(&c.tags)?;

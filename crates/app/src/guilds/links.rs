@@ -314,7 +314,7 @@ pub async fn record_relays<C: guildhall_store::ConnectionTrait>(
     c: &community::Model,
     discussion: &guildhall_store::entities::discussion::Model,
 ) -> Result<()> {
-    let visibility = crate::communities::visibility_of(c)?;
+    let visibility = c.visibility;
     if !guildhall_domain::guild::shared_with_guild(visibility).discussions || discussion.members_only {
         return Ok(());
     }

@@ -106,7 +106,7 @@ fn member_view(l: &guildhall_store::entities::guild_link::Model, c: &community::
         description_html: crate::markdown::render(&c.description),
         instance: c.domain.clone(),
         department: String::new(),
-        visibility: crate::communities::visibility_of(c)?,
+        visibility: c.visibility,
         state: state_of(&l.state)?,
     })
 }

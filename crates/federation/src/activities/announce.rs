@@ -145,7 +145,7 @@ async fn relayed_create(object: serde_json::Value, group: &DbGroup, data: &Data<
 /// not addressed to the public, the community's signed relay is the authority: it already
 /// holds every member's posts. Public content is always fetched from its origin.
 fn members_only(group: &DbGroup, create: &Create) -> bool {
-    group.model.visibility == guildhall_domain::Visibility::Private.as_str() || !create.is_public()
+    guildhall_domain::visibility::community_relay_is_authority(group.model.visibility, !create.is_public())
 }
 
 /// Votes, edits, deletions and undos relayed by a community.
@@ -160,7 +160,7 @@ async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Dat
         return Ok(()); // our own member's activity coming back
     }
     require_same_origin(&id, &actor, "relayed activity id")?;
-    let private = group.model.visibility == guildhall_domain::Visibility::Private.as_str();
+    let private = guildhall_domain::visibility::community_relay_is_authority(group.model.visibility, false);
     let json = if same_origin(&actor, &group.id) || private {
         object
     } else {

@@ -200,7 +200,7 @@ impl EventActivity {
                     }
                 };
                 let by_group = actor == group.id;
-                if !by_group && group.model.visibility == guildhall_domain::Visibility::Private.as_str() {
+                if !by_group && !guildhall_domain::visibility::accepted_from_third_party(group.model.visibility) {
                     // A private community's content comes from the community itself only.
                     tracing::warn!(actor = %actor, community = %group.id, "event for a private community not sent by it; refused");
                     return Err(Error::BadRequest("only a private community may publish its events".into()));
@@ -278,7 +278,7 @@ pub(crate) async fn publish(
     if group.model.domain.is_empty() {
         return Err(Error::BadRequest("events of communities here are created here".into()));
     }
-    let private = group.model.visibility == guildhall_domain::Visibility::Private.as_str();
+    let private = guildhall_domain::visibility::community_relay_is_authority(group.model.visibility, false);
     let embedded_ok = event.is_object() && event.get("startTime").is_some();
     if (!same_origin(&id, &group.id) && !private) || !embedded_ok {
         event = fetch_object_http::<AppContext, Value>(&id, data).await?.object;

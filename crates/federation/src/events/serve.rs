@@ -7,7 +7,6 @@ use axum::extract::Path;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use guildhall_app::AppContext;
-use guildhall_domain::Visibility;
 
 use crate::Error;
 use crate::signed_fetch::may_read_private;
@@ -17,7 +16,7 @@ pub async fn event(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) ->
     let ctx = data.app_data();
     let e = guildhall_app::events::remote::local_event(ctx, id).await.map_err(|_| Error::NotFound)?;
     let c = crate::outgoing::community(ctx, e.community_id).await?;
-    let private = e.members_only || c.visibility == Visibility::Private.as_str();
+    let private = guildhall_domain::visibility::fetch_needs_membership(c.visibility, e.members_only);
     if private && !may_read_private(&data, &c, &parts).await? {
         return Err(Error::NotFound);
     }

@@ -83,7 +83,7 @@ async fn try_sync_members(data: &Data<AppContext>, guild: &community::Model) -> 
 /// Reads the managers of a remote member community (its `attributedTo` moderators
 /// collection, as Lemmy and Guildhall publish it) for the guild's contact directory.
 pub(crate) async fn refresh_contacts_of(data: &Data<AppContext>, guild: &community::Model, c: &community::Model) {
-    if c.domain.is_empty() || c.visibility == guildhall_domain::Visibility::Private.as_str() {
+    if c.domain.is_empty() || !guildhall_domain::guild::shared_with_guild(c.visibility).managers {
         return;
     }
     if let Err(e) = try_refresh_contacts(data, guild, c).await {

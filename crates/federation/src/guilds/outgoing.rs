@@ -186,9 +186,7 @@ pub(crate) async fn plan(
             let Some(d) = discussions::find_by_id(ctx.db(), *discussion_id).await? else { return Ok(vec![]) };
             let (g, c) = (community(ctx, *guild_id).await?, community(ctx, d.community_id).await?);
             // Checked again here: the community may have become private since.
-            if d.members_only
-                || d.deleted_at.is_some()
-                || c.visibility == guildhall_domain::Visibility::Private.as_str()
+            if d.deleted_at.is_some() || !guildhall_domain::visibility::relayed_to_guilds(c.visibility, d.members_only)
             {
                 return Ok(vec![]);
             }

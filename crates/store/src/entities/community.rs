@@ -31,7 +31,7 @@ pub struct Model {
     /// JSON array of strings.
     #[sea_orm(column_type = "Text")]
     pub tags: String,
-    pub visibility: String,
+    pub visibility: guildhall_domain::Visibility,
     /// JSON array of instance domains members must come from (empty: any).
     #[sea_orm(column_type = "Text")]
     pub member_domains: String,

@@ -14,8 +14,8 @@ use guildhall_app::guilds::feed::{self, GuildContactView, GuildFeedItem};
 use guildhall_app::guilds::{self, GuildMemberView, GuildView, NewGuild, links};
 use guildhall_app::views::CommunityView;
 use guildhall_app::{AppContext, Error, communities};
+use guildhall_domain::Denied;
 use guildhall_domain::guild::{GuildFocus, LinkRefused, LinkState};
-use guildhall_domain::{Denied, Visibility};
 use serde::Deserialize;
 
 use super::{OrPage, PageError, PageQuery, TokenForm, community_path, form_refusal, render, render_form, see_other};
@@ -158,7 +158,7 @@ impl GuildPage {
 
     /// Whether a member community is private (only its name is shown).
     fn private(&self, m: &GuildMemberView) -> bool {
-        m.visibility == Visibility::Private
+        guildhall_domain::visibility::name_only_in_guild(m.visibility)
     }
 }
 
