@@ -185,5 +185,13 @@ async fn remote_edit(app: &TestApp, author: &guildhall_store::entities::account:
         ap_id: d.ap_id.clone().unwrap_or_default(),
         ..incoming(author, "Edited", members_only)
     };
-    guildhall_app::remote_changes::receive_discussion_edit(&app.ctx, d, author, post, guildhall_app::receipt::Arrival::Relayed).await.expect("edit");
+    guildhall_app::remote_changes::receive_discussion_edit(
+        &app.ctx,
+        d,
+        author,
+        post,
+        guildhall_app::receipt::Arrival::Relayed,
+    )
+    .await
+    .expect("edit");
 }

@@ -337,7 +337,15 @@ async fn voting_in_another_servers_poll() {
         voters_count: 6,
         hide_results: false,
     };
-    guildhall_app::polls::receive_remote_poll(&app.ctx, &d, &author, remote.clone(), guildhall_app::receipt::Arrival::Relayed).await.unwrap();
+    guildhall_app::polls::receive_remote_poll(
+        &app.ctx,
+        &d,
+        &author,
+        remote.clone(),
+        guildhall_app::receipt::Arrival::Relayed,
+    )
+    .await
+    .unwrap();
     // Only the poll's author speaks for its counts.
     let err = guildhall_app::polls::receive_remote_poll(
         &app.ctx,
@@ -375,7 +383,9 @@ async fn voting_in_another_servers_poll() {
         voters_count: 7,
         hide_results: false,
     };
-    guildhall_app::polls::receive_remote_poll(&app.ctx, &d, &author, update, guildhall_app::receipt::Arrival::Relayed).await.unwrap();
+    guildhall_app::polls::receive_remote_poll(&app.ctx, &d, &author, update, guildhall_app::receipt::Arrival::Relayed)
+        .await
+        .unwrap();
     let p = app.get(&format!("/api/v1/discussions/{}", d.id), Some(&t)).await.body["poll"].clone();
     assert_eq!((p["closed"].clone(), p["my_choices"].clone()), (json!(true), json!([1])));
 
@@ -387,7 +397,9 @@ async fn voting_in_another_servers_poll() {
         voters_count: 0,
         hide_results: true,
     };
-    guildhall_app::polls::receive_remote_poll(&app.ctx, &d, &author, hidden, guildhall_app::receipt::Arrival::Relayed).await.unwrap();
+    guildhall_app::polls::receive_remote_poll(&app.ctx, &d, &author, hidden, guildhall_app::receipt::Arrival::Relayed)
+        .await
+        .unwrap();
     let p = app.get(&format!("/api/v1/discussions/{}", d.id), Some(&t)).await.body["poll"].clone();
     assert_eq!((p["results_visible"].clone(), counts(&p)), (json!(false), vec![Value::Null, Value::Null]));
 }

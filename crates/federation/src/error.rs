@@ -66,11 +66,11 @@ impl Error {
     /// every time.
     pub fn is_transient(&self) -> bool {
         use activitypub_federation::error::Error as P;
-        match self {
-            Error::App(guildhall_app::Error::Store(guildhall_store::Error::Db(_))) => true,
-            Error::Protocol(P::Reqwest(_) | P::ReqwestMiddleware(_)) => true,
-            _ => false,
-        }
+        matches!(
+            self,
+            Error::App(guildhall_app::Error::Store(guildhall_store::Error::Db(_)))
+                | Error::Protocol(P::Reqwest(_) | P::ReqwestMiddleware(_))
+        )
     }
 
     /// The HTTP status for this error.

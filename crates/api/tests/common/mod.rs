@@ -406,10 +406,16 @@ impl TestApp {
     ) -> i64 {
         let c = self.community_row(community).await;
         let post = incoming(author, title, members_only);
-        let d = guildhall_app::inbound::receive_discussion(&self.ctx, &c, author, post, guildhall_app::receipt::Arrival::Relayed)
-            .await
-            .expect("remote discussion")
-            .expect("new");
+        let d = guildhall_app::inbound::receive_discussion(
+            &self.ctx,
+            &c,
+            author,
+            post,
+            guildhall_app::receipt::Arrival::Relayed,
+        )
+        .await
+        .expect("remote discussion")
+        .expect("new");
         d.id
     }
 }
