@@ -118,17 +118,3 @@ async fn try_refresh_contacts(
     guildhall_app::guilds::links::set_contacts(data.app_data(), guild.id, c.id, &contacts).await?;
     Ok(())
 }
-
-/// Reads the managers of a guild's remote member communities that have none on record (at
-/// most `limit` communities per call), so the contact directory fills in over time.
-pub async fn refresh_missing_contacts(data: &Data<AppContext>, guild: &community::Model, limit: usize) {
-    let Ok(links) = guildhall_store::guilds::links_of_guild(data.app_data().db(), guild.id).await else { return };
-    let reads = data.app_data().contact_reads();
-    let missing = links.into_iter().filter(|(l, c)| {
-        l.state == "active" && !c.domain.is_empty() && l.contacts == "[]" && !reads.contains_key(&l.id)
-    });
-    for (link, c) in missing.take(limit) {
-        reads.insert(link.id, ()).await;
-        refresh_contacts_of(data, guild, &c).await;
-    }
-}
