@@ -6,7 +6,7 @@ use chrono::Utc;
 use guildhall_store::{ConnectionTrait, Set, entities::outbox};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Result};
+use crate::{AppContext, Error, Result};
 
 /// One thing to tell other servers about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -284,6 +284,18 @@ pub enum Outgoing {
         /// Why, in a few words.
         reason: String,
     },
+}
+
+/// Unprocessed intents with an id above `after`, oldest first, for the delivery worker.
+pub async fn pending_after(ctx: &AppContext, after: i64, limit: u64) -> Result<Vec<outbox::Model>> {
+    Ok(guildhall_store::federation::pending_outbox_after(ctx.db(), after, limit).await?)
+}
+
+/// Records that intent `id` could not be turned into activities: a permanent failure is not
+/// retried (admins see it); a transient one waits for the next round.
+pub async fn record_failure(ctx: &AppContext, id: i64, reason: &str, permanent: bool) -> Result<()> {
+    guildhall_store::federation::record_outbox_failure(ctx.db(), id, reason, permanent, Utc::now()).await?;
+    Ok(())
 }
 
 /// Records an intent; call inside the transaction of the change it describes.

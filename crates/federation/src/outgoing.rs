@@ -322,7 +322,7 @@ pub(crate) async fn expand_with(ctx: &AppContext, planner: &dyn Planner) -> Resu
     let mut queued = 0;
     let mut after = 0;
     loop {
-        let batch = fed::pending_outbox_after(ctx.db(), after, 100).await?;
+        let batch = guildhall_app::outbox::pending_after(ctx, after, 100).await?;
         if batch.is_empty() {
             return Ok(queued);
         }
@@ -367,7 +367,7 @@ pub(crate) async fn expand_with(ctx: &AppContext, planner: &dyn Planner) -> Resu
 async fn record_failure(ctx: &AppContext, id: i64, attempts: i32, e: &Error) -> Result<(), Error> {
     let permanent = !e.is_transient() || attempts + 1 >= MAX_PLAN_ATTEMPTS;
     let reason = e.to_string();
-    fed::record_outbox_failure(ctx.db(), id, &reason, permanent, Utc::now()).await?;
+    guildhall_app::outbox::record_failure(ctx, id, &reason, permanent).await?;
     if permanent {
         tracing::error!(outbox = id, error = %reason, attempts = attempts + 1, "cannot federate intent; given up and shown to admins");
     } else {
