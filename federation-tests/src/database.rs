@@ -32,6 +32,18 @@ pub(crate) enum Database {
     },
 }
 
+/// A new instance's temporary directory (with its `data` directory inside) and its database.
+pub(crate) async fn instance_home(name: &str) -> (tempfile::TempDir, std::path::PathBuf, Database) {
+    let dir = tempfile::Builder::new()
+        .prefix(&format!("guildhall-{name}-"))
+        .tempdir()
+        .expect("cannot create a temporary directory for the instance");
+    let data_dir = dir.path().join("data");
+    std::fs::create_dir_all(&data_dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", data_dir.display()));
+    let database = Database::create(name, &data_dir).await;
+    (dir, data_dir, database)
+}
+
 impl Database {
     /// Sets up the database for instance `instance`, whose data directory is `data_dir`.
     pub(crate) async fn create(instance: &str, data_dir: &Path) -> Database {

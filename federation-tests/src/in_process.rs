@@ -44,17 +44,11 @@ impl InProcessInstance {
     /// Panics if any step fails.
     pub async fn start(name: &str) -> InProcessInstance {
         init_process();
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("guildhall-{name}-"))
-            .tempdir()
-            .expect("cannot create a temporary directory for the instance");
-        let data_dir = dir.path().join("data");
-        std::fs::create_dir_all(&data_dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", data_dir.display()));
+        let (dir, data_dir, database) = crate::database::instance_home(name).await;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
             .await
             .unwrap_or_else(|e| panic!("instance {name}: cannot bind a loopback port: {e}"));
         let port = listener.local_addr().map(|a| a.port()).expect("the bound listener has an address");
-        let database = Database::create(name, &data_dir).await;
         let endpoint = Endpoint::new(name, port, Endpoint::new_admin(name));
         // The same settings the process harness gives `guildhall serve` in its environment.
         let env: HashMap<String, String> = [

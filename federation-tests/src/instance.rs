@@ -45,14 +45,8 @@ impl Instance {
     /// Panics (with the tail of the server log where useful) if any step fails.
     pub async fn start(name: &str) -> Instance {
         let bin = crate::binary::locate_binary();
-        let dir = tempfile::Builder::new()
-            .prefix(&format!("guildhall-{name}-"))
-            .tempdir()
-            .expect("cannot create a temporary directory for the instance");
-        let data_dir = dir.path().join("data");
-        std::fs::create_dir_all(&data_dir).unwrap_or_else(|e| panic!("cannot create {}: {e}", data_dir.display()));
+        let (dir, _, database) = crate::database::instance_home(name).await;
         let port = free_port();
-        let database = Database::create(name, &data_dir).await;
         let endpoint = Endpoint::new(name, port, Endpoint::new_admin(name));
         let admin = endpoint.admin().clone();
         let mut instance = Instance { server: None, database, dir, endpoint, bin, starts: 0 };
