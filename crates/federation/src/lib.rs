@@ -5,7 +5,9 @@
 
 pub mod activities;
 pub mod actors;
+pub mod addressing;
 pub mod audience;
+pub mod cavage;
 pub mod crawl;
 pub mod delivery;
 pub mod directory;
@@ -18,6 +20,7 @@ pub mod network;
 pub mod objects;
 pub mod outgoing;
 mod outgoing_changes;
+mod plan;
 pub mod polls;
 pub mod resolve;
 pub mod rfc9421;

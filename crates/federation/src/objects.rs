@@ -27,7 +27,7 @@ pub use crate::wire::{PUBLIC, Source};
 pub struct Page {
     /// `Page`, or `Question` for a discussion with a poll.
     #[serde(rename = "type")]
-    pub kind: crate::polls::PageKind,
+    pub kind: crate::polls::question::PageKind,
     /// Id.
     pub id: ObjectId<DbDiscussion>,
     /// Author.
@@ -60,7 +60,7 @@ pub struct Page {
     comments_enabled: Option<bool>,
     /// A `Question`'s poll (`oneOf`/`anyOf`, `endTime`, `closed`, `votersCount`).
     #[serde(flatten)]
-    pub poll: crate::polls::QuestionFields,
+    pub poll: crate::polls::question::QuestionFields,
 }
 
 impl Page {
@@ -116,11 +116,11 @@ fn markdown_source(source: Option<Source>) -> Option<String> {
 }
 
 /// What a received `Note` says, for the use cases (a reply to an event).
-pub(crate) fn incoming_post(note: Note) -> IncomingPost {
+fn incoming_post(note: Note) -> IncomingPost {
     IncomingPost {
         ap_id: note.id.inner().to_string(),
         title: None,
-        members_only: !is_public(&note.to, &note.cc),
+        members_only: !crate::addressing::is_public(&note.to, &note.cc),
         source: markdown_source(note.source),
         html: note.content,
         published: note.published,
@@ -156,22 +156,17 @@ async fn author_and_community(
     Ok((a, c))
 }
 
-/// Whether `to`/`cc` include the public collection (else the post is for members only).
-pub(crate) fn is_public(to: &[Url], cc: &[Url]) -> bool {
-    to.iter().chain(cc).any(|u| crate::audience::PUBLIC_FORMS.contains(&u.as_str()))
-}
-
 /// Builds the `Page` for a discussion.
 pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Error> {
     let urls = Urls::new(ctx);
     let (a, c) = author_and_community(ctx, d.author_id, d.community_id).await?;
     let group = actor_id_of_community(&c, &urls);
     // Members-only content names the followers collection where others name the public.
-    let public = match crate::audience::is_private(&c, d.members_only) {
-        true => crate::audience::followers_of(&c, &urls),
+    let public = match crate::addressing::is_private(&c, d.members_only) {
+        true => crate::addressing::followers_of(&c, &urls),
         false => Url::parse(PUBLIC)?,
     };
-    let (kind, poll) = crate::polls::question_fields(ctx, d).await?;
+    let (kind, poll) = crate::polls::question::question_fields(ctx, d).await?;
     Ok(Page {
         kind,
         id: discussion_id(d, &urls).into(),
@@ -203,7 +198,7 @@ pub async fn receive_page(
     let author: DbPerson = page.attributed_to.dereference(data).await?;
     let poll = page.poll.remote_poll();
     let title = match page.name.trim() {
-        "" => crate::polls::title_of(&page.content),
+        "" => crate::polls::question::title_of(&page.content),
         _ => page.name,
     };
     let post = IncomingPost {
@@ -212,7 +207,7 @@ pub async fn receive_page(
         source: markdown_source(page.source),
         html: page.content,
         published: page.published,
-        members_only: !is_public(&page.to, &page.cc),
+        members_only: !crate::addressing::is_public(&page.to, &page.cc),
     };
     let ap_id = post.ap_id.clone();
     let ctx = data.app_data();
@@ -295,8 +290,8 @@ pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> 
         }
         None => discussion_id(&d, &urls),
     };
-    let public = match crate::audience::is_private(&c, d.members_only) {
-        true => crate::audience::followers_of(&c, &urls),
+    let public = match crate::addressing::is_private(&c, d.members_only) {
+        true => crate::addressing::followers_of(&c, &urls),
         false => Url::parse(PUBLIC)?,
     };
     Ok(Note {
@@ -378,7 +373,7 @@ pub async fn receive_note(
     let parent_url = note.in_reply_to.clone().ok_or_else(|| Error::BadRequest("Note answers nothing".into()))?;
     // Mastodon users answer an event it shows as a post: kept with the event.
     if let Some(e) = crate::events::replies::event_of(&parent_url, data).await? {
-        crate::events::replies::receive(e, note, data, arrival).await?;
+        receive_event_reply(e, note, data, arrival).await?;
         return Ok(None);
     }
     let parent = find_parent(&parent_url, data).await?;
@@ -389,13 +384,26 @@ pub async fn receive_note(
         source: markdown_source(note.source),
         html: note.content,
         published: note.published,
-        members_only: !is_public(&note.to, &note.cc),
+        members_only: !crate::addressing::is_public(&note.to, &note.cc),
     };
     let ctx = data.app_data();
     Ok(match parent {
         Parent::Discussion(d) => inbound::receive_reply(ctx, &d, None, &author.model, post, arrival).await?,
         Parent::Reply(d, r) => inbound::receive_reply(ctx, &d, Some(&r), &author.model, post, arrival).await?,
     })
+}
+
+/// Stores a reply to the event `e`; `arrival` says whether a local community relays it.
+async fn receive_event_reply(
+    e: guildhall_store::entities::event::Model,
+    note: Note,
+    data: &Data<AppContext>,
+    arrival: Arrival,
+) -> Result<(), Error> {
+    let author: DbPerson = note.attributed_to.dereference(data).await?;
+    let post = incoming_post(note);
+    guildhall_app::events::replies::receive(data.app_data(), &e, &author.model, post, arrival).await?;
+    Ok(())
 }
 
 #[async_trait::async_trait]

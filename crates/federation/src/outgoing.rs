@@ -5,53 +5,21 @@
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
-use guildhall_store::entities::{account, community};
+use guildhall_store::discussions;
 use guildhall_store::federation::{self as fed, NewDelivery, Sender};
-use guildhall_store::{accounts, communities, discussions};
-use serde::Serialize;
 use serde_json::Value;
 use url::Url;
 
 use crate::Error;
+use crate::activities::announce::announce;
 use crate::activities::create::Post;
-use crate::activities::{Accept, Announce, Create, Follow, Reject, Undo};
+use crate::activities::{Accept, Create, Follow, Reject, Undo};
 use crate::actors::{actor_id_of_account, actor_id_of_community};
 use crate::objects::{note_of, page_of};
+use crate::plan::{
+    Planned, account, community, inbox_of_account, inbox_of_community, new_id, with_context, with_guild_inboxes,
+};
 use crate::urls::{Urls, authority};
-
-/// One activity to store and where it goes.
-pub(crate) struct Planned {
-    pub(crate) id: Url,
-    pub(crate) kind: &'static str,
-    pub(crate) actor: Url,
-    pub(crate) json: Value,
-    pub(crate) sender: Sender,
-    pub(crate) inboxes: Vec<(String, String)>,
-}
-
-pub(crate) fn with_context<T: Serialize>(activity: T) -> Result<Value, Error> {
-    Ok(crate::wire::with_context(activity)?)
-}
-
-pub(crate) fn new_id(ctx: &AppContext) -> Result<Url, Error> {
-    Ok(Url::parse(&ctx.instance().new_activity_id())?)
-}
-
-fn inbox_of_account(a: &account::Model) -> Option<(String, String)> {
-    a.inbox_url.clone().map(|i| (i, a.domain.clone()))
-}
-
-pub(crate) fn inbox_of_community(c: &community::Model) -> Option<(String, String)> {
-    c.inbox_url.clone().map(|i| (i, c.domain.clone()))
-}
-
-pub(crate) async fn account(ctx: &AppContext, id: i64) -> Result<account::Model, Error> {
-    accounts::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)
-}
-
-pub(crate) async fn community(ctx: &AppContext, id: i64) -> Result<community::Model, Error> {
-    communities::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)
-}
 
 /// The activities an intent becomes (empty when there is nobody to tell).
 async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Result<Vec<Planned>, Error> {
@@ -158,7 +126,7 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
         Outgoing::WikiRevised { page_id } => crate::wiki::plan(ctx, &urls, *page_id, as_of).await,
         Outgoing::WikiEditProposed { .. } => crate::wiki::plan_edit(ctx, &urls, intent).await,
         Outgoing::PollVoted { discussion_id, account_id } => {
-            crate::polls::plan_votes(ctx, &urls, *discussion_id, *account_id, as_of).await
+            crate::polls::votes::plan_votes(ctx, &urls, *discussion_id, *account_id, as_of).await
         }
         Outgoing::Relay { community_id, activity_id } => {
             let c = community(ctx, *community_id).await?;
@@ -233,49 +201,6 @@ async fn post_created(
     Ok(vec![create_plan(vec![]), wrapped, plain])
 }
 
-/// Adds the inboxes of the remote guilds `c` belongs to, for a public post of a community
-/// that is not private: guilds gather what their members share openly, nothing else.
-pub(crate) async fn with_guild_inboxes(
-    ctx: &AppContext,
-    c: &community::Model,
-    post: &Value,
-    inboxes: &mut Vec<(String, String)>,
-    as_of: DateTime<Utc>,
-) -> Result<(), Error> {
-    if !guildhall_domain::visibility::relayed_to_guilds(c.visibility, !crate::audience::addressed_to_public(post)) {
-        return Ok(());
-    }
-    for inbox in guildhall_store::guilds::remote_guild_inboxes(ctx.db(), c.id, as_of).await? {
-        if !inboxes.contains(&inbox) {
-            inboxes.push(inbox);
-        }
-    }
-    Ok(())
-}
-
-pub(crate) fn announce(
-    ctx: &AppContext,
-    urls: &Urls,
-    c: &community::Model,
-    mut object: Value,
-    inboxes: Vec<(String, String)>,
-) -> Result<Planned, Error> {
-    if let Some(o) = object.as_object_mut() {
-        o.remove("@context");
-    }
-    let group = actor_id_of_community(c, urls);
-    let followers = urls.sub(&group, "followers");
-    // What was not for the public is not relayed to it either.
-    let private = !crate::audience::addressed_to_public(&object);
-    let a = Announce::new(new_id(ctx)?, group.clone(), object, followers.clone());
-    let id = a.id.clone();
-    let mut json = with_context(a)?;
-    if private {
-        crate::audience::narrow(&mut json, &followers);
-    }
-    Ok(Planned { id, kind: "Announce", actor: group, json, sender: Sender::Community(c.id), inboxes })
-}
-
 /// [`plan`], with a private community's (or members-only discussion's) activities addressed to
 /// its followers instead of the public.
 async fn plan_addressed(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Result<Vec<Planned>, Error> {
@@ -284,7 +209,7 @@ async fn plan_addressed(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc
         && let Some(followers) = crate::audience::private_audience(ctx, &Urls::new(ctx), intent).await?
     {
         for p in &mut plans {
-            crate::audience::narrow(&mut p.json, &followers);
+            crate::addressing::narrow(&mut p.json, &followers);
         }
     }
     Ok(plans)

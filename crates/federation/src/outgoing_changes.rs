@@ -12,12 +12,13 @@ use serde_json::Value;
 use url::Url;
 
 use crate::Error;
+use crate::activities::announce::announce;
 use crate::activities::follow::UndoOf;
 use crate::activities::update_delete::{SentDelete, SentUpdate};
 use crate::activities::vote::SentVote;
 use crate::actors::{actor_id_of_account, actor_id_of_community};
 use crate::objects::{discussion_id, note_of, page_of};
-use crate::outgoing::{Planned, account, announce, community, inbox_of_community, new_id, with_context};
+use crate::plan::{Planned, account, community, inbox_of_community, new_id, with_context};
 use crate::urls::Urls;
 
 async fn discussion_and_community(ctx: &AppContext, id: i64) -> Result<(discussion::Model, community::Model), Error> {
@@ -92,7 +93,7 @@ pub async fn plan(
                 return Ok(vec![]);
             }
             let page = page_of(ctx, &d).await?;
-            let is_poll = page.kind == crate::polls::PageKind::Question;
+            let is_poll = page.kind == crate::polls::question::PageKind::Question;
             let update = update_json(ctx, &actor_id_of_account(&account(ctx, d.author_id).await?, urls), page)?;
             let mut plans = route(ctx, urls, &c, d.author_id, update, "Update", as_of).await?;
             // Mastodon refreshes a poll only from its author's own Update, not from an

@@ -128,7 +128,7 @@ pub async fn featured(Path(name): Path<String>, data: Data<AppContext>, parts: P
 pub async fn discussion(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let urls = Urls::new(data.app_data());
     let d = DbDiscussion::read_from_id(urls.discussion(id), &data).await?.ok_or(Error::NotFound)?;
-    let c = crate::outgoing::community(data.app_data(), d.model.community_id).await?;
+    let c = crate::plan::community(data.app_data(), d.model.community_id).await?;
     if d.model.deleted_at.is_some() || !may_see(&data, &c, d.model.members_only, &parts).await? {
         return Err(Error::NotFound);
     }
@@ -142,7 +142,7 @@ pub async fn reply(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) ->
     let d = guildhall_store::discussions::find_by_id(data.app_data().db(), r.model.discussion_id)
         .await?
         .ok_or(Error::NotFound)?;
-    let c = crate::outgoing::community(data.app_data(), d.community_id).await?;
+    let c = crate::plan::community(data.app_data(), d.community_id).await?;
     if r.model.deleted_at.is_some() || !may_see(&data, &c, d.members_only, &parts).await? {
         return Err(Error::NotFound);
     }
@@ -174,7 +174,7 @@ fn is_private_activity(v: &Value) -> bool {
     // object only.
     let follow_related = matches!(kind(v).as_str(), "Follow" | "Accept" | "Reject")
         || (kind(v) == "Undo" && v.get("object").is_some_and(|o| kind(o) == "Follow"));
-    !(crate::audience::addressed_to_public(v) || follow_related)
+    !(crate::addressing::addressed_to_public(v) || follow_related)
 }
 
 /// The community a non-public activity belongs to: its (or its object's) audience, or a
@@ -193,7 +193,7 @@ async fn community_of_activity(data: &Data<AppContext>, v: &Value) -> Result<Opt
         }
     }
     for c in candidates {
-        let Some(url) = crate::activities::object_id(c) else { continue };
+        let Some(url) = crate::wire::object_id(c) else { continue };
         if let Some(g) = DbGroup::read_from_id(url, data).await? {
             return Ok(Some(g.model));
         }

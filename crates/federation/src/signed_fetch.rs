@@ -22,7 +22,7 @@ use guildhall_store::entities::community;
 use serde_json::Value;
 use url::Url;
 
-use crate::inbox::{DATE_WINDOW, precheck_signature};
+use crate::cavage::{DATE_WINDOW, precheck_signature};
 use crate::rfc9421::{parse_public_key, verify_pkcs1_sha256};
 use crate::urls::{authority, same_origin};
 

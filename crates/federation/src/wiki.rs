@@ -21,10 +21,10 @@ use url::Url;
 
 use crate::Error;
 use crate::actors::{DbGroup, actor_id_of_community};
-use crate::objects::{PUBLIC, Source};
-use crate::outgoing::{Planned, community, new_id, with_context};
+use crate::plan::{Planned, community, new_id, with_context};
 use crate::urls::{Urls, require_same_origin};
 use crate::wire::one_or_many;
+use crate::wire::{PUBLIC, Source};
 
 /// A wiki page on the wire.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -162,8 +162,8 @@ async fn article_json(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Opt
     }
     let Some(rev) = store::revision(ctx.db(), page.id, page.revision).await? else { return Ok(None) };
     let group = actor_id_of_community(&c, urls);
-    let public = match crate::audience::is_private(&c, false) {
-        true => crate::audience::followers_of(&c, urls),
+    let public = match crate::addressing::is_private(&c, false) {
+        true => crate::addressing::followers_of(&c, urls),
         false => Url::parse(PUBLIC)?,
     };
     let article = Article {
@@ -172,7 +172,7 @@ async fn article_json(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Opt
         attributed_to: group.clone(),
         audience: Some(group),
         to: vec![public],
-        cc: vec![crate::audience::followers_of(&c, urls)],
+        cc: vec![crate::addressing::followers_of(&c, urls)],
         name: page.title,
         content: guildhall_app::markdown::render(&rev.body),
         media_type: Some("text/html".into()),
@@ -224,7 +224,7 @@ pub(crate) async fn plan_edit(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
     };
     let Some(page) = store::find_page_by_id(ctx.db(), *page_id).await? else { return Ok(vec![]) };
     let (Some(ap_id), c) = (page.ap_id.clone(), community(ctx, page.community_id).await?) else { return Ok(vec![]) };
-    let editor = crate::outgoing::account(ctx, *account_id).await?;
+    let editor = crate::plan::account(ctx, *account_id).await?;
     let actor = crate::actors::actor_id_of_account(&editor, urls);
     let group = actor_id_of_community(&c, urls);
     let id = new_id(ctx)?;
@@ -243,7 +243,7 @@ pub(crate) async fn plan_edit(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         actor,
         json: with_context(activity)?,
         sender: Sender::Account(editor.id),
-        inboxes: crate::outgoing::inbox_of_community(&c).into_iter().collect(),
+        inboxes: crate::plan::inbox_of_community(&c).into_iter().collect(),
     }])
 }
 
@@ -254,7 +254,7 @@ pub(crate) async fn plan_refusal(ctx: &AppContext, urls: &Urls, intent: &Outgoin
     let Outgoing::WikiEditRefused { page_id, account_id, edit_ap_id, reason } = intent else { return Ok(vec![]) };
     let Some(page) = store::find_page_by_id(ctx.db(), *page_id).await? else { return Ok(vec![]) };
     let c = community(ctx, page.community_id).await?;
-    let editor = crate::outgoing::account(ctx, *account_id).await?;
+    let editor = crate::plan::account(ctx, *account_id).await?;
     let Some(inbox) = editor.inbox_url.clone().filter(|_| !editor.domain.is_empty()) else { return Ok(vec![]) };
     let group = actor_id_of_community(&c, urls);
     let actor = crate::actors::actor_id_of_account(&editor, urls);
@@ -352,7 +352,7 @@ pub(crate) async fn edit_refused(
 pub async fn private_audience(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Option<Url>, Error> {
     let Some(page) = store::find_page_by_id(ctx.db(), page_id).await? else { return Ok(None) };
     let c = community(ctx, page.community_id).await?;
-    Ok(crate::audience::is_private(&c, false).then(|| crate::audience::followers_of(&c, urls)))
+    Ok(crate::addressing::is_private(&c, false).then(|| crate::addressing::followers_of(&c, urls)))
 }
 
 /// `GET /w/{id}`: a local page as an `Article`; a private community's pages only for signed
@@ -371,14 +371,6 @@ pub async fn serve(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) ->
 }
 
 impl WikiActivity {
-    /// Stored kind.
-    pub fn kind_name(&self) -> &'static str {
-        match self.kind {
-            WikiKind::Create => "Create",
-            WikiKind::Update => "Update",
-        }
-    }
-
     /// Activity id.
     pub fn id(&self) -> &Url {
         &self.id

@@ -19,6 +19,31 @@ pub fn public() -> Url {
     Url::parse(PUBLIC).expect("static URL")
 }
 
+/// The id of an embedded object or a bare URL.
+pub fn object_id(v: &serde_json::Value) -> Option<Url> {
+    match v {
+        serde_json::Value::String(s) => Url::parse(s).ok(),
+        serde_json::Value::Object(o) => o.get("id").and_then(|i| i.as_str()).and_then(|s| Url::parse(s).ok()),
+        _ => None,
+    }
+}
+
+/// Text of simple HTML, with paragraph and line breaks as newlines.
+pub fn strip_html(html: &str) -> String {
+    let spaced = html.replace("</p>", "\n").replace("<br>", "\n").replace("<br/>", "\n").replace("<br />", "\n");
+    let mut out = String::with_capacity(spaced.len());
+    let mut in_tag = false;
+    for c in spaced.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
 /// Markdown source kept beside the HTML content.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -7,18 +7,26 @@ use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::AnnounceType;
 use activitypub_federation::protocol::helpers::deserialize_one_or_many;
-use activitypub_federation::traits::{Activity, Object};
+use activitypub_federation::traits::Object;
 use guildhall_app::AppContext;
 use guildhall_app::receipt::Arrival;
 use serde::{Deserialize, Serialize};
+use std::future::Future;
+use std::pin::Pin;
 use url::Url;
 
+use super::create::Create;
 use super::create::Post;
-use super::{Create, Delete, InboxActivity, object_id};
+use super::update_delete::Delete;
 use crate::Error;
-use crate::actors::DbGroup;
+use crate::actors::{DbGroup, actor_id_of_community};
 use crate::objects::{DbDiscussion, receive_note, receive_page};
-use crate::urls::{is_local, require_same_origin, same_origin};
+use crate::plan::{Planned, new_id, with_context};
+use crate::urls::{Urls, is_local, require_same_origin, same_origin};
+use crate::wire::object_id;
+use guildhall_store::entities::community;
+use guildhall_store::federation::Sender;
+use serde_json::Value;
 
 /// `Announce` of an activity (embedded) or an object (by id).
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -41,32 +49,37 @@ pub struct Announce {
 impl Announce {
     /// A new Announce by a community to its followers.
     pub fn new(id: Url, actor: Url, object: serde_json::Value, followers: Url) -> Self {
-        let public = Url::parse(crate::objects::PUBLIC).expect("static URL");
+        let public = Url::parse(crate::wire::PUBLIC).expect("static URL");
         Announce { id, kind: AnnounceType::Announce, actor, object, to: vec![public], cc: vec![followers] }
     }
 }
 
-#[async_trait::async_trait]
-impl Activity for Announce {
-    type DataType = AppContext;
-    type Error = Error;
+/// Receives an activity a community relayed (the inside of an `Announce`) through the inbox's
+/// one list of activities (`activities::relay`), passed in so this module need not import it.
+pub(crate) type Relay =
+    for<'a> fn(serde_json::Value, &'a Data<AppContext>) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send + 'a>>;
 
-    fn id(&self) -> &Url {
+impl Announce {
+    /// Activity id.
+    pub fn id(&self) -> &Url {
         &self.id
     }
 
-    fn actor(&self) -> &Url {
+    /// The announcing actor.
+    pub fn actor(&self) -> &Url {
         &self.actor
     }
 
-    async fn verify(&self, _data: &Data<AppContext>) -> Result<(), Error> {
+    /// The object must name something.
+    pub async fn verify(&self, _data: &Data<AppContext>) -> Result<(), Error> {
         object_id(&self.object).map(|_| ()).ok_or_else(|| Error::BadRequest("Announce without object".into()))
     }
 
-    async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+    /// Applies what a community relays; `relay` receives an embedded activity.
+    pub async fn receive_relaying(self, data: &Data<AppContext>, relay: Relay) -> Result<(), Error> {
         // Only communities we know relay content here; boosts by people are not acted on.
         let Some(group) = ObjectId::<DbGroup>::from(self.actor.clone()).dereference_local(data).await.ok() else {
-            if !crate::audience::addressed_to_public(&self.object) && self.object.is_object() {
+            if !crate::addressing::addressed_to_public(&self.object) && self.object.is_object() {
                 // Only a private community itself may pass its content on.
                 tracing::warn!(actor = %self.actor, activity = %self.id, domain = %crate::urls::authority(&self.actor),
                     "non-public content announced by an actor that is not its community; refused");
@@ -92,7 +105,7 @@ impl Activity for Announce {
                     _ => Ok(()),
                 }
             }
-            _ => relayed_activity(self.object, &group, data).await,
+            _ => relayed_activity(self.object, &group, data, relay).await,
         }
     }
 }
@@ -149,7 +162,12 @@ fn members_only(group: &DbGroup, create: &Create) -> bool {
 }
 
 /// Votes, edits, deletions and undos relayed by a community.
-async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Data<AppContext>) -> Result<(), Error> {
+async fn relayed_activity(
+    object: serde_json::Value,
+    group: &DbGroup,
+    data: &Data<AppContext>,
+    relay: Relay,
+) -> Result<(), Error> {
     let id = object_id(&object).ok_or_else(|| Error::BadRequest("relayed activity without id".into()))?;
     let actor = object
         .get("actor")
@@ -181,12 +199,7 @@ async fn relayed_activity(object: serde_json::Value, group: &DbGroup, data: &Dat
         let delete: Delete = serde_json::from_value(json)?;
         return delete.receive_relayed(group, data).await;
     }
-    let inner: InboxActivity = serde_json::from_value(json)?;
-    if matches!(inner, InboxActivity::Announce(_) | InboxActivity::Follow(_)) {
-        return Ok(());
-    }
-    inner.verify(data).await?;
-    inner.receive(data).await
+    relay(json, data).await
 }
 
 /// (person, banned?, expiry) of a `Block`/`Undo{Block}` whose target is `group`.
@@ -263,6 +276,31 @@ async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> 
         }
         Err(e) => Err(e),
     }
+}
+
+/// The community's `Announce` of `object` (an activity or a post) to `inboxes`, addressed to
+/// its followers only when the object was not public.
+pub(crate) fn announce(
+    ctx: &AppContext,
+    urls: &Urls,
+    c: &community::Model,
+    mut object: Value,
+    inboxes: Vec<(String, String)>,
+) -> Result<Planned, Error> {
+    if let Some(o) = object.as_object_mut() {
+        o.remove("@context");
+    }
+    let group = actor_id_of_community(c, urls);
+    let followers = urls.sub(&group, "followers");
+    // What was not for the public is not relayed to it either.
+    let private = !crate::addressing::addressed_to_public(&object);
+    let a = Announce::new(new_id(ctx)?, group.clone(), object, followers.clone());
+    let id = a.id.clone();
+    let mut json = with_context(a)?;
+    if private {
+        crate::addressing::narrow(&mut json, &followers);
+    }
+    Ok(Planned { id, kind: "Announce", actor: group, json, sender: Sender::Community(c.id), inboxes })
 }
 
 #[cfg(test)]

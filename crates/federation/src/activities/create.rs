@@ -50,7 +50,7 @@ pub struct Create {
 impl Create {
     /// A new Create addressed to a community and the public.
     pub fn new(id: Url, actor: Url, object: Post, community: Url) -> Self {
-        let public = Url::parse(crate::objects::PUBLIC).expect("static URL");
+        let public = Url::parse(crate::wire::PUBLIC).expect("static URL");
         Create {
             id,
             kind: CreateType::Create,
@@ -82,7 +82,7 @@ impl Create {
             Post::Page(p) => (p.to.as_slice(), p.cc.as_slice()),
             Post::Note(n) => (n.to.as_slice(), n.cc.as_slice()),
         };
-        crate::objects::is_public(&self.to, &self.cc) && crate::objects::is_public(to, cc)
+        crate::addressing::is_public(&self.to, &self.cc) && crate::addressing::is_public(to, cc)
     }
 
     /// Checks without side effects that the sender wrote what it creates.
@@ -100,7 +100,9 @@ impl Create {
                 receive_page(page, data, Arrival::Direct).await?;
             }
             // Mastodon's poll vote: counted, never stored as a reply.
-            Post::Note(note) if crate::polls::is_vote(&note) => crate::polls::receive_vote(note, data).await?,
+            Post::Note(note) if crate::polls::votes::is_vote(&note) => {
+                crate::polls::votes::receive_vote(note, data).await?
+            }
             Post::Note(note) if note.in_reply_to.is_some() => {
                 receive_note(note, data, Arrival::Direct).await?;
             }
@@ -125,7 +127,7 @@ fn note_as_page(note: Note, to: &[Url], cc: &[Url], data: &Data<AppContext>) -> 
         })
         .ok_or_else(|| Error::BadRequest("the Note addresses no community of ours".into()))?;
     let mut json = serde_json::to_value(&note)?;
-    let text = strip_html(json.get("content").and_then(|c| c.as_str()).unwrap_or_default());
+    let text = crate::wire::strip_html(json.get("content").and_then(|c| c.as_str()).unwrap_or_default());
     let title: String =
         text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(untitled)").chars().take(200).collect();
     if let Some(obj) = json.as_object_mut() {
@@ -134,22 +136,6 @@ fn note_as_page(note: Note, to: &[Url], cc: &[Url], data: &Data<AppContext>) -> 
         obj.insert("audience".into(), community.as_str().into());
     }
     Ok(serde_json::from_value(json)?)
-}
-
-/// Text of simple HTML, with paragraph and line breaks as newlines.
-pub(crate) fn strip_html(html: &str) -> String {
-    let spaced = html.replace("</p>", "\n").replace("<br>", "\n").replace("<br/>", "\n").replace("<br />", "\n");
-    let mut out = String::with_capacity(spaced.len());
-    let mut in_tag = false;
-    for c in spaced.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
 #[async_trait::async_trait]
@@ -176,7 +162,8 @@ impl Activity for Create {
 
 #[cfg(test)]
 mod tests {
-    use super::{Create, strip_html};
+    use super::Create;
+    use crate::wire::strip_html;
     use crate::wire::testing::round_trip_all;
 
     #[test]

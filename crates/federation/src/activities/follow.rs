@@ -10,10 +10,10 @@ use guildhall_app::{AppContext, inbound};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::object_id;
 use crate::Error;
 use crate::actors::{DbGroup, DbPerson};
 use crate::urls::require_same_origin;
+use crate::wire::object_id;
 
 /// `Follow`: a person asks to join a community.
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -158,7 +158,7 @@ impl Activity for Undo {
 impl Undo {
     /// Undoes a Follow or a vote; `arrival` says whether a local community relays it.
     pub async fn receive_stored(self, data: &Data<AppContext>, arrival: Arrival) -> Result<(), Error> {
-        if let Ok(vote) = serde_json::from_value::<super::Vote>(self.object.clone()) {
+        if let Ok(vote) = serde_json::from_value::<crate::activities::vote::Vote>(self.object.clone()) {
             if vote.actor.inner() != &self.actor {
                 return Err(Error::BadRequest("only the voter can undo a vote".into()));
             }

@@ -12,11 +12,11 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::create::Post;
-use super::object_id;
 use crate::Error;
 use crate::actors::{DbGroup, DbPerson};
 use crate::objects::{DbDiscussion, DbReply, Parent, find_parent};
 use crate::urls::same_origin;
+use crate::wire::object_id;
 
 /// `Update{Page|Note}`.
 #[derive(Clone, Debug, Deserialize, Serialize)]

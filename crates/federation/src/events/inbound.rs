@@ -14,9 +14,9 @@ use serde_json::Value;
 use url::Url;
 
 use crate::Error;
-use crate::activities::object_id;
 use crate::actors::{DbGroup, DbPerson};
 use crate::urls::{is_local, local_number, require_same_origin, same_origin};
+use crate::wire::object_id;
 
 /// A JSON object whose `type` is `T::NAME` (so the inbox's untagged parsing picks the right
 /// activity).
@@ -284,7 +284,7 @@ pub(crate) async fn publish(
         event = fetch_object_http::<AppContext, Value>(&id, data).await?.object;
     }
     require_same_origin(&id, &Url::parse(event.get("id").and_then(Value::as_str).unwrap_or(""))?, "event id")?;
-    let members_only = !crate::audience::addressed_to_public(&event);
+    let members_only = !crate::addressing::addressed_to_public(&event);
     let incoming = super::object::incoming(&event, members_only)?;
     // The organiser: Mobilizon's `actor`, else `attributedTo` (when a person), else the sender.
     let mut organiser = None;

@@ -15,7 +15,7 @@ use guildhall_store::events as store;
 use url::Url;
 
 use crate::Error;
-use crate::outgoing::Planned;
+use crate::plan::Planned;
 use crate::urls::Urls;
 
 /// The activities an event intent becomes.
@@ -46,8 +46,8 @@ pub(crate) async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Out
         _ => return Ok(None),
     };
     let Some(e) = store::find_by_id(ctx.db(), event_id).await? else { return Ok(None) };
-    let c = crate::outgoing::community(ctx, e.community_id).await?;
-    Ok(crate::audience::is_private(&c, e.members_only).then(|| crate::audience::followers_of(&c, urls)))
+    let c = crate::plan::community(ctx, e.community_id).await?;
+    Ok(crate::addressing::is_private(&c, e.members_only).then(|| crate::addressing::followers_of(&c, urls)))
 }
 
 #[cfg(test)]

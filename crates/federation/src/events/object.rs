@@ -230,8 +230,8 @@ fn escape(s: &str) -> String {
 /// (which shows an Event as a post) tells its readers when and where.
 pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Error> {
     let urls = Urls::new(ctx);
-    let c = crate::outgoing::community(ctx, e.community_id).await?;
-    let organiser = crate::outgoing::account(ctx, e.organiser_id).await?;
+    let c = crate::plan::community(ctx, e.community_id).await?;
+    let organiser = crate::plan::account(ctx, e.organiser_id).await?;
     let id = id_of(ctx, e)?;
     let group = actor_id_of_community(&c, &urls);
     let tz = e.timezone.parse::<Tz>().unwrap_or(Tz::UTC);

@@ -16,8 +16,9 @@ use url::Url;
 
 use super::object::{Tombstone, context, event_json, id_of};
 use crate::Error;
+use crate::activities::announce::announce;
 use crate::actors::{actor_id_of_account, actor_id_of_community};
-use crate::outgoing::{Planned, account, announce, community, inbox_of_community, new_id};
+use crate::plan::{Planned, account, community, inbox_of_community, new_id};
 use crate::urls::Urls;
 
 fn planned(
@@ -60,7 +61,7 @@ async fn announced(
     let mut plans = vec![planned(id, kind.name(), actor, json.clone(), Sender::Account(by.id), vec![])];
     let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
     if to_guilds {
-        crate::outgoing::with_guild_inboxes(ctx, c, &json, &mut inboxes, as_of).await?;
+        crate::plan::with_guild_inboxes(ctx, c, &json, &mut inboxes, as_of).await?;
     }
     if !inboxes.is_empty() {
         plans.push(announce(ctx, urls, c, json, inboxes.clone())?);

@@ -4,13 +4,10 @@
 
 use activitypub_federation::config::Data;
 use guildhall_app::AppContext;
-use guildhall_app::receipt::Arrival;
 use guildhall_store::entities::event;
 use url::Url;
 
 use crate::Error;
-use crate::actors::DbPerson;
-use crate::objects::{Note, incoming_post};
 use crate::urls::{is_local, local_number};
 
 /// The event `url` names, if it is one we hold (not deleted).
@@ -25,19 +22,6 @@ pub(crate) async fn event_of(url: &Url, data: &Data<AppContext>) -> Result<Optio
         guildhall_store::events::find_by_ap_id(ctx.db(), url.as_str()).await?
     };
     Ok(found.filter(|e| e.deleted_at.is_none()))
-}
-
-/// Stores a reply to `e`; `arrival` says whether a local community relays it.
-pub(crate) async fn receive(
-    e: event::Model,
-    note: Note,
-    data: &Data<AppContext>,
-    arrival: Arrival,
-) -> Result<(), Error> {
-    let author: DbPerson = note.attributed_to.dereference(data).await?;
-    let post = incoming_post(note);
-    guildhall_app::events::replies::receive(data.app_data(), &e, &author.model, post, arrival).await?;
-    Ok(())
 }
 
 /// Whether the reply `id` is stored with an event (fetched from its origin after a relay).

@@ -12,9 +12,9 @@ use serde_json::Value;
 use url::Url;
 
 use crate::Error;
-use crate::activities::object_id;
 use crate::actors::DbGroup;
 use crate::urls::is_local;
+use crate::wire::object_id;
 
 /// `Offer` or `Invite`.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
@@ -124,18 +124,6 @@ async fn remote(id: &Url, data: &Data<AppContext>) -> Result<community::Model, E
 }
 
 impl GuildActivity {
-    /// The activity's type, for logs and the stored activity.
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            GuildActivity::Ask { kind: AskKind::Offer, .. } => "Offer",
-            GuildActivity::Ask { kind: AskKind::Invite, .. } => "Invite",
-            GuildActivity::Answer { kind: AnswerKind::Accept, .. } => "Accept",
-            GuildActivity::Answer { kind: AnswerKind::Reject, .. } => "Reject",
-            GuildActivity::Change { kind: ChangeKind::Add, .. } => "Add",
-            GuildActivity::Change { kind: ChangeKind::Remove, .. } => "Remove",
-        }
-    }
-
     /// The activity id.
     pub fn id(&self) -> &Url {
         match self {

@@ -48,7 +48,7 @@ pub async fn communities(Path(name): Path<String>, data: Data<AppContext>) -> Re
 fn ids_of_collection(v: &Value, limit: usize) -> Vec<Url> {
     let items = v.get("orderedItems").or_else(|| v.get("items"));
     match items {
-        Some(Value::Array(a)) => a.iter().filter_map(crate::activities::object_id).take(limit).collect(),
+        Some(Value::Array(a)) => a.iter().filter_map(crate::wire::object_id).take(limit).collect(),
         _ => vec![],
     }
 }
@@ -64,7 +64,7 @@ pub async fn sync_members(data: &Data<AppContext>, guild: &community::Model) {
 async fn try_sync_members(data: &Data<AppContext>, guild: &community::Model) -> Result<(), Error> {
     let Some(id) = guild.ap_id.as_deref() else { return Ok(()) };
     let actor = fetch_object_http::<AppContext, Value>(&Url::parse(id)?, data).await?.object;
-    let Some(collection) = actor.get("guildCommunities").and_then(crate::activities::object_id) else {
+    let Some(collection) = actor.get("guildCommunities").and_then(crate::wire::object_id) else {
         return Ok(());
     };
     crate::urls::require_same_origin(&collection, &Url::parse(id)?, "guildCommunities")?;
@@ -106,7 +106,7 @@ async fn try_refresh_contacts(
             let list = fetch_object_http::<AppContext, Value>(&url, data).await?.object;
             ids_of_collection(&list, MAX_CONTACTS)
         }
-        Some(Value::Array(a)) => a.iter().filter_map(crate::activities::object_id).take(MAX_CONTACTS).collect(),
+        Some(Value::Array(a)) => a.iter().filter_map(crate::wire::object_id).take(MAX_CONTACTS).collect(),
         _ => vec![],
     };
     let mut contacts = Vec::new();

@@ -15,7 +15,7 @@ use url::Url;
 
 use crate::Error;
 use crate::actors::actor_id_of_community;
-use crate::outgoing::{Planned, community, inbox_of_community, new_id, with_context};
+use crate::plan::{Planned, community, inbox_of_community, new_id, with_context};
 use crate::urls::{Urls, authority};
 
 /// What a guild activity does.

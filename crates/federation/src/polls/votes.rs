@@ -12,7 +12,7 @@ use url::Url;
 use crate::Error;
 use crate::actors::{DbPerson, actor_id_of_account};
 use crate::objects::{DbDiscussion, Note, discussion_id};
-use crate::outgoing::{Planned, account, new_id, with_context};
+use crate::plan::{Planned, account, new_id, with_context};
 use crate::urls::Urls;
 use activitypub_federation::traits::Object;
 
@@ -20,7 +20,7 @@ use activitypub_federation::traits::Object;
 pub fn is_vote(note: &Note) -> bool {
     note.in_reply_to.is_some()
         && note.name.as_deref().is_some_and(|n| !n.trim().is_empty())
-        && crate::activities::create::strip_html(&note.content).trim().is_empty()
+        && crate::wire::strip_html(&note.content).trim().is_empty()
 }
 
 /// Counts a vote on one of our polls; votes on other servers' polls, or on things we do not
