@@ -17,6 +17,7 @@ pub mod event_pages;
 pub mod events;
 pub mod guilds;
 pub mod inbound;
+pub mod lookup;
 pub mod map;
 pub mod map_crawl;
 pub mod markdown;
@@ -41,7 +42,10 @@ pub use guildhall_store::events::When;
 
 /// Stored rows that use cases return as they are.
 pub mod entities {
-    pub use guildhall_store::entities::community;
+    pub use guildhall_store::entities::{
+        account, activity, community, discussion, event, event_participant, event_reply, guild_link, membership, reply,
+        wiki_page, wiki_revision,
+    };
 }
 
 /// The signed-in account acting in a use case.

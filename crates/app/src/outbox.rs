@@ -298,6 +298,52 @@ pub async fn record_failure(ctx: &AppContext, id: i64, reason: &str, permanent: 
     Ok(())
 }
 
+/// Who signs a delivery: an account, a community or the instance actor.
+pub use guildhall_store::federation::Sender;
+
+/// One activity an intent became: stored once, delivered to each of its inboxes.
+#[derive(Debug, Clone)]
+pub struct PlannedActivity {
+    /// Its ActivityPub id.
+    pub ap_id: String,
+    /// Its type, as recorded.
+    pub kind: &'static str,
+    /// Its actor.
+    pub actor: String,
+    /// The activity as sent.
+    pub json: String,
+    /// Who signs it.
+    pub sender: Sender,
+    /// (inbox, domain) to deliver to; empty: stored only (served at its id).
+    pub inboxes: Vec<(String, String)>,
+}
+
+/// Claims intent `id` and stores what it became, with one delivery per inbox, in one
+/// transaction. `None` when another worker claimed it first; else the deliveries queued.
+pub async fn commit_plan(ctx: &AppContext, id: i64, plans: Vec<PlannedActivity>) -> Result<Option<usize>> {
+    use guildhall_store::federation as fed;
+    let now = Utc::now();
+    let txn = guildhall_store::begin_write(ctx.db()).await?;
+    if !fed::claim_outbox(&txn, id, now).await? {
+        return Ok(None);
+    }
+    let mut queued = 0;
+    for p in plans {
+        let Some(stored) = fed::insert_activity(&txn, &p.ap_id, p.kind, &p.actor, true, p.json, now).await? else {
+            continue;
+        };
+        queued += p.inboxes.len();
+        let rows = p
+            .inboxes
+            .into_iter()
+            .map(|(inbox, domain)| fed::NewDelivery { activity_id: stored.id, sender: p.sender, inbox, domain })
+            .collect();
+        fed::insert_deliveries(&txn, rows, now).await?;
+    }
+    txn.commit().await?;
+    Ok(Some(queued))
+}
+
 /// Records an intent; call inside the transaction of the change it describes.
 pub async fn record<C: ConnectionTrait>(db: &C, intent: &Outgoing) -> Result<()> {
     let json = serde_json::to_string(intent).map_err(|e| Error::Internal(e.to_string()))?;

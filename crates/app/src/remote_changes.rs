@@ -65,8 +65,26 @@ pub async fn receive_vote(
 }
 
 /// An `Undo` of a remote vote.
-pub async fn undo_vote(ctx: &AppContext, voter: &account::Model, vote_ap_id: &str, arrival: Arrival) -> Result<()> {
-    let Some(v) = store_votes::find_by_ap_id(ctx.db(), vote_ap_id).await? else { return Ok(()) };
+pub async fn undo_vote(
+    ctx: &AppContext,
+    voter: &account::Model,
+    vote_ap_id: &str,
+    on: Option<VoteOn<'_>>,
+    arrival: Arrival,
+) -> Result<()> {
+    let v = match (store_votes::find_by_ap_id(ctx.db(), vote_ap_id).await?, on) {
+        (Some(v), _) => v,
+        // Lemmy's Undo embeds the vote with a fresh id: the voter's vote on the object it names.
+        (None, Some(VoteOn::Discussion(d))) => {
+            let Some(v) = store_votes::find(ctx.db(), voter.id, Target::Discussion(d.id)).await? else { return Ok(()) };
+            v
+        }
+        (None, Some(VoteOn::Reply(_, r))) => {
+            let Some(v) = store_votes::find(ctx.db(), voter.id, Target::Reply(r.id)).await? else { return Ok(()) };
+            v
+        }
+        (None, None) => return Ok(()),
+    };
     if v.account_id != voter.id {
         return Err(Denied::AuthorOnly.into());
     }

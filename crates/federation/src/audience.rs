@@ -4,9 +4,9 @@
 //! outbox expansion), so no code path can send private content addressed to `as:Public`.
 
 use guildhall_app::AppContext;
+use guildhall_app::entities::discussion;
+use guildhall_app::lookup;
 use guildhall_app::outbox::Outgoing;
-use guildhall_store::discussions;
-use guildhall_store::entities::discussion;
 use url::Url;
 
 use crate::Error;
@@ -15,10 +15,9 @@ use crate::urls::Urls;
 
 /// The followers collection to narrow an intent's activities to, when its content is private.
 pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Option<Url>, Error> {
-    let db = ctx.db();
     let discussion_of_reply = |id: i64| async move {
-        match discussions::find_reply(db, id).await? {
-            Some(r) => Ok::<_, Error>(discussions::find_by_id(db, r.discussion_id).await?),
+        match lookup::reply(ctx, id).await? {
+            Some(r) => Ok::<_, Error>(lookup::discussion(ctx, r.discussion_id).await?),
             None => Ok(None),
         }
     };
@@ -27,20 +26,20 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         | Outgoing::DiscussionUpdated { discussion_id }
         | Outgoing::DiscussionDeleted { discussion_id, .. }
         | Outgoing::DiscussionModerated { discussion_id, .. }
-        | Outgoing::PollVoted { discussion_id, .. } => discussions::find_by_id(db, *discussion_id).await?,
+        | Outgoing::PollVoted { discussion_id, .. } => lookup::discussion(ctx, *discussion_id).await?,
         Outgoing::ReplyCreated { reply_id }
         | Outgoing::ReplyUpdated { reply_id }
         | Outgoing::ReplyDeleted { reply_id, .. } => discussion_of_reply(*reply_id).await?,
         Outgoing::VoteCast { vote_id } => {
             let v = guildhall_app::votes::find(ctx, *vote_id).await?;
             match (v.discussion_id, v.reply_id) {
-                (Some(id), _) => discussions::find_by_id(db, id).await?,
+                (Some(id), _) => lookup::discussion(ctx, id).await?,
                 (_, Some(id)) => discussion_of_reply(id).await?,
                 _ => None,
             }
         }
         Outgoing::VoteUndone { discussion_id, reply_id, .. } => match (discussion_id, reply_id) {
-            (Some(id), _) => discussions::find_by_id(db, *id).await?,
+            (Some(id), _) => lookup::discussion(ctx, *id).await?,
             (_, Some(id)) => discussion_of_reply(*id).await?,
             _ => None,
         },
@@ -76,12 +75,10 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         (None, Outgoing::Unbanned { community_id, .. } | Outgoing::Relay { community_id, .. }) => {
             (*community_id, false)
         }
-        (None, Outgoing::Banned { membership_id, .. }) => {
-            match guildhall_store::federation::find_membership_by_id(db, *membership_id).await? {
-                Some(m) => (m.community_id, false),
-                None => return Ok(None),
-            }
-        }
+        (None, Outgoing::Banned { membership_id, .. }) => match lookup::membership(ctx, *membership_id).await? {
+            Some(m) => (m.community_id, false),
+            None => return Ok(None),
+        },
         _ => return Ok(None),
     };
     let c = crate::plan::community(ctx, community_id).await?;

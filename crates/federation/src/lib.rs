@@ -19,7 +19,7 @@ mod keys;
 pub mod network;
 pub mod objects;
 pub mod outgoing;
-mod outgoing_changes;
+
 mod plan;
 pub mod polls;
 pub mod resolve;

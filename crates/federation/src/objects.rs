@@ -8,10 +8,9 @@ use activitypub_federation::protocol::helpers::deserialize_one_or_many;
 use activitypub_federation::traits::Object;
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
+use guildhall_app::entities::{account, community, discussion, reply};
 use guildhall_app::inbound::{self, IncomingPost};
 use guildhall_app::receipt::{self, Arrival};
-use guildhall_store::entities::{account, community, discussion, reply};
-use guildhall_store::federation as fed;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -151,8 +150,8 @@ async fn author_and_community(
     author_id: i64,
     community_id: i64,
 ) -> Result<(account::Model, community::Model), Error> {
-    let a = guildhall_store::accounts::find_by_id(ctx.db(), author_id).await?.ok_or(Error::NotFound)?;
-    let c = guildhall_store::communities::find_by_id(ctx.db(), community_id).await?.ok_or(Error::NotFound)?;
+    let a = guildhall_app::lookup::account(ctx, author_id).await?.ok_or(Error::NotFound)?;
+    let c = guildhall_app::lookup::community(ctx, community_id).await?.ok_or(Error::NotFound)?;
     Ok((a, c))
 }
 
@@ -213,7 +212,7 @@ pub async fn receive_page(
     let ctx = data.app_data();
     let stored = inbound::receive_discussion(ctx, &group.model, &author.model, post, arrival).await?;
     if let Some(poll) = poll
-        && let Some(d) = fed::find_discussion_by_ap_id(ctx.db(), &ap_id).await?
+        && let Some(d) = guildhall_app::lookup::discussion_by_ap_id(ctx, &ap_id).await?
     {
         guildhall_app::polls::receive_remote_poll(ctx, &d, &author.model, poll, Arrival::Relayed).await?;
     }
@@ -234,11 +233,11 @@ impl Object for DbDiscussion {
         let ctx = data.app_data();
         let found = if crate::urls::is_local(data, &id) {
             match crate::urls::local_number(&id, "/d/") {
-                Some(n) => guildhall_store::discussions::find_by_id(ctx.db(), n).await?.filter(|d| d.ap_id.is_none()),
+                Some(n) => guildhall_app::lookup::discussion(ctx, n).await?.filter(|d| d.ap_id.is_none()),
                 None => None,
             }
         } else {
-            fed::find_discussion_by_ap_id(ctx.db(), id.as_str()).await?
+            guildhall_app::lookup::discussion_by_ap_id(ctx, id.as_str()).await?
         };
         Ok(found.map(|model| DbDiscussion { model, id }))
     }
@@ -280,12 +279,12 @@ pub struct DbReply {
 /// Builds the `Note` for a reply.
 pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> {
     let urls = Urls::new(ctx);
-    let d = guildhall_store::discussions::find_by_id(ctx.db(), r.discussion_id).await?.ok_or(Error::NotFound)?;
+    let d = guildhall_app::lookup::discussion(ctx, r.discussion_id).await?.ok_or(Error::NotFound)?;
     let (a, c) = author_and_community(ctx, r.author_id, d.community_id).await?;
     let group = actor_id_of_community(&c, &urls);
     let in_reply_to = match r.parent_id {
         Some(pid) => {
-            let p = guildhall_store::discussions::find_reply(ctx.db(), pid).await?.ok_or(Error::NotFound)?;
+            let p = guildhall_app::lookup::reply(ctx, pid).await?.ok_or(Error::NotFound)?;
             reply_id(&p, &urls)
         }
         None => discussion_id(&d, &urls),
@@ -327,8 +326,7 @@ pub async fn find_parent(url: &Url, data: &Data<AppContext>) -> Result<Parent, E
         return Ok(Parent::Discussion(d.model));
     }
     if let Some(r) = DbReply::read_from_id(url.clone(), data).await? {
-        let d =
-            guildhall_store::discussions::find_by_id(ctx.db(), r.model.discussion_id).await?.ok_or(Error::NotFound)?;
+        let d = guildhall_app::lookup::discussion(ctx, r.model.discussion_id).await?.ok_or(Error::NotFound)?;
         return Ok(Parent::Reply(d, r.model));
     }
     if crate::urls::is_local(data, url) {
@@ -346,9 +344,8 @@ pub async fn fetch_post(url: &Url, data: &Data<AppContext>, page_first: bool) ->
     };
     let note = || async {
         let r: DbReply = ObjectId::<DbReply>::from(url.clone()).dereference(data).await?;
-        let d = guildhall_store::discussions::find_by_id(data.app_data().db(), r.model.discussion_id)
-            .await?
-            .ok_or(Error::NotFound)?;
+        let d =
+            guildhall_app::lookup::discussion(data.app_data(), r.model.discussion_id).await?.ok_or(Error::NotFound)?;
         Ok(Parent::Reply(d, r.model))
     };
     if page_first {
@@ -395,7 +392,7 @@ pub async fn receive_note(
 
 /// Stores a reply to the event `e`; `arrival` says whether a local community relays it.
 async fn receive_event_reply(
-    e: guildhall_store::entities::event::Model,
+    e: guildhall_app::entities::event::Model,
     note: Note,
     data: &Data<AppContext>,
     arrival: Arrival,
@@ -420,11 +417,11 @@ impl Object for DbReply {
         let ctx = data.app_data();
         let found = if crate::urls::is_local(data, &id) {
             match crate::urls::local_number(&id, "/r/") {
-                Some(n) => guildhall_store::discussions::find_reply(ctx.db(), n).await?.filter(|r| r.ap_id.is_none()),
+                Some(n) => guildhall_app::lookup::reply(ctx, n).await?.filter(|r| r.ap_id.is_none()),
                 None => None,
             }
         } else {
-            fed::find_reply_by_ap_id(ctx.db(), id.as_str()).await?
+            guildhall_app::lookup::reply_by_ap_id(ctx, id.as_str()).await?
         };
         Ok(found.map(|model| DbReply { model, id }))
     }

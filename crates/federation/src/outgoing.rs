@@ -4,201 +4,77 @@
 
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
-use guildhall_app::outbox::Outgoing;
-use guildhall_store::discussions;
-use guildhall_store::federation::{self as fed, NewDelivery, Sender};
-use serde_json::Value;
-use url::Url;
+use guildhall_app::outbox::{Outgoing, PlannedActivity};
 
 use crate::Error;
-use crate::activities::announce::announce;
-use crate::activities::create::Post;
-use crate::activities::{Accept, Create, Follow, Reject, Undo};
-use crate::actors::{actor_id_of_account, actor_id_of_community};
-use crate::objects::{note_of, page_of};
-use crate::plan::{
-    Planned, account, community, inbox_of_account, inbox_of_community, new_id, with_context, with_guild_inboxes,
-};
-use crate::urls::{Urls, authority};
+use crate::activities::{announce, block, create, follow, moderation, update_delete, vote};
+use crate::plan::Planned;
+use crate::urls::Urls;
 
-/// The activities an intent becomes (empty when there is nobody to tell).
+/// The activities an intent becomes (empty when there is nobody to tell): each kind is built
+/// by its activity's module.
 async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Result<Vec<Planned>, Error> {
-    let urls = Urls::new(ctx);
+    let urls = &Urls::new(ctx);
     match intent {
-        Outgoing::Follow { membership_id } => {
-            let Some(m) = fed::find_membership_by_id(ctx.db(), *membership_id).await? else { return Ok(vec![]) };
-            let (a, c) = (account(ctx, m.account_id).await?, community(ctx, m.community_id).await?);
-            let Some(follow_id) = m.follow_ap_id.as_deref() else { return Ok(vec![]) };
-            let follow =
-                Follow::new(Url::parse(follow_id)?, actor_id_of_account(&a, &urls), actor_id_of_community(&c, &urls));
-            Ok(vec![Planned {
-                id: follow.id.clone(),
-                kind: "Follow",
-                actor: actor_id_of_account(&a, &urls),
-                json: with_context(follow)?,
-                sender: Sender::Account(a.id),
-                inboxes: inbox_of_community(&c).into_iter().collect(),
-            }])
-        }
+        Outgoing::Follow { membership_id } => follow::plan_follow(ctx, urls, *membership_id).await,
         Outgoing::Unfollow { account_id, community_id, follow_ap_id } => {
-            let (a, c) = (account(ctx, *account_id).await?, community(ctx, *community_id).await?);
-            let follow = Follow::new(
-                Url::parse(follow_ap_id)?,
-                actor_id_of_account(&a, &urls),
-                actor_id_of_community(&c, &urls),
-            );
-            let undo = Undo::of_follow(new_id(ctx)?, follow)?;
-            Ok(vec![Planned {
-                id: undo.id.clone(),
-                kind: "Undo",
-                actor: actor_id_of_account(&a, &urls),
-                json: with_context(undo)?,
-                sender: Sender::Account(a.id),
-                inboxes: inbox_of_community(&c).into_iter().collect(),
-            }])
+            follow::plan_unfollow(ctx, urls, *account_id, *community_id, follow_ap_id).await
         }
-        Outgoing::AcceptFollow { membership_id } => {
-            let Some(m) = fed::find_membership_by_id(ctx.db(), *membership_id).await? else { return Ok(vec![]) };
-            let (a, c) = (account(ctx, m.account_id).await?, community(ctx, m.community_id).await?);
-            let Some(follow_id) = m.follow_ap_id.as_deref() else { return Ok(vec![]) };
-            let group = actor_id_of_community(&c, &urls);
-            let follow = Follow::new(Url::parse(follow_id)?, actor_id_of_account(&a, &urls), group.clone());
-            let accept = Accept::new(new_id(ctx)?, group.clone(), follow)?;
-            Ok(vec![Planned {
-                id: accept.id.clone(),
-                kind: "Accept",
-                actor: group,
-                json: with_context(accept)?,
-                sender: Sender::Community(c.id),
-                inboxes: inbox_of_account(&a).into_iter().collect(),
-            }])
-        }
+        Outgoing::AcceptFollow { membership_id } => follow::plan_accept(ctx, urls, *membership_id).await,
         Outgoing::RejectFollow { community_id, account_id, follow_ap_id } => {
-            let (a, c) = (account(ctx, *account_id).await?, community(ctx, *community_id).await?);
-            let group = actor_id_of_community(&c, &urls);
-            let follow = Follow::new(Url::parse(follow_ap_id)?, actor_id_of_account(&a, &urls), group.clone());
-            let reject = Reject::new(new_id(ctx)?, group.clone(), follow)?;
-            Ok(vec![Planned {
-                id: reject.id.clone(),
-                kind: "Reject",
-                actor: group,
-                json: with_context(reject)?,
-                sender: Sender::Community(c.id),
-                inboxes: inbox_of_account(&a).into_iter().collect(),
-            }])
+            follow::plan_reject(ctx, urls, *community_id, *account_id, follow_ap_id).await
         }
         Outgoing::DiscussionCreated { discussion_id } => {
-            let Some(d) = discussions::find_by_id(ctx.db(), *discussion_id).await? else { return Ok(vec![]) };
-            let page = page_of(ctx, &d).await?;
-            let object = serde_json::to_value(&page)?;
-            post_created(ctx, &urls, d.author_id, d.community_id, Post::Page(page), object, as_of).await
+            create::plan_discussion(ctx, urls, *discussion_id, as_of).await
         }
-        Outgoing::ReplyCreated { reply_id } => {
-            let Some(r) = discussions::find_reply(ctx.db(), *reply_id).await? else { return Ok(vec![]) };
-            let d = discussions::find_by_id(ctx.db(), r.discussion_id).await?.ok_or(Error::NotFound)?;
-            let note = note_of(ctx, &r).await?;
-            let object = serde_json::to_value(&note)?;
-            post_created(ctx, &urls, r.author_id, d.community_id, Post::Note(note), object, as_of).await
+        Outgoing::ReplyCreated { reply_id } => create::plan_reply(ctx, urls, *reply_id, as_of).await,
+        Outgoing::VoteCast { vote_id } => vote::plan_cast(ctx, urls, *vote_id, as_of).await,
+        Outgoing::VoteUndone { account_id, discussion_id, reply_id, vote_ap_id, value } => {
+            vote::plan_undo(ctx, urls, *account_id, *discussion_id, *reply_id, vote_ap_id, *value, as_of).await
         }
-        Outgoing::VoteCast { .. }
-        | Outgoing::VoteUndone { .. }
-        | Outgoing::DiscussionUpdated { .. }
-        | Outgoing::ReplyUpdated { .. }
-        | Outgoing::DiscussionDeleted { .. }
-        | Outgoing::ReplyDeleted { .. }
-        | Outgoing::DiscussionModerated { .. }
-        | Outgoing::Banned { .. }
-        | Outgoing::Unbanned { .. } => crate::outgoing_changes::plan(ctx, &urls, intent, as_of).await,
+        Outgoing::DiscussionUpdated { discussion_id } => {
+            update_delete::plan_discussion_update(ctx, urls, *discussion_id, as_of).await
+        }
+        Outgoing::ReplyUpdated { reply_id } => update_delete::plan_reply_update(ctx, urls, *reply_id, as_of).await,
+        Outgoing::DiscussionDeleted { discussion_id, by_account_id } => {
+            update_delete::plan_discussion_delete(ctx, urls, *discussion_id, *by_account_id, as_of).await
+        }
+        Outgoing::ReplyDeleted { reply_id, by_account_id } => {
+            update_delete::plan_reply_delete(ctx, urls, *reply_id, *by_account_id, as_of).await
+        }
+        Outgoing::DiscussionModerated { discussion_id, by_account_id, pinned, locked } => {
+            moderation::plan(ctx, urls, *discussion_id, *by_account_id, *pinned, *locked, as_of).await
+        }
+        Outgoing::Banned { membership_id, by_account_id } => {
+            block::plan_ban(ctx, urls, *membership_id, *by_account_id, as_of).await
+        }
+        Outgoing::Unbanned { community_id, account_id, by_account_id } => {
+            block::plan_unban(ctx, urls, *community_id, *account_id, *by_account_id, as_of).await
+        }
         Outgoing::EventCreated { .. }
         | Outgoing::EventUpdated { .. }
         | Outgoing::EventDeleted { .. }
         | Outgoing::EventJoin { .. }
         | Outgoing::EventLeave { .. }
         | Outgoing::EventRsvpAnswered { .. }
-        | Outgoing::EventJoinRefused { .. } => crate::events::plan(ctx, &urls, intent, as_of).await,
+        | Outgoing::EventJoinRefused { .. } => crate::events::plan(ctx, urls, intent, as_of).await,
         Outgoing::GuildOffer { .. }
         | Outgoing::GuildInvite { .. }
         | Outgoing::GuildAccept { .. }
         | Outgoing::GuildReject { .. }
         | Outgoing::GuildRemove { .. }
         | Outgoing::GuildAdd { .. }
-        | Outgoing::GuildRelay { .. } => crate::guilds::plan(ctx, &urls, intent, as_of).await,
-        Outgoing::WikiRevised { page_id } => crate::wiki::plan(ctx, &urls, *page_id, as_of).await,
-        Outgoing::WikiEditProposed { .. } => crate::wiki::plan_edit(ctx, &urls, intent).await,
+        | Outgoing::GuildRelay { .. } => crate::guilds::plan(ctx, urls, intent, as_of).await,
+        Outgoing::WikiRevised { page_id } => crate::wiki::plan(ctx, urls, *page_id, as_of).await,
+        Outgoing::WikiEditProposed { .. } => crate::wiki::plan_edit(ctx, urls, intent).await,
+        Outgoing::WikiEditRefused { .. } => crate::wiki::plan_refusal(ctx, urls, intent).await,
         Outgoing::PollVoted { discussion_id, account_id } => {
-            crate::polls::votes::plan_votes(ctx, &urls, *discussion_id, *account_id, as_of).await
+            crate::polls::votes::plan_votes(ctx, urls, *discussion_id, *account_id, as_of).await
         }
         Outgoing::Relay { community_id, activity_id } => {
-            let c = community(ctx, *community_id).await?;
-            let Some(received) = fed::find_activity(ctx.db(), *activity_id).await? else { return Ok(vec![]) };
-            let inner: Value = serde_json::from_str(&received.json)?;
-            let origin = Url::parse(&received.actor).map(|u| authority(&u)).unwrap_or_default();
-            let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
-            if let Some(object) = inner.get("object") {
-                with_guild_inboxes(ctx, &c, object, &mut inboxes, as_of).await?;
-            }
-            // The author's server already has the post.
-            inboxes.retain(|(_, domain)| *domain != origin);
-            if inboxes.is_empty() {
-                return Ok(vec![]);
-            }
-            // Mastodon shows boosts of objects, not Announces of activities: a new post is
-            // also announced as itself.
-            let plain = match (inner.get("type").and_then(|t| t.as_str()), inner.get("object")) {
-                (Some("Create"), Some(object)) if object.is_object() => {
-                    Some(announce(ctx, &urls, &c, object.clone(), inboxes.clone())?)
-                }
-                _ => None,
-            };
-            let mut plans = vec![announce(ctx, &urls, &c, inner, inboxes)?];
-            plans.extend(plain);
-            Ok(plans)
+            announce::plan_relay(ctx, urls, *community_id, *activity_id, as_of).await
         }
-        Outgoing::WikiEditRefused { .. } => crate::wiki::plan_refusal(ctx, &urls, intent).await,
     }
-}
-
-/// A local member's new post: to a local community's followers (as the community's
-/// Announce, FEP-1b12), or to a remote community's inbox (as the author's Create).
-async fn post_created(
-    ctx: &AppContext,
-    urls: &Urls,
-    author_id: i64,
-    community_id: i64,
-    post: Post,
-    object: Value,
-    as_of: DateTime<Utc>,
-) -> Result<Vec<Planned>, Error> {
-    let (a, c) = (account(ctx, author_id).await?, community(ctx, community_id).await?);
-    if !a.domain.is_empty() {
-        return Ok(vec![]);
-    }
-    let author = actor_id_of_account(&a, urls);
-    let group = actor_id_of_community(&c, urls);
-    let create = Create::new(new_id(ctx)?, author.clone(), post, group);
-    let create_json = with_context(&create)?;
-    let create_plan = |inboxes| Planned {
-        id: create.id.clone(),
-        kind: "Create",
-        actor: author.clone(),
-        json: create_json.clone(),
-        sender: Sender::Account(a.id),
-        inboxes,
-    };
-    if !c.domain.is_empty() {
-        return Ok(vec![create_plan(inbox_of_community(&c).into_iter().collect())]);
-    }
-    // Approved members' servers only (pending members get nothing); private content is
-    // addressed to the followers collection by `expand`.
-    let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
-    with_guild_inboxes(ctx, &c, &object, &mut inboxes, as_of).await?;
-    if inboxes.is_empty() {
-        return Ok(vec![create_plan(vec![])]);
-    }
-    // Announce{Create} for FEP-1b12 software, and a plain Announce of the object for Mastodon.
-    let wrapped = announce(ctx, urls, &c, create_json.clone(), inboxes.clone())?;
-    let plain = announce(ctx, urls, &c, object, inboxes)?;
-    Ok(vec![create_plan(vec![]), wrapped, plain])
 }
 
 /// [`plan`], with a private community's (or members-only discussion's) activities addressed to
@@ -264,27 +140,18 @@ pub(crate) async fn expand_with(ctx: &AppContext, planner: &dyn Planner) -> Resu
                     continue;
                 }
             };
-            let now = Utc::now();
-            let txn = guildhall_store::begin_write(ctx.db()).await?;
-            if !fed::claim_outbox(&txn, row.id, now).await? {
-                continue;
-            }
-            for p in plans {
-                let Some(stored) =
-                    fed::insert_activity(&txn, p.id.as_str(), p.kind, p.actor.as_str(), true, p.json.to_string(), now)
-                        .await?
-                else {
-                    continue;
-                };
-                queued += p.inboxes.len();
-                let rows = p
-                    .inboxes
-                    .into_iter()
-                    .map(|(inbox, domain)| NewDelivery { activity_id: stored.id, sender: p.sender, inbox, domain })
-                    .collect();
-                fed::insert_deliveries(&txn, rows, now).await?;
-            }
-            txn.commit().await?;
+            let plans = plans
+                .into_iter()
+                .map(|p| PlannedActivity {
+                    ap_id: p.id.to_string(),
+                    kind: p.kind,
+                    actor: p.actor.to_string(),
+                    json: p.json.to_string(),
+                    sender: p.sender,
+                    inboxes: p.inboxes,
+                })
+                .collect();
+            queued += guildhall_app::outbox::commit_plan(ctx, row.id, plans).await?.unwrap_or(0);
         }
     }
 }

@@ -4,9 +4,8 @@
 
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
-use guildhall_store::entities::{account, community};
-use guildhall_store::federation::Sender;
-use guildhall_store::{accounts, communities};
+use guildhall_app::entities::{account, community, discussion};
+use guildhall_app::outbox::Sender;
 use serde::Serialize;
 use serde_json::Value;
 use url::Url;
@@ -40,11 +39,11 @@ pub(crate) fn inbox_of_community(c: &community::Model) -> Option<(String, String
 }
 
 pub(crate) async fn account(ctx: &AppContext, id: i64) -> Result<account::Model, Error> {
-    accounts::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)
+    guildhall_app::lookup::account(ctx, id).await?.ok_or(Error::NotFound)
 }
 
 pub(crate) async fn community(ctx: &AppContext, id: i64) -> Result<community::Model, Error> {
-    communities::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)
+    guildhall_app::lookup::community(ctx, id).await?.ok_or(Error::NotFound)
 }
 
 /// Adds the inboxes of the remote guilds `c` belongs to, for a public post of a community
@@ -59,10 +58,20 @@ pub(crate) async fn with_guild_inboxes(
     if !guildhall_domain::visibility::relayed_to_guilds(c.visibility, !crate::addressing::addressed_to_public(post)) {
         return Ok(());
     }
-    for inbox in guildhall_store::guilds::remote_guild_inboxes(ctx.db(), c.id, as_of).await? {
+    for inbox in guildhall_app::lookup::guild_inboxes(ctx, c.id, as_of).await? {
         if !inboxes.contains(&inbox) {
             inboxes.push(inbox);
         }
     }
     Ok(())
+}
+
+/// A discussion and its community.
+pub(crate) async fn discussion_and_community(
+    ctx: &AppContext,
+    id: i64,
+) -> Result<(discussion::Model, community::Model), Error> {
+    let d = guildhall_app::lookup::discussion(ctx, id).await?.ok_or(Error::NotFound)?;
+    let c = community(ctx, d.community_id).await?;
+    Ok((d, c))
 }

@@ -13,8 +13,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
-use guildhall_store::federation::Sender;
-use guildhall_store::wiki as store;
+use guildhall_app::outbox::Sender;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -155,12 +154,12 @@ fn article_url(ctx: &AppContext, id: i64) -> Result<Url, Error> {
 
 /// The `Article` of a local community's page.
 async fn article_json(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Option<(Article, i32, i64)>, Error> {
-    let Some(page) = store::find_page_by_id(ctx.db(), page_id).await? else { return Ok(None) };
+    let Some(page) = guildhall_app::lookup::wiki_page(ctx, page_id).await? else { return Ok(None) };
     let c = community(ctx, page.community_id).await?;
     if !c.domain.is_empty() || page.ap_id.is_some() {
         return Ok(None);
     }
-    let Some(rev) = store::revision(ctx.db(), page.id, page.revision).await? else { return Ok(None) };
+    let Some(rev) = guildhall_app::lookup::wiki_revision(ctx, page.id, page.revision).await? else { return Ok(None) };
     let group = actor_id_of_community(&c, urls);
     let public = match crate::addressing::is_private(&c, false) {
         true => crate::addressing::followers_of(&c, urls),
@@ -205,7 +204,7 @@ pub(crate) async fn plan(
         audience: group.clone(),
         object: article,
     };
-    let inboxes = guildhall_store::federation::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+    let inboxes = guildhall_app::lookup::follower_inboxes(ctx, c.id, as_of).await?;
     Ok(vec![Planned {
         id,
         kind: if revision == 1 { "Create" } else { "Update" },
@@ -222,7 +221,7 @@ pub(crate) async fn plan_edit(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
     let Outgoing::WikiEditProposed { page_id, account_id, base_revision, title, body, summary } = intent else {
         return Ok(vec![]);
     };
-    let Some(page) = store::find_page_by_id(ctx.db(), *page_id).await? else { return Ok(vec![]) };
+    let Some(page) = guildhall_app::lookup::wiki_page(ctx, *page_id).await? else { return Ok(vec![]) };
     let (Some(ap_id), c) = (page.ap_id.clone(), community(ctx, page.community_id).await?) else { return Ok(vec![]) };
     let editor = crate::plan::account(ctx, *account_id).await?;
     let actor = crate::actors::actor_id_of_account(&editor, urls);
@@ -252,7 +251,7 @@ pub(crate) async fn plan_edit(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
 /// `content`, to the editor only.
 pub(crate) async fn plan_refusal(ctx: &AppContext, urls: &Urls, intent: &Outgoing) -> Result<Vec<Planned>, Error> {
     let Outgoing::WikiEditRefused { page_id, account_id, edit_ap_id, reason } = intent else { return Ok(vec![]) };
-    let Some(page) = store::find_page_by_id(ctx.db(), *page_id).await? else { return Ok(vec![]) };
+    let Some(page) = guildhall_app::lookup::wiki_page(ctx, *page_id).await? else { return Ok(vec![]) };
     let c = community(ctx, page.community_id).await?;
     let editor = crate::plan::account(ctx, *account_id).await?;
     let Some(inbox) = editor.inbox_url.clone().filter(|_| !editor.domain.is_empty()) else { return Ok(vec![]) };
@@ -317,7 +316,7 @@ pub(crate) async fn edit_refused(
     data: &Data<AppContext>,
 ) -> Result<bool, Error> {
     let ctx = data.app_data();
-    let Some(ours) = guildhall_store::federation::find_activity_by_ap_id(ctx.db(), edit.as_str()).await? else {
+    let Some(ours) = guildhall_app::lookup::activity_by_ap_id(ctx, edit.as_str()).await? else {
         return Ok(false);
     };
     if !ours.local || ours.kind != "Update" {
@@ -350,7 +349,7 @@ pub(crate) async fn edit_refused(
 
 /// A private community's pages go to its followers collection only.
 pub async fn private_audience(ctx: &AppContext, urls: &Urls, page_id: i64) -> Result<Option<Url>, Error> {
-    let Some(page) = store::find_page_by_id(ctx.db(), page_id).await? else { return Ok(None) };
+    let Some(page) = guildhall_app::lookup::wiki_page(ctx, page_id).await? else { return Ok(None) };
     let c = community(ctx, page.community_id).await?;
     Ok(crate::addressing::is_private(&c, false).then(|| crate::addressing::followers_of(&c, urls)))
 }
@@ -359,7 +358,7 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, page_id: i64) -> Re
 /// GETs from its members and their servers, 404 for everyone else.
 pub async fn serve(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let ctx = data.app_data();
-    let page = store::find_page_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+    let page = guildhall_app::lookup::wiki_page(ctx, id).await?.ok_or(Error::NotFound)?;
     let c = community(ctx, page.community_id).await?;
     if guildhall_domain::visibility::fetch_needs_membership(c.visibility, false)
         && !crate::signed_fetch::may_read_private(&data, &c, &parts).await?

@@ -44,6 +44,43 @@ pub fn strip_html(html: &str) -> String {
     out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
+/// An `Undo` we send of a vote, a lock or a ban: to the public, `cc` and `audience` the
+/// community, the undone activity embedded.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub struct UndoOf<O> {
+    /// Activity id.
+    pub id: Url,
+    #[serde(rename = "type")]
+    kind: activitypub_federation::kinds::activity::UndoType,
+    /// Who undoes.
+    pub actor: Url,
+    /// What is undone.
+    pub object: O,
+    /// The public.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub to: Vec<Url>,
+    /// The community.
+    #[serde(default, deserialize_with = "one_or_many")]
+    pub cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    pub audience: Url,
+}
+
+impl<O> UndoOf<O> {
+    /// `actor` undoes `object` in `community`.
+    pub fn new(id: Url, actor: Url, object: O, community: Url) -> Self {
+        UndoOf {
+            id,
+            kind: activitypub_federation::kinds::activity::UndoType::Undo,
+            actor,
+            object,
+            to: vec![public()],
+            cc: vec![community.clone()],
+            audience: community,
+        }
+    }
+}
+
 /// Markdown source kept beside the HTML content.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -5,54 +5,24 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::fetch_object_http;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::kinds::activity::AnnounceType;
-use activitypub_federation::protocol::helpers::deserialize_one_or_many;
-use activitypub_federation::traits::Object;
 use guildhall_app::AppContext;
 use guildhall_app::receipt::Arrival;
-use serde::{Deserialize, Serialize};
 use std::future::Future;
 use std::pin::Pin;
 use url::Url;
 
 use super::create::Create;
 use super::create::Post;
+use super::relay::{Announce, announce};
 use super::update_delete::Delete;
 use crate::Error;
-use crate::actors::{DbGroup, actor_id_of_community};
-use crate::objects::{DbDiscussion, receive_note, receive_page};
-use crate::plan::{Planned, new_id, with_context};
-use crate::urls::{Urls, is_local, require_same_origin, same_origin};
+use crate::actors::DbGroup;
+use crate::objects::{receive_note, receive_page};
+use crate::plan::{Planned, community, with_guild_inboxes};
+use crate::urls::{Urls, authority, is_local, require_same_origin, same_origin};
 use crate::wire::object_id;
-use guildhall_store::entities::community;
-use guildhall_store::federation::Sender;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
-
-/// `Announce` of an activity (embedded) or an object (by id).
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Announce {
-    /// Activity id.
-    pub id: Url,
-    #[serde(rename = "type")]
-    pub(crate) kind: AnnounceType,
-    /// The community (or a booster).
-    pub actor: Url,
-    /// What is announced.
-    pub object: serde_json::Value,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
-    to: Vec<Url>,
-    #[serde(default, deserialize_with = "deserialize_one_or_many")]
-    cc: Vec<Url>,
-}
-
-impl Announce {
-    /// A new Announce by a community to its followers.
-    pub fn new(id: Url, actor: Url, object: serde_json::Value, followers: Url) -> Self {
-        let public = Url::parse(crate::wire::PUBLIC).expect("static URL");
-        Announce { id, kind: AnnounceType::Announce, actor, object, to: vec![public], cc: vec![followers] }
-    }
-}
 
 /// Receives an activity a community relayed (the inside of an `Announce`) through the inbox's
 /// one list of activities (`activities::relay`), passed in so this module need not import it.
@@ -187,12 +157,12 @@ async fn relayed_activity(
         fetched.object
     };
     // A ban from the community (Lemmy's Block with the community as target).
-    if let Some((person, banned, expires)) = ban_change(&json, &group.id) {
-        return apply_ban(person, banned, expires, group, data).await;
+    if let Some((person, banned, expires)) = super::block::ban_change(&json, &group.id) {
+        return super::block::apply_ban(person, banned, expires, group, data).await;
     }
     // Lemmy's moderation shapes, relayed by the community that owns the post.
-    if let Some((pinned, locked)) = moderation_change(&json) {
-        return apply_moderation(&json, pinned, locked, group, data).await;
+    if let Some((pinned, locked)) = super::moderation::moderation_change(&json) {
+        return super::moderation::apply_moderation(&json, pinned, locked, group, data).await;
     }
     // A Delete relayed by the content's own community is that community's moderation.
     if json.get("type").and_then(|t| t.as_str()) == Some("Delete") {
@@ -200,70 +170,6 @@ async fn relayed_activity(
         return delete.receive_relayed(group, data).await;
     }
     relay(json, data).await
-}
-
-/// (person, banned?, expiry) of a `Block`/`Undo{Block}` whose target is `group`.
-fn ban_change(activity: &serde_json::Value, group: &Url) -> Option<(Url, bool, Option<chrono::DateTime<chrono::Utc>>)> {
-    let (block, banned) = match activity.get("type")?.as_str()? {
-        "Block" => (activity, true),
-        "Undo" if activity.get("object")?.get("type")?.as_str()? == "Block" => (activity.get("object")?, false),
-        _ => return None,
-    };
-    if block.get("target").and_then(object_id).as_ref() != Some(group) {
-        return None;
-    }
-    let person = block.get("object").and_then(object_id)?;
-    let expires = block.get("expires").and_then(|e| e.as_str()).and_then(|e| e.parse().ok());
-    Some((person, banned, expires))
-}
-
-async fn apply_ban(
-    person: Url,
-    banned: bool,
-    expires: Option<chrono::DateTime<chrono::Utc>>,
-    group: &DbGroup,
-    data: &Data<AppContext>,
-) -> Result<(), Error> {
-    // Only our own members' memberships are ours to record.
-    if !is_local(data, &person) {
-        return Ok(());
-    }
-    let Some(account) = crate::actors::DbPerson::read_from_id(person, data).await? else { return Ok(()) };
-    guildhall_app::bans::remote_ban(data.app_data(), &group.model, &account.model, banned, expires).await?;
-    Ok(())
-}
-
-/// (pinned, locked) changes a Lemmy `Lock`, `Undo{Lock}`, `Add` or `Remove` (featured) makes.
-fn moderation_change(activity: &serde_json::Value) -> Option<(Option<bool>, Option<bool>)> {
-    let kind = activity.get("type")?.as_str()?;
-    let featured = || activity.get("target").and_then(|t| t.as_str()).is_some_and(|t| t.ends_with("/featured"));
-    match kind {
-        "Lock" => Some((None, Some(true))),
-        "Undo" if activity.get("object")?.get("type")?.as_str()? == "Lock" => Some((None, Some(false))),
-        "Add" if featured() => Some((Some(true), None)),
-        "Remove" if featured() => Some((Some(false), None)),
-        _ => None,
-    }
-}
-
-async fn apply_moderation(
-    activity: &serde_json::Value,
-    pinned: Option<bool>,
-    locked: Option<bool>,
-    group: &DbGroup,
-    data: &Data<AppContext>,
-) -> Result<(), Error> {
-    let target = match activity.get("type").and_then(|t| t.as_str()) {
-        Some("Undo") => activity.get("object").and_then(|o| o.get("object")),
-        _ => activity.get("object"),
-    };
-    let Some(url) = target.and_then(object_id) else { return Ok(()) };
-    let Some(d) = DbDiscussion::read_from_id(url, data).await? else { return Ok(()) };
-    if d.model.community_id != group.model.id {
-        return Err(Error::BadRequest("a community can only moderate its own posts".into()));
-    }
-    guildhall_app::remote_changes::receive_moderation(data.app_data(), d.model, pinned, locked).await?;
-    Ok(())
 }
 
 async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> Result<(), Error> {
@@ -278,78 +184,48 @@ async fn fetch_from_origin(id: &Url, is_page: bool, data: &Data<AppContext>) -> 
     }
 }
 
-/// The community's `Announce` of `object` (an activity or a post) to `inboxes`, addressed to
-/// its followers only when the object was not public.
-pub(crate) fn announce(
+/// A local community relays an activity it received (FEP-1b12) to its followers and guilds,
+/// except the author's own server; a new post is also announced as itself for Mastodon.
+pub(crate) async fn plan_relay(
     ctx: &AppContext,
     urls: &Urls,
-    c: &community::Model,
-    mut object: Value,
-    inboxes: Vec<(String, String)>,
-) -> Result<Planned, Error> {
-    if let Some(o) = object.as_object_mut() {
-        o.remove("@context");
+    community_id: i64,
+    activity_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let c = community(ctx, community_id).await?;
+    let Some(received) = guildhall_app::lookup::activity(ctx, activity_id).await? else { return Ok(vec![]) };
+    let inner: Value = serde_json::from_str(&received.json)?;
+    let origin = Url::parse(&received.actor).map(|u| authority(&u)).unwrap_or_default();
+    let mut inboxes = guildhall_app::lookup::follower_inboxes(ctx, c.id, as_of).await?;
+    if let Some(object) = inner.get("object") {
+        with_guild_inboxes(ctx, &c, object, &mut inboxes, as_of).await?;
     }
-    let group = actor_id_of_community(c, urls);
-    let followers = urls.sub(&group, "followers");
-    // What was not for the public is not relayed to it either.
-    let private = !crate::addressing::addressed_to_public(&object);
-    let a = Announce::new(new_id(ctx)?, group.clone(), object, followers.clone());
-    let id = a.id.clone();
-    let mut json = with_context(a)?;
-    if private {
-        crate::addressing::narrow(&mut json, &followers);
+    // The author's server already has the post.
+    inboxes.retain(|(_, domain)| *domain != origin);
+    if inboxes.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(Planned { id, kind: "Announce", actor: group, json, sender: Sender::Community(c.id), inboxes })
+    // Mastodon shows boosts of objects, not Announces of activities: a new post is
+    // also announced as itself.
+    let plain = match (inner.get("type").and_then(|t| t.as_str()), inner.get("object")) {
+        (Some("Create"), Some(object)) if object.is_object() => {
+            Some(announce(ctx, urls, &c, object.clone(), inboxes.clone())?)
+        }
+        _ => None,
+    };
+    let mut plans = vec![announce(ctx, urls, &c, inner, inboxes)?];
+    plans.extend(plain);
+    Ok(plans)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Announce, moderation_change};
+    use crate::activities::relay::Announce;
     use crate::wire::testing::round_trip_all;
 
     #[test]
     fn every_vendors_announces_round_trip() {
         assert!(round_trip_all::<Announce>("announce", &[]) >= 4);
-    }
-    use serde_json::json;
-
-    #[test]
-    fn bans_name_the_community_as_target() {
-        let g = url::Url::parse("https://l.example/c/a").unwrap();
-        let block = json!({"type": "Block", "object": "https://x.example/u/p", "target": "https://l.example/c/a",
-                           "expires": "2030-01-01T00:00:00Z"});
-        let (p, banned, exp) = super::ban_change(&block, &g).unwrap();
-        assert_eq!((p.as_str(), banned, exp.is_some()), ("https://x.example/u/p", true, true));
-        let undo = json!({"type": "Undo", "object": block});
-        assert_eq!(super::ban_change(&undo, &g).map(|x| x.1), Some(false));
-        let other = json!({"type": "Block", "object": "https://x.example/u/p", "target": "https://l.example/c/b"});
-        assert!(super::ban_change(&other, &g).is_none(), "another community's ban");
-        assert!(
-            super::ban_change(&json!({"type": "Block", "object": "https://x.example/u/p"}), &g).is_none(),
-            "instance block"
-        );
-    }
-
-    #[test]
-    fn lemmy_moderation_shapes() {
-        assert_eq!(moderation_change(&json!({"type": "Lock", "object": "x"})), Some((None, Some(true))));
-        assert_eq!(
-            moderation_change(&json!({"type": "Undo", "object": {"type": "Lock", "object": "x"}})),
-            Some((None, Some(false)))
-        );
-        assert_eq!(
-            moderation_change(&json!({"type": "Add", "object": "x", "target": "https://l.example/c/a/featured"})),
-            Some((Some(true), None))
-        );
-        assert_eq!(
-            moderation_change(&json!({"type": "Remove", "object": "x", "target": "https://l.example/c/a/featured"})),
-            Some((Some(false), None))
-        );
-        assert_eq!(
-            moderation_change(&json!({"type": "Add", "object": "x", "target": "https://l.example/c/a/moderators"})),
-            None
-        );
-        assert_eq!(moderation_change(&json!({"type": "Undo", "object": {"type": "Like"}})), None);
     }
 }

@@ -11,6 +11,15 @@ use guildhall_app::receipt::Arrival;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::relay::announce;
+use crate::actors::{actor_id_of_account, actor_id_of_community};
+use crate::objects::{note_of, page_of};
+use crate::plan::{Planned, account, community, inbox_of_community, new_id, with_context, with_guild_inboxes};
+use crate::urls::Urls;
+use chrono::{DateTime, Utc};
+use guildhall_app::outbox::Sender;
+use serde_json::Value;
+
 use crate::Error;
 use crate::actors::DbPerson;
 use crate::objects::{Note, Page, receive_note, receive_page};
@@ -136,6 +145,76 @@ fn note_as_page(note: Note, to: &[Url], cc: &[Url], data: &Data<AppContext>) -> 
         obj.insert("audience".into(), community.as_str().into());
     }
     Ok(serde_json::from_value(json)?)
+}
+
+/// A local member started a discussion: see [`post_created`].
+pub(crate) async fn plan_discussion(
+    ctx: &AppContext,
+    urls: &Urls,
+    discussion_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let Some(d) = guildhall_app::lookup::discussion(ctx, discussion_id).await? else { return Ok(vec![]) };
+    let page = page_of(ctx, &d).await?;
+    let object = serde_json::to_value(&page)?;
+    post_created(ctx, urls, d.author_id, d.community_id, Post::Page(page), object, as_of).await
+}
+
+/// A local member replied: see [`post_created`].
+pub(crate) async fn plan_reply(
+    ctx: &AppContext,
+    urls: &Urls,
+    reply_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let Some(r) = guildhall_app::lookup::reply(ctx, reply_id).await? else { return Ok(vec![]) };
+    let d = guildhall_app::lookup::discussion(ctx, r.discussion_id).await?.ok_or(Error::NotFound)?;
+    let note = note_of(ctx, &r).await?;
+    let object = serde_json::to_value(&note)?;
+    post_created(ctx, urls, r.author_id, d.community_id, Post::Note(note), object, as_of).await
+}
+
+/// A local member's new post: to a local community's followers (as the community's
+/// Announce, FEP-1b12), or to a remote community's inbox (as the author's Create).
+async fn post_created(
+    ctx: &AppContext,
+    urls: &Urls,
+    author_id: i64,
+    community_id: i64,
+    post: Post,
+    object: Value,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let (a, c) = (account(ctx, author_id).await?, community(ctx, community_id).await?);
+    if !a.domain.is_empty() {
+        return Ok(vec![]);
+    }
+    let author = actor_id_of_account(&a, urls);
+    let group = actor_id_of_community(&c, urls);
+    let create = Create::new(new_id(ctx)?, author.clone(), post, group);
+    let create_json = with_context(&create)?;
+    let create_plan = |inboxes| Planned {
+        id: create.id.clone(),
+        kind: "Create",
+        actor: author.clone(),
+        json: create_json.clone(),
+        sender: Sender::Account(a.id),
+        inboxes,
+    };
+    if !c.domain.is_empty() {
+        return Ok(vec![create_plan(inbox_of_community(&c).into_iter().collect())]);
+    }
+    // Approved members' servers only (pending members get nothing); private content is
+    // addressed to the followers collection by `expand`.
+    let mut inboxes = guildhall_app::lookup::follower_inboxes(ctx, c.id, as_of).await?;
+    with_guild_inboxes(ctx, &c, &object, &mut inboxes, as_of).await?;
+    if inboxes.is_empty() {
+        return Ok(vec![create_plan(vec![])]);
+    }
+    // Announce{Create} for FEP-1b12 software, and a plain Announce of the object for Mastodon.
+    let wrapped = announce(ctx, urls, &c, create_json.clone(), inboxes.clone())?;
+    let plain = announce(ctx, urls, &c, object, inboxes)?;
+    Ok(vec![create_plan(vec![]), wrapped, plain])
 }
 
 #[async_trait::async_trait]

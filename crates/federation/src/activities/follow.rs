@@ -6,9 +6,15 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{AcceptType, FollowType, RejectType, UndoType};
 use activitypub_federation::traits::Activity;
 use guildhall_app::receipt::Arrival;
+use guildhall_app::remote_changes::VoteOn;
 use guildhall_app::{AppContext, inbound};
 use serde::{Deserialize, Serialize};
 use url::Url;
+
+use crate::actors::{actor_id_of_account, actor_id_of_community};
+use crate::plan::{Planned, account, community, inbox_of_account, inbox_of_community, new_id, with_context};
+use crate::urls::Urls;
+use guildhall_app::outbox::Sender;
 
 use crate::Error;
 use crate::actors::{DbGroup, DbPerson};
@@ -91,43 +97,6 @@ impl Undo {
     }
 }
 
-/// An `Undo` we send of a vote, a lock or a ban: to the public, `cc` and `audience` the
-/// community, the undone activity embedded.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub struct UndoOf<O> {
-    /// Activity id.
-    pub id: Url,
-    #[serde(rename = "type")]
-    kind: UndoType,
-    /// Who undoes.
-    pub actor: Url,
-    /// What is undone.
-    pub object: O,
-    /// The public.
-    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
-    pub to: Vec<Url>,
-    /// The community.
-    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
-    pub cc: Vec<Url>,
-    /// The community (FEP-1b12).
-    pub audience: Url,
-}
-
-impl<O> UndoOf<O> {
-    /// `actor` undoes `object` in `community`.
-    pub fn new(id: Url, actor: Url, object: O, community: Url) -> Self {
-        UndoOf {
-            id,
-            kind: UndoType::Undo,
-            actor,
-            object,
-            to: vec![crate::wire::public()],
-            cc: vec![community.clone()],
-            audience: community,
-        }
-    }
-}
-
 #[async_trait::async_trait]
 impl Activity for Undo {
     type DataType = AppContext;
@@ -156,19 +125,41 @@ impl Activity for Undo {
 }
 
 impl Undo {
-    /// Undoes a Follow or a vote; `arrival` says whether a local community relays it.
+    /// Undoes a Follow or a vote; `arrival` says whether a local community relays it. The
+    /// undone activity may be embedded or named by id only (bovine, some Undo{Like}): then it
+    /// is the one we received under that id.
     pub async fn receive_stored(self, data: &Data<AppContext>, arrival: Arrival) -> Result<(), Error> {
-        if let Ok(vote) = serde_json::from_value::<crate::activities::vote::Vote>(self.object.clone()) {
+        let ctx = data.app_data();
+        let object = match &self.object {
+            serde_json::Value::String(id) => match guildhall_app::lookup::activity_by_ap_id(ctx, id).await? {
+                Some(received) => serde_json::from_str(&received.json)?,
+                None => {
+                    tracing::debug!(activity = %self.id, object = %id, "Undo of an activity never received; nothing to undo");
+                    return Ok(());
+                }
+            },
+            embedded => embedded.clone(),
+        };
+        if let Ok(vote) = serde_json::from_value::<crate::activities::vote::Vote>(object.clone()) {
             if vote.actor.inner() != &self.actor {
                 return Err(Error::BadRequest("only the voter can undo a vote".into()));
             }
             let voter = vote.actor.dereference(data).await?;
-            guildhall_app::remote_changes::undo_vote(data.app_data(), &voter.model, vote.id.as_str(), arrival).await?;
+            // Lemmy embeds the vote with a fresh id: the object voted on identifies it then.
+            let on = crate::activities::vote::stored_target(&vote.object, data).await?;
+            let on = on.as_ref().map(|(d, r)| match r {
+                Some(r) => VoteOn::Reply(d, r),
+                None => VoteOn::Discussion(d),
+            });
+            guildhall_app::remote_changes::undo_vote(ctx, &voter.model, vote.id.as_str(), on, arrival).await?;
             return Ok(());
         }
-        let Ok(follow) = serde_json::from_value::<Follow>(self.object) else {
+        let Ok(follow) = serde_json::from_value::<Follow>(object) else {
             return Ok(()); // Undo of Announce, Block, ...: not acted on.
         };
+        if follow.actor.inner() != &self.actor {
+            return Err(Error::BadRequest("only the follower can undo a Follow".into()));
+        }
         if !crate::urls::is_local(data, &follow.object) {
             return Ok(());
         }
@@ -176,7 +167,7 @@ impl Undo {
             return Ok(());
         };
         let follower = follow.actor.dereference(data).await?;
-        inbound::remote_unfollow(data.app_data(), &group.model, &follower.model).await?;
+        inbound::remote_unfollow(ctx, &group.model, &follower.model).await?;
         Ok(())
     }
 }
@@ -308,6 +299,83 @@ impl Activity for Reject {
         }
         answer(&self.actor, &self.object, data, false).await
     }
+}
+
+/// A local account asked to join a remote community: its `Follow`.
+pub(crate) async fn plan_follow(ctx: &AppContext, urls: &Urls, membership_id: i64) -> Result<Vec<Planned>, Error> {
+    let Some(m) = guildhall_app::lookup::membership(ctx, membership_id).await? else { return Ok(vec![]) };
+    let (a, c) = (account(ctx, m.account_id).await?, community(ctx, m.community_id).await?);
+    let Some(follow_id) = m.follow_ap_id.as_deref() else { return Ok(vec![]) };
+    let follow = Follow::new(Url::parse(follow_id)?, actor_id_of_account(&a, urls), actor_id_of_community(&c, urls));
+    Ok(vec![Planned {
+        id: follow.id.clone(),
+        kind: "Follow",
+        actor: actor_id_of_account(&a, urls),
+        json: with_context(follow)?,
+        sender: Sender::Account(a.id),
+        inboxes: inbox_of_community(&c).into_iter().collect(),
+    }])
+}
+
+/// A local account left a remote community: `Undo{Follow}`.
+pub(crate) async fn plan_unfollow(
+    ctx: &AppContext,
+    urls: &Urls,
+    account_id: i64,
+    community_id: i64,
+    follow_ap_id: &str,
+) -> Result<Vec<Planned>, Error> {
+    let (a, c) = (account(ctx, account_id).await?, community(ctx, community_id).await?);
+    let follow = Follow::new(Url::parse(follow_ap_id)?, actor_id_of_account(&a, urls), actor_id_of_community(&c, urls));
+    let undo = Undo::of_follow(new_id(ctx)?, follow)?;
+    Ok(vec![Planned {
+        id: undo.id.clone(),
+        kind: "Undo",
+        actor: actor_id_of_account(&a, urls),
+        json: with_context(undo)?,
+        sender: Sender::Account(a.id),
+        inboxes: inbox_of_community(&c).into_iter().collect(),
+    }])
+}
+
+/// A local community admitted a remote follower: `Accept{Follow}`.
+pub(crate) async fn plan_accept(ctx: &AppContext, urls: &Urls, membership_id: i64) -> Result<Vec<Planned>, Error> {
+    let Some(m) = guildhall_app::lookup::membership(ctx, membership_id).await? else { return Ok(vec![]) };
+    let (a, c) = (account(ctx, m.account_id).await?, community(ctx, m.community_id).await?);
+    let Some(follow_id) = m.follow_ap_id.as_deref() else { return Ok(vec![]) };
+    let group = actor_id_of_community(&c, urls);
+    let follow = Follow::new(Url::parse(follow_id)?, actor_id_of_account(&a, urls), group.clone());
+    let accept = Accept::new(new_id(ctx)?, group.clone(), follow)?;
+    Ok(vec![Planned {
+        id: accept.id.clone(),
+        kind: "Accept",
+        actor: group,
+        json: with_context(accept)?,
+        sender: Sender::Community(c.id),
+        inboxes: inbox_of_account(&a).into_iter().collect(),
+    }])
+}
+
+/// A local community refused a remote follower: `Reject{Follow}`.
+pub(crate) async fn plan_reject(
+    ctx: &AppContext,
+    urls: &Urls,
+    community_id: i64,
+    account_id: i64,
+    follow_ap_id: &str,
+) -> Result<Vec<Planned>, Error> {
+    let (a, c) = (account(ctx, account_id).await?, community(ctx, community_id).await?);
+    let group = actor_id_of_community(&c, urls);
+    let follow = Follow::new(Url::parse(follow_ap_id)?, actor_id_of_account(&a, urls), group.clone());
+    let reject = Reject::new(new_id(ctx)?, group.clone(), follow)?;
+    Ok(vec![Planned {
+        id: reject.id.clone(),
+        kind: "Reject",
+        actor: group,
+        json: with_context(reject)?,
+        sender: Sender::Community(c.id),
+        inboxes: inbox_of_account(&a).into_iter().collect(),
+    }])
 }
 
 #[cfg(test)]

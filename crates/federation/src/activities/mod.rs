@@ -4,8 +4,11 @@
 //! adding an activity is its module plus one line there.
 
 pub mod announce;
+pub mod block;
 pub mod create;
 pub mod follow;
+pub mod moderation;
+pub mod relay;
 pub mod update_delete;
 pub mod vote;
 
@@ -24,9 +27,9 @@ use crate::events::inbound::EventActivity;
 use crate::guilds::inbound::GuildActivity;
 use crate::wiki::WikiActivity;
 
-pub use announce::Announce;
 pub use create::Create;
 pub use follow::{Accept, Follow, Reject, Undo};
+pub use relay::Announce;
 pub use update_delete::{Delete, Update};
 pub use vote::Vote;
 

@@ -12,6 +12,16 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use super::create::Post;
+use super::relay::route;
+use crate::actors::{actor_id_of_account, actor_id_of_community};
+use crate::objects::{note_of, page_of};
+use crate::plan::{Planned, account, discussion_and_community, new_id, with_context};
+use crate::urls::Urls;
+use chrono::{DateTime, Utc};
+use guildhall_app::entities::community;
+use guildhall_app::outbox::Sender;
+use serde_json::Value;
+
 use crate::Error;
 use crate::actors::{DbGroup, DbPerson};
 use crate::objects::{DbDiscussion, DbReply, Parent, find_parent};
@@ -200,17 +210,25 @@ pub struct SentUpdate<O> {
     /// The public.
     #[serde(default, deserialize_with = "crate::wire::one_or_many")]
     pub to: Vec<Url>,
+    /// The community (Lemmy refuses an `Update` that does not name it).
+    #[serde(default, deserialize_with = "crate::wire::one_or_many")]
+    pub cc: Vec<Url>,
+    /// The community (FEP-1b12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<Url>,
 }
 
 impl<O> SentUpdate<O> {
-    /// `actor`'s new version of `object`, to the public.
-    pub fn new(id: Url, actor: Url, object: O) -> Self {
+    /// `actor`'s new version of `object` in `community`, to the public.
+    pub fn new(id: Url, actor: Url, object: O, community: Url) -> Self {
         SentUpdate {
             id,
             kind: activitypub_federation::kinds::activity::UpdateType::Update,
             actor,
             object,
             to: vec![crate::wire::public()],
+            cc: vec![community.clone()],
+            audience: Some(community),
         }
     }
 }
@@ -236,6 +254,10 @@ pub struct SentDelete {
     /// The community (FEP-1b12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Url>,
+    /// A moderator's reason: Lemmy records a `Delete` with a `summary` as a removal (with a
+    /// mod-log entry), one without as the author's own deletion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 impl SentDelete {
@@ -249,9 +271,13 @@ impl SentDelete {
             to: vec![crate::wire::public()],
             cc: vec![community.clone()],
             audience: Some(community),
+            summary: None,
         }
     }
 }
+
+/// Why a moderator's deletion is marked as a removal (Lemmy shows it in the mod log).
+pub(crate) const REMOVED_BY_MODERATOR: &str = "Removed by a moderator";
 
 #[async_trait::async_trait]
 impl Activity for Delete {
@@ -275,6 +301,114 @@ impl Activity for Delete {
     }
 }
 
+/// A local author edited a discussion: `Update{Page}` (for a poll, also to the followers).
+pub(crate) async fn plan_discussion_update(
+    ctx: &AppContext,
+    urls: &Urls,
+    discussion_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let (d, c) = discussion_and_community(ctx, discussion_id).await?;
+    if d.ap_id.is_some() {
+        return Ok(vec![]);
+    }
+    let update = update_json(ctx, urls, d.author_id, page_of(ctx, &d).await?, &c).await?;
+    let plans = route(ctx, urls, &c, d.author_id, update, "Update", as_of).await?;
+    also_to_followers(ctx, &c, plans, as_of).await
+}
+
+/// Mastodon and the servers that behave like it apply an author's `Update` or `Delete` only
+/// when the author sends it, not inside the community's `Announce`: for a local community the
+/// author's own activity goes to the followers as well (Lemmy-style peers use the Announce).
+async fn also_to_followers(
+    ctx: &AppContext,
+    c: &community::Model,
+    mut plans: Vec<Planned>,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    if c.domain.is_empty()
+        && let Some(own) = plans.iter_mut().find(|p| matches!(p.sender, Sender::Account(_)) && p.inboxes.is_empty())
+    {
+        own.inboxes = guildhall_app::lookup::follower_inboxes(ctx, c.id, as_of).await?;
+    }
+    Ok(plans)
+}
+
+/// A local author edited a reply: `Update{Note}`.
+pub(crate) async fn plan_reply_update(
+    ctx: &AppContext,
+    urls: &Urls,
+    reply_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let r = guildhall_app::lookup::reply(ctx, reply_id).await?.ok_or(Error::NotFound)?;
+    let (_, c) = discussion_and_community(ctx, r.discussion_id).await?;
+    if r.ap_id.is_some() {
+        return Ok(vec![]);
+    }
+    let update = update_json(ctx, urls, r.author_id, note_of(ctx, &r).await?, &c).await?;
+    let plans = route(ctx, urls, &c, r.author_id, update, "Update", as_of).await?;
+    also_to_followers(ctx, &c, plans, as_of).await
+}
+
+/// A discussion was deleted by `by_account_id` (its author or a moderator): `Delete`.
+pub(crate) async fn plan_discussion_delete(
+    ctx: &AppContext,
+    urls: &Urls,
+    discussion_id: i64,
+    by_account_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let (d, c) = discussion_and_community(ctx, discussion_id).await?;
+    let by_author = by_account_id == d.author_id;
+    let delete = delete_json(ctx, urls, by_account_id, by_author, crate::objects::discussion_id(&d, urls), &c).await?;
+    let plans = route(ctx, urls, &c, by_account_id, delete, "Delete", as_of).await?;
+    if by_author { also_to_followers(ctx, &c, plans, as_of).await } else { Ok(plans) }
+}
+
+/// A reply was deleted by `by_account_id`: `Delete`.
+pub(crate) async fn plan_reply_delete(
+    ctx: &AppContext,
+    urls: &Urls,
+    reply_id: i64,
+    by_account_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let r = guildhall_app::lookup::reply(ctx, reply_id).await?.ok_or(Error::NotFound)?;
+    let (_, c) = discussion_and_community(ctx, r.discussion_id).await?;
+    let by_author = by_account_id == r.author_id;
+    let delete = delete_json(ctx, urls, by_account_id, by_author, crate::objects::reply_id(&r, urls), &c).await?;
+    let plans = route(ctx, urls, &c, by_account_id, delete, "Delete", as_of).await?;
+    if by_author { also_to_followers(ctx, &c, plans, as_of).await } else { Ok(plans) }
+}
+
+async fn update_json<T: Serialize>(
+    ctx: &AppContext,
+    urls: &Urls,
+    author: i64,
+    object: T,
+    c: &community::Model,
+) -> Result<Value, Error> {
+    let actor = actor_id_of_account(&account(ctx, author).await?, urls);
+    with_context(SentUpdate::new(new_id(ctx)?, actor, object, actor_id_of_community(c, urls)))
+}
+
+async fn delete_json(
+    ctx: &AppContext,
+    urls: &Urls,
+    by: i64,
+    by_author: bool,
+    object: Url,
+    c: &community::Model,
+) -> Result<Value, Error> {
+    let actor = actor_id_of_account(&account(ctx, by).await?, urls);
+    let mut delete = SentDelete::new(new_id(ctx)?, actor, object, actor_id_of_community(c, urls));
+    if !by_author {
+        delete.summary = Some(REMOVED_BY_MODERATOR.into());
+    }
+    with_context(delete)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -290,20 +424,22 @@ mod tests {
     }
 
     #[test]
-    fn update_and_delete_are_written_as_before() {
+    fn update_and_delete_name_the_community() {
         let (id, actor, group) =
             (u("https://a.example/activities/1"), u("https://a.example/u/ann"), u("https://b.example/c/ux"));
         let object = json!({"type": "Note", "id": "https://a.example/r/1", "content": "<p>x</p>"});
-        // What `outgoing_changes` wrote with `json!` before the structs.
+        // Lemmy's shape: `cc` and `audience` name the community (an Update without them is refused).
         let golden = with_context(json!({
             "id": id,
             "type": "Update",
             "actor": actor,
             "object": object,
             "to": [PUBLIC],
+            "cc": [group],
+            "audience": group,
         }))
         .unwrap();
-        let sent = SentUpdate::new(id.clone(), actor.clone(), object);
+        let sent = SentUpdate::new(id.clone(), actor.clone(), object, group.clone());
         assert_eq!(with_context(&sent).unwrap().to_string(), golden.to_string());
         let target = u("https://a.example/d/3");
         let golden = with_context(json!({
@@ -316,7 +452,12 @@ mod tests {
             "audience": group,
         }))
         .unwrap();
-        let sent = SentDelete::new(id, actor, target, group);
+        let mut sent = SentDelete::new(id, actor, target, group);
+        assert_eq!(with_context(&sent).unwrap().to_string(), golden.to_string());
+        // A moderator's removal carries Lemmy's marker, last.
+        sent.summary = Some(super::REMOVED_BY_MODERATOR.into());
+        let mut golden = golden;
+        golden["summary"] = json!(super::REMOVED_BY_MODERATOR);
         assert_eq!(with_context(&sent).unwrap().to_string(), golden.to_string());
     }
 

@@ -2,16 +2,25 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::traits::Activity;
+use activitypub_federation::traits::{Activity, Object};
 use guildhall_app::AppContext;
 use guildhall_app::receipt::Arrival;
 use guildhall_app::remote_changes::{self, VoteOn};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use super::relay::route;
+use crate::actors::{actor_id_of_account, actor_id_of_community};
+use crate::objects::discussion_id;
+use crate::plan::{Planned, account, discussion_and_community, new_id, with_context};
+use crate::urls::Urls;
+use crate::wire::UndoOf;
+use chrono::{DateTime, Utc};
+use guildhall_app::entities::community;
+
 use crate::Error;
 use crate::actors::DbPerson;
-use crate::objects::{Parent, find_parent};
+use crate::objects::{DbDiscussion, DbReply, Parent, find_parent};
 
 /// `Like` or `Dislike`.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
@@ -144,13 +153,84 @@ impl VoteKind {
     }
 }
 
+/// A local member voted: `Like`/`Dislike`, to the remote community or relayed by ours.
+pub(crate) async fn plan_cast(
+    ctx: &AppContext,
+    urls: &Urls,
+    vote_id: i64,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let v = guildhall_app::votes::find(ctx, vote_id).await?;
+    let (object, c) = vote_target(ctx, urls, v.discussion_id, v.reply_id).await?;
+    let vote = SentVote::new(
+        v.ap_id.clone().unwrap_or_else(|| ctx.instance().new_activity_id()),
+        v.value,
+        actor_id_of_account(&account(ctx, v.account_id).await?, urls),
+        object,
+        actor_id_of_community(&c, urls),
+    );
+    route(ctx, urls, &c, v.account_id, with_context(vote)?, "Like", as_of).await
+}
+
+/// A local member withdrew a vote: `Undo{Like|Dislike}`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn plan_undo(
+    ctx: &AppContext,
+    urls: &Urls,
+    account_id: i64,
+    discussion_id: Option<i64>,
+    reply_id: Option<i64>,
+    vote_ap_id: &str,
+    value: i16,
+    as_of: DateTime<Utc>,
+) -> Result<Vec<Planned>, Error> {
+    let (object, c) = vote_target(ctx, urls, discussion_id, reply_id).await?;
+    let actor = actor_id_of_account(&account(ctx, account_id).await?, urls);
+    let vote = SentVote::embedded(vote_ap_id.to_owned(), value, actor.clone(), object);
+    let undo = UndoOf::new(new_id(ctx)?, actor, vote, actor_id_of_community(&c, urls));
+    route(ctx, urls, &c, account_id, with_context(undo)?, "Undo", as_of).await
+}
+
+async fn vote_target(
+    ctx: &AppContext,
+    urls: &Urls,
+    discussion: Option<i64>,
+    reply: Option<i64>,
+) -> Result<(Url, community::Model), Error> {
+    match (discussion, reply) {
+        (Some(id), _) => {
+            let (d, c) = discussion_and_community(ctx, id).await?;
+            Ok((discussion_id(&d, urls), c))
+        }
+        (_, Some(id)) => {
+            let r = guildhall_app::lookup::reply(ctx, id).await?.ok_or(Error::NotFound)?;
+            let (_, c) = discussion_and_community(ctx, r.discussion_id).await?;
+            Ok((crate::objects::reply_id(&r, urls), c))
+        }
+        _ => Err(Error::NotFound),
+    }
+}
+
+/// The discussion (and reply) `object` names, if we hold it: no fetch, for undoing a vote.
+pub(crate) async fn stored_target(
+    object: &Url,
+    data: &Data<AppContext>,
+) -> Result<Option<(guildhall_app::entities::discussion::Model, Option<guildhall_app::entities::reply::Model>)>, Error>
+{
+    if let Some(d) = DbDiscussion::read_from_id(object.clone(), data).await? {
+        return Ok(Some((d.model, None)));
+    }
+    let Some(r) = DbReply::read_from_id(object.clone(), data).await? else { return Ok(None) };
+    Ok(guildhall_app::lookup::discussion(data.app_data(), r.model.discussion_id).await?.map(|d| (d, Some(r.model))))
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
     use url::Url;
 
     use super::SentVote;
-    use crate::activities::follow::UndoOf;
+    use crate::wire::UndoOf;
     use crate::wire::testing::round_trip_all;
     use crate::wire::{PUBLIC, with_context};
 

@@ -240,7 +240,7 @@ pub(crate) async fn join_answered_by_id(
     accepted: bool,
 ) -> Result<bool, Error> {
     let ctx = data.app_data();
-    if guildhall_store::events::find_participant_by_join(ctx.db(), id.as_str()).await?.is_none() {
+    if guildhall_app::lookup::participant_by_join(ctx, id.as_str()).await?.is_none() {
         return Ok(false);
     }
     remote::join_answered(ctx, id.as_str(), actor.as_str(), accepted).await?;
@@ -254,7 +254,7 @@ async fn local_group(url: &Url, data: &Data<AppContext>) -> Option<DbGroup> {
 async fn local_event_of(
     object: &Value,
     data: &Data<AppContext>,
-) -> Result<guildhall_store::entities::event::Model, Error> {
+) -> Result<guildhall_app::entities::event::Model, Error> {
     let id = object_id(object).ok_or_else(|| Error::BadRequest("no event named".into()))?;
     if !is_local(data, &id) {
         return Err(Error::NotFound);
@@ -318,7 +318,7 @@ pub(crate) async fn announced(object: &Value, group: &DbGroup, data: &Data<AppCo
         ("Delete", _) => {
             let id = inner.and_then(object_id)?;
             let ctx = data.app_data();
-            match guildhall_store::events::find_by_ap_id(ctx.db(), id.as_str()).await {
+            match guildhall_app::lookup::event_by_ap_id(ctx, id.as_str()).await {
                 Ok(Some(_)) => Some(
                     remote::remote_event_deleted(ctx, &group.model, id.as_str()).await.map(|_| ()).map_err(Into::into),
                 ),

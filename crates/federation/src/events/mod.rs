@@ -11,7 +11,6 @@ pub mod serve;
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::outbox::Outgoing;
-use guildhall_store::events as store;
 use url::Url;
 
 use crate::Error;
@@ -38,14 +37,14 @@ pub(crate) async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Out
         | Outgoing::EventLeave { event_id, .. }
         | Outgoing::EventJoinRefused { event_id, .. } => *event_id,
         Outgoing::EventJoin { participant_id } | Outgoing::EventRsvpAnswered { participant_id } => {
-            match store::find_participant_by_id(ctx.db(), *participant_id).await? {
+            match guildhall_app::lookup::participant(ctx, *participant_id).await? {
                 Some(p) => p.event_id,
                 None => return Ok(None),
             }
         }
         _ => return Ok(None),
     };
-    let Some(e) = store::find_by_id(ctx.db(), event_id).await? else { return Ok(None) };
+    let Some(e) = guildhall_app::lookup::event(ctx, event_id).await? else { return Ok(None) };
     let c = crate::plan::community(ctx, e.community_id).await?;
     Ok(crate::addressing::is_private(&c, e.members_only).then(|| crate::addressing::followers_of(&c, urls)))
 }

@@ -4,10 +4,9 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use guildhall_app::AppContext;
+use guildhall_app::entities::event;
 use guildhall_app::events::remote::IncomingEvent;
 use guildhall_domain::event::{EventStatus, JoinMode, ParticipantStatus};
-use guildhall_store::entities::event;
-use guildhall_store::events as store;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -238,7 +237,7 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
     let (start, end) = (e.starts_at.with_timezone(&tz), e.ends_at.with_timezone(&tz));
     let status = EventStatus::parse(&e.status).unwrap_or(EventStatus::Confirmed);
     let mode = JoinMode::parse(&e.join_mode).unwrap_or(JoinMode::Free);
-    let counts = store::counts(ctx.db(), &[e.id]).await?;
+    let counts = guildhall_app::lookup::event_counts(ctx, &[e.id]).await?;
     let going = counts.get(&e.id).and_then(|m| m.get(ParticipantStatus::Going.as_str()).copied()).unwrap_or(0);
     let mut when = format!("{} – {} ({})", start.format("%a %-d %b %Y, %H:%M"), end.format("%H:%M"), tz.name());
     if end.date_naive() != start.date_naive() {

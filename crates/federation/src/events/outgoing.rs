@@ -5,18 +5,17 @@
 
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
+use guildhall_app::entities::{account, community, event};
 use guildhall_app::outbox::Outgoing;
+use guildhall_app::outbox::Sender;
 use guildhall_domain::event::ParticipantStatus;
-use guildhall_store::entities::{account, community, event};
-use guildhall_store::events as store;
-use guildhall_store::federation::{self as fed, Sender};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
 
 use super::object::{Tombstone, context, event_json, id_of};
 use crate::Error;
-use crate::activities::announce::announce;
+use crate::activities::relay::announce;
 use crate::actors::{actor_id_of_account, actor_id_of_community};
 use crate::plan::{Planned, account, community, inbox_of_community, new_id};
 use crate::urls::Urls;
@@ -59,7 +58,7 @@ async fn announced(
     let activity = SentEventActivity::new(id.clone(), kind, actor.clone(), group, followers, object);
     let json = crate::wire::with_context_of(context(), activity)?;
     let mut plans = vec![planned(id, kind.name(), actor, json.clone(), Sender::Account(by.id), vec![])];
-    let mut inboxes = fed::remote_follower_inboxes(ctx.db(), c.id, as_of).await?;
+    let mut inboxes = guildhall_app::lookup::follower_inboxes(ctx, c.id, as_of).await?;
     if to_guilds {
         crate::plan::with_guild_inboxes(ctx, c, &json, &mut inboxes, as_of).await?;
     }
@@ -73,7 +72,7 @@ async fn announced(
 }
 
 async fn local_event(ctx: &AppContext, id: i64) -> Result<Option<(event::Model, community::Model)>, Error> {
-    let Some(e) = store::find_by_id(ctx.db(), id).await? else { return Ok(None) };
+    let Some(e) = guildhall_app::lookup::event(ctx, id).await? else { return Ok(None) };
     let c = community(ctx, e.community_id).await?;
     Ok((e.ap_id.is_none() && c.domain.is_empty()).then_some((e, c)))
 }
@@ -109,8 +108,9 @@ pub(crate) async fn plan(
             announced(ctx, urls, a, as_of).await
         }
         Outgoing::EventJoin { participant_id } => {
-            let Some(p) = store::find_participant_by_id(ctx.db(), *participant_id).await? else { return Ok(vec![]) };
-            let (Some(e), Some(join_id)) = (store::find_by_id(ctx.db(), p.event_id).await?, p.join_ap_id.as_deref())
+            let Some(p) = guildhall_app::lookup::participant(ctx, *participant_id).await? else { return Ok(vec![]) };
+            let (Some(e), Some(join_id)) =
+                (guildhall_app::lookup::event(ctx, p.event_id).await?, p.join_ap_id.as_deref())
             else {
                 return Ok(vec![]);
             };
@@ -131,7 +131,7 @@ pub(crate) async fn plan(
             )])
         }
         Outgoing::EventLeave { event_id, account_id, join_ap_id } => {
-            let Some(e) = store::find_by_id(ctx.db(), *event_id).await? else { return Ok(vec![]) };
+            let Some(e) = guildhall_app::lookup::event(ctx, *event_id).await? else { return Ok(vec![]) };
             let (a, c) = (account(ctx, *account_id).await?, community(ctx, e.community_id).await?);
             let actor = actor_id_of_account(&a, urls);
             let id = new_id(ctx)?;
@@ -154,7 +154,7 @@ pub(crate) async fn plan(
             )])
         }
         Outgoing::EventRsvpAnswered { participant_id } => {
-            let Some(p) = store::find_participant_by_id(ctx.db(), *participant_id).await? else { return Ok(vec![]) };
+            let Some(p) = guildhall_app::lookup::participant(ctx, *participant_id).await? else { return Ok(vec![]) };
             let Some((e, c)) = local_event(ctx, p.event_id).await? else { return Ok(vec![]) };
             let (Some(join_id), a) = (p.join_ap_id.as_deref(), account(ctx, p.account_id).await?) else {
                 return Ok(vec![]);

@@ -4,7 +4,7 @@
 
 use activitypub_federation::config::Data;
 use guildhall_app::AppContext;
-use guildhall_store::entities::event;
+use guildhall_app::entities::event;
 use url::Url;
 
 use crate::Error;
@@ -15,16 +15,16 @@ pub(crate) async fn event_of(url: &Url, data: &Data<AppContext>) -> Result<Optio
     let ctx = data.app_data();
     let found = if is_local(data, url) {
         match local_number(url, "/e/") {
-            Some(n) => guildhall_store::events::find_by_id(ctx.db(), n).await?.filter(|e| e.ap_id.is_none()),
+            Some(n) => guildhall_app::lookup::event(ctx, n).await?.filter(|e| e.ap_id.is_none()),
             None => None,
         }
     } else {
-        guildhall_store::events::find_by_ap_id(ctx.db(), url.as_str()).await?
+        guildhall_app::lookup::event_by_ap_id(ctx, url.as_str()).await?
     };
     Ok(found.filter(|e| e.deleted_at.is_none()))
 }
 
 /// Whether the reply `id` is stored with an event (fetched from its origin after a relay).
 pub(crate) async fn is_stored(id: &Url, data: &Data<AppContext>) -> Result<bool, Error> {
-    Ok(guildhall_store::events::find_reply_by_ap_id(data.app_data().db(), id.as_str()).await?.is_some())
+    Ok(guildhall_app::lookup::event_reply_by_ap_id(data.app_data(), id.as_str()).await?.is_some())
 }

@@ -5,8 +5,8 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use guildhall_app::AppContext;
+use guildhall_app::entities::community;
 use guildhall_app::guilds::links;
-use guildhall_store::entities::community;
 use serde::{Deserialize, Deserializer, Serialize, de::Error as _};
 use serde_json::Value;
 use url::Url;

@@ -4,11 +4,9 @@
 
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
+use guildhall_app::entities::community;
 use guildhall_app::outbox::Outgoing;
-use guildhall_store::entities::community;
-use guildhall_store::federation as fed;
-use guildhall_store::federation::Sender;
-use guildhall_store::{discussions, guilds as store};
+use guildhall_app::outbox::Sender;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use url::Url;
@@ -111,7 +109,7 @@ pub(crate) async fn plan(
 ) -> Result<Vec<Planned>, Error> {
     match intent {
         Outgoing::GuildOffer { link_id } | Outgoing::GuildInvite { link_id } => {
-            let Some(link) = store::find_link_by_id(ctx.db(), *link_id).await? else { return Ok(vec![]) };
+            let Some(link) = guildhall_app::lookup::guild_link(ctx, *link_id).await? else { return Ok(vec![]) };
             let (g, c) = (community(ctx, link.guild_id).await?, community(ctx, link.community_id).await?);
             let (gid, cid) = (actor_id_of_community(&g, urls), actor_id_of_community(&c, urls));
             let ap_id = link.offer_ap_id.clone().unwrap_or_else(|| ctx.instance().new_activity_id());
@@ -137,7 +135,7 @@ pub(crate) async fn plan(
             }])
         }
         Outgoing::GuildAccept { link_id, by_guild } => {
-            let Some(link) = store::find_link_by_id(ctx.db(), *link_id).await? else { return Ok(vec![]) };
+            let Some(link) = guildhall_app::lookup::guild_link(ctx, *link_id).await? else { return Ok(vec![]) };
             let (g, c) = (community(ctx, link.guild_id).await?, community(ctx, link.community_id).await?);
             let offer_id = link.offer_ap_id.clone().unwrap_or_default();
             answer(GuildKind::Accept, ctx, urls, &g, &c, *by_guild, &offer_id)
@@ -183,7 +181,7 @@ pub(crate) async fn plan(
             Ok(vec![to_followers(ctx, urls, &g, GuildKind::Add, cid, Some(gid), as_of).await?])
         }
         Outgoing::GuildRelay { guild_id, discussion_id } => {
-            let Some(d) = discussions::find_by_id(ctx.db(), *discussion_id).await? else { return Ok(vec![]) };
+            let Some(d) = guildhall_app::lookup::discussion(ctx, *discussion_id).await? else { return Ok(vec![]) };
             let (g, c) = (community(ctx, *guild_id).await?, community(ctx, d.community_id).await?);
             // Checked again here: the community may have become private since.
             if d.deleted_at.is_some() || !guildhall_domain::visibility::relayed_to_guilds(c.visibility, d.members_only)
@@ -237,7 +235,7 @@ async fn to_followers(
     let mut activity = SentGuildActivity::new(id.to_string(), kind, gid.clone(), object, target, crate::wire::public());
     activity.cc = vec![followers];
     let json = with_context(activity)?;
-    let inboxes = fed::remote_follower_inboxes(ctx.db(), g.id, as_of).await?;
+    let inboxes = guildhall_app::lookup::follower_inboxes(ctx, g.id, as_of).await?;
     Ok(plan_one(id, kind.name(), g, gid, json, inboxes))
 }
 

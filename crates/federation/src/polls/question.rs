@@ -1,8 +1,8 @@
 //! A discussion with a poll as a `Question`: its kind, options and counts, as served and read.
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
+use guildhall_app::entities::discussion;
 use guildhall_app::polls::RemotePoll;
-use guildhall_store::entities::discussion;
 use serde::{Deserialize, Serialize};
 
 use crate::Error;
@@ -96,7 +96,7 @@ impl QuestionFields {
 
 /// The type and poll fields of a discussion's object.
 pub async fn question_fields(ctx: &AppContext, d: &discussion::Model) -> Result<(PageKind, QuestionFields), Error> {
-    let Some(l) = guildhall_store::polls::find_for_discussion(ctx.db(), d.id).await? else {
+    let Some(l) = guildhall_app::lookup::poll_of(ctx, d.id).await? else {
         return Ok((PageKind::Page, QuestionFields::default()));
     };
     let rules = guildhall_app::polls::rules_of(&l);

@@ -5,7 +5,7 @@
 use activitypub_federation::config::Data;
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
-use guildhall_store::federation::Sender;
+use guildhall_app::outbox::Sender;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -50,7 +50,7 @@ pub(crate) async fn plan_votes(
     account_id: i64,
     _as_of: DateTime<Utc>,
 ) -> Result<Vec<Planned>, Error> {
-    let Some(d) = guildhall_store::discussions::find_by_id(ctx.db(), discussion).await? else { return Ok(vec![]) };
+    let Some(d) = guildhall_app::lookup::discussion(ctx, discussion).await? else { return Ok(vec![]) };
     let (voter, author) = (account(ctx, account_id).await?, account(ctx, d.author_id).await?);
     if !voter.domain.is_empty() || author.domain.is_empty() {
         return Ok(vec![]);
