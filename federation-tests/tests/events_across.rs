@@ -80,12 +80,17 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
     assert_eq!(object["location"][1], json!({"type": "VirtualLocation", "url": "https://meet.example/rust"}));
     let content = object["content"].as_str().unwrap();
     assert!(content.contains("18:30") && content.contains(&format!("/e/{alpha_id}")), "Mastodon summary: {content}");
+    // Lemmy shows the Markdown source: it carries when, where and the link too.
+    let source = object["source"]["content"].as_str().unwrap();
+    assert!(source.starts_with("🗓 ") && source.contains("18:30") && source.contains("Salle 3"), "source: {source}");
+    assert!(source.contains(&format!("/e/{alpha_id}>")) && source.ends_with("Bring a **laptop**."), "source: {source}");
 
     // It reaches beta's members, times and place intact.
     let e = poll_until(DEADLINE, "the event on beta", || remote_event(&bob, &handle, "Rust night")).await;
     assert_eq!((e["starts_at"].as_str(), e["timezone"].as_str()), (Some("2030-12-01T17:30:00Z"), Some("Europe/Paris")));
     assert_eq!((e["place_name"].as_str(), e["capacity"].as_i64()), (Some("Salle 3"), Some(1)));
-    assert!(e["description_html"].as_str().unwrap().contains("<strong>laptop</strong>"), "{e}");
+    let description = e["description_html"].as_str().unwrap();
+    assert!(description.contains("<strong>laptop</strong>") && !description.contains("🗓"), "no header twice: {e}");
     assert_eq!(e["organiser"]["username"], format!("ada@{}", alpha.domain()));
     let beta_id = id_of(&e["id"]);
 

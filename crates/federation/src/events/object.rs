@@ -239,13 +239,10 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
     let mode = JoinMode::parse(&e.join_mode).unwrap_or(JoinMode::Free);
     let counts = guildhall_app::lookup::event_counts(ctx, &[e.id]).await?;
     let going = counts.get(&e.id).and_then(|m| m.get(ParticipantStatus::Going.as_str()).copied()).unwrap_or(0);
-    let mut when = format!("{} – {} ({})", start.format("%a %-d %b %Y, %H:%M"), end.format("%H:%M"), tz.name());
-    if end.date_naive() != start.date_naive() {
-        when =
-            format!("{} – {} ({})", start.format("%a %-d %b %Y, %H:%M"), end.format("%a %-d %b %Y, %H:%M"), tz.name());
-    }
+    let when = when_text(start, end, tz);
+    let cancelled = status == EventStatus::Cancelled;
     let mut summary = String::new();
-    if status == EventStatus::Cancelled {
+    if cancelled {
         summary.push_str("<p><strong>Cancelled</strong></p>");
     }
     summary.push_str(&format!("<p>🗓 {}</p>", escape(&when)));
@@ -255,6 +252,12 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
         summary.push_str(&format!("<p>📍 {}</p>", escape(&place.join(", "))));
     }
     summary.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(id.as_str())));
+    // Lemmy shows the Markdown `source`, not `content`: it carries when, where and the link too.
+    let markdown = format!(
+        "{}{}",
+        markdown_header(cancelled, &when, &place.join(", "), id.as_str()),
+        e.description_source
+    );
     let mut locations = Vec::new();
     if !place.is_empty() {
         locations.push(Location::Place {
@@ -280,7 +283,7 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
         name: e.title.clone(),
         content: format!("{summary}{}", e.description_html),
         media_type: "text/html".into(),
-        source: Some(Source::markdown(e.description_source.clone())),
+        source: Some(Source::markdown(markdown)),
         start_time: start.to_rfc3339(),
         end_time: end.to_rfc3339(),
         timezone: tz.name().to_owned(),
@@ -302,6 +305,31 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
         external_participation_url: (mode == JoinMode::External).then(|| e.external_url.clone()),
     };
     Ok(serde_json::to_value(object)?)
+}
+
+/// When an event happens, as shown to readers in its own time zone.
+fn when_text(start: DateTime<Tz>, end: DateTime<Tz>, tz: Tz) -> String {
+    if end.date_naive() != start.date_naive() {
+        format!("{} – {} ({})", start.format("%a %-d %b %Y, %H:%M"), end.format("%a %-d %b %Y, %H:%M"), tz.name())
+    } else {
+        format!("{} – {} ({})", start.format("%a %-d %b %Y, %H:%M"), end.format("%H:%M"), tz.name())
+    }
+}
+
+/// The lines put before an event's Markdown description: cancelled, when, where, the link.
+/// An incoming `source` that starts with exactly these (from another Guildhall) has them
+/// removed again, so they are not repeated on every hop.
+fn markdown_header(cancelled: bool, when: &str, place: &str, link: &str) -> String {
+    let mut s = String::new();
+    if cancelled {
+        s.push_str("**Cancelled**\n\n");
+    }
+    s.push_str(&format!("🗓 {when}\n\n"));
+    if !place.is_empty() {
+        s.push_str(&format!("📍 {place}\n\n"));
+    }
+    s.push_str(&format!("<{link}>\n\n"));
+    s
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -366,11 +394,20 @@ pub fn incoming(v: &Value, members_only: bool) -> Result<IncomingEvent, Error> {
         "TENTATIVE" => EventStatus::Tentative,
         _ => EventStatus::Confirmed,
     };
-    let source = v
+    let mut source = v
         .get("source")
         .filter(|s| text(s, "mediaType") == "text/markdown")
         .map(|s| text(s, "content"))
         .filter(|s| !s.is_empty());
+    if let (Some(src), Some(ends_at), Ok(tz)) = (&source, time(v, "endTime"), text(v, "timezone").parse::<Tz>()) {
+        let place: Vec<&str> =
+            [place_name.as_str(), place_address.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
+        let when = when_text(starts_at.with_timezone(&tz), ends_at.with_timezone(&tz), tz);
+        let header = markdown_header(status == EventStatus::Cancelled, &when, &place.join(", "), &ap_id);
+        if let Some(description) = src.strip_prefix(&header) {
+            source = Some(description.to_owned()).filter(|s| !s.is_empty());
+        }
+    }
     let url = match v.get("url") {
         Some(Value::String(s)) => Some(s.clone()),
         Some(Value::Object(o)) => o.get("href").and_then(Value::as_str).map(str::to_owned),
@@ -563,5 +600,26 @@ mod tests {
         assert_eq!(round_trip_all::<SentLeave>("leave", &[]), 1);
         // Finding: Mobilizon's Accept names the Join by id; ours embeds it (`SentAnswer`).
         assert_eq!(round_trip_all::<crate::events::outgoing::SentAnswer>("accept_join", &["mobilizon"]), 0);
+    }
+
+    #[test]
+    fn the_markdown_source_carries_when_and_where_and_is_not_repeated_on_the_next_hop() {
+        let mut v = golden(true, false, None, false);
+        let tz: Tz = "Europe/Paris".parse().unwrap();
+        let (start, end) = (time(&v, "startTime").unwrap(), time(&v, "endTime").unwrap());
+        let when = when_text(start.with_timezone(&tz), end.with_timezone(&tz), tz);
+        assert_eq!(when, "Wed 2 Jan 2030, 04:04 – 05:04 (Europe/Paris)");
+        let header = markdown_header(false, &when, "Hall, 1 Main St", "https://a.example/e/1");
+        assert_eq!(
+            header,
+            "🗓 Wed 2 Jan 2030, 04:04 – 05:04 (Europe/Paris)\n\n📍 Hall, 1 Main St\n\n<https://a.example/e/1>\n\n"
+        );
+        v["source"]["content"] = json!(format!("{header}desc"));
+        assert_eq!(incoming(&v, false).unwrap().source.as_deref(), Some("desc"), "our own header is removed");
+        // Another server's Markdown that happens to differ is kept whole.
+        v["source"]["content"] = json!("🗓 some other date\n\ndesc");
+        assert_eq!(incoming(&v, false).unwrap().source.as_deref(), Some("🗓 some other date\n\ndesc"));
+        let cancelled = markdown_header(true, &when, "", "https://a.example/e/1");
+        assert!(cancelled.starts_with("**Cancelled**\n\n🗓 ") && !cancelled.contains('📍'));
     }
 }
