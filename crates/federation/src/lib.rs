@@ -6,6 +6,7 @@
 pub mod activities;
 pub mod actors;
 pub mod addressing;
+pub mod answers;
 pub mod audience;
 pub mod cavage;
 pub mod crawl;
@@ -72,6 +73,7 @@ pub async fn config(ctx: AppContext, settings: Settings) -> Result<FederationCon
         // servers require a signed Date header.
         .http_signature_compat(true)
         .http_fetch_limit(50)
+        .client(answers::client())
         .build()
         .await
         .map_err(|e| Error::Internal(format!("federation config: {e}")))
