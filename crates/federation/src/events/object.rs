@@ -236,10 +236,10 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
     let group = actor_id_of_community(&c, &urls);
     let tz = e.timezone.parse::<Tz>().unwrap_or(Tz::UTC);
     let (start, end) = (e.starts_at.with_timezone(&tz), e.ends_at.with_timezone(&tz));
-    let status = EventStatus::parse(&e.status).unwrap_or(EventStatus::Confirmed);
-    let mode = JoinMode::parse(&e.join_mode).unwrap_or(JoinMode::Free);
+    let status = e.status;
+    let mode = e.join_mode;
     let counts = store::counts(ctx.db(), &[e.id]).await?;
-    let going = counts.get(&e.id).and_then(|m| m.get(ParticipantStatus::Going.as_str()).copied()).unwrap_or(0);
+    let going = counts.get(&e.id).and_then(|m| m.get(&ParticipantStatus::Going).copied()).unwrap_or(0);
     let mut when = format!("{} – {} ({})", start.format("%a %-d %b %Y, %H:%M"), end.format("%H:%M"), tz.name());
     if end.date_naive() != start.date_naive() {
         when =
