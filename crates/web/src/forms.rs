@@ -131,13 +131,67 @@ mod tests {
     #[test]
     fn validation_messages_are_translated() {
         let fr = Lang::Fr;
-        assert_eq!(invalid_message(fr, &Invalid::new("title", "must not be empty")), fr.t("error-empty"));
-        assert!(invalid_message(fr, &Invalid::new("title", "must be at most 100 characters")).contains("100"));
-        assert!(invalid_message(Lang::En, &Invalid::new("name", "must be 3 to 30 characters")).contains("3"));
+        let coded = |field, code| Invalid::coded(field, code, "");
+        assert_eq!(invalid_message(fr, &coded("title", InvalidCode::Empty)), fr.t("error-empty"));
+        assert!(invalid_message(fr, &coded("title", InvalidCode::TooLong { max: 100 })).contains("100"));
+        let length = InvalidCode::Length { min: 3, max: 30 };
+        assert!(invalid_message(Lang::En, &coded("name", length)).contains('3'));
         assert_eq!(
-            invalid_message(fr, &Invalid::new("ends_at", "must be after starts_at")),
+            invalid_message(fr, &coded("ends_at", InvalidCode::EndsBeforeStart)),
             fr.t("error-ends-before-start")
         );
         assert_eq!(split_list("gc.ca, *.canada.ca\nexample.org"), ["gc.ca", "*.canada.ca", "example.org"]);
+    }
+
+    /// The message the domain's rule produces, as a page shows it.
+    fn shown(lang: Lang, e: Invalid) -> String {
+        invalid_message(lang, &e)
+    }
+
+    #[test]
+    fn rules_are_told_by_code_not_by_text() {
+        use chrono::{TimeZone, Utc};
+        use guildhall_domain::{event, poll, validate};
+        let fr = Lang::Fr;
+        let at = |y| Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single().expect("date");
+
+        let early = event::times(at(1960), at(1961)).expect_err("before 1970");
+        assert_eq!(shown(fr, early), fr.t("error-year-range"));
+        let long = event::times(at(2030), at(2032)).expect_err("two years");
+        assert_eq!(shown(fr, long), fr.t("error-too-long-event"));
+        let backwards = event::times(at(2031), at(2030)).expect_err("ends first");
+        assert_eq!(shown(fr, backwards), fr.t("error-ends-before-start"));
+        let twice = poll::options(&["a".into(), "a".into()]).expect_err("twice");
+        assert_eq!(shown(fr, twice), fr.t("error-poll-duplicate"));
+        let few = poll::options(&["a".into()]).expect_err("one option");
+        assert_eq!(shown(fr, few), fr.t("error-poll-options"));
+        let past = poll::closes_at(Some(at(2000)), at(2030)).expect_err("past");
+        assert_eq!(shown(fr, past), fr.t("error-poll-future"));
+        let external = event::join_mode(event::JoinMode::External, "").expect_err("no url");
+        assert_eq!(shown(fr, external), fr.t("error-external-required"));
+        assert_eq!(shown(fr, validate::name("name", "admin-").expect_err("dash")), fr.t("error-name-dash"));
+        assert_eq!(shown(fr, validate::name("name", "api").expect_err("reserved")), fr.t("error-reserved"));
+        assert_eq!(shown(fr, validate::name("name", "a b c").expect_err("chars")), fr.t("error-name-chars"));
+        assert_eq!(shown(fr, validate::required_line("title", " ", 10).expect_err("empty")), fr.t("error-empty"));
+        assert_eq!(shown(fr, validate::optional_line("t", "a\u{7}", 10).expect_err("bell")), fr.t("error-single-line"));
+        assert_eq!(shown(fr, validate::tags("tags", &["a b".into()]).expect_err("tag")), fr.t("error-tags"));
+        let host = Invalid::coded("member_domains", InvalidCode::NotAHost, "'x' is not a host name such as gc.ca");
+        assert_eq!(shown(fr, host.clone()), fr.ts("error-host", "value", &host.message));
+        // A message that merely reads like a rule is not taken for it.
+        assert_eq!(
+            shown(fr, Invalid::new("starts_at", "must be after 1970")),
+            fr.ts("error-invalid", "detail", "must be after 1970")
+        );
+    }
+
+    #[test]
+    fn a_taken_name_is_told_by_its_variant() {
+        let fr = Lang::Fr;
+        let taken = form_error(fr, &Error::Taken("name is already taken".into()), "name").expect("form error");
+        assert_eq!(taken.get("name"), Some(fr.t("error-taken").as_str()));
+        // Any other conflict shows its own text, even one that mentions a name being taken.
+        let other =
+            form_error(fr, &Error::Conflict("already taken, said the wiki".into()), "name").expect("form error");
+        assert_eq!(other.get("name"), Some(fr.ts("error-invalid", "detail", "already taken, said the wiki").as_str()));
     }
 }
