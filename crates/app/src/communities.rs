@@ -64,10 +64,7 @@ pub struct CommunityChange {
 pub(crate) fn role_of(signed_in: bool, m: Option<&membership::Model>) -> Result<CommunityRole> {
     // An expired ban is no ban: the person is an outsider again and may ask to rejoin.
     let m = m.filter(|m| !(m.status == MembershipStatus::Banned && m.ban_expires_at.is_some_and(|t| t <= Utc::now())));
-    let membership = match m {
-        Some(m) => Some((m.status, m.is_moderator)),
-        None => None,
-    };
+    let membership = m.map(|m| (m.status, m.is_moderator));
     Ok(CommunityRole::from_membership(signed_in, membership))
 }
 
