@@ -60,7 +60,7 @@ async fn row(ctx: &AppContext, server: &HostileServer) -> map_instance::Model {
 
 #[track_caller]
 fn assert_failed(row: &map_instance::Model, needle: &str) {
-    assert_eq!(row.status, "error", "{row:?}");
+    assert_eq!(row.status.as_str(), "error", "{row:?}");
     let err = row.last_error.as_deref().unwrap_or_default();
     assert!(err.contains(needle), "{}: expected an error containing {needle:?}, got {err:?}", row.domain);
 }
@@ -118,9 +118,9 @@ async fn hostile_directories_are_bounded_and_recorded_per_instance() {
         assert_eq!(store::count_entries(ctx.db(), failed.host()).await.unwrap(), 0);
     }
 
-    assert_eq!(row(&ctx, &unlisted).await.status, "opted_out");
+    assert_eq!(row(&ctx, &unlisted).await.status.as_str(), "opted_out");
     let r = row(&ctx, &blocked).await;
-    assert_eq!(r.status, "blocked");
+    assert_eq!(r.status.as_str(), "blocked");
     assert_eq!(blocked.requests(), 0, "a blocked instance is never contacted");
 
     // The cycle ends: each side crawled once, b found through a.

@@ -52,7 +52,8 @@ impl From<Error> for ApiError {
                 ApiError::new(status, d.code(), d.to_string())
             }
             Error::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found")),
-            Error::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            // A taken name is a conflict to API clients, as it always was.
+            Error::Conflict(m) | Error::Taken(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             Error::Duplicate => ApiError::new(StatusCode::CONFLICT, "duplicate", "this was received before"),
             Error::Unauthenticated(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", m),
             Error::AccountNotActive(s) => {

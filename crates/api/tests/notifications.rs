@@ -44,9 +44,27 @@ async fn attendees_hear_of_edits_cancellation_and_deletion() {
     // Someone an organiser refused, and someone on another server (told over federation).
     let db = app.ctx.db();
     let rita_id = guildhall_store::accounts::find_by_username(db, "rita").await.expect("db").expect("rita").id;
-    guildhall_store::events::upsert_participant(db, id, rita_id, "rejected", None, Utc::now()).await.expect("rsvp");
+    guildhall_store::events::upsert_participant(
+        db,
+        id,
+        rita_id,
+        guildhall_domain::event::ParticipantStatus::Rejected,
+        None,
+        Utc::now(),
+    )
+    .await
+    .expect("rsvp");
     let remote = app.remote_person("rob", "remote.example").await;
-    guildhall_store::events::upsert_participant(db, id, remote.id, "going", None, Utc::now()).await.expect("rsvp");
+    guildhall_store::events::upsert_participant(
+        db,
+        id,
+        remote.id,
+        guildhall_domain::event::ParticipantStatus::Going,
+        None,
+        Utc::now(),
+    )
+    .await
+    .expect("rsvp");
 
     let r = app.patch(&format!("/api/v1/events/{id}"), Some(&modr), json!({"title": "Rust meetup #2"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);

@@ -116,7 +116,7 @@ pub async fn update_profile(ctx: &AppContext, viewer: &Viewer, change: ProfileCh
 pub async fn profile(ctx: &AppContext, username: &str) -> Result<ProfileView> {
     let a = accounts::find_by_username(ctx.db(), &username.to_ascii_lowercase())
         .await?
-        .filter(|a| a.status == AccountStatus::Active.as_str())
+        .filter(|a| a.status == AccountStatus::Active)
         .ok_or(Error::NotFound("account"))?;
     Ok(ProfileView {
         bio_html: crate::markdown::render(&a.bio),

@@ -2,7 +2,7 @@
 
 use chrono::{Duration, Utc};
 use guildhall_domain::registration::{CommunityCreation, normalise_domain_pattern};
-use guildhall_domain::{AccountStatus, Denied, Invalid, RegistrationMode};
+use guildhall_domain::{AccountStatus, Denied, Invalid, InvalidCode, RegistrationMode};
 use guildhall_store::entities::instance_settings;
 use guildhall_store::{Set, accounts, encode_list, settings as store_settings};
 
@@ -64,14 +64,15 @@ fn settings_view(row: &instance_settings::Model) -> Result<SettingsView> {
 fn hosts(field: &'static str, list: Option<&[String]>) -> Result<Option<Vec<String>>> {
     let Some(list) = list else { return Ok(None) };
     if list.len() > 10_000 {
-        return Err(Invalid::new(field, "at most 10,000 instances").into());
+        return Err(Invalid::coded(field, InvalidCode::TooMany, "at most 10,000 instances").into());
     }
     let mut out = Vec::with_capacity(list.len());
     // A set keeps de-duplicating a list of 10,000 linear, in the order given.
     let mut seen = std::collections::HashSet::with_capacity(list.len());
     for raw in list {
-        let d = guildhall_domain::federation_policy::normalise_host(raw)
-            .ok_or_else(|| Invalid::new(field, format!("'{raw}' is not a host name such as dept.gc.ca")))?;
+        let d = guildhall_domain::federation_policy::normalise_host(raw).ok_or_else(|| {
+            Invalid::coded(field, InvalidCode::NotAHost, format!("'{raw}' is not a host name such as dept.gc.ca"))
+        })?;
         if seen.insert(d.clone()) {
             out.push(d);
         }
@@ -96,12 +97,16 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
     let domains = match change.email_domains {
         Some(list) => {
             if list.len() > 100 {
-                return Err(Invalid::new("email_domains", "at most 100 domains").into());
+                return Err(Invalid::coded("email_domains", InvalidCode::TooMany, "at most 100 domains").into());
             }
             let mut out = Vec::with_capacity(list.len());
             for raw in &list {
                 let d = normalise_domain_pattern(raw).ok_or_else(|| {
-                    Invalid::new("email_domains", format!("'{raw}' is not a domain such as gc.ca or *.gc.ca"))
+                    Invalid::coded(
+                        "email_domains",
+                        InvalidCode::NotAHost,
+                        format!("'{raw}' is not a domain such as gc.ca or *.gc.ca"),
+                    )
                 })?;
                 if !out.contains(&d) {
                     out.push(d);
@@ -206,7 +211,7 @@ pub async fn list_invites(ctx: &AppContext, viewer: &Viewer, page: Page) -> Resu
 /// Accounts waiting for approval.
 pub async fn pending_accounts(ctx: &AppContext, viewer: &Viewer, page: Page) -> Result<List<PendingAccountView>> {
     require_admin(viewer)?;
-    let rows = accounts::list_by_status(ctx.db(), AccountStatus::Pending.as_str(), page).await?;
+    let rows = accounts::list_by_status(ctx.db(), AccountStatus::Pending, page).await?;
     let items = rows
         .items
         .into_iter()
@@ -225,7 +230,7 @@ async fn find_pending(ctx: &AppContext, username: &str) -> Result<guildhall_stor
     let account = accounts::find_by_username(ctx.db(), &username.to_ascii_lowercase())
         .await?
         .ok_or(Error::NotFound("account"))?;
-    if account.status != AccountStatus::Pending.as_str() {
+    if account.status != AccountStatus::Pending {
         return Err(Error::Conflict("this account is not waiting for approval".into()));
     }
     Ok(account)
@@ -236,7 +241,7 @@ pub async fn approve_account(ctx: &AppContext, viewer: &Viewer, username: &str) 
     require_admin(viewer)?;
     let account = find_pending(ctx, username).await?;
     let mut active: guildhall_store::entities::account::ActiveModel = account.into();
-    active.status = Set(AccountStatus::Active.as_str().into());
+    active.status = Set(AccountStatus::Active);
     active.updated_at = Set(Utc::now());
     let saved = accounts::update(ctx.db(), active).await?;
     tracing::info!(admin = %viewer.username, account = %saved.username, "account approved");

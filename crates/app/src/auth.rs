@@ -114,7 +114,7 @@ pub async fn register(ctx: &AppContext, reg: Registration) -> Result<AccountView
     };
     let status = policy.decide(&email, valid_invite)?;
     if accounts::email_taken(&txn, &email).await? {
-        return Err(Error::Conflict("an account with this email address already exists".into()));
+        return Err(Error::Taken("an account with this email address already exists".into()));
     }
     accounts::claim_name(&txn, &username, "account").await?;
     let new = accounts::NewAccount {
@@ -123,7 +123,7 @@ pub async fn register(ctx: &AppContext, reg: Registration) -> Result<AccountView
         password_hash,
         display_name,
         is_admin: false,
-        status: status.as_str().into(),
+        status,
         registration_reason: reason,
     };
     let account = accounts::insert_account(&txn, new, now).await?;
@@ -173,7 +173,7 @@ pub async fn authenticate(ctx: &AppContext, token: &str) -> Result<Option<Sessio
     let Some((session, account)) = accounts::find_session(ctx.db(), &hash, Utc::now()).await? else {
         return Ok(None);
     };
-    if account.status != AccountStatus::Active.as_str() {
+    if account.status != AccountStatus::Active {
         return Ok(None);
     }
     let info = SessionInfo {
@@ -232,7 +232,7 @@ pub async fn create_account(
     if let Some(e) = &email
         && accounts::email_taken(&txn, e).await?
     {
-        return Err(Error::Conflict("an account with this email address already exists".into()));
+        return Err(Error::Taken("an account with this email address already exists".into()));
     }
     accounts::claim_name(&txn, &username, "account").await?;
     let new = accounts::NewAccount {
@@ -241,7 +241,7 @@ pub async fn create_account(
         email,
         password_hash,
         is_admin,
-        status: AccountStatus::Active.as_str().into(),
+        status: AccountStatus::Active,
         registration_reason: None,
     };
     let account = accounts::insert_account(&txn, new, Utc::now()).await?;

@@ -78,7 +78,7 @@ pub async fn unban(ctx: &AppContext, viewer: &Viewer, community: &str, username:
     let target = crate::accounts::find_handle(ctx, username).await?.ok_or(Error::NotFound("ban"))?;
     let m = store::find_membership(ctx.db(), l.community.id, target.id)
         .await?
-        .filter(|m| m.status == MembershipStatus::Banned.as_str())
+        .filter(|m| m.status == MembershipStatus::Banned)
         .ok_or(Error::NotFound("ban"))?;
     let txn = crate::receipt::begin_write(ctx).await?;
     store::delete_membership(&txn, m.id).await?;
@@ -94,7 +94,7 @@ pub async fn unban(ctx: &AppContext, viewer: &Viewer, community: &str, username:
 pub async fn list(ctx: &AppContext, viewer: &Viewer, community: &str, page: Page) -> Result<List<BanView>> {
     let l = load(ctx, Some(viewer), community).await?;
     l.access.moderate()?;
-    let rows = store::list_memberships(ctx.db(), l.community.id, MembershipStatus::Banned.as_str(), page).await?;
+    let rows = store::list_memberships(ctx.db(), l.community.id, MembershipStatus::Banned, page).await?;
     let items = rows
         .items
         .into_iter()
@@ -123,7 +123,7 @@ pub async fn remote_ban(
         (true, existing) => {
             set_banned(ctx.db(), existing, community.id, account.id, None, expires_at, None).await?;
         }
-        (false, Some(m)) if m.status == MembershipStatus::Banned.as_str() => {
+        (false, Some(m)) if m.status == MembershipStatus::Banned => {
             store::delete_membership(ctx.db(), m.id).await?;
         }
         (false, _) => {}
@@ -147,7 +147,7 @@ async fn set_banned<C: guildhall_store::ConnectionTrait>(
             let new = store::NewMembership {
                 community_id,
                 account_id,
-                status: MembershipStatus::Banned.as_str().into(),
+                status: MembershipStatus::Banned,
                 is_moderator: false,
                 request_message: None,
                 charter_accepted_at: None,
@@ -157,7 +157,7 @@ async fn set_banned<C: guildhall_store::ConnectionTrait>(
         }
     };
     let mut a: membership::ActiveModel = m.into();
-    a.status = Set(MembershipStatus::Banned.as_str().into());
+    a.status = Set(MembershipStatus::Banned);
     a.is_moderator = Set(false);
     a.ban_reason = Set(reason);
     a.ban_expires_at = Set(expires_at);

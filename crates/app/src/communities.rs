@@ -1,7 +1,9 @@
 //! Creating, finding and editing communities.
 
 use chrono::Utc;
-use guildhall_domain::{Access, CommunityRole, Denied, MembershipStatus, Visibility, validate, validate::Limits};
+use guildhall_domain::{
+    Access, CommunityRole, Denied, InvalidCode, MembershipStatus, Visibility, validate, validate::Limits,
+};
 use guildhall_store::entities::{community, membership};
 use guildhall_store::{Set, accounts, communities as store, encode_list};
 
@@ -61,16 +63,8 @@ pub struct CommunityChange {
 
 pub(crate) fn role_of(signed_in: bool, m: Option<&membership::Model>) -> Result<CommunityRole> {
     // An expired ban is no ban: the person is an outsider again and may ask to rejoin.
-    let m = m.filter(|m| {
-        !(m.status == MembershipStatus::Banned.as_str() && m.ban_expires_at.is_some_and(|t| t <= Utc::now()))
-    });
-    let membership = match m {
-        Some(m) => Some((
-            MembershipStatus::parse(&m.status).ok_or_else(|| Error::Internal(format!("bad status {}", m.status)))?,
-            m.is_moderator,
-        )),
-        None => None,
-    };
+    let m = m.filter(|m| !(m.status == MembershipStatus::Banned && m.ban_expires_at.is_some_and(|t| t <= Utc::now())));
+    let membership = m.map(|m| (m.status, m.is_moderator));
     Ok(CommunityRole::from_membership(signed_in, membership))
 }
 
@@ -130,12 +124,18 @@ pub(crate) async fn load_for(ctx: &AppContext, viewer: Option<&Viewer>, communit
 fn check_domains(raw: Option<&[String]>) -> Result<Option<Vec<String>>> {
     let Some(list) = raw else { return Ok(None) };
     if list.len() > 100 {
-        return Err(guildhall_domain::Invalid::new("member_domains", "at most 100 instances").into());
+        return Err(
+            guildhall_domain::Invalid::coded("member_domains", InvalidCode::TooMany, "at most 100 instances").into()
+        );
     }
     let mut out = Vec::new();
     for d in list {
         let n = guildhall_domain::federation_policy::normalise_host(d).ok_or_else(|| {
-            guildhall_domain::Invalid::new("member_domains", format!("'{d}' is not a host name such as gc.ca"))
+            guildhall_domain::Invalid::coded(
+                "member_domains",
+                InvalidCode::NotAHost,
+                format!("'{d}' is not a host name such as gc.ca"),
+            )
         })?;
         if !out.contains(&n) {
             out.push(n);
@@ -202,7 +202,7 @@ pub(crate) async fn create_with(
         store::NewMembership {
             community_id: c.id,
             account_id: viewer.account_id,
-            status: MembershipStatus::Active.as_str().into(),
+            status: MembershipStatus::Active,
             is_moderator: true,
             request_message: None,
             charter_accepted_at: Some(now),

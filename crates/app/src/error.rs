@@ -15,9 +15,12 @@ pub enum Error {
     /// The thing does not exist, or the viewer may not know it exists.
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// A unique name or state conflict.
+    /// A state conflict (a stale revision, a decision already made, a job already running).
     #[error("{0}")]
     Conflict(String),
+    /// A name, address or other unique value is already used by another row.
+    #[error("{0}")]
+    Taken(String),
     /// Wrong credentials or no valid session.
     #[error("{0}")]
     Unauthenticated(&'static str),
@@ -50,7 +53,7 @@ pub enum Error {
 impl From<guildhall_store::Error> for Error {
     fn from(e: guildhall_store::Error) -> Self {
         match e {
-            guildhall_store::Error::Conflict(what) => Error::Conflict(format!("{what} is already taken")),
+            guildhall_store::Error::Conflict(what) => Error::Taken(format!("{what} is already taken")),
             other => Error::Store(other),
         }
     }

@@ -84,7 +84,7 @@ pub async fn upsert_person(ctx: &AppContext, p: RemotePerson) -> Result<account:
             department: Set(String::new()),
             tags: Set("[]".into()),
             is_admin: Set(false),
-            status: Set("active".into()),
+            status: Set(guildhall_domain::AccountStatus::Active),
             registration_reason: Set(None),
             private_key_pem: Set(None),
             created_at: Set(now),
@@ -105,7 +105,7 @@ pub async fn upsert_person(ctx: &AppContext, p: RemotePerson) -> Result<account:
             // Stored by a concurrent request for the same actor: use that row.
             Err(guildhall_store::Error::Conflict(_)) => fed::find_account_by_ap_id(ctx.db(), &p.ap_id)
                 .await?
-                .ok_or_else(|| Error::Conflict(format!("{} is already taken", p.ap_id)))?,
+                .ok_or_else(|| Error::Taken(format!("{} is already taken", p.ap_id)))?,
             Err(e) => return Err(e.into()),
         },
     })
@@ -166,7 +166,7 @@ pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community:
             // lookup at once): the row is the same actor, so use it.
             Err(guildhall_store::Error::Conflict(_)) => fed::find_community_by_ap_id(ctx.db(), &g.ap_id)
                 .await?
-                .ok_or_else(|| Error::Conflict(format!("{} is already taken", g.ap_id)))?,
+                .ok_or_else(|| Error::Taken(format!("{} is already taken", g.ap_id)))?,
             Err(e) => return Err(e.into()),
         },
     })
@@ -209,7 +209,7 @@ pub async fn remote_follow(
                 store_communities::NewMembership {
                     community_id: c.id,
                     account_id: follower.id,
-                    status: status.as_str().into(),
+                    status,
                     is_moderator: false,
                     request_message: None,
                     charter_accepted_at: None,
@@ -248,7 +248,7 @@ pub async fn remote_follow(
 /// A remote person stops following a local community (banned members stay banned).
 pub async fn remote_unfollow(ctx: &AppContext, c: &community::Model, follower: &account::Model) -> Result<()> {
     if let Some(m) = store_communities::find_membership(ctx.db(), c.id, follower.id).await?
-        && m.status != MembershipStatus::Banned.as_str()
+        && m.status != MembershipStatus::Banned
         && !m.is_moderator
     {
         store_communities::delete_membership(ctx.db(), m.id).await?;
@@ -268,9 +268,9 @@ pub async fn follow_answered(
         return Err(Error::Denied(guildhall_domain::Denied::ModeratorsOnly));
     }
     if accepted {
-        if m.status == MembershipStatus::Pending.as_str() {
+        if m.status == MembershipStatus::Pending {
             let mut a: guildhall_store::entities::membership::ActiveModel = m.into();
-            a.status = Set(MembershipStatus::Active.as_str().into());
+            a.status = Set(MembershipStatus::Active);
             a.decided_at = Set(Some(Utc::now()));
             store_communities::update_membership(ctx.db(), a).await?;
         }

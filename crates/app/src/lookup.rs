@@ -75,7 +75,10 @@ pub async fn event_by_ap_id(ctx: &AppContext, ap_id: &str) -> Result<Option<even
 }
 
 /// Participation counts of events, by event id and status.
-pub async fn event_counts(ctx: &AppContext, event_ids: &[i64]) -> Result<HashMap<i64, HashMap<String, i64>>> {
+pub async fn event_counts(
+    ctx: &AppContext,
+    event_ids: &[i64],
+) -> Result<HashMap<i64, HashMap<guildhall_domain::event::ParticipantStatus, i64>>> {
     Ok(events::counts(ctx.db(), event_ids).await?)
 }
 

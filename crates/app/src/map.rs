@@ -130,7 +130,7 @@ pub async fn graph(ctx: &AppContext, filter: MapFilter) -> Result<MapGraph> {
     let crawled = map_crawl::all_instances(ctx.db()).await?;
     for i in crawled.iter().filter(|i| i.domain != own) {
         let has_entries = i.entries_count > 0;
-        if i.status == map_crawl::OK || has_entries {
+        if i.status == guildhall_domain::directory::MapInstanceStatus::Ok || has_entries {
             instances.push(SourceInstance {
                 domain: i.domain.clone(),
                 organisation: i.organisation.clone(),

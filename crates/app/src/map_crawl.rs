@@ -253,7 +253,7 @@ pub async fn instances(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<MapInsta
             organisation: i.organisation,
             government: i.government,
             software: i.software,
-            status: i.status,
+            status: i.status.as_str().to_owned(),
             last_error: i.last_error,
             last_crawled_at: i.last_crawled_at,
             entries_count: i.entries_count,

@@ -48,7 +48,7 @@ pub async fn join(
         store::NewMembership {
             community_id: l.community.id,
             account_id: viewer.account_id,
-            status: status.as_str().into(),
+            status,
             is_moderator: false,
             request_message: message,
             charter_accepted_at: accept_charter.then_some(now),
@@ -105,7 +105,7 @@ pub async fn leave(ctx: &AppContext, viewer: &Viewer, name: &str) -> Result<()> 
 pub async fn members(ctx: &AppContext, viewer: Option<&Viewer>, name: &str, page: Page) -> Result<List<MemberView>> {
     let l = load(ctx, viewer, name).await?;
     l.access.read_content()?;
-    let rows = store::list_memberships(ctx.db(), l.community.id, MembershipStatus::Active.as_str(), page).await?;
+    let rows = store::list_memberships(ctx.db(), l.community.id, MembershipStatus::Active, page).await?;
     let items = rows
         .items
         .into_iter()
@@ -124,7 +124,7 @@ pub async fn members(ctx: &AppContext, viewer: Option<&Viewer>, name: &str, page
 pub async fn join_requests(ctx: &AppContext, viewer: &Viewer, name: &str, page: Page) -> Result<List<JoinRequestView>> {
     let l = load(ctx, Some(viewer), name).await?;
     l.access.moderate()?;
-    let rows = store::list_memberships(ctx.db(), l.community.id, MembershipStatus::Pending.as_str(), page).await?;
+    let rows = store::list_memberships(ctx.db(), l.community.id, MembershipStatus::Pending, page).await?;
     let items = rows
         .items
         .into_iter()
@@ -152,13 +152,13 @@ pub async fn decide_request(ctx: &AppContext, viewer: &Viewer, name: &str, usern
     l.access.moderate()?;
     let m = membership_of(ctx, l.community.id, username)
         .await?
-        .filter(|m| m.status == MembershipStatus::Pending.as_str())
+        .filter(|m| m.status == MembershipStatus::Pending)
         .ok_or(Error::NotFound("join request"))?;
     let txn = crate::receipt::begin_write(ctx).await?;
     let (id, account_id, follow) = (m.id, m.account_id, m.follow_ap_id.clone());
     if accept {
         let mut active: membership::ActiveModel = m.into();
-        active.status = Set(MembershipStatus::Active.as_str().into());
+        active.status = Set(MembershipStatus::Active);
         active.decided_at = Set(Some(Utc::now()));
         active.decided_by = Set(Some(viewer.account_id));
         store::update_membership(&txn, active).await?;
@@ -186,7 +186,7 @@ pub async fn add_moderator(ctx: &AppContext, viewer: &Viewer, name: &str, userna
     l.access.moderate()?;
     let m = membership_of(ctx, l.community.id, username)
         .await?
-        .filter(|m| m.status == MembershipStatus::Active.as_str())
+        .filter(|m| m.status == MembershipStatus::Active)
         .ok_or_else(|| Error::Conflict(format!("{username} must be a member of the community first")))?;
     let joined_at = m.decided_at.unwrap_or(m.created_at);
     if !m.is_moderator {
@@ -214,7 +214,7 @@ pub async fn remove_moderator(ctx: &AppContext, viewer: &Viewer, name: &str, use
     }
     let m = membership_of(ctx, l.community.id, username)
         .await?
-        .filter(|m| m.is_moderator && m.status == MembershipStatus::Active.as_str())
+        .filter(|m| m.is_moderator && m.status == MembershipStatus::Active)
         .ok_or(Error::NotFound("moderator"))?;
     let txn = crate::receipt::begin_write(ctx).await?;
     store::lock(&txn, l.community.id).await?;

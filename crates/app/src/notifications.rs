@@ -4,7 +4,7 @@
 //! `kind` and the thing's title); the pages phrase each kind in the reader's language.
 
 use chrono::{DateTime, Utc};
-use guildhall_domain::event::ParticipantStatus;
+use guildhall_domain::event::{EventStatus, ParticipantStatus};
 use guildhall_store::entities::{event, notification};
 use guildhall_store::notifications::{self as store, NewNotification};
 use serde::Serialize;
@@ -43,8 +43,8 @@ impl Kind {
 
     /// The kind of an edit that took an event from status `before` to `after`: calling it
     /// off is a cancellation, anything else an update.
-    pub fn of_edit(before: &str, after: &str) -> Self {
-        let cancelled = guildhall_domain::event::EventStatus::Cancelled.as_str();
+    pub fn of_edit(before: EventStatus, after: EventStatus) -> Self {
+        let cancelled = EventStatus::Cancelled;
         if after == cancelled && before != cancelled { Kind::EventCancelled } else { Kind::EventUpdated }
     }
 
@@ -146,10 +146,10 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
     by: i64,
     community_handle: &str,
 ) -> Result<usize> {
-    let statuses: Vec<&str> = ParticipantStatus::ALL
+    let statuses: Vec<ParticipantStatus> = ParticipantStatus::ALL
         .iter()
-        .filter(|s| guildhall_domain::visibility::notified_of_event_change(**s))
-        .map(|s| s.as_str())
+        .copied()
+        .filter(|s| guildhall_domain::visibility::notified_of_event_change(*s))
         .collect();
     let accounts = store::local_participants(txn, e.id, &statuses, by).await?;
     let link = kind.event_link(e.id, community_handle);
@@ -180,11 +180,11 @@ mod tests {
 
     #[test]
     fn calling_off_is_a_cancellation_other_edits_are_updates() {
-        assert_eq!(Kind::of_edit("confirmed", "cancelled"), Kind::EventCancelled);
-        assert_eq!(Kind::of_edit("tentative", "cancelled"), Kind::EventCancelled);
-        assert_eq!(Kind::of_edit("cancelled", "cancelled"), Kind::EventUpdated);
-        assert_eq!(Kind::of_edit("cancelled", "confirmed"), Kind::EventUpdated);
-        assert_eq!(Kind::of_edit("confirmed", "confirmed"), Kind::EventUpdated);
+        assert_eq!(Kind::of_edit(EventStatus::Confirmed, EventStatus::Cancelled), Kind::EventCancelled);
+        assert_eq!(Kind::of_edit(EventStatus::Tentative, EventStatus::Cancelled), Kind::EventCancelled);
+        assert_eq!(Kind::of_edit(EventStatus::Cancelled, EventStatus::Cancelled), Kind::EventUpdated);
+        assert_eq!(Kind::of_edit(EventStatus::Cancelled, EventStatus::Confirmed), Kind::EventUpdated);
+        assert_eq!(Kind::of_edit(EventStatus::Confirmed, EventStatus::Confirmed), Kind::EventUpdated);
     }
 
     #[test]

@@ -76,7 +76,7 @@ fn view(p: &cop_proposal::Model, proposer: &str) -> Result<ProposalView> {
         government: p.government.clone(),
         organisation: p.organisation.clone(),
         contact: p.contact.clone(),
-        status: ProposalStatus::parse(&p.status).ok_or_else(|| Error::Internal(format!("bad status {}", p.status)))?,
+        status: p.status,
         proposed_by: proposer.to_owned(),
         created_at: p.created_at,
         decided_at: p.decided_at,
@@ -126,7 +126,7 @@ pub async fn list(ctx: &AppContext, viewer: &Viewer, status: ProposalStatus, pag
     if !viewer.is_admin {
         return Err(Denied::AdminsOnly.into());
     }
-    let rows = store::proposals_by_status(ctx.db(), status.as_str(), page).await?;
+    let rows = store::proposals_by_status(ctx.db(), status, page).await?;
     let ids: Vec<i64> = rows.items.iter().map(|p| p.proposed_by).collect();
     let accounts = guildhall_store::accounts::find_many(ctx.db(), &ids).await?;
     let items = rows
@@ -143,7 +143,7 @@ pub async fn decide(ctx: &AppContext, viewer: &Viewer, id: i64, approve: bool) -
         return Err(Denied::AdminsOnly.into());
     }
     let status = if approve { ProposalStatus::Approved } else { ProposalStatus::Rejected };
-    let Some(row) = store::decide_proposal(ctx.db(), id, status.as_str(), viewer.account_id, Utc::now()).await? else {
+    let Some(row) = store::decide_proposal(ctx.db(), id, status, viewer.account_id, Utc::now()).await? else {
         return match store::find_proposal(ctx.db(), id).await? {
             Some(_) => Err(Error::Conflict("this proposal was already decided".into())),
             None => Err(Error::NotFound("proposal")),

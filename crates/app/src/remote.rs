@@ -29,7 +29,10 @@ pub async fn refresh_guild_contacts(ctx: &AppContext, guild: &community::Model, 
     let reads = ctx.contact_reads();
     let mut members = Vec::new();
     for (link, c) in links.into_iter().filter(|(l, c)| {
-        l.state == "active" && !c.domain.is_empty() && l.contacts == "[]" && !reads.contains_key(&l.id)
+        l.state == guildhall_domain::guild::LinkState::Active
+            && !c.domain.is_empty()
+            && l.contacts == "[]"
+            && !reads.contains_key(&l.id)
     }) {
         if members.len() == limit {
             break;

@@ -67,7 +67,7 @@ fn refusal_reason(e: &Error) -> Option<String> {
         Error::Denied(Denied::Locked) => "this page is locked: only moderators may edit it".to_owned(),
         Error::Denied(Denied::ModeratorsOnly) => "only moderators of this community may edit its wiki".to_owned(),
         Error::Denied(Denied::MembersOnly) => "only members of this community may edit its wiki".to_owned(),
-        Error::Denied(_) | Error::Invalid(_) | Error::Conflict(_) => e.to_string(),
+        Error::Denied(_) | Error::Invalid(_) | Error::Conflict(_) | Error::Taken(_) => e.to_string(),
         _ => return None,
     };
     Some(text.chars().take(REASON_LEN).collect())

@@ -72,6 +72,12 @@ impl MembershipStatus {
     }
 }
 
+impl std::fmt::Display for MembershipStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The role a viewer holds in one community, as the policies see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

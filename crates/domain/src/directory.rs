@@ -113,33 +113,31 @@ pub fn check_proposal(p: &ProposalInput) -> Result<ProposalInput, Invalid> {
     })
 }
 
-/// The status of a proposal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ProposalStatus {
-    /// Waiting for an admin.
-    Pending,
-    /// In the published directory.
-    Approved,
-    /// Turned down.
-    Rejected,
+string_enum! {
+    /// The status of a proposal.
+    ProposalStatus {
+        /// Waiting for an admin.
+        Pending = "pending",
+        /// In the published directory.
+        Approved = "approved",
+        /// Turned down.
+        Rejected = "rejected",
+    }
 }
 
-impl ProposalStatus {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ProposalStatus::Pending => "pending",
-            ProposalStatus::Approved => "approved",
-            ProposalStatus::Rejected => "rejected",
-        }
-    }
-
-    /// Parses a stored name.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [ProposalStatus::Pending, ProposalStatus::Approved, ProposalStatus::Rejected]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+string_enum! {
+    /// How the network-map crawler's last visit to an instance went.
+    MapInstanceStatus {
+        /// Known, not crawled yet (or a crawl is under way).
+        Pending = "pending",
+        /// Its last crawl completed.
+        Ok = "ok",
+        /// Its last crawl failed (the reason is kept with it).
+        Error = "error",
+        /// It asked not to be on the map; its entries are removed.
+        OptedOut = "opted_out",
+        /// On this instance's blocklist; never contacted.
+        Blocked = "blocked",
     }
 }
 

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use crate::community::CommunityRole;
 use crate::policy::{Access, Denied};
-use crate::validate::Invalid;
+use crate::validate::{Invalid, InvalidCode};
 
 /// Size limits for event fields, in characters.
 pub struct EventLimits;
@@ -24,32 +24,6 @@ impl EventLimits {
     pub const URL: usize = 2_000;
     /// Largest capacity.
     pub const CAPACITY: i64 = 1_000_000;
-}
-
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $v:ident = $s:literal),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-        #[cfg_attr(feature = "sea-orm", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-        #[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)"))]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($(#[$vm])* #[cfg_attr(feature = "sea-orm", sea_orm(string_value = $s))] $v),+ }
-
-        impl $name {
-            /// Every value.
-            pub const ALL: &'static [$name] = &[$($name::$v),+];
-
-            /// The stable name used in storage and the API.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$v => $s),+ }
-            }
-
-            /// Parses the stable name.
-            pub fn parse(s: &str) -> Option<Self> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == s)
-            }
-        }
-    };
 }
 
 string_enum! {
@@ -120,10 +94,16 @@ pub fn time(field: &'static str, raw: &str, tz: Tz) -> Result<DateTime<Utc>, Inv
     }
     let naive = NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M"))
-        .map_err(|_| Invalid::new(field, "must be a date and time such as 2026-12-01T18:30"))?;
+        .map_err(|_| {
+            Invalid::coded(field, InvalidCode::DateTime, "must be a date and time such as 2026-12-01T18:30")
+        })?;
     match tz.from_local_datetime(&naive) {
         LocalResult::Single(t) | LocalResult::Ambiguous(t, _) => Ok(t.with_timezone(&Utc)),
-        LocalResult::None => Err(Invalid::new(field, "does not exist in this time zone (daylight-saving change)")),
+        LocalResult::None => Err(Invalid::coded(
+            field,
+            InvalidCode::TimeSkipped,
+            "does not exist in this time zone (daylight-saving change)",
+        )),
     }
 }
 
@@ -132,13 +112,13 @@ pub fn time(field: &'static str, raw: &str, tz: Tz) -> Result<DateTime<Utc>, Inv
 pub fn times(starts_at: DateTime<Utc>, ends_at: DateTime<Utc>) -> Result<(), Invalid> {
     use chrono::Datelike;
     if !(1970..=2200).contains(&starts_at.year()) {
-        return Err(Invalid::new("starts_at", "must be between the years 1970 and 2200"));
+        return Err(Invalid::coded("starts_at", InvalidCode::YearRange, "must be between the years 1970 and 2200"));
     }
     if ends_at <= starts_at {
-        return Err(Invalid::new("ends_at", "must be after starts_at"));
+        return Err(Invalid::coded("ends_at", InvalidCode::EndsBeforeStart, "must be after starts_at"));
     }
     if ends_at - starts_at > chrono::Duration::days(366) {
-        return Err(Invalid::new("ends_at", "must be at most a year after starts_at"));
+        return Err(Invalid::coded("ends_at", InvalidCode::TooLongEvent, "must be at most a year after starts_at"));
     }
     Ok(())
 }
@@ -170,7 +150,7 @@ pub fn url(field: &'static str, raw: &str) -> Result<String, Invalid> {
 /// An external event needs its external URL.
 pub fn join_mode(mode: JoinMode, external_url: &str) -> Result<(), Invalid> {
     if mode == JoinMode::External && external_url.is_empty() {
-        Err(Invalid::new("external_url", "is required when join_mode is external"))
+        Err(Invalid::coded("external_url", InvalidCode::ExternalUrlRequired, "is required when join_mode is external"))
     } else {
         Ok(())
     }

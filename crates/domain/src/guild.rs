@@ -68,6 +68,12 @@ impl LinkState {
     }
 }
 
+impl std::fmt::Display for LinkState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Which side of a link acts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {

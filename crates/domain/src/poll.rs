@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::policy::{Access, Denied};
-use crate::validate::Invalid;
+use crate::validate::{Invalid, InvalidCode};
 
 /// Fewest options a poll may have.
 pub const MIN_OPTIONS: usize = 2;
@@ -47,7 +47,11 @@ pub fn options(raw: &[String]) -> Result<Vec<String>, Invalid> {
             return Err(Invalid::new("poll.options", "an option must not contain control characters"));
         }
         if out.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
-            return Err(Invalid::new("poll.options", format!("\"{t}\" is listed twice")));
+            return Err(Invalid::coded(
+                "poll.options",
+                InvalidCode::DuplicateOption,
+                format!("\"{t}\" is listed twice"),
+            ));
         }
         out.push(t.to_owned());
     }
@@ -57,7 +61,7 @@ pub fn options(raw: &[String]) -> Result<Vec<String>, Invalid> {
 /// Checks a closing time: in the future, and within a year.
 pub fn closes_at(at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, Invalid> {
     match at {
-        Some(t) if t <= now => Err(Invalid::new("poll.closes_at", "must be in the future")),
+        Some(t) if t <= now => Err(Invalid::coded("poll.closes_at", InvalidCode::NotInFuture, "must be in the future")),
         Some(t) if t > now + Duration::days(MAX_DURATION_DAYS) => {
             Err(Invalid::new("poll.closes_at", "must be within a year"))
         }

@@ -32,15 +32,75 @@ impl Limits {
 pub struct Invalid {
     /// The field's name as the API spells it.
     pub field: &'static str,
-    /// What is expected, readable by a person.
+    /// Which rule failed, for callers that word it themselves (the web pages translate it).
+    pub code: InvalidCode,
+    /// What is expected, readable by a person (in English; the API returns it as is).
     pub message: String,
 }
 
 impl Invalid {
-    /// A validation failure for `field`.
+    /// A validation failure for `field` that needs no code of its own (`InvalidCode::Other`).
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Invalid { field, message: message.into() }
+        Invalid { field, code: InvalidCode::Other, message: message.into() }
     }
+
+    /// A validation failure for `field` with the rule that failed.
+    pub fn coded(field: &'static str, code: InvalidCode, message: impl Into<String>) -> Self {
+        Invalid { field, code, message: message.into() }
+    }
+}
+
+/// Which input rule failed. Callers match on this, never on the message's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvalidCode {
+    /// Any other rule; the message says which (and the field often tells enough).
+    Other,
+    /// Blank where text is needed.
+    Empty,
+    /// Longer than `max` characters.
+    TooLong {
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// Not between `min` and `max` characters.
+    Length {
+        /// The fewest characters allowed.
+        min: usize,
+        /// The most characters allowed.
+        max: usize,
+    },
+    /// Missing.
+    Required,
+    /// A name the instance keeps for itself.
+    Reserved,
+    /// A name with characters other than `a-z 0-9 _ -`.
+    NameChars,
+    /// A name starting or ending with `-`.
+    NameDash,
+    /// Line breaks or control characters in single-line text.
+    SingleLine,
+    /// A tag that is empty, too long or has other characters than letters, digits, `-`, `_`.
+    Tag,
+    /// More items in a list than allowed (tags, domains, instances).
+    TooMany,
+    /// An entry of a list that is not a host or domain name (the message quotes it).
+    NotAHost,
+    /// Not a date and time.
+    DateTime,
+    /// A local time skipped by a daylight-saving change.
+    TimeSkipped,
+    /// A date outside the years 1970 to 2200.
+    YearRange,
+    /// An end not after the start.
+    EndsBeforeStart,
+    /// An event lasting more than a year.
+    TooLongEvent,
+    /// The external URL an external-RSVP event needs is missing.
+    ExternalUrlRequired,
+    /// A poll option given twice.
+    DuplicateOption,
+    /// A time that should be in the future is not.
+    NotInFuture,
 }
 
 /// Names reserved for the instance itself (URLs, the future instance actor).
@@ -68,16 +128,20 @@ pub fn name(field: &'static str, raw: &str) -> Result<String, Invalid> {
     let n = raw.trim().to_ascii_lowercase();
     let len = n.chars().count();
     if len < Limits::NAME.0 || len > Limits::NAME.1 {
-        return Err(Invalid::new(field, format!("must be {} to {} characters", Limits::NAME.0, Limits::NAME.1)));
+        return Err(Invalid::coded(
+            field,
+            InvalidCode::Length { min: Limits::NAME.0, max: Limits::NAME.1 },
+            format!("must be {} to {} characters", Limits::NAME.0, Limits::NAME.1),
+        ));
     }
     if !n.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
-        return Err(Invalid::new(field, "may contain only letters a-z, digits, '_' and '-'"));
+        return Err(Invalid::coded(field, InvalidCode::NameChars, "may contain only letters a-z, digits, '_' and '-'"));
     }
     if n.starts_with('-') || n.ends_with('-') {
-        return Err(Invalid::new(field, "must not start or end with '-'"));
+        return Err(Invalid::coded(field, InvalidCode::NameDash, "must not start or end with '-'"));
     }
     if RESERVED_NAMES.contains(&n.as_str()) {
-        return Err(Invalid::new(field, "is reserved"));
+        return Err(Invalid::coded(field, InvalidCode::Reserved, "is reserved"));
     }
     Ok(n)
 }
@@ -86,8 +150,9 @@ pub fn name(field: &'static str, raw: &str) -> Result<String, Invalid> {
 pub fn password(field: &'static str, raw: &str) -> Result<(), Invalid> {
     let len = raw.chars().count();
     if len < Limits::PASSWORD.0 || len > Limits::PASSWORD.1 {
-        return Err(Invalid::new(
+        return Err(Invalid::coded(
             field,
+            InvalidCode::Length { min: Limits::PASSWORD.0, max: Limits::PASSWORD.1 },
             format!("must be {} to {} characters", Limits::PASSWORD.0, Limits::PASSWORD.1),
         ));
     }
@@ -116,7 +181,7 @@ pub fn email(field: &'static str, raw: &str) -> Result<String, Invalid> {
 pub fn required_line(field: &'static str, raw: &str, max: usize) -> Result<String, Invalid> {
     let t = optional_line(field, raw, max)?;
     if t.is_empty() {
-        return Err(Invalid::new(field, "must not be empty"));
+        return Err(Invalid::coded(field, InvalidCode::Empty, "must not be empty"));
     }
     Ok(t)
 }
@@ -125,10 +190,10 @@ pub fn required_line(field: &'static str, raw: &str, max: usize) -> Result<Strin
 pub fn optional_line(field: &'static str, raw: &str, max: usize) -> Result<String, Invalid> {
     let t = raw.trim();
     if t.chars().count() > max {
-        return Err(Invalid::new(field, format!("must be at most {max} characters")));
+        return Err(Invalid::coded(field, InvalidCode::TooLong { max }, format!("must be at most {max} characters")));
     }
     if t.chars().any(char::is_control) {
-        return Err(Invalid::new(field, "must be a single line of text"));
+        return Err(Invalid::coded(field, InvalidCode::SingleLine, "must be a single line of text"));
     }
     Ok(t.to_string())
 }
@@ -136,10 +201,10 @@ pub fn optional_line(field: &'static str, raw: &str, max: usize) -> Result<Strin
 /// Multi-line text (Markdown source) of at most `max` characters; `required` forbids blank.
 pub fn text(field: &'static str, raw: &str, max: usize, required: bool) -> Result<String, Invalid> {
     if raw.chars().count() > max {
-        return Err(Invalid::new(field, format!("must be at most {max} characters")));
+        return Err(Invalid::coded(field, InvalidCode::TooLong { max }, format!("must be at most {max} characters")));
     }
     if required && raw.trim().is_empty() {
-        return Err(Invalid::new(field, "must not be empty"));
+        return Err(Invalid::coded(field, InvalidCode::Empty, "must not be empty"));
     }
     if raw.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         return Err(Invalid::new(field, "must not contain control characters"));
@@ -154,17 +219,17 @@ pub fn tags(field: &'static str, raw: &[String]) -> Result<Vec<String>, Invalid>
     for t in raw {
         let t = t.trim().trim_start_matches('#').to_lowercase();
         if t.is_empty() || t.chars().count() > max_len {
-            return Err(Invalid::new(field, format!("each tag must be 1 to {max_len} characters")));
+            return Err(Invalid::coded(field, InvalidCode::Tag, format!("each tag must be 1 to {max_len} characters")));
         }
         if !t.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
-            return Err(Invalid::new(field, "tags may contain only letters, digits, '-' and '_'"));
+            return Err(Invalid::coded(field, InvalidCode::Tag, "tags may contain only letters, digits, '-' and '_'"));
         }
         if !out.contains(&t) {
             out.push(t);
         }
     }
     if out.len() > max_count {
-        return Err(Invalid::new(field, format!("at most {max_count} tags")));
+        return Err(Invalid::coded(field, InvalidCode::TooMany, format!("at most {max_count} tags")));
     }
     Ok(out)
 }

@@ -94,7 +94,9 @@ async fn find_person(ctx: &AppContext, id: &Url, is_local: bool) -> Result<Optio
         let name = id.path().strip_prefix("/u/").unwrap_or_default();
         let a = guildhall_store::accounts::find_by_username(ctx.db(), name).await?;
         return Ok(match a {
-            Some(a) if a.status == "active" => Some(keys::account_with_keys(ctx, a).await?),
+            Some(a) if a.status == guildhall_domain::AccountStatus::Active => {
+                Some(keys::account_with_keys(ctx, a).await?)
+            }
             _ => None,
         });
     }

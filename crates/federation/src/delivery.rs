@@ -11,6 +11,7 @@ use activitypub_federation::config::{Data, FederationConfig};
 use activitypub_federation::traits::{Activity, Actor};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
+use guildhall_store::entities::delivery::DeliveryStatus;
 use guildhall_store::entities::{delivery, remote_instance};
 use guildhall_store::federation::{self as fed, Sender as SenderKind};
 use serde::{Serialize, Serializer};
@@ -166,8 +167,13 @@ async fn send_in_order(
     for d in list {
         if !allowed {
             // Blocked (or not on the allowlist): never sent, recorded as refused.
-            let r =
-                fed::finish_delivery(ctx.db(), d.id, "failed", Some("blocked by federation policy".into()), Utc::now());
+            let r = fed::finish_delivery(
+                ctx.db(),
+                d.id,
+                DeliveryStatus::Failed,
+                Some("blocked by federation policy".into()),
+                Utc::now(),
+            );
             if let Err(e) = r.await {
                 tracing::error!(error = %e, "cannot record a blocked delivery");
             }
@@ -187,7 +193,8 @@ async fn send_in_order(
             // with the others.
             tracing::error!(delivery = d.id, sender_kind = %d.sender_kind, "delivery names an unknown sender kind");
             let reason = format!("unknown sender kind {:?}", d.sender_kind);
-            if let Err(e) = fed::finish_delivery(ctx.db(), d.id, "failed", Some(reason), Utc::now()).await {
+            if let Err(e) = fed::finish_delivery(ctx.db(), d.id, DeliveryStatus::Failed, Some(reason), Utc::now()).await
+            {
                 tracing::error!(delivery = d.id, error = %e, "cannot record a failed delivery");
             }
             continue;
@@ -197,14 +204,14 @@ async fn send_in_order(
         let result = match outcome {
             Ok(()) => {
                 record_health(&ctx, domain, true, now).await;
-                fed::finish_delivery(ctx.db(), d.id, "done", None, now).await
+                fed::finish_delivery(ctx.db(), d.id, DeliveryStatus::Done, None, now).await
             }
             Err(e) => {
                 let attempts = d.attempts + 1;
                 tracing::warn!(domain, inbox = %d.inbox, attempts, error = %e, "delivery failed");
                 record_health(&ctx, domain, false, now).await;
                 let r = if now - d.created_at > GIVE_UP_AFTER {
-                    fed::finish_delivery(ctx.db(), d.id, "failed", Some(e.to_string()), now).await
+                    fed::finish_delivery(ctx.db(), d.id, DeliveryStatus::Failed, Some(e.to_string()), now).await
                 } else {
                     fed::retry_delivery(ctx.db(), d.id, attempts, now + backoff(attempts), e.to_string()).await
                 };

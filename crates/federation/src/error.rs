@@ -81,7 +81,7 @@ impl Error {
             Error::App(guildhall_app::Error::Denied(_)) | Error::InstanceBlocked => StatusCode::FORBIDDEN,
             Error::SignatureInvalid(_) => StatusCode::UNAUTHORIZED,
             Error::App(guildhall_app::Error::Invalid(_)) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Error::App(guildhall_app::Error::Conflict(_)) => StatusCode::CONFLICT,
+            Error::App(guildhall_app::Error::Conflict(_) | guildhall_app::Error::Taken(_)) => StatusCode::CONFLICT,
             Error::App(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             // Fedify and others retry with another signature scheme only after a 401.
             Error::Protocol(P::ActivitySignatureInvalid | P::ActivityBodyDigestInvalid) => StatusCode::UNAUTHORIZED,

@@ -79,7 +79,13 @@ pub async fn moderators(Path(name): Path<String>, data: Data<AppContext>, parts:
     require_members(&data, &g, &parts).await?;
     let urls = Urls::new(data.app_data());
     let page = guildhall_app::page(Some(1), Some(100));
-    let rows = guildhall_store::communities::list_memberships(data.app_data().db(), g.model.id, "active", page).await?;
+    let rows = guildhall_store::communities::list_memberships(
+        data.app_data().db(),
+        g.model.id,
+        guildhall_domain::MembershipStatus::Active,
+        page,
+    )
+    .await?;
     let items: Vec<String> = rows
         .items
         .iter()

@@ -35,7 +35,7 @@ pub async fn webfinger(Query(q): Query<WebfingerQuery>, data: Data<AppContext>) 
     };
     let found: Result<Option<Webfinger>, crate::Error> = async {
         if let Some(a) = guildhall_store::accounts::find_by_username(ctx.db(), &name).await?
-            && a.status == "active"
+            && a.status == guildhall_domain::AccountStatus::Active
         {
             return Ok(Some(build_webfinger_response_with_type(
                 resource.clone(),

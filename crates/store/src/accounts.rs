@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crate::entities::{account, actor_name, invite, session};
 use crate::{Page, Paged, Result, conflict_on_unique};
+use guildhall_domain::AccountStatus;
 
 /// Claims `name` in the instance-wide name space shared by users and communities.
 pub async fn claim_name<C: ConnectionTrait>(db: &C, name: &str, kind: &str) -> Result<()> {
@@ -39,7 +40,7 @@ pub struct NewAccount {
     /// Instance admin?
     pub is_admin: bool,
     /// `active` or `pending`.
-    pub status: String,
+    pub status: AccountStatus,
     /// Why they want to join (approval mode).
     pub registration_reason: Option<String>,
 }
@@ -112,14 +113,18 @@ pub async fn count_admins<C: ConnectionTrait>(db: &C) -> Result<u64> {
 /// Number of active accounts.
 pub async fn count_active<C: ConnectionTrait>(db: &C) -> Result<u64> {
     Ok(account::Entity::find()
-        .filter(account::Column::Status.eq("active"))
+        .filter(account::Column::Status.eq(AccountStatus::Active))
         .filter(account::Column::Domain.eq(""))
         .count(db)
         .await?)
 }
 
 /// Accounts with a given status, oldest first.
-pub async fn list_by_status<C: ConnectionTrait>(db: &C, status: &str, page: Page) -> Result<Paged<account::Model>> {
+pub async fn list_by_status<C: ConnectionTrait>(
+    db: &C,
+    status: AccountStatus,
+    page: Page,
+) -> Result<Paged<account::Model>> {
     let rows = account::Entity::find()
         .filter(account::Column::Status.eq(status))
         .filter(account::Column::Domain.eq(""))

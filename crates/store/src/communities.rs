@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crate::entities::{account, community, membership};
 use crate::{Page, Paged, Result, conflict_on_unique};
+use guildhall_domain::MembershipStatus;
 
 /// Fields of a new community.
 pub struct NewCommunity {
@@ -88,7 +89,7 @@ pub async fn list<C: ConnectionTrait>(
                 .column(membership::Column::CommunityId)
                 .from(membership::Entity)
                 .and_where(membership::Column::AccountId.eq(account_id))
-                .and_where(membership::Column::Status.eq("active"))
+                .and_where(membership::Column::Status.eq(MembershipStatus::Active))
                 .to_owned();
             shown = shown.add(community::Column::Id.in_subquery(mine));
         }
@@ -137,7 +138,7 @@ pub async fn member_counts<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Ha
         .column(membership::Column::CommunityId)
         .column_as(membership::Column::Id.count(), "n")
         .filter(membership::Column::CommunityId.is_in(ids.iter().copied()))
-        .filter(membership::Column::Status.eq("active"))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .group_by(membership::Column::CommunityId)
         .into_model::<CountRow>()
         .all(db)
@@ -182,7 +183,7 @@ pub struct NewMembership {
     /// Account.
     pub account_id: i64,
     /// `active` or `pending`.
-    pub status: String,
+    pub status: MembershipStatus,
     /// Moderator?
     pub is_moderator: bool,
     /// Message with a join request.
@@ -235,7 +236,7 @@ pub async fn delete_membership<C: ConnectionTrait>(db: &C, id: i64) -> Result<()
 pub async fn count_moderators<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<u64> {
     Ok(membership::Entity::find()
         .filter(membership::Column::CommunityId.eq(community_id))
-        .filter(membership::Column::Status.eq("active"))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .filter(membership::Column::IsModerator.eq(true))
         .count(db)
         .await?)
@@ -245,7 +246,7 @@ pub async fn count_moderators<C: ConnectionTrait>(db: &C, community_id: i64) -> 
 pub async fn list_memberships<C: ConnectionTrait>(
     db: &C,
     community_id: i64,
-    status: &str,
+    status: MembershipStatus,
     page: Page,
 ) -> Result<Paged<(membership::Model, account::Model)>> {
     let rows = membership::Entity::find()

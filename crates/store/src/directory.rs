@@ -13,6 +13,8 @@ use sea_orm::{
 
 use crate::entities::{community, cop_proposal, discussion, guild_link, reply};
 use crate::{Page, Paged, Result};
+use guildhall_domain::directory::ProposalStatus;
+use guildhall_domain::guild::LinkState;
 
 /// Local communities and guilds in the published directory: an explicit `listed`, else
 /// listed unless private (the rule of `guildhall_domain::directory::is_listed`).
@@ -109,7 +111,7 @@ pub async fn active_links<C: ConnectionTrait>(
         return Ok(vec![]);
     }
     let links = guild_link::Entity::find()
-        .filter(guild_link::Column::State.eq("active"))
+        .filter(guild_link::Column::State.eq(LinkState::Active))
         .filter(
             Condition::any()
                 .add(guild_link::Column::GuildId.is_in(ids.iter().copied()))
@@ -174,7 +176,7 @@ pub async fn insert_proposal<C: ConnectionTrait>(
         organisation: Set(p.organisation),
         contact: Set(p.contact),
         proposed_by: Set(p.proposed_by),
-        status: Set("pending".into()),
+        status: Set(ProposalStatus::Pending),
         decided_by: Set(None),
         created_at: Set(now),
         decided_at: Set(None),
@@ -192,7 +194,7 @@ pub async fn find_proposal<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option
 /// Proposals with `status`, oldest first.
 pub async fn proposals_by_status<C: ConnectionTrait>(
     db: &C,
-    status: &str,
+    status: ProposalStatus,
     page: Page,
 ) -> Result<Paged<cop_proposal::Model>> {
     let rows = cop_proposal::Entity::find()
@@ -210,7 +212,7 @@ pub async fn proposals_by_status<C: ConnectionTrait>(
 pub async fn decide_proposal<C: ConnectionTrait>(
     db: &C,
     id: i64,
-    status: &str,
+    status: ProposalStatus,
     admin: i64,
     now: DateTime<Utc>,
 ) -> Result<Option<cop_proposal::Model>> {
@@ -219,7 +221,7 @@ pub async fn decide_proposal<C: ConnectionTrait>(
         .col_expr(cop_proposal::Column::DecidedBy, Expr::value(admin))
         .col_expr(cop_proposal::Column::DecidedAt, Expr::value(now))
         .filter(cop_proposal::Column::Id.eq(id))
-        .filter(cop_proposal::Column::Status.eq("pending"))
+        .filter(cop_proposal::Column::Status.eq(ProposalStatus::Pending))
         .exec(db)
         .await?;
     if r.rows_affected == 0 {
@@ -230,13 +232,13 @@ pub async fn decide_proposal<C: ConnectionTrait>(
 
 /// How many approved (published) external entries there are.
 pub async fn count_approved<C: ConnectionTrait>(db: &C) -> Result<u64> {
-    Ok(cop_proposal::Entity::find().filter(cop_proposal::Column::Status.eq("approved")).count(db).await?)
+    Ok(cop_proposal::Entity::find().filter(cop_proposal::Column::Status.eq(ProposalStatus::Approved)).count(db).await?)
 }
 
 /// Approved proposals, by id, from `offset` (at most `limit`).
 pub async fn approved_slice<C: ConnectionTrait>(db: &C, offset: u64, limit: u64) -> Result<Vec<cop_proposal::Model>> {
     Ok(cop_proposal::Entity::find()
-        .filter(cop_proposal::Column::Status.eq("approved"))
+        .filter(cop_proposal::Column::Status.eq(ProposalStatus::Approved))
         .order_by_asc(cop_proposal::Column::Id)
         .offset(offset)
         .limit(limit)
@@ -248,7 +250,7 @@ pub async fn approved_slice<C: ConnectionTrait>(db: &C, offset: u64, limit: u64)
 pub async fn count_pending_by<C: ConnectionTrait>(db: &C, account: i64) -> Result<u64> {
     Ok(cop_proposal::Entity::find()
         .filter(cop_proposal::Column::ProposedBy.eq(account))
-        .filter(cop_proposal::Column::Status.eq("pending"))
+        .filter(cop_proposal::Column::Status.eq(ProposalStatus::Pending))
         .count(db)
         .await?)
 }

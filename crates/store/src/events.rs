@@ -11,6 +11,8 @@ use sea_orm::{
 
 use crate::entities::{calendar_token, event, event_participant, event_reply, event_settings, membership};
 use crate::{Page, Paged, Result};
+use guildhall_domain::MembershipStatus;
+use guildhall_domain::event::ParticipantStatus;
 
 /// Which part of a list of events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,7 +79,7 @@ pub async fn in_communities_of<C: ConnectionTrait>(
         .column(membership::Column::CommunityId)
         .from(membership::Entity)
         .and_where(membership::Column::AccountId.eq(account_id))
-        .and_where(membership::Column::Status.eq("active"))
+        .and_where(membership::Column::Status.eq(MembershipStatus::Active))
         .to_owned();
     let rows = event::Entity::find()
         .filter(event::Column::CommunityId.in_subquery(mine))
@@ -123,14 +125,14 @@ pub async fn upsert_participant<C: ConnectionTrait>(
     db: &C,
     event_id: i64,
     account_id: i64,
-    status: &str,
+    status: ParticipantStatus,
     join_ap_id: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<event_participant::Model> {
     match find_participant(db, event_id, account_id).await? {
         Some(p) => {
             let mut a: event_participant::ActiveModel = p.into();
-            a.status = Set(status.to_owned());
+            a.status = Set(status);
             if join_ap_id.is_some() {
                 a.join_ap_id = Set(join_ap_id);
             }
@@ -140,7 +142,7 @@ pub async fn upsert_participant<C: ConnectionTrait>(
         None => Ok(event_participant::ActiveModel {
             event_id: Set(event_id),
             account_id: Set(account_id),
-            status: Set(status.to_owned()),
+            status: Set(status),
             join_ap_id: Set(join_ap_id),
             created_at: Set(now),
             updated_at: Set(now),
@@ -156,11 +158,11 @@ pub async fn upsert_participant<C: ConnectionTrait>(
 pub async fn set_participant_status<C: ConnectionTrait>(
     db: &C,
     p: event_participant::Model,
-    status: &str,
+    status: ParticipantStatus,
     now: DateTime<Utc>,
 ) -> Result<event_participant::Model> {
     let mut a: event_participant::ActiveModel = p.into();
-    a.status = Set(status.to_owned());
+    a.status = Set(status);
     a.updated_at = Set(now);
     Ok(a.update(db).await?)
 }
@@ -174,12 +176,15 @@ pub async fn delete_participant<C: ConnectionTrait>(db: &C, id: i64) -> Result<(
 #[derive(FromQueryResult)]
 struct CountRow {
     event_id: i64,
-    status: String,
+    status: ParticipantStatus,
     n: i64,
 }
 
 /// RSVP counts per event and status.
-pub async fn counts<C: ConnectionTrait>(db: &C, event_ids: &[i64]) -> Result<HashMap<i64, HashMap<String, i64>>> {
+pub async fn counts<C: ConnectionTrait>(
+    db: &C,
+    event_ids: &[i64],
+) -> Result<HashMap<i64, HashMap<ParticipantStatus, i64>>> {
     if event_ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -194,7 +199,7 @@ pub async fn counts<C: ConnectionTrait>(db: &C, event_ids: &[i64]) -> Result<Has
         .into_model::<CountRow>()
         .all(db)
         .await?;
-    let mut out: HashMap<i64, HashMap<String, i64>> = HashMap::new();
+    let mut out: HashMap<i64, HashMap<ParticipantStatus, i64>> = HashMap::new();
     for r in rows {
         out.entry(r.event_id).or_default().insert(r.status, r.n);
     }
@@ -203,14 +208,18 @@ pub async fn counts<C: ConnectionTrait>(db: &C, event_ids: &[i64]) -> Result<Has
 
 /// How many people are going.
 pub async fn count_going<C: ConnectionTrait>(db: &C, event_id: i64) -> Result<i64> {
-    Ok(counts(db, &[event_id]).await?.get(&event_id).and_then(|m| m.get("going").copied()).unwrap_or(0))
+    Ok(counts(db, &[event_id])
+        .await?
+        .get(&event_id)
+        .and_then(|m| m.get(&ParticipantStatus::Going).copied())
+        .unwrap_or(0))
 }
 
 /// RSVPs with one status, first come first.
 pub async fn participants_with<C: ConnectionTrait>(
     db: &C,
     event_id: i64,
-    status: &str,
+    status: ParticipantStatus,
     limit: u64,
 ) -> Result<Vec<event_participant::Model>> {
     Ok(event_participant::Entity::find()

@@ -8,8 +8,10 @@ use sea_orm::{
     Set,
 };
 
+use crate::entities::delivery::DeliveryStatus;
 use crate::entities::{account, activity, community, delivery, membership, outbox, remote_instance};
 use crate::{Error, Result};
+use guildhall_domain::MembershipStatus;
 
 /// Adds an outbox intent.
 pub async fn insert_outbox<C: ConnectionTrait>(db: &C, row: outbox::ActiveModel) -> Result<outbox::Model> {
@@ -93,7 +95,7 @@ pub async fn lease_delivery<C: ConnectionTrait>(
     let res = delivery::Entity::update_many()
         .col_expr(delivery::Column::NextAttemptAt, Expr::value(until))
         .filter(delivery::Column::Id.eq(id))
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .exec(db)
         .await?;
@@ -196,7 +198,7 @@ pub async fn insert_deliveries<C: ConnectionTrait>(db: &C, rows: Vec<NewDelivery
             sender_id: Set(sender_id),
             inbox: Set(d.inbox),
             domain: Set(d.domain),
-            status: Set("pending".into()),
+            status: Set(DeliveryStatus::Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
             last_error: Set(None),
@@ -216,7 +218,7 @@ pub async fn due_deliveries<C: ConnectionTrait>(
     limit: u64,
 ) -> Result<Vec<delivery::Model>> {
     Ok(delivery::Entity::find()
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(delivery::Column::NextAttemptAt.lte(now))
         .order_by_asc(delivery::Column::Id)
         .limit(limit)
@@ -227,7 +229,7 @@ pub async fn due_deliveries<C: ConnectionTrait>(
 /// When the next pending delivery is due, if any.
 pub async fn next_due_at<C: ConnectionTrait>(db: &C) -> Result<Option<DateTime<Utc>>> {
     Ok(delivery::Entity::find()
-        .filter(delivery::Column::Status.eq("pending"))
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .order_by_asc(delivery::Column::NextAttemptAt)
         .one(db)
         .await?
@@ -238,7 +240,7 @@ pub async fn next_due_at<C: ConnectionTrait>(db: &C) -> Result<Option<DateTime<U
 pub async fn finish_delivery<C: ConnectionTrait>(
     db: &C,
     id: i64,
-    status: &str,
+    status: DeliveryStatus,
     error: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<()> {
@@ -286,7 +288,7 @@ pub struct DomainQueue {
 #[derive(sea_orm::FromQueryResult)]
 struct StatusCount {
     domain: String,
-    status: String,
+    status: DeliveryStatus,
     n: i64,
 }
 
@@ -308,10 +310,10 @@ pub async fn queue_by_domain<C: ConnectionTrait>(db: &C) -> Result<Vec<DomainQue
             .entry(r.domain.clone())
             .or_insert_with(|| DomainQueue { domain: r.domain.clone(), ..Default::default() });
         let n = r.n.max(0) as u64;
-        match r.status.as_str() {
-            "pending" => e.pending += n,
-            "failed" => e.failed += n,
-            _ => e.delivered += n,
+        match r.status {
+            DeliveryStatus::Pending => e.pending += n,
+            DeliveryStatus::Failed => e.failed += n,
+            DeliveryStatus::Done => e.delivered += n,
         }
     }
     Ok(map.into_values().collect())
@@ -388,7 +390,7 @@ pub async fn remote_follower_inboxes<C: ConnectionTrait>(
 ) -> Result<Vec<(String, String)>> {
     let members = membership::Entity::find()
         .filter(membership::Column::CommunityId.eq(community_id))
-        .filter(membership::Column::Status.eq("active"))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .all(db)
         .await?;
     let ids: Vec<i64> =
@@ -522,7 +524,7 @@ pub async fn private_fetch_grants<C: ConnectionTrait>(
 ) -> Result<(bool, bool)> {
     let members: Vec<i64> = membership::Entity::find()
         .filter(membership::Column::CommunityId.eq(community_id))
-        .filter(membership::Column::Status.eq("active"))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .all(db)
         .await?
         .into_iter()

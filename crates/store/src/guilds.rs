@@ -9,6 +9,8 @@ use sea_orm::{
 
 use crate::entities::{account, community, discussion, event, guild_link, membership};
 use crate::{Page, Paged, Result};
+use guildhall_domain::MembershipStatus;
+use guildhall_domain::guild::LinkState;
 
 /// Marks a just-inserted community as a guild with its focus.
 pub async fn make_guild<C: ConnectionTrait>(db: &C, c: community::Model, focus: &str) -> Result<community::Model> {
@@ -50,9 +52,9 @@ pub async fn find_link_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Opti
 }
 
 /// Fields of a new or changed link.
-pub struct LinkChange<'a> {
+pub struct LinkChange {
     /// `requested`, `invited` or `active`.
-    pub state: &'a str,
+    pub state: LinkState,
     /// The local person who acted, if any.
     pub initiated_by: Option<i64>,
     /// The `Offer`/`Invite` that opened the link, if known.
@@ -64,13 +66,13 @@ pub async fn save_link<C: ConnectionTrait>(
     db: &C,
     guild_id: i64,
     community_id: i64,
-    change: LinkChange<'_>,
+    change: LinkChange,
     now: DateTime<Utc>,
 ) -> Result<guild_link::Model> {
     match find_link(db, guild_id, community_id).await? {
         Some(existing) => {
             let mut m: guild_link::ActiveModel = existing.into();
-            m.state = Set(change.state.into());
+            m.state = Set(change.state);
             if change.offer_ap_id.is_some() {
                 m.offer_ap_id = Set(change.offer_ap_id);
             }
@@ -83,7 +85,7 @@ pub async fn save_link<C: ConnectionTrait>(
         None => Ok(guild_link::ActiveModel {
             guild_id: Set(guild_id),
             community_id: Set(community_id),
-            state: Set(change.state.into()),
+            state: Set(change.state),
             initiated_by: Set(change.initiated_by),
             offer_ap_id: Set(change.offer_ap_id),
             contacts: Set("[]".into()),
@@ -157,7 +159,7 @@ fn open_members(guild_id: i64) -> sea_orm::sea_query::SelectStatement {
                 .equals((guild_link::Entity, guild_link::Column::CommunityId)),
         )
         .and_where(Expr::col((guild_link::Entity, guild_link::Column::GuildId)).eq(guild_id))
-        .and_where(Expr::col((guild_link::Entity, guild_link::Column::State)).eq("active"))
+        .and_where(Expr::col((guild_link::Entity, guild_link::Column::State)).eq(LinkState::Active))
         .and_where(
             Expr::col((community::Entity, community::Column::Visibility))
                 .is_in(crate::visibilities_where(|v| guildhall_domain::guild::shared_with_guild(v).discussions)),
@@ -217,7 +219,7 @@ pub async fn local_guilds_of<C: ConnectionTrait>(db: &C, community_id: i64) -> R
         .column(guild_link::Column::GuildId)
         .from(guild_link::Entity)
         .and_where(guild_link::Column::CommunityId.eq(community_id))
-        .and_where(guild_link::Column::State.eq("active"))
+        .and_where(guild_link::Column::State.eq(LinkState::Active))
         .to_owned();
     Ok(community::Entity::find()
         .filter(community::Column::Id.in_subquery(ids))
@@ -238,7 +240,7 @@ pub async fn remote_guild_inboxes<C: ConnectionTrait>(
         .column(guild_link::Column::GuildId)
         .from(guild_link::Entity)
         .and_where(guild_link::Column::CommunityId.eq(community_id))
-        .and_where(guild_link::Column::State.eq("active"))
+        .and_where(guild_link::Column::State.eq(LinkState::Active))
         .and_where(guild_link::Column::UpdatedAt.lte(as_of))
         .to_owned();
     let guilds = community::Entity::find()
@@ -259,7 +261,7 @@ pub async fn moderators<C: ConnectionTrait>(db: &C, community_id: i64) -> Result
         .column(membership::Column::AccountId)
         .from(membership::Entity)
         .and_where(membership::Column::CommunityId.eq(community_id))
-        .and_where(membership::Column::Status.eq("active"))
+        .and_where(membership::Column::Status.eq(MembershipStatus::Active))
         .and_where(membership::Column::IsModerator.eq(true))
         .to_owned();
     Ok(account::Entity::find()
@@ -290,14 +292,14 @@ pub async fn shared_members<C: ConnectionTrait>(db: &C, community_id: i64, limit
         .column(membership::Column::AccountId)
         .from(membership::Entity)
         .and_where(membership::Column::CommunityId.eq(community_id))
-        .and_where(membership::Column::Status.eq("active"))
+        .and_where(membership::Column::Status.eq(MembershipStatus::Active))
         .to_owned();
     let rows = membership::Entity::find()
         .select_only()
         .column(membership::Column::CommunityId)
         .column_as(membership::Column::Id.count(), "n")
         .filter(membership::Column::AccountId.in_subquery(mine))
-        .filter(membership::Column::Status.eq("active"))
+        .filter(membership::Column::Status.eq(MembershipStatus::Active))
         .filter(membership::Column::CommunityId.ne(community_id))
         .group_by(membership::Column::CommunityId)
         .order_by_desc(membership::Column::Id.count())

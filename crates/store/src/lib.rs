@@ -6,6 +6,8 @@ pub mod communities;
 pub mod directory;
 pub mod discussions;
 pub mod entities;
+#[cfg(test)]
+mod enum_columns_tests;
 pub mod events;
 pub mod federation;
 pub mod guilds;
@@ -13,7 +15,8 @@ pub mod map_crawl;
 pub mod notifications;
 pub mod polls;
 pub mod settings;
-#[cfg(feature = "testing")]
+// Tests of this crate use it too (its dependencies are also dev-dependencies).
+#[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod votes;
 pub mod wiki;

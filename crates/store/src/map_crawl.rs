@@ -8,19 +8,10 @@ use sea_orm::{
     Set,
 };
 
+use guildhall_domain::directory::MapInstanceStatus;
+
 use crate::Result;
 use crate::entities::{account, community, map_entry, map_instance, remote_instance};
-
-/// Status of an instance that has not been crawled yet (or whose crawl was interrupted).
-pub const PENDING: &str = "pending";
-/// Status after a complete crawl.
-pub const OK: &str = "ok";
-/// Status after a failed or capped crawl (`last_error` says why).
-pub const ERROR: &str = "error";
-/// Status of an instance that does not publish its directory.
-pub const OPTED_OUT: &str = "opted_out";
-/// Status of an instance the federation policy excludes (never contacted).
-pub const BLOCKED: &str = "blocked";
 
 /// What an instance says about itself at the top of its directory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -129,7 +120,7 @@ pub async fn ensure_instance<C: ConnectionTrait>(
         organisation: Set(String::new()),
         government: Set(String::new()),
         software: Set(String::new()),
-        status: Set(PENDING.into()),
+        status: Set(MapInstanceStatus::Pending),
         last_error: Set(None),
         last_crawled_at: Set(None),
         next_page: Set(None),
@@ -232,7 +223,7 @@ pub async fn record_page<C: ConnectionTrait>(
             a.government = Set(meta.government);
             a.software = Set(meta.software);
             a.next_page = Set(next);
-            a.status = Set(PENDING.into());
+            a.status = Set(MapInstanceStatus::Pending);
         },
         now,
     )
@@ -262,7 +253,7 @@ pub async fn finish_instance<C: ConnectionTrait>(
         db,
         domain,
         move |a| {
-            a.status = Set(if error.is_some() { ERROR } else { OK }.into());
+            a.status = Set(if error.is_some() { MapInstanceStatus::Error } else { MapInstanceStatus::Ok });
             a.last_error = Set(error);
             a.last_crawled_at = Set(Some(now));
             a.next_page = Set(None);
@@ -282,7 +273,7 @@ pub async fn record_error<C: ConnectionTrait>(db: &C, domain: &str, error: &str,
         db,
         domain,
         move |a| {
-            a.status = Set(ERROR.into());
+            a.status = Set(MapInstanceStatus::Error);
             a.last_error = Set(Some(error));
             a.last_crawled_at = Set(Some(now));
         },
@@ -295,7 +286,7 @@ pub async fn record_error<C: ConnectionTrait>(db: &C, domain: &str, error: &str,
 pub async fn record_excluded<C: ConnectionTrait>(
     db: &C,
     domain: &str,
-    status: &'static str,
+    status: MapInstanceStatus,
     now: DateTime<Utc>,
 ) -> Result<()> {
     map_entry::Entity::delete_many().filter(map_entry::Column::InstanceDomain.eq(domain)).exec(db).await?;
@@ -303,11 +294,11 @@ pub async fn record_excluded<C: ConnectionTrait>(
         db,
         domain,
         move |a| {
-            a.status = Set(status.into());
+            a.status = Set(status);
             a.last_error = Set(None);
             a.next_page = Set(None);
             a.entries_count = Set(0);
-            if status == OPTED_OUT {
+            if status == MapInstanceStatus::OptedOut {
                 a.last_crawled_at = Set(Some(now));
             }
         },

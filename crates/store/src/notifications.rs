@@ -7,6 +7,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 
 use crate::entities::{account, event_participant, notification};
 use crate::{Page, Paged, Result};
+use guildhall_domain::event::ParticipantStatus;
 
 /// A notification to write.
 #[derive(Debug, Clone)]
@@ -103,7 +104,7 @@ pub async fn mark_all_read<C: ConnectionTrait>(db: &C, account_id: i64, at: Date
 pub async fn local_participants<C: ConnectionTrait>(
     db: &C,
     event_id: i64,
-    statuses: &[&str],
+    statuses: &[ParticipantStatus],
     except: i64,
 ) -> Result<Vec<i64>> {
     let local = Query::select()

@@ -2,7 +2,7 @@
 //! Design System) and turning app refusals into messages in the page language.
 
 use guildhall_app::Error;
-use guildhall_domain::{Denied, Invalid, RegistrationRefused};
+use guildhall_domain::{Denied, Invalid, InvalidCode, RegistrationRefused};
 
 use crate::i18n::Lang;
 
@@ -51,52 +51,39 @@ impl Errors {
     }
 }
 
-/// A validation failure in the page language.
+/// A validation failure in the page language, chosen by the rule that failed (`i.code`) and
+/// the field; the English message is shown only where no translation says more.
 pub(crate) fn invalid_message(lang: Lang, i: &Invalid) -> String {
-    let m = i.message.as_str();
-    if m == "must not be empty" {
-        return lang.t("error-empty");
-    }
-    if let Some(n) =
-        m.strip_prefix("must be at most ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse::<u64>().ok())
-    {
-        return lang.tn("error-too-long", "max", n);
-    }
-    if let Some((a, b)) =
-        m.strip_prefix("must be ").and_then(|r| r.strip_suffix(" characters")).and_then(|r| r.split_once(" to "))
-    {
-        return lang.t2("error-length", "min", a, "max", b);
-    }
-    if m == "is required" {
-        return lang.t("error-required");
-    }
-    match (i.field, m) {
+    use InvalidCode as C;
+    match (i.field, i.code) {
+        (_, C::Empty) => lang.t("error-empty"),
+        (_, C::TooLong { max }) => lang.tn("error-too-long", "max", max),
+        (_, C::Length { min, max }) => lang.t2("error-length", "min", min, "max", max),
+        (_, C::Required) => lang.t("error-required"),
         ("timezone" | "time_zone", _) => lang.t("error-timezone"),
-        ("starts_at" | "ends_at", m) if m.starts_with("must be a date and time") => lang.t("error-datetime"),
-        ("starts_at" | "ends_at", m) if m.starts_with("does not exist") => lang.t("error-time-skipped"),
-        ("starts_at", m) if m.contains("1970") => lang.t("error-year-range"),
-        ("ends_at", "must be after starts_at") => lang.t("error-ends-before-start"),
-        ("ends_at", m) if m.contains("at most a year") => lang.t("error-too-long-event"),
+        (_, C::DateTime) => lang.t("error-datetime"),
+        (_, C::TimeSkipped) => lang.t("error-time-skipped"),
+        (_, C::YearRange) => lang.t("error-year-range"),
+        (_, C::EndsBeforeStart) => lang.t("error-ends-before-start"),
+        (_, C::TooLongEvent) => lang.t("error-too-long-event"),
         ("capacity", _) => lang.t("error-capacity"),
-        ("poll.options", m) if m.contains("listed twice") => lang.t("error-poll-duplicate"),
+        (_, C::DuplicateOption) => lang.t("error-poll-duplicate"),
         ("poll.options", _) => lang.t("error-poll-options"),
-        ("poll.closes_at", "must be in the future") => lang.t("error-poll-future"),
+        (_, C::NotInFuture) => lang.t("error-poll-future"),
         ("poll.closes_at", _) => lang.t("error-poll-within-year"),
-        ("external_url", m) if m.starts_with("is required") => lang.t("error-external-required"),
+        (_, C::ExternalUrlRequired) => lang.t("error-external-required"),
         ("online_url" | "external_url" | "url", _) => lang.t("error-url"),
         ("email", _) => lang.t("error-email"),
-        (_, "is reserved") => lang.t("error-reserved"),
-        (_, m) if m.starts_with("may contain only letters a-z") => lang.t("error-name-chars"),
-        (_, "must not start or end with '-'") => lang.t("error-name-dash"),
-        (_, "must be a single line of text") => lang.t("error-single-line"),
+        (_, C::Reserved) => lang.t("error-reserved"),
+        (_, C::NameChars) => lang.t("error-name-chars"),
+        (_, C::NameDash) => lang.t("error-name-dash"),
+        (_, C::SingleLine) => lang.t("error-single-line"),
         ("current_password", _) => lang.t("error-current-password"),
-        (_, m) if m.contains("is not a host name") || m.contains("is not a domain") => {
-            lang.ts("error-host", "value", m)
-        }
-        (_, m) if m.starts_with("tags may contain") || m.starts_with("each tag") || m.starts_with("at most") => {
-            lang.t("error-tags")
-        }
-        _ => lang.ts("error-invalid", "detail", m),
+        // The message quotes the entry that is not a host name.
+        (_, C::NotAHost) => lang.ts("error-host", "value", &i.message),
+        // Too many domains or instances are told with the tags' message, as before codes.
+        (_, C::Tag | C::TooMany) => lang.t("error-tags"),
+        _ => lang.ts("error-invalid", "detail", &i.message),
     }
 }
 
@@ -114,11 +101,7 @@ pub(crate) fn form_error(lang: Lang, e: &Error, field: &str) -> Option<Errors> {
             Some(Errors::one("accept_charter", lang.t("denied-charter-not-accepted")))
         }
         Error::Denied(d) => Some(Errors::one(field, denied_message(lang, *d))),
-        // `Error::Conflict` carries only a text: a name already taken is told by it until
-        // the app error gives that case its own variant.
-        Error::Conflict(m) if m.contains("already taken") || m.contains("already exists") => {
-            Some(Errors::one(field, lang.t("error-taken")))
-        }
+        Error::Taken(_) => Some(Errors::one(field, lang.t("error-taken"))),
         Error::Conflict(m) => Some(Errors::one(field, lang.ts("error-invalid", "detail", m))),
         Error::Registration(r) => Some(Errors::one(
             if matches!(r, RegistrationRefused::EmailDomainNotAllowed(_)) { "email" } else { field },
@@ -148,13 +131,67 @@ mod tests {
     #[test]
     fn validation_messages_are_translated() {
         let fr = Lang::Fr;
-        assert_eq!(invalid_message(fr, &Invalid::new("title", "must not be empty")), fr.t("error-empty"));
-        assert!(invalid_message(fr, &Invalid::new("title", "must be at most 100 characters")).contains("100"));
-        assert!(invalid_message(Lang::En, &Invalid::new("name", "must be 3 to 30 characters")).contains("3"));
+        let coded = |field, code| Invalid::coded(field, code, "");
+        assert_eq!(invalid_message(fr, &coded("title", InvalidCode::Empty)), fr.t("error-empty"));
+        assert!(invalid_message(fr, &coded("title", InvalidCode::TooLong { max: 100 })).contains("100"));
+        let length = InvalidCode::Length { min: 3, max: 30 };
+        assert!(invalid_message(Lang::En, &coded("name", length)).contains('3'));
         assert_eq!(
-            invalid_message(fr, &Invalid::new("ends_at", "must be after starts_at")),
+            invalid_message(fr, &coded("ends_at", InvalidCode::EndsBeforeStart)),
             fr.t("error-ends-before-start")
         );
         assert_eq!(split_list("gc.ca, *.canada.ca\nexample.org"), ["gc.ca", "*.canada.ca", "example.org"]);
+    }
+
+    /// The message the domain's rule produces, as a page shows it.
+    fn shown(lang: Lang, e: Invalid) -> String {
+        invalid_message(lang, &e)
+    }
+
+    #[test]
+    fn rules_are_told_by_code_not_by_text() {
+        use chrono::{TimeZone, Utc};
+        use guildhall_domain::{event, poll, validate};
+        let fr = Lang::Fr;
+        let at = |y| Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single().expect("date");
+
+        let early = event::times(at(1960), at(1961)).expect_err("before 1970");
+        assert_eq!(shown(fr, early), fr.t("error-year-range"));
+        let long = event::times(at(2030), at(2032)).expect_err("two years");
+        assert_eq!(shown(fr, long), fr.t("error-too-long-event"));
+        let backwards = event::times(at(2031), at(2030)).expect_err("ends first");
+        assert_eq!(shown(fr, backwards), fr.t("error-ends-before-start"));
+        let twice = poll::options(&["a".into(), "a".into()]).expect_err("twice");
+        assert_eq!(shown(fr, twice), fr.t("error-poll-duplicate"));
+        let few = poll::options(&["a".into()]).expect_err("one option");
+        assert_eq!(shown(fr, few), fr.t("error-poll-options"));
+        let past = poll::closes_at(Some(at(2000)), at(2030)).expect_err("past");
+        assert_eq!(shown(fr, past), fr.t("error-poll-future"));
+        let external = event::join_mode(event::JoinMode::External, "").expect_err("no url");
+        assert_eq!(shown(fr, external), fr.t("error-external-required"));
+        assert_eq!(shown(fr, validate::name("name", "admin-").expect_err("dash")), fr.t("error-name-dash"));
+        assert_eq!(shown(fr, validate::name("name", "api").expect_err("reserved")), fr.t("error-reserved"));
+        assert_eq!(shown(fr, validate::name("name", "a b c").expect_err("chars")), fr.t("error-name-chars"));
+        assert_eq!(shown(fr, validate::required_line("title", " ", 10).expect_err("empty")), fr.t("error-empty"));
+        assert_eq!(shown(fr, validate::optional_line("t", "a\u{7}", 10).expect_err("bell")), fr.t("error-single-line"));
+        assert_eq!(shown(fr, validate::tags("tags", &["a b".into()]).expect_err("tag")), fr.t("error-tags"));
+        let host = Invalid::coded("member_domains", InvalidCode::NotAHost, "'x' is not a host name such as gc.ca");
+        assert_eq!(shown(fr, host.clone()), fr.ts("error-host", "value", &host.message));
+        // A message that merely reads like a rule is not taken for it.
+        assert_eq!(
+            shown(fr, Invalid::new("starts_at", "must be after 1970")),
+            fr.ts("error-invalid", "detail", "must be after 1970")
+        );
+    }
+
+    #[test]
+    fn a_taken_name_is_told_by_its_variant() {
+        let fr = Lang::Fr;
+        let taken = form_error(fr, &Error::Taken("name is already taken".into()), "name").expect("form error");
+        assert_eq!(taken.get("name"), Some(fr.t("error-taken").as_str()));
+        // Any other conflict shows its own text, even one that mentions a name being taken.
+        let other =
+            form_error(fr, &Error::Conflict("already taken, said the wiki".into()), "name").expect("form error");
+        assert_eq!(other.get("name"), Some(fr.ts("error-invalid", "detail", "already taken, said the wiki").as_str()));
     }
 }

@@ -325,7 +325,7 @@ impl TestApp {
             department: Set(String::new()),
             tags: Set("[]".into()),
             is_admin: Set(false),
-            status: Set("active".into()),
+            status: Set(guildhall_domain::AccountStatus::Active),
             fetched_at: Set(Some(now)),
             created_at: Set(now),
             updated_at: Set(now),
@@ -375,7 +375,7 @@ impl TestApp {
         let new = guildhall_store::communities::NewMembership {
             community_id,
             account_id: me,
-            status: "active".into(),
+            status: guildhall_domain::MembershipStatus::Active,
             is_moderator: false,
             request_message: None,
             charter_accepted_at: None,

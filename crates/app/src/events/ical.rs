@@ -64,10 +64,10 @@ fn vevent(ctx: &AppContext, e: &event::Model) -> icalendar::Event {
         .summary(&e.title)
         .starts(at(e.starts_at))
         .ends(at(e.ends_at))
-        .status(match EventStatus::parse(&e.status) {
-            Some(EventStatus::Cancelled) => icalendar::EventStatus::Cancelled,
-            Some(EventStatus::Tentative) => icalendar::EventStatus::Tentative,
-            _ => icalendar::EventStatus::Confirmed,
+        .status(match e.status {
+            EventStatus::Cancelled => icalendar::EventStatus::Cancelled,
+            EventStatus::Tentative => icalendar::EventStatus::Tentative,
+            EventStatus::Confirmed => icalendar::EventStatus::Confirmed,
         });
     let mut description = e.description_source.clone();
     if description.is_empty() {
@@ -164,7 +164,7 @@ pub async fn my_feed(ctx: &AppContext, token: &str) -> Result<String> {
         store::account_of_calendar_token(ctx.db(), &token_hash(token)).await?.ok_or(Error::NotFound("calendar"))?;
     let account =
         guildhall_store::accounts::find_by_id(ctx.db(), account_id).await?.ok_or(Error::NotFound("calendar"))?;
-    if account.status != guildhall_domain::AccountStatus::Active.as_str() {
+    if account.status != guildhall_domain::AccountStatus::Active {
         return Err(Error::NotFound("calendar"));
     }
     let since = Utc::now() - Duration::days(30);

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use guildhall_domain::event::{self as rules, EventLimits, EventStatus, JoinMode};
-use guildhall_domain::{Invalid, validate, validate::Limits};
+use guildhall_domain::{Invalid, InvalidCode, validate, validate::Limits};
 use guildhall_store::entities::event;
 use serde::{Deserialize, Deserializer};
 
@@ -61,7 +61,7 @@ pub(crate) struct Fields {
 }
 
 fn required<'a>(field: &'static str, v: Option<&'a str>) -> Result<&'a str, Invalid> {
-    v.ok_or_else(|| Invalid::new(field, "is required"))
+    v.ok_or_else(|| Invalid::coded(field, InvalidCode::Required, "is required"))
 }
 
 impl Fields {
@@ -70,7 +70,7 @@ impl Fields {
         let title = match (&input.title, current) {
             (Some(t), _) => validate::required_line("title", t, EventLimits::TITLE)?,
             (None, Some(c)) => c.title.clone(),
-            (None, None) => return Err(Invalid::new("title", "is required")),
+            (None, None) => return Err(Invalid::coded("title", InvalidCode::Required, "is required")),
         };
         let description = match (&input.description, current) {
             (Some(d), _) => validate::text("description", d, Limits::BODY, false)?,
@@ -86,7 +86,7 @@ impl Fields {
         let when = |field: &'static str, raw: Option<&String>, old: Option<DateTime<Utc>>| match (raw, old) {
             (Some(r), _) => rules::time(field, r, tz),
             (None, Some(o)) => Ok(o),
-            (None, None) => Err(Invalid::new(field, "is required")),
+            (None, None) => Err(Invalid::coded(field, InvalidCode::Required, "is required")),
         };
         let starts_at = when("starts_at", input.starts_at.as_ref(), current.map(|c| c.starts_at))?;
         let ends_at = when("ends_at", input.ends_at.as_ref(), current.map(|c| c.ends_at))?;
@@ -115,14 +115,14 @@ impl Fields {
         let join_mode = match (&input.join_mode, current) {
             (Some(m), _) => JoinMode::parse(m.trim())
                 .ok_or_else(|| Invalid::new("join_mode", "must be free, approval or external"))?,
-            (None, Some(c)) => JoinMode::parse(&c.join_mode).unwrap_or(JoinMode::Free),
+            (None, Some(c)) => c.join_mode,
             (None, None) => JoinMode::Free,
         };
         rules::join_mode(join_mode, &external_url)?;
         let status = match (&input.status, current) {
             (Some(s), _) => EventStatus::parse(s.trim())
                 .ok_or_else(|| Invalid::new("status", "must be confirmed, tentative or cancelled"))?,
-            (None, Some(c)) => EventStatus::parse(&c.status).unwrap_or(EventStatus::Confirmed),
+            (None, Some(c)) => c.status,
             (None, None) => EventStatus::Confirmed,
         };
         Ok(Fields {
@@ -154,8 +154,8 @@ impl Fields {
         m.place_address = Set(self.place_address);
         m.online_url = Set(self.online_url);
         m.capacity = Set(self.capacity);
-        m.join_mode = Set(self.join_mode.as_str().to_owned());
+        m.join_mode = Set(self.join_mode);
         m.external_url = Set(self.external_url);
-        m.status = Set(self.status.as_str().to_owned());
+        m.status = Set(self.status);
     }
 }

@@ -197,7 +197,7 @@ async fn save_edit(
     fields: Fields,
 ) -> Result<EventView> {
     let sequence = e.sequence + 1;
-    let before = e.status.clone();
+    let before = e.status;
     let mut m: event::ActiveModel = e.into();
     fields.apply(&mut m);
     m.sequence = Set(sequence);
@@ -206,7 +206,7 @@ async fn save_edit(
     let saved = store::update(&txn, m).await?;
     guildhall_store::communities::lock(&txn, saved.community_id).await?;
     rsvp::promote(&txn, &saved).await?;
-    let kind = notifications::Kind::of_edit(&before, &saved.status);
+    let kind = notifications::Kind::of_edit(before, saved.status);
     notifications::notify_attendees(&txn, &saved, kind, viewer.account_id, community).await?;
     outbox::record(&txn, &Outgoing::EventUpdated { event_id: saved.id }).await?;
     txn.commit().await?;

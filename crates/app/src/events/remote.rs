@@ -91,10 +91,10 @@ pub async fn receive_event(
         return Err(Invalid::new("audience", "an event cannot move to another community").into());
     }
     if let Some(x) = &existing {
-        let same = (&x.title, &x.description_html, x.starts_at, x.ends_at, &x.timezone, &x.status, x.capacity)
-            == (&title, &html, e.starts_at, ends_at, &tz, &e.status.as_str().to_owned(), e.capacity)
-            && (&x.place_name, &x.place_address, &x.online_url, &x.join_mode)
-                == (&e.place_name, &e.place_address, &e.online_url, &e.join_mode.as_str().to_owned());
+        let same = (&x.title, &x.description_html, x.starts_at, x.ends_at, &x.timezone, x.status, x.capacity)
+            == (&title, &html, e.starts_at, ends_at, &tz, e.status, e.capacity)
+            && (&x.place_name, &x.place_address, &x.online_url, x.join_mode)
+                == (&e.place_name, &e.place_address, &e.online_url, e.join_mode);
         if same && x.remote_participant_count == e.participant_count {
             // The same version again (an Announce of both the Create and the object).
             return Ok(x.clone());
@@ -141,9 +141,9 @@ pub async fn receive_event(
     m.place_address = Set(line("location", &e.place_address, EventLimits::ADDRESS)?);
     m.online_url = Set(rules::url("location", &e.online_url).unwrap_or_default());
     m.capacity = Set(e.capacity.filter(|c| (0..=EventLimits::CAPACITY).contains(c)));
-    m.join_mode = Set(e.join_mode.as_str().into());
+    m.join_mode = Set(e.join_mode);
     m.external_url = Set(rules::url("externalParticipationUrl", &e.external_url).unwrap_or_default());
-    m.status = Set(e.status.as_str().into());
+    m.status = Set(e.status);
     m.remote_participant_count = Set(e.participant_count.map(|n| n.clamp(0, EventLimits::CAPACITY * 10)));
     m.updated_at = Set(now);
     let txn = crate::receipt::begin_write(ctx).await?;
@@ -226,10 +226,7 @@ pub async fn remote_join(
 pub async fn remote_leave(ctx: &AppContext, e: &event::Model, person: &account::Model) -> Result<()> {
     let txn = crate::receipt::begin_write(ctx).await?;
     // A refusal stays on record, as for local members.
-    if store::find_participant(&txn, e.id, person.id)
-        .await?
-        .is_some_and(|p| p.status != ParticipantStatus::Rejected.as_str())
-    {
+    if store::find_participant(&txn, e.id, person.id).await?.is_some_and(|p| p.status != ParticipantStatus::Rejected) {
         super::rsvp::remove_rsvp(&txn, e, person.id).await?;
     }
     txn.commit().await?;
@@ -250,7 +247,7 @@ pub async fn join_answered(ctx: &AppContext, join_ap_id: &str, from: &str, accep
     }
     let status = if accepted { ParticipantStatus::Going } else { ParticipantStatus::Rejected };
     let txn = crate::receipt::begin_write(ctx).await?;
-    store::set_participant_status(&txn, p, status.as_str(), Utc::now()).await?;
+    store::set_participant_status(&txn, p, status, Utc::now()).await?;
     txn.commit().await?;
     Ok(true)
 }

@@ -15,11 +15,11 @@ use crate::views::List;
 use crate::{AppContext, Error, Page, Result, Viewer};
 
 fn status_of(e: &event::Model) -> EventStatus {
-    EventStatus::parse(&e.status).unwrap_or(EventStatus::Confirmed)
+    e.status
 }
 
 fn mode_of(e: &event::Model) -> JoinMode {
-    JoinMode::parse(&e.join_mode).unwrap_or(JoinMode::Free)
+    e.join_mode
 }
 
 /// Whether the event takes no RSVPs at all any more: cancelled, over, or joined elsewhere
@@ -34,7 +34,7 @@ async fn tell_remote<C: ConnectionTrait>(db: &C, e: &event::Model, p: &event_par
     if e.ap_id.is_some() || p.join_ap_id.is_none() {
         return Ok(());
     }
-    if matches!(ParticipantStatus::parse(&p.status), Some(ParticipantStatus::Going | ParticipantStatus::Rejected)) {
+    if matches!(p.status, ParticipantStatus::Going | ParticipantStatus::Rejected) {
         outbox::record(db, &Outgoing::EventRsvpAnswered { participant_id: p.id }).await?;
     }
     Ok(())
@@ -55,11 +55,11 @@ pub(crate) async fn promote<C: ConnectionTrait>(db: &C, e: &event::Model) -> Res
         return Ok(vec![]);
     }
     let going = store::count_going(db, e.id).await?;
-    let waiting = store::participants_with(db, e.id, ParticipantStatus::Waitlisted.as_str(), 1000).await?;
+    let waiting = store::participants_with(db, e.id, ParticipantStatus::Waitlisted, 1000).await?;
     let n = rules::promotions(e.capacity, going, waiting.len());
     let mut out = Vec::new();
     for p in waiting.into_iter().take(n) {
-        let p = store::set_participant_status(db, p, ParticipantStatus::Going.as_str(), Utc::now()).await?;
+        let p = store::set_participant_status(db, p, ParticipantStatus::Going, Utc::now()).await?;
         tell_remote(db, e, &p).await?;
         out.push(p);
     }
@@ -78,8 +78,8 @@ pub(crate) async fn record_rsvp<C: ConnectionTrait>(
     access.rsvp()?;
     guildhall_store::communities::lock(db, e.community_id).await?;
     if let Some(p) = store::find_participant(db, e.id, account_id).await? {
-        return match ParticipantStatus::parse(&p.status) {
-            Some(ParticipantStatus::Rejected) => Err(Denied::ModeratorsOnly.into()),
+        return match p.status {
+            ParticipantStatus::Rejected => Err(Denied::ModeratorsOnly.into()),
             _ => Ok(p),
         };
     }
@@ -89,7 +89,7 @@ pub(crate) async fn record_rsvp<C: ConnectionTrait>(
         // The organiser's server decides; until it answers, the RSVP waits.
         outcome = ParticipantStatus::Pending;
     }
-    let p = store::upsert_participant(db, e.id, account_id, outcome.as_str(), join_ap_id, Utc::now()).await?;
+    let p = store::upsert_participant(db, e.id, account_id, outcome, join_ap_id, Utc::now()).await?;
     tell_remote(db, e, &p).await?;
     attendance_changed(db, e, going).await?;
     Ok(p)
@@ -132,7 +132,7 @@ pub async fn not_going(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<Eve
     let (e, _) = load_event(ctx, Some(viewer), id).await?;
     let txn = crate::receipt::begin_write(ctx).await?;
     if let Some(p) = store::find_participant(&txn, e.id, viewer.account_id).await?
-        && p.status != ParticipantStatus::Rejected.as_str()
+        && p.status != ParticipantStatus::Rejected
     {
         remove_rsvp(&txn, &e, viewer.account_id).await?;
         if e.ap_id.is_some()
@@ -161,16 +161,16 @@ pub async fn decide(ctx: &AppContext, viewer: &Viewer, id: i64, who: &str, accep
     let p = store::find_participant(&txn, e.id, account.id).await?.ok_or(Error::NotFound("rsvp"))?;
     let going_before = store::count_going(&txn, e.id).await?;
     let status = if accept {
-        match ParticipantStatus::parse(&p.status) {
-            Some(ParticipantStatus::Going | ParticipantStatus::Waitlisted) => None,
+        match p.status {
+            ParticipantStatus::Going | ParticipantStatus::Waitlisted => None,
             _ => Some(rules::seat(e.capacity, store::count_going(&txn, e.id).await?)),
         }
     } else {
         Some(ParticipantStatus::Rejected)
     };
-    let was_going = p.status == ParticipantStatus::Going.as_str();
+    let was_going = p.status == ParticipantStatus::Going;
     let p = match status {
-        Some(s) => store::set_participant_status(&txn, p, s.as_str(), Utc::now()).await?,
+        Some(s) => store::set_participant_status(&txn, p, s, Utc::now()).await?,
         None => p,
     };
     tell_remote(&txn, &e, &p).await?;

@@ -84,10 +84,10 @@ impl EventView {
         e: &event::Model,
         community: &str,
         organiser: Option<&account::Model>,
-        counts: Option<&HashMap<String, i64>>,
+        counts: Option<&HashMap<ParticipantStatus, i64>>,
         mine: Option<&event_participant::Model>,
     ) -> Self {
-        let n = |s: ParticipantStatus| counts.and_then(|c| c.get(s.as_str()).copied()).unwrap_or(0);
+        let n = |s: ParticipantStatus| counts.and_then(|c| c.get(&s).copied()).unwrap_or(0);
         let going = e.remote_participant_count.unwrap_or(0).max(n(ParticipantStatus::Going));
         EventView {
             id: e.id,
@@ -106,15 +106,15 @@ impl EventView {
             online_url: e.online_url.clone(),
             capacity: e.capacity,
             remaining: e.capacity.map(|c| (c - going).max(0)),
-            join_mode: JoinMode::parse(&e.join_mode).unwrap_or(JoinMode::Free),
+            join_mode: e.join_mode,
             external_url: e.external_url.clone(),
-            status: EventStatus::parse(&e.status).unwrap_or(EventStatus::Confirmed),
+            status: e.status,
             members_only: e.members_only,
             sequence: e.sequence,
             going_count: going,
             waitlist_count: n(ParticipantStatus::Waitlisted),
             pending_count: n(ParticipantStatus::Pending),
-            my_rsvp: mine.and_then(|p| ParticipantStatus::parse(&p.status)),
+            my_rsvp: mine.map(|p| p.status),
             url: e.url.clone(),
             created_at: e.created_at,
             updated_at: e.updated_at,
@@ -140,7 +140,7 @@ impl AttendeeView {
         AttendeeView {
             account: AuthorView::of(a),
             remote: a.is_some_and(|a| !a.domain.is_empty()),
-            status: ParticipantStatus::parse(&p.status).unwrap_or(ParticipantStatus::Pending),
+            status: p.status,
             since: p.created_at,
         }
     }

@@ -108,7 +108,7 @@ pub async fn contacts(ctx: &AppContext, viewer: Option<&Viewer>, guild: &str) ->
     let l = load_guild(ctx, viewer, guild).await?;
     let mut out = Vec::new();
     for (link, c) in store::links_of_guild(ctx.db(), l.community.id).await? {
-        if link.state != "active" || !shared_with_guild(c.visibility).managers {
+        if link.state != guildhall_domain::guild::LinkState::Active || !shared_with_guild(c.visibility).managers {
             continue;
         }
         let managers = if c.domain.is_empty() {

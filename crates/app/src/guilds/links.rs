@@ -8,7 +8,7 @@ use guildhall_domain::{Denied, Invalid};
 use guildhall_store::entities::{community, guild_link};
 use guildhall_store::{DatabaseTransaction, guilds as store};
 
-use super::{GuildLinkView, handle_of, is_guild, load_guild, state_of};
+use super::{GuildLinkView, handle_of, is_guild, load_guild};
 use crate::communities::load;
 use crate::outbox::{self, Outgoing};
 use crate::{AppContext, Error, Result, Viewer};
@@ -22,7 +22,7 @@ fn view(link: &guild_link::Model, guild: &community::Model) -> Result<GuildLinkV
         guild: handle_of(guild),
         title: guild.title.clone(),
         instance: guild.domain.clone(),
-        state: state_of(&link.state)?,
+        state: link.state,
     })
 }
 
@@ -64,7 +64,7 @@ async fn say_yes(
     // Serialises concurrent answers about the same guild.
     guildhall_store::communities::lock(&txn, guild.id).await?;
     let current = match store::find_link(&txn, guild.id, community.id).await? {
-        Some(l) => Some(state_of(&l.state)?),
+        Some(l) => Some(l.state),
         None => None,
     };
     let now = chrono::Utc::now();
@@ -79,7 +79,7 @@ async fn say_yes(
                 (None, true) => Some(ctx.instance().new_activity_id()),
                 (None, false) => None,
             };
-            let change = store::LinkChange { state: state.as_str(), initiated_by: acting, offer_ap_id };
+            let change = store::LinkChange { state, initiated_by: acting, offer_ap_id };
             let link = store::save_link(&txn, guild.id, community.id, change, now).await?;
             if other_is_remote && acting.is_some() {
                 let intent = match state {
@@ -91,7 +91,7 @@ async fn say_yes(
             link
         }
         Consent::Completed => {
-            let change = store::LinkChange { state: LinkState::Active.as_str(), initiated_by: None, offer_ap_id: None };
+            let change = store::LinkChange { state: LinkState::Active, initiated_by: None, offer_ap_id: None };
             let link = store::save_link(&txn, guild.id, community.id, change, now).await?;
             // Answering a remote side's ask: tell it. A yes that came from the remote side
             // itself (acting is None) needs no answer, only the followers' news.
@@ -151,7 +151,7 @@ async fn end(ctx: &AppContext, guild: &community::Model, community: &community::
         return Err(Error::NotFound("guild link"));
     };
     store::delete_link(&txn, guild.id, community.id).await?;
-    let state = state_of(&link.state)?;
+    let state = link.state;
     let by_guild = by == Side::Guild;
     let other_is_remote = if by_guild { !community.domain.is_empty() } else { !guild.domain.is_empty() };
     // Declining the other side's ask is a Reject; anything else (leaving, removing,
@@ -211,7 +211,7 @@ pub async fn receive_ask(
     ask_ap_id: &str,
 ) -> Result<LinkState> {
     let link = say_yes(ctx, guild, community, by, None, Some(ask_ap_id.to_owned())).await?;
-    state_of(&link.state)
+    Ok(link.state)
 }
 
 /// The remote side accepted: `from` is the remote guild (accepting our community's request)
@@ -225,7 +225,7 @@ pub async fn receive_acceptance(
 ) -> Result<bool> {
     let Some(link) = store::find_link(ctx.db(), guild.id, community.id).await? else { return Ok(false) };
     let expected = if from_guild { LinkState::Requested } else { LinkState::Invited };
-    if state_of(&link.state)? != expected {
+    if link.state != expected {
         return Ok(false);
     }
     say_yes(ctx, guild, community, if from_guild { Side::Guild } else { Side::Community }, None, None).await?;
@@ -243,7 +243,7 @@ pub async fn receive_end(
     let Some(link) = store::find_link(ctx.db(), guild.id, community.id).await? else { return Ok(false) };
     let txn = crate::receipt::begin_write(ctx).await?;
     store::delete_link(&txn, guild.id, community.id).await?;
-    if guild.domain.is_empty() && link.state == LinkState::Active.as_str() {
+    if guild.domain.is_empty() && link.state == LinkState::Active {
         let intent = Outgoing::GuildRemove {
             guild_id: guild.id,
             community_id: community.id,
@@ -272,7 +272,7 @@ pub async fn receive_membership_news(
         return Ok(());
     }
     if member {
-        let change = store::LinkChange { state: LinkState::Active.as_str(), initiated_by: None, offer_ap_id: None };
+        let change = store::LinkChange { state: LinkState::Active, initiated_by: None, offer_ap_id: None };
         store::save_link(ctx.db(), guild.id, community.id, change, chrono::Utc::now()).await?;
     } else {
         store::delete_link(ctx.db(), guild.id, community.id).await?;
@@ -288,11 +288,11 @@ pub async fn sync_members(ctx: &AppContext, guild: &community::Model, members: &
     }
     let now = chrono::Utc::now();
     for c in members.iter().filter(|c| !c.domain.is_empty() && !is_guild(c)) {
-        let change = store::LinkChange { state: LinkState::Active.as_str(), initiated_by: None, offer_ap_id: None };
+        let change = store::LinkChange { state: LinkState::Active, initiated_by: None, offer_ap_id: None };
         store::save_link(ctx.db(), guild.id, c.id, change, now).await?;
     }
     for (link, c) in store::links_of_guild(ctx.db(), guild.id).await? {
-        if !c.domain.is_empty() && link.state == LinkState::Active.as_str() && !members.iter().any(|m| m.id == c.id) {
+        if !c.domain.is_empty() && link.state == LinkState::Active && !members.iter().any(|m| m.id == c.id) {
             store::delete_link(ctx.db(), guild.id, c.id).await?;
         }
     }

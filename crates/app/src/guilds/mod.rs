@@ -95,10 +95,6 @@ pub(crate) fn is_guild(c: &community::Model) -> bool {
     c.kind == "guild"
 }
 
-pub(crate) fn state_of(s: &str) -> Result<LinkState> {
-    LinkState::parse(s).ok_or_else(|| Error::Internal(format!("bad guild link state {s}")))
-}
-
 fn member_view(l: &guildhall_store::entities::guild_link::Model, c: &community::Model) -> Result<GuildMemberView> {
     Ok(GuildMemberView {
         handle: handle_of(c),
@@ -107,7 +103,7 @@ fn member_view(l: &guildhall_store::entities::guild_link::Model, c: &community::
         instance: c.domain.clone(),
         department: String::new(),
         visibility: c.visibility,
-        state: state_of(&l.state)?,
+        state: l.state,
     })
 }
 
@@ -188,7 +184,7 @@ pub async fn of_community(ctx: &AppContext, viewer: Option<&Viewer>, community: 
     let manager = l.access.moderate().is_ok();
     let mut out = Vec::new();
     for (link, g) in store::links_of_community(ctx.db(), l.community.id).await? {
-        let state = state_of(&link.state)?;
+        let state = link.state;
         if state == LinkState::Active || manager {
             out.push(GuildLinkView { guild: handle_of(&g), title: g.title.clone(), instance: g.domain.clone(), state });
         }

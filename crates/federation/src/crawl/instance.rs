@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{Duration as ChronoDuration, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::map_crawl::CrawlProgress;
+use guildhall_domain::directory::MapInstanceStatus;
 use guildhall_store::entities::map_instance;
 use guildhall_store::map_crawl as store;
 use serde_json::Value;
@@ -41,7 +42,7 @@ fn outcome(domain: &str, status: &str, entries: u64, pages: usize, error: Option
 }
 
 fn fresh(row: &map_instance::Model, refresh_hours: i64) -> bool {
-    matches!(row.status.as_str(), store::OK | store::OPTED_OUT)
+    matches!(row.status, MapInstanceStatus::Ok | MapInstanceStatus::OptedOut)
         && row.last_crawled_at.is_some_and(|t| t > Utc::now() - ChronoDuration::hours(refresh_hours))
 }
 
@@ -51,10 +52,13 @@ pub(super) async fn crawl(env: Arc<Env>, domain: String, from: Option<String>) -
     let row = store::ensure_instance(db, &domain, from.as_deref(), Utc::now()).await?;
     let policy = guildhall_app::admin::federation_policy(&env.ctx).await?;
     if !policy.allows(&domain) || !rules::host_allowed(&domain, env.allow_private) {
-        store::record_excluded(db, &domain, store::BLOCKED, Utc::now()).await?;
+        store::record_excluded(db, &domain, MapInstanceStatus::Blocked, Utc::now()).await?;
         env.progress.blocked();
         tracing::info!(domain = %domain, "map crawl: blocked, not contacted");
-        return Ok(Finished { outcome: outcome(&domain, store::BLOCKED, 0, 0, None), hosts: BTreeSet::new() });
+        return Ok(Finished {
+            outcome: outcome(&domain, MapInstanceStatus::Blocked.as_str(), 0, 0, None),
+            hosts: BTreeSet::new(),
+        });
     }
     if !env.force && fresh(&row, env.refresh_hours) {
         env.progress.skipped();
@@ -69,7 +73,7 @@ pub(super) async fn crawl(env: Arc<Env>, domain: String, from: Option<String>) -
     let resume = row
         .next_page
         .as_deref()
-        .filter(|_| matches!(row.status.as_str(), store::PENDING | store::ERROR))
+        .filter(|_| matches!(row.status, MapInstanceStatus::Pending | MapInstanceStatus::Error))
         .and_then(|n| rules::resume_url(n, env.scheme, &domain));
     let resumed = resume.is_some();
     let Some(first) = resume.or_else(|| rules::directory_url(env.scheme, &domain)) else {
@@ -84,7 +88,10 @@ async fn fail(env: &Env, domain: &str, pages: usize, entries: u64, f: Failure) -
     store::record_error(env.ctx.db(), domain, &f.0, Utc::now()).await?;
     env.progress.failed();
     let entries = store::count_entries(env.ctx.db(), domain).await.unwrap_or(entries);
-    Ok(Finished { outcome: outcome(domain, store::ERROR, entries, pages, Some(f.0)), hosts: BTreeSet::new() })
+    Ok(Finished {
+        outcome: outcome(domain, MapInstanceStatus::Error.as_str(), entries, pages, Some(f.0)),
+        hosts: BTreeSet::new(),
+    })
 }
 
 struct PageLoop {
@@ -118,10 +125,10 @@ impl PageLoop {
             let (page, answered) = match self.fetch(url.clone()).await {
                 Ok(Fetched::Page(page, answered)) => (*page, answered),
                 Ok(Fetched::OptedOut) => {
-                    store::record_excluded(&db, &self.domain, store::OPTED_OUT, Utc::now()).await?;
+                    store::record_excluded(&db, &self.domain, MapInstanceStatus::OptedOut, Utc::now()).await?;
                     self.env.progress.done();
                     tracing::info!(domain = %self.domain, "map crawl: directory unlisted");
-                    let o = outcome(&self.domain, store::OPTED_OUT, 0, self.pages, None);
+                    let o = outcome(&self.domain, MapInstanceStatus::OptedOut.as_str(), 0, self.pages, None);
                     return Ok(Finished { outcome: o, hosts: self.hosts });
                 }
                 Err(f) => return self.failed(f).await,
@@ -153,14 +160,14 @@ impl PageLoop {
                     let count = store::finish_instance(&db, &self.domain, None, prune, Utc::now()).await?;
                     self.env.progress.done();
                     tracing::info!(domain = %self.domain, entries = count, pages = self.pages, "map crawl: instance done");
-                    let o = outcome(&self.domain, store::OK, count, self.pages, None);
+                    let o = outcome(&self.domain, MapInstanceStatus::Ok.as_str(), count, self.pages, None);
                     return Ok(Finished { outcome: o, hosts: self.hosts });
                 }
                 Err(f) => {
                     let count = store::finish_instance(&db, &self.domain, Some(&f.0), None, Utc::now()).await?;
                     self.env.progress.failed();
                     tracing::info!(domain = %self.domain, error = %f, "map crawl: instance stopped");
-                    let o = outcome(&self.domain, store::ERROR, count, self.pages, Some(f.0));
+                    let o = outcome(&self.domain, MapInstanceStatus::Error.as_str(), count, self.pages, Some(f.0));
                     return Ok(Finished { outcome: o, hosts: self.hosts });
                 }
             }

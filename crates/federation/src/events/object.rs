@@ -235,10 +235,10 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
     let group = actor_id_of_community(&c, &urls);
     let tz = e.timezone.parse::<Tz>().unwrap_or(Tz::UTC);
     let (start, end) = (e.starts_at.with_timezone(&tz), e.ends_at.with_timezone(&tz));
-    let status = EventStatus::parse(&e.status).unwrap_or(EventStatus::Confirmed);
-    let mode = JoinMode::parse(&e.join_mode).unwrap_or(JoinMode::Free);
+    let status = e.status;
+    let mode = e.join_mode;
     let counts = guildhall_app::lookup::event_counts(ctx, &[e.id]).await?;
-    let going = counts.get(&e.id).and_then(|m| m.get(ParticipantStatus::Going.as_str()).copied()).unwrap_or(0);
+    let going = counts.get(&e.id).and_then(|m| m.get(&ParticipantStatus::Going).copied()).unwrap_or(0);
     let when = when_text(start, end, tz);
     let cancelled = status == EventStatus::Cancelled;
     let mut summary = String::new();
@@ -253,11 +253,8 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
     }
     summary.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(id.as_str())));
     // Lemmy shows the Markdown `source`, not `content`: it carries when, where and the link too.
-    let markdown = format!(
-        "{}{}",
-        markdown_header(cancelled, &when, &place.join(", "), id.as_str()),
-        e.description_source
-    );
+    let markdown =
+        format!("{}{}", markdown_header(cancelled, &when, &place.join(", "), id.as_str()), e.description_source);
     let mut locations = Vec::new();
     if !place.is_empty() {
         locations.push(Location::Place {

@@ -159,9 +159,9 @@ pub(crate) async fn plan(
             let (Some(join_id), a) = (p.join_ap_id.as_deref(), account(ctx, p.account_id).await?) else {
                 return Ok(vec![]);
             };
-            let kind = match ParticipantStatus::parse(&p.status) {
-                Some(ParticipantStatus::Going) => AnswerKind::Accept,
-                Some(ParticipantStatus::Rejected) => AnswerKind::Reject,
+            let kind = match p.status {
+                ParticipantStatus::Going => AnswerKind::Accept,
+                ParticipantStatus::Rejected => AnswerKind::Reject,
                 _ => return Ok(vec![]),
             };
             let answer = answer(kind, ctx, urls, &c, &a, join_id, &e)?;

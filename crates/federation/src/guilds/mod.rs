@@ -37,7 +37,7 @@ pub async fn communities(Path(name): Path<String>, data: Data<AppContext>) -> Re
     let items: Vec<String> = guildhall_store::guilds::links_of_guild(data.app_data().db(), g.id)
         .await?
         .into_iter()
-        .filter(|(l, _)| l.state == "active")
+        .filter(|(l, _)| l.state == guildhall_domain::guild::LinkState::Active)
         .map(|(_, c)| actor_id_of_community(&c, &urls).to_string())
         .collect();
     let id = urls.sub(&actor_id_of_community(&g, &urls), "communities");

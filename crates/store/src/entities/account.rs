@@ -30,7 +30,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub tags: String,
     pub is_admin: bool,
-    pub status: String,
+    pub status: guildhall_domain::AccountStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub registration_reason: Option<String>,
     /// The language chosen for the web pages (`en`, `fr`); none: the browser's.

@@ -22,7 +22,7 @@ pub struct Model {
     pub contact: String,
     pub proposed_by: i64,
     /// `pending`, `approved` or `rejected`.
-    pub status: String,
+    pub status: guildhall_domain::directory::ProposalStatus,
     pub decided_by: Option<i64>,
     pub created_at: DateTimeUtc,
     pub decided_at: Option<DateTimeUtc>,

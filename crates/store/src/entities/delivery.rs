@@ -14,14 +14,29 @@ pub struct Model {
     pub sender_id: i64,
     pub inbox: String,
     pub domain: String,
-    /// `pending`, `done` or `failed`.
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     pub created_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,
+}
+
+/// Where a delivery stands. Only the store and the delivery worker deal in it, so it lives
+/// here rather than in the domain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(sea_orm::sea_query::StringLen::None)")]
+pub enum DeliveryStatus {
+    /// Waiting to be sent (including retries).
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Answered by the receiving instance (accepted, or refused by it).
+    #[sea_orm(string_value = "done")]
+    Done,
+    /// Given up, or refused by our federation policy.
+    #[sea_orm(string_value = "failed")]
+    Failed,
 }
 
 /// No declared relations: queries join explicitly.

@@ -31,11 +31,11 @@ pub struct Model {
     /// Places for people going (none: unlimited).
     pub capacity: Option<i64>,
     /// `free`, `approval` or `external`.
-    pub join_mode: String,
+    pub join_mode: guildhall_domain::event::JoinMode,
     #[sea_orm(column_type = "Text")]
     pub external_url: String,
     /// `confirmed`, `tentative` or `cancelled`.
-    pub status: String,
+    pub status: guildhall_domain::event::EventStatus,
     /// Readable by members only, as for discussions. Never cleared.
     pub members_only: bool,
     /// iCalendar SEQUENCE: bumped on every edit.

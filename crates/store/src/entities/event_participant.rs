@@ -11,7 +11,7 @@ pub struct Model {
     pub event_id: i64,
     pub account_id: i64,
     /// `going`, `waitlisted`, `pending` or `rejected`.
-    pub status: String,
+    pub status: guildhall_domain::event::ParticipantStatus,
     /// The `Join` activity behind a federated RSVP.
     pub join_ap_id: Option<String>,
     pub created_at: DateTimeUtc,

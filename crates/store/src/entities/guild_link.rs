@@ -13,7 +13,7 @@ pub struct Model {
     /// The member community.
     pub community_id: i64,
     /// `requested` (the community asked), `invited` (the guild asked) or `active`.
-    pub state: String,
+    pub state: guildhall_domain::guild::LinkState,
     /// The local person who asked or invited.
     pub initiated_by: Option<i64>,
     /// The `Offer` or `Invite` activity that opened the link.

@@ -19,7 +19,7 @@ pub struct Model {
     pub government: String,
     pub software: String,
     /// `pending`, `ok`, `error`, `opted_out` or `blocked`.
-    pub status: String,
+    pub status: guildhall_domain::directory::MapInstanceStatus,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     pub last_crawled_at: Option<DateTimeUtc>,

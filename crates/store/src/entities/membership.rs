@@ -10,7 +10,7 @@ pub struct Model {
     pub id: i64,
     pub community_id: i64,
     pub account_id: i64,
-    pub status: String,
+    pub status: guildhall_domain::MembershipStatus,
     pub is_moderator: bool,
     #[sea_orm(column_type = "Text", nullable)]
     pub request_message: Option<String>,

@@ -152,7 +152,7 @@ pub(crate) fn describe(lang: Lang, e: &Error) -> Option<(StatusCode, String, Str
         Error::Invalid(i) => {
             (StatusCode::BAD_REQUEST, lang.t("error-summary-title"), crate::forms::invalid_message(lang, i))
         }
-        Error::Conflict(m) => {
+        Error::Conflict(m) | Error::Taken(m) => {
             (StatusCode::CONFLICT, lang.t("error-summary-title"), lang.ts("error-invalid", "detail", m))
         }
         Error::Registration(_) => {

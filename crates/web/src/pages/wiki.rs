@@ -168,9 +168,9 @@ pub(crate) async fn create(
         let summary = Some(form.summary.as_str()).filter(|s| !s.trim().is_empty());
         match wiki::create(&ctx, &s.viewer, &co.handle, &form.title, &form.body, summary).await {
             Ok(p) => return Ok(see_other(&format!("{}/wiki/{}", community_path(&co.handle), p.slug), Some("saved"))),
-            // On a local wiki the only conflict creating a page is its name being taken; a
-            // copy's refusal (its pages are edited on their own server) is shown as it is.
-            Err(Error::Conflict(_)) if co.local => errors = Errors::one("title", v.lang.t("wiki-title-taken")),
+            // A copy's refusal (its pages are edited on their own server) is a `Conflict`,
+            // shown as it is by `wiki_error`.
+            Err(Error::Taken(_)) => errors = Errors::one("title", v.lang.t("wiki-title-taken")),
             Err(e) => errors = wiki_error(&v, e)?,
         }
     }
@@ -228,8 +228,9 @@ pub(crate) async fn edit(
         match wiki::edit(&ctx, &s.viewer, &co.handle, &slug, e).await {
             Ok(p) => return Ok(see_other(&format!("{}/wiki/{}", community_path(&co.handle), p.slug), Some("saved"))),
             // An edit's only conflict is a stale base revision (`wiki::edit`): the page
-            // changed meanwhile, so the form comes back based on the latest revision.
-            Err(Error::Conflict(_)) => {
+            // changed meanwhile, so the form comes back based on the latest revision. A taken
+            // name (a unique row racing this one) is told the same way, as it always was.
+            Err(Error::Conflict(_) | Error::Taken(_)) => {
                 errors = Errors::one("body", v.lang.t("wiki-conflict"));
                 if let Ok(latest) = wiki::get(&ctx, v.viewer(), &co.handle, &slug).await {
                     form.base_revision = latest.revision;
