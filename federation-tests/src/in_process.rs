@@ -136,10 +136,16 @@ impl Drop for InProcessInstance {
 }
 
 /// The panics this test process has seen since its first in-process instance started (their
-/// messages with location), for scenarios that check no server task panicked. Process-wide:
-/// it also holds a panic of another test of the same test binary.
+/// messages with location), for scenarios that check no server task panicked. Panics in the
+/// harness and the scenarios themselves (failed assertions, `poll_until` deadlines) are left
+/// out; a server panic of another scenario of the same test binary is included.
 pub fn panics_so_far() -> Vec<String> {
     PANICS.lock().map(|p| p.clone()).unwrap_or_default()
+}
+
+/// Whether `file` (a panic's location) is a source file of this package (harness or scenario).
+fn is_test_source(file: &str) -> bool {
+    file.starts_with("federation-tests/") || file.contains("/federation-tests/")
 }
 
 /// Process-wide set-up, done once however many instances start: the TLS provider that
@@ -156,10 +162,27 @@ fn init_process() {
         }
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if let Ok(mut panics) = PANICS.lock() {
+            // The scenarios share one test binary: a failing assertion of another scenario is
+            // not a server panic, so panics in this package's own sources are left out.
+            let in_tests = info.location().is_some_and(|l| is_test_source(l.file()));
+            if !in_tests && let Ok(mut panics) = PANICS.lock() {
                 panics.push(info.to_string());
             }
             previous(info);
         }));
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_test_source;
+
+    #[test]
+    fn panics_in_the_harness_and_scenarios_are_not_server_panics() {
+        assert!(is_test_source("federation-tests/src/lib.rs"));
+        assert!(is_test_source("federation-tests/tests/it/leak_matrix.rs"));
+        assert!(is_test_source("/work/guildhall/federation-tests/src/peer.rs"));
+        assert!(!is_test_source("crates/federation/src/inbox.rs"));
+        assert!(!is_test_source("/root/.cargo/registry/src/index.crates.io-x/tokio-1.0.0/src/lib.rs"));
+    }
 }

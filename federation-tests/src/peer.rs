@@ -159,6 +159,8 @@ struct PeerState {
     /// `acct:` resource -> actor URL, for WebFinger.
     webfinger: Mutex<HashMap<String, String>>,
     deliveries: Mutex<Vec<Delivery>>,
+    /// While true, inbox POSTs are recorded but not answered ([`FakePeer::hold_inbox`]).
+    held: tokio::sync::watch::Sender<bool>,
     host: String,
 }
 
@@ -293,6 +295,18 @@ impl FakePeer {
         self.state.deliveries.lock().unwrap().clone()
     }
 
+    /// From now on, inbox POSTs are recorded (see [`FakePeer::received`]) but left unanswered,
+    /// so the sender waits on its open request (until its own timeout or
+    /// [`FakePeer::release_inbox`]). Lets a scenario know a sender is busy sending.
+    pub fn hold_inbox(&self) {
+        self.state.held.send_replace(true);
+    }
+
+    /// Answers the held inbox POSTs (202) and stops holding new ones.
+    pub fn release_inbox(&self) {
+        self.state.held.send_replace(false);
+    }
+
     /// Forgets the recorded deliveries.
     pub fn clear_received(&self) {
         self.state.deliveries.lock().unwrap().clear();
@@ -389,6 +403,9 @@ async fn handle(
             content_type: header("content-type"),
         };
         state.deliveries.lock().unwrap().push(delivery);
+        // A held inbox keeps the sender waiting (its request open) until released.
+        let mut held = state.held.subscribe();
+        let _ = held.wait_for(|held| !*held).await;
         return AxumStatus::ACCEPTED.into_response();
     }
     if method != Method::GET {

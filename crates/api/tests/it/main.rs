@@ -1,0 +1,22 @@
+//! HTTP-level tests of the JSON API, all in one test binary (`it`) with one module per file, so the whole stack is
+//! linked once rather than once per file. One file's tests:
+//! `cargo test -p guildhall-api --test it communities::`; one test: add its name.
+
+mod accounts;
+mod admin;
+mod bans;
+mod common;
+mod communities;
+mod directory;
+mod discussions;
+mod events;
+mod guilds;
+mod language;
+mod limited;
+mod map_crawl;
+mod members_only;
+mod notifications;
+mod polls;
+mod smoke;
+mod time_zone;
+mod wiki;

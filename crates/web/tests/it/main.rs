@@ -1,0 +1,18 @@
+//! HTTP-level tests of the HTML pages, all in one test binary (`it`) with one module per file, so the whole stack is
+//! linked once rather than once per file. One file's tests:
+//! `cargo test -p guildhall-web --test it community_pages::`; one test: add its name.
+
+mod account_pages;
+mod admin_pages;
+mod common;
+mod community_pages;
+mod discussion_pages;
+mod event_pages;
+mod guild_pages;
+mod i18n_pages;
+mod map_pages;
+mod moderation_pages;
+mod notification_pages;
+mod pages;
+mod poll_pages;
+mod wiki_pages;

@@ -1,0 +1,340 @@
+//! Interoperability with a real third-party ActivityPub server: bovine-herd (Python, from PyPI).
+//!
+//! A user on bovine follows a public Guildhall community; Guildhall lists them as a member and
+//! answers with an `Accept` that bovine verifies and records; a new discussion then reaches the
+//! user's bovine inbox as an `Announce` of the `Page`.
+//!
+//! The test needs a Python virtual environment with `federation-tests/interop/bovine/
+//! requirements.txt` installed, named by `GUILDHALL_INTEROP_PYTHON` (the venv's `python`):
+//!
+//! ```text
+//! python3 -m venv .venv-interop
+//! .venv-interop/bin/pip install -r federation-tests/interop/bovine/requirements.txt
+//! GUILDHALL_INTEROP_PYTHON=$PWD/.venv-interop/bin/python cargo test -p federation-tests --test interop_bovine
+//! ```
+//!
+//! Without the variable the test prints that it was skipped and passes, so `cargo test
+//! --workspace` works on a machine with only Rust. `.ci/run` sets it.
+//!
+//! bovine runs as `hypercorn app.py:app` on a free loopback port in a temporary directory (its
+//! SQLite database and log live there), with the domain `http://localhost:PORT` (Guildhall wants
+//! a host name, not an IP literal). `interop/bovine/drive.py` registers the user and acts for it.
+
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use federation_tests::community::member;
+use federation_tests::{Instance, StatusCode, Value, expect_status, json, poll_every, poll_until};
+use tempfile::TempDir;
+
+/// Path of the Python interpreter of a venv with `interop/bovine/requirements.txt` installed.
+const PYTHON_ENV: &str = "GUILDHALL_INTEROP_PYTHON";
+/// Directory holding `app.py` and `drive.py`.
+const SCRIPTS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/interop/bovine");
+/// How long bovine may take to start serving.
+const BOVINE_READY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one `drive.py` command may take.
+const DRIVE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Deadline of each federation step (each poll runs a Python process, which takes a second).
+const DEADLINE: Duration = Duration::from_secs(60);
+/// Lines of the bovine log shown when the test fails.
+const BOVINE_LOG_LINES: usize = 80;
+
+const COMMUNITY: &str = "ux-design";
+const BOVINE_USER: &str = "moocow";
+const TITLE: &str = "Design tokens, seen from bovine";
+
+/// A bovine-herd server (`hypercorn app.py:app`), killed with its process group when dropped.
+struct Bovine {
+    child: Option<Child>,
+    dir: TempDir,
+    python: PathBuf,
+    port: u16,
+}
+
+impl Bovine {
+    /// Starts bovine on a free loopback port and waits until it serves HTTP.
+    async fn start(python: PathBuf) -> Bovine {
+        let dir = tempfile::Builder::new()
+            .prefix("guildhall-bovine-")
+            .tempdir()
+            .expect("cannot create a temporary directory for bovine");
+        let port = free_port();
+        let log = std::fs::File::create(dir.path().join("bovine.log")).expect("cannot create bovine.log");
+        let stderr = log.try_clone().expect("cannot duplicate the bovine.log handle");
+        let mut command = Command::new(&python);
+        command
+            .args(["-m", "hypercorn", &format!("{SCRIPTS}/app.py:app"), "--bind", &format!("127.0.0.1:{port}")])
+            .current_dir(dir.path())
+            .envs(python_env())
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(stderr)
+            // Its own process group (id = its pid), so teardown also ends the workers that
+            // hypercorn and Python's multiprocessing start.
+            .process_group(0);
+        let child = command.spawn().unwrap_or_else(|e| panic!("cannot start bovine ({}): {e}", python.display()));
+        let mut bovine = Bovine { child: Some(child), dir, python, port };
+        bovine.wait_ready().await;
+        bovine
+    }
+
+    /// `http://localhost:PORT`: the domain bovine's actors live on.
+    fn domain(&self) -> String {
+        format!("http://localhost:{}", self.port)
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.path().join("bovine.log")
+    }
+
+    /// The last lines of the bovine server log.
+    fn log_tail(&self) -> String {
+        tail_of(&self.log_path())
+    }
+
+    async fn wait_ready(&mut self) {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .no_proxy()
+            .timeout(Duration::from_secs(2))
+            .build()
+            .expect("cannot build the HTTP client");
+        let url = format!("http://127.0.0.1:{}/.well-known/nodeinfo", self.port);
+        let log = self.log_path();
+        let child = &mut self.child;
+        let ready = poll_every(Duration::from_millis(100), BOVINE_READY_TIMEOUT, || {
+            if let Some(status) = child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("bovine exited ({status}) before serving.\nbovine log:\n{}", tail_of(&log));
+            }
+            let request = http.get(&url).send();
+            async move { request.await.is_ok().then_some(()) }
+        })
+        .await;
+        assert!(
+            ready.is_some(),
+            "bovine did not answer GET {url} within {BOVINE_READY_TIMEOUT:?}.\nbovine log:\n{}",
+            self.log_tail()
+        );
+    }
+
+    /// Runs `drive.py <args>` and returns its output (stdout, then stderr) whatever happens.
+    async fn drive_raw(&self, args: &[&str]) -> String {
+        let mut command = self.drive_command(args);
+        match tokio::time::timeout(DRIVE_TIMEOUT, command.output()).await {
+            Ok(Ok(output)) if output.stdout.is_empty() && output.stderr.is_empty() => "(nothing)".to_owned(),
+            Ok(Ok(output)) => {
+                format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+            }
+            Ok(Err(e)) => format!("(cannot run drive.py: {e})"),
+            Err(_) => format!("(drive.py did not finish within {DRIVE_TIMEOUT:?})"),
+        }
+    }
+
+    fn drive_command(&self, args: &[&str]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(&self.python);
+        command
+            .arg(format!("{SCRIPTS}/drive.py"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .envs(python_env())
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        command
+    }
+
+    /// Runs `drive.py <args>` in bovine's directory and returns the JSON lines it printed.
+    /// Panics (with its output) if it fails.
+    async fn drive(&self, args: &[&str]) -> Vec<Value> {
+        let mut command = self.drive_command(args);
+        let output = tokio::time::timeout(DRIVE_TIMEOUT, command.output())
+            .await
+            .unwrap_or_else(|_| panic!("drive.py {} did not finish within {DRIVE_TIMEOUT:?}", args.join(" ")))
+            .unwrap_or_else(|e| panic!("cannot run drive.py with {}: {e}", self.python.display()));
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "drive.py {} failed ({}).\nstdout:\n{stdout}\nstderr:\n{}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        stdout
+            .lines()
+            .filter(|line| line.starts_with('{'))
+            .map(|line| {
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("drive.py printed bad JSON ({e}): {line}"))
+            })
+            .collect()
+    }
+}
+
+/// The last lines of a bovine log file.
+fn tail_of(path: &std::path::Path) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| format!("(cannot read bovine.log: {e})"));
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(BOVINE_LOG_LINES)..].join("\n")
+}
+
+impl Drop for Bovine {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            // The whole group: killing only the leader left its multiprocessing children
+            // running after the test. The leader is not reaped yet, so the id is still ours.
+            let group = format!("-{}", child.id());
+            let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        if std::thread::panicking() || std::env::var("GUILDHALL_TEST_KEEP").is_ok_and(|v| v == "1") {
+            self.dir.disable_cleanup(true);
+            eprintln!("federation-tests: kept the bovine directory: {}", self.dir.path().display());
+        }
+    }
+}
+
+/// Environment of the Python processes: unbuffered output, no `__pycache__` in the source tree,
+/// bovine's database in the working directory (shared by the server and `bovine_tool`).
+fn python_env() -> [(&'static str, &'static str); 3] {
+    [("PYTHONUNBUFFERED", "1"), ("PYTHONDONTWRITEBYTECODE", "1"), ("BOVINE_DB_URL", "sqlite://bovine.sqlite3")]
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind(("127.0.0.1", 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|address| address.port())
+        .expect("cannot bind a loopback port to find a free one")
+}
+
+/// The interpreter named by [`PYTHON_ENV`], or `None` (test skipped) when it is unset.
+fn interop_python() -> Option<PathBuf> {
+    let Some(python) = std::env::var_os(PYTHON_ENV).filter(|v| !v.is_empty()) else {
+        println!(
+            "skipped: set {PYTHON_ENV} to the python of a venv with \
+             federation-tests/interop/bovine/requirements.txt installed to run the bovine interop test"
+        );
+        return None;
+    };
+    let python = PathBuf::from(python);
+    assert!(
+        python.exists(),
+        "{PYTHON_ENV}={} does not exist (create the venv as described in federation-tests/tests/interop_bovine.rs)",
+        python.display()
+    );
+    Some(python)
+}
+
+/// The items of the bovine user's inbox.
+async fn inbox(bovine: &Bovine) -> Vec<Value> {
+    bovine.drive(&["inbox"]).await
+}
+
+/// The `id` of `value`, whether it is embedded (`{"id": …}`) or a bare URL.
+fn id(value: &Value) -> Option<&str> {
+    value.as_str().or_else(|| value["id"].as_str())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bovine_user_follows_a_community_and_receives_its_discussions() {
+    let Some(python) = interop_python() else {
+        return;
+    };
+    let (guildhall, bovine) = tokio::join!(Instance::start("interop"), Bovine::start(python));
+    let (guildhall, bovine) = (Arc::new(guildhall), Arc::new(bovine));
+
+    // Run the scenario in a task so that a failure anywhere can be reported with both logs.
+    let outcome = tokio::spawn(scenario(Arc::clone(&guildhall), Arc::clone(&bovine))).await;
+    if let Err(error) = outcome {
+        let message = match error.try_into_panic() {
+            Ok(payload) => payload
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "(non-string panic)".to_owned()),
+            Err(error) => format!("scenario task failed: {error}"),
+        };
+        panic!(
+            "{message}\n\n===== bovine user's inbox (drive.py inbox) =====\n{}\n\n\
+             ===== bovine log ({}), last {BOVINE_LOG_LINES} lines =====\n{}\n\n\
+             ===== Guildhall log ({}), tail =====\n{}",
+            bovine.drive_raw(&["inbox"]).await,
+            bovine.log_path().display(),
+            bovine.log_tail(),
+            guildhall.log_path().display(),
+            guildhall.log_tail()
+        );
+    }
+}
+
+async fn scenario(guildhall: Arc<Instance>, bovine: Arc<Bovine>) {
+    let bob = member(&guildhall, "bob").await;
+    expect_status(
+        bob.post("/api/v1/communities", &json!({"name": COMMUNITY, "title": "UX Design", "visibility": "public"}))
+            .await,
+        StatusCode::CREATED,
+        "create community",
+    );
+    let community = format!("http://{}/c/{COMMUNITY}", guildhall.domain());
+
+    // A user on bovine follows the community.
+    let registered = bovine.drive(&["register", BOVINE_USER, "--domain", &bovine.domain()]).await;
+    let actor_id = registered
+        .iter()
+        .find(|line| line["event"] == "registered")
+        .and_then(|line| line["actor_id"].as_str())
+        .unwrap_or_else(|| panic!("drive.py register printed no actor_id: {registered:?}"))
+        .to_owned();
+    bovine.drive(&["follow", &community]).await;
+
+    // Guildhall lists them as a member, and bovine gets and records the Accept.
+    let handle = format!("{BOVINE_USER}@localhost:{}", bovine.port);
+    poll_until(DEADLINE, &format!("{handle} among the community's members on Guildhall"), || async {
+        let (status, members) = bob.get(&format!("/api/v1/communities/{COMMUNITY}/members")).await;
+        (status == StatusCode::OK && members["items"].as_array()?.iter().any(|m| m["username"] == handle.as_str()))
+            .then_some(())
+    })
+    .await;
+    let accept = poll_until(DEADLINE, "Guildhall's Accept in the bovine user's inbox", || async {
+        inbox(&bovine).await.into_iter().find(|item| {
+            item["type"] == "Accept" && id(&item["actor"]) == Some(community.as_str()) && {
+                let follow = &item["object"];
+                id(follow).is_some() && (follow.is_string() || follow["actor"] == actor_id.as_str())
+            }
+        })
+    })
+    .await;
+    poll_until(DEADLINE, "the community in the bovine user's following collection", || async {
+        let lines = bovine.drive(&["following"]).await;
+        lines
+            .iter()
+            .any(|line| line["items"].as_array().is_some_and(|items| items.iter().any(|i| i == community.as_str())))
+            .then_some(())
+    })
+    .await;
+    println!("bovine received: {accept}");
+
+    // A new discussion reaches the bovine inbox as an Announce of the Page.
+    expect_status(
+        bob.post(
+            &format!("/api/v1/communities/{COMMUNITY}/discussions"),
+            &json!({"title": TITLE, "body": "Shall we **share** them with bovine?"}),
+        )
+        .await,
+        StatusCode::CREATED,
+        "start discussion",
+    );
+    let announce = poll_until(DEADLINE, "the Announce of the discussion's Page in the bovine user's inbox", || async {
+        inbox(&bovine).await.into_iter().find(|item| {
+            item["type"] == "Announce" && item["object"]["type"] == "Page" && item["object"]["name"] == TITLE
+        })
+    })
+    .await;
+    assert_eq!(id(&announce["actor"]), Some(community.as_str()), "the community announces: {announce}");
+    let page = &announce["object"];
+    assert!(id(page).is_some_and(|p| p.starts_with(&format!("http://{}/", guildhall.domain()))), "{announce}");
+    assert!(page["content"].as_str().is_some_and(|c| c.contains("<strong>share</strong>")), "{announce}");
+    println!("bovine received: {announce}");
+}

@@ -1,0 +1,28 @@
+//! Multi-instance federation scenarios, all in one test binary (`it`) with one module per file, so the whole stack is
+//! linked once rather than once per file. One file's tests:
+//! `cargo test -p federation-tests --test it leak_matrix::`; one test: add its name.
+
+mod bans_across;
+mod changes_and_approval;
+mod delivery_durability;
+mod discovery_and_ids;
+mod events_across;
+mod events_mobilizon;
+mod federation_policy;
+mod follow_and_post;
+mod guilds_across;
+mod guilds_bad_input;
+mod inbound_fixtures;
+mod inbox_faults;
+mod inbox_rfc9421;
+mod inbox_security;
+mod instances;
+mod interop_bovine;
+mod leak_matrix;
+mod map_crawl;
+mod map_crawl_hostile;
+mod membership_bad_input;
+mod moderation_shapes;
+mod polls_across;
+mod private_community;
+mod wiki_across;
