@@ -25,4 +25,5 @@ mod membership_bad_input;
 mod moderation_shapes;
 mod polls_across;
 mod private_community;
+mod undo_shapes;
 mod wiki_across;
