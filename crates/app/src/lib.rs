@@ -15,6 +15,7 @@ pub mod discussions;
 mod error;
 pub mod event_pages;
 pub mod events;
+pub mod federation;
 pub mod guilds;
 pub mod inbound;
 pub mod map;
@@ -41,7 +42,9 @@ pub use guildhall_store::events::When;
 
 /// Stored rows that use cases return as they are.
 pub mod entities {
-    pub use guildhall_store::entities::community;
+    pub use guildhall_store::entities::{
+        account, activity, community, delivery, discussion, map_instance, remote_instance,
+    };
 }
 
 /// The signed-in account acting in a use case.
