@@ -30,6 +30,8 @@ pub enum Error {
     Internal(String),
 }
 
+// These two conversions stay only while modules outside the serving files still call
+// `guildhall_store` with `?` (issue 13, other half); they go with the crate's store dependency.
 impl From<guildhall_store::Error> for Error {
     fn from(e: guildhall_store::Error) -> Self {
         Error::App(e.into())
@@ -66,11 +68,11 @@ impl Error {
     /// every time.
     pub fn is_transient(&self) -> bool {
         use activitypub_federation::error::Error as P;
-        matches!(
-            self,
-            Error::App(guildhall_app::Error::Store(guildhall_store::Error::Db(_)))
-                | Error::Protocol(P::Reqwest(_) | P::ReqwestMiddleware(_))
-        )
+        match self {
+            Error::App(e) => e.is_transient(),
+            Error::Protocol(P::Reqwest(_) | P::ReqwestMiddleware(_)) => true,
+            _ => false,
+        }
     }
 
     /// The HTTP status for this error.
