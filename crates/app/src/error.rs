@@ -65,5 +65,13 @@ impl From<guildhall_store::DbErr> for Error {
     }
 }
 
+impl Error {
+    /// Whether trying again later may succeed: the database was busy or away. Anything else
+    /// (a refusal, bad data, a bug) fails the same way every time.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, Error::Store(guildhall_store::Error::Db(_)))
+    }
+}
+
 /// Result alias for use cases.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

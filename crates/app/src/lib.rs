@@ -15,6 +15,7 @@ pub mod discussions;
 mod error;
 pub mod event_pages;
 pub mod events;
+pub mod federation;
 pub mod guilds;
 pub mod inbound;
 pub mod lookup;
@@ -43,8 +44,8 @@ pub use guildhall_store::events::When;
 /// Stored rows that use cases return as they are.
 pub mod entities {
     pub use guildhall_store::entities::{
-        account, activity, community, discussion, event, event_participant, event_reply, guild_link, membership, reply,
-        wiki_page, wiki_revision,
+        account, activity, community, delivery, discussion, event, event_participant, event_reply, guild_link,
+        map_instance, membership, remote_instance, reply, wiki_page, wiki_revision,
     };
 }
 

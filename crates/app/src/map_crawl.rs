@@ -6,11 +6,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
+use guildhall_store::entities::map_instance;
 use guildhall_store::map_crawl as store;
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{AppContext, Error, Result, Viewer};
+
+pub use guildhall_store::map_crawl::{InstanceMeta, NewEntry};
 
 /// Counters a running crawl updates and readers poll (lock-free).
 #[derive(Debug, Default)]
@@ -261,6 +264,68 @@ pub async fn instances(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<MapInsta
             next_page: i.next_page,
         })
         .collect())
+}
+
+// The crawler's storage, called by `guildhall_federation::crawl` as it goes.
+
+/// The instance's map row, added as `pending` (found through `discovered_from`) if new.
+pub async fn ensure_instance(
+    ctx: &AppContext,
+    domain: &str,
+    discovered_from: Option<&str>,
+) -> Result<map_instance::Model> {
+    Ok(store::ensure_instance(ctx.db(), domain, discovered_from, Utc::now()).await?)
+}
+
+/// Records an instance that is not crawled (`OPTED_OUT` or `BLOCKED`) and forgets its entries.
+pub async fn record_excluded(
+    ctx: &AppContext,
+    domain: &str,
+    status: guildhall_domain::directory::MapInstanceStatus,
+) -> Result<()> {
+    Ok(store::record_excluded(ctx.db(), domain, status, Utc::now()).await?)
+}
+
+/// Every link the entries of `domain` list (for discovery when its crawl is skipped); an
+/// unreadable stored list counts as none.
+pub async fn linked_urls(ctx: &AppContext, domain: &str) -> Result<Vec<String>> {
+    Ok(store::links_of(ctx.db(), domain)
+        .await?
+        .iter()
+        .flat_map(|links| guildhall_store::decode_list(links).unwrap_or_default())
+        .collect())
+}
+
+/// Stores one directory page of `domain` and where its crawl continues (`None`: last page).
+pub async fn record_page(
+    ctx: &AppContext,
+    domain: &str,
+    meta: &InstanceMeta,
+    entries: &[NewEntry],
+    next_page: Option<&str>,
+) -> Result<()> {
+    Ok(store::record_page(ctx.db(), domain, meta, entries, next_page, Utc::now()).await?)
+}
+
+/// Ends the crawl of `domain` as complete, or as failed with `error`; with `prune_before`,
+/// entries not fetched since then are removed. Returns how many entries it lists.
+pub async fn finish_instance(
+    ctx: &AppContext,
+    domain: &str,
+    error: Option<&str>,
+    prune_before: Option<DateTime<Utc>>,
+) -> Result<u64> {
+    Ok(store::finish_instance(ctx.db(), domain, error, prune_before, Utc::now()).await?)
+}
+
+/// Records a failed attempt at `domain`, keeping its entries and resume point.
+pub async fn record_error(ctx: &AppContext, domain: &str, error: &str) -> Result<()> {
+    Ok(store::record_error(ctx.db(), domain, error, Utc::now()).await?)
+}
+
+/// How many entries `domain` lists.
+pub async fn count_entries(ctx: &AppContext, domain: &str) -> Result<u64> {
+    Ok(store::count_entries(ctx.db(), domain).await?)
 }
 
 fn require_admin(viewer: &Viewer) -> Result<()> {

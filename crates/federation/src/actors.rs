@@ -8,9 +8,9 @@ use activitypub_federation::protocol::public_key::PublicKey;
 use activitypub_federation::traits::{Actor, Object};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
+use guildhall_app::entities::{account, community};
+use guildhall_app::federation::actors as stored;
 use guildhall_app::inbound::{self, RemoteGroup, RemotePerson};
-use guildhall_store::entities::{account, community};
-use guildhall_store::federation as fed;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -92,15 +92,12 @@ pub fn actor_id_of_community(c: &community::Model, urls: &Urls) -> Url {
 async fn find_person(ctx: &AppContext, id: &Url, is_local: bool) -> Result<Option<account::Model>, Error> {
     if is_local {
         let name = id.path().strip_prefix("/u/").unwrap_or_default();
-        let a = guildhall_store::accounts::find_by_username(ctx.db(), name).await?;
-        return Ok(match a {
-            Some(a) if a.status == guildhall_domain::AccountStatus::Active => {
-                Some(keys::account_with_keys(ctx, a).await?)
-            }
-            _ => None,
+        return Ok(match stored::local_person(ctx, name).await? {
+            Some(a) => Some(keys::account_with_keys(ctx, a).await?),
+            None => None,
         });
     }
-    Ok(fed::find_account_by_ap_id(ctx.db(), id.as_str()).await?)
+    Ok(stored::person_by_ap_id(ctx, id.as_str()).await?)
 }
 
 #[async_trait::async_trait]
@@ -284,12 +281,12 @@ impl Object for DbGroup {
         let ctx = data.app_data();
         if crate::urls::is_local(data, &id) {
             let name = id.path().strip_prefix("/c/").unwrap_or_default();
-            return Ok(match guildhall_store::communities::find_by_name(ctx.db(), name).await? {
+            return Ok(match stored::local_community(ctx, name).await? {
                 Some(c) => Some(DbGroup { model: keys::community_with_keys(ctx, c).await?, id }),
                 None => None,
             });
         }
-        Ok(fed::find_community_by_ap_id(ctx.db(), id.as_str()).await?.map(|model| DbGroup { model, id }))
+        Ok(stored::community_by_ap_id(ctx, id.as_str()).await?.map(|model| DbGroup { model, id }))
     }
 
     async fn into_json(self, data: &Data<AppContext>) -> Result<Group, Error> {
@@ -297,6 +294,7 @@ impl Object for DbGroup {
         let id = self.id;
         let c = keys::community_with_keys(data.app_data(), self.model).await?;
         let visibility = Some(c.visibility);
+        let tags = stored::tags_of(&c);
         Ok(Group {
             kind: GroupType::Group,
             id: id.clone().into(),
@@ -316,8 +314,7 @@ impl Object for DbGroup {
             visibility: visibility.map(|v| v.as_str().to_owned()),
             guild_focus: (c.kind == "guild").then(|| c.guild_focus.clone()),
             guild_communities: (c.kind == "guild").then(|| urls.sub(&id, "communities")),
-            tag: guildhall_store::decode_list(&c.tags)
-                .unwrap_or_default()
+            tag: tags
                 .into_iter()
                 .map(|t| Hashtag { kind: "Hashtag".into(), name: format!("#{t}"), href: None })
                 .collect(),

@@ -11,9 +11,9 @@ use activitypub_federation::config::{Data, FederationConfig};
 use activitypub_federation::traits::{Activity, Actor};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
-use guildhall_store::entities::delivery::DeliveryStatus;
-use guildhall_store::entities::{delivery, remote_instance};
-use guildhall_store::federation::{self as fed, Sender as SenderKind};
+use guildhall_app::entities::{delivery, remote_instance};
+use guildhall_app::federation::actors as stored;
+use guildhall_app::federation::deliveries::{self as queue, DeliveryStatus, Sender as SenderKind};
 use serde::{Serialize, Serializer};
 use tokio::sync::Semaphore;
 use url::Url;
@@ -102,7 +102,7 @@ pub fn spawn(config: FederationConfig<AppContext>) -> tokio::task::JoinHandle<()
             if sent > 0 {
                 continue;
             }
-            let wait = match fed::next_due_at(ctx.db()).await {
+            let wait = match queue::next_due_at(&ctx).await {
                 Ok(Some(at)) => (at - Utc::now()).to_std().unwrap_or(Duration::ZERO).min(IDLE_POLL),
                 _ => IDLE_POLL,
             };
@@ -123,7 +123,7 @@ pub fn spawn(config: FederationConfig<AppContext>) -> tokio::task::JoinHandle<()
 async fn round(config: &FederationConfig<AppContext>) -> Result<usize, Error> {
     let ctx = config.to_request_data().app_data().clone();
     let now = Utc::now();
-    let due = fed::due_deliveries(ctx.db(), now, 1000).await?;
+    let due = queue::due(&ctx, now, 1000).await?;
     if due.is_empty() {
         return Ok(0);
     }
@@ -167,8 +167,8 @@ async fn send_in_order(
     for d in list {
         if !allowed {
             // Blocked (or not on the allowlist): never sent, recorded as refused.
-            let r = fed::finish_delivery(
-                ctx.db(),
+            let r = queue::finish(
+                &ctx,
                 d.id,
                 DeliveryStatus::Failed,
                 Some("blocked by federation policy".into()),
@@ -180,7 +180,7 @@ async fn send_in_order(
             continue;
         }
         let now = Utc::now();
-        match fed::lease_delivery(ctx.db(), d.id, now, now + LEASE).await {
+        match queue::lease(&ctx, d.id, now, now + LEASE).await {
             Ok(true) => {}
             Ok(false) => continue,
             Err(e) => {
@@ -193,8 +193,7 @@ async fn send_in_order(
             // with the others.
             tracing::error!(delivery = d.id, sender_kind = %d.sender_kind, "delivery names an unknown sender kind");
             let reason = format!("unknown sender kind {:?}", d.sender_kind);
-            if let Err(e) = fed::finish_delivery(ctx.db(), d.id, DeliveryStatus::Failed, Some(reason), Utc::now()).await
-            {
+            if let Err(e) = queue::finish(&ctx, d.id, DeliveryStatus::Failed, Some(reason), Utc::now()).await {
                 tracing::error!(delivery = d.id, error = %e, "cannot record a failed delivery");
             }
             continue;
@@ -204,16 +203,16 @@ async fn send_in_order(
         let result = match outcome {
             Ok(()) => {
                 record_health(&ctx, domain, true, now).await;
-                fed::finish_delivery(ctx.db(), d.id, DeliveryStatus::Done, None, now).await
+                queue::finish(&ctx, d.id, DeliveryStatus::Done, None, now).await
             }
             Err(e) => {
                 let attempts = d.attempts + 1;
                 tracing::warn!(domain, inbox = %d.inbox, attempts, error = %e, "delivery failed");
                 record_health(&ctx, domain, false, now).await;
                 let r = if now - d.created_at > GIVE_UP_AFTER {
-                    fed::finish_delivery(ctx.db(), d.id, DeliveryStatus::Failed, Some(e.to_string()), now).await
+                    queue::finish(&ctx, d.id, DeliveryStatus::Failed, Some(e.to_string()), now).await
                 } else {
-                    fed::retry_delivery(ctx.db(), d.id, attempts, now + backoff(attempts), e.to_string()).await
+                    queue::retry(&ctx, d.id, attempts, now + backoff(attempts), e.to_string()).await
                 };
                 if let Err(e) = r {
                     tracing::error!(error = %e, "cannot record delivery failure");
@@ -285,7 +284,7 @@ impl Prepared {
 }
 
 async fn load_activity(ctx: &AppContext, id: i64) -> Result<RawActivity, Error> {
-    let stored = fed::find_activity(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+    let stored = queue::activity(ctx, id).await?.ok_or(Error::NotFound)?;
     Ok(RawActivity {
         id: Url::parse(&stored.ap_id)?,
         actor: Url::parse(&stored.actor)?,
@@ -296,11 +295,11 @@ async fn load_activity(ctx: &AppContext, id: i64) -> Result<RawActivity, Error> 
 async fn load_sender(ctx: &AppContext, urls: &Urls, kind: SenderKind) -> Result<Sender, Error> {
     Ok(match kind {
         SenderKind::Account(id) => {
-            let a = guildhall_store::accounts::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+            let a = stored::account(ctx, id).await?.ok_or(Error::NotFound)?;
             Sender::Person(DbPerson::new(keys::account_with_keys(ctx, a).await?, urls))
         }
         SenderKind::Community(id) => {
-            let c = guildhall_store::communities::find_by_id(ctx.db(), id).await?.ok_or(Error::NotFound)?;
+            let c = stored::community(ctx, id).await?.ok_or(Error::NotFound)?;
             Sender::Group(DbGroup::new(keys::community_with_keys(ctx, c).await?, urls))
         }
         SenderKind::Instance => Sender::Instance(crate::instance_actor(ctx).await?),
@@ -317,7 +316,7 @@ async fn prepare<A: Actor>(
 }
 
 async fn record_health(ctx: &AppContext, domain: &str, ok: bool, now: DateTime<Utc>) {
-    let current = fed::instance_health(ctx.db(), domain).await.ok().flatten();
+    let current = queue::instance_health(ctx, domain).await.ok().flatten();
     let next = match (ok, current) {
         (true, Some(h))
             if h.failures == 0 && h.last_success_at.is_some_and(|t| now - t < chrono::Duration::minutes(1)) =>
@@ -351,7 +350,7 @@ async fn record_health(ctx: &AppContext, domain: &str, ok: bool, now: DateTime<U
             }
         }
     };
-    if let Err(e) = fed::save_instance_health(ctx.db(), next).await {
+    if let Err(e) = queue::save_instance_health(ctx, next).await {
         tracing::error!(error = %e, "cannot record instance health");
     }
 }
@@ -373,6 +372,7 @@ mod tests {
     #[tokio::test]
     async fn an_unknown_sender_kind_fails_the_delivery_instead_of_signing_as_the_instance() {
         use guildhall_store::ConnectionTrait;
+        use guildhall_store::federation as fed;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let test = guildhall_store::testing::fresh_database().await;
         let ctx =

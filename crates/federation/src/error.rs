@@ -30,18 +30,6 @@ pub enum Error {
     Internal(String),
 }
 
-impl From<guildhall_store::Error> for Error {
-    fn from(e: guildhall_store::Error) -> Self {
-        Error::App(e.into())
-    }
-}
-
-impl From<guildhall_store::DbErr> for Error {
-    fn from(e: guildhall_store::DbErr) -> Self {
-        Error::App(e.into())
-    }
-}
-
 impl From<url::ParseError> for Error {
     fn from(e: url::ParseError) -> Self {
         Error::BadRequest(format!("invalid URL: {e}"))
@@ -66,11 +54,11 @@ impl Error {
     /// every time.
     pub fn is_transient(&self) -> bool {
         use activitypub_federation::error::Error as P;
-        matches!(
-            self,
-            Error::App(guildhall_app::Error::Store(guildhall_store::Error::Db(_)))
-                | Error::Protocol(P::Reqwest(_) | P::ReqwestMiddleware(_))
-        )
+        match self {
+            Error::App(e) => e.is_transient(),
+            Error::Protocol(P::Reqwest(_) | P::ReqwestMiddleware(_)) => true,
+            _ => false,
+        }
     }
 
     /// The HTTP status for this error.

@@ -2,8 +2,8 @@
 
 use activitypub_federation::http_signatures::generate_actor_keypair;
 use guildhall_app::AppContext;
-use guildhall_store::entities::{account, community};
-use guildhall_store::federation as fed;
+use guildhall_app::entities::{account, community};
+use guildhall_app::federation::keys as stored;
 
 use crate::Error;
 
@@ -22,8 +22,7 @@ pub async fn account_with_keys(ctx: &AppContext, a: account::Model) -> Result<ac
     }
     let (public, private) = generate().await?;
     // Two first uses at once must end with one key pair: only the first write sticks.
-    fed::set_account_keys_if_absent(ctx.db(), a.id, public, private).await?;
-    guildhall_store::accounts::find_by_id(ctx.db(), a.id).await?.ok_or(Error::NotFound)
+    stored::store_account_keys(ctx, a.id, public, private).await?.ok_or(Error::NotFound)
 }
 
 /// A local community with its keys present.
@@ -32,21 +31,17 @@ pub async fn community_with_keys(ctx: &AppContext, c: community::Model) -> Resul
         return Ok(c);
     }
     let (public, private) = generate().await?;
-    fed::set_community_keys_if_absent(ctx.db(), c.id, public, private).await?;
-    guildhall_store::communities::find_by_id(ctx.db(), c.id).await?.ok_or(Error::NotFound)
+    stored::store_community_keys(ctx, c.id, public, private).await?.ok_or(Error::NotFound)
 }
 
 /// The instance actor's (public, private) keys, made on first start.
 pub async fn instance_keys(ctx: &AppContext) -> Result<(String, String), Error> {
-    let s = guildhall_store::settings::get(ctx.db()).await?;
-    if let (Some(public), Some(private)) = (s.public_key_pem, s.private_key_pem) {
-        return Ok((public, private));
+    if let Some(keys) = stored::instance_keys(ctx).await? {
+        return Ok(keys);
     }
     let (public, private) = generate().await?;
-    fed::save_instance_keys(ctx.db(), public, private).await?;
-    let s = guildhall_store::settings::get(ctx.db()).await?;
-    match (s.public_key_pem, s.private_key_pem) {
-        (Some(public), Some(private)) => Ok((public, private)),
-        _ => Err(Error::Internal("instance keys were not stored".into())),
-    }
+    // As for accounts: if another first use stored a pair meanwhile, that one is kept.
+    stored::store_instance_keys(ctx, public, private)
+        .await?
+        .ok_or_else(|| Error::Internal("instance keys were not stored".into()))
 }

@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use guildhall_app::AppContext;
+use guildhall_app::entities::community;
 use guildhall_app::map_crawl::CrawlProgress;
 use guildhall_app::network::Network;
-use guildhall_store::entities::community;
 
 use crate::crawl::{self, CrawlOptions};
 use crate::{Error, Settings};

@@ -4,7 +4,7 @@ use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::fetch::webfinger::webfinger_resolve_actor;
 use guildhall_app::AppContext;
-use guildhall_store::entities::community;
+use guildhall_app::entities::community;
 use url::Url;
 
 use crate::Error;
@@ -25,7 +25,7 @@ pub async fn community(query: &str, data: &Data<AppContext>) -> Result<community
         return Err(Error::BadRequest("expected name@domain or a URL".into()));
     }
     if host.eq_ignore_ascii_case(data.domain()) {
-        return guildhall_store::communities::find_by_name(data.app_data().db(), &name.to_ascii_lowercase())
+        return guildhall_app::federation::actors::local_community(data.app_data(), &name.to_ascii_lowercase())
             .await?
             .ok_or(Error::NotFound);
     }

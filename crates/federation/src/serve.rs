@@ -21,7 +21,8 @@ use crate::objects::{DbDiscussion, DbReply};
 use crate::signed_fetch::may_read_private;
 use crate::urls::Urls;
 use crate::wire::OrderedCollection;
-use guildhall_store::entities::community;
+use guildhall_app::entities::community;
+use guildhall_app::federation::{collections, objects};
 
 fn ap<T: Serialize>(v: T) -> Response {
     FederationJson(v).into_response()
@@ -67,9 +68,8 @@ pub async fn group(Path(name): Path<String>, data: Data<AppContext>) -> Result<R
 pub async fn followers(Path(name): Path<String>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let g = local_group(&name, &data).await?;
     require_members(&data, &g, &parts).await?;
-    let counts = guildhall_store::communities::member_counts(data.app_data().db(), &[g.model.id]).await?;
+    let total = collections::follower_count(data.app_data(), g.model.id).await?;
     let id = format!("{}/followers", g.id);
-    let total = counts.get(&g.model.id).copied().unwrap_or(0);
     Ok(ap(OrderedCollection::<String>::count_only(id, total)))
 }
 
@@ -78,19 +78,10 @@ pub async fn moderators(Path(name): Path<String>, data: Data<AppContext>, parts:
     let g = local_group(&name, &data).await?;
     require_members(&data, &g, &parts).await?;
     let urls = Urls::new(data.app_data());
-    let page = guildhall_app::page(Some(1), Some(100));
-    let rows = guildhall_store::communities::list_memberships(
-        data.app_data().db(),
-        g.model.id,
-        guildhall_domain::MembershipStatus::Active,
-        page,
-    )
-    .await?;
-    let items: Vec<String> = rows
-        .items
+    let items: Vec<String> = collections::moderators(data.app_data(), g.model.id)
+        .await?
         .iter()
-        .filter(|(m, _)| m.is_moderator)
-        .map(|(_, a)| crate::actors::actor_id_of_account(a, &urls).to_string())
+        .map(|a| crate::actors::actor_id_of_account(a, &urls).to_string())
         .collect();
     Ok(ap(OrderedCollection::of(format!("{}/moderators", g.id), items)))
 }
@@ -103,17 +94,9 @@ async fn pages(name: String, data: Data<AppContext>, parts: Parts, featured: boo
     let member = may_read_private(&data, &g.model, &parts).await?;
     let listing = guildhall_domain::visibility::outbox_listing(g.model.visibility, member).ok_or(Error::NotFound)?;
     let suffix = if featured { "featured" } else { "outbox" };
-    let hidden = guildhall_store::discussions::Hidden { members_only: !listing.members_only, author_domains: vec![] };
-    let rows = guildhall_store::discussions::list_visible(
-        data.app_data().db(),
-        g.model.id,
-        guildhall_store::discussions::Sort::New,
-        &hidden,
-        guildhall_app::page(Some(1), Some(20)),
-    )
-    .await?;
+    let rows = collections::outbox_discussions(data.app_data(), g.model.id, listing, featured).await?;
     let mut items = Vec::new();
-    for d in rows.items.iter().filter(|d| d.deleted_at.is_none() && (!featured || d.pinned)) {
+    for d in &rows {
         let page = crate::objects::page_of(data.app_data(), d).await?;
         items.push(page);
     }
@@ -145,9 +128,7 @@ pub async fn discussion(Path(id): Path<i64>, data: Data<AppContext>, parts: Part
 pub async fn reply(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let urls = Urls::new(data.app_data());
     let r = DbReply::read_from_id(urls.reply(id), &data).await?.ok_or(Error::NotFound)?;
-    let d = guildhall_store::discussions::find_by_id(data.app_data().db(), r.model.discussion_id)
-        .await?
-        .ok_or(Error::NotFound)?;
+    let d = objects::discussion(data.app_data(), r.model.discussion_id).await?.ok_or(Error::NotFound)?;
     let c = crate::plan::community(data.app_data(), d.community_id).await?;
     if r.model.deleted_at.is_some() || !may_see(&data, &c, d.members_only, &parts).await? {
         return Err(Error::NotFound);
@@ -159,10 +140,7 @@ pub async fn reply(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) ->
 /// not addressed to the public only to those who may read its community's private content.
 pub async fn activity(Path(token): Path<String>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let id = format!("{}/activities/{token}", data.app_data().instance().base_url());
-    let a = guildhall_store::federation::find_activity_by_ap_id(data.app_data().db(), &id)
-        .await?
-        .filter(|a| a.local)
-        .ok_or(Error::NotFound)?;
+    let a = objects::local_activity(data.app_data(), &id).await?.ok_or(Error::NotFound)?;
     let v: Value = serde_json::from_str(&a.json)?;
     if is_private_activity(&v) {
         let Some(c) = community_of_activity(&data, &v).await? else { return Err(Error::NotFound) };

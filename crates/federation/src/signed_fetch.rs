@@ -16,9 +16,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, Uri};
 use base64::Engine;
 use chrono::Utc;
+use guildhall_app::entities::community;
 use guildhall_app::{AppContext, RemoteKey};
 use guildhall_domain::{FetchSigner, private_fetch_allowed};
-use guildhall_store::entities::community;
 use serde_json::Value;
 use url::Url;
 
@@ -167,8 +167,8 @@ pub async fn may_read_private(
             return Ok(false);
         }
     };
-    let (is_member, server_has_member) = guildhall_store::federation::private_fetch_grants(
-        data.app_data().db(),
+    let grants = guildhall_app::federation::grants::private_fetch_grants(
+        data.app_data(),
         community.id,
         signer.actor.as_str(),
         &signer.domain,
@@ -176,8 +176,12 @@ pub async fn may_read_private(
     .await?;
     let home = !community.domain.is_empty() && community.domain == signer.domain;
     let policy = guildhall_app::admin::federation_policy(data.app_data()).await?;
-    let allowed =
-        private_fetch_allowed(signer.kind, policy.allows(&signer.domain), is_member, server_has_member || home);
+    let allowed = private_fetch_allowed(
+        signer.kind,
+        policy.allows(&signer.domain),
+        grants.is_member,
+        grants.server_has_member || home,
+    );
     if !allowed {
         tracing::info!(actor = %signer.actor, domain = %signer.domain, path = %parts.uri, "private content not served to a non-member");
     }

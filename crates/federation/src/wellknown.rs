@@ -6,6 +6,7 @@ use axum::extract::Query;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use guildhall_app::AppContext;
+use guildhall_app::federation::actors;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -34,15 +35,13 @@ pub async fn webfinger(Query(q): Query<WebfingerQuery>, data: Data<AppContext>) 
         Err(()) => return jrd_error(StatusCode::BAD_REQUEST, "resource must be acct:name@domain or a URL of ours"),
     };
     let found: Result<Option<Webfinger>, crate::Error> = async {
-        if let Some(a) = guildhall_store::accounts::find_by_username(ctx.db(), &name).await?
-            && a.status == guildhall_domain::AccountStatus::Active
-        {
+        if let Some(a) = actors::local_person(ctx, &name).await? {
             return Ok(Some(build_webfinger_response_with_type(
                 resource.clone(),
                 vec![(urls.person(&a.username), Some("Person"))],
             )));
         }
-        if let Some(c) = guildhall_store::communities::find_by_name(ctx.db(), &name).await? {
+        if let Some(c) = actors::local_community(ctx, &name).await? {
             return Ok(Some(build_webfinger_response_with_type(
                 resource.clone(),
                 vec![(urls.group(&c.name), Some("Group"))],
@@ -97,7 +96,7 @@ pub async fn nodeinfo_links(data: Data<AppContext>) -> Response {
 /// `GET /nodeinfo/2.1`.
 pub async fn nodeinfo(data: Data<AppContext>) -> Result<Response, crate::Error> {
     let ctx = data.app_data();
-    let users = guildhall_store::accounts::count_active(ctx.db()).await?;
+    let users = actors::active_users(ctx).await?;
     let settings = guildhall_app::admin::settings(ctx).await?;
     let dir = guildhall_app::directory::counts(ctx).await?;
     let body = json!({

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use guildhall_store::map_crawl::{InstanceMeta, NewEntry};
+use guildhall_app::map_crawl::{InstanceMeta, NewEntry};
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -6,10 +6,9 @@ use std::sync::Arc;
 
 use chrono::{Duration as ChronoDuration, Utc};
 use guildhall_app::AppContext;
-use guildhall_app::map_crawl::CrawlProgress;
+use guildhall_app::entities::map_instance;
+use guildhall_app::map_crawl::{self, CrawlProgress};
 use guildhall_domain::directory::MapInstanceStatus;
-use guildhall_store::entities::map_instance;
-use guildhall_store::map_crawl as store;
 use serde_json::Value;
 use url::Url;
 
@@ -48,11 +47,11 @@ fn fresh(row: &map_instance::Model, refresh_hours: i64) -> bool {
 
 /// Crawls `domain`; `Err` only for fatal (database) errors.
 pub(super) async fn crawl(env: Arc<Env>, domain: String, from: Option<String>) -> Result<Finished, Error> {
-    let db = env.ctx.db();
-    let row = store::ensure_instance(db, &domain, from.as_deref(), Utc::now()).await?;
+    let ctx = &env.ctx;
+    let row = map_crawl::ensure_instance(ctx, &domain, from.as_deref()).await?;
     let policy = guildhall_app::admin::federation_policy(&env.ctx).await?;
     if !policy.allows(&domain) || !rules::host_allowed(&domain, env.allow_private) {
-        store::record_excluded(db, &domain, MapInstanceStatus::Blocked, Utc::now()).await?;
+        map_crawl::record_excluded(ctx, &domain, MapInstanceStatus::Blocked).await?;
         env.progress.blocked();
         tracing::info!(domain = %domain, "map crawl: blocked, not contacted");
         return Ok(Finished {
@@ -63,10 +62,8 @@ pub(super) async fn crawl(env: Arc<Env>, domain: String, from: Option<String>) -
     if !env.force && fresh(&row, env.refresh_hours) {
         env.progress.skipped();
         let mut hosts = BTreeSet::new();
-        for links in store::links_of(db, &domain).await? {
-            let links = guildhall_store::decode_list(&links).unwrap_or_default();
-            hosts.extend(links.iter().filter_map(|l| rules::host_of(l)).filter(|h| *h != domain));
-        }
+        let links = map_crawl::linked_urls(ctx, &domain).await?;
+        hosts.extend(links.iter().filter_map(|l| rules::host_of(l)).filter(|h| *h != domain));
         let entries = u64::try_from(row.entries_count).unwrap_or(0);
         return Ok(Finished { outcome: outcome(&domain, "skipped", entries, 0, None), hosts });
     }
@@ -85,9 +82,9 @@ pub(super) async fn crawl(env: Arc<Env>, domain: String, from: Option<String>) -
 
 async fn fail(env: &Env, domain: &str, pages: usize, entries: u64, f: Failure) -> Result<Finished, Error> {
     tracing::info!(domain = %domain, error = %f, "map crawl: instance failed");
-    store::record_error(env.ctx.db(), domain, &f.0, Utc::now()).await?;
+    map_crawl::record_error(&env.ctx, domain, &f.0).await?;
     env.progress.failed();
-    let entries = store::count_entries(env.ctx.db(), domain).await.unwrap_or(entries);
+    let entries = map_crawl::count_entries(&env.ctx, domain).await.unwrap_or(entries);
     Ok(Finished {
         outcome: outcome(domain, MapInstanceStatus::Error.as_str(), entries, pages, Some(f.0)),
         hosts: BTreeSet::new(),
@@ -118,14 +115,13 @@ impl PageLoop {
 
     async fn run(mut self, first: Url) -> Result<Finished, Error> {
         let started = Utc::now();
-        let db = self.env.ctx.db().clone();
         let mut url = first;
         loop {
             self.seen.insert(url.to_string());
             let (page, answered) = match self.fetch(url.clone()).await {
                 Ok(Fetched::Page(page, answered)) => (*page, answered),
                 Ok(Fetched::OptedOut) => {
-                    store::record_excluded(&db, &self.domain, MapInstanceStatus::OptedOut, Utc::now()).await?;
+                    map_crawl::record_excluded(&self.env.ctx, &self.domain, MapInstanceStatus::OptedOut).await?;
                     self.env.progress.done();
                     tracing::info!(domain = %self.domain, "map crawl: directory unlisted");
                     let o = outcome(&self.domain, MapInstanceStatus::OptedOut.as_str(), 0, self.pages, None);
@@ -149,7 +145,8 @@ impl PageLoop {
                     .map_err(|r| Failure(r.describe("the next page", link))),
             };
             let resume_at = next.as_ref().ok().and_then(|n| n.as_ref().map(Url::to_string));
-            store::record_page(&db, &self.domain, &page.meta, &page.entries, resume_at.as_deref(), Utc::now()).await?;
+            map_crawl::record_page(&self.env.ctx, &self.domain, &page.meta, &page.entries, resume_at.as_deref())
+                .await?;
             self.stored += n;
             self.env.progress.entries(n as u64);
             match next {
@@ -157,14 +154,14 @@ impl PageLoop {
                 Ok(None) => {
                     // A crawl that read every page from the first knows what is no longer listed.
                     let prune = (!self.resumed).then_some(started);
-                    let count = store::finish_instance(&db, &self.domain, None, prune, Utc::now()).await?;
+                    let count = map_crawl::finish_instance(&self.env.ctx, &self.domain, None, prune).await?;
                     self.env.progress.done();
                     tracing::info!(domain = %self.domain, entries = count, pages = self.pages, "map crawl: instance done");
                     let o = outcome(&self.domain, MapInstanceStatus::Ok.as_str(), count, self.pages, None);
                     return Ok(Finished { outcome: o, hosts: self.hosts });
                 }
                 Err(f) => {
-                    let count = store::finish_instance(&db, &self.domain, Some(&f.0), None, Utc::now()).await?;
+                    let count = map_crawl::finish_instance(&self.env.ctx, &self.domain, Some(&f.0), None).await?;
                     self.env.progress.failed();
                     tracing::info!(domain = %self.domain, error = %f, "map crawl: instance stopped");
                     let o = outcome(&self.domain, MapInstanceStatus::Error.as_str(), count, self.pages, Some(f.0));

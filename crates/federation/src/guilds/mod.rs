@@ -12,7 +12,7 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use guildhall_app::AppContext;
-use guildhall_store::entities::community;
+use guildhall_app::entities::community;
 use serde_json::Value;
 use url::Url;
 
@@ -30,15 +30,13 @@ const MAX_CONTACTS: usize = 20;
 /// private member lends its name only, so its id is listed like any other.
 pub async fn communities(Path(name): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
     let urls = Urls::new(data.app_data());
-    let g = guildhall_store::communities::find_by_name(data.app_data().db(), &name.to_ascii_lowercase())
+    let g = guildhall_app::federation::actors::local_guild(data.app_data(), &name.to_ascii_lowercase())
         .await?
-        .filter(|g| g.kind == "guild")
         .ok_or(Error::NotFound)?;
-    let items: Vec<String> = guildhall_store::guilds::links_of_guild(data.app_data().db(), g.id)
+    let items: Vec<String> = guildhall_app::federation::collections::guild_members(data.app_data(), g.id)
         .await?
-        .into_iter()
-        .filter(|(l, _)| l.state == guildhall_domain::guild::LinkState::Active)
-        .map(|(_, c)| actor_id_of_community(&c, &urls).to_string())
+        .iter()
+        .map(|c| actor_id_of_community(c, &urls).to_string())
         .collect();
     let id = urls.sub(&actor_id_of_community(&g, &urls), "communities");
     let collection = crate::wire::OrderedCollection::of(id.to_string(), items);
