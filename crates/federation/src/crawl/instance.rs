@@ -14,8 +14,25 @@ use url::Url;
 
 use super::fetch::{Failure, Fetcher, Pacer};
 use super::rules::{self, Caps};
-use super::{InstanceOutcome, directory};
+use serde::Serialize;
+
+use super::directory;
 use crate::Error;
+
+/// How one instance's crawl ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InstanceOutcome {
+    /// `host[:port]`.
+    pub domain: String,
+    /// `ok`, `error`, `opted_out`, `blocked` or `skipped`.
+    pub status: String,
+    /// Entries it now lists on the map.
+    pub entries: u64,
+    /// Pages fetched.
+    pub pages: usize,
+    /// Why it failed or stopped early.
+    pub error: Option<String>,
+}
 
 /// What every instance task shares.
 pub(super) struct Env {

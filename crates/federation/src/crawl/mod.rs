@@ -23,6 +23,7 @@ use tokio::task::JoinSet;
 use crate::Error;
 use fetch::{Fetcher, Limits};
 use instance::Env;
+pub use instance::InstanceOutcome;
 
 /// How a crawl behaves; the defaults are the production limits.
 #[derive(Debug, Clone)]
@@ -79,21 +80,6 @@ impl CrawlOptions {
         let danger = std::env::var("DANGER_FEDERATION_ALLOW_LOCAL_IP").is_ok_and(|v| v == "1");
         CrawlOptions { allow_private_addresses: !ctx.instance().https || danger, ..Default::default() }
     }
-}
-
-/// How one instance's crawl ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct InstanceOutcome {
-    /// `host[:port]`.
-    pub domain: String,
-    /// `ok`, `error`, `opted_out`, `blocked` or `skipped`.
-    pub status: String,
-    /// Entries it now lists on the map.
-    pub entries: u64,
-    /// Pages fetched.
-    pub pages: usize,
-    /// Why it failed or stopped early.
-    pub error: Option<String>,
 }
 
 /// The result of a crawl.
