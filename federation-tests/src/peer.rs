@@ -161,6 +161,9 @@ struct PeerState {
     deliveries: Mutex<Vec<Delivery>>,
     /// While true, inbox POSTs are recorded but not answered ([`FakePeer::hold_inbox`]).
     held: tokio::sync::watch::Sender<bool>,
+    /// While set, inbox POSTs are recorded and answered with this status and body
+    /// ([`FakePeer::refuse_inbox`]).
+    refusal: Mutex<Option<(u16, String)>>,
     host: String,
 }
 
@@ -307,6 +310,12 @@ impl FakePeer {
         self.state.held.send_replace(false);
     }
 
+    /// From now on, inbox POSTs are recorded but answered `status` with `body`, as a server
+    /// refusing what it is sent (Lemmy's 400, Fedify's 401). `None` goes back to 202.
+    pub fn refuse_inbox(&self, refusal: Option<(u16, &str)>) {
+        *self.state.refusal.lock().unwrap() = refusal.map(|(s, b)| (s, b.to_owned()));
+    }
+
     /// Forgets the recorded deliveries.
     pub fn clear_received(&self) {
         self.state.deliveries.lock().unwrap().clear();
@@ -406,6 +415,11 @@ async fn handle(
         // A held inbox keeps the sender waiting (its request open) until released.
         let mut held = state.held.subscribe();
         let _ = held.wait_for(|held| !*held).await;
+        let refusal = state.refusal.lock().unwrap().clone();
+        if let Some((status, body)) = refusal {
+            let status = AxumStatus::from_u16(status).unwrap_or(AxumStatus::BAD_REQUEST);
+            return (status, body).into_response();
+        }
         return AxumStatus::ACCEPTED.into_response();
     }
     if method != Method::GET {

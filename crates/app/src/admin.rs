@@ -269,8 +269,10 @@ pub struct InstanceHealthView {
     pub pending: u64,
     /// Deliveries given up after days of failure, or refused by the federation policy.
     pub failed: u64,
-    /// Deliveries the instance answered.
+    /// Deliveries the instance accepted.
     pub delivered: u64,
+    /// Deliveries the instance refused (a 4xx answer; never retried, reason kept).
+    pub refused: u64,
     /// Consecutive failed attempts.
     pub failures: i32,
     /// Failing since.
@@ -295,6 +297,7 @@ pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<
                 pending: q.pending,
                 failed: q.failed,
                 delivered: q.delivered,
+                refused: q.refused,
                 failures: h.failures,
                 failing_since: h.failing_since,
                 last_success_at: h.last_success_at,
@@ -309,6 +312,7 @@ pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<
                 pending: q.pending,
                 failed: q.failed,
                 delivered: q.delivered,
+                refused: q.refused,
                 failures: 0,
                 failing_since: None,
                 last_success_at: None,

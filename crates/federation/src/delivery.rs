@@ -198,21 +198,34 @@ async fn send_in_order(
             }
             continue;
         };
-        let outcome = prepared.send(&data, &d, sender).await;
+        let (outcome, answer) = crate::answers::recording(prepared.send(&data, &d, sender)).await;
         let now = Utc::now();
-        let result = match outcome {
-            Ok(()) => {
+        let result = match (outcome, answer) {
+            // The library counts a 4xx as sent; it is the peer refusing this activity: never
+            // retried, kept with the peer's reason for admins. The peer is up, and later
+            // deliveries to it go on.
+            (Ok(()), Some(answer)) if answer.is_refusal() => {
+                tracing::warn!(domain, inbox = %d.inbox, activity = d.activity_id, status = %answer.status,
+                    body = %answer.body, "delivery refused");
+                record_health(&ctx, domain, true, now).await;
+                queue::finish(&ctx, d.id, DeliveryStatus::Refused, Some(answer.describe()), now).await
+            }
+            (Ok(()), _) => {
                 record_health(&ctx, domain, true, now).await;
                 queue::finish(&ctx, d.id, DeliveryStatus::Done, None, now).await
             }
-            Err(e) => {
+            (Err(e), answer) => {
                 let attempts = d.attempts + 1;
                 tracing::warn!(domain, inbox = %d.inbox, attempts, error = %e, "delivery failed");
                 record_health(&ctx, domain, false, now).await;
+                // A 429 or 503 may say when to come back: not sooner than that.
+                let asked =
+                    answer.and_then(|a| a.retry_after).map_or(now, |at| at.min(now + chrono::Duration::hours(6)));
+                let next = (now + backoff(attempts)).max(asked);
                 let r = if now - d.created_at > GIVE_UP_AFTER {
                     queue::finish(&ctx, d.id, DeliveryStatus::Failed, Some(e.to_string()), now).await
                 } else {
-                    queue::retry(&ctx, d.id, attempts, now + backoff(attempts), e.to_string()).await
+                    queue::retry(&ctx, d.id, attempts, next, e.to_string()).await
                 };
                 if let Err(e) = r {
                     tracing::error!(error = %e, "cannot record delivery failure");

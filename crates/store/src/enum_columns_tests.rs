@@ -195,7 +195,7 @@ async fn every_enum_column_round_trips() {
     .insert(db)
     .await
     .expect("activity");
-    for s in [DeliveryStatus::Pending, DeliveryStatus::Done, DeliveryStatus::Failed] {
+    for s in [DeliveryStatus::Pending, DeliveryStatus::Done, DeliveryStatus::Refused, DeliveryStatus::Failed] {
         let row = delivery::ActiveModel {
             activity_id: Set(a.id),
             sender_kind: Set("instance".into()),

@@ -217,9 +217,29 @@ pub async fn due_deliveries<C: ConnectionTrait>(
     now: DateTime<Utc>,
     limit: u64,
 ) -> Result<Vec<delivery::Model>> {
+    // Order per instance holds across rounds: a delivery waits while an earlier one to the
+    // same instance is still pending and not due (backing off, or leased and in flight).
+    use sea_orm::sea_query::ExprTrait;
+    let earlier = sea_orm::sea_query::Alias::new("earlier");
+    let waiting = sea_orm::sea_query::Query::select()
+        .expr(Expr::val(1))
+        .from_as(delivery::Entity, earlier.clone())
+        .and_where(
+            Expr::col((earlier.clone(), delivery::Column::Domain)).equals((delivery::Entity, delivery::Column::Domain)),
+        )
+        .and_where(
+            Expr::col((earlier.clone(), delivery::Column::Status))
+                .eq(sea_orm::ActiveEnum::to_value(&DeliveryStatus::Pending)),
+        )
+        .and_where(
+            Expr::col((earlier.clone(), delivery::Column::Id)).lt(Expr::col((delivery::Entity, delivery::Column::Id))),
+        )
+        .and_where(Expr::col((earlier, delivery::Column::NextAttemptAt)).gt(now))
+        .to_owned();
     Ok(delivery::Entity::find()
         .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
         .filter(delivery::Column::NextAttemptAt.lte(now))
+        .filter(Expr::not_exists(waiting))
         .order_by_asc(delivery::Column::Id)
         .limit(limit)
         .all(db)
@@ -281,8 +301,10 @@ pub struct DomainQueue {
     pub pending: u64,
     /// Given up, or refused by our federation policy.
     pub failed: u64,
-    /// Answered by the instance (accepted or refused by it).
+    /// Accepted by the instance.
     pub delivered: u64,
+    /// Refused by the instance (4xx).
+    pub refused: u64,
 }
 
 #[derive(sea_orm::FromQueryResult)]
@@ -314,6 +336,7 @@ pub async fn queue_by_domain<C: ConnectionTrait>(db: &C) -> Result<Vec<DomainQue
             DeliveryStatus::Pending => e.pending += n,
             DeliveryStatus::Failed => e.failed += n,
             DeliveryStatus::Done => e.delivered += n,
+            DeliveryStatus::Refused => e.refused += n,
         }
     }
     Ok(map.into_values().collect())

@@ -5,6 +5,7 @@
 mod bans_across;
 mod changes_and_approval;
 mod delivery_durability;
+mod delivery_refusals;
 mod discovery_and_ids;
 mod events_across;
 mod events_mobilizon;

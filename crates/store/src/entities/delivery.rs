@@ -31,9 +31,13 @@ pub enum DeliveryStatus {
     /// Waiting to be sent (including retries).
     #[sea_orm(string_value = "pending")]
     Pending,
-    /// Answered by the receiving instance (accepted, or refused by it).
+    /// Accepted by the receiving instance (a 2xx answer).
     #[sea_orm(string_value = "done")]
     Done,
+    /// Refused by the receiving instance (a 4xx answer other than 408 and 429): never
+    /// retried; `last_error` keeps its status and reason.
+    #[sea_orm(string_value = "refused")]
+    Refused,
     /// Given up, or refused by our federation policy.
     #[sea_orm(string_value = "failed")]
     Failed,

@@ -359,6 +359,7 @@ label-state = State
 label-pending = Waiting
 label-delivered = Delivered
 label-failed = Given up
+label-refused = Refused by them
 label-failures = Failed attempts
 label-last-success = Last success
 instance-ok = Working

@@ -359,6 +359,7 @@ label-state = État
 label-pending = En attente
 label-delivered = Livrées
 label-failed = Abandonnées
+label-refused = Refusées par eux
 label-failures = Tentatives échouées
 label-last-success = Dernier succès
 instance-ok = Fonctionne
