@@ -12,7 +12,6 @@ use activitypub_federation::traits::{Activity, Actor};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::entities::{delivery, remote_instance};
-use guildhall_app::federation::actors as stored;
 use guildhall_app::federation::deliveries::{self as queue, DeliveryStatus, Sender as SenderKind};
 use serde::{Serialize, Serializer};
 use tokio::sync::Semaphore;
@@ -297,7 +296,7 @@ impl Prepared {
 }
 
 async fn load_activity(ctx: &AppContext, id: i64) -> Result<RawActivity, Error> {
-    let stored = queue::activity(ctx, id).await?.ok_or(Error::NotFound)?;
+    let stored = guildhall_app::lookup::activity(ctx, id).await?.ok_or(Error::NotFound)?;
     Ok(RawActivity {
         id: Url::parse(&stored.ap_id)?,
         actor: Url::parse(&stored.actor)?,
@@ -308,11 +307,11 @@ async fn load_activity(ctx: &AppContext, id: i64) -> Result<RawActivity, Error> 
 async fn load_sender(ctx: &AppContext, urls: &Urls, kind: SenderKind) -> Result<Sender, Error> {
     Ok(match kind {
         SenderKind::Account(id) => {
-            let a = stored::account(ctx, id).await?.ok_or(Error::NotFound)?;
+            let a = guildhall_app::lookup::account(ctx, id).await?.ok_or(Error::NotFound)?;
             Sender::Person(DbPerson::new(keys::account_with_keys(ctx, a).await?, urls))
         }
         SenderKind::Community(id) => {
-            let c = stored::community(ctx, id).await?.ok_or(Error::NotFound)?;
+            let c = guildhall_app::lookup::community(ctx, id).await?.ok_or(Error::NotFound)?;
             Sender::Group(DbGroup::new(keys::community_with_keys(ctx, c).await?, urls))
         }
         SenderKind::Instance => Sender::Instance(crate::instance_actor(ctx).await?),

@@ -22,7 +22,8 @@ use crate::signed_fetch::may_read_private;
 use crate::urls::Urls;
 use crate::wire::OrderedCollection;
 use guildhall_app::entities::community;
-use guildhall_app::federation::{collections, objects};
+use guildhall_app::federation::collections;
+use guildhall_app::lookup;
 
 fn ap<T: Serialize>(v: T) -> Response {
     FederationJson(v).into_response()
@@ -128,7 +129,7 @@ pub async fn discussion(Path(id): Path<i64>, data: Data<AppContext>, parts: Part
 pub async fn reply(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let urls = Urls::new(data.app_data());
     let r = DbReply::read_from_id(urls.reply(id), &data).await?.ok_or(Error::NotFound)?;
-    let d = objects::discussion(data.app_data(), r.model.discussion_id).await?.ok_or(Error::NotFound)?;
+    let d = lookup::discussion(data.app_data(), r.model.discussion_id).await?.ok_or(Error::NotFound)?;
     let c = crate::plan::community(data.app_data(), d.community_id).await?;
     if r.model.deleted_at.is_some() || !may_see(&data, &c, d.members_only, &parts).await? {
         return Err(Error::NotFound);
@@ -140,7 +141,8 @@ pub async fn reply(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) ->
 /// not addressed to the public only to those who may read its community's private content.
 pub async fn activity(Path(token): Path<String>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let id = format!("{}/activities/{token}", data.app_data().instance().base_url());
-    let a = objects::local_activity(data.app_data(), &id).await?.ok_or(Error::NotFound)?;
+    // Only our own activities are served, never what we received.
+    let a = lookup::activity_by_ap_id(data.app_data(), &id).await?.filter(|a| a.local).ok_or(Error::NotFound)?;
     let v: Value = serde_json::from_str(&a.json)?;
     if is_private_activity(&v) {
         let Some(c) = community_of_activity(&data, &v).await? else { return Err(Error::NotFound) };

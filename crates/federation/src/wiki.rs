@@ -434,15 +434,12 @@ impl WikiActivity {
 
 #[cfg(test)]
 mod tests {
+    use crate::wire::testing::u;
     use chrono::TimeZone;
     use serde_json::json;
 
     use super::*;
     use crate::wire::with_context;
-
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
 
     #[test]
     fn wiki_activities_are_written_as_before() {

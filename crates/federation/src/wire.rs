@@ -166,6 +166,12 @@ pub(crate) mod testing {
     use serde::Serialize;
     use serde::de::DeserializeOwned;
     use serde_json::Value;
+    use url::Url;
+
+    /// A URL from a literal.
+    pub fn u(s: &str) -> Url {
+        Url::parse(s).expect("test URL")
+    }
 
     /// `federation-tests/fixtures/<vendor>/<name>.json`, if that vendor has it.
     pub fn fixture(vendor: &str, name: &str) -> Option<Value> {

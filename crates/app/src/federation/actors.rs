@@ -22,16 +22,6 @@ pub async fn local_guild(ctx: &AppContext, name: &str) -> Result<Option<communit
     Ok(local_community(ctx, name).await?.filter(crate::guilds::is_guild))
 }
 
-/// Any account (local or remote) by id.
-pub async fn account(ctx: &AppContext, id: i64) -> Result<Option<account::Model>> {
-    Ok(guildhall_store::accounts::find_by_id(ctx.db(), id).await?)
-}
-
-/// Any community (local or remote) by id.
-pub async fn community(ctx: &AppContext, id: i64) -> Result<Option<community::Model>> {
-    Ok(guildhall_store::communities::find_by_id(ctx.db(), id).await?)
-}
-
 /// Any account (local or remote) by ActivityPub id.
 pub async fn person_by_ap_id(ctx: &AppContext, ap_id: &str) -> Result<Option<account::Model>> {
     Ok(guildhall_store::federation::find_account_by_ap_id(ctx.db(), ap_id).await?)

@@ -2,7 +2,7 @@
 //! outcomes, the stored activities they carry, and each remote instance's health.
 
 use chrono::{DateTime, Utc};
-use guildhall_store::entities::{activity, delivery, remote_instance};
+use guildhall_store::entities::{delivery, remote_instance};
 use guildhall_store::federation as store;
 
 use crate::{AppContext, Result};
@@ -39,11 +39,6 @@ pub async fn finish(
 /// Records a failed attempt and when to try again.
 pub async fn retry(ctx: &AppContext, id: i64, attempts: i32, next: DateTime<Utc>, error: String) -> Result<()> {
     Ok(store::retry_delivery(ctx.db(), id, attempts, next, error).await?)
-}
-
-/// A stored activity by row id.
-pub async fn activity(ctx: &AppContext, id: i64) -> Result<Option<activity::Model>> {
-    Ok(store::find_activity(ctx.db(), id).await?)
 }
 
 /// One remote instance's delivery health, if it was ever sent to.

@@ -7,4 +7,3 @@ pub mod collections;
 pub mod deliveries;
 pub mod grants;
 pub mod keys;
-pub mod objects;

@@ -174,17 +174,13 @@ pub(crate) async fn apply_ban(
 
 #[cfg(test)]
 mod tests {
+    use crate::wire::testing::u;
     use chrono::{TimeZone, Utc};
     use serde_json::json;
-    use url::Url;
 
     use super::{BlockKind, SentBlock};
     use crate::wire::UndoOf;
     use crate::wire::{PUBLIC, public, with_context};
-
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
 
     #[test]
     fn bans_and_their_undo_are_written_as_before() {

@@ -164,17 +164,13 @@ pub(crate) async fn apply_moderation(
 
 #[cfg(test)]
 mod tests {
+    use crate::wire::testing::u;
 
     use serde_json::json;
-    use url::Url;
 
     use super::{ModerationKind, SentModeration, moderation_change};
     use crate::wire::UndoOf;
     use crate::wire::{PUBLIC, with_context};
-
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
 
     #[test]
     fn lock_pin_and_their_undo_are_written_as_before() {

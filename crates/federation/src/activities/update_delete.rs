@@ -411,17 +411,13 @@ async fn delete_json(
 
 #[cfg(test)]
 mod tests {
+    use crate::wire::testing::u;
     use serde_json::json;
-    use url::Url;
 
     use super::{SentDelete, SentUpdate};
     use crate::activities::create::Post;
     use crate::wire::testing::round_trip_all;
     use crate::wire::{PUBLIC, with_context};
-
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
 
     #[test]
     fn update_and_delete_name_the_community() {

@@ -226,17 +226,13 @@ pub(crate) async fn stored_target(
 
 #[cfg(test)]
 mod tests {
+    use crate::wire::testing::u;
     use serde_json::json;
-    use url::Url;
 
     use super::SentVote;
     use crate::wire::UndoOf;
     use crate::wire::testing::round_trip_all;
     use crate::wire::{PUBLIC, with_context};
-
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
 
     #[test]
     fn a_vote_is_written_as_before() {

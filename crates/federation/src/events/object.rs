@@ -438,18 +438,14 @@ pub fn incoming(v: &Value, members_only: bool) -> Result<IncomingEvent, Error> {
 
 #[cfg(test)]
 mod tests {
+    use crate::wire::testing::u;
     use chrono::{TimeZone, Utc};
     use serde_json::{Value, json};
-    use url::Url;
 
     use super::*;
     use crate::events::outgoing::{SentEventActivity, SentJoin, SentLeave};
     use crate::wire::PUBLIC;
     use crate::wire::testing::round_trip_all;
-
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
 
     /// The `Event` as `event_json` wrote it with `json!`, for the same values.
     fn golden(place: bool, online: bool, capacity: Option<i64>, external: bool) -> Value {

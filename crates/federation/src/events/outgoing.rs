@@ -357,15 +357,11 @@ pub struct SentAnswer {
 
 #[cfg(test)]
 mod tests {
+    use crate::wire::testing::u;
     use serde_json::json;
-    use url::Url;
 
     use super::*;
     use crate::wire::{PUBLIC, with_context_of};
-
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
 
     #[test]
     fn event_activities_are_written_as_before() {

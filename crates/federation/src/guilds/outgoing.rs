@@ -241,15 +241,11 @@ async fn to_followers(
 
 #[cfg(test)]
 mod tests {
+    use crate::wire::testing::u;
     use serde_json::json;
-    use url::Url;
 
     use super::*;
     use crate::wire::PUBLIC;
-
-    fn u(s: &str) -> Url {
-        Url::parse(s).unwrap()
-    }
 
     #[test]
     fn guild_activities_are_written_as_before() {
