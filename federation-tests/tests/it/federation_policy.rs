@@ -23,13 +23,23 @@ async fn role(client: &Client, handle: &str) -> Value {
     client.get(&format!("/api/v1/communities/{handle}")).await.1["my_role"].clone()
 }
 
-/// How many of `from`'s deliveries `to` has answered.
+/// How many of `from`'s deliveries `to` has accepted.
 async fn delivered(from: &InProcessInstance, to: &InProcessInstance) -> u64 {
+    count(from, to, "delivered").await
+}
+
+/// How many of `from`'s deliveries `to` has refused (answered 4xx).
+async fn refused(from: &InProcessInstance, to: &InProcessInstance) -> u64 {
+    count(from, to, "refused").await
+}
+
+/// One of the per-instance delivery counts `from`'s admins see for `to`.
+async fn count(from: &InProcessInstance, to: &InProcessInstance, field: &str) -> u64 {
     let admin = from.admin_client().await;
     let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
     rows.as_array()
         .and_then(|r| r.iter().find(|x| x["domain"] == to.domain()))
-        .and_then(|x| x["delivered"].as_u64())
+        .and_then(|x| x[field].as_u64())
         .unwrap_or(0)
 }
 
@@ -80,17 +90,19 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
 
     // Gamma switches to an allowlist without beta: beta's deliveries are refused there.
     set_policy(&gamma, "allowlist", &[alpha.domain()]).await;
-    let before = delivered(&beta, &gamma).await;
+    let (before, refused_before) = (delivered(&beta, &gamma).await, refused(&beta, &gamma).await);
     expect_status(
         bob.post("/api/v1/communities/ux-design/discussions", &json!({"title": "Not for gamma", "body": "x"})).await,
         StatusCode::CREATED,
         "post",
     );
-    // Both Announces (of the Create and of the Page) were answered — refused — by gamma.
-    poll_until(DEADLINE, "gamma answered beta's deliveries", || async {
-        (delivered(&beta, &gamma).await >= before + 2).then_some(())
+    // Both Announces (of the Create and of the Page) were refused by gamma: beta counts them
+    // as refused, not as delivered.
+    poll_until(DEADLINE, "gamma refused beta's deliveries", || async {
+        (refused(&beta, &gamma).await >= refused_before + 2).then_some(())
     })
     .await;
+    assert_eq!(delivered(&beta, &gamma).await, before, "a refusal is not a delivery");
 
     // Gamma lists beta again: the next post arrives (and, since deliveries to one instance go
     // in order, the refused one was attempted before it).
