@@ -33,7 +33,7 @@ fn ap<T: Serialize>(v: T) -> Response {
 pub async fn person(Path(name): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
     let urls = Urls::new(data.app_data());
     let p = DbPerson::read_from_id(urls.person(&name.to_ascii_lowercase()), &data).await?.ok_or(Error::NotFound)?;
-    Ok(FederationJson(WithContext::new_default(p.into_json(&data).await?)).into_response())
+    Ok(FederationJson(WithContext::new(p.into_json(&data).await?, crate::wire::actor_context())).into_response())
 }
 
 async fn local_group(name: &str, data: &Data<AppContext>) -> Result<DbGroup, Error> {
@@ -62,7 +62,7 @@ async fn require_members(data: &Data<AppContext>, g: &DbGroup, parts: &Parts) ->
 /// `GET /c/{name}`.
 pub async fn group(Path(name): Path<String>, data: Data<AppContext>) -> Result<Response, Error> {
     let g = local_group(&name, &data).await?;
-    Ok(FederationJson(WithContext::new_default(g.into_json(&data).await?)).into_response())
+    Ok(FederationJson(WithContext::new(g.into_json(&data).await?, crate::wire::actor_context())).into_response())
 }
 
 /// `GET /c/{name}/followers`: the count only (members are listed to members in the app).
@@ -190,7 +190,7 @@ async fn community_of_activity(data: &Data<AppContext>, v: &Value) -> Result<Opt
 /// `GET /actor`: the instance actor.
 pub async fn instance_actor(data: Data<AppContext>) -> Result<Response, Error> {
     let actor = crate::instance_actor(data.app_data()).await?;
-    Ok(FederationJson(WithContext::new_default(actor.into_json(&data).await?)).into_response())
+    Ok(FederationJson(WithContext::new(actor.into_json(&data).await?, crate::wire::actor_context())).into_response())
 }
 
 /// Keeps the type referenced for readers: the instance actor is an `InstanceActor`.

@@ -14,6 +14,16 @@ pub const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 /// The ActivityStreams context, as `@context` of most of what we send.
 pub const AS_CONTEXT: &str = "https://www.w3.org/ns/activitystreams";
 
+/// The security vocabulary: `publicKey`, `publicKeyPem`, `owner`.
+pub const SECURITY_CONTEXT: &str = "https://w3id.org/security/v1";
+
+/// The `@context` of the actor documents we serve. JSON-LD readers (Fedify, and so Ghost and
+/// Hollo) see an actor's `publicKey` only when the security vocabulary is in its context; with
+/// the ActivityStreams context alone they find no key and refuse every signature.
+pub fn actor_context() -> Value {
+    Value::Array(vec![Value::String(AS_CONTEXT.to_owned()), Value::String(SECURITY_CONTEXT.to_owned())])
+}
+
 /// The public collection as a URL.
 pub fn public() -> Url {
     Url::parse(PUBLIC).expect("static URL")

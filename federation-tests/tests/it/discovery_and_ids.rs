@@ -59,6 +59,10 @@ async fn webfinger_nodeinfo_actors_and_dereferenceable_activity_ids() {
     let group: Value = serde_json::from_str(&body).unwrap();
     assert_eq!((group["type"].as_str(), group["preferredUsername"].as_str()), (Some("Group"), Some("ux-design")));
     assert_eq!(group["publicKey"]["owner"], community.url);
+    // JSON-LD readers (Fedify) see `publicKey` only with the security vocabulary in the context.
+    let context = group["@context"].as_array().expect("@context is a list");
+    assert!(context.iter().any(|c| c == "https://w3id.org/security/v1"), "{context:?}");
+    assert_eq!(context[0], "https://www.w3.org/ns/activitystreams");
     assert_eq!(group["followers"], format!("{}/followers", community.url));
 
     // A follower on another server receives an Accept and, later, the Announces of a new post;
