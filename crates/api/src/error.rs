@@ -48,7 +48,11 @@ impl From<Error> for ApiError {
                 body: ErrorBody { error: "invalid".into(), message: i.to_string(), field: Some(i.field.into()) },
             },
             Error::Denied(d) => {
-                let status = if d == Denied::SignInRequired { StatusCode::UNAUTHORIZED } else { StatusCode::FORBIDDEN };
+                let status = match d {
+                    Denied::SignInRequired => StatusCode::UNAUTHORIZED,
+                    d if d.repeats_current_state() => StatusCode::CONFLICT,
+                    _ => StatusCode::FORBIDDEN,
+                };
                 ApiError::new(status, d.code(), d.to_string())
             }
             Error::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found")),

@@ -58,8 +58,11 @@ pub async fn join(
     )
     .await
     .map_err(|e| match e {
-        // A concurrent join from the same account won the race.
-        guildhall_store::Error::Conflict(_) => Error::Denied(Denied::AlreadyPending),
+        // A concurrent join from the same account won the race: say what it did.
+        guildhall_store::Error::Conflict(_) => Error::Denied(match status {
+            MembershipStatus::Active => Denied::AlreadyMember,
+            MembershipStatus::Pending | MembershipStatus::Banned => Denied::AlreadyPending,
+        }),
         other => other.into(),
     })?;
     if remote {

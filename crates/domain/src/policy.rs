@@ -79,6 +79,12 @@ pub enum Denied {
 }
 
 impl Denied {
+    /// Whether the request only repeats what is already so (a member joining again, a second
+    /// request to join): a conflict with the current state rather than something forbidden.
+    pub fn repeats_current_state(self) -> bool {
+        matches!(self, Denied::AlreadyMember | Denied::AlreadyPending)
+    }
+
     /// The stable code used in API error bodies.
     pub fn code(self) -> &'static str {
         match self {

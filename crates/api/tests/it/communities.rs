@@ -213,9 +213,9 @@ async fn joining_a_public_community_is_immediate() {
     assert_eq!(members(&app, &bob, "town").await, pairs(&[("alice", "moderator"), ("bob", "member")]));
 
     let r = app.join(&bob, "town").await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "already_member"));
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "already_member"));
     let r = app.join(&alice, "town").await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "already_member"));
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "already_member"));
     assert_eq!(community(&app, None, "town").await["member_count"], 2);
 
     let r = app.post("/api/v1/communities/town/join", None, json!({})).await;
@@ -285,7 +285,7 @@ async fn approval_communities_take_join_requests_that_moderators_decide() {
     let c = community(&app, Some(&bob), "club").await;
     assert_eq!((c["my_role"].as_str(), c["member_count"].as_u64()), (Some("pending"), Some(2)));
     let r = app.join(&bob, "club").await;
-    assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "already_pending"));
+    assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "already_pending"));
     // A pending requester may read (approval communities are readable) but not post.
     assert_eq!(app.get("/api/v1/communities/club/discussions", Some(&bob)).await.status, StatusCode::OK);
     let r = app.post("/api/v1/communities/club/discussions", Some(&bob), json!({"title": "Hi", "body": "x"})).await;
