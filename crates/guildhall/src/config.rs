@@ -174,6 +174,14 @@ fn check_domain(raw: &str) -> Result<String, String> {
     {
         return Err(expected());
     }
+    // An IP address starts but cannot federate: ActivityPub ids and signatures need a host name
+    // (the federation library refuses "Url must have a domain" at the first delivery).
+    if host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return Err(format!(
+            "expected a host name, not an IP address: other servers cannot federate with {raw:?}; use a DNS name \
+             (or localhost:PORT on your own computer)"
+        ));
+    }
     let host_ok = !host.is_empty()
         && host.len() <= 253
         && host.split('.').all(|l| {
@@ -219,6 +227,8 @@ mod tests {
             ("GUILDHALL_BIND", "8080"),
             ("GUILDHALL_DOMAIN", "https://dept.example/x"),
             ("GUILDHALL_DOMAIN", "dept.example:99999"),
+            ("GUILDHALL_DOMAIN", "192.168.1.10"),
+            ("GUILDHALL_DOMAIN", "10.0.0.2:8080"),
             ("GUILDHALL_DATABASE_URL", "mysql://x"),
             ("GUILDHALL_LOG_FORMAT", "xml"),
             ("GUILDHALL_HTTPS", "maybe"),
