@@ -38,6 +38,9 @@ pub struct Page {
     /// The community (FEP-1b12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<ObjectId<DbGroup>>,
+    /// What it answers, when a server sends a reply as a `Page`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<Url>,
     /// Title (Mastodon's `Question` has none: its first line is used).
     #[serde(default)]
     pub name: String,
@@ -62,15 +65,40 @@ pub struct Page {
     pub poll: crate::polls::question::QuestionFields,
 }
 
+/// How many addressees of a `Page` are tried as its community (each may cost a fetch).
+const COMMUNITY_CANDIDATES: usize = 3;
+
 impl Page {
-    /// The community this Page is posted to: `audience`, else the first non-public `to`/`cc`.
-    pub fn community(&self) -> Option<Url> {
-        self.audience.as_ref().map(|a| a.inner().clone()).or_else(|| {
-            self.to
-                .iter()
-                .chain(self.cc.iter())
-                .find(|u| u.as_str() != PUBLIC && !u.path().ends_with("/followers"))
-                .cloned()
+    /// Where this Page may be posted: `audience` first, then the `to`/`cc` entries that are
+    /// neither the public nor a followers collection (a person may come first: mentions).
+    pub fn community_candidates(&self) -> Vec<Url> {
+        let mut out: Vec<Url> = self.audience.iter().map(|a| a.inner().clone()).collect();
+        for u in self.to.iter().chain(self.cc.iter()) {
+            if u.as_str() != PUBLIC && !u.path().ends_with("/followers") && !out.contains(u) {
+                out.push(u.clone());
+            }
+        }
+        out.truncate(COMMUNITY_CANDIDATES);
+        out
+    }
+
+    /// A `Page` that answers something is a reply, as a `Note` would be.
+    fn into_reply(self) -> Result<Note, Self> {
+        let Some(in_reply_to) = self.in_reply_to.clone() else { return Err(self) };
+        Ok(Note {
+            kind: NoteType::Note,
+            id: ObjectId::from(self.id.into_inner()),
+            attributed_to: self.attributed_to,
+            to: self.to,
+            cc: self.cc,
+            audience: self.audience,
+            in_reply_to: Some(in_reply_to),
+            name: None,
+            content: self.content,
+            media_type: self.media_type,
+            source: self.source,
+            published: self.published,
+            updated: self.updated,
         })
     }
 }
@@ -173,6 +201,7 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
         to: vec![group.clone(), public],
         cc: vec![],
         audience: Some(group.into()),
+        in_reply_to: None,
         name: d.title.clone(),
         content: d.body_html.clone(),
         media_type: Some("text/html".into()),
@@ -192,8 +221,24 @@ pub async fn receive_page(
     data: &Data<AppContext>,
     arrival: Arrival,
 ) -> Result<Option<discussion::Model>, Error> {
-    let community_url = page.community().ok_or_else(|| Error::BadRequest("Page names no community".into()))?;
-    let group: DbGroup = ObjectId::<DbGroup>::from(community_url).dereference(data).await?;
+    let page = match page.into_reply() {
+        Ok(note) => {
+            receive_note(note, data, arrival).await?;
+            return Ok(None);
+        }
+        Err(page) => page,
+    };
+    let mut group = None;
+    for url in page.community_candidates() {
+        match ObjectId::<DbGroup>::from(url.clone()).dereference(data).await {
+            Ok(g) => {
+                group = Some(g);
+                break;
+            }
+            Err(e) => tracing::debug!(candidate = %url, error = %e, "a Page's addressee is not a community"),
+        }
+    }
+    let group = group.ok_or_else(|| Error::BadRequest("the Page names no community we can find".into()))?;
     let author: DbPerson = page.attributed_to.dereference(data).await?;
     let poll = page.poll.remote_poll();
     let title = match page.name.trim() {

@@ -24,6 +24,7 @@ mod map_crawl;
 mod map_crawl_hostile;
 mod membership_bad_input;
 mod moderation_shapes;
+mod page_shapes;
 mod polls_across;
 mod private_community;
 mod undo_shapes;

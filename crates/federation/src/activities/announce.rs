@@ -95,7 +95,7 @@ async fn relayed_create(object: serde_json::Value, group: &DbGroup, data: &Data<
     create.check()?;
     match create.object {
         Post::Page(page) => {
-            if page.community().as_ref() != Some(&group.id) {
+            if !page.community_candidates().contains(&group.id) {
                 return Err(Error::BadRequest("a community can only relay its own posts".into()));
             }
             receive_page(page, data, Arrival::Relayed).await?;
