@@ -82,24 +82,23 @@ impl Page {
         out
     }
 
-    /// A `Page` that answers something is a reply, as a `Note` would be.
-    fn into_reply(self) -> Result<Note, Self> {
-        let Some(in_reply_to) = self.in_reply_to.clone() else { return Err(self) };
-        Ok(Note {
+    /// This `Page` as the `Note` it would be: a `Page` that answers something is a reply.
+    fn into_note(self) -> Note {
+        Note {
             kind: NoteType::Note,
             id: ObjectId::from(self.id.into_inner()),
             attributed_to: self.attributed_to,
             to: self.to,
             cc: self.cc,
             audience: self.audience,
-            in_reply_to: Some(in_reply_to),
+            in_reply_to: self.in_reply_to,
             name: None,
             content: self.content,
             media_type: self.media_type,
             source: self.source,
             published: self.published,
             updated: self.updated,
-        })
+        }
     }
 }
 
@@ -221,13 +220,10 @@ pub async fn receive_page(
     data: &Data<AppContext>,
     arrival: Arrival,
 ) -> Result<Option<discussion::Model>, Error> {
-    let page = match page.into_reply() {
-        Ok(note) => {
-            receive_note(note, data, arrival).await?;
-            return Ok(None);
-        }
-        Err(page) => page,
-    };
+    if page.in_reply_to.is_some() {
+        receive_note(page.into_note(), data, arrival).await?;
+        return Ok(None);
+    }
     let mut group = None;
     for url in page.community_candidates() {
         match ObjectId::<DbGroup>::from(url.clone()).dereference(data).await {
