@@ -98,8 +98,19 @@ export async function startInstance() {
     child.kill('SIGKILL');
     throw e;
   }
+  // The server answers /ready as soon as it listens; its start-up banner (with the first
+  // administrator's password) is printed just after, so wait for the banner's last line too.
+  try {
+    await pollUntil('the start-up banner', READY_TIMEOUT_MS, async () => stdout.includes('Guildhall is running at'));
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
   const password = /password: (\S+)/.exec(stdout)?.[1];
-  if (!password) throw new Error(`no admin password printed at first start:\n${stdout}`);
+  if (!password) {
+    child.kill('SIGKILL');
+    throw new Error(`no admin password printed at first start:\n${stdout}`);
+  }
   return {
     url,
     port,

@@ -32,7 +32,15 @@ async function member(server, name) {
 }
 
 before(async () => {
-  [a, b] = await Promise.all([startInstance(), startInstance()]);
+  // If one instance fails to start, stop the other: a server left running keeps the test
+  // runner (and CI) waiting forever.
+  const started = await Promise.allSettled([startInstance(), startInstance()]);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.filter((s) => s.status === 'fulfilled').map((s) => s.value.stop()));
+    throw failed.reason;
+  }
+  [a, b] = started.map((s) => s.value);
   browser = await launch();
 });
 
