@@ -168,3 +168,54 @@ pub fn assert_sanitised(html: &str) {
         assert!(!lower.contains(bad), "unsanitised HTML ({bad}) in {html}");
     }
 }
+
+/// A member on a fake server of some software, following a [`LocalCommunity`] and sending
+/// that software's fixtures (`fixtures/<software>/`) with fresh ids.
+pub struct FixtureMember {
+    /// The member on the fake server.
+    pub actor: crate::peer::FakeActor,
+    /// The id of the `Follow` that made them a member.
+    pub follow_id: String,
+    software: crate::peer::Software,
+    vars: crate::fixtures::Vars,
+    inbox: String,
+}
+
+impl FixtureMember {
+    /// Adds `name` on `peer`, sends its `follow` fixture to `community` and waits for the Accept.
+    pub async fn join(peer: &crate::peer::FakePeer, name: &str, community: &LocalCommunity) -> FixtureMember {
+        let actor = peer.add_actor(name);
+        let mut vars = crate::fixtures::Vars::new();
+        vars.insert("ACTOR", actor.id().to_owned());
+        vars.insert("ACTOR_NAME", actor.name().to_owned());
+        vars.insert("BASE", peer.base_url());
+        vars.insert("COMMUNITY", community.url.clone());
+        vars.insert("COMMUNITY_NAME", community.name.clone());
+        vars.insert("DISCUSSION", community.discussion_url.clone());
+        let mut member = FixtureMember {
+            actor,
+            follow_id: String::new(),
+            software: peer.software(),
+            vars,
+            inbox: community.shared_inbox.clone(),
+        };
+        let follow = member.load("follow");
+        member.follow_id = follow["id"].as_str().expect("the follow fixture has an id").to_owned();
+        member.send(&follow).await;
+        member.actor.wait_for_answer(&member.follow_id, "Accept").await;
+        member
+    }
+
+    /// The fixture `name` with fresh `ID` and `ID2`.
+    pub fn load(&mut self, name: &str) -> Value {
+        self.vars.insert("ID", crate::random_hex(16));
+        self.vars.insert("ID2", crate::random_hex(16));
+        crate::fixtures::load(self.software, name, &self.vars)
+    }
+
+    /// Signs and posts `activity` to the community's shared inbox; it must be accepted (202).
+    pub async fn send(&self, activity: &Value) {
+        let (status, body) = self.actor.sign_and_post(&self.inbox, activity).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{} answered {status}: {body}", activity["type"]);
+    }
+}

@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
-use federation_tests::community::LocalCommunity;
-use federation_tests::fixtures::{self, Vars};
+use federation_tests::community::{FixtureMember, LocalCommunity};
 use federation_tests::peer::{FakePeer, Software};
-use federation_tests::{InProcessInstance, StatusCode, Value, expect_status, json, poll_until, random_hex};
+use federation_tests::{InProcessInstance, StatusCode, Value, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -20,23 +19,7 @@ async fn a_refusing_peer_is_counted_as_refusing_not_as_delivered() {
     let (instance, peer) = tokio::join!(InProcessInstance::start("refused"), FakePeer::start(Software::Lemmy));
     let community = LocalCommunity::create(&instance, "host", "refused").await;
     let admin = instance.admin_client().await;
-    let actor = peer.add_actor("lee");
-    let mut vars = Vars::new();
-    for (k, v) in [
-        ("ACTOR", actor.id().to_owned()),
-        ("ACTOR_NAME", actor.name().to_owned()),
-        ("BASE", peer.base_url()),
-        ("COMMUNITY", community.url.clone()),
-        ("COMMUNITY_NAME", community.name.clone()),
-        ("ID", random_hex(16)),
-    ] {
-        vars.insert(k, v);
-    }
-    let follow = fixtures::load(Software::Lemmy, "follow", &vars);
-    let follow_id = follow["id"].as_str().unwrap().to_owned();
-    let (status, body) = actor.sign_and_post(&community.shared_inbox, &follow).await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    actor.wait_for_answer(&follow_id, "Accept").await;
+    FixtureMember::join(&peer, "lee", &community).await;
     let host = peer.host().to_owned();
     let health =
         || async { expect_status(admin.get("/api/v1/admin/federation/instances").await, StatusCode::OK, "health") };

@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
-use federation_tests::community::LocalCommunity;
-use federation_tests::fixtures::{self, Vars};
+use federation_tests::community::{FixtureMember, LocalCommunity};
 use federation_tests::peer::{FakePeer, Software};
-use federation_tests::{InProcessInstance, StatusCode, Value, json, poll_until, random_hex};
+use federation_tests::{InProcessInstance, StatusCode, json, poll_until, random_hex};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -24,55 +23,30 @@ async fn score_becomes(community: &LocalCommunity, wanted: i64, what: &str) {
 async fn lemmy_undo_with_a_fresh_vote_id_and_undo_by_id_are_applied() {
     let (instance, peer) = tokio::join!(InProcessInstance::start("undo"), FakePeer::start(Software::Lemmy));
     let community = LocalCommunity::create(&instance, "host", "undo").await;
-    let actor = peer.add_actor("lee");
-    let mut vars = Vars::new();
-    for (k, v) in [
-        ("ACTOR", actor.id().to_owned()),
-        ("ACTOR_NAME", actor.name().to_owned()),
-        ("BASE", peer.base_url()),
-        ("COMMUNITY", community.url.clone()),
-        ("COMMUNITY_NAME", community.name.clone()),
-        ("DISCUSSION", community.discussion_url.clone()),
-    ] {
-        vars.insert(k, v);
-    }
-    let mut load = |name: &str| {
-        vars.insert("ID", random_hex(16));
-        fixtures::load(Software::Lemmy, name, &vars)
-    };
-    let send = |activity: Value| {
-        let (actor, inbox) = (&actor, community.shared_inbox.clone());
-        async move {
-            let (status, body) = actor.sign_and_post(&inbox, &activity).await;
-            assert_eq!(status, StatusCode::ACCEPTED, "{} answered {status}: {body}", activity["type"]);
-        }
-    };
-
-    let follow = load("follow");
-    let follow_id = follow["id"].as_str().unwrap().to_owned();
-    send(follow).await;
-    actor.wait_for_answer(&follow_id, "Accept").await;
+    let mut lee = FixtureMember::join(&peer, "lee", &community).await;
+    let (actor, follow_id) = (lee.actor.clone(), lee.follow_id.clone());
     let base = score(&community).await;
 
     // Lemmy: Undo{Like} whose Like carries a new id, not the one it sent first.
-    send(load("like")).await;
+    let like = lee.load("like");
+    lee.send(&like).await;
     score_becomes(&community, base + 1, "Lemmy's like").await;
-    let mut fresh = load("like");
+    let mut fresh = lee.load("like");
     fresh["id"] = json!(format!("{}/activities/like/{}", peer.base_url(), random_hex(16)));
     let undo = json!({
         "@context": ["https://join-lemmy.org/context.json", "https://www.w3.org/ns/activitystreams"],
         "id": format!("{}/activities/undo/{}", peer.base_url(), random_hex(16)),
         "type": "Undo", "actor": actor.id(), "object": fresh, "audience": community.url,
     });
-    send(undo).await;
+    lee.send(&undo).await;
     score_becomes(&community, base, "Lemmy's like withdrawn (fresh id)").await;
 
     // Undo naming the Like by id only.
-    let like = load("like");
+    let like = lee.load("like");
     let like_id = like["id"].as_str().unwrap().to_owned();
-    send(like).await;
+    lee.send(&like).await;
     score_becomes(&community, base + 1, "the like again").await;
-    send(json!({
+    lee.send(&json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}/activities/undo/{}", peer.base_url(), random_hex(16)),
         "type": "Undo", "actor": actor.id(), "object": like_id,
@@ -81,9 +55,9 @@ async fn lemmy_undo_with_a_fresh_vote_id_and_undo_by_id_are_applied() {
     score_becomes(&community, base, "the like withdrawn by id").await;
 
     // Someone else cannot undo it by naming its id.
-    let like = load("like");
+    let like = lee.load("like");
     let like_id = like["id"].as_str().unwrap().to_owned();
-    send(like).await;
+    lee.send(&like).await;
     score_becomes(&community, base + 1, "the like once more").await;
     let mallory = peer.add_actor("mallory");
     let forged = json!({
@@ -98,7 +72,7 @@ async fn lemmy_undo_with_a_fresh_vote_id_and_undo_by_id_are_applied() {
     // bovine: Undo{Follow} by id.
     let handle = actor.handle();
     assert!(community.members().await.contains(&handle));
-    send(json!({
+    lee.send(&json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}/activities/undo/{}", peer.base_url(), random_hex(16)),
         "type": "Undo", "actor": actor.id(), "object": follow_id,
