@@ -239,24 +239,16 @@ pub async fn event_json(ctx: &AppContext, e: &event::Model) -> Result<Value, Err
     let mode = e.join_mode;
     let counts = guildhall_app::lookup::event_counts(ctx, &[e.id]).await?;
     let going = counts.get(&e.id).and_then(|m| m.get(&ParticipantStatus::Going).copied()).unwrap_or(0);
-    let when = when_text(start, end, tz);
-    let cancelled = status == EventStatus::Cancelled;
-    let mut summary = String::new();
-    if cancelled {
-        summary.push_str("<p><strong>Cancelled</strong></p>");
-    }
-    summary.push_str(&format!("<p>🗓 {}</p>", escape(&when)));
-    let place: Vec<&str> =
-        [e.place_name.as_str(), e.place_address.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
-    if !place.is_empty() {
-        summary.push_str(&format!("<p>📍 {}</p>", escape(&place.join(", "))));
-    }
-    summary.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(id.as_str())));
-    // Lemmy shows the Markdown `source`, not `content`: it carries when, where and the link too.
-    let markdown =
-        format!("{}{}", markdown_header(cancelled, &when, &place.join(", "), id.as_str()), e.description_source);
+    let header = Header::new(
+        status == EventStatus::Cancelled,
+        (e.starts_at, e.ends_at, tz),
+        (&e.place_name, &e.place_address),
+        id.as_str(),
+    );
+    let summary = header.html();
+    let markdown = format!("{}{}", header.markdown(), e.description_source);
     let mut locations = Vec::new();
-    if !place.is_empty() {
+    if !header.place.is_empty() {
         locations.push(Location::Place {
             name: if e.place_name.is_empty() { e.place_address.clone() } else { e.place_name.clone() },
             address: Some(PostalAddress {
@@ -313,20 +305,59 @@ fn when_text(start: DateTime<Tz>, end: DateTime<Tz>, tz: Tz) -> String {
     }
 }
 
-/// The lines put before an event's Markdown description: cancelled, when, where, the link.
-/// An incoming `source` that starts with exactly these (from another Guildhall) has them
-/// removed again, so they are not repeated on every hop.
-fn markdown_header(cancelled: bool, when: &str, place: &str, link: &str) -> String {
-    let mut s = String::new();
-    if cancelled {
-        s.push_str("**Cancelled**\n\n");
+/// What goes before an event's description, in `content` (HTML: Mastodon shows it) and in the
+/// Markdown `source` (Lemmy shows that): cancelled, when, where, the link. Built from the
+/// event's own fields, so an incoming `source` that starts with exactly these lines (another
+/// Guildhall's) has them removed again instead of repeated on every hop.
+struct Header<'a> {
+    cancelled: bool,
+    when: String,
+    place: String,
+    link: &'a str,
+}
+
+impl<'a> Header<'a> {
+    /// The header of an event: `(start, end, time zone)`, `(place name, address)`, its URL.
+    fn new(
+        cancelled: bool,
+        (start, end, tz): (DateTime<Utc>, DateTime<Utc>, Tz),
+        (name, address): (&str, &str),
+        link: &'a str,
+    ) -> Self {
+        let place: Vec<&str> = [name, address].into_iter().filter(|s| !s.is_empty()).collect();
+        Header {
+            cancelled,
+            when: when_text(start.with_timezone(&tz), end.with_timezone(&tz), tz),
+            place: place.join(", "),
+            link,
+        }
     }
-    s.push_str(&format!("🗓 {when}\n\n"));
-    if !place.is_empty() {
-        s.push_str(&format!("📍 {place}\n\n"));
+
+    fn html(&self) -> String {
+        let mut s = String::new();
+        if self.cancelled {
+            s.push_str("<p><strong>Cancelled</strong></p>");
+        }
+        s.push_str(&format!("<p>🗓 {}</p>", escape(&self.when)));
+        if !self.place.is_empty() {
+            s.push_str(&format!("<p>📍 {}</p>", escape(&self.place)));
+        }
+        s.push_str(&format!("<p><a href=\"{0}\">{0}</a></p>", escape(self.link)));
+        s
     }
-    s.push_str(&format!("<{link}>\n\n"));
-    s
+
+    fn markdown(&self) -> String {
+        let mut s = String::new();
+        if self.cancelled {
+            s.push_str("**Cancelled**\n\n");
+        }
+        s.push_str(&format!("🗓 {}\n\n", self.when));
+        if !self.place.is_empty() {
+            s.push_str(&format!("📍 {}\n\n", self.place));
+        }
+        s.push_str(&format!("<{}>\n\n", self.link));
+        s
+    }
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -397,10 +428,13 @@ pub fn incoming(v: &Value, members_only: bool) -> Result<IncomingEvent, Error> {
         .map(|s| text(s, "content"))
         .filter(|s| !s.is_empty());
     if let (Some(src), Some(ends_at), Ok(tz)) = (&source, time(v, "endTime"), text(v, "timezone").parse::<Tz>()) {
-        let place: Vec<&str> =
-            [place_name.as_str(), place_address.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
-        let when = when_text(starts_at.with_timezone(&tz), ends_at.with_timezone(&tz), tz);
-        let header = markdown_header(status == EventStatus::Cancelled, &when, &place.join(", "), &ap_id);
+        let header = Header::new(
+            status == EventStatus::Cancelled,
+            (starts_at, ends_at, tz),
+            (&place_name, &place_address),
+            &ap_id,
+        )
+        .markdown();
         if let Some(description) = src.strip_prefix(&header) {
             source = Some(description.to_owned()).filter(|s| !s.is_empty());
         }
@@ -447,7 +481,7 @@ mod tests {
     use crate::wire::PUBLIC;
     use crate::wire::testing::round_trip_all;
 
-    /// The `Event` as `event_json` wrote it with `json!`, for the same values.
+    /// The `Event` as `event_json` wrote it by hand, for the same values.
     fn golden(place: bool, online: bool, capacity: Option<i64>, external: bool) -> Value {
         let (id, group) = (u("https://a.example/e/1"), u("https://a.example/c/ux"));
         let t = Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap();
@@ -602,17 +636,18 @@ mod tests {
         let (start, end) = (time(&v, "startTime").unwrap(), time(&v, "endTime").unwrap());
         let when = when_text(start.with_timezone(&tz), end.with_timezone(&tz), tz);
         assert_eq!(when, "Wed 2 Jan 2030, 04:04 – 05:04 (Europe/Paris)");
-        let header = markdown_header(false, &when, "Hall, 1 Main St", "https://a.example/e/1");
+        let link = "https://a.example/e/1";
+        let header = Header::new(false, (start, end, tz), ("Hall", "1 Main St"), link).markdown();
         assert_eq!(
             header,
             "🗓 Wed 2 Jan 2030, 04:04 – 05:04 (Europe/Paris)\n\n📍 Hall, 1 Main St\n\n<https://a.example/e/1>\n\n"
         );
-        v["source"]["content"] = json!(format!("{header}desc"));
+        v["source"]["content"] = format!("{header}desc").into();
         assert_eq!(incoming(&v, false).unwrap().source.as_deref(), Some("desc"), "our own header is removed");
         // Another server's Markdown that happens to differ is kept whole.
-        v["source"]["content"] = json!("🗓 some other date\n\ndesc");
+        v["source"]["content"] = "🗓 some other date\n\ndesc".into();
         assert_eq!(incoming(&v, false).unwrap().source.as_deref(), Some("🗓 some other date\n\ndesc"));
-        let cancelled = markdown_header(true, &when, "", "https://a.example/e/1");
+        let cancelled = Header::new(true, (start, end, tz), ("", ""), link).markdown();
         assert!(cancelled.starts_with("**Cancelled**\n\n🗓 ") && !cancelled.contains('📍'));
     }
 }
