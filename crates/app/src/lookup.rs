@@ -10,7 +10,7 @@ use guildhall_store::entities::{
 use guildhall_store::{accounts, communities, discussions, events, federation, guilds, polls, wiki};
 use std::collections::HashMap;
 
-use crate::{AppContext, Error, Result};
+use crate::{AppContext, Result};
 
 pub use guildhall_store::polls::Loaded as LoadedPoll;
 
@@ -19,19 +19,9 @@ pub async fn account(ctx: &AppContext, id: i64) -> Result<Option<account::Model>
     Ok(accounts::find_by_id(ctx.db(), id).await?)
 }
 
-/// An account that must exist (it is named by a stored row).
-pub async fn existing_account(ctx: &AppContext, id: i64) -> Result<account::Model> {
-    account(ctx, id).await?.ok_or(Error::NotFound("account"))
-}
-
 /// A community (local or remote).
 pub async fn community(ctx: &AppContext, id: i64) -> Result<Option<community::Model>> {
     Ok(communities::find_by_id(ctx.db(), id).await?)
-}
-
-/// A community that must exist (it is named by a stored row).
-pub async fn existing_community(ctx: &AppContext, id: i64) -> Result<community::Model> {
-    community(ctx, id).await?.ok_or(Error::NotFound("community"))
 }
 
 /// A membership row.

@@ -286,7 +286,7 @@ mod tests {
         assert_eq!(l["guildhallKind"], "external");
     }
 
-    /// What `item` wrote with `json!` before the struct.
+    /// What `item` wrote by hand before the struct.
     fn golden(e: &DirectoryEntry) -> serde_json::Value {
         let tags: Vec<serde_json::Value> =
             e.tags.iter().map(|t| json!({"type": "Hashtag", "name": format!("#{t}")})).collect();

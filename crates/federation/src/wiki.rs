@@ -448,7 +448,7 @@ mod tests {
         let followers = u("https://a.example/c/ux/followers");
         let t = Utc.with_ymd_and_hms(2030, 1, 2, 3, 4, 5).unwrap();
         let body = "# Hi\n\nthere";
-        // What `article_json` and `plan` wrote with `json!`.
+        // What `article_json` and `plan` wrote by hand.
         let article_golden = json!({
             "type": "Article",
             "id": page,

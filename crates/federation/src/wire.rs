@@ -299,7 +299,7 @@ mod tests {
 
     #[test]
     fn collections_are_written_as_before() {
-        // What `serve` and `guilds` wrote with `json!`.
+        // What `serve` and `guilds` wrote by hand.
         let golden = json!({
             "@context": "https://www.w3.org/ns/activitystreams",
             "id": "https://a.example/c/ux/followers",

@@ -453,7 +453,7 @@ mod tests {
         // A moderator's removal carries Lemmy's marker, last.
         sent.summary = Some(super::REMOVED_BY_MODERATOR.into());
         let mut golden = golden;
-        golden["summary"] = json!(super::REMOVED_BY_MODERATOR);
+        golden["summary"] = super::REMOVED_BY_MODERATOR.into();
         assert_eq!(with_context(&sent).unwrap().to_string(), golden.to_string());
     }
 

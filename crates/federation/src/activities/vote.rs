@@ -238,7 +238,7 @@ mod tests {
     fn a_vote_is_written_as_before() {
         let (actor, object, group) =
             (u("https://a.example/u/ann"), u("https://b.example/d/1"), u("https://b.example/c/ux"));
-        // What `outgoing_changes` wrote with `json!` before the struct.
+        // What `outgoing_changes` wrote by hand before the struct.
         let golden = with_context(json!({
             "id": "https://a.example/activities/v1",
             "type": "Dislike",

@@ -372,7 +372,7 @@ mod tests {
             u("https://a.example/e/1"),
         );
         let followers = u("https://a.example/c/ux/followers");
-        // What `announced` wrote with `json!` (the object appended last).
+        // What `announced` wrote by hand (the object appended last).
         let tombstone = json!({"id": event, "type": "Tombstone", "formerType": "Event"});
         let golden = json!({
             "@context": context(),

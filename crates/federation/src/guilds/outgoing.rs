@@ -251,7 +251,7 @@ mod tests {
     fn guild_activities_are_written_as_before() {
         let (c, g, id) =
             (u("https://a.example/c/ux"), u("https://b.example/c/guild"), "https://a.example/activities/1");
-        // What `offer`, `invite`, `answer` and `to_followers` wrote with `json!`.
+        // What `offer`, `invite`, `answer` and `to_followers` wrote by hand.
         let offer_golden = json!({"id": id, "type": "Offer", "actor": c, "object": c, "target": g, "to": [g]});
         assert_eq!(
             with_context(offer(id, &c, &g)).unwrap().to_string(),

@@ -153,7 +153,7 @@ mod tests {
             u("https://b.example/users/bob"),
             u("https://b.example/q/1"),
         );
-        // What `plan_votes` wrote with `json!`.
+        // What `plan_votes` wrote by hand.
         let golden = json!({
             "id": id,
             "type": "Create",
