@@ -232,7 +232,29 @@ impl FakePeer {
             .timeout(Duration::from_secs(30))
             .build()
             .expect("cannot build the HTTP client");
-        FakePeer { state, software, key: Arc::new(generate_key().await), http, _server: Arc::new(ServerGuard(task)) }
+        let peer = FakePeer {
+            state,
+            software,
+            key: Arc::new(generate_key().await),
+            http,
+            _server: Arc::new(ServerGuard(task)),
+        };
+        peer.serve_nodeinfo(software.slug());
+        peer
+    }
+
+    /// Serves NodeInfo 2.1 naming `software` (every peer starts naming the software it
+    /// imitates; Guildhall shapes what it sends by it).
+    pub fn serve_nodeinfo(&self, software: &str) {
+        let href = format!("{}/nodeinfo/2.1", self.base_url());
+        let rel = "http://nodeinfo.diaspora.software/ns/schema/2.1";
+        self.serve("/.well-known/nodeinfo", json!({"links": [{"rel": rel, "href": href}]}));
+        self.serve(
+            "/nodeinfo/2.1",
+            json!({"version": "2.1", "software": {"name": software, "version": "1.0.0"},
+                   "protocols": ["activitypub"], "openRegistrations": false,
+                   "usage": {"users": {}}, "metadata": {}}),
+        );
     }
 
     /// The software imitated.

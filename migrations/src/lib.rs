@@ -24,6 +24,8 @@ mod m20261123_000019_wiki_edit_refusals;
 mod m20261123_000020_event_replies;
 mod m20261123_000021_notifications;
 mod m20261207_000022_outbox_errors;
+mod m20261207_000050_instance_software;
+mod m20261207_000051_remote_follower_count;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -54,6 +56,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000020_event_replies::Migration),
             Box::new(m20261123_000021_notifications::Migration),
             Box::new(m20261207_000022_outbox_errors::Migration),
+            Box::new(m20261207_000050_instance_software::Migration),
+            Box::new(m20261207_000051_remote_follower_count::Migration),
         ]
     }
 }

@@ -46,6 +46,7 @@ struct Inner {
     federation_policy: Cache<(), std::sync::Arc<guildhall_domain::FederationPolicy>>,
     remote_keys: Cache<String, Arc<RemoteKey>>,
     contact_reads: Cache<i64, ()>,
+    backfills: Cache<i64, ()>,
     map_crawl: crate::map_crawl::CrawlJobs,
     network: OnceLock<Arc<dyn Network>>,
 }
@@ -76,6 +77,9 @@ impl AppContext {
         // A guild link whose community's managers were just read (even if none were found) is
         // not read again for an hour: the contacts page must not fetch on every view.
         let contact_reads = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(3600)).build();
+        // A remote community whose history was just read is not read again for an hour, however
+        // many people look it up or join it.
+        let backfills = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(3600)).build();
         AppContext {
             inner: Arc::new(Inner {
                 db,
@@ -85,6 +89,7 @@ impl AppContext {
                 federation_policy,
                 remote_keys,
                 contact_reads,
+                backfills,
                 map_crawl: Default::default(),
                 network: OnceLock::new(),
             }),
@@ -117,6 +122,11 @@ impl AppContext {
     /// Guild links (by id) whose remote community's managers were read in the last hour.
     pub fn contact_reads(&self) -> &Cache<i64, ()> {
         &self.inner.contact_reads
+    }
+
+    /// Remote communities (by id) whose recent history was read in the last hour.
+    pub fn backfills(&self) -> &Cache<i64, ()> {
+        &self.inner.backfills
     }
 
     /// This process's network-map crawl (one at a time) and its progress.

@@ -63,6 +63,10 @@ pub struct RemoteGroup {
     pub guild_focus: Option<String>,
     /// Topic tags (its `Hashtag`s, without `#`).
     pub tags: Vec<String>,
+    /// Guildhall's `charter` (Markdown), when the group states one.
+    pub charter: Option<String>,
+    /// Guildhall's `welcomeMessage` (Markdown), when the group states one.
+    pub welcome_message: Option<String>,
 }
 
 fn clip(s: &str, max: usize) -> String {
@@ -152,6 +156,9 @@ pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community:
     let tags: Vec<String> =
         g.tags.iter().filter_map(|t| validate::tags("tags", std::slice::from_ref(t)).ok()).flatten().take(20).collect();
     m.tags = Set(guildhall_store::encode_list(&tags));
+    // Markdown, rendered (and sanitised) when shown, as a local community's.
+    m.charter = Set(g.charter.map(|t| clip(&t, Limits::CHARTER)).unwrap_or_default());
+    m.welcome_message = Set(g.welcome_message.map(|t| clip(&t, Limits::DESCRIPTION)).unwrap_or_default());
     m.inbox_url = Set(Some(g.inbox));
     m.shared_inbox_url = Set(g.shared_inbox);
     m.followers_url = Set(g.followers);
@@ -273,6 +280,11 @@ pub async fn follow_answered(
             a.status = Set(MembershipStatus::Active);
             a.decided_at = Set(Some(Utc::now()));
             store_communities::update_membership(ctx.db(), a).await?;
+            // A private community's history can be read only now that one of ours is in.
+            if guildhall_domain::visibility::fetch_needs_membership(community.visibility, false) {
+                ctx.backfills().invalidate(&community.id).await;
+            }
+            crate::remote::start_backfill(ctx, community);
         }
     } else {
         store_communities::delete_membership(ctx.db(), m.id).await?;

@@ -71,6 +71,7 @@ pub async fn join(
     txn.commit().await?;
     if remote {
         ctx.wake_delivery();
+        crate::remote::start_backfill(ctx, &l.community);
     }
     tracing::info!(account = %viewer.username, community = %l.community.name, ?outcome, "join");
     Ok(match outcome {

@@ -9,6 +9,17 @@ use guildhall_store::entities::community;
 use crate::map_crawl::CrawlProgress;
 use crate::{AppContext, Result};
 
+/// What one backfill stored.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Backfilled {
+    /// Discussions read (new or already here).
+    pub discussions: usize,
+    /// Replies read (new or already here).
+    pub replies: usize,
+    /// Items skipped: unreadable, of another community, or over a bound.
+    pub skipped: usize,
+}
+
 /// Network work a use case asks of the federation layer.
 ///
 /// Methods take the calling context rather than the implementation holding one: the
@@ -30,6 +41,10 @@ pub trait Network: Send + Sync {
         guild: &community::Model,
         members: &[community::Model],
     ) -> Result<()>;
+
+    /// Reads a remote community's recent history (its outbox and featured discussions, with
+    /// their replies where its server lists them) and its follower count, within fixed bounds.
+    async fn backfill(&self, ctx: &AppContext, community: &community::Model) -> Result<Backfilled>;
 
     /// Crawls the network map to the end, updating `progress`; returns how many instances
     /// were handled. Only a fatal (database) error ends it early.

@@ -10,7 +10,36 @@ use crate::{AppContext, Result, Viewer};
 /// too), fetching it from its server when new. `BadAddress` for a malformed query,
 /// `NotFound` for an unknown one, `Remote` when its server fails, `NoNetwork` without a port.
 pub async fn resolve_community(ctx: &AppContext, query: &str) -> Result<community::Model> {
-    ctx.network()?.resolve_community(ctx, query).await
+    let c = ctx.network()?.resolve_community(ctx, query).await?;
+    start_backfill(ctx, &c);
+    Ok(c)
+}
+
+/// Starts reading a remote community's recent history in the background (when it is first
+/// looked up, and when someone joins it), so it does not look empty to a newcomer who wants
+/// to answer what was said before. At most once an hour per community; nothing for local
+/// communities or without a network port. Failures are logged.
+pub fn start_backfill(ctx: &AppContext, c: &community::Model) {
+    if c.domain.is_empty() || ctx.backfills().contains_key(&c.id) {
+        return;
+    }
+    let Ok(network) = ctx.network() else { return };
+    let (ctx, c) = (ctx.clone(), c.clone());
+    tokio::spawn(async move {
+        ctx.backfills().insert(c.id, ()).await;
+        match network.backfill(&ctx, &c).await {
+            Ok(b) => tracing::info!(community = %c.name, domain = %c.domain, discussions = b.discussions,
+                replies = b.replies, skipped = b.skipped, "read a remote community's recent history"),
+            Err(e) => tracing::info!(community = %c.name, domain = %c.domain, error = %e,
+                "could not read a remote community's recent history"),
+        }
+    });
+}
+
+/// Records a remote community's follower count as its server states it (for the federation
+/// layer, which reads it from the followers collection).
+pub async fn record_follower_count(ctx: &AppContext, c: &community::Model, count: i64) -> Result<()> {
+    Ok(guildhall_store::communities::set_remote_follower_count(ctx.db(), c.id, count.max(0)).await?)
 }
 
 /// Reads the managers of a guild's remote member communities that have none on record, at
@@ -115,6 +144,9 @@ mod tests {
         }
         async fn read_contacts(&self, _: &AppContext, _: &community::Model, _: &[community::Model]) -> Result<()> {
             Ok(())
+        }
+        async fn backfill(&self, _: &AppContext, _: &community::Model) -> Result<crate::network::Backfilled> {
+            Ok(Default::default())
         }
         async fn crawl_map(
             &self,

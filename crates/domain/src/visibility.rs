@@ -29,6 +29,12 @@ pub fn admin_powers_apply(local: bool, community: Visibility) -> bool {
     local || community != Visibility::Private
 }
 
+/// Whether a community's welcome message is in its public actor document: it is content
+/// (what members are told), so a private community's is not. Its charter always is.
+pub fn welcome_in_actor(community: Visibility) -> bool {
+    !members_only_content(community, false)
+}
+
 /// Whether a community may be suggested as "like this one": private ones never are.
 pub fn suggested_as_related(community: Visibility) -> bool {
     community != Visibility::Private

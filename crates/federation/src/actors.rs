@@ -156,6 +156,7 @@ impl Object for DbPerson {
             shared_inbox: json.endpoints.and_then(|e| e.shared_inbox).map(|u| u.to_string()),
             public_key_pem: json.public_key.public_key_pem,
         };
+        crate::peers::learn(data, &p.domain).await;
         Ok(DbPerson { model: inbound::upsert_person(data.app_data(), p).await?, id })
     }
 }
@@ -223,6 +224,13 @@ pub struct Group {
     /// Topic tags as `Hashtag`s (as Mastodon shows an account's featured tags).
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_tags")]
     tag: Vec<Hashtag>,
+    /// Guildhall: the charter members accept on joining (Markdown), so people on other
+    /// servers read it before they ask to join.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    charter: Option<String>,
+    /// Guildhall: the welcome message new members get (Markdown); not for private communities.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    welcome_message: Option<String>,
 }
 
 /// A topic tag.
@@ -318,6 +326,10 @@ impl Object for DbGroup {
                 .into_iter()
                 .map(|t| Hashtag { kind: "Hashtag".into(), name: format!("#{t}"), href: None })
                 .collect(),
+            charter: (!c.charter.is_empty()).then(|| c.charter.clone()),
+            welcome_message: (!c.welcome_message.is_empty()
+                && guildhall_domain::visibility::welcome_in_actor(c.visibility))
+            .then(|| c.welcome_message.clone()),
         })
     }
 
@@ -353,7 +365,10 @@ impl Object for DbGroup {
                 .filter(|t| t.kind == "Hashtag")
                 .map(|t| t.name.trim_start_matches('#').to_lowercase())
                 .collect(),
+            charter: json.charter,
+            welcome_message: json.welcome_message,
         };
+        crate::peers::learn(data, &g.domain).await;
         Ok(DbGroup { model: inbound::upsert_group(data.app_data(), g).await?, id })
     }
 }

@@ -8,6 +8,7 @@ pub mod actors;
 pub mod addressing;
 pub mod answers;
 pub mod audience;
+pub mod backfill;
 pub mod cavage;
 pub mod crawl;
 pub mod delivery;
@@ -20,6 +21,7 @@ mod keys;
 pub mod network;
 pub mod objects;
 pub mod outgoing;
+pub mod peers;
 
 mod plan;
 pub mod polls;
@@ -106,6 +108,7 @@ pub fn router() -> Router<AppContext> {
         .route("/c/{name}/outbox", get(serve::outbox))
         .route("/c/{name}/featured", get(serve::featured))
         .route("/d/{id}", get(serve::discussion))
+        .route("/d/{id}/replies", get(serve::discussion_replies))
         .route("/r/{id}", get(serve::reply))
         .route("/e/{id}", get(events::serve::event))
         .route("/w/{id}", get(wiki::serve))

@@ -67,6 +67,15 @@ impl Network for FederationNetwork {
         Ok(())
     }
 
+    async fn backfill(
+        &self,
+        ctx: &AppContext,
+        community: &community::Model,
+    ) -> guildhall_app::Result<guildhall_app::network::Backfilled> {
+        let data = self.data(ctx).await.map_err(to_app)?;
+        crate::backfill::community_history(&data, community).await.map_err(to_app)
+    }
+
     async fn crawl_map(
         &self,
         ctx: &AppContext,

@@ -60,6 +60,9 @@ pub struct Page {
     /// Lemmy: locked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     comments_enabled: Option<bool>,
+    /// The replies collection (a URL, or Mastodon's embedded `Collection`); read by backfill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) replies: Option<Box<serde_json::Value>>,
     /// A `Question`'s poll (`oneOf`/`anyOf`, `endTime`, `closed`, `votersCount`).
     #[serde(flatten)]
     pub poll: crate::polls::question::QuestionFields,
@@ -210,6 +213,8 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
         updated: d.edited_at,
         stickied: Some(d.pinned),
         comments_enabled: Some(!d.locked),
+        // Served for the discussions that started here (others' are listed by their server).
+        replies: d.ap_id.is_none().then(|| Box::new(urls.sub(&urls.discussion(d.id), "replies").as_str().into())),
         poll,
     })
 }

@@ -78,7 +78,7 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
 }
 
 /// [`plan`], with a private community's (or members-only discussion's) activities addressed to
-/// its followers instead of the public.
+/// its followers instead of the public, and each peer given the shapes its software takes.
 async fn plan_addressed(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Result<Vec<Planned>, Error> {
     let mut plans = plan(ctx, intent, as_of).await?;
     if !plans.is_empty()
@@ -88,7 +88,7 @@ async fn plan_addressed(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc
             crate::addressing::narrow(&mut p.json, &followers);
         }
     }
-    Ok(plans)
+    crate::peers::fit(ctx, plans).await
 }
 
 /// After this many failed rounds, a failure thought transient is given up as permanent (and

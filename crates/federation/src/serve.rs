@@ -125,6 +125,22 @@ pub async fn discussion(Path(id): Path<i64>, data: Data<AppContext>, parts: Part
     Ok(FederationJson(WithContext::new_default(d.into_json(&data).await?)).into_response())
 }
 
+/// `GET /d/{id}/replies`: a discussion's replies as `Note`s, in threaded order, to whoever
+/// may see the discussion (so a server that just learnt of it can read the thread).
+pub async fn discussion_replies(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
+    let urls = Urls::new(data.app_data());
+    let d = DbDiscussion::read_from_id(urls.discussion(id), &data).await?.ok_or(Error::NotFound)?;
+    let c = crate::plan::community(data.app_data(), d.model.community_id).await?;
+    if d.model.deleted_at.is_some() || !may_see(&data, &c, d.model.members_only, &parts).await? {
+        return Err(Error::NotFound);
+    }
+    let mut items = Vec::new();
+    for r in collections::discussion_replies(data.app_data(), d.model.id).await? {
+        items.push(crate::objects::note_of(data.app_data(), &r).await?);
+    }
+    Ok(ap(OrderedCollection::of(urls.sub(&d.id, "replies").to_string(), items)))
+}
+
 /// `GET /r/{id}`: a reply as a `Note`.
 pub async fn reply(Path(id): Path<i64>, data: Data<AppContext>, parts: Parts) -> Result<Response, Error> {
     let urls = Urls::new(data.app_data());

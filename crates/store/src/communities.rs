@@ -143,7 +143,33 @@ pub async fn member_counts<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<Ha
         .into_model::<CountRow>()
         .all(db)
         .await?;
-    Ok(rows.into_iter().map(|r| (r.community_id, r.n.max(0) as u64)).collect())
+    let mut counts: HashMap<i64, u64> = rows.into_iter().map(|r| (r.community_id, r.n.max(0) as u64)).collect();
+    // A remote community's own count includes our members (they follow it too).
+    let stated: Vec<(i64, Option<i64>)> = community::Entity::find()
+        .select_only()
+        .column(community::Column::Id)
+        .column(community::Column::RemoteFollowerCount)
+        .filter(community::Column::Id.is_in(ids.iter().copied()))
+        .filter(community::Column::RemoteFollowerCount.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    for (id, n) in stated {
+        let local = counts.get(&id).copied().unwrap_or(0);
+        counts.insert(id, local.max(n.unwrap_or(0).max(0) as u64));
+    }
+    Ok(counts)
+}
+
+/// Records a remote community's follower count as its server states it.
+pub async fn set_remote_follower_count<C: ConnectionTrait>(db: &C, id: i64, count: i64) -> Result<()> {
+    community::Entity::update_many()
+        .col_expr(community::Column::RemoteFollowerCount, sea_orm::sea_query::Expr::value(count))
+        .filter(community::Column::Id.eq(id))
+        .filter(community::Column::Domain.ne(""))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// One account's membership in one community.

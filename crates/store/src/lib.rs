@@ -13,6 +13,7 @@ pub mod federation;
 pub mod guilds;
 pub mod map_crawl;
 pub mod notifications;
+pub mod peers;
 pub mod polls;
 pub mod settings;
 // Tests of this crate use it too (its dependencies are also dev-dependencies).

@@ -66,8 +66,9 @@ async fn webfinger_nodeinfo_actors_and_dereferenceable_activity_ids() {
     assert_eq!(group["followers"], format!("{}/followers", community.url));
 
     // A follower on another server receives an Accept and, later, the Announces of a new post;
-    // each id it received can be fetched back from us.
-    let peer = FakePeer::start(Software::Lemmy).await;
+    // each id it received can be fetched back from us. (Mastodon: it is sent the plain
+    // Announce of the post too, which Lemmy is not.)
+    let peer = FakePeer::start(Software::Mastodon).await;
     let alice = peer.add_actor("alice");
     let accept = alice.follow(&community.url).await;
     community

@@ -14,7 +14,7 @@
 //! copy.
 //!
 //! No such path yet (add a row when it lands): search, RSS/Atom feeds, notifications,
-//! email bodies, the moderation log, sitemap, user profile post listings, replies/context
+//! email bodies, the moderation log, sitemap, user profile post listings, context
 //! collections on objects, `Like`/`Undo` activity documents, and web pages for members
 //! and moderation (rows exist for home, login, discussions, community pages, events and wiki). beta's
 //! `POST /api/v1/federation/resolve` resolves communities only, not discussion URLs, so beta's
@@ -47,6 +47,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 static PRIVATE_ROWS: &[Row] = &[
     row(Ap, "/d/{d}", Content(Discussion), NotFound, "RRRRRRR|-RRRRA-"),
     row(Ap, "/r/{r}", Content(Reply), NotFound, "RRRRRRR|-RRRRA-"),
+    row(Ap, "/d/{d}/replies", Content(Reply), NotFound, "RRRRRRR|-RRRRA-"),
     row(Ap, "/activities/{act}", Content(Discussion), NotFound, "RRRRRRR|-RRRRA-"),
     row(Ap, "/c/{vault}/outbox", Content(Discussion), NotFound, "HHHHHHH|-HHHHA-"),
     row(Ap, "/c/{vault}/featured", Content(Discussion), NotFound, "HHHHHHH|-HHHHA-"),
@@ -129,6 +130,7 @@ static PRIVATE_ROWS: &[Row] = &[
 static PUBLIC_ROWS: &[Row] = &[
     row(Ap, "/d/{pd}", Content(PublicDiscussion), NotFound, "AAAAAAA|-AAA?A-"),
     row(Ap, "/r/{pr}", Content(PublicReply), NotFound, "AAAAAAA|-AAA?A-"),
+    row(Ap, "/d/{pd}/replies", Content(PublicReply), NotFound, "AAAAAAA|-AAA?A-"),
     row(Ap, "/activities/{pact}", Content(PublicDiscussion), NotFound, "AAAAAAA|-AAA?A-"),
     row(Ap, "/c/{commons}/outbox", Content(PublicDiscussion), NotFound, "AAAAAAA|-AAA?A-"),
     row(Ap, "/c/{commons}/featured", Content(PublicDiscussion), NotFound, "AAAAAAA|-AAA?A-"),

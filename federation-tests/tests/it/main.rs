@@ -2,6 +2,7 @@
 //! linked once rather than once per file. One file's tests:
 //! `cargo test -p federation-tests --test it leak_matrix::`; one test: add its name.
 
+mod backfill_across;
 mod bans_across;
 mod changes_and_approval;
 mod delivery_durability;
@@ -25,6 +26,7 @@ mod map_crawl_hostile;
 mod membership_bad_input;
 mod moderation_shapes;
 mod page_shapes;
+mod peer_shapes;
 mod polls_across;
 mod private_community;
 mod undo_shapes;

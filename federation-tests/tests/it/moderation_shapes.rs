@@ -1,5 +1,6 @@
 //! A moderator's pin and lock reach Lemmy-style followers in Lemmy's own shapes: the
-//! community announces `Add`/`Remove` on its `featured` collection and `Lock`/`Undo{Lock}`.
+//! community announces `Add`/`Remove` on its `featured` collection and `Lock`/`Undo{Lock}`,
+//! and sends its own `Update` of the post only to other software.
 
 use std::time::Duration;
 
@@ -24,6 +25,8 @@ async fn pins_and_locks_are_announced_in_lemmy_shapes() {
     let community = LocalCommunity::create(&instance, "owner", "ux-design").await;
     let peer = FakePeer::start(Software::Lemmy).await;
     peer.add_actor("alice").follow(&community.url).await;
+    let mastodon = FakePeer::start(Software::Mastodon).await;
+    mastodon.add_actor("max").follow(&community.url).await;
     let id = &community.discussion_id;
 
     expect_status(
@@ -58,10 +61,14 @@ async fn pins_and_locks_are_announced_in_lemmy_shapes() {
     );
     announced(&peer, "Remove", "").await;
 
-    // The community's own statement of the state, for Guildhall peers, comes too.
+    // The community's own statement of the state goes to other software (Guildhall peers
+    // read it), never to Lemmy, which refuses a post's Update signed by a community.
+    let by_community = |a: &Value| a["type"] == "Update" && a["actor"] == community.url.as_str();
     let update = poll_until(Duration::from_secs(10), "Update{Page} by the community", || async {
-        peer.received().into_iter().find(|a| a["type"] == "Update" && a["actor"] == community.url.as_str())
+        mastodon.received().into_iter().find(by_community)
     })
     .await;
     assert_eq!(update["object"]["type"], "Page");
+    let to_lemmy: Vec<Value> = peer.received().into_iter().filter(by_community).collect();
+    assert!(to_lemmy.is_empty(), "Lemmy was sent the community's Update: {to_lemmy:?}");
 }

@@ -6,7 +6,7 @@ use guildhall_domain::MembershipStatus;
 use guildhall_domain::guild::LinkState;
 use guildhall_domain::visibility::OutboxListing;
 use guildhall_store::discussions::{Hidden, Sort};
-use guildhall_store::entities::{account, community, discussion};
+use guildhall_store::entities::{account, community, discussion, reply};
 
 use crate::{AppContext, Result};
 
@@ -41,6 +41,17 @@ pub async fn outbox_discussions(
     let page = crate::page(Some(1), Some(OUTBOX_SIZE));
     let rows = guildhall_store::discussions::list_visible(ctx.db(), community_id, Sort::New, &hidden, page).await?;
     Ok(rows.items.into_iter().filter(|d| d.deleted_at.is_none() && (!featured || d.pinned)).collect())
+}
+
+/// Most replies listed in a discussion's `replies` collection.
+const REPLIES_SIZE: u64 = 200;
+
+/// A discussion's first replies in threaded order (each after its parent), deleted ones left
+/// out. Whether the reader may see the discussion is decided before this is called.
+pub async fn discussion_replies(ctx: &AppContext, discussion_id: i64) -> Result<Vec<reply::Model>> {
+    let page = crate::page(Some(1), Some(REPLIES_SIZE));
+    let rows = guildhall_store::discussions::list_replies(ctx.db(), discussion_id, page).await?;
+    Ok(rows.items.into_iter().filter(|r| r.deleted_at.is_none()).collect())
 }
 
 /// A guild's member communities: those whose link is active (asked and accepted).

@@ -7,3 +7,4 @@ pub mod collections;
 pub mod deliveries;
 pub mod grants;
 pub mod keys;
+pub mod peers;

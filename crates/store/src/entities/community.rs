@@ -46,6 +46,8 @@ pub struct Model {
     pub listed: Option<bool>,
     /// `forming`, `active`, `dormant` or `archived`.
     pub lifecycle: String,
+    /// A remote community's follower count as its server states it; None: unknown or local.
+    pub remote_follower_count: Option<i64>,
     pub created_by: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

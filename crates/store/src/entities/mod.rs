@@ -14,6 +14,7 @@ pub mod event_reply;
 pub mod event_settings;
 pub mod guild_link;
 pub mod instance_settings;
+pub mod instance_software;
 pub mod invite;
 pub mod map_entry;
 pub mod map_instance;
