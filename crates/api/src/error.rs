@@ -84,7 +84,7 @@ impl From<Error> for ApiError {
                 ApiError::new(
                     StatusCode::BAD_GATEWAY,
                     "remote_unavailable",
-                    "the other server could not be reached or answered badly",
+                    format!("the other server could not be reached or answered badly: {e}"),
                 )
             }
             Error::NoNetwork => {

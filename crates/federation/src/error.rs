@@ -28,6 +28,10 @@ pub enum Error {
     /// Something else broke.
     #[error("{0}")]
     Internal(String),
+    /// Another server could not be reached or used; the reason is fit to show the person who
+    /// asked (it names the server and the cause, not our internals).
+    #[error("{0}")]
+    Unreachable(String),
 }
 
 impl From<url::ParseError> for Error {
@@ -71,6 +75,7 @@ impl Error {
             Error::App(guildhall_app::Error::Invalid(_)) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
             Error::App(guildhall_app::Error::Conflict(_) | guildhall_app::Error::Taken(_)) => StatusCode::CONFLICT,
             Error::App(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Unreachable(_) => StatusCode::BAD_GATEWAY,
             // Fedify and others retry with another signature scheme only after a 401.
             Error::Protocol(P::ActivitySignatureInvalid | P::ActivityBodyDigestInvalid) => StatusCode::UNAUTHORIZED,
             Error::Protocol(P::ParseReceivedActivity { .. } | P::UrlVerificationError(_) | P::UrlParse(_)) => {

@@ -43,6 +43,7 @@ fn to_app(e: Error) -> guildhall_app::Error {
         Error::App(app) => app,
         Error::BadRequest(m) => guildhall_app::Error::BadAddress(m),
         Error::NotFound => guildhall_app::Error::NotFound("community"),
+        Error::Unreachable(why) => guildhall_app::Error::Remote(why),
         other => guildhall_app::Error::Remote(other.to_string()),
     }
 }

@@ -29,5 +29,6 @@ mod page_shapes;
 mod peer_shapes;
 mod polls_across;
 mod private_community;
+mod resolve_addresses;
 mod undo_shapes;
 mod wiki_across;

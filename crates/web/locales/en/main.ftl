@@ -159,6 +159,7 @@ follow-error-empty = Enter the community's address, like @name@example.gc.ca, or
 follow-error-format = Enter an address like @name@example.gc.ca, or a web address starting with https://
 follow-error-not-found = No community was found at this address
 follow-error-unreachable = The other server could not be reached or did not answer correctly. Try again later
+follow-error-remote = The other server could not be used: { $detail }. Check the address, or try again later
 label-follow = Community address
 hint-follow = For example @data-stewards@example.gc.ca or https://example.gc.ca/c/data-stewards
 

@@ -159,6 +159,7 @@ follow-error-empty = Entrez l'adresse de la communauté, comme @nom@exemple.gc.c
 follow-error-format = Entrez une adresse comme @nom@exemple.gc.ca, ou une adresse web commençant par https://
 follow-error-not-found = Aucune communauté n'a été trouvée à cette adresse
 follow-error-unreachable = L'autre serveur n'a pas pu être joint ou n'a pas répondu correctement. Réessayez plus tard
+follow-error-remote = L'autre serveur n'a pas pu être utilisé : { $detail }. Vérifiez l'adresse ou réessayez plus tard
 label-follow = Adresse de la communauté
 hint-follow = Par exemple @intendants-donnees@exemple.gc.ca ou https://exemple.gc.ca/c/intendants-donnees
 

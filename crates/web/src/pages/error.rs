@@ -161,8 +161,8 @@ pub(crate) fn describe(lang: Lang, e: &Error) -> Option<(StatusCode, String, Str
         Error::BadAddress(m) => {
             (StatusCode::BAD_REQUEST, lang.t("error-summary-title"), lang.ts("error-invalid", "detail", m))
         }
-        Error::Remote(_) => {
-            (StatusCode::BAD_GATEWAY, lang.t("error-summary-title"), lang.t("follow-error-unreachable"))
+        Error::Remote(why) => {
+            (StatusCode::BAD_GATEWAY, lang.t("error-summary-title"), lang.ts("follow-error-remote", "detail", why))
         }
         Error::Store(_) | Error::Internal(_) | Error::Duplicate | Error::NoNetwork => return None,
     })

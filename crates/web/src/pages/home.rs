@@ -140,6 +140,10 @@ pub(crate) async fn follow(
             }
             Err(guildhall_app::Error::BadAddress(_)) => fail("follow-error-format"),
             Err(guildhall_app::Error::NotFound(_)) => fail("follow-error-not-found"),
+            Err(guildhall_app::Error::Remote(why)) => {
+                tracing::info!(error = %why, "remote lookup failed");
+                Errors::one("handle", v.lang.ts("follow-error-remote", "detail", &why))
+            }
             Err(e) => {
                 tracing::info!(error = %e, "remote lookup failed");
                 fail("follow-error-unreachable")
