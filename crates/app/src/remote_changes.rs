@@ -126,6 +126,9 @@ pub async fn receive_discussion_edit(
     m.title = Set(title);
     m.body_source = Set(source);
     m.body_html = Set(html);
+    // An edit replaces the content warning, attachments and tags with the new version's.
+    let (content_warning, sensitive, extras) = store_discussions::extras_columns(&post.extras.bounded());
+    (m.content_warning, m.sensitive, m.extras) = (Set(content_warning), Set(sensitive), Set(extras));
     m.edited_at = Set(Some(Utc::now()));
     let txn = crate::receipt::begin_write(ctx).await?;
     store_discussions::update(&txn, m).await?;
@@ -147,6 +150,8 @@ pub async fn receive_reply_edit(
     let mut m: reply::ActiveModel = r.into();
     m.body_source = Set(source);
     m.body_html = Set(html);
+    let (content_warning, sensitive, extras) = store_discussions::extras_columns(&post.extras.bounded());
+    (m.content_warning, m.sensitive, m.extras) = (Set(content_warning), Set(sensitive), Set(extras));
     m.edited_at = Set(Some(Utc::now()));
     let txn = crate::receipt::begin_write(ctx).await?;
     store_discussions::update_reply(&txn, m).await?;

@@ -16,7 +16,9 @@ use url::Url;
 
 use crate::Error;
 use crate::actors::{DbGroup, DbPerson, actor_id_of_account, actor_id_of_community};
+use crate::extras::WireExtras;
 use crate::urls::{Urls, require_same_origin};
+use guildhall_domain::extras::PostExtras;
 
 pub use crate::wire::{PUBLIC, Source};
 
@@ -63,6 +65,9 @@ pub struct Page {
     /// A `Question`'s poll (`oneOf`/`anyOf`, `endTime`, `closed`, `votersCount`).
     #[serde(flatten)]
     pub poll: crate::polls::question::QuestionFields,
+    /// Content warning, sensitive, attachments, image and tags.
+    #[serde(flatten)]
+    pub extras: WireExtras,
 }
 
 /// How many addressees of a `Page` are tried as its community (each may cost a fetch).
@@ -98,7 +103,13 @@ impl Page {
             source: self.source,
             published: self.published,
             updated: self.updated,
+            extras: self.extras,
         }
+    }
+
+    /// What it carries besides its text (an `Article`'s `summary` is its excerpt).
+    pub fn extras(&self) -> PostExtras {
+        self.extras.to_domain(self.kind == crate::polls::question::PageKind::Article)
     }
 }
 
@@ -135,6 +146,9 @@ pub struct Note {
     published: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     updated: Option<DateTime<Utc>>,
+    /// Content warning, sensitive, attachments and tags.
+    #[serde(flatten)]
+    pub extras: WireExtras,
 }
 
 fn markdown_source(source: Option<Source>) -> Option<String> {
@@ -148,6 +162,7 @@ fn incoming_post(note: Note) -> IncomingPost {
         title: None,
         members_only: !crate::addressing::is_public(&note.to, &note.cc),
         source: markdown_source(note.source),
+        extras: note.extras.to_domain(false),
         html: note.content,
         published: note.published,
     }
@@ -211,6 +226,7 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
         stickied: Some(d.pinned),
         comments_enabled: Some(!d.locked),
         poll,
+        extras: WireExtras::of(&d.extras()),
     })
 }
 
@@ -237,11 +253,13 @@ pub async fn receive_page(
     let group = group.ok_or_else(|| Error::BadRequest("the Page names no community we can find".into()))?;
     let author: DbPerson = page.attributed_to.dereference(data).await?;
     let poll = page.poll.remote_poll();
+    let extras = page.extras();
     let title = match page.name.trim() {
         "" => crate::polls::question::title_of(&page.content),
         _ => page.name,
     };
     let post = IncomingPost {
+        extras,
         ap_id: page.id.inner().to_string(),
         title: Some(title),
         source: markdown_source(page.source),
@@ -349,6 +367,7 @@ pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> 
             .then(|| Source { content: r.body_source.clone(), media_type: "text/markdown".into() }),
         published: Some(r.created_at),
         updated: r.edited_at,
+        extras: WireExtras::of(&r.extras()),
     })
 }
 
@@ -417,6 +436,7 @@ pub async fn receive_note(
     let parent = find_parent(&parent_url, data).await?;
     let author: DbPerson = note.attributed_to.dereference(data).await?;
     let post = IncomingPost {
+        extras: note.extras.to_domain(false),
         ap_id: note.id.inner().to_string(),
         title: None,
         source: markdown_source(note.source),
