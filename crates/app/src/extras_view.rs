@@ -97,11 +97,18 @@ impl ExtrasView {
     pub fn is_hidden(&self) -> bool {
         !self.spoiler_text.is_empty() || self.sensitive
     }
+}
 
-    /// Whether an attachment is a picture that may be shown inline (https only: the page's
+impl MediaAttachmentView {
+    /// Whether this is a picture that may be shown inline (https only: the page's
     /// Content-Security-Policy allows https images, and no mixed content).
-    pub fn shows_inline(a: &MediaAttachmentView) -> bool {
-        a.kind == AttachmentKind::Image && a.url.starts_with("https://")
+    pub fn shows_inline(&self) -> bool {
+        self.kind == AttachmentKind::Image && self.url.starts_with("https://")
+    }
+
+    /// The stable name of its kind (`image`, `video`, `audio`, `document`, `link`).
+    pub fn kind_name(&self) -> &'static str {
+        self.kind.as_str()
     }
 }
 
@@ -132,7 +139,7 @@ mod tests {
         assert_eq!(v.tags[0].name, "lunch");
         assert_eq!((v.mentions[0].acct.as_str(), v.mentions[0].username.as_str()), ("ann@g.example", "ann"));
         assert_eq!(v.media_attachments[0].description.as_deref(), Some("a cat"));
-        assert!(!ExtrasView::shows_inline(&v.media_attachments[0]), "http images are links");
+        assert!(!v.media_attachments[0].shows_inline(), "http images are links");
         let json = serde_json::to_value(&v).unwrap();
         assert_eq!(json["media_attachments"][0]["type"], "image");
     }
