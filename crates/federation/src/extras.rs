@@ -4,9 +4,11 @@
 //! `guildhall_domain::extras`'s. A leaf: it imports only `wire`.
 //!
 //! Shapes read (from each vendor's public source and docs):
-//! - `summary`: Mastodon's, GoToSocial's and Misskey's content warning (plain text; any markup
-//!   is removed). On an `Article` (Ghost, WordPress) it is the excerpt, not a warning: ignored.
-//!   Lemmy 0.19 sends no `summary` on posts and comments (its `summary` is on `Delete`s).
+//! - `summary`: on a `Note` or `Question`, Mastodon's, GoToSocial's and Misskey's content
+//!   warning (plain text; any markup is removed; Misskey sends a zero-width space for a warning
+//!   without text, which reads as "sensitive"). On a `Page` it is Mbin's short title and tags,
+//!   on an `Article` (Ghost, WordPress) the excerpt: not a warning, ignored. Lemmy 0.19 sends
+//!   no `summary` on posts and comments (its `summary` is on `Delete`s).
 //! - `sensitive`: Mastodon's media flag; Lemmy's, Mbin's and PieFed's NSFW flag.
 //! - `attachment`: `Document`/`Image`/`Video`/`Audio` with `url` (a string, a `Link`, or a
 //!   list of them), `mediaType` and `name` (alt text); Lemmy's link post `{type: Link, href}`.
@@ -153,9 +155,9 @@ fn tag(v: &Value) -> Option<Option<Tag>> {
 }
 
 impl WireExtras {
-    /// What we keep (before the limits, which the use case applies): `article` says the
-    /// `summary` is an excerpt, not a content warning. Items that cannot be read are counted.
-    pub fn to_domain(&self, article: bool) -> PostExtras {
+    /// What we keep (before the limits, which the use case applies): `summary_warns` says the
+    /// `summary` is a content warning (see the module). Items that cannot be read are counted.
+    pub fn to_domain(&self, summary_warns: bool) -> PostExtras {
         let mut omitted = 0u32;
         let mut attachments = Vec::new();
         for v in self.attachment.iter().chain(self.image.iter()) {
@@ -174,11 +176,17 @@ impl WireExtras {
                 None => omitted += 1,
             }
         }
-        let content_warning = match article {
-            true => None,
-            false => self.summary.as_deref().map(|s| crate::wire::strip_html(s).trim().to_owned()),
+        let warning = match summary_warns {
+            true => self.summary.as_deref().map(|s| crate::wire::strip_html(s).replace('\u{200B}', "")),
+            false => None,
         };
-        PostExtras { content_warning, sensitive: self.sensitive.unwrap_or(false), attachments, tags, omitted }
+        // A warning without text still hides the post (Misskey's empty CW).
+        let sensitive = self.sensitive.unwrap_or(false)
+            || warning.as_ref().is_some_and(|w| {
+                w.trim().is_empty() && self.summary.as_deref().is_some_and(|s| s.contains('\u{200B}'))
+            });
+        let content_warning = warning.map(|w| w.trim().to_owned()).filter(|w| !w.is_empty());
+        PostExtras { content_warning, sensitive, attachments, tags, omitted }
     }
 
     /// How we serve stored extras: a `Link` as Lemmy sends it (`href`), files as Mastodon does
@@ -247,8 +255,8 @@ impl<'a> SentTag<'a> {
 mod tests {
     use super::*;
 
-    fn read(raw: &str, article: bool) -> PostExtras {
-        serde_json::from_str::<WireExtras>(raw).expect("extras parse").to_domain(article)
+    fn read(raw: &str, summary_warns: bool) -> PostExtras {
+        serde_json::from_str::<WireExtras>(raw).expect("extras parse").to_domain(summary_warns)
     }
 
     #[test]
@@ -262,7 +270,7 @@ mod tests {
                 "tag":[{"type":"Hashtag","name":"#soup","href":"https://m.example/tags/soup"},
                        {"type":"Mention","name":"@ann@g.example","href":"https://g.example/u/ann"},
                        {"type":"Emoji","name":":blob:","icon":{"url":"https://m.example/e.png"}}]}"##,
-            false,
+            true,
         );
         assert_eq!(e.content_warning.as_deref(), Some("food & drink"));
         assert!(e.sensitive);
@@ -294,10 +302,19 @@ mod tests {
     }
 
     #[test]
-    fn an_articles_summary_is_no_warning() {
-        let e = read(r##"{"summary":"An excerpt","image":"https://ghost.example/content/images/cover.jpg"}"##, true);
+    fn an_articles_or_pages_summary_is_no_warning() {
+        let e = read(r##"{"summary":"An excerpt","image":"https://ghost.example/content/images/cover.jpg"}"##, false);
         assert_eq!(e.content_warning, None);
+        assert!(!e.sensitive);
         assert_eq!(e.attachments[0].kind, AttachmentKind::Image);
+    }
+
+    #[test]
+    fn misskeys_empty_warning_is_sensitive() {
+        let e = read("{\"summary\":\"\u{200B}\",\"sensitive\":false}", true);
+        assert_eq!((e.content_warning, e.sensitive), (None, true));
+        let none = read(r#"{"summary":"","sensitive":false}"#, true);
+        assert_eq!((none.content_warning, none.sensitive), (None, false), "GoToSocial's empty summary is no warning");
     }
 
     #[test]
@@ -305,12 +322,12 @@ mod tests {
         let e = read(
             r##"{"summary":"cw","sensitive":true,"attachment":[{"type":"Document","mediaType":"image/png","url":"https://m.example/1.png","name":"alt"},{"type":"Link","href":"https://example.org/"}],
                 "tag":[{"type":"Hashtag","name":"#x","href":"https://m.example/tags/x"}]}"##,
-            false,
+            true,
         );
         let served = serde_json::to_value(WireExtras::of(&e)).unwrap();
         assert_eq!(served["attachment"][1]["href"], "https://example.org/");
         assert_eq!(served["attachment"][0]["name"], "alt");
         let back: WireExtras = serde_json::from_value(served).unwrap();
-        assert_eq!(back.to_domain(false), e);
+        assert_eq!(back.to_domain(true), e);
     }
 }

@@ -4,7 +4,7 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::object::NoteType;
-use activitypub_federation::protocol::helpers::deserialize_one_or_many;
+use activitypub_federation::protocol::helpers::{deserialize_one_or_many, deserialize_skip_error};
 use activitypub_federation::traits::Object;
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
@@ -50,7 +50,8 @@ pub struct Page {
     pub(crate) content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     media_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Markdown source; anything else (Mbin puts a link post's URL here) is not read.
+    #[serde(default, deserialize_with = "deserialize_skip_error", skip_serializing_if = "Option::is_none")]
     source: Option<Source>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     published: Option<DateTime<Utc>>,
@@ -68,6 +69,9 @@ pub struct Page {
     /// Content warning, sensitive, attachments, image and tags.
     #[serde(flatten)]
     pub extras: WireExtras,
+    /// Sent as a `Note` (a top-level Mastodon post): its `summary` is a content warning.
+    #[serde(skip)]
+    pub(crate) from_note: bool,
 }
 
 /// How many addressees of a `Page` are tried as its community (each may cost a fetch).
@@ -107,9 +111,11 @@ impl Page {
         }
     }
 
-    /// What it carries besides its text (an `Article`'s `summary` is its excerpt).
+    /// What it carries besides its text. `summary` is a content warning on what Mastodon,
+    /// Misskey and GoToSocial send (`Note`, `Question`); on a `Page` (Mbin: title and tags)
+    /// or an `Article` (Ghost: the excerpt) it is not.
     pub fn extras(&self) -> PostExtras {
-        self.extras.to_domain(self.kind == crate::polls::question::PageKind::Article)
+        self.extras.to_domain(self.from_note || self.kind == crate::polls::question::PageKind::Question)
     }
 }
 
@@ -140,7 +146,8 @@ pub struct Note {
     pub(crate) content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     media_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Markdown source; anything else (Mbin puts a link post's URL here) is not read.
+    #[serde(default, deserialize_with = "deserialize_skip_error", skip_serializing_if = "Option::is_none")]
     source: Option<Source>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     published: Option<DateTime<Utc>>,
@@ -162,7 +169,7 @@ fn incoming_post(note: Note) -> IncomingPost {
         title: None,
         members_only: !crate::addressing::is_public(&note.to, &note.cc),
         source: markdown_source(note.source),
-        extras: note.extras.to_domain(false),
+        extras: note.extras.to_domain(true),
         html: note.content,
         published: note.published,
     }
@@ -227,6 +234,7 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
         comments_enabled: Some(!d.locked),
         poll,
         extras: WireExtras::of(&d.extras()),
+        from_note: false,
     })
 }
 
@@ -436,7 +444,7 @@ pub async fn receive_note(
     let parent = find_parent(&parent_url, data).await?;
     let author: DbPerson = note.attributed_to.dereference(data).await?;
     let post = IncomingPost {
-        extras: note.extras.to_domain(false),
+        extras: note.extras.to_domain(true),
         ap_id: note.id.inner().to_string(),
         title: None,
         source: markdown_source(note.source),

@@ -144,7 +144,9 @@ fn note_as_page(note: Note, to: &[Url], cc: &[Url], data: &Data<AppContext>) -> 
         obj.insert("name".into(), title.into());
         obj.insert("audience".into(), community.as_str().into());
     }
-    Ok(serde_json::from_value(json)?)
+    let mut page: Page = serde_json::from_value(json)?;
+    page.from_note = true;
+    Ok(page)
 }
 
 /// A local member started a discussion: see [`post_created`].

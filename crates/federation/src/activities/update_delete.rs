@@ -90,7 +90,7 @@ impl Update {
         }
         let extras = match &self.object {
             Post::Page(p) => p.extras(),
-            Post::Note(n) => n.extras.to_domain(false),
+            Post::Note(n) => n.extras.to_domain(true),
         };
         let post = IncomingPost {
             ap_id: object_url.to_string(),
