@@ -1,11 +1,11 @@
 //! A post's content warning, sensitive flag, attachments, hashtags and mentions on the wire:
 //! read from every vendor's `Note`, `Page` and `Article` (each item on its own, so one odd
 //! item never loses the post), and written back on the objects we serve. The limits are
-//! `guildhall_domain::extras`'s. A leaf: it imports only `wire`.
+//! `guildhall_domain::extras`'s. A leaf: it imports nothing else of this crate.
 //!
 //! Shapes read (from each vendor's public source and docs):
 //! - `summary`: on a `Note` or `Question`, Mastodon's, GoToSocial's and Misskey's content
-//!   warning (plain text; any markup is removed; Misskey sends a zero-width space for a warning
+//!   warning (plain text, as Mastodon reads it: escaped where shown; Misskey sends a zero-width space for a warning
 //!   without text, which reads as "sensitive"). On a `Page` it is Mbin's short title and tags,
 //!   on an `Article` (Ghost, WordPress) the excerpt: not a warning, ignored. Lemmy 0.19 sends
 //!   no `summary` on posts and comments (its `summary` is on `Delete`s).
@@ -140,7 +140,8 @@ fn attachment(v: &Value) -> Option<Attachment> {
     };
     let media_type = a.media_type.or(link_media);
     let kind = attachment_kind(kind_of(&a.kind), media_type.as_deref())?;
-    Some(Attachment { kind, url, media_type, alt: a.name.map(|n| crate::wire::strip_html(&n)) })
+    // Alt text is plain text (Mastodon's `description`): escaped where shown, never parsed.
+    Some(Attachment { kind, url, media_type, alt: a.name })
 }
 
 fn tag(v: &Value) -> Option<Option<Tag>> {
@@ -177,7 +178,7 @@ impl WireExtras {
             }
         }
         let warning = match summary_warns {
-            true => self.summary.as_deref().map(|s| crate::wire::strip_html(s).replace('\u{200B}', "")),
+            true => self.summary.as_deref().map(|s| s.replace('\u{200B}', "")),
             false => None,
         };
         // A warning without text still hides the post (Misskey's empty CW).
@@ -262,7 +263,7 @@ mod tests {
     #[test]
     fn mastodon_documents_lemmy_links_and_images() {
         let e = read(
-            r##"{"summary":"<p>food &amp; drink</p>","sensitive":true,
+            r##"{"summary":"food & drink <3","sensitive":true,
                 "attachment":[{"type":"Document","mediaType":"image/png","url":"https://m.example/1.png","name":"a bowl of soup","blurhash":"x"},
                               {"type":"Link","href":"https://example.org/article","mediaType":"text/html"},
                               {"type":"Video","url":[{"type":"Link","href":"https://p.example/v.mp4","mediaType":"video/mp4"}]}],
@@ -272,7 +273,7 @@ mod tests {
                        {"type":"Emoji","name":":blob:","icon":{"url":"https://m.example/e.png"}}]}"##,
             true,
         );
-        assert_eq!(e.content_warning.as_deref(), Some("food & drink"));
+        assert_eq!(e.content_warning.as_deref(), Some("food & drink <3"));
         assert!(e.sensitive);
         let kinds: Vec<_> = e.attachments.iter().map(|a| (a.kind, a.url.as_str())).collect();
         assert_eq!(

@@ -252,6 +252,8 @@ mod tests {
         assert!(round_trip_all::<Create>("create_page", &[]) >= 3);
         assert!(round_trip_all::<Create>("create_note_reply", &[]) >= 6);
         assert!(round_trip_all::<Create>("create_note_top", &[]) >= 3);
+        assert_eq!(round_trip_all::<Create>("create_extras", &[]), 6);
+        assert_eq!(round_trip_all::<Create>("create_article", &[]), 1);
         assert!(round_trip_all::<Create>("create_question", &[]) >= 1);
         assert_eq!(round_trip_all::<Create>("vote", &[]), 1);
         assert_eq!(round_trip_all::<Create>("question", &[]), 1);
