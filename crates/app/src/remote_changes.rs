@@ -162,8 +162,8 @@ pub async fn receive_reply_edit(
 pub enum Deleted {
     /// A discussion.
     Discussion(discussion::Model),
-    /// A reply in a discussion.
-    Reply(discussion::Model, reply::Model),
+    /// A reply in a discussion (boxed: the two models are large beside the one).
+    Reply(discussion::Model, Box<reply::Model>),
 }
 
 /// A Delete from another server: by the author, by a moderator of a local community, or by a
@@ -194,7 +194,7 @@ pub async fn receive_delete(
             store_discussions::tombstone(&txn, d, Utc::now()).await?;
         }
         Deleted::Reply(_, r) => {
-            store_discussions::tombstone_reply(&txn, r, Utc::now()).await?;
+            store_discussions::tombstone_reply(&txn, *r, Utc::now()).await?;
         }
     }
     commit_with_relay(ctx, txn, &c, arrival).await

@@ -383,8 +383,8 @@ pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> 
 pub enum Parent {
     /// The discussion itself.
     Discussion(discussion::Model),
-    /// A reply in the discussion.
-    Reply(discussion::Model, reply::Model),
+    /// A reply in the discussion (boxed: the two models are large beside the one).
+    Reply(discussion::Model, Box<reply::Model>),
 }
 
 /// Finds (fetching if needed) what `url` points to.
@@ -395,7 +395,7 @@ pub async fn find_parent(url: &Url, data: &Data<AppContext>) -> Result<Parent, E
     }
     if let Some(r) = DbReply::read_from_id(url.clone(), data).await? {
         let d = guildhall_app::lookup::discussion(ctx, r.model.discussion_id).await?.ok_or(Error::NotFound)?;
-        return Ok(Parent::Reply(d, r.model));
+        return Ok(Parent::Reply(d, Box::new(r.model)));
     }
     if crate::urls::is_local(data, url) {
         return Err(Error::NotFound);
@@ -414,7 +414,7 @@ pub async fn fetch_post(url: &Url, data: &Data<AppContext>, page_first: bool) ->
         let r: DbReply = ObjectId::<DbReply>::from(url.clone()).dereference(data).await?;
         let d =
             guildhall_app::lookup::discussion(data.app_data(), r.model.discussion_id).await?.ok_or(Error::NotFound)?;
-        Ok(Parent::Reply(d, r.model))
+        Ok(Parent::Reply(d, Box::new(r.model)))
     };
     if page_first {
         match page().await {

@@ -105,7 +105,9 @@ impl Update {
             Parent::Discussion(d) => {
                 remote_changes::receive_discussion_edit(ctx, d, &editor.model, post, arrival).await?
             }
-            Parent::Reply(d, r) => remote_changes::receive_reply_edit(ctx, &d, r, &editor.model, post, arrival).await?,
+            Parent::Reply(d, r) => {
+                remote_changes::receive_reply_edit(ctx, &d, *r, &editor.model, post, arrival).await?
+            }
         }
         Ok(())
     }
