@@ -248,3 +248,36 @@ async fn a_blog_article_is_a_discussion() {
     assert!(body.contains("Labels first."), "{d}");
     assert_sanitised(body);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn too_many_or_unsafe_attachments_are_dropped_and_counted() {
+    let (instance, peer) = tokio::join!(InProcessInstance::start("extras-bounds"), FakePeer::start(Software::Mastodon));
+    let community = LocalCommunity::create(&instance, "host", "bounds").await;
+    let mut member = FixtureMember::join(&peer, "bo", &community).await;
+    let mut create = member.load("create_extras");
+    let one = create["object"]["attachment"][0].clone();
+    let mut many: Vec<Value> = (0..20)
+        .map(|i| {
+            let mut a = one.clone();
+            a["url"] = json!(format!("https://files.example/{i}.jpg"));
+            a
+        })
+        .collect();
+    many.insert(0, json!({"type": "Document", "mediaType": "image/png", "url": "javascript:alert(1)", "name": "x"}));
+    many.push(json!({"type": "Document", "name": "no address at all"}));
+    create["object"]["attachment"] = json!(many);
+    create["object"]["summary"] = json!("w".repeat(3000));
+    member.send(&create).await;
+    let d = poll_until(DEADLINE, "the post with too much", || community.discussion_titled("Mastodon: soup of the day"))
+        .await;
+    let media = d["media_attachments"].as_array().unwrap();
+    assert_eq!(media.len(), 16, "{d}");
+    assert_eq!(media[0]["url"], "https://files.example/0.jpg", "the javascript: one is dropped, order kept: {d}");
+    // 1 unsafe + 1 without an address + 4 over the count.
+    assert_eq!(d["extras_omitted"], 6, "{d}");
+    let cw = d["spoiler_text"].as_str().unwrap();
+    assert!(cw.chars().count() == 1000 && cw.ends_with('…'), "the warning is cut: {} chars", cw.chars().count());
+    let html = reqwest::get(instance.url(&format!("/discussions/{}", d["id"]))).await.unwrap().text().await.unwrap();
+    assert!(html.contains("6 more attachments or tags were not kept."), "{html}");
+    assert!(!html.contains("javascript:"), "{html}");
+}
