@@ -111,3 +111,29 @@ async fn sensitive_without_a_warning_is_still_behind_details_and_plain_posts_are
     assert!(!body.contains("<details class=\"content-warning\""));
     assert!(!body.contains("class=\"attachments\"") && !body.contains("class=\"post-tags\""));
 }
+
+#[tokio::test]
+async fn a_replys_warning_and_attachments_are_shown_in_the_thread() {
+    let site = site().await;
+    let id = remote_post(&site, PostExtras::default()).await;
+    let d = guildhall_store::discussions::find_by_id(site.ctx.db(), id).await.unwrap().unwrap();
+    let ada = guildhall_store::accounts::find_by_username(site.ctx.db(), "ada").await.unwrap().unwrap();
+    let post = guildhall_app::inbound::IncomingPost {
+        ap_id: format!("https://m.example/statuses/{}", guildhall_app::auth::random_token()),
+        title: None,
+        source: None,
+        html: "<p>It was a dream.</p>".into(),
+        published: None,
+        members_only: false,
+        extras: PostExtras { content_warning: Some("Ending".into()), ..hostile_extras() },
+    };
+    let arrival = guildhall_app::receipt::Arrival::Relayed;
+    guildhall_app::inbound::receive_reply(&site.ctx, &d, None, &ada, post, arrival).await.unwrap().unwrap();
+    let (res, body) = site.get(&format!("/discussions/{id}"), None).await;
+    assert_page(&res, &body);
+    let reply = body.find("class=\"reply\"").expect("the reply");
+    let details = body[reply..].find("<details class=\"content-warning\">").expect("the reply's warning") + reply;
+    assert!(body[details..].starts_with("<details class=\"content-warning\">\n  <summary><span class=\"cw-label\">Content warning:</span> Ending</summary>"));
+    assert!(body[details..].contains("It was a dream."));
+    assert!(body[reply..].contains("alt=\"A bowl of soup&#34;&#62;&#60;img src=x onerror=alert(1)&#62;\""));
+}
