@@ -192,6 +192,12 @@ impl FixtureMember {
         vars.insert("COMMUNITY", community.url.clone());
         vars.insert("COMMUNITY_NAME", community.name.clone());
         vars.insert("DISCUSSION", community.discussion_url.clone());
+        vars.insert("PEER_HOST", peer.host().to_owned());
+        let instance_host = community.url.trim_start_matches("http://").split('/').next().unwrap_or_default();
+        vars.insert("INSTANCE_HOST", instance_host.to_owned());
+        vars.insert("NOW", "2024-05-02T10:00:00Z".to_owned());
+        vars.insert("DISCUSSION_AUTHOR", community.owner_url.clone());
+        vars.insert("DISCUSSION_AUTHOR_NAME", community.owner_name.clone());
         let mut member = FixtureMember {
             actor,
             follow_id: String::new(),

@@ -24,6 +24,7 @@ mod m20261123_000019_wiki_edit_refusals;
 mod m20261123_000020_event_replies;
 mod m20261123_000021_notifications;
 mod m20261207_000022_outbox_errors;
+mod m20261207_000030_post_extras;
 mod m20261207_000050_instance_software;
 mod m20261207_000051_remote_follower_count;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000020_event_replies::Migration),
             Box::new(m20261123_000021_notifications::Migration),
             Box::new(m20261207_000022_outbox_errors::Migration),
+            Box::new(m20261207_000030_post_extras::Migration),
             Box::new(m20261207_000050_instance_software::Migration),
             Box::new(m20261207_000051_remote_follower_count::Migration),
         ]

@@ -88,6 +88,7 @@ pub async fn create_with_poll(
         body_source: body,
         body_html: html,
         created_at: Utc::now(),
+        extras: Default::default(),
     };
     let members_only = policy::new_discussion_members_only(l.access.visibility, false);
     let d = store::insert(&txn, l.community.id, title, members_only, post).await?;
@@ -246,8 +247,14 @@ pub async fn reply(
     let html = crate::markdown::render(&body);
     let now = Utc::now();
     let txn = crate::receipt::begin_write(ctx).await?;
-    let post =
-        NewPost { author_id: viewer.account_id, ap_id: None, body_source: body, body_html: html, created_at: now };
+    let post = NewPost {
+        author_id: viewer.account_id,
+        ap_id: None,
+        body_source: body,
+        body_html: html,
+        created_at: now,
+        extras: Default::default(),
+    };
     let r = store::insert_reply(&txn, d.id, parent.as_ref(), post).await?;
     store::touch_for_reply(&txn, d.id, now).await?;
     outbox::record(&txn, &Outgoing::ReplyCreated { reply_id: r.id }).await?;

@@ -307,6 +307,8 @@ pub struct IncomingPost {
     pub published: Option<DateTime<Utc>>,
     /// The sender did not address it to the public: readable by members only.
     pub members_only: bool,
+    /// Content warning, sensitive flag, attachments and tags, as received (bounded here).
+    pub extras: guildhall_domain::extras::PostExtras,
 }
 
 pub(crate) fn body_of(post: &IncomingPost) -> Result<(String, String)> {
@@ -366,8 +368,14 @@ pub async fn receive_discussion(
     let now = Utc::now();
     let txn = crate::receipt::begin_write(ctx).await?;
     let created_at = post.published.unwrap_or(now).min(now);
-    let new =
-        NewPost { author_id: author.id, ap_id: Some(post.ap_id), body_source: source, body_html: html, created_at };
+    let new = NewPost {
+        author_id: author.id,
+        ap_id: Some(post.ap_id),
+        body_source: source,
+        body_html: html,
+        created_at,
+        extras: post.extras.bounded(),
+    };
     let d = store_discussions::insert(&txn, c.id, title, members_only, new).await?;
     record_relay(&txn, c, arrival).await?;
     crate::guilds::links::record_relays(&txn, c, &d).await?;
@@ -417,6 +425,7 @@ pub async fn receive_reply(
         body_source: source,
         body_html: html,
         created_at: now,
+        extras: post.extras.bounded(),
     };
     let r = store_discussions::insert_reply(&txn, d.id, parent, new).await?;
     store_discussions::touch_for_reply(&txn, d.id, now).await?;

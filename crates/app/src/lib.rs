@@ -15,6 +15,7 @@ pub mod discussions;
 mod error;
 pub mod event_pages;
 pub mod events;
+pub mod extras_view;
 pub mod federation;
 pub mod guilds;
 pub mod inbound;

@@ -126,6 +126,9 @@ pub async fn receive_discussion_edit(
     m.title = Set(title);
     m.body_source = Set(source);
     m.body_html = Set(html);
+    // An edit replaces the content warning, attachments and tags with the new version's.
+    let (content_warning, sensitive, extras) = store_discussions::extras_columns(&post.extras.bounded());
+    (m.content_warning, m.sensitive, m.extras) = (Set(content_warning), Set(sensitive), Set(extras));
     m.edited_at = Set(Some(Utc::now()));
     let txn = crate::receipt::begin_write(ctx).await?;
     store_discussions::update(&txn, m).await?;
@@ -147,6 +150,8 @@ pub async fn receive_reply_edit(
     let mut m: reply::ActiveModel = r.into();
     m.body_source = Set(source);
     m.body_html = Set(html);
+    let (content_warning, sensitive, extras) = store_discussions::extras_columns(&post.extras.bounded());
+    (m.content_warning, m.sensitive, m.extras) = (Set(content_warning), Set(sensitive), Set(extras));
     m.edited_at = Set(Some(Utc::now()));
     let txn = crate::receipt::begin_write(ctx).await?;
     store_discussions::update_reply(&txn, m).await?;
@@ -157,8 +162,8 @@ pub async fn receive_reply_edit(
 pub enum Deleted {
     /// A discussion.
     Discussion(discussion::Model),
-    /// A reply in a discussion.
-    Reply(discussion::Model, reply::Model),
+    /// A reply in a discussion (boxed: the two models are large beside the one).
+    Reply(discussion::Model, Box<reply::Model>),
 }
 
 /// A Delete from another server: by the author, by a moderator of a local community, or by a
@@ -189,7 +194,7 @@ pub async fn receive_delete(
             store_discussions::tombstone(&txn, d, Utc::now()).await?;
         }
         Deleted::Reply(_, r) => {
-            store_discussions::tombstone_reply(&txn, r, Utc::now()).await?;
+            store_discussions::tombstone_reply(&txn, *r, Utc::now()).await?;
         }
     }
     commit_with_relay(ctx, txn, &c, arrival).await

@@ -278,6 +278,9 @@ pub struct DiscussionView {
     pub has_poll: bool,
     /// Its poll with results (in a discussion's detail; null in lists and without a poll).
     pub poll: Option<crate::polls::PollView>,
+    /// Content warning, attachments, hashtags and mentions (posts from other servers).
+    #[serde(flatten)]
+    pub extras: crate::extras_view::ExtrasView,
 }
 
 impl DiscussionView {
@@ -308,6 +311,7 @@ impl DiscussionView {
             last_activity_at: d.last_activity_at,
             has_poll: false,
             poll: None,
+            extras: crate::extras_view::ExtrasView::of(d.extras()),
         }
     }
 }
@@ -341,6 +345,9 @@ pub struct ReplyView {
     pub created_at: DateTime<Utc>,
     /// When last edited.
     pub edited_at: Option<DateTime<Utc>>,
+    /// Content warning, attachments, hashtags and mentions (replies from other servers).
+    #[serde(flatten)]
+    pub extras: crate::extras_view::ExtrasView,
 }
 
 impl ReplyView {
@@ -360,6 +367,7 @@ impl ReplyView {
             downvotes: votes.1,
             created_at: r.created_at,
             edited_at: r.edited_at,
+            extras: crate::extras_view::ExtrasView::of(r.extras()),
         }
     }
 }

@@ -38,6 +38,7 @@ macro_rules! string_enum {
 pub mod community;
 pub mod directory;
 pub mod event;
+pub mod extras;
 pub mod federation_policy;
 pub mod guild;
 pub mod policy;

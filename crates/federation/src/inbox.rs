@@ -60,7 +60,12 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
         Ok(a) => a,
         Err(resp) => return Ok(resp),
     };
-    receive_activity::<WithContext<InboxActivity>, Either<DbPerson, DbGroup>, AppContext>(activity, &data).await?;
+    let receive =
+        receive_activity::<WithContext<InboxActivity>, Either<DbPerson, DbGroup>, AppContext>(activity, &data);
+    match parsed {
+        Some(raw) => crate::activities::as_received(raw, receive).await?,
+        None => receive.await?,
+    }
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
@@ -98,7 +103,10 @@ async fn receive_rfc9421(
         return Ok(unauthorized(&e.to_string()));
     }
     activity.verify(data).await?;
-    activity.receive(data).await?;
+    match serde_json::from_slice(body) {
+        Ok(raw) => crate::activities::as_received(raw, activity.receive(data)).await?,
+        Err(_) => activity.receive(data).await?,
+    }
     Ok(StatusCode::ACCEPTED.into_response())
 }
 

@@ -15,6 +15,7 @@ pub mod delivery;
 pub mod directory;
 mod error;
 pub mod events;
+pub mod extras;
 pub mod guilds;
 pub mod inbox;
 mod keys;

@@ -4,7 +4,7 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::object::NoteType;
-use activitypub_federation::protocol::helpers::deserialize_one_or_many;
+use activitypub_federation::protocol::helpers::{deserialize_one_or_many, deserialize_skip_error};
 use activitypub_federation::traits::Object;
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
@@ -16,7 +16,9 @@ use url::Url;
 
 use crate::Error;
 use crate::actors::{DbGroup, DbPerson, actor_id_of_account, actor_id_of_community};
+use crate::extras::WireExtras;
 use crate::urls::{Urls, require_same_origin};
+use guildhall_domain::extras::PostExtras;
 
 pub use crate::wire::{PUBLIC, Source};
 
@@ -48,7 +50,8 @@ pub struct Page {
     pub(crate) content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     media_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Markdown source; anything else (Mbin puts a link post's URL here) is not read.
+    #[serde(default, deserialize_with = "deserialize_skip_error", skip_serializing_if = "Option::is_none")]
     source: Option<Source>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     published: Option<DateTime<Utc>>,
@@ -66,6 +69,12 @@ pub struct Page {
     /// A `Question`'s poll (`oneOf`/`anyOf`, `endTime`, `closed`, `votersCount`).
     #[serde(flatten)]
     pub poll: crate::polls::question::QuestionFields,
+    /// Content warning, sensitive, attachments, image and tags.
+    #[serde(flatten)]
+    pub extras: WireExtras,
+    /// Sent as a `Note` (a top-level Mastodon post): its `summary` is a content warning.
+    #[serde(skip)]
+    pub(crate) from_note: bool,
 }
 
 /// How many addressees of a `Page` are tried as its community (each may cost a fetch).
@@ -101,7 +110,15 @@ impl Page {
             source: self.source,
             published: self.published,
             updated: self.updated,
+            extras: self.extras,
         }
+    }
+
+    /// What it carries besides its text. `summary` is a content warning on what Mastodon,
+    /// Misskey and GoToSocial send (`Note`, `Question`); on a `Page` (Mbin: title and tags)
+    /// or an `Article` (Ghost: the excerpt) it is not.
+    pub fn extras(&self) -> PostExtras {
+        self.extras.to_domain(self.from_note || self.kind == crate::polls::question::PageKind::Question)
     }
 }
 
@@ -132,12 +149,16 @@ pub struct Note {
     pub(crate) content: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     media_type: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Markdown source; anything else (Mbin puts a link post's URL here) is not read.
+    #[serde(default, deserialize_with = "deserialize_skip_error", skip_serializing_if = "Option::is_none")]
     source: Option<Source>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     published: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     updated: Option<DateTime<Utc>>,
+    /// Content warning, sensitive, attachments and tags.
+    #[serde(flatten)]
+    pub extras: WireExtras,
 }
 
 fn markdown_source(source: Option<Source>) -> Option<String> {
@@ -151,6 +172,7 @@ fn incoming_post(note: Note) -> IncomingPost {
         title: None,
         members_only: !crate::addressing::is_public(&note.to, &note.cc),
         source: markdown_source(note.source),
+        extras: note.extras.to_domain(true),
         html: note.content,
         published: note.published,
     }
@@ -216,6 +238,8 @@ pub async fn page_of(ctx: &AppContext, d: &discussion::Model) -> Result<Page, Er
         // Served for the discussions that started here (others' are listed by their server).
         replies: d.ap_id.is_none().then(|| Box::new(urls.sub(&urls.discussion(d.id), "replies").as_str().into())),
         poll,
+        extras: WireExtras::of(&d.extras()),
+        from_note: false,
     })
 }
 
@@ -242,11 +266,13 @@ pub async fn receive_page(
     let group = group.ok_or_else(|| Error::BadRequest("the Page names no community we can find".into()))?;
     let author: DbPerson = page.attributed_to.dereference(data).await?;
     let poll = page.poll.remote_poll();
+    let extras = page.extras();
     let title = match page.name.trim() {
         "" => crate::polls::question::title_of(&page.content),
         _ => page.name,
     };
     let post = IncomingPost {
+        extras,
         ap_id: page.id.inner().to_string(),
         title: Some(title),
         source: markdown_source(page.source),
@@ -354,6 +380,7 @@ pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> 
             .then(|| Source { content: r.body_source.clone(), media_type: "text/markdown".into() }),
         published: Some(r.created_at),
         updated: r.edited_at,
+        extras: WireExtras::of(&r.extras()),
     })
 }
 
@@ -361,8 +388,8 @@ pub async fn note_of(ctx: &AppContext, r: &reply::Model) -> Result<Note, Error> 
 pub enum Parent {
     /// The discussion itself.
     Discussion(discussion::Model),
-    /// A reply in the discussion.
-    Reply(discussion::Model, reply::Model),
+    /// A reply in the discussion (boxed: the two models are large beside the one).
+    Reply(discussion::Model, Box<reply::Model>),
 }
 
 /// Finds (fetching if needed) what `url` points to.
@@ -373,7 +400,7 @@ pub async fn find_parent(url: &Url, data: &Data<AppContext>) -> Result<Parent, E
     }
     if let Some(r) = DbReply::read_from_id(url.clone(), data).await? {
         let d = guildhall_app::lookup::discussion(ctx, r.model.discussion_id).await?.ok_or(Error::NotFound)?;
-        return Ok(Parent::Reply(d, r.model));
+        return Ok(Parent::Reply(d, Box::new(r.model)));
     }
     if crate::urls::is_local(data, url) {
         return Err(Error::NotFound);
@@ -392,7 +419,7 @@ pub async fn fetch_post(url: &Url, data: &Data<AppContext>, page_first: bool) ->
         let r: DbReply = ObjectId::<DbReply>::from(url.clone()).dereference(data).await?;
         let d =
             guildhall_app::lookup::discussion(data.app_data(), r.model.discussion_id).await?.ok_or(Error::NotFound)?;
-        Ok(Parent::Reply(d, r.model))
+        Ok(Parent::Reply(d, Box::new(r.model)))
     };
     if page_first {
         match page().await {
@@ -422,6 +449,7 @@ pub async fn receive_note(
     let parent = find_parent(&parent_url, data).await?;
     let author: DbPerson = note.attributed_to.dereference(data).await?;
     let post = IncomingPost {
+        extras: note.extras.to_domain(true),
         ap_id: note.id.inner().to_string(),
         title: None,
         source: markdown_source(note.source),

@@ -70,7 +70,10 @@ pub struct Article {
 }
 
 /// `Create{Article}` (a new page) or `Update{Article}` (a new revision), by the community.
+/// Read only when the `Article` is a wiki page (see [`is_wiki_page`]): a person's `Article`
+/// (Ghost, WordPress, Fedify blogs) is a discussion.
 #[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(try_from = "WikiActivityFields")]
 pub struct WikiActivity {
     /// Activity id.
     pub id: Url,
@@ -80,6 +83,38 @@ pub struct WikiActivity {
     pub actor: Url,
     /// The page.
     pub object: Article,
+}
+
+/// The fields of a [`WikiActivity`], before [`is_wiki_page`] says it is one.
+#[derive(Deserialize)]
+struct WikiActivityFields {
+    id: Url,
+    #[serde(rename = "type")]
+    kind: WikiKind,
+    actor: Url,
+    object: Article,
+}
+
+/// A community's own page is attributed to the community that is its `audience`; a member's
+/// proposed edit names the revision it started from. Blog posts do neither.
+fn is_wiki_page(a: &Article) -> bool {
+    a.audience.as_ref() == Some(&a.attributed_to) || a.base_revision.is_some()
+}
+
+/// Whether `activity` is a community's `Create`/`Update` of a wiki page (not a blog post).
+pub(crate) fn is_wiki_activity(activity: &Value) -> bool {
+    serde_json::from_value::<WikiActivityFields>(activity.clone()).is_ok_and(|f| is_wiki_page(&f.object))
+}
+
+impl TryFrom<WikiActivityFields> for WikiActivity {
+    type Error = &'static str;
+
+    fn try_from(f: WikiActivityFields) -> Result<Self, Self::Error> {
+        if !is_wiki_page(&f.object) {
+            return Err("an Article that is not a community's wiki page");
+        }
+        Ok(WikiActivity { id: f.id, kind: f.kind, actor: f.actor, object: f.object })
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]

@@ -6,6 +6,8 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use guildhall_domain::extras::PostExtras;
+
 use crate::entities::{account, discussion, reply};
 use crate::{Page, Paged, Result};
 
@@ -30,6 +32,20 @@ pub struct NewPost {
     pub body_html: String,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// Content warning, sensitive flag, attachments and tags (posts from other servers).
+    pub extras: PostExtras,
+}
+
+/// The stored columns of a post's extras: content warning, sensitive, attachments and tags.
+pub fn extras_columns(e: &PostExtras) -> (Option<String>, bool, Option<String>) {
+    let json = e.stored().and_then(|s| serde_json::to_string(&s).ok());
+    (e.content_warning.clone(), e.sensitive, json)
+}
+
+/// A post's extras from its stored columns (a column that no longer parses reads as none).
+pub fn extras_of(content_warning: &Option<String>, sensitive: bool, json: &Option<String>) -> PostExtras {
+    let stored = json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+    PostExtras::from_stored(content_warning.clone(), sensitive, stored)
 }
 
 /// Inserts a discussion; `members_only` keeps it from non-members whatever the community's
@@ -41,7 +57,11 @@ pub async fn insert<C: ConnectionTrait>(
     members_only: bool,
     post: NewPost,
 ) -> Result<discussion::Model> {
+    let (content_warning, sensitive, extras) = extras_columns(&post.extras);
     let model = discussion::ActiveModel {
+        content_warning: Set(content_warning),
+        sensitive: Set(sensitive),
+        extras: Set(extras),
         community_id: Set(community_id),
         author_id: Set(post.author_id),
         ap_id: Set(post.ap_id),
@@ -178,7 +198,11 @@ pub async fn insert_reply<C: ConnectionTrait>(
     parent: Option<&reply::Model>,
     post: NewPost,
 ) -> Result<reply::Model> {
+    let (content_warning, sensitive, extras) = extras_columns(&post.extras);
     let model = reply::ActiveModel {
+        content_warning: Set(content_warning),
+        sensitive: Set(sensitive),
+        extras: Set(extras),
         discussion_id: Set(discussion_id),
         parent_id: Set(parent.map(|p| p.id)),
         author_id: Set(post.author_id),
@@ -237,6 +261,9 @@ pub async fn tombstone<C: ConnectionTrait>(
     m.body_source = Set(String::new());
     m.body_html = Set(String::new());
     m.pinned = Set(false);
+    m.content_warning = Set(None);
+    m.sensitive = Set(false);
+    m.extras = Set(None);
     m.deleted_at = Set(Some(now));
     update(db, m).await
 }
@@ -246,6 +273,9 @@ pub async fn tombstone_reply<C: ConnectionTrait>(db: &C, r: reply::Model, now: D
     let mut m: reply::ActiveModel = r.into();
     m.body_source = Set(String::new());
     m.body_html = Set(String::new());
+    m.content_warning = Set(None);
+    m.sensitive = Set(false);
+    m.extras = Set(None);
     m.deleted_at = Set(Some(now));
     update_reply(db, m).await
 }

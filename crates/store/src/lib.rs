@@ -9,6 +9,8 @@ pub mod entities;
 #[cfg(test)]
 mod enum_columns_tests;
 pub mod events;
+#[cfg(test)]
+mod extras_tests;
 pub mod federation;
 pub mod guilds;
 pub mod map_crawl;

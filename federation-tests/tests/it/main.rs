@@ -5,6 +5,7 @@
 mod backfill_across;
 mod bans_across;
 mod changes_and_approval;
+mod content_extras;
 mod delivery_durability;
 mod delivery_refusals;
 mod discovery_and_ids;

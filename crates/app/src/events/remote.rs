@@ -63,6 +63,7 @@ fn fields(e: &IncomingEvent) -> Result<(String, String, String, DateTime<Utc>, S
         html: e.html.clone(),
         published: None,
         members_only: false,
+        extras: Default::default(),
     })?;
     let ends_at = e.ends_at.unwrap_or(e.starts_at + chrono::Duration::hours(1));
     rules::times(e.starts_at, ends_at)?;

@@ -65,12 +65,13 @@ impl Announce {
         }
         let kind = self.object.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
         match kind.as_str() {
-            "Create" => relayed_create(self.object, &group, data).await,
+            // A wiki page's Create goes through the inbox's list (`relay`), like its Update.
+            "Create" if !crate::wiki::is_wiki_activity(&self.object) => relayed_create(self.object, &group, data).await,
             "" | "Page" | "Note" | "Article" | "Question" => {
                 // A plain Announce of an object (Mastodon's view of the post): fetch it.
                 match object_id(&self.object) {
                     Some(id) if !is_local(data, &id) => {
-                        fetch_from_origin(&id, matches!(kind.as_str(), "Page" | "Question"), data).await
+                        fetch_from_origin(&id, matches!(kind.as_str(), "Page" | "Article" | "Question"), data).await
                     }
                     _ => Ok(()),
                 }

@@ -144,7 +144,9 @@ fn note_as_page(note: Note, to: &[Url], cc: &[Url], data: &Data<AppContext>) -> 
         obj.insert("name".into(), title.into());
         obj.insert("audience".into(), community.as_str().into());
     }
-    Ok(serde_json::from_value(json)?)
+    let mut page: Page = serde_json::from_value(json)?;
+    page.from_note = true;
+    Ok(page)
 }
 
 /// A local member started a discussion: see [`post_created`].
@@ -250,6 +252,8 @@ mod tests {
         assert!(round_trip_all::<Create>("create_page", &[]) >= 3);
         assert!(round_trip_all::<Create>("create_note_reply", &[]) >= 6);
         assert!(round_trip_all::<Create>("create_note_top", &[]) >= 3);
+        assert_eq!(round_trip_all::<Create>("create_extras", &[]), 6);
+        assert_eq!(round_trip_all::<Create>("create_article", &[]), 1);
         assert!(round_trip_all::<Create>("create_question", &[]) >= 1);
         assert_eq!(round_trip_all::<Create>("vote", &[]), 1);
         assert_eq!(round_trip_all::<Create>("question", &[]), 1);

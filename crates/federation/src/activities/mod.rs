@@ -84,6 +84,9 @@ inbox_activities! {
     Guild(Box<GuildActivity>) => |a, data| (*a).receive(data),
     /// Event activities: Create/Update of an Event, Join, Leave, Accept/Reject of a Join.
     Event(Box<EventActivity>) => |a, data| (*a).receive(data),
+    /// A community's wiki page: `Create`/`Update{Article}` (before `Create` and `Update`,
+    /// which take any other `Article` as a discussion).
+    Wiki(Box<WikiActivity>) => |a, data| (*a).receive(data),
     /// Follow a community.
     Follow(Follow) => |a, data| a.receive(data),
     /// Undo a Follow, a vote or a ban.
@@ -92,7 +95,7 @@ inbox_activities! {
     Accept(Accept) => |a, data| a.receive(data),
     /// A community refused our Follow (or an edit we offered).
     Reject(Reject) => |a, data| a.receive(data),
-    /// A new Page or Note.
+    /// A new Page, Article or Note.
     Create(Box<Create>) => |a, data| (*a).receive_direct(data),
     /// A community relaying an activity (FEP-1b12), or a boost.
     Announce(Box<Announce>) => |a, data| (*a).receive_relaying(data, relay),
@@ -102,8 +105,6 @@ inbox_activities! {
     Update(Box<Update>) => |a, data| (*a).receive_stored(data, Arrival::Direct),
     /// A deletion.
     Delete(Delete) => |a, data| a.receive_stored(data, Arrival::Direct),
-    /// A community's wiki page: `Create`/`Update{Article}`.
-    Wiki(Box<WikiActivity>) => |a, data| (*a).receive(data),
 }
 
 /// An activity of a type we do not act on (yet): acknowledged and ignored.
@@ -135,7 +136,12 @@ impl Activity for InboxActivity {
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
-        let json = serde_json::to_value(&self)?;
+        // Kept as received (FEP-1b12: a community relays the activity as it came), so fields
+        // we do not read reach the community's followers too.
+        let json = match received_json(self.id()) {
+            Some(raw) => raw,
+            None => serde_json::to_value(&self)?,
+        };
         let kind = kind_name(&json);
         let ctx = data.app_data();
         // The de-duplication record commits with the change the activity makes (see
@@ -156,6 +162,22 @@ impl Activity for InboxActivity {
     }
 }
 
+tokio::task_local! {
+    /// The JSON of the activity being received, as its sender wrote it.
+    static RECEIVED: serde_json::Value;
+}
+
+/// Runs `receive` (the receipt of `raw`, an activity as received, at most the inbox's size
+/// limit) so that the activity is recorded, and later relayed, exactly as it came.
+pub(crate) async fn as_received<F: Future>(raw: serde_json::Value, receive: F) -> F::Output {
+    RECEIVED.scope(raw, receive).await
+}
+
+/// The activity `id` as received, if [`as_received`] holds it (not an activity inside it).
+fn received_json(id: &Url) -> Option<serde_json::Value> {
+    RECEIVED.try_with(|raw| (crate::wire::object_id(raw).as_ref() == Some(id)).then(|| raw.clone())).ok().flatten()
+}
+
 /// The activity's `type`, as recorded (at most 50 characters).
 fn kind_name(json: &serde_json::Value) -> String {
     json.get("type").and_then(|t| t.as_str()).unwrap_or("Unknown").chars().take(50).collect()
@@ -168,11 +190,11 @@ fn relay(
     data: &Data<AppContext>,
 ) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send + '_>> {
     Box::pin(async move {
-        let inner: InboxActivity = serde_json::from_value(json)?;
+        let inner: InboxActivity = serde_json::from_value(json.clone())?;
         if matches!(inner, InboxActivity::Announce(_) | InboxActivity::Follow(_)) {
             return Ok(());
         }
         inner.verify(data).await?;
-        inner.receive(data).await
+        as_received(json, inner.receive(data)).await
     })
 }

@@ -88,13 +88,26 @@ impl Update {
                 return Ok(());
             }
         }
-        let post =
-            IncomingPost { ap_id: object_url.to_string(), title, source, html, published: None, members_only: false };
+        let extras = match &self.object {
+            Post::Page(p) => p.extras(),
+            Post::Note(n) => n.extras.to_domain(true),
+        };
+        let post = IncomingPost {
+            ap_id: object_url.to_string(),
+            title,
+            source,
+            html,
+            published: None,
+            members_only: false,
+            extras,
+        };
         match parent {
             Parent::Discussion(d) => {
                 remote_changes::receive_discussion_edit(ctx, d, &editor.model, post, arrival).await?
             }
-            Parent::Reply(d, r) => remote_changes::receive_reply_edit(ctx, &d, r, &editor.model, post, arrival).await?,
+            Parent::Reply(d, r) => {
+                remote_changes::receive_reply_edit(ctx, &d, *r, &editor.model, post, arrival).await?
+            }
         }
         Ok(())
     }

@@ -7,13 +7,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::Error;
 
-/// The object type of a discussion: `Page`, or `Question` when it carries a poll.
+/// The object type of a discussion: `Page`, or `Question` when it carries a poll; `Article`
+/// as Ghost, WordPress and other blogs send a post (read only: we serve `Page`).
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
 pub enum PageKind {
     /// A discussion.
     Page,
     /// A discussion with a poll.
     Question,
+    /// A blog post, taken as a discussion.
+    Article,
 }
 
 /// `replies` of a poll option: its count.

@@ -23,6 +23,14 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub edited_at: Option<DateTimeUtc>,
     pub deleted_at: Option<DateTimeUtc>,
+    /// Content warning (Mastodon's CW), shown before the body.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub content_warning: Option<String>,
+    /// Marked sensitive by its author.
+    pub sensitive: bool,
+    /// Attachments, hashtags and mentions as JSON (`guildhall_domain::extras::StoredExtras`).
+    #[sea_orm(column_type = "Text", nullable)]
+    pub extras: Option<String>,
 }
 
 /// No declared relations: queries join explicitly.
@@ -30,3 +38,10 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Content warning, sensitive flag, attachments and tags.
+    pub fn extras(&self) -> guildhall_domain::extras::PostExtras {
+        crate::discussions::extras_of(&self.content_warning, self.sensitive, &self.extras)
+    }
+}

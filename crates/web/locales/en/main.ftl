@@ -702,3 +702,20 @@ notification-event_updated = The event “{ $title }” was changed.
 notification-event_cancelled = The event “{ $title }” was cancelled.
 notification-event_deleted = The event “{ $title }” was deleted.
 notification-other = Something changed: { $title }
+
+# A post's content warning, attachments, hashtags and mentions (posts from other servers)
+content-warning = Content warning
+content-warning-sensitive = Sensitive content
+attachments = Attachments
+attachment-open-image = Open the image
+attachment-no-description = No description.
+attachment-kind-image = image
+attachment-kind-video = video
+attachment-kind-audio = audio
+attachment-kind-document = file
+attachment-kind-link = link
+post-tags = Hashtags and mentions
+extras-omitted = { $count ->
+    [one] { $count } more attachment or tag was not kept.
+   *[other] { $count } more attachments or tags were not kept.
+}

@@ -702,3 +702,20 @@ notification-event_updated = L’événement « { $title } » a été modifié.
 notification-event_cancelled = L’événement « { $title } » a été annulé.
 notification-event_deleted = L’événement « { $title } » a été supprimé.
 notification-other = Un changement : { $title }
+
+# A post's content warning, attachments, hashtags and mentions (posts from other servers)
+content-warning = Avertissement de contenu
+content-warning-sensitive = Contenu sensible
+attachments = Pièces jointes
+attachment-open-image = Ouvrir l’image
+attachment-no-description = Sans description.
+attachment-kind-image = image
+attachment-kind-video = vidéo
+attachment-kind-audio = audio
+attachment-kind-document = fichier
+attachment-kind-link = lien
+post-tags = Hashtags et mentions
+extras-omitted = { $count ->
+    [one] { $count } pièce jointe ou étiquette de plus n’a pas été gardée.
+   *[other] { $count } pièces jointes ou étiquettes de plus n’ont pas été gardées.
+}

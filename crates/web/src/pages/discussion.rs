@@ -466,6 +466,7 @@ mod tests {
             downvotes: 0,
             created_at: now,
             edited_at: None,
+            extras: Default::default(),
         };
         (r, PostActions::default())
     }

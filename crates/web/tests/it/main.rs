@@ -8,6 +8,7 @@ mod common;
 mod community_pages;
 mod discussion_pages;
 mod event_pages;
+mod extras_pages;
 mod guild_pages;
 mod i18n_pages;
 mod map_pages;

@@ -433,5 +433,6 @@ pub fn incoming(
         html: String::new(),
         published: None,
         members_only,
+        extras: Default::default(),
     }
 }
