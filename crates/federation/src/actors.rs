@@ -47,6 +47,13 @@ pub struct Person {
     published: Option<DateTime<Utc>>,
 }
 
+impl Person {
+    /// The actor's id.
+    pub fn actor_id(&self) -> &Url {
+        self.id.inner()
+    }
+}
+
 /// Person-like actor types we accept as people (Mastodon bots are `Service`).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 pub enum PersonKind {
@@ -223,6 +230,13 @@ pub struct Group {
     /// Topic tags as `Hashtag`s (as Mastodon shows an account's featured tags).
     #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_tags")]
     tag: Vec<Hashtag>,
+}
+
+impl Group {
+    /// The actor's id.
+    pub fn actor_id(&self) -> &Url {
+        self.id.inner()
+    }
 }
 
 /// A topic tag.

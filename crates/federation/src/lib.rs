@@ -16,6 +16,7 @@ mod error;
 pub mod events;
 pub mod guilds;
 pub mod inbox;
+pub mod key_refetch;
 mod keys;
 pub mod network;
 pub mod objects;
