@@ -102,10 +102,22 @@ async fn receive_rfc9421(
         Ok(k) if same_origin(&k, &actor_url) => {}
         _ => return Ok(unauthorized("the signing key is not on the actor's server")),
     }
-    // A key that no longer verifies may have been rotated: the actor is refetched once.
-    match verified_actor(data, &actor_url, |pem| rfc9421::verify(&req, &parsed, pem).is_ok()).await {
+    // A key that no longer verifies may have been rotated: the actor is refetched once. The
+    // last reason a key did not verify is the one answered.
+    let reason = std::sync::Mutex::new(None);
+    let verifies = |pem: &str| match rfc9421::verify(&req, &parsed, pem) {
+        Ok(()) => true,
+        Err(e) => {
+            *reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+            false
+        }
+    };
+    match verified_actor(data, &actor_url, verifies).await {
         Ok(Some(_)) => {}
-        Ok(None) => return Ok(unauthorized("the signature does not match the actor's key")),
+        Ok(None) => {
+            let reason = reason.into_inner().unwrap_or_else(|p| p.into_inner());
+            return Ok(unauthorized(reason.as_deref().unwrap_or("the signature does not match the actor's key")));
+        }
         Err(e) => return Ok(unauthorized(&format!("the actor could not be fetched: {e}"))),
     }
     activity.verify(data).await?;
