@@ -8,7 +8,8 @@
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
-use activitypub_federation::traits::Actor;
+use activitypub_federation::traits::{Actor, Object};
+use chrono::Utc;
 use either::Either;
 use guildhall_app::AppContext;
 use url::Url;
@@ -28,9 +29,14 @@ pub async fn verified_actor(
     verifies: impl Fn(&str) -> bool,
 ) -> Result<Option<SigningActor>, Error> {
     let id = ObjectId::<SigningActor>::from(actor.clone());
+    let started = Utc::now();
     let held = id.dereference(data).await?;
     if verifies(held.public_key_pem()) {
         return Ok(Some(held));
+    }
+    if held.last_refreshed_at().is_some_and(|at| at >= started) {
+        // Fetched just now (first seen, or stale): its server has no newer key to give.
+        return Ok(None);
     }
     if !data.app_data().claim_key_refetch(actor.as_str()).await {
         tracing::info!(actor = %actor, domain = %authority(actor),

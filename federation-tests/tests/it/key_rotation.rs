@@ -183,3 +183,14 @@ async fn an_update_of_another_person_is_refused() {
     );
     assert!(!members.to_string().contains("Not Alice"), "{members}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_signature_from_an_actor_fetched_just_now_fetches_it_only_once() {
+    let s = Setup::new("rotate-newcomer").await;
+    // Never seen before: fetched to verify, and not again when its key does not verify.
+    let mallory = s.peer.add_actor_with_own_key("mallory").await;
+    let path = Software::Mastodon.actor_path("mallory");
+    let (status, body) = s.post_discussion(&mallory, "forged", &SignOptions::with_key(stranger_key().await)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    assert_eq!(s.peer.fetch_count(&path), 1, "one fetch of an actor first seen with a bad signature");
+}
