@@ -159,6 +159,8 @@ struct PeerState {
     /// `acct:` resource -> actor URL, for WebFinger.
     webfinger: Mutex<HashMap<String, String>>,
     deliveries: Mutex<Vec<Delivery>>,
+    /// Path -> how many GETs of it were answered (with a document or 404).
+    fetches: Mutex<HashMap<String, usize>>,
     /// While true, inbox POSTs are recorded but not answered ([`FakePeer::hold_inbox`]).
     held: tokio::sync::watch::Sender<bool>,
     /// While set, inbox POSTs are recorded and answered with this status and body
@@ -303,6 +305,11 @@ impl FakePeer {
     /// Serves `document` (as `application/activity+json`) at `path`, replacing any previous one.
     pub fn serve(&self, path: &str, document: Value) {
         self.state.documents.lock().unwrap().insert(path.to_owned(), document);
+    }
+
+    /// How many times `path` (e.g. an actor's) was fetched with a GET.
+    pub fn fetch_count(&self, path: &str) -> usize {
+        self.state.fetches.lock().unwrap().get(path).copied().unwrap_or(0)
     }
 
     /// Stops serving `path` (later GETs answer 404).
@@ -465,6 +472,7 @@ async fn handle(
         });
         return ([(header::CONTENT_TYPE, "application/jrd+json")], jrd.to_string()).into_response();
     }
+    *state.fetches.lock().unwrap().entry(path.clone()).or_default() += 1;
     match state.documents.lock().unwrap().get(&path) {
         Some(doc) => ([(header::CONTENT_TYPE, ACTIVITY_JSON)], doc.to_string()).into_response(),
         None => AxumStatus::NOT_FOUND.into_response(),

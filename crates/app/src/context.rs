@@ -11,6 +11,9 @@ use crate::auth::SessionInfo;
 use crate::network::Network;
 use crate::{Error, Result};
 
+/// How often a remote actor's key may be refetched because a signature failed against it.
+pub const KEY_REFETCH_INTERVAL: Duration = Duration::from_secs(300);
+
 /// What the instance knows about itself.
 #[derive(Debug, Clone)]
 pub struct InstanceInfo {
@@ -45,6 +48,7 @@ struct Inner {
     delivery_wakeup: Notify,
     federation_policy: Cache<(), std::sync::Arc<guildhall_domain::FederationPolicy>>,
     remote_keys: Cache<String, Arc<RemoteKey>>,
+    key_refetches: Cache<String, ()>,
     contact_reads: Cache<i64, ()>,
     backfills: Cache<i64, ()>,
     map_crawl: crate::map_crawl::CrawlJobs,
@@ -74,6 +78,9 @@ impl AppContext {
         // Signed GETs from the same servers repeat; keys are refetched at most every 10 minutes
         // (and at once when a signature fails, for rotated keys).
         let remote_keys = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(600)).build();
+        // A remote actor (or key) refetched because a signature did not verify is not refetched
+        // for that reason again for a while: a flood of bad signatures cannot make us fetch.
+        let key_refetches = Cache::builder().max_capacity(10_000).time_to_live(KEY_REFETCH_INTERVAL).build();
         // A guild link whose community's managers were just read (even if none were found) is
         // not read again for an hour: the contacts page must not fetch on every view.
         let contact_reads = Cache::builder().max_capacity(10_000).time_to_live(Duration::from_secs(3600)).build();
@@ -88,6 +95,7 @@ impl AppContext {
                 delivery_wakeup: Notify::new(),
                 federation_policy,
                 remote_keys,
+                key_refetches,
                 contact_reads,
                 backfills,
                 map_crawl: Default::default(),
@@ -117,6 +125,12 @@ impl AppContext {
     /// Remote actors' keys by key id, for verifying signed fetches.
     pub fn remote_keys(&self) -> &Cache<String, Arc<RemoteKey>> {
         &self.inner.remote_keys
+    }
+
+    /// Whether a signature that failed against the cached key of `actor` (an actor or key id)
+    /// may refetch it now: true at most once per [`KEY_REFETCH_INTERVAL`] for each.
+    pub async fn claim_key_refetch(&self, actor: &str) -> bool {
+        self.inner.key_refetches.entry(actor.to_owned()).or_insert(()).await.is_fresh()
     }
 
     /// Guild links (by id) whose remote community's managers were read in the last hour.
@@ -163,5 +177,21 @@ impl AppContext {
     /// What delivery workers wait on between rounds.
     pub fn delivery_wakeup(&self) -> &Notify {
         &self.inner.delivery_wakeup
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use guildhall_store::testing::fresh_database;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_key_is_refetched_at_most_once_per_interval_for_each_actor() {
+        let db = fresh_database().await;
+        let ctx = AppContext::new(db.db.clone(), InstanceInfo { domain: "here.example".into(), https: false });
+        assert!(ctx.claim_key_refetch("https://a.example/users/x").await, "the first failure refetches");
+        assert!(!ctx.claim_key_refetch("https://a.example/users/x").await, "the next ones within the interval do not");
+        assert!(ctx.claim_key_refetch("https://a.example/users/y").await, "another actor has its own allowance");
     }
 }

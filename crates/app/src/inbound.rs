@@ -77,6 +77,8 @@ fn clip(s: &str, max: usize) -> String {
 pub async fn upsert_person(ctx: &AppContext, p: RemotePerson) -> Result<account::Model> {
     let now = Utc::now();
     let existing = fed::find_account_by_ap_id(ctx.db(), &p.ap_id).await?;
+    // A stored row's id is `Unchanged`, not `Set`: remember which case this is.
+    let known = existing.is_some();
     let mut m: account::ActiveModel = match existing {
         Some(a) => a.into(),
         None => account::ActiveModel {
@@ -102,7 +104,7 @@ pub async fn upsert_person(ctx: &AppContext, p: RemotePerson) -> Result<account:
     m.public_key_pem = Set(Some(p.public_key_pem));
     m.fetched_at = Set(Some(now));
     m.updated_at = Set(now);
-    Ok(match m.id.is_set() {
+    Ok(match known {
         true => guildhall_store::accounts::update(ctx.db(), m).await?,
         false => match fed::insert_remote_account(ctx.db(), m).await {
             Ok(a) => a,
@@ -119,6 +121,7 @@ pub async fn upsert_person(ctx: &AppContext, p: RemotePerson) -> Result<account:
 pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community::Model> {
     let now = Utc::now();
     let existing = fed::find_community_by_ap_id(ctx.db(), &g.ap_id).await?;
+    let known = existing.is_some();
     let created_by = ctx_instance_owner(ctx).await?;
     let mut m: community::ActiveModel = match existing {
         Some(c) => c.into(),
@@ -165,7 +168,7 @@ pub async fn upsert_group(ctx: &AppContext, g: RemoteGroup) -> Result<community:
     m.public_key_pem = Set(Some(g.public_key_pem));
     m.fetched_at = Set(Some(now));
     m.updated_at = Set(now);
-    Ok(match m.id.is_set() {
+    Ok(match known {
         true => store_communities::update(ctx.db(), m).await?,
         false => match fed::insert_remote_community(ctx.db(), m).await {
             Ok(c) => c,
@@ -433,4 +436,38 @@ pub async fn receive_reply(
     txn.commit().await?;
     ctx.wake_delivery();
     Ok(Some(r))
+}
+
+#[cfg(test)]
+mod tests {
+    use guildhall_store::testing::fresh_database;
+
+    use super::*;
+    use crate::InstanceInfo;
+
+    fn alice(name: &str, pem: &str) -> RemotePerson {
+        RemotePerson {
+            ap_id: "https://there.example/users/alice".into(),
+            username: "alice".into(),
+            domain: "there.example".into(),
+            display_name: name.into(),
+            bio: String::new(),
+            inbox: "https://there.example/users/alice/inbox".into(),
+            shared_inbox: None,
+            public_key_pem: pem.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_known_person_is_refreshed_with_its_new_key_and_name() {
+        let db = fresh_database().await;
+        let ctx = AppContext::new(db.db.clone(), InstanceInfo { domain: "here.example".into(), https: false });
+        let first = upsert_person(&ctx, alice("Alice", "OLD KEY")).await.unwrap();
+        let second = upsert_person(&ctx, alice("Alice Renamed", "NEW KEY")).await.unwrap();
+        assert_eq!(second.id, first.id, "the same row");
+        assert_eq!(second.public_key_pem.as_deref(), Some("NEW KEY"));
+        assert_eq!(second.display_name, "Alice Renamed");
+        let stored = fed::find_account_by_ap_id(ctx.db(), &first.ap_id.unwrap()).await.unwrap().unwrap();
+        assert_eq!(stored.public_key_pem.as_deref(), Some("NEW KEY"), "written to the database");
+    }
 }

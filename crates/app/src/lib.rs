@@ -37,7 +37,7 @@ pub mod votes;
 pub mod wiki;
 pub mod wiki_remote;
 
-pub use context::{AppContext, InstanceInfo, RemoteKey};
+pub use context::{AppContext, InstanceInfo, KEY_REFETCH_INTERVAL, RemoteKey};
 pub use error::{Error, Result};
 pub use guildhall_store::Page;
 pub use guildhall_store::events::When;

@@ -47,6 +47,13 @@ pub struct Person {
     published: Option<DateTime<Utc>>,
 }
 
+impl Person {
+    /// The actor's id.
+    pub fn actor_id(&self) -> &Url {
+        self.id.inner()
+    }
+}
+
 /// Person-like actor types we accept as people (Mastodon bots are `Service`).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 pub enum PersonKind {
@@ -231,6 +238,13 @@ pub struct Group {
     /// Guildhall: the welcome message new members get (Markdown); not for private communities.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     welcome_message: Option<String>,
+}
+
+impl Group {
+    /// The actor's id.
+    pub fn actor_id(&self) -> &Url {
+        self.id.inner()
+    }
 }
 
 /// A topic tag.

@@ -3,13 +3,13 @@
 //! Before activitypub_federation verifies the draft-cavage signature, a precheck insists on
 //! what it leaves optional: the signature must cover `(request-target)`, `host`, `digest` and
 //! a date (`date` or `(created)`) within the allowed window, and the key must belong to the
-//! actor's own server (SECURITY.md §3).
+//! actor's own server (SECURITY.md §3). A signature that fails against the stored key of its
+//! actor has the actor refetched once (rate-limited, see `key_refetch`) for rotated keys.
 
 use activitypub_federation::axum::inbox::{ActivityData, receive_activity};
 use activitypub_federation::config::Data;
-use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::protocol::context::WithContext;
-use activitypub_federation::traits::{Activity, Actor};
+use activitypub_federation::traits::Activity;
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
@@ -22,6 +22,8 @@ use url::Url;
 use crate::activities::InboxActivity;
 use crate::actors::{DbGroup, DbPerson};
 use crate::cavage::{DATE_WINDOW, precheck};
+use crate::key_refetch::verified_actor;
+use crate::signed_fetch::check;
 use crate::urls::same_origin;
 use crate::{Error, MAX_INBOX_BYTES, rfc9421};
 
@@ -54,6 +56,16 @@ pub async fn post_inbox(data: Data<AppContext>, req: Request) -> Result<Response
     if let Err(reason) = precheck(&parts.headers, actor_field.map(|_| actor.as_ref()), Utc::now()) {
         tracing::info!(reason, "inbox request refused before signature verification");
         return Err(Error::SignatureInvalid(reason.into()));
+    }
+    if let Some(actor) = &actor {
+        // The library verifies against the stored key; if that key no longer verifies (a
+        // rotation), refetch the actor first (once per interval). Its failures are left to
+        // the library's own verification below, which answers for them as before.
+        let host = &data.app_data().instance().domain;
+        let verifies = |pem: &str| check(&parts.method, &parts.uri, &parts.headers, pem, host).unwrap_or(false);
+        if let Err(e) = verified_actor(&data, actor, verifies).await {
+            tracing::debug!(actor = %actor, error = %e, "actor not fetched before signature verification");
+        }
     }
     let req = Request::from_parts(parts, Body::from(bytes));
     let activity = match ActivityData::from_request(req, &()).await {
@@ -95,12 +107,23 @@ async fn receive_rfc9421(
         Ok(k) if same_origin(&k, &actor_url) => {}
         _ => return Ok(unauthorized("the signing key is not on the actor's server")),
     }
-    let actor = match ObjectId::<Either<DbPerson, DbGroup>>::from(actor_url).dereference(data).await {
-        Ok(a) => a,
-        Err(e) => return Ok(unauthorized(&format!("the actor could not be fetched: {e}"))),
+    // A key that no longer verifies may have been rotated: the actor is refetched once. The
+    // last reason a key did not verify is the one answered.
+    let reason = std::sync::Mutex::new(None);
+    let verifies = |pem: &str| match rfc9421::verify(&req, &parsed, pem) {
+        Ok(()) => true,
+        Err(e) => {
+            *reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(e.to_string());
+            false
+        }
     };
-    if let Err(e) = rfc9421::verify(&req, &parsed, actor.public_key_pem()) {
-        return Ok(unauthorized(&e.to_string()));
+    match verified_actor(data, &actor_url, verifies).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            let reason = reason.into_inner().unwrap_or_else(|p| p.into_inner());
+            return Ok(unauthorized(reason.as_deref().unwrap_or("the signature does not match the actor's key")));
+        }
+        Err(e) => return Ok(unauthorized(&format!("the actor could not be fetched: {e}"))),
     }
     activity.verify(data).await?;
     match serde_json::from_slice(body) {

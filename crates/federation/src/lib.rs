@@ -18,6 +18,7 @@ pub mod events;
 pub mod extras;
 pub mod guilds;
 pub mod inbox;
+pub mod key_refetch;
 mod keys;
 pub mod network;
 pub mod objects;

@@ -71,23 +71,30 @@ pub async fn signer(
     let ok = check(method, uri, headers, &key.pem, &data.app_data().instance().domain)?;
     let key = match (ok, cached.is_some()) {
         (true, _) => key,
-        // The key may have been rotated since we cached it: fetch it once more.
-        (false, true) => {
+        // The key may have been rotated since we cached it: fetch it once more (at most once
+        // per interval for each key, as for the inbox's signatures).
+        (false, true) if data.app_data().claim_key_refetch(key_id.as_str()).await => {
             let fresh = fetch_key(data, &key_id).await?;
             if !check(method, uri, headers, &fresh.pem, &data.app_data().instance().domain)? {
                 return Err(refused("the signature does not match the key"));
             }
             fresh
         }
-        (false, false) => return Err(refused("the signature does not match the key")),
+        (false, _) => return Err(refused("the signature does not match the key")),
     };
     cache.insert(key_id.to_string(), key.clone()).await;
     let actor = Url::parse(&key.owner).map_err(|_| refused("the key owner is not a URL"))?;
     Ok(Some(Signer { domain: authority(&actor), actor, kind: FetchSigner::from_type(&key.kind) }))
 }
 
-/// Verifies the signature over the request with `pem`.
-fn check(method: &Method, uri: &Uri, headers: &HeaderMap, pem: &str, our_host: &str) -> Result<bool, Refused> {
+/// Verifies the draft-cavage signature over the request with `pem`.
+pub(crate) fn check(
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    pem: &str,
+    our_host: &str,
+) -> Result<bool, Refused> {
     let mut map = BTreeMap::new();
     for (name, value) in headers {
         if let Ok(v) = value.to_str() {

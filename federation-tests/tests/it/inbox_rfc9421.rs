@@ -1,6 +1,6 @@
 //! RFC 9421 HTTP Message Signatures (as Fedify sends them first): a correctly signed Follow is
 //! accepted and answered; a tampered or incomplete one answers 401 (so the sender retries with
-//! draft-cavage) and changes nothing.
+//! draft-cavage) and changes nothing. A signature by a rotated key has the actor fetched once.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -89,4 +89,51 @@ async fn rfc9421_signed_follow_is_accepted_and_tampering_is_refused() {
         community.members().await.iter().any(|m| m == &alice.handle()).then_some(())
     })
     .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rfc9421_signature_with_a_rotated_key_fetches_the_actor_once() {
+    let instance = InProcessInstance::start("rfc9421-rotate").await;
+    let community = LocalCommunity::create(&instance, "owner", "ux-design").await;
+    let peer = FakePeer::start(Software::Mastodon).await;
+    let alice = peer.add_actor_with_own_key("alice").await;
+    let covered = ["@method", "@target-uri", "content-digest", "content-type"];
+    let follow = alice.follow_activity(&community.url);
+    assert_eq!(
+        post(&community.inbox, &sign_9421(&alice, &community.inbox, &follow, &covered)).await,
+        StatusCode::ACCEPTED
+    );
+    poll_until(Duration::from_secs(10), "alice listed as a member", || async {
+        community.members().await.iter().any(|m| m == &alice.handle()).then_some(())
+    })
+    .await;
+
+    // alice's server rotates her key (same key id) and she leaves at once, signing with it.
+    let rotated = peer.add_actor_with_key("alice", std::sync::Arc::new(federation_tests::peer::generate_key().await));
+    let actor_path = Software::Mastodon.actor_path("alice");
+    let fetched = peer.fetch_count(&actor_path);
+    let undo = serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": format!("{}#undo-follow", rotated.id()),
+        "type": "Undo",
+        "actor": rotated.id(),
+        "object": follow["id"],
+    });
+    let signed = sign_9421(&rotated, &community.inbox, &undo, &covered);
+    assert_eq!(post(&community.inbox, &signed).await, StatusCode::ACCEPTED, "signed with the new key");
+    assert_eq!(peer.fetch_count(&actor_path), fetched + 1, "the actor is fetched once for the new key");
+    poll_until(Duration::from_secs(10), "alice gone from the members", || async {
+        community.members().await.iter().all(|m| m != &alice.handle()).then_some(())
+    })
+    .await;
+
+    // Signatures that do not verify right after fetch nothing more.
+    for n in 0..3 {
+        let mut tampered = sign_9421(&rotated, &community.inbox, &undo, &covered);
+        let mut other = undo.clone();
+        other["id"] = Value::String(format!("{}#tampered-{n}", rotated.id()));
+        tampered.body = serde_json::to_vec(&other).unwrap();
+        assert_eq!(post(&community.inbox, &tampered).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(peer.fetch_count(&actor_path), fetched + 1, "no fetch per bad signature");
 }

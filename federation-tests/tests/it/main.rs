@@ -21,6 +21,8 @@ mod inbox_rfc9421;
 mod inbox_security;
 mod instances;
 mod interop_bovine;
+mod interop_fedify;
+mod key_rotation;
 mod leak_matrix;
 mod map_crawl;
 mod map_crawl_hostile;

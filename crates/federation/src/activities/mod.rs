@@ -9,6 +9,7 @@ pub mod create;
 pub mod follow;
 pub mod moderation;
 pub mod relay;
+pub mod update_actor;
 pub mod update_delete;
 pub mod vote;
 
@@ -30,6 +31,7 @@ use crate::wiki::WikiActivity;
 pub use create::Create;
 pub use follow::{Accept, Follow, Reject, Undo};
 pub use relay::Announce;
+pub use update_actor::UpdateActor;
 pub use update_delete::{Delete, Update};
 pub use vote::Vote;
 
@@ -103,6 +105,8 @@ inbox_activities! {
     Vote(Vote) => |a, data| a.receive_stored(data, Arrival::Direct),
     /// An edit, or a community's pin/lock state.
     Update(Box<Update>) => |a, data| (*a).receive_stored(data, Arrival::Direct),
+    /// An actor's new profile or key (only taken straight from the actor, never relayed).
+    UpdateActor(Box<UpdateActor>) => |a, data| (*a).receive_direct(data),
     /// A deletion.
     Delete(Delete) => |a, data| a.receive_stored(data, Arrival::Direct),
 }
@@ -184,14 +188,15 @@ fn kind_name(json: &serde_json::Value) -> String {
 }
 
 /// Receives an activity a community relayed inside an `Announce` as any other: verified, then
-/// applied once. Follows and nested Announces are not relayed; they are ignored.
+/// applied once. Follows, nested Announces and actor updates are not relayed; they are ignored.
 fn relay(
     json: serde_json::Value,
     data: &Data<AppContext>,
 ) -> Pin<Box<dyn Future<Output = Result<(), Error>> + Send + '_>> {
     Box::pin(async move {
         let inner: InboxActivity = serde_json::from_value(json.clone())?;
-        if matches!(inner, InboxActivity::Announce(_) | InboxActivity::Follow(_)) {
+        // An actor's profile and key are taken from the actor itself only.
+        if matches!(inner, InboxActivity::Announce(_) | InboxActivity::Follow(_) | InboxActivity::UpdateActor(_)) {
             return Ok(());
         }
         inner.verify(data).await?;
