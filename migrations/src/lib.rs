@@ -26,6 +26,7 @@ mod m20261123_000021_notifications;
 mod m20261207_000022_outbox_errors;
 mod m20261207_000050_instance_software;
 mod m20261207_000051_remote_follower_count;
+mod m20261207_000040_inbound_counts;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_outbox_errors::Migration),
             Box::new(m20261207_000050_instance_software::Migration),
             Box::new(m20261207_000051_remote_follower_count::Migration),
+            Box::new(m20261207_000040_inbound_counts::Migration),
         ]
     }
 }

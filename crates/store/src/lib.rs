@@ -10,6 +10,7 @@ pub mod entities;
 mod enum_columns_tests;
 pub mod events;
 pub mod federation;
+pub mod federation_counts;
 pub mod guilds;
 pub mod map_crawl;
 pub mod notifications;
