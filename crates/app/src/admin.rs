@@ -292,6 +292,9 @@ pub struct InstanceHealthView {
     pub outgoing: Vec<OutgoingCountView>,
     /// Its inboxes that answered 410 Gone (nothing more is sent to them).
     pub gone_inboxes: Vec<String>,
+    /// When the next retry of a failed delivery (429, 5xx, no answer) is due: never sooner
+    /// than the instance's `Retry-After`.
+    pub next_retry_at: Option<chrono::DateTime<Utc>>,
 }
 
 impl InstanceHealthView {
@@ -303,6 +306,7 @@ impl InstanceHealthView {
         self.incoming = c.incoming;
         self.outgoing = c.outgoing;
         self.gone_inboxes = c.gone_inboxes;
+        self.next_retry_at = c.next_retry_at;
         self
     }
 }
@@ -328,6 +332,7 @@ pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<
         incoming: vec![],
         outgoing: vec![],
         gone_inboxes: vec![],
+        next_retry_at: None,
     };
     let mut out: Vec<InstanceHealthView> = health
         .into_iter()

@@ -16,6 +16,9 @@ pub enum Error {
     /// The request is malformed or inconsistent (ids, actors, audiences).
     #[error("{0}")]
     BadRequest(String),
+    /// The activity is not one we can read: an unsupported object, or a malformed shape.
+    #[error("{0}")]
+    Unreadable(String),
     /// The request's signature is missing, malformed or does not verify.
     #[error("{0}")]
     SignatureInvalid(String),
@@ -86,7 +89,9 @@ impl Error {
             Error::App(guildhall_app::Error::NotFound(_)) | Error::NotFound => StatusCode::NOT_FOUND,
             Error::App(guildhall_app::Error::Denied(_)) | Error::InstanceBlocked => StatusCode::FORBIDDEN,
             Error::SignatureInvalid(_) => StatusCode::UNAUTHORIZED,
-            Error::App(guildhall_app::Error::Invalid(_)) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::App(guildhall_app::Error::Invalid(_)) | Error::BadRequest(_) | Error::Unreadable(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Error::App(guildhall_app::Error::Conflict(_) | guildhall_app::Error::Taken(_)) => StatusCode::CONFLICT,
             Error::App(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             // Fedify and others retry with another signature scheme only after a 401.
@@ -122,7 +127,7 @@ impl IntoResponse for Error {
             (Error::ActorUnavailable(_), _) => "actor_unavailable",
             (Error::Fetch(_), StatusCode::BAD_GATEWAY) => "fetch_failed",
             (Error::Fetch(_), StatusCode::BAD_REQUEST) => "object_unreadable",
-            (Error::Protocol(activitypub_federation::error::Error::ParseReceivedActivity { .. }), _) => "unreadable_activity",
+            (Error::Unreadable(_), _) => "unreadable_activity",
             (_, status) => match status {
                 StatusCode::UNAUTHORIZED => "signature_invalid",
                 StatusCode::NOT_FOUND => "not_found",

@@ -84,14 +84,10 @@ async fn handle(
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
-/// The activity as the inbox reads it; a failure is `400` with serde's (or our) reason.
+/// The activity as the inbox reads it; a failure is `400 unreadable_activity` with serde's
+/// (or our) reason.
 fn parse(bytes: &[u8]) -> Result<WithContext<InboxActivity>, Error> {
-    serde_json::from_slice(bytes).map_err(|err| {
-        let id = serde_json::from_slice::<serde_json::Value>(bytes)
-            .ok()
-            .and_then(|v| v.get("id").and_then(|i| i.as_str()).and_then(|i| Url::parse(i).ok()));
-        Error::Protocol(activitypub_federation::error::Error::ParseReceivedActivity { err, id })
-    })
+    serde_json::from_slice(bytes).map_err(|e| Error::Unreadable(format!("the activity cannot be read: {e}")))
 }
 
 /// The sending actor, fetched (or read from storage): `401 actor_unavailable` if it cannot be

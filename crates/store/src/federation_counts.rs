@@ -99,6 +99,27 @@ pub async fn deliveries_by_kind<C: ConnectionTrait>(db: &C) -> Result<Vec<KindCo
         .await?)
 }
 
+#[derive(sea_orm::FromQueryResult)]
+struct NextRetry {
+    domain: String,
+    at: Option<DateTime<Utc>>,
+}
+
+/// Per instance, when the next retry of a delivery that failed (429, 5xx, no answer) is due.
+pub async fn next_retries<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, DateTime<Utc>)>> {
+    let rows = delivery::Entity::find()
+        .select_only()
+        .column(delivery::Column::Domain)
+        .column_as(delivery::Column::NextAttemptAt.min(), "at")
+        .filter(delivery::Column::Status.eq(DeliveryStatus::Pending))
+        .filter(delivery::Column::Attempts.gt(0))
+        .group_by(delivery::Column::Domain)
+        .into_model::<NextRetry>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|r| Some((r.domain, r.at?))).collect())
+}
+
 /// Marks an inbox gone (it answered `410`) and ends its pending deliveries as refused.
 pub async fn mark_inbox_gone<C: ConnectionTrait>(db: &C, inbox: &str, domain: &str, now: DateTime<Utc>) -> Result<()> {
     let row = gone_inbox::ActiveModel { inbox: Set(inbox.to_owned()), domain: Set(domain.to_owned()), gone_at: Set(now) };

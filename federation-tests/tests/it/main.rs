@@ -18,6 +18,7 @@ mod inbound_fixtures;
 mod inbox_faults;
 mod inbox_rfc9421;
 mod inbox_security;
+mod inbox_statuses;
 mod instances;
 mod interop_bovine;
 mod leak_matrix;

@@ -67,6 +67,8 @@ pub struct InstanceCounts {
     pub outgoing: Vec<OutgoingCountView>,
     /// Inboxes that answered 410.
     pub gone_inboxes: Vec<String>,
+    /// When the next retry of a failed delivery is due (never sooner than `Retry-After`).
+    pub next_retry_at: Option<chrono::DateTime<Utc>>,
 }
 
 /// Every instance's counts, by domain.
@@ -102,6 +104,9 @@ pub async fn by_instance(ctx: &AppContext) -> Result<BTreeMap<String, InstanceCo
                 row.retrying += k.retried.max(0) as u64;
             }
         }
+    }
+    for (domain, at) in store::next_retries(ctx.db()).await? {
+        out.entry(domain).or_default().next_retry_at = Some(at);
     }
     for g in store::gone_inboxes(ctx.db()).await? {
         out.entry(g.domain).or_default().gone_inboxes.push(g.inbox);

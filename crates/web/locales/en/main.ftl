@@ -370,6 +370,7 @@ instance-gone-inboxes = { $count ->
     [one] { $count } inbox gone (410)
    *[other] { $count } inboxes gone (410)
 }
+instance-next-retry = next try { $date }
 label-incoming-ignored = Ignored from them
 label-incoming-refused = Refused from them
 instances-by-type = By activity type

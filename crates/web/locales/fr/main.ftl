@@ -370,6 +370,7 @@ instance-gone-inboxes = { $count ->
     [one] { $count } boîte disparue (410)
    *[other] { $count } boîtes disparues (410)
 }
+instance-next-retry = prochain essai le { $date }
 label-incoming-ignored = Ignorées venant d'eux
 label-incoming-refused = Refusées venant d'eux
 instances-by-type = Par type d'activité
