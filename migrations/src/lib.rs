@@ -27,6 +27,7 @@ mod m20261207_000022_outbox_errors;
 mod m20261207_000050_instance_software;
 mod m20261207_000051_remote_follower_count;
 mod m20261207_000040_inbound_counts;
+mod m20261207_000041_reports;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000050_instance_software::Migration),
             Box::new(m20261207_000051_remote_follower_count::Migration),
             Box::new(m20261207_000040_inbound_counts::Migration),
+            Box::new(m20261207_000041_reports::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ pub mod map_crawl;
 pub mod notifications;
 pub mod peers;
 pub mod polls;
+pub mod reports;
 pub mod settings;
 // Tests of this crate use it too (its dependencies are also dev-dependencies).
 #[cfg(any(test, feature = "testing"))]

@@ -30,5 +30,6 @@ mod page_shapes;
 mod peer_shapes;
 mod polls_across;
 mod private_community;
+mod reports_received;
 mod undo_shapes;
 mod wiki_across;

@@ -6,6 +6,7 @@
 pub mod announce;
 pub mod block;
 pub mod create;
+pub mod flag;
 pub mod follow;
 pub mod moderation;
 pub mod relay;
@@ -102,8 +103,8 @@ macro_rules! inbox_activities {
 /// types that no variant reads is unsupported or malformed (400), unless it is a shape we
 /// deliberately ignore; any other type is acknowledged and ignored (202).
 pub const ACTED_ON: &[&str] = &[
-    "Accept", "Add", "Announce", "Create", "Delete", "Dislike", "Follow", "Ignore", "Invite", "Join", "Leave", "Like",
-    "Offer", "Reject", "Remove", "Undo", "Update",
+    "Accept", "Add", "Announce", "Create", "Delete", "Dislike", "Flag", "Follow", "Ignore", "Invite", "Join", "Leave",
+    "Like", "Offer", "Reject", "Remove", "Undo", "Update",
 ];
 
 /// Actor types: an `Update` of one (a profile change) is ignored; the actor is re-read when
@@ -155,6 +156,8 @@ inbox_activities! {
     Delete(Delete) => |a, data| a.receive_stored(data, Arrival::Direct),
     /// A community's wiki page: `Create`/`Update{Article}`.
     Wiki(Box<WikiActivity>) => |a, data| (*a).receive(data),
+    /// A report, from any actor type.
+    Flag(Box<flag::Flag>) => |a, data| (*a).receive_report(data),
 }
 
 /// An activity of a type we do not act on (yet): acknowledged and ignored.

@@ -28,6 +28,7 @@ pub mod poll_option;
 pub mod poll_vote;
 pub mod remote_instance;
 pub mod reply;
+pub mod report;
 pub mod session;
 pub mod vote;
 pub mod wiki_edit_refusal;
