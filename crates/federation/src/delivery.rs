@@ -210,11 +210,7 @@ async fn send_in_order(
                 record_health(&ctx, domain, true, now).await;
                 let r = queue::finish(&ctx, d.id, DeliveryStatus::Refused, Some(answer.describe()), now).await;
                 // 410: the actor behind this inbox is gone; nothing more is sent to it.
-                if r.is_ok() && answer.is_gone() {
-                    counts::mark_inbox_gone(&ctx, &d.inbox, domain).await
-                } else {
-                    r
-                }
+                if r.is_ok() && answer.is_gone() { counts::mark_inbox_gone(&ctx, &d.inbox, domain).await } else { r }
             }
             (Ok(()), _) => {
                 record_health(&ctx, domain, true, now).await;

@@ -137,7 +137,8 @@ impl IntoResponse for Error {
                 _ => "internal",
             },
         };
-        let message = if status == StatusCode::INTERNAL_SERVER_ERROR { "internal error".to_string() } else { self.to_string() };
+        let message =
+            if status == StatusCode::INTERNAL_SERVER_ERROR { "internal error".to_string() } else { self.to_string() };
         (status, axum::Json(json!({"error": code, "message": message}))).into_response()
     }
 }

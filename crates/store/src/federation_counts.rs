@@ -79,8 +79,10 @@ pub struct KindCount {
 /// Delivery counts per instance, activity type and status, in one grouped query.
 pub async fn deliveries_by_kind<C: ConnectionTrait>(db: &C) -> Result<Vec<KindCount>> {
     use sea_orm::{EntityTrait as _, JoinType, RelationDef};
-    let to_activity: RelationDef =
-        delivery::Entity::belongs_to(activity::Entity).from(delivery::Column::ActivityId).to(activity::Column::Id).into();
+    let to_activity: RelationDef = delivery::Entity::belongs_to(activity::Entity)
+        .from(delivery::Column::ActivityId)
+        .to(activity::Column::Id)
+        .into();
     let retried = Expr::case(delivery::Column::Attempts.gt(0), 1).finally(0);
     Ok(delivery::Entity::find()
         .select_only()
@@ -122,7 +124,8 @@ pub async fn next_retries<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, Dat
 
 /// Marks an inbox gone (it answered `410`) and ends its pending deliveries as refused.
 pub async fn mark_inbox_gone<C: ConnectionTrait>(db: &C, inbox: &str, domain: &str, now: DateTime<Utc>) -> Result<()> {
-    let row = gone_inbox::ActiveModel { inbox: Set(inbox.to_owned()), domain: Set(domain.to_owned()), gone_at: Set(now) };
+    let row =
+        gone_inbox::ActiveModel { inbox: Set(inbox.to_owned()), domain: Set(domain.to_owned()), gone_at: Set(now) };
     gone_inbox::Entity::insert(row)
         .on_conflict(OnConflict::column(gone_inbox::Column::Inbox).do_nothing().to_owned())
         .exec_without_returning(db)

@@ -108,7 +108,10 @@ async fn the_admin_page_counts_refusals_throttling_failures_and_gone_inboxes_per
         || async { expect_status(admin.get("/api/v1/admin/federation/instances").await, StatusCode::OK, "health") };
     poll_until(DEADLINE, "every Accept delivered", || async {
         let rows = health().await;
-        peers.iter().all(|p| row(&rows, p.host()).is_some_and(|r| r["delivered"] == 1 && r["pending"] == 0)).then_some(())
+        peers
+            .iter()
+            .all(|p| row(&rows, p.host()).is_some_and(|r| r["delivered"] == 1 && r["pending"] == 0))
+            .then_some(())
     })
     .await;
     for p in peers {
@@ -123,7 +126,11 @@ async fn the_admin_page_counts_refusals_throttling_failures_and_gone_inboxes_per
         let owner = &community.owner;
         let path = format!("/api/v1/communities/{}/discussions", community.name);
         async move {
-            expect_status(owner.post(&path, &json!({"title": title, "body": "Counted."})).await, StatusCode::CREATED, "post")
+            expect_status(
+                owner.post(&path, &json!({"title": title, "body": "Counted."})).await,
+                StatusCode::CREATED,
+                "post",
+            )
         }
     };
     post("Counted news").await;
@@ -198,5 +205,4 @@ async fn the_admin_page_counts_refusals_throttling_failures_and_gone_inboxes_per
     let r = row(&health().await, gone.host()).cloned().unwrap();
     assert_eq!((r["pending"].as_u64(), r["refused"].as_u64()), (Some(0), Some(refused_gone)), "nothing queued: {r}");
     assert!(gone.received().is_empty(), "nothing sent to a gone inbox: {:?}", gone.received());
-
 }

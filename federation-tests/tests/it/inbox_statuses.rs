@@ -150,12 +150,16 @@ async fn an_actor_that_cannot_be_fetched_is_401_actor_unavailable() {
     let s = Setup::new("st-actor").await;
     let ghost = s.peer.add_actor("ghost");
     s.peer.unserve(&Software::Mastodon.actor_path("ghost"));
-    let (status, body) = s.post(&ghost, &json!({
-        "@context": "https://www.w3.org/ns/activitystreams",
-        "id": format!("{}#likes/{}", ghost.id(), random_hex(8)), "type": "Like", "actor": ghost.id(),
-        "object": s.community.discussion_url
-    }))
-    .await;
+    let (status, body) = s
+        .post(
+            &ghost,
+            &json!({
+                "@context": "https://www.w3.org/ns/activitystreams",
+                "id": format!("{}#likes/{}", ghost.id(), random_hex(8)), "type": "Like", "actor": ghost.id(),
+                "object": s.community.discussion_url
+            }),
+        )
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert_eq!(body["error"], "actor_unavailable", "{body}");
     let row = s.counts().await;
@@ -212,15 +216,18 @@ async fn an_application_actor_is_an_actor_not_a_signature_failure() {
     let app = s.peer.add_actor("instance-actor");
     let path = Software::Mastodon.actor_path("instance-actor");
     let pem = s.peer.document(&path).expect("served")["publicKey"]["publicKeyPem"].clone();
-    s.peer.serve(&path, json!({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-        "id": app.id(), "type": "Application", "preferredUsername": s.peer.host(),
-        "inbox": app.inbox(), "outbox": format!("{}/outbox", app.id()),
-        "endpoints": {"sharedInbox": format!("{}/inbox", s.peer.base_url())},
-        "manuallyApprovesFollowers": true,
-        "url": format!("{}/about/more?instance_actor=true", s.peer.base_url()),
-        "publicKey": {"id": app.key_id(), "owner": app.id(), "publicKeyPem": pem}
-    }));
+    s.peer.serve(
+        &path,
+        json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": app.id(), "type": "Application", "preferredUsername": s.peer.host(),
+            "inbox": app.inbox(), "outbox": format!("{}/outbox", app.id()),
+            "endpoints": {"sharedInbox": format!("{}/inbox", s.peer.base_url())},
+            "manuallyApprovesFollowers": true,
+            "url": format!("{}/about/more?instance_actor=true", s.peer.base_url()),
+            "publicKey": {"id": app.key_id(), "owner": app.id(), "publicKeyPem": pem}
+        }),
+    );
     let activity = json!({
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": format!("{}#reacts/{}", app.id(), random_hex(8)), "type": "EmojiReact", "actor": app.id(),

@@ -12,14 +12,17 @@ use federation_tests::{InProcessInstance, StatusCode, Value, expect_status, json
 fn as_instance_actor(peer: &FakePeer, actor: &FakeActor) {
     let path = peer.software().actor_path(actor.name());
     let pem = peer.document(&path).expect("served")["publicKey"]["publicKeyPem"].clone();
-    peer.serve(&path, json!({
-        "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
-        "id": actor.id(), "type": "Application", "preferredUsername": peer.host(),
-        "inbox": actor.inbox(), "outbox": format!("{}/outbox", actor.id()),
-        "endpoints": {"sharedInbox": format!("{}/inbox", peer.base_url())},
-        "manuallyApprovesFollowers": true,
-        "publicKey": {"id": actor.key_id(), "owner": actor.id(), "publicKeyPem": pem}
-    }));
+    peer.serve(
+        &path,
+        json!({
+            "@context": ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"],
+            "id": actor.id(), "type": "Application", "preferredUsername": peer.host(),
+            "inbox": actor.inbox(), "outbox": format!("{}/outbox", actor.id()),
+            "endpoints": {"sharedInbox": format!("{}/inbox", peer.base_url())},
+            "manuallyApprovesFollowers": true,
+            "publicKey": {"id": actor.key_id(), "owner": actor.id(), "publicKeyPem": pem}
+        }),
+    );
 }
 
 fn vars(peer: &FakePeer, actor: &FakeActor, community: &LocalCommunity) -> Vars {

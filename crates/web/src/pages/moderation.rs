@@ -228,7 +228,8 @@ pub(crate) async fn reports(
 ) -> Result<Response, PageError> {
     let s = v.require()?;
     let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
-    let list =
-        guildhall_app::reports::list(&ctx, &s.viewer, &handle, guildhall_app::page(None, Some(100))).await.or_page(&v)?;
+    let list = guildhall_app::reports::list(&ctx, &s.viewer, &handle, guildhall_app::page(None, Some(100)))
+        .await
+        .or_page(&v)?;
     Ok(render(StatusCode::OK, &ReportsPage { c: v.chrome(), co, reports: list.items }))
 }
