@@ -111,6 +111,39 @@ async fn fetch_actor(
     }
 }
 
+/// Activity types counted under their own name: ActivityStreams' and common extensions.
+const KNOWN_TYPES: &[&str] = &[
+    "Accept",
+    "Add",
+    "Announce",
+    "Arrive",
+    "Block",
+    "Create",
+    "Delete",
+    "Dislike",
+    "EmojiReact",
+    "Flag",
+    "Follow",
+    "Ignore",
+    "Invite",
+    "Join",
+    "Leave",
+    "Like",
+    "Listen",
+    "Move",
+    "Offer",
+    "Question",
+    "Read",
+    "Reject",
+    "Remove",
+    "TentativeAccept",
+    "TentativeReject",
+    "Travel",
+    "Undo",
+    "Update",
+    "View",
+];
+
 /// The sender's instance and the activity's type, read before anything is checked, so that
 /// what was ignored or refused is counted (by the instance the activity names as its actor's).
 struct Tally {
@@ -121,8 +154,14 @@ struct Tally {
 impl Tally {
     fn of(parsed: Option<&serde_json::Value>) -> Self {
         let domain = parsed.and_then(|v| v.get("actor")).and_then(crate::wire::object_id).map(|a| authority(&a));
-        let kind = parsed.and_then(|v| v.get("type")).and_then(|t| t.as_str()).unwrap_or("(unreadable)");
-        Tally { domain, kind: kind.chars().take(50).collect() }
+        let kind = match parsed.and_then(|v| v.get("type")).and_then(|t| t.as_str()) {
+            // Counted before the signature is checked: a type outside the vocabulary is
+            // "(other)", so made-up types cannot add rows (the reason still names it).
+            Some(k) if KNOWN_TYPES.contains(&k) => k,
+            Some(_) => "(other)",
+            None => "(unreadable)",
+        };
+        Tally { domain, kind: kind.to_owned() }
     }
 
     /// What to count of how a POST ended: `(outcome, status, reason)`; nothing for an
@@ -208,6 +247,16 @@ fn json_ld_keyword(v: &serde_json::Value) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_types_are_bounded_to_the_vocabulary() {
+        let tally = |raw: &str| Tally::of(Some(&serde_json::from_str(raw).unwrap()));
+        let t = tally(r#"{"type":"EmojiReact","actor":"https://m.example/users/a"}"#);
+        assert_eq!((t.domain.as_deref(), t.kind.as_str()), (Some("m.example"), "EmojiReact"));
+        assert_eq!(tally(r#"{"type":"Zx81","actor":"https://m.example/users/a"}"#).kind, "(other)");
+        assert_eq!(tally(r#"{"type":["Like"]}"#).kind, "(unreadable)");
+        assert_eq!(tally(r#"{"type":"Like"}"#).domain, None);
+    }
 
     #[test]
     fn json_ld_shape_changers_are_found() {
