@@ -24,10 +24,10 @@ mod m20261123_000019_wiki_edit_refusals;
 mod m20261123_000020_event_replies;
 mod m20261123_000021_notifications;
 mod m20261207_000022_outbox_errors;
-mod m20261207_000050_instance_software;
-mod m20261207_000051_remote_follower_count;
 mod m20261207_000040_inbound_counts;
 mod m20261207_000041_reports;
+mod m20261207_000050_instance_software;
+mod m20261207_000051_remote_follower_count;
 
 /// Every migration in order.
 pub struct Migrator;
