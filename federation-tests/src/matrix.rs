@@ -102,6 +102,8 @@ pub enum Mark {
     PublicModerator,
     /// A remote member's reply to the private event.
     EventReply,
+    /// The comment of a report (`Flag`) about the private discussion (moderators only).
+    Report,
 }
 
 /// What a row shows to those allowed.
@@ -188,6 +190,7 @@ impl Secrets {
             (Mark::Request, "q"),
             (Mark::Event, "e"),
             (Mark::EventReply, "v"),
+            (Mark::Report, "k"),
         ] {
             marks.insert(mark, format!("{prefix}{suffix}"));
         }

@@ -166,6 +166,8 @@ struct PeerState {
     /// While set, inbox POSTs are recorded and answered with this status and body
     /// ([`FakePeer::refuse_inbox`]).
     refusal: Mutex<Option<(u16, String)>>,
+    /// While set, refusals carry this `Retry-After` header ([`FakePeer::retry_after`]).
+    retry_after: Mutex<Option<String>>,
     host: String,
 }
 
@@ -312,6 +314,11 @@ impl FakePeer {
         self.state.fetches.lock().unwrap().get(path).copied().unwrap_or(0)
     }
 
+    /// The document served at `path`, if any.
+    pub fn document(&self, path: &str) -> Option<Value> {
+        self.state.documents.lock().unwrap().get(path).cloned()
+    }
+
     /// Stops serving `path` (later GETs answer 404).
     pub fn unserve(&self, path: &str) {
         self.state.documents.lock().unwrap().remove(path);
@@ -343,6 +350,12 @@ impl FakePeer {
     /// refusing what it is sent (Lemmy's 400, Fedify's 401). `None` goes back to 202.
     pub fn refuse_inbox(&self, refusal: Option<(u16, &str)>) {
         *self.state.refusal.lock().unwrap() = refusal.map(|(s, b)| (s, b.to_owned()));
+    }
+
+    /// From now on, refusals (see [`FakePeer::refuse_inbox`]) carry `Retry-After: value`, as
+    /// a throttling (429) or unavailable (503) server says when to come back. `None`: none.
+    pub fn retry_after(&self, value: Option<&str>) {
+        *self.state.retry_after.lock().unwrap() = value.map(str::to_owned);
     }
 
     /// Forgets the recorded deliveries.
@@ -447,7 +460,12 @@ async fn handle(
         let refusal = state.refusal.lock().unwrap().clone();
         if let Some((status, body)) = refusal {
             let status = AxumStatus::from_u16(status).unwrap_or(AxumStatus::BAD_REQUEST);
-            return (status, body).into_response();
+            let mut response = (status, body).into_response();
+            let retry_after = state.retry_after.lock().unwrap().clone();
+            if let Some(v) = retry_after.and_then(|v| axum::http::HeaderValue::from_str(&v).ok()) {
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+            }
+            return response;
         }
         return AxumStatus::ACCEPTED.into_response();
     }
@@ -474,6 +492,10 @@ async fn handle(
     }
     *state.fetches.lock().unwrap().entry(path.clone()).or_default() += 1;
     match state.documents.lock().unwrap().get(&path) {
+        // A deleted account, as Mastodon serves it: 410 with a Tombstone.
+        Some(doc) if doc["type"] == "Tombstone" => {
+            (AxumStatus::GONE, [(header::CONTENT_TYPE, ACTIVITY_JSON)], doc.to_string()).into_response()
+        }
         Some(doc) => ([(header::CONTENT_TYPE, ACTIVITY_JSON)], doc.to_string()).into_response(),
         None => AxumStatus::NOT_FOUND.into_response(),
     }

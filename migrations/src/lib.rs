@@ -25,6 +25,8 @@ mod m20261123_000020_event_replies;
 mod m20261123_000021_notifications;
 mod m20261207_000022_outbox_errors;
 mod m20261207_000030_post_extras;
+mod m20261207_000040_inbound_counts;
+mod m20261207_000041_reports;
 mod m20261207_000050_instance_software;
 mod m20261207_000051_remote_follower_count;
 
@@ -58,6 +60,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261123_000021_notifications::Migration),
             Box::new(m20261207_000022_outbox_errors::Migration),
             Box::new(m20261207_000030_post_extras::Migration),
+            Box::new(m20261207_000040_inbound_counts::Migration),
+            Box::new(m20261207_000041_reports::Migration),
             Box::new(m20261207_000050_instance_software::Migration),
             Box::new(m20261207_000051_remote_follower_count::Migration),
         ]

@@ -28,6 +28,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(remove_moderator))
         .routes(routes!(list_bans, ban))
         .routes(routes!(unban))
+        .routes(routes!(list_reports))
 }
 
 /// Lists communities.
@@ -204,6 +205,18 @@ async fn list_bans(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> ApiResult<Json<List<bans::BanView>>> {
     Ok(Json(bans::list(&ctx, &s.viewer, &name, guildhall_app::page(q.page, q.limit)).await?))
+}
+
+/// Reports other servers sent about the community's content or members (moderators).
+#[utoipa::path(get, path = "/api/v1/communities/{name}/reports", tag = "membership", params(("name" = String, Path), PageQuery),
+    responses((status = 200, body = List<guildhall_app::reports::ReportView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn list_reports(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> ApiResult<Json<List<guildhall_app::reports::ReportView>>> {
+    Ok(Json(guildhall_app::reports::list(&ctx, &s.viewer, &name, guildhall_app::page(q.page, q.limit)).await?))
 }
 
 /// Bans a person, here or on another server (moderators); federated as `Block`.

@@ -6,6 +6,7 @@ use guildhall_domain::{AccountStatus, Denied, Invalid, InvalidCode, Registration
 use guildhall_store::entities::instance_settings;
 use guildhall_store::{Set, accounts, encode_list, settings as store_settings};
 
+use crate::federation::counts::{IncomingCountView, InstanceCounts, OutgoingCountView};
 use crate::views::{AccountView, InviteView, List, PendingAccountView, SettingsView};
 use crate::{AppContext, Error, Page, Result, Viewer};
 
@@ -281,46 +282,88 @@ pub struct InstanceHealthView {
     pub last_success_at: Option<chrono::DateTime<Utc>>,
     /// Failing for more than a day (deliveries keep retrying).
     pub unreachable: bool,
+    /// Incoming activities from it answered 202 but deliberately not acted on.
+    pub incoming_ignored: u64,
+    /// Incoming activities from it refused (a 4xx answer).
+    pub incoming_refused: u64,
+    /// Incoming ignored and refused, per activity type.
+    pub incoming: Vec<IncomingCountView>,
+    /// Outgoing deliveries per activity type.
+    pub outgoing: Vec<OutgoingCountView>,
+    /// Its inboxes that answered 410 Gone (nothing more is sent to them).
+    pub gone_inboxes: Vec<String>,
+    /// When the next retry of a failed delivery (429, 5xx, no answer) is due: never sooner
+    /// than the instance's `Retry-After`.
+    pub next_retry_at: Option<chrono::DateTime<Utc>>,
 }
 
-/// Delivery queue depth and health per remote instance (admins).
+impl InstanceHealthView {
+    fn with_counts(mut self, counts: Option<InstanceCounts>) -> Self {
+        let c = counts.unwrap_or_default();
+        let sum = |outcome: &str| c.incoming.iter().filter(|i| i.outcome == outcome).map(|i| i.count).sum();
+        self.incoming_ignored = sum("ignored");
+        self.incoming_refused = sum("refused");
+        self.incoming = c.incoming;
+        self.outgoing = c.outgoing;
+        self.gone_inboxes = c.gone_inboxes;
+        self.next_retry_at = c.next_retry_at;
+        self
+    }
+}
+
+/// Delivery queue depth, health and counts both ways per remote instance (admins).
 pub async fn federation_health(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<InstanceHealthView>> {
     require_admin(viewer)?;
     let queue = guildhall_store::federation::queue_by_domain(ctx.db()).await?;
     let health = guildhall_store::federation::all_instance_health(ctx.db()).await?;
+    let mut counts = crate::federation::counts::by_instance(ctx).await?;
+    let empty = |domain: String| InstanceHealthView {
+        domain,
+        pending: 0,
+        failed: 0,
+        delivered: 0,
+        refused: 0,
+        failures: 0,
+        failing_since: None,
+        last_success_at: None,
+        unreachable: false,
+        incoming_ignored: 0,
+        incoming_refused: 0,
+        incoming: vec![],
+        outgoing: vec![],
+        gone_inboxes: vec![],
+        next_retry_at: None,
+    };
     let mut out: Vec<InstanceHealthView> = health
+        .into_iter()
+        .map(|h| InstanceHealthView {
+            failures: h.failures,
+            failing_since: h.failing_since,
+            last_success_at: h.last_success_at,
+            unreachable: h.unreachable,
+            ..empty(h.domain)
+        })
+        .collect();
+    for q in &queue {
+        if !out.iter().any(|h| h.domain == q.domain) {
+            out.push(empty(q.domain.clone()));
+        }
+    }
+    // Instances we never sent to but heard from (ignored or refused) are listed too.
+    for domain in counts.keys() {
+        if !out.iter().any(|h| &h.domain == domain) {
+            out.push(empty(domain.clone()));
+        }
+    }
+    Ok(out
         .into_iter()
         .map(|h| {
             let q = queue.iter().find(|q| q.domain == h.domain).cloned().unwrap_or_default();
-            InstanceHealthView {
-                domain: h.domain,
-                pending: q.pending,
-                failed: q.failed,
-                delivered: q.delivered,
-                refused: q.refused,
-                failures: h.failures,
-                failing_since: h.failing_since,
-                last_success_at: h.last_success_at,
-                unreachable: h.unreachable,
-            }
+            let c = counts.remove(&h.domain);
+            InstanceHealthView { pending: q.pending, failed: q.failed, delivered: q.delivered, refused: q.refused, ..h }
+                .with_counts(c)
         })
-        .collect();
-    for q in queue {
-        if !out.iter().any(|h| h.domain == q.domain) {
-            out.push(InstanceHealthView {
-                domain: q.domain,
-                pending: q.pending,
-                failed: q.failed,
-                delivered: q.delivered,
-                refused: q.refused,
-                failures: 0,
-                failing_since: None,
-                last_success_at: None,
-                unreachable: false,
-            });
-        }
-    }
-    Ok(out)
+        .collect())
 }
 
 /// An outgoing change that could not be turned into activities for other servers.

@@ -32,6 +32,7 @@ pub mod proposals;
 pub mod receipt;
 pub mod remote;
 pub mod remote_changes;
+pub mod reports;
 pub mod views;
 pub mod votes;
 pub mod wiki;

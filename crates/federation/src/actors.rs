@@ -61,6 +61,9 @@ pub enum PersonKind {
     Person,
     /// An automated account.
     Service,
+    /// A server's own actor or a relay (Mastodon sends reports from its instance actor):
+    /// stored and held to the same rules as a `Service`.
+    Application,
 }
 
 /// An account (local or remote) as an ActivityPub actor.

@@ -36,6 +36,11 @@ impl Answer {
             && self.status != StatusCode::TOO_MANY_REQUESTS
     }
 
+    /// `410 Gone`: the actor behind the inbox no longer exists.
+    pub fn is_gone(&self) -> bool {
+        self.status == StatusCode::GONE
+    }
+
     /// What admins see: the status and the start of the body.
     pub fn describe(&self) -> String {
         let body = self.body.trim();

@@ -12,6 +12,7 @@ use activitypub_federation::traits::{Activity, Actor};
 use chrono::{DateTime, Utc};
 use guildhall_app::AppContext;
 use guildhall_app::entities::{delivery, remote_instance};
+use guildhall_app::federation::counts;
 use guildhall_app::federation::deliveries::{self as queue, DeliveryStatus, Sender as SenderKind};
 use serde::{Serialize, Serializer};
 use tokio::sync::Semaphore;
@@ -207,7 +208,9 @@ async fn send_in_order(
                 tracing::warn!(domain, inbox = %d.inbox, activity = d.activity_id, status = %answer.status,
                     body = %answer.body, "delivery refused");
                 record_health(&ctx, domain, true, now).await;
-                queue::finish(&ctx, d.id, DeliveryStatus::Refused, Some(answer.describe()), now).await
+                let r = queue::finish(&ctx, d.id, DeliveryStatus::Refused, Some(answer.describe()), now).await;
+                // 410: the actor behind this inbox is gone; nothing more is sent to it.
+                if r.is_ok() && answer.is_gone() { counts::mark_inbox_gone(&ctx, &d.inbox, domain).await } else { r }
             }
             (Ok(()), _) => {
                 record_health(&ctx, domain, true, now).await;

@@ -16,9 +16,20 @@ pub enum Error {
     /// The request is malformed or inconsistent (ids, actors, audiences).
     #[error("{0}")]
     BadRequest(String),
+    /// The activity is not one we can read: an unsupported object, or a malformed shape.
+    #[error("{0}")]
+    Unreadable(String),
     /// The request's signature is missing, malformed or does not verify.
     #[error("{0}")]
     SignatureInvalid(String),
+    /// The sending actor (and so its key) could not be fetched or read: the signature cannot
+    /// be checked (401, so the sender may try again later or with another signature).
+    #[error("the actor could not be fetched: {0}")]
+    ActorUnavailable(String),
+    /// After the signature verified, something the activity names could not be fetched or
+    /// read (never a signature problem).
+    #[error("an object the activity names could not be fetched: {0}")]
+    Fetch(activitypub_federation::error::Error),
     /// The admin's federation policy excludes the sender's instance.
     #[error("this instance does not federate with yours")]
     InstanceBlocked,
@@ -53,6 +64,15 @@ impl guildhall_app::receipt::AsDuplicate for Error {
 }
 
 impl Error {
+    /// The same error, raised after the sender's signature verified: a failed fetch is then
+    /// about the object, not about who sent it.
+    pub fn after_signature(self) -> Self {
+        match self {
+            Error::Protocol(e) => Error::Fetch(e),
+            e => e,
+        }
+    }
+
     /// Whether trying again later may succeed: the database was busy or away, or a remote
     /// server did not answer. Anything else (bad data, a refusal, a bug) fails the same way
     /// every time.
@@ -61,6 +81,7 @@ impl Error {
         match self {
             Error::App(e) => e.is_transient(),
             Error::Protocol(P::Reqwest(_) | P::ReqwestMiddleware(_)) => true,
+            Error::Fetch(P::Reqwest(_) | P::ReqwestMiddleware(_)) => true,
             _ => false,
         }
     }
@@ -72,7 +93,9 @@ impl Error {
             Error::App(guildhall_app::Error::NotFound(_)) | Error::NotFound => StatusCode::NOT_FOUND,
             Error::App(guildhall_app::Error::Denied(_)) | Error::InstanceBlocked => StatusCode::FORBIDDEN,
             Error::SignatureInvalid(_) => StatusCode::UNAUTHORIZED,
-            Error::App(guildhall_app::Error::Invalid(_)) | Error::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Error::App(guildhall_app::Error::Invalid(_)) | Error::BadRequest(_) | Error::Unreadable(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Error::App(guildhall_app::Error::Conflict(_) | guildhall_app::Error::Taken(_)) => StatusCode::CONFLICT,
             Error::App(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Unreachable(_) => StatusCode::BAD_GATEWAY,
@@ -82,6 +105,14 @@ impl Error {
                 StatusCode::BAD_REQUEST
             }
             Error::Protocol(P::NotFound | P::ObjectDeleted(_)) => StatusCode::NOT_FOUND,
+            Error::ActorUnavailable(_) => StatusCode::UNAUTHORIZED,
+            Error::Fetch(P::NotFound | P::ObjectDeleted(_)) => StatusCode::NOT_FOUND,
+            // The object's server did not answer: the sender may try again later.
+            Error::Fetch(
+                P::Reqwest(_) | P::ReqwestMiddleware(_) | P::RequestLimit | P::DomainResolveError(_) | P::IoError(_),
+            ) => StatusCode::BAD_GATEWAY,
+            // Fetched but not readable (wrong type, wrong id, not ActivityPub): the input is bad.
+            Error::Fetch(_) => StatusCode::BAD_REQUEST,
             // The sender's actor or key could not be fetched: the signature cannot be checked.
             Error::Protocol(_) => StatusCode::UNAUTHORIZED,
         }
@@ -91,13 +122,17 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status.is_server_error() {
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %self, "federation error");
         } else {
             tracing::info!(error = %self, %status, "federation request refused");
         }
         let code = match (&self, status) {
             (Error::InstanceBlocked, _) => "instance_blocked",
+            (Error::ActorUnavailable(_), _) => "actor_unavailable",
+            (Error::Fetch(_), StatusCode::BAD_GATEWAY) => "fetch_failed",
+            (Error::Fetch(_), StatusCode::BAD_REQUEST) => "object_unreadable",
+            (Error::Unreadable(_), _) => "unreadable_activity",
             (_, status) => match status {
                 StatusCode::UNAUTHORIZED => "signature_invalid",
                 StatusCode::NOT_FOUND => "not_found",
@@ -107,7 +142,8 @@ impl IntoResponse for Error {
                 _ => "internal",
             },
         };
-        let message = if status.is_server_error() { "internal error".to_string() } else { self.to_string() };
+        let message =
+            if status == StatusCode::INTERNAL_SERVER_ERROR { "internal error".to_string() } else { self.to_string() };
         (status, axum::Json(json!({"error": code, "message": message}))).into_response()
     }
 }

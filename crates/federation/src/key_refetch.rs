@@ -9,7 +9,7 @@
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::traits::{Actor, Object};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use either::Either;
 use guildhall_app::AppContext;
 use url::Url;
@@ -22,14 +22,16 @@ use crate::urls::authority;
 pub type SigningActor = Either<DbPerson, DbGroup>;
 
 /// The actor whose key `verifies`: the stored (or first fetched) one, else, once per interval,
-/// the one its server serves now (stored in its place). `None` when neither verifies.
+/// the one its server serves now (stored in its place). `None` when neither verifies. An actor
+/// fetched since `started` (when the request began) is not fetched again: its server has
+/// nothing newer.
 pub async fn verified_actor(
     data: &Data<AppContext>,
     actor: &Url,
+    started: DateTime<Utc>,
     verifies: impl Fn(&str) -> bool,
 ) -> Result<Option<SigningActor>, Error> {
     let id = ObjectId::<SigningActor>::from(actor.clone());
-    let started = Utc::now();
     let held = id.dereference(data).await?;
     if verifies(held.public_key_pem()) {
         return Ok(Some(held));

@@ -31,6 +31,7 @@ pub mod resolve;
 pub mod rfc9421;
 pub mod serve;
 pub mod signed_fetch;
+pub mod tally;
 pub mod urls;
 pub mod wellknown;
 pub mod wiki;

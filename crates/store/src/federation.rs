@@ -187,6 +187,9 @@ pub struct NewDelivery {
 
 /// Queues deliveries.
 pub async fn insert_deliveries<C: ConnectionTrait>(db: &C, rows: Vec<NewDelivery>, now: DateTime<Utc>) -> Result<()> {
+    // An inbox that answered 410 Gone is sent nothing more.
+    let gone = crate::federation_counts::gone_among(db, rows.iter().map(|d| d.inbox.clone()).collect()).await?;
+    let rows: Vec<NewDelivery> = rows.into_iter().filter(|d| !gone.contains(&d.inbox)).collect();
     if rows.is_empty() {
         return Ok(());
     }

@@ -12,11 +12,13 @@ pub mod events;
 #[cfg(test)]
 mod extras_tests;
 pub mod federation;
+pub mod federation_counts;
 pub mod guilds;
 pub mod map_crawl;
 pub mod notifications;
 pub mod peers;
 pub mod polls;
+pub mod reports;
 pub mod settings;
 // Tests of this crate use it too (its dependencies are also dev-dependencies).
 #[cfg(any(test, feature = "testing"))]

@@ -68,6 +68,7 @@ pub fn router() -> Router<AppContext> {
         .route("/communities/{handle}/requests", get(moderation::requests).post(moderation::decide))
         .route("/communities/{handle}/bans", get(moderation::bans_list).post(moderation::ban))
         .route("/communities/{handle}/bans/lift", post(moderation::unban))
+        .route("/communities/{handle}/reports", get(moderation::reports))
         .route("/communities/{handle}/events", get(events::list))
         .route("/communities/{handle}/events/new", get(events::new_form).post(events::create))
         .route("/communities/{handle}/calendar.ics", get(events::community_ics))

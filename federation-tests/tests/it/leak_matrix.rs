@@ -66,6 +66,7 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Rest, "/api/v1/communities/{vault}/members", Content(Member), Forbidden, "RRRRAAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/join-requests", Content(Request), SignIn, "RRRRRAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/bans", Content(Banned), SignIn, "RRRRRAA|-------"),
+    row(Rest, "/api/v1/communities/{vault}/reports", Content(Report), SignIn, "RRRRRAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/wiki", Content(Discussion), NotFound, "RRRRAAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}", Content(Discussion), NotFound, "RRRRAAA|-------"),
     row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}/revisions", Content(Discussion), NotFound, "RRRRAAA|-------"),
@@ -451,6 +452,14 @@ async fn private_content_never_leaks() {
     });
     let (status, body) = fk_member.sign_and_post(&shared_inbox, &event_reply).await;
     assert_eq!(status, StatusCode::ACCEPTED, "the member's reply to the private event: {body}");
+    // Someone elsewhere reports the private discussion (as Mastodon does, a Flag with a comment).
+    let flag = json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": fk_non.new_id("flags"), "type": "Flag", "actor": fk_non.id(),
+        "object": [format!("{base}/d/{d}")], "content": format!("Report {}", secrets.get(Report))
+    });
+    let (status, body) = fk_non.sign_and_post(&shared_inbox, &flag).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "a report about the private discussion: {body}");
     let pe = post_event(&cmod_c, &commons, &format!("Open meet {pe_mark}")).await;
     let non_feed = expect_status(
         lnon_c.post("/api/v1/accounts/me/calendar-token", &json!({})).await,

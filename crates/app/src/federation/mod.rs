@@ -4,6 +4,7 @@
 
 pub mod actors;
 pub mod collections;
+pub mod counts;
 pub mod deliveries;
 pub mod grants;
 pub mod keys;

@@ -55,6 +55,7 @@ impl Announce {
                     "non-public content announced by an actor that is not its community; refused");
                 return Err(Error::BadRequest("only a community may announce its members-only content".into()));
             }
+            crate::tally::ignored("an Announce (boost) by someone who is not a community we follow");
             return Ok(());
         };
         if group.model.domain.is_empty() {

@@ -62,6 +62,7 @@ impl Activity for Follow {
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
         if !crate::urls::is_local(data, &self.object) || !self.object.path().starts_with("/c/") {
             // Following people is not offered: acknowledged and ignored.
+            crate::tally::ignored("only communities can be followed here");
             return Ok(());
         }
         let group: DbGroup = ObjectId::<DbGroup>::from(self.object.clone()).dereference_local(data).await?;
@@ -135,6 +136,7 @@ impl Undo {
                 Some(received) => serde_json::from_str(&received.json)?,
                 None => {
                     tracing::debug!(activity = %self.id, object = %id, "Undo of an activity never received; nothing to undo");
+                    crate::tally::ignored("an Undo of an activity never received here");
                     return Ok(());
                 }
             },
@@ -155,7 +157,9 @@ impl Undo {
             return Ok(());
         }
         let Ok(follow) = serde_json::from_value::<Follow>(object) else {
-            return Ok(()); // Undo of Announce, Block, ...: not acted on.
+            // Undo of Announce, Block, ...: not acted on.
+            crate::tally::ignored("an Undo of something other than a Follow or a vote is not acted on");
+            return Ok(());
         };
         if follow.actor.inner() != &self.actor {
             return Err(Error::BadRequest("only the follower can undo a Follow".into()));

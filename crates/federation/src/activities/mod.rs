@@ -6,6 +6,7 @@
 pub mod announce;
 pub mod block;
 pub mod create;
+pub mod flag;
 pub mod follow;
 pub mod moderation;
 pub mod relay;
@@ -39,13 +40,30 @@ pub use vote::Vote;
 /// the enum (serde tries the variants in order), its id, actor, verify and dispatch.
 macro_rules! inbox_activities {
     ($( $(#[$doc:meta])* $variant:ident($ty:ty) => |$a:ident, $data:ident| $receive:expr, )+) => {
-        /// Everything the inbox accepts; anything else is acknowledged and ignored.
-        #[derive(Debug, Deserialize, Serialize)]
+        /// Everything the inbox accepts. An activity of a type no variant reads is `Other`
+        /// (acknowledged and ignored); one of a type we read in a shape no variant reads is
+        /// refused as unsupported or malformed (see [`ACTED_ON`]).
+        #[derive(Debug, Serialize)]
         #[serde(untagged)]
         pub enum InboxActivity {
             $( $(#[$doc])* $variant($ty), )+
             /// Any other activity: acknowledged (202) and ignored.
             Other(Other),
+        }
+
+        impl<'de> Deserialize<'de> for InboxActivity {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                use serde::de::Error as _;
+                let value = serde_json::Value::deserialize(d)?;
+                let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default();
+                if ACTED_ON.contains(&kind) {
+                    $( if let Ok(a) = <$ty>::deserialize(&value) { return Ok(InboxActivity::$variant(a)); } )+
+                    if !deliberately_ignored(&value) {
+                        return Err(D::Error::custom(unreadable(&value)));
+                    }
+                }
+                Other::deserialize(&value).map(InboxActivity::Other).map_err(D::Error::custom)
+            }
         }
 
         impl InboxActivity {
@@ -73,11 +91,45 @@ macro_rules! inbox_activities {
             async fn dispatch(self, data: &Data<AppContext>) -> Result<(), Error> {
                 match self {
                     $( InboxActivity::$variant($a) => { let $data = data; $receive.await } )+
-                    InboxActivity::Other(_) => Ok(()),
+                    InboxActivity::Other(a) => {
+                        crate::tally::ignored(format!("{} is not acted on here", a.describe()));
+                        Ok(())
+                    }
                 }
             }
         }
     };
+}
+
+/// The activity types some variant of [`InboxActivity`] reads. An activity of one of these
+/// types that no variant reads is unsupported or malformed (400), unless it is a shape we
+/// deliberately ignore; any other type is acknowledged and ignored (202).
+pub const ACTED_ON: &[&str] = &[
+    "Accept", "Add", "Announce", "Create", "Delete", "Dislike", "Flag", "Follow", "Ignore", "Invite", "Join", "Leave",
+    "Like", "Offer", "Reject", "Remove", "Undo", "Update",
+];
+
+/// Actor types: an `Update` of one (a profile change) is ignored; the actor is re-read when
+/// it is next fetched.
+const ACTOR_TYPES: &[&str] = &["Person", "Service", "Application", "Group", "Organization"];
+
+/// Shapes of acted-on types that are deliberately not acted on (documented in
+/// docs/federation.md): profile updates.
+fn deliberately_ignored(v: &serde_json::Value) -> bool {
+    let kind = v.get("type").and_then(|t| t.as_str());
+    let object_kind = v.get("object").and_then(|o| o.get("type")).and_then(|t| t.as_str());
+    matches!((kind, object_kind), (Some("Update"), Some(o)) if ACTOR_TYPES.contains(&o))
+}
+
+/// Why an activity of an acted-on type could not be read: its object's type is not one we
+/// read, or its shape is wrong.
+fn unreadable(v: &serde_json::Value) -> String {
+    let kind = v.get("type").and_then(|t| t.as_str()).unwrap_or_default();
+    let object_kind = v.get("object").and_then(|o| o.get("type")).and_then(|t| t.as_str());
+    match object_kind {
+        Some(o) => format!("unsupported or malformed: {kind} of {o} is not a shape this instance reads"),
+        None => format!("unsupported or malformed: this {kind} is not a shape this instance reads"),
+    }
 }
 
 inbox_activities! {
@@ -109,6 +161,8 @@ inbox_activities! {
     UpdateActor(Box<UpdateActor>) => |a, data| (*a).receive_direct(data),
     /// A deletion.
     Delete(Delete) => |a, data| a.receive_stored(data, Arrival::Direct),
+    /// A report, from any actor type.
+    Flag(Box<flag::Flag>) => |a, data| (*a).receive_report(data),
 }
 
 /// An activity of a type we do not act on (yet): acknowledged and ignored.
@@ -118,6 +172,19 @@ pub struct Other {
     actor: Url,
     #[serde(rename = "type")]
     kind: serde_json::Value,
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    object: serde_json::Value,
+}
+
+impl Other {
+    /// `Type` or `Type{ObjectType}`, for the reason admins see.
+    fn describe(&self) -> String {
+        let kind = self.kind.as_str().unwrap_or("an activity");
+        match self.object.get("type").and_then(|t| t.as_str()) {
+            Some(o) => format!("{kind}{{{o}}}"),
+            None => kind.to_owned(),
+        }
+    }
 }
 
 #[async_trait::async_trait]
@@ -136,10 +203,22 @@ impl Activity for InboxActivity {
     async fn verify(&self, data: &Data<AppContext>) -> Result<(), Error> {
         // An activity's id lives on its actor's server: no one speaks for another origin.
         crate::urls::require_same_origin(self.id(), self.actor(), "activity id")?;
-        self.verify_kind(data).await
+        self.verify_kind(data).await.map_err(Error::after_signature)
     }
 
     async fn receive(self, data: &Data<AppContext>) -> Result<(), Error> {
+        self.receive_once(data).await.map_err(Error::after_signature)
+    }
+}
+
+impl InboxActivity {
+    /// Whether this is the `Delete` of `id` (an actor deleting itself).
+    pub fn deletes(&self, id: &Url) -> bool {
+        matches!(self, InboxActivity::Delete(d) if crate::wire::object_id(&d.object).as_ref() == Some(id))
+    }
+
+    /// Applies the activity once (de-duplicated by id).
+    async fn receive_once(self, data: &Data<AppContext>) -> Result<(), Error> {
         // Kept as received (FEP-1b12: a community relays the activity as it came), so fields
         // we do not read reach the community's followers too.
         let json = match received_json(self.id()) {
@@ -197,6 +276,7 @@ fn relay(
         let inner: InboxActivity = serde_json::from_value(json.clone())?;
         // An actor's profile and key are taken from the actor itself only.
         if matches!(inner, InboxActivity::Announce(_) | InboxActivity::Follow(_) | InboxActivity::UpdateActor(_)) {
+            crate::tally::ignored("a relayed Follow, Announce or actor Update is not acted on");
             return Ok(());
         }
         inner.verify(data).await?;

@@ -61,6 +61,7 @@ impl Update {
         let (object_url, title, source, html) = post_fields(&self.object);
         // Unknown objects are fetched (and stored) from their origin instead.
         let Some(parent) = local_copy(&object_url, data).await? else {
+            crate::tally::ignored("an Update of something not stored here");
             return Ok(());
         };
         if let Ok(group) = ObjectId::<DbGroup>::from(self.actor.clone()).dereference_local(data).await {
@@ -166,10 +167,17 @@ pub struct Delete {
 }
 
 impl Delete {
+    async fn stored_object(&self, data: &Data<AppContext>) -> Result<Option<Parent>, Error> {
+        let Some(url) = object_id(&self.object) else { return Ok(None) };
+        local_copy(&url, data).await
+    }
+
     /// Tombstones the object through the app's policies.
     pub async fn receive_stored(self, data: &Data<AppContext>, arrival: Arrival) -> Result<(), Error> {
-        let Some(url) = object_id(&self.object) else { return Ok(()) };
-        let Some(parent) = local_copy(&url, data).await? else { return Ok(()) };
+        let Some(parent) = self.stored_object(data).await? else {
+            crate::tally::ignored("a Delete of something not stored here (an account, or unknown)");
+            return Ok(());
+        };
         let target = match parent {
             Parent::Discussion(d) => Deleted::Discussion(d),
             Parent::Reply(d, r) => Deleted::Reply(d, r),

@@ -283,6 +283,13 @@ requests-empty = No one is waiting to join.
 request-accept = Accept
 request-reject = Reject
 bans-empty = No one is banned.
+community-reports = Reports
+reports-intro = Reports that people and servers elsewhere sent about this community's discussions, replies or members. Only moderators see them.
+reports-empty = No reports.
+label-received = Received
+label-reporter = Reported by
+label-reported = About
+label-comment = Comment
 label-until = Until
 ban-permanent = Permanent
 ban-lift = Lift ban
@@ -367,6 +374,25 @@ instance-ok = Working
 instance-failing = Failing
 instance-unreachable = Unreachable
 instance-failing-since = since { $date }
+instance-gone-inboxes = { $count ->
+    [one] { $count } inbox gone (410)
+   *[other] { $count } inboxes gone (410)
+}
+instance-next-retry = next try { $date }
+label-incoming-ignored = Ignored from them
+label-incoming-refused = Refused from them
+instances-by-type = By activity type
+instances-by-type-intro = What was sent to each server and what it answered, and what it sent here that this instance ignored (answered 202 but not acted on, as documented) or refused (answered 4xx), per activity type.
+instances-sent-by-type = Sent to them
+instances-received-by-type = Received from them, ignored or refused
+instances-gone-intro = These inboxes answered 410 Gone: nothing more is sent to them.
+label-activity-type = Activity
+label-retrying = Retrying
+label-outcome = Outcome
+label-count = Count
+label-last-seen = Last seen
+outcome-ignored = Ignored
+outcome-refused = Refused
 
 ## Events
 community-events = Events

@@ -283,6 +283,13 @@ requests-empty = Personne n'attend pour rejoindre.
 request-accept = Accepter
 request-reject = Refuser
 bans-empty = Personne n'est banni.
+community-reports = Signalements
+reports-intro = Les signalements que des personnes et des serveurs d'ailleurs ont envoyés au sujet des discussions, réponses ou membres de cette communauté. Seuls les modérateurs les voient.
+reports-empty = Aucun signalement.
+label-received = Reçu
+label-reporter = Signalé par
+label-reported = Au sujet de
+label-comment = Commentaire
 label-until = Jusqu'au
 ban-permanent = Permanent
 ban-lift = Lever le bannissement
@@ -367,6 +374,25 @@ instance-ok = Fonctionne
 instance-failing = En échec
 instance-unreachable = Injoignable
 instance-failing-since = depuis le { $date }
+instance-gone-inboxes = { $count ->
+    [one] { $count } boîte disparue (410)
+   *[other] { $count } boîtes disparues (410)
+}
+instance-next-retry = prochain essai le { $date }
+label-incoming-ignored = Ignorées venant d'eux
+label-incoming-refused = Refusées venant d'eux
+instances-by-type = Par type d'activité
+instances-by-type-intro = Ce qui a été envoyé à chaque serveur et ce qu'il a répondu, et ce qu'il a envoyé ici que cette instance a ignoré (réponse 202 sans suite, comme documenté) ou refusé (réponse 4xx), par type d'activité.
+instances-sent-by-type = Envoyées vers eux
+instances-received-by-type = Reçues d'eux, ignorées ou refusées
+instances-gone-intro = Ces boîtes de réception ont répondu 410 Gone : plus rien ne leur est envoyé.
+label-activity-type = Activité
+label-retrying = En nouvel essai
+label-outcome = Issue
+label-count = Nombre
+label-last-seen = Dernière fois
+outcome-ignored = Ignorée
+outcome-refused = Refusée
 
 ## Événements
 community-events = Événements

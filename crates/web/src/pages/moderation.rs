@@ -210,3 +210,26 @@ pub(crate) async fn unban(
     bans::unban(&ctx, &s.viewer, &handle, &form.username).await.or_page(&v)?;
     Ok(see_other(&format!("{}/bans", community_path(&handle)), Some("unbanned")))
 }
+
+/// `GET /communities/{handle}/reports` (moderators).
+#[derive(Template)]
+#[template(path = "reports.html")]
+pub(crate) struct ReportsPage {
+    pub c: Chrome,
+    pub co: CommunityView,
+    pub reports: Vec<guildhall_app::reports::ReportView>,
+}
+
+/// `GET /communities/{handle}/reports`: reports other servers sent, newest first.
+pub(crate) async fn reports(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(handle): Path<String>,
+) -> Result<Response, PageError> {
+    let s = v.require()?;
+    let co = communities::get(&ctx, v.viewer(), &handle).await.or_page(&v)?;
+    let list = guildhall_app::reports::list(&ctx, &s.viewer, &handle, guildhall_app::page(None, Some(100)))
+        .await
+        .or_page(&v)?;
+    Ok(render(StatusCode::OK, &ReportsPage { c: v.chrome(), co, reports: list.items }))
+}

@@ -112,4 +112,35 @@ async fn delivery_health_page() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_page(&res, &body);
     assert!(body.contains("Nothing has been sent to other servers yet."));
+
+    // What other servers sent that was ignored or refused, and an inbox that is gone.
+    use guildhall_app::federation::counts::{self, InboundOutcome};
+    let ignored = InboundOutcome {
+        domain: "lemmy.example",
+        kind: "EmojiReact",
+        outcome: "ignored",
+        status: 202,
+        reason: "EmojiReact is not acted on here",
+    };
+    counts::record_inbound(&site.ctx, ignored.clone()).await.unwrap();
+    counts::record_inbound(&site.ctx, ignored).await.unwrap();
+    let refused = InboundOutcome {
+        domain: "lemmy.example",
+        kind: "Create",
+        outcome: "refused",
+        status: 400,
+        reason: "Create of Audio is not a shape this instance reads",
+    };
+    counts::record_inbound(&site.ctx, refused).await.unwrap();
+    counts::mark_inbox_gone(&site.ctx, "https://gone.example/inbox", "gone.example").await.unwrap();
+    let (res, body) = site.get("/admin/instances", Some(&boss.cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_page(&res, &body);
+    assert!(body.contains("lemmy.example") && body.contains("gone.example"), "{body}");
+    assert!(body.contains("EmojiReact") && body.contains("EmojiReact is not acted on here"), "{body}");
+    assert!(body.contains("Create of Audio is not a shape this instance reads"), "{body}");
+    assert!(body.contains("https://gone.example/inbox") && body.contains("1 inbox gone (410)"), "{body}");
+    let views = guildhall_app::admin::federation_health(&site.ctx, &site.viewer("boss").await).await.unwrap();
+    let lemmy = views.iter().find(|v| v.domain == "lemmy.example").unwrap();
+    assert_eq!((lemmy.incoming_ignored, lemmy.incoming_refused), (2, 1));
 }
