@@ -44,17 +44,16 @@ impl Announce {
 }
 
 /// The community's `Announce` of `object` (an activity or a post) to `inboxes`, addressed to
-/// its followers only when the object was not public.
+/// its followers only when the object was not public. The object keeps its own `@context`
+/// (FEP-1b12: announced as received): JSON-LD readers such as Fedify otherwise drop the terms
+/// it defines beyond ActivityStreams (`sensitive`, `Hashtag`, `Emoji`).
 pub(crate) fn announce(
     ctx: &AppContext,
     urls: &Urls,
     c: &community::Model,
-    mut object: Value,
+    object: Value,
     inboxes: Vec<(String, String)>,
 ) -> Result<Planned, Error> {
-    if let Some(o) = object.as_object_mut() {
-        o.remove("@context");
-    }
     let group = actor_id_of_community(c, urls);
     let followers = urls.sub(&group, "followers");
     // What was not for the public is not relayed to it either.
