@@ -278,7 +278,7 @@ impl Drop for Instance {
 }
 
 /// A loopback port that was free a moment ago (bound to port 0, then released).
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind(("127.0.0.1", 0))
         .and_then(|listener| listener.local_addr())
         .map(|address| address.port())

@@ -36,6 +36,7 @@ pub mod fixtures;
 pub mod hostile;
 mod in_process;
 mod instance;
+pub mod interop;
 pub mod matrix;
 pub mod peer;
 mod process;

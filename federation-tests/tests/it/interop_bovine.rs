@@ -14,21 +14,21 @@
 //! ```
 //!
 //! Without the variable the test prints that it was skipped and passes, so `cargo test
-//! --workspace` works on a machine with only Rust. `.ci/run` sets it.
+//! --workspace` works on a machine with only Rust; with `CI=true` it fails instead. `.ci/run`
+//! sets it.
 //!
 //! bovine runs as `hypercorn app.py:app` on a free loopback port in a temporary directory (its
 //! SQLite database and log live there), with the domain `http://localhost:PORT` (Guildhall wants
 //! a host name, not an IP literal). `interop/bovine/drive.py` registers the user and acts for it.
 
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
 use federation_tests::community::member;
-use federation_tests::{Instance, StatusCode, Value, expect_status, json, poll_every, poll_until};
-use tempfile::TempDir;
+use federation_tests::interop::{PEER_LOG_LINES, PeerProcess, installed};
+use federation_tests::{Instance, StatusCode, Value, expect_status, json, poll_until};
 
 /// Path of the Python interpreter of a venv with `interop/bovine/requirements.txt` installed.
 const PYTHON_ENV: &str = "GUILDHALL_INTEROP_PYTHON";
@@ -40,8 +40,6 @@ const BOVINE_READY_TIMEOUT: Duration = Duration::from_secs(60);
 const DRIVE_TIMEOUT: Duration = Duration::from_secs(120);
 /// Deadline of each federation step (each poll runs a Python process, which takes a second).
 const DEADLINE: Duration = Duration::from_secs(60);
-/// Lines of the bovine log shown when the test fails.
-const BOVINE_LOG_LINES: usize = 80;
 
 const COMMUNITY: &str = "ux-design";
 const BOVINE_USER: &str = "moocow";
@@ -49,76 +47,34 @@ const TITLE: &str = "Design tokens, seen from bovine";
 
 /// A bovine-herd server (`hypercorn app.py:app`), killed with its process group when dropped.
 struct Bovine {
-    child: Option<Child>,
-    dir: TempDir,
+    process: PeerProcess,
     python: PathBuf,
-    port: u16,
 }
 
 impl Bovine {
     /// Starts bovine on a free loopback port and waits until it serves HTTP.
     async fn start(python: PathBuf) -> Bovine {
-        let dir = tempfile::Builder::new()
-            .prefix("guildhall-bovine-")
-            .tempdir()
-            .expect("cannot create a temporary directory for bovine");
-        let port = free_port();
-        let log = std::fs::File::create(dir.path().join("bovine.log")).expect("cannot create bovine.log");
-        let stderr = log.try_clone().expect("cannot duplicate the bovine.log handle");
-        let mut command = Command::new(&python);
-        command
-            .args(["-m", "hypercorn", &format!("{SCRIPTS}/app.py:app"), "--bind", &format!("127.0.0.1:{port}")])
-            .current_dir(dir.path())
-            .envs(python_env())
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(stderr)
-            // Its own process group (id = its pid), so teardown also ends the workers that
-            // hypercorn and Python's multiprocessing start.
-            .process_group(0);
-        let child = command.spawn().unwrap_or_else(|e| panic!("cannot start bovine ({}): {e}", python.display()));
-        let mut bovine = Bovine { child: Some(child), dir, python, port };
-        bovine.wait_ready().await;
-        bovine
+        let mut process = PeerProcess::start("bovine", |dir, port| {
+            let mut command = Command::new(&python);
+            command
+                .args(["-m", "hypercorn", &format!("{SCRIPTS}/app.py:app"), "--bind", &format!("127.0.0.1:{port}")])
+                .current_dir(dir)
+                .envs(python_env());
+            command
+        });
+        let url = format!("http://127.0.0.1:{}/.well-known/nodeinfo", process.port());
+        process.wait_ready(&url, BOVINE_READY_TIMEOUT).await;
+        Bovine { process, python }
     }
 
     /// `http://localhost:PORT`: the domain bovine's actors live on.
     fn domain(&self) -> String {
-        format!("http://localhost:{}", self.port)
-    }
-
-    fn log_path(&self) -> PathBuf {
-        self.dir.path().join("bovine.log")
+        format!("http://localhost:{}", self.process.port())
     }
 
     /// The last lines of the bovine server log.
     fn log_tail(&self) -> String {
-        tail_of(&self.log_path())
-    }
-
-    async fn wait_ready(&mut self) {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(2))
-            .build()
-            .expect("cannot build the HTTP client");
-        let url = format!("http://127.0.0.1:{}/.well-known/nodeinfo", self.port);
-        let log = self.log_path();
-        let child = &mut self.child;
-        let ready = poll_every(Duration::from_millis(100), BOVINE_READY_TIMEOUT, || {
-            if let Some(status) = child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                panic!("bovine exited ({status}) before serving.\nbovine log:\n{}", tail_of(&log));
-            }
-            let request = http.get(&url).send();
-            async move { request.await.is_ok().then_some(()) }
-        })
-        .await;
-        assert!(
-            ready.is_some(),
-            "bovine did not answer GET {url} within {BOVINE_READY_TIMEOUT:?}.\nbovine log:\n{}",
-            self.log_tail()
-        );
+        self.process.log_tail()
     }
 
     /// Runs `drive.py <args>` and returns its output (stdout, then stderr) whatever happens.
@@ -139,7 +95,7 @@ impl Bovine {
         command
             .arg(format!("{SCRIPTS}/drive.py"))
             .args(args)
-            .current_dir(self.dir.path())
+            .current_dir(self.process.dir())
             .envs(python_env())
             .stdin(Stdio::null())
             .kill_on_drop(true);
@@ -172,59 +128,21 @@ impl Bovine {
     }
 }
 
-/// The last lines of a bovine log file.
-fn tail_of(path: &std::path::Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| format!("(cannot read bovine.log: {e})"));
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(BOVINE_LOG_LINES)..].join("\n")
-}
-
-impl Drop for Bovine {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            // The whole group: killing only the leader left its multiprocessing children
-            // running after the test. The leader is not reaped yet, so the id is still ours.
-            let group = format!("-{}", child.id());
-            let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        if std::thread::panicking() || std::env::var("GUILDHALL_TEST_KEEP").is_ok_and(|v| v == "1") {
-            self.dir.disable_cleanup(true);
-            eprintln!("federation-tests: kept the bovine directory: {}", self.dir.path().display());
-        }
-    }
-}
-
 /// Environment of the Python processes: unbuffered output, no `__pycache__` in the source tree,
 /// bovine's database in the working directory (shared by the server and `bovine_tool`).
 fn python_env() -> [(&'static str, &'static str); 3] {
     [("PYTHONUNBUFFERED", "1"), ("PYTHONDONTWRITEBYTECODE", "1"), ("BOVINE_DB_URL", "sqlite://bovine.sqlite3")]
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("cannot bind a loopback port to find a free one")
-}
-
-/// The interpreter named by [`PYTHON_ENV`], or `None` (test skipped) when it is unset.
+/// The interpreter named by [`PYTHON_ENV`]; `None` (skipped) when it is unset outside CI.
 fn interop_python() -> Option<PathBuf> {
-    let Some(python) = std::env::var_os(PYTHON_ENV).filter(|v| !v.is_empty()) else {
-        println!(
-            "skipped: set {PYTHON_ENV} to the python of a venv with \
-             federation-tests/interop/bovine/requirements.txt installed to run the bovine interop test"
-        );
-        return None;
-    };
-    let python = PathBuf::from(python);
-    assert!(
-        python.exists(),
-        "{PYTHON_ENV}={} does not exist (create the venv as described in federation-tests/tests/interop_bovine.rs)",
-        python.display()
-    );
-    Some(python)
+    installed(PYTHON_ENV, "bovine (a venv with federation-tests/interop/bovine/requirements.txt)", |python| {
+        if python.exists() {
+            Ok(())
+        } else {
+            Err("does not exist: create the venv as described in federation-tests/tests/it/interop_bovine.rs".into())
+        }
+    })
 }
 
 /// The items of the bovine user's inbox.
@@ -258,10 +176,10 @@ async fn bovine_user_follows_a_community_and_receives_its_discussions() {
         };
         panic!(
             "{message}\n\n===== bovine user's inbox (drive.py inbox) =====\n{}\n\n\
-             ===== bovine log ({}), last {BOVINE_LOG_LINES} lines =====\n{}\n\n\
+             ===== bovine log ({}), last {PEER_LOG_LINES} lines =====\n{}\n\n\
              ===== Guildhall log ({}), tail =====\n{}",
             bovine.drive_raw(&["inbox"]).await,
-            bovine.log_path().display(),
+            bovine.process.dir().join("bovine.log").display(),
             bovine.log_tail(),
             guildhall.log_path().display(),
             guildhall.log_tail()
@@ -290,7 +208,7 @@ async fn scenario(guildhall: Arc<Instance>, bovine: Arc<Bovine>) {
     bovine.drive(&["follow", &community]).await;
 
     // Guildhall lists them as a member, and bovine gets and records the Accept.
-    let handle = format!("{BOVINE_USER}@localhost:{}", bovine.port);
+    let handle = format!("{BOVINE_USER}@localhost:{}", bovine.process.port());
     poll_until(DEADLINE, &format!("{handle} among the community's members on Guildhall"), || async {
         let (status, members) = bob.get(&format!("/api/v1/communities/{COMMUNITY}/members")).await;
         (status == StatusCode::OK && members["items"].as_array()?.iter().any(|m| m["username"] == handle.as_str()))

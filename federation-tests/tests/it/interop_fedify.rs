@@ -25,15 +25,14 @@
 //! The peer serves `http://localhost:PORT` (Guildhall wants a host name, not an IP literal)
 //! and takes commands over a small HTTP control API (`/_control/…`, described in peer.mjs).
 
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use federation_tests::community::member;
-use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_every, poll_until};
-use tempfile::TempDir;
+use federation_tests::interop::{PEER_LOG_LINES, PeerProcess, installed};
+use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
 /// The directory holding `peer.mjs` and its installed `node_modules`.
 const PEER_ENV: &str = "GUILDHALL_INTEROP_FEDIFY";
@@ -43,82 +42,49 @@ const PEER_READY_TIMEOUT: Duration = Duration::from_secs(60);
 const CONTROL_TIMEOUT: Duration = Duration::from_secs(60);
 /// Deadline of each federation step.
 const DEADLINE: Duration = Duration::from_secs(30);
-/// Lines of the peer's log shown when the test fails.
-const PEER_LOG_LINES: usize = 80;
 
 const COMMUNITY: &str = "ux-design";
 const TITLE: &str = "Design tokens, seen from Fedify";
 
 /// The Fedify peer (`node peer.mjs PORT`), killed with its process group when dropped.
 struct Fedify {
-    child: Option<Child>,
-    dir: TempDir,
-    port: u16,
+    process: PeerProcess,
     http: reqwest::Client,
 }
 
 impl Fedify {
     /// Starts the peer on a free loopback port and waits until it serves HTTP.
     async fn start(scripts: PathBuf) -> Fedify {
-        let dir = tempfile::Builder::new()
-            .prefix("guildhall-fedify-")
-            .tempdir()
-            .expect("cannot create a temporary directory for the Fedify peer");
-        let port = free_port();
-        let log = std::fs::File::create(dir.path().join("fedify.log")).expect("cannot create fedify.log");
-        let stderr = log.try_clone().expect("cannot duplicate the fedify.log handle");
-        let child = Command::new("node")
-            .arg(scripts.join("peer.mjs"))
-            .arg(port.to_string())
-            .current_dir(&scripts)
-            .env("FEDIFY_LOG_LEVEL", "info")
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(stderr)
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start `node peer.mjs` in {}: {e}", scripts.display()));
+        let mut process = PeerProcess::start("fedify", |_, port| {
+            let mut command = Command::new("node");
+            command
+                .arg(scripts.join("peer.mjs"))
+                .arg(port.to_string())
+                .current_dir(&scripts)
+                .env("FEDIFY_LOG_LEVEL", "info");
+            command
+        });
+        process.wait_ready(&format!("http://127.0.0.1:{}/_control/received", process.port()), PEER_READY_TIMEOUT).await;
         let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .no_proxy()
             .timeout(CONTROL_TIMEOUT)
             .build()
             .expect("cannot build the HTTP client");
-        let mut fedify = Fedify { child: Some(child), dir, port, http };
-        fedify.wait_ready().await;
-        fedify
+        Fedify { process, http }
     }
 
-    fn log_path(&self) -> PathBuf {
-        self.dir.path().join("fedify.log")
+    fn port(&self) -> u16 {
+        self.process.port()
     }
 
     fn log_tail(&self) -> String {
-        tail_of(&self.log_path())
-    }
-
-    async fn wait_ready(&mut self) {
-        let url = format!("http://127.0.0.1:{}/_control/received", self.port);
-        let log = self.log_path();
-        let (child, http) = (&mut self.child, &self.http);
-        let ready = poll_every(Duration::from_millis(100), PEER_READY_TIMEOUT, || {
-            if let Some(status) = child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
-                panic!("the Fedify peer exited ({status}) before serving.\nits log:\n{}", tail_of(&log));
-            }
-            let request = http.get(&url).send();
-            async move { request.await.is_ok().then_some(()) }
-        })
-        .await;
-        assert!(
-            ready.is_some(),
-            "the Fedify peer did not answer GET {url} within {PEER_READY_TIMEOUT:?}.\nits log:\n{}",
-            self.log_tail()
-        );
+        self.process.log_tail()
     }
 
     /// Runs a control command; panics with the peer's answer unless it succeeded.
     async fn control(&self, command: &str, body: Value) -> Value {
-        let url = format!("http://127.0.0.1:{}/_control/{command}", self.port);
+        let url = format!("http://127.0.0.1:{}/_control/{command}", self.port());
         let response = self
             .http
             .post(&url)
@@ -134,7 +100,7 @@ impl Fedify {
 
     /// What reached alice's inbox: `{"verified": [...], "unverified": [...]}`.
     async fn received(&self) -> Value {
-        let url = format!("http://127.0.0.1:{}/_control/received", self.port);
+        let url = format!("http://127.0.0.1:{}/_control/received", self.port());
         match self.http.get(&url).send().await {
             Ok(response) => response.json().await.unwrap_or(Value::Null),
             Err(e) => Value::String(format!("(cannot read {url}: {e})")),
@@ -166,55 +132,15 @@ impl Fedify {
     }
 }
 
-impl Drop for Fedify {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let group = format!("-{}", child.id());
-            let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-        if std::thread::panicking() || std::env::var("GUILDHALL_TEST_KEEP").is_ok_and(|v| v == "1") {
-            self.dir.disable_cleanup(true);
-            eprintln!("federation-tests: kept the Fedify peer's directory: {}", self.dir.path().display());
-        }
-    }
-}
-
-fn tail_of(path: &Path) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| format!("(cannot read {}: {e})", path.display()));
-    let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(PEER_LOG_LINES)..].join("\n")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("cannot bind a loopback port to find a free one")
-}
-
 /// The peer's directory named by [`PEER_ENV`]; `None` (skipped) when unset outside CI.
 fn peer_scripts() -> Option<PathBuf> {
-    let Some(dir) = std::env::var_os(PEER_ENV).filter(|v| !v.is_empty()) else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true but {PEER_ENV} is unset: .ci/run must install the Fedify peer (npm ci in \
-             federation-tests/interop/fedify) and set it"
-        );
-        println!(
-            "skipped: set {PEER_ENV} to federation-tests/interop/fedify (after `npm ci` there) to run the \
-             Fedify interop test"
-        );
-        return None;
-    };
-    let dir = PathBuf::from(dir);
-    assert!(
-        dir.join("node_modules/@fedify/fedify").is_dir(),
-        "{PEER_ENV}={} has no node_modules/@fedify/fedify: run `npm ci` there",
-        dir.display()
-    );
-    Some(dir)
+    installed(PEER_ENV, "the Fedify peer (npm ci in federation-tests/interop/fedify)", |dir| {
+        if dir.join("node_modules/@fedify/fedify").is_dir() {
+            Ok(())
+        } else {
+            Err("no node_modules/@fedify/fedify: run `npm ci` there".into())
+        }
+    })
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -242,7 +168,7 @@ async fn fedify_person_joins_posts_edits_deletes_rotates_its_key_and_leaves() {
              ===== Fedify peer log ({}), last {PEER_LOG_LINES} lines =====\n{}\n\n\
              ===== Guildhall log ({}), tail =====\n{}",
             fedify.received().await,
-            fedify.log_path().display(),
+            fedify.process.dir().join("fedify.log").display(),
             fedify.log_tail(),
             guildhall.log_path().display(),
             guildhall.log_tail()
@@ -289,7 +215,7 @@ async fn scenario(guildhall: Arc<Instance>, fedify: Arc<Fedify>) {
         "cyd joins",
     );
     let community = format!("{base}/c/{COMMUNITY}");
-    let handle = format!("alice@localhost:{}", fedify.port);
+    let handle = format!("alice@localhost:{}", fedify.port());
 
     // alice follows the community: a member on Guildhall, and Fedify verifies the Accept.
     let follow = fedify.control("follow", json!({"object": community})).await;
