@@ -74,6 +74,53 @@ pub fn client() -> ClientWithMiddleware {
     ClientBuilder::new(inner).with(RecordAnswers).build()
 }
 
+/// A small document fetched with a plain (unsigned) GET: NodeInfo, a web page.
+pub struct Fetched {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The body, at most the limit asked for (cut there).
+    pub body: Vec<u8>,
+    /// Whether the body was cut at the limit.
+    pub cut: bool,
+}
+
+/// GETs `url` with `accept`, reading at most `max_bytes` of the body, with the same client (and
+/// so the same address checks and timeouts) as every other outgoing request. `Err` carries the
+/// client's error chain.
+pub async fn get_small(url: &Url, accept: &str, max_bytes: usize) -> Result<Fetched, String> {
+    static CLIENT: std::sync::OnceLock<ClientWithMiddleware> = std::sync::OnceLock::new();
+    let mut resp = CLIENT
+        .get_or_init(client)
+        .get(url.as_str())
+        .header(reqwest::header::ACCEPT, accept)
+        .send()
+        .await
+        .map_err(|e| error_chain(&e))?;
+    let status = resp.status();
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(|e| error_chain(&e))? {
+        body.extend_from_slice(&chunk);
+        if body.len() >= max_bytes {
+            body.truncate(max_bytes);
+            return Ok(Fetched { status, body, cut: true });
+        }
+    }
+    Ok(Fetched { status, body, cut: false })
+}
+
+/// An error and its sources, as one line (an HTTP client error's own text names only the
+/// request, not why it failed).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out
+}
+
 /// Records each answer into the slot of the send it belongs to (none outside [`recording`]).
 struct RecordAnswers;
 

@@ -9,7 +9,6 @@
 //! - Everything else is sent to every peer.
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use activitypub_federation::config::Data;
@@ -225,28 +224,18 @@ async fn nodeinfo(data: &Data<AppContext>, domain: &str) -> Result<(String, Stri
     Ok((field("name").chars().take(64).collect(), field("version").chars().take(64).collect()))
 }
 
-/// GETs a small JSON document (with the same client, and so the same address checks, as
-/// every other outgoing request).
+/// GETs a small JSON document.
 async fn get_json(url: &Url) -> Result<Value, Error> {
-    static CLIENT: OnceLock<reqwest_middleware::ClientWithMiddleware> = OnceLock::new();
-    let mut resp = CLIENT
-        .get_or_init(crate::answers::client)
-        .get(url.as_str())
-        .header("Accept", "application/json")
-        .send()
+    let got = crate::answers::get_small(url, "application/json", NODEINFO_MAX_BYTES)
         .await
         .map_err(|e| Error::BadRequest(format!("{url}: {e}")))?;
-    if !resp.status().is_success() {
-        return Err(Error::BadRequest(format!("{url} answered {}", resp.status())));
+    if !got.status.is_success() {
+        return Err(Error::BadRequest(format!("{url} answered {}", got.status)));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| Error::BadRequest(format!("{url}: {e}")))? {
-        if body.len() + chunk.len() > NODEINFO_MAX_BYTES {
-            return Err(Error::BadRequest(format!("{url} is larger than {NODEINFO_MAX_BYTES} bytes")));
-        }
-        body.extend_from_slice(&chunk);
+    if got.cut {
+        return Err(Error::BadRequest(format!("{url} is larger than {NODEINFO_MAX_BYTES} bytes")));
     }
-    Ok(serde_json::from_slice(&body)?)
+    Ok(serde_json::from_slice(&got.body)?)
 }
 
 #[cfg(test)]

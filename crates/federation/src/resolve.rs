@@ -4,7 +4,6 @@
 //! Lemmy publish it), or the address of one of its discussions. Failures name their cause.
 
 use std::cell::RefCell;
-use std::sync::OnceLock;
 
 use activitypub_federation::config::Data;
 use activitypub_federation::error::Error as P;
@@ -118,26 +117,15 @@ async fn community_of(doc: Value, url: &Url, data: &Data<AppContext>) -> Result<
 
 /// The ActivityPub address a web page names as its alternate, on the page's own server.
 async fn alternate_of(url: &Url) -> Result<Url, Error> {
-    static CLIENT: OnceLock<reqwest_middleware::ClientWithMiddleware> = OnceLock::new();
     let host = crate::urls::authority(url);
-    let mut resp = CLIENT
-        .get_or_init(crate::answers::client)
-        .get(url.as_str())
-        .header("Accept", "text/html")
-        .send()
+    // A page's head comes first: what is past the limit is not needed.
+    let got = crate::answers::get_small(url, "text/html", MAX_PAGE_BYTES)
         .await
-        .map_err(|e| Error::Unreachable(format!("could not reach {host}: {}", cause(&chain(&e)))))?;
-    if !resp.status().is_success() {
-        return Err(Error::Unreachable(format!("{host} answered {} for {url}", resp.status())));
+        .map_err(|e| Error::Unreachable(format!("could not reach {host}: {}", cause(&e))))?;
+    if !got.status.is_success() {
+        return Err(Error::Unreachable(format!("{host} answered {} for {url}", got.status)));
     }
-    let mut body = Vec::new();
-    while let Some(chunk) = resp.chunk().await.map_err(|e| Error::Unreachable(format!("{host}: {e}")))? {
-        body.extend_from_slice(&chunk);
-        if body.len() >= MAX_PAGE_BYTES {
-            break;
-        }
-    }
-    let page = String::from_utf8_lossy(&body);
+    let page = String::from_utf8_lossy(&got.body);
     alternate_link(&page).and_then(|href| url.join(&href).ok()).filter(|alt| same_origin(alt, url)).ok_or_else(|| {
         Error::Unreachable(format!("{url} is a web page that names no ActivityPub address (no alternate link)"))
     })
@@ -191,8 +179,8 @@ fn explain(e: P, host: &str) -> Error {
         }
         P::UrlVerificationError(reason) => format!("{host} is not allowed: {reason}"),
         P::RequestLimit | P::ResponseBodyLimit => format!("{host} answered with too much to read"),
-        P::Reqwest(r) => format!("could not reach {host}: {}", cause(&chain(r))),
-        P::ReqwestMiddleware(r) => format!("could not reach {host}: {}", cause(&chain(r))),
+        P::Reqwest(r) => format!("could not reach {host}: {}", cause(&crate::answers::error_chain(r))),
+        P::ReqwestMiddleware(r) => format!("could not reach {host}: {}", cause(&crate::answers::error_chain(r))),
         other => format!("{host} answered in a way this server cannot use: {other}"),
     };
     tracing::info!(host, error = %e, "resolve failed");
@@ -201,18 +189,6 @@ fn explain(e: P, host: &str) -> Error {
         P::ParseFetchedObject(_, u, _) if u.path() == "/.well-known/webfinger" => Error::NotFound,
         _ => Error::Unreachable(why),
     }
-}
-
-/// An error and its sources, as one line (a client error's own text names only the request).
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }
 
 /// The last, most specific part of an HTTP client error chain ("connection refused", "dns
