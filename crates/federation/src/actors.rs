@@ -166,7 +166,7 @@ impl Object for DbPerson {
             shared_inbox: json.endpoints.and_then(|e| e.shared_inbox).map(|u| u.to_string()),
             public_key_pem: json.public_key.public_key_pem,
         };
-        crate::peers::learn(data, &p.domain).await;
+        crate::nodeinfo::learn(data, &p.domain).await;
         Ok(DbPerson { model: inbound::upsert_person(data.app_data(), p).await?, id })
     }
 }
@@ -385,7 +385,7 @@ impl Object for DbGroup {
             charter: json.charter,
             welcome_message: json.welcome_message,
         };
-        crate::peers::learn(data, &g.domain).await;
+        crate::nodeinfo::learn(data, &g.domain).await;
         Ok(DbGroup { model: inbound::upsert_group(data.app_data(), g).await?, id })
     }
 }

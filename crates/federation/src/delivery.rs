@@ -208,9 +208,16 @@ async fn send_in_order(
                 tracing::warn!(domain, inbox = %d.inbox, activity = d.activity_id, status = %answer.status,
                     body = %answer.body, "delivery refused");
                 record_health(&ctx, domain, true, now).await;
-                let r = queue::finish(&ctx, d.id, DeliveryStatus::Refused, Some(answer.describe()), now).await;
-                // 410: the actor behind this inbox is gone; nothing more is sent to it.
-                if r.is_ok() && answer.is_gone() { counts::mark_inbox_gone(&ctx, &d.inbox, domain).await } else { r }
+                // 410: the actor behind this inbox is gone; nothing more is sent to it. Marked
+                // before this delivery ends, so no reader sees it ended and the inbox not gone.
+                let gone = match answer.is_gone() {
+                    true => counts::mark_inbox_gone(&ctx, &d.inbox, domain).await,
+                    false => Ok(()),
+                };
+                match gone {
+                    Ok(()) => queue::finish(&ctx, d.id, DeliveryStatus::Refused, Some(answer.describe()), now).await,
+                    Err(e) => Err(e),
+                }
             }
             (Ok(()), _) => {
                 record_health(&ctx, domain, true, now).await;

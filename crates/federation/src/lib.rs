@@ -21,6 +21,7 @@ pub mod inbox;
 pub mod key_refetch;
 mod keys;
 pub mod network;
+pub mod nodeinfo;
 pub mod objects;
 pub mod outgoing;
 pub mod peers;

@@ -146,8 +146,9 @@ async fn the_admin_page_counts_refusals_throttling_failures_and_gone_inboxes_per
             && throttled["failures"].as_i64() >= Some(1)
             && failed["failures"].as_i64() >= Some(1)
             && vanished["refused"].as_u64() >= Some(1)
-            && vanished["pending"] == 0)
-            .then_some(rows)
+            && vanished["pending"] == 0
+            && vanished["gone_inboxes"].as_array().is_some_and(|g| !g.is_empty()))
+        .then_some(rows)
     })
     .await;
 
