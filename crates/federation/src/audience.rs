@@ -7,6 +7,7 @@ use guildhall_app::AppContext;
 use guildhall_app::entities::discussion;
 use guildhall_app::lookup;
 use guildhall_app::outbox::Outgoing;
+use guildhall_app::votes::Target;
 use url::Url;
 
 use crate::Error;
@@ -32,17 +33,21 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         | Outgoing::ReplyDeleted { reply_id, .. } => discussion_of_reply(*reply_id).await?,
         Outgoing::VoteCast { vote_id } => {
             let v = guildhall_app::votes::find(ctx, *vote_id).await?;
-            match (v.discussion_id, v.reply_id) {
-                (Some(id), _) => lookup::discussion(ctx, id).await?,
-                (_, Some(id)) => discussion_of_reply(id).await?,
-                _ => None,
+            match Target::of(&v) {
+                Some(Target::Discussion(id)) => lookup::discussion(ctx, id).await?,
+                Some(Target::Reply(id)) => discussion_of_reply(id).await?,
+                Some(Target::Event(id)) => return crate::events::event_audience(ctx, urls, id).await,
+                None => None,
             }
         }
-        Outgoing::VoteUndone { discussion_id, reply_id, .. } => match (discussion_id, reply_id) {
-            (Some(id), _) => lookup::discussion(ctx, *id).await?,
-            (_, Some(id)) => discussion_of_reply(*id).await?,
-            _ => None,
-        },
+        Outgoing::VoteUndone { discussion_id, reply_id, event_id, .. } => {
+            match Target::from_columns(*discussion_id, *reply_id, *event_id) {
+                Some(Target::Discussion(id)) => lookup::discussion(ctx, id).await?,
+                Some(Target::Reply(id)) => discussion_of_reply(id).await?,
+                Some(Target::Event(id)) => return crate::events::event_audience(ctx, urls, id).await,
+                None => None,
+            }
+        }
         Outgoing::Banned { .. } | Outgoing::Unbanned { .. } | Outgoing::Relay { .. } => None,
         Outgoing::EventCreated { .. }
         | Outgoing::EventUpdated { .. }
