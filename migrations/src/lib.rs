@@ -29,6 +29,7 @@ mod m20261207_000040_inbound_counts;
 mod m20261207_000041_reports;
 mod m20261207_000050_instance_software;
 mod m20261207_000051_remote_follower_count;
+mod m20261207_000060_event_votes;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000041_reports::Migration),
             Box::new(m20261207_000050_instance_software::Migration),
             Box::new(m20261207_000051_remote_follower_count::Migration),
+            Box::new(m20261207_000060_event_votes::Migration),
         ]
     }
 }

@@ -7,13 +7,14 @@ use axum::response::{IntoResponse, Response};
 use guildhall_app::AppContext;
 use guildhall_app::When;
 use guildhall_app::events::{self, AttendeeView, CalendarTokenView, EventInput, EventView, ical, rsvp};
-use guildhall_app::views::List;
+use guildhall_app::views::{List, VoteView};
 use guildhall_domain::event::EventSettings;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::admin::PageQuery;
+use crate::discussions::VoteRequest;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Session};
 
@@ -28,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(rsvp_to))
         .routes(routes!(attendees))
         .routes(routes!(replies))
+        .routes(routes!(vote))
         .routes(routes!(accept))
         .routes(routes!(reject))
         .routes(routes!(event_ics))
@@ -210,6 +212,18 @@ async fn replies(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<Vec<guildhall_app::events::replies::EventReplyView>>> {
     Ok(Json(events::replies::list(&ctx, viewer(&s), id).await?))
+}
+
+/// Votes on an event (members), as on a discussion.
+#[utoipa::path(post, path = "/api/v1/events/{id}/vote", tag = "events", params(("id" = i64, Path)), request_body = VoteRequest,
+    responses((status = 200, body = VoteView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn vote(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(req): ApiJson<VoteRequest>,
+) -> ApiResult<Json<VoteView>> {
+    Ok(Json(guildhall_app::votes::vote(&ctx, &s.viewer, guildhall_app::votes::On::Event(id), req.value).await?))
 }
 
 /// Who RSVPed (organisers and moderators; members when the community's settings allow).

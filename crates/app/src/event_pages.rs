@@ -14,6 +14,8 @@ pub struct EventAbilities {
     pub rsvp: bool,
     /// See who attends.
     pub see_attendees: bool,
+    /// Vote on it (as on a post: members).
+    pub vote: bool,
 }
 
 /// The viewer's abilities on event `id` (404 when they may not read it).
@@ -25,6 +27,7 @@ pub async fn abilities(ctx: &AppContext, viewer: Option<&Viewer>, id: i64) -> Re
         manage: viewer.is_some() && l.access.manage_event(is_organiser).is_ok(),
         rsvp: viewer.is_some() && l.access.rsvp().is_ok(),
         see_attendees: viewer.is_some() && l.access.see_attendees(is_organiser, settings),
+        vote: viewer.is_some() && l.access.vote(e.deleted_at.is_some()).is_ok(),
     })
 }
 

@@ -63,6 +63,9 @@ pub enum Outgoing {
         discussion_id: Option<i64>,
         /// The reply voted on (if a reply).
         reply_id: Option<i64>,
+        /// The event voted on (if an event; absent in intents recorded before event votes).
+        #[serde(default)]
+        event_id: Option<i64>,
         /// The vote's activity id.
         vote_ap_id: String,
         /// +1 or -1.

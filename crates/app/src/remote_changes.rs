@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 use guildhall_domain::{Access, Denied, validate, validate::Limits};
-use guildhall_store::entities::{account, community, discussion, reply};
+use guildhall_store::entities::{account, community, discussion, event, reply};
 use guildhall_store::votes::{self as store_votes, Target};
 use guildhall_store::{Set, communities as store_communities, discussions as store_discussions};
 
@@ -40,6 +40,21 @@ pub enum VoteOn<'a> {
     Discussion(&'a discussion::Model),
     /// A reply in a discussion.
     Reply(&'a discussion::Model, &'a reply::Model),
+    /// An event.
+    Event(&'a event::Model),
+}
+
+impl VoteOn<'_> {
+    /// The target, whether it is deleted, and the community it belongs to.
+    async fn resolve(&self, ctx: &AppContext) -> Result<(Target, bool, community::Model)> {
+        let (target, deleted, community_id) = match self {
+            VoteOn::Discussion(d) => (Target::Discussion(d.id), d.deleted_at.is_some(), d.community_id),
+            VoteOn::Reply(d, r) => (Target::Reply(r.id), r.deleted_at.is_some(), d.community_id),
+            VoteOn::Event(e) => (Target::Event(e.id), e.deleted_at.is_some(), e.community_id),
+        };
+        let c = store_communities::find_by_id(ctx.db(), community_id).await?.ok_or(Error::NotFound("community"))?;
+        Ok((target, deleted, c))
+    }
 }
 
 /// A Like (+1) or Dislike (-1) from another server.
@@ -51,11 +66,7 @@ pub async fn receive_vote(
     ap_id: &str,
     arrival: Arrival,
 ) -> Result<()> {
-    let (d, target, deleted) = match on {
-        VoteOn::Discussion(d) => (d, Target::Discussion(d.id), d.deleted_at.is_some()),
-        VoteOn::Reply(d, r) => (d, Target::Reply(r.id), r.deleted_at.is_some()),
-    };
-    let c = community_of(ctx, d).await?;
+    let (target, deleted, c) = on.resolve(ctx).await?;
     if c.domain.is_empty() {
         access_of(ctx, &c, voter).await?.vote(deleted)?;
     }
@@ -75,12 +86,9 @@ pub async fn undo_vote(
     let v = match (store_votes::find_by_ap_id(ctx.db(), vote_ap_id).await?, on) {
         (Some(v), _) => v,
         // Lemmy's Undo embeds the vote with a fresh id: the voter's vote on the object it names.
-        (None, Some(VoteOn::Discussion(d))) => {
-            let Some(v) = store_votes::find(ctx.db(), voter.id, Target::Discussion(d.id)).await? else { return Ok(()) };
-            v
-        }
-        (None, Some(VoteOn::Reply(_, r))) => {
-            let Some(v) = store_votes::find(ctx.db(), voter.id, Target::Reply(r.id)).await? else { return Ok(()) };
+        (None, Some(on)) => {
+            let (target, _, _) = on.resolve(ctx).await?;
+            let Some(v) = store_votes::find(ctx.db(), voter.id, target).await? else { return Ok(()) };
             v
         }
         (None, None) => return Ok(()),
@@ -88,20 +96,17 @@ pub async fn undo_vote(
     if v.account_id != voter.id {
         return Err(Denied::AuthorOnly.into());
     }
-    let target = match (v.discussion_id, v.reply_id) {
-        (Some(id), _) => Target::Discussion(id),
-        (_, Some(id)) => Target::Reply(id),
-        _ => return Ok(()),
-    };
-    let d = match target {
-        Target::Discussion(id) => store_discussions::find_by_id(ctx.db(), id).await?,
+    let Some(target) = Target::of(&v) else { return Ok(()) };
+    let community_id = match target {
+        Target::Discussion(id) => store_discussions::find_by_id(ctx.db(), id).await?.map(|d| d.community_id),
         Target::Reply(id) => match store_discussions::find_reply(ctx.db(), id).await? {
-            Some(r) => store_discussions::find_by_id(ctx.db(), r.discussion_id).await?,
+            Some(r) => store_discussions::find_by_id(ctx.db(), r.discussion_id).await?.map(|d| d.community_id),
             None => None,
         },
+        Target::Event(id) => guildhall_store::events::find_by_id(ctx.db(), id).await?.map(|e| e.community_id),
     };
-    let Some(d) = d else { return Ok(()) };
-    let c = community_of(ctx, &d).await?;
+    let Some(community_id) = community_id else { return Ok(()) };
+    let c = store_communities::find_by_id(ctx.db(), community_id).await?.ok_or(Error::NotFound("community"))?;
     let txn = crate::receipt::begin_write(ctx).await?;
     store_votes::remove(&txn, voter.id, target).await?;
     commit_with_relay(ctx, txn, &c, arrival).await

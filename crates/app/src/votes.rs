@@ -1,8 +1,9 @@
-//! Up and down votes on discussions and replies (Lemmy's Like/Dislike).
+//! Up and down votes on discussions, replies and events (Lemmy's Like/Dislike).
 
 use chrono::Utc;
 use guildhall_domain::Invalid;
-use guildhall_store::votes::{self as store, Target};
+use guildhall_store::votes as store;
+pub use guildhall_store::votes::Target;
 
 use crate::outbox::{self, Outgoing};
 use crate::views::VoteView;
@@ -15,6 +16,8 @@ pub enum On {
     Discussion(i64),
     /// A reply.
     Reply(i64),
+    /// An event.
+    Event(i64),
 }
 
 /// Sets the viewer's vote: 1 (up), -1 (down) or 0 (withdraw).
@@ -31,17 +34,24 @@ pub async fn vote(ctx: &AppContext, viewer: &Viewer, on: On, value: i16) -> Resu
             let (r, _, l) = crate::discussions::load_reply(ctx, viewer, id).await?;
             (Target::Reply(r.id), r.deleted_at.is_some(), l.access)
         }
+        // Read as the event's content (members-only events as private content), voted on as
+        // a post.
+        On::Event(id) => {
+            let (e, l) = crate::events::load_event(ctx, Some(viewer), id).await?;
+            (Target::Event(e.id), e.deleted_at.is_some(), l.access)
+        }
     };
     access.vote(deleted)?;
     let txn = crate::receipt::begin_write(ctx).await?;
     let previous = store::find(&txn, viewer.account_id, target).await?;
     if value == 0 {
         if let Some(v) = store::remove(&txn, viewer.account_id, target).await? {
-            let (discussion_id, reply_id) = ids(target);
+            let (discussion_id, reply_id, event_id) = target.columns();
             let intent = Outgoing::VoteUndone {
                 account_id: viewer.account_id,
                 discussion_id,
                 reply_id,
+                event_id,
                 vote_ap_id: v.ap_id.unwrap_or_default(),
                 value: v.value,
             };
@@ -56,13 +66,6 @@ pub async fn vote(ctx: &AppContext, viewer: &Viewer, on: On, value: i16) -> Resu
     ctx.wake_delivery();
     let (up, down) = store::tallies(ctx.db(), &[target]).await?.get(&target).copied().unwrap_or_default();
     Ok(VoteView { my_vote: value, score: up - down, upvotes: up, downvotes: down })
-}
-
-pub(crate) fn ids(t: Target) -> (Option<i64>, Option<i64>) {
-    match t {
-        Target::Discussion(id) => (Some(id), None),
-        Target::Reply(id) => (None, Some(id)),
-    }
 }
 
 /// Finds a vote by id (for federation).

@@ -7,6 +7,7 @@ use guildhall_app::AppContext;
 use guildhall_app::entities::discussion;
 use guildhall_app::lookup;
 use guildhall_app::outbox::Outgoing;
+use guildhall_app::votes::Target;
 use url::Url;
 
 use crate::Error;
@@ -32,17 +33,21 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
         | Outgoing::ReplyDeleted { reply_id, .. } => discussion_of_reply(*reply_id).await?,
         Outgoing::VoteCast { vote_id } => {
             let v = guildhall_app::votes::find(ctx, *vote_id).await?;
-            match (v.discussion_id, v.reply_id) {
-                (Some(id), _) => lookup::discussion(ctx, id).await?,
-                (_, Some(id)) => discussion_of_reply(id).await?,
-                _ => None,
+            match Target::of(&v) {
+                Some(Target::Discussion(id)) => lookup::discussion(ctx, id).await?,
+                Some(Target::Reply(id)) => discussion_of_reply(id).await?,
+                Some(Target::Event(id)) => return crate::events::event_audience(ctx, urls, id).await,
+                None => None,
             }
         }
-        Outgoing::VoteUndone { discussion_id, reply_id, .. } => match (discussion_id, reply_id) {
-            (Some(id), _) => lookup::discussion(ctx, *id).await?,
-            (_, Some(id)) => discussion_of_reply(*id).await?,
-            _ => None,
-        },
+        Outgoing::VoteUndone { discussion_id, reply_id, event_id, .. } => {
+            match Target::from_columns(*discussion_id, *reply_id, *event_id) {
+                Some(Target::Discussion(id)) => lookup::discussion(ctx, id).await?,
+                Some(Target::Reply(id)) => discussion_of_reply(id).await?,
+                Some(Target::Event(id)) => return crate::events::event_audience(ctx, urls, id).await,
+                None => None,
+            }
+        }
         Outgoing::Banned { .. } | Outgoing::Unbanned { .. } | Outgoing::Relay { .. } => None,
         Outgoing::EventCreated { .. }
         | Outgoing::EventUpdated { .. }
@@ -83,4 +88,71 @@ pub async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Outgoing) 
     };
     let c = crate::plan::community(ctx, community_id).await?;
     Ok(is_private(&c, members_only).then(|| followers_of(&c, urls)))
+}
+
+#[cfg(test)]
+mod tests {
+    use guildhall_app::communities::NewCommunity;
+    use guildhall_app::events::EventInput;
+    use guildhall_app::outbox::Outgoing;
+    use guildhall_app::votes::{On, Target};
+    use guildhall_app::{AppContext, InstanceInfo, Viewer};
+    use guildhall_domain::Visibility;
+    use guildhall_store::testing::fresh_database;
+
+    use super::private_audience;
+    use crate::urls::Urls;
+
+    /// A vote on an event of a private community goes to its followers, never to the public;
+    /// on a public community's event it is not narrowed. Its `object` is the event.
+    #[tokio::test]
+    async fn votes_on_a_private_communitys_event_are_narrowed_to_its_followers() {
+        let t = fresh_database().await;
+        let ctx = AppContext::new(t.db.clone(), InstanceInfo { domain: "a.test".into(), https: false });
+        let urls = Urls::new(&ctx);
+        let a = guildhall_app::auth::create_account(&ctx, "ada", None, "correct horse battery", false).await.unwrap();
+        let ada = Viewer { account_id: a.id, username: a.username, is_admin: false };
+        let mut events = vec![];
+        for (name, visibility) in [("vault", Visibility::Private), ("lounge", Visibility::Public)] {
+            let new = NewCommunity {
+                name: name.into(),
+                title: name.into(),
+                visibility: Some(visibility),
+                ..Default::default()
+            };
+            guildhall_app::communities::create(&ctx, &ada, new).await.unwrap();
+            let input = EventInput {
+                title: Some(format!("{name} night")),
+                starts_at: Some("2030-01-10T10:00".into()),
+                ends_at: Some("2030-01-10T11:00".into()),
+                timezone: Some("UTC".into()),
+                ..Default::default()
+            };
+            events.push(guildhall_app::events::create(&ctx, &ada, name, &input).await.unwrap().id);
+        }
+        for (event_id, private) in [(events[0], true), (events[1], false)] {
+            let view = guildhall_app::votes::vote(&ctx, &ada, On::Event(event_id), 1).await.unwrap();
+            assert_eq!(view.score, 1);
+            let v = guildhall_store::votes::find(ctx.db(), ada.account_id, Target::Event(event_id))
+                .await
+                .unwrap()
+                .expect("the vote");
+            let cast = private_audience(&ctx, &urls, &Outgoing::VoteCast { vote_id: v.id }).await.unwrap();
+            let undone = Outgoing::VoteUndone {
+                account_id: ada.account_id,
+                discussion_id: None,
+                reply_id: None,
+                event_id: Some(event_id),
+                vote_ap_id: v.ap_id.clone().unwrap_or_default(),
+                value: 1,
+            };
+            let withdrawn = private_audience(&ctx, &urls, &undone).await.unwrap();
+            let followers = private.then(|| "http://a.test/c/vault/followers".to_owned());
+            assert_eq!(cast.map(|u| u.to_string()), followers, "Like on event {event_id}");
+            assert_eq!(withdrawn.map(|u| u.to_string()), followers, "Undo on event {event_id}");
+            let planned = crate::activities::vote::plan_cast(&ctx, &urls, v.id, chrono::Utc::now()).await.unwrap();
+            assert_eq!(planned[0].json["object"], format!("http://a.test/e/{event_id}"));
+            assert_eq!(planned[0].json["type"], "Like");
+        }
+    }
 }

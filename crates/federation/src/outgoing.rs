@@ -29,8 +29,10 @@ async fn plan(ctx: &AppContext, intent: &Outgoing, as_of: DateTime<Utc>) -> Resu
         }
         Outgoing::ReplyCreated { reply_id } => create::plan_reply(ctx, urls, *reply_id, as_of).await,
         Outgoing::VoteCast { vote_id } => vote::plan_cast(ctx, urls, *vote_id, as_of).await,
-        Outgoing::VoteUndone { account_id, discussion_id, reply_id, vote_ap_id, value } => {
-            vote::plan_undo(ctx, urls, *account_id, *discussion_id, *reply_id, vote_ap_id, *value, as_of).await
+        Outgoing::VoteUndone { account_id, discussion_id, reply_id, event_id, vote_ap_id, value } => {
+            let target = guildhall_app::votes::Target::from_columns(*discussion_id, *reply_id, *event_id)
+                .ok_or(crate::Error::NotFound)?;
+            vote::plan_undo(ctx, urls, *account_id, target, vote_ap_id, *value, as_of).await
         }
         Outgoing::DiscussionUpdated { discussion_id } => {
             update_delete::plan_discussion_update(ctx, urls, *discussion_id, as_of).await

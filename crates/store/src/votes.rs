@@ -1,4 +1,4 @@
-//! Votes on discussions and replies.
+//! Votes on discussions, replies and events.
 
 use std::collections::HashMap;
 
@@ -15,12 +15,41 @@ pub enum Target {
     Discussion(i64),
     /// A reply.
     Reply(i64),
+    /// An event.
+    Event(i64),
+}
+
+impl Target {
+    /// (discussion, reply, event) ids, as the columns hold them.
+    pub fn columns(self) -> (Option<i64>, Option<i64>, Option<i64>) {
+        match self {
+            Target::Discussion(id) => (Some(id), None, None),
+            Target::Reply(id) => (None, Some(id), None),
+            Target::Event(id) => (None, None, Some(id)),
+        }
+    }
+
+    /// What a stored vote is on.
+    pub fn of(v: &vote::Model) -> Option<Target> {
+        Target::from_columns(v.discussion_id, v.reply_id, v.event_id)
+    }
+
+    /// The target the (discussion, reply, event) ids name: the first one set.
+    pub fn from_columns(discussion: Option<i64>, reply: Option<i64>, event: Option<i64>) -> Option<Target> {
+        match (discussion, reply, event) {
+            (Some(id), _, _) => Some(Target::Discussion(id)),
+            (_, Some(id), _) => Some(Target::Reply(id)),
+            (_, _, Some(id)) => Some(Target::Event(id)),
+            _ => None,
+        }
+    }
 }
 
 fn filter_target(q: sea_orm::Select<vote::Entity>, t: Target) -> sea_orm::Select<vote::Entity> {
     match t {
         Target::Discussion(id) => q.filter(vote::Column::DiscussionId.eq(id)),
         Target::Reply(id) => q.filter(vote::Column::ReplyId.eq(id)),
+        Target::Event(id) => q.filter(vote::Column::EventId.eq(id)),
     }
 }
 
@@ -55,14 +84,12 @@ pub async fn set<C: ConnectionTrait>(
         m.created_at = Set(now);
         return Ok(m.update(db).await?);
     }
-    let (discussion_id, reply_id) = match t {
-        Target::Discussion(id) => (Some(id), None),
-        Target::Reply(id) => (None, Some(id)),
-    };
+    let (discussion_id, reply_id, event_id) = t.columns();
     let m = vote::ActiveModel {
         account_id: Set(account_id),
         discussion_id: Set(discussion_id),
         reply_id: Set(reply_id),
+        event_id: Set(event_id),
         value: Set(value),
         ap_id: Set(ap_id),
         created_at: Set(now),
@@ -78,11 +105,12 @@ pub async fn remove<C: ConnectionTrait>(db: &C, account_id: i64, t: Target) -> R
     Ok(Some(existing))
 }
 
-/// (upvotes, downvotes) for several targets of one kind, in one query.
+/// (upvotes, downvotes) for several targets, one query per kind of target.
 pub async fn tallies<C: ConnectionTrait>(db: &C, targets: &[Target]) -> Result<HashMap<Target, (i64, i64)>> {
-    let d: Vec<i64> =
-        targets.iter().filter_map(|t| if let Target::Discussion(id) = t { Some(*id) } else { None }).collect();
-    let r: Vec<i64> = targets.iter().filter_map(|t| if let Target::Reply(id) = t { Some(*id) } else { None }).collect();
+    let ids = |pick: fn(&Target) -> Option<i64>| targets.iter().filter_map(pick).collect::<Vec<i64>>();
+    let d = ids(|t| if let Target::Discussion(id) = t { Some(*id) } else { None });
+    let r = ids(|t| if let Target::Reply(id) = t { Some(*id) } else { None });
+    let e = ids(|t| if let Target::Event(id) = t { Some(*id) } else { None });
     let mut out: HashMap<Target, (i64, i64)> = HashMap::new();
     let mut rows = Vec::new();
     if !d.is_empty() {
@@ -91,14 +119,26 @@ pub async fn tallies<C: ConnectionTrait>(db: &C, targets: &[Target]) -> Result<H
     if !r.is_empty() {
         rows.extend(vote::Entity::find().filter(vote::Column::ReplyId.is_in(r)).all(db).await?);
     }
+    if !e.is_empty() {
+        rows.extend(vote::Entity::find().filter(vote::Column::EventId.is_in(e)).all(db).await?);
+    }
     for v in rows {
-        let key = match (v.discussion_id, v.reply_id) {
-            (Some(id), _) => Target::Discussion(id),
-            (_, Some(id)) => Target::Reply(id),
-            _ => continue,
-        };
+        let Some(key) = Target::of(&v) else { continue };
         let e = out.entry(key).or_default();
         if v.value > 0 { e.0 += 1 } else { e.1 += 1 }
     }
     Ok(out)
+}
+
+/// An account's votes (+1/-1) on several events.
+pub async fn mine_on_events<C: ConnectionTrait>(db: &C, account_id: i64, events: &[i64]) -> Result<HashMap<i64, i16>> {
+    if events.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = vote::Entity::find()
+        .filter(vote::Column::AccountId.eq(account_id))
+        .filter(vote::Column::EventId.is_in(events.to_vec()))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().filter_map(|v| Some((v.event_id?, v.value))).collect())
 }

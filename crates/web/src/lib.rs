@@ -94,6 +94,7 @@ pub fn router() -> Router<AppContext> {
         .route("/events/{id}/cancel", post(events::cancel))
         .route("/events/{id}/delete", get(events::confirm_delete).post(events::delete))
         .route("/events/{id}/rsvp", post(events::rsvp_to))
+        .route("/events/{id}/vote", post(actions::vote_event))
         .route("/events/{id}/attendees", post(events::decide))
         .route("/events/{id}/calendar.ics", get(events::event_ics))
         .route("/discussions/{id}", get(discussion::show))

@@ -11,6 +11,7 @@ mod delivery_refusals;
 mod discovery_and_ids;
 mod events_across;
 mod events_mobilizon;
+mod events_votes;
 mod federation_policy;
 mod follow_and_post;
 mod guilds_across;

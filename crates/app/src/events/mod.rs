@@ -14,6 +14,7 @@ use guildhall_domain::event::{EventSettings, EventStatus};
 use guildhall_domain::{Invalid, policy};
 use guildhall_store::entities::{event, event_settings};
 use guildhall_store::events::{self as store, When};
+use guildhall_store::votes::{self, Target};
 use guildhall_store::{Set, accounts};
 
 pub use input::EventInput;
@@ -58,6 +59,12 @@ pub(crate) async fn views(
         Some(v) => store::rsvps_of(ctx.db(), v.account_id, &ids).await?,
         None => Default::default(),
     };
+    let targets: Vec<Target> = ids.iter().map(|id| Target::Event(*id)).collect();
+    let tallies = votes::tallies(ctx.db(), &targets).await?;
+    let my_votes = match viewer {
+        Some(v) => votes::mine_on_events(ctx.db(), v.account_id, &ids).await?,
+        None => Default::default(),
+    };
     let mut community_ids: Vec<i64> = events.iter().map(|e| e.community_id).collect();
     community_ids.sort_unstable();
     community_ids.dedup();
@@ -71,7 +78,9 @@ pub(crate) async fn views(
         .iter()
         .map(|e| {
             let community = names.get(&e.community_id).map(String::as_str).unwrap_or("");
-            EventView::build(e, community, organisers.get(&e.organiser_id), counts.get(&e.id), mine.get(&e.id))
+            let (up, down) = tallies.get(&Target::Event(e.id)).copied().unwrap_or_default();
+            let vote = (up, down, my_votes.get(&e.id).copied().unwrap_or(0));
+            EventView::build(e, community, organisers.get(&e.organiser_id), counts.get(&e.id), mine.get(&e.id), vote)
         })
         .collect())
 }

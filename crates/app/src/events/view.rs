@@ -64,6 +64,14 @@ pub struct EventView {
     pub pending_count: i64,
     /// The viewer's own RSVP, if any.
     pub my_rsvp: Option<ParticipantStatus>,
+    /// Upvotes minus downvotes (events are votable like posts).
+    pub score: i64,
+    /// Upvotes.
+    pub upvotes: i64,
+    /// Downvotes.
+    pub downvotes: i64,
+    /// The viewer's vote: 1, -1 or 0.
+    pub my_vote: i16,
     /// The event's page on its origin server (remote events).
     pub url: Option<String>,
     /// When created.
@@ -86,6 +94,7 @@ impl EventView {
         organiser: Option<&account::Model>,
         counts: Option<&HashMap<ParticipantStatus, i64>>,
         mine: Option<&event_participant::Model>,
+        (upvotes, downvotes, my_vote): (i64, i64, i16),
     ) -> Self {
         let n = |s: ParticipantStatus| counts.and_then(|c| c.get(&s).copied()).unwrap_or(0);
         let going = e.remote_participant_count.unwrap_or(0).max(n(ParticipantStatus::Going));
@@ -115,6 +124,10 @@ impl EventView {
             waitlist_count: n(ParticipantStatus::Waitlisted),
             pending_count: n(ParticipantStatus::Pending),
             my_rsvp: mine.map(|p| p.status),
+            score: upvotes - downvotes,
+            upvotes,
+            downvotes,
+            my_vote,
             url: e.url.clone(),
             created_at: e.created_at,
             updated_at: e.updated_at,

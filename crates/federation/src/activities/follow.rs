@@ -6,7 +6,6 @@ use activitypub_federation::fetch::object_id::ObjectId;
 use activitypub_federation::kinds::activity::{AcceptType, FollowType, RejectType, UndoType};
 use activitypub_federation::traits::Activity;
 use guildhall_app::receipt::Arrival;
-use guildhall_app::remote_changes::VoteOn;
 use guildhall_app::{AppContext, inbound};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -148,11 +147,8 @@ impl Undo {
             }
             let voter = vote.actor.dereference(data).await?;
             // Lemmy embeds the vote with a fresh id: the object voted on identifies it then.
-            let on = crate::activities::vote::stored_target(&vote.object, data).await?;
-            let on = on.as_ref().map(|(d, r)| match r {
-                Some(r) => VoteOn::Reply(d, r),
-                None => VoteOn::Discussion(d),
-            });
+            let held = crate::activities::vote::held_target(&vote.object, data).await?;
+            let on = held.as_ref().map(|h| h.on());
             guildhall_app::remote_changes::undo_vote(ctx, &voter.model, vote.id.as_str(), on, arrival).await?;
             return Ok(());
         }

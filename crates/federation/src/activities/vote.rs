@@ -1,4 +1,4 @@
-//! `Like` and `Dislike` (Lemmy's votes) on a Page or Note, and their `Undo`.
+//! `Like` and `Dislike` (Lemmy's votes) on a Page, a Note or an Event, and their `Undo`.
 
 use activitypub_federation::config::Data;
 use activitypub_federation::fetch::object_id::ObjectId;
@@ -6,6 +6,7 @@ use activitypub_federation::traits::{Activity, Object};
 use guildhall_app::AppContext;
 use guildhall_app::receipt::Arrival;
 use guildhall_app::remote_changes::{self, VoteOn};
+use guildhall_app::votes::Target;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
@@ -16,7 +17,7 @@ use crate::plan::{Planned, account, discussion_and_community, new_id, with_conte
 use crate::urls::Urls;
 use crate::wire::UndoOf;
 use chrono::{DateTime, Utc};
-use guildhall_app::entities::community;
+use guildhall_app::entities::{community, discussion, event, reply};
 
 use crate::Error;
 use crate::actors::DbPerson;
@@ -42,7 +43,7 @@ pub struct Vote {
     pub kind: VoteKind,
     /// The voter.
     pub actor: ObjectId<DbPerson>,
-    /// The Page or Note voted on.
+    /// The Page, Note or Event voted on.
     pub object: Url,
     /// The community (FEP-1b12).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -60,25 +61,50 @@ impl Vote {
         let voter = self.actor.dereference(data).await?;
         let ctx = data.app_data();
         let value = self.value();
-        match find_parent(&self.object, data).await? {
-            Parent::Discussion(d) => {
-                remote_changes::receive_vote(
-                    ctx,
-                    &voter.model,
-                    VoteOn::Discussion(&d),
-                    value,
-                    self.id.as_str(),
-                    arrival,
-                )
-                .await?
-            }
-            Parent::Reply(d, r) => {
-                remote_changes::receive_vote(ctx, &voter.model, VoteOn::Reply(&d, &r), value, self.id.as_str(), arrival)
-                    .await?
-            }
-        }
+        // An event we hold (ours, or a copy of another server's): votable like a post. An
+        // unknown event is not fetched: the post lookup below answers 404 for ours.
+        let held = match crate::events::replies::event_of(&self.object, data).await? {
+            Some(e) => Held::Event(e),
+            None => match find_parent(&self.object, data).await? {
+                Parent::Discussion(d) => Held::Discussion(d),
+                Parent::Reply(d, r) => Held::Reply(d, *r),
+            },
+        };
+        remote_changes::receive_vote(ctx, &voter.model, held.on(), value, self.id.as_str(), arrival).await?;
         Ok(())
     }
+}
+
+/// What a vote is on, as we hold it.
+pub(crate) enum Held {
+    /// A discussion.
+    Discussion(discussion::Model),
+    /// A reply, with its discussion.
+    Reply(discussion::Model, reply::Model),
+    /// An event.
+    Event(event::Model),
+}
+
+impl Held {
+    /// The target as the app takes it.
+    pub(crate) fn on(&self) -> VoteOn<'_> {
+        match self {
+            Held::Discussion(d) => VoteOn::Discussion(d),
+            Held::Reply(d, r) => VoteOn::Reply(d, r),
+            Held::Event(e) => VoteOn::Event(e),
+        }
+    }
+}
+
+/// The post or event `object` names, if we hold it: no fetch, for undoing a vote.
+pub(crate) async fn held_target(object: &Url, data: &Data<AppContext>) -> Result<Option<Held>, Error> {
+    if let Some(e) = crate::events::replies::event_of(object, data).await? {
+        return Ok(Some(Held::Event(e)));
+    }
+    Ok(stored_target(object, data).await?.map(|(d, r)| match r {
+        Some(r) => Held::Reply(d, r),
+        None => Held::Discussion(d),
+    }))
 }
 
 #[async_trait::async_trait]
@@ -161,7 +187,7 @@ pub(crate) async fn plan_cast(
     as_of: DateTime<Utc>,
 ) -> Result<Vec<Planned>, Error> {
     let v = guildhall_app::votes::find(ctx, vote_id).await?;
-    let (object, c) = vote_target(ctx, urls, v.discussion_id, v.reply_id).await?;
+    let (object, c) = vote_target(ctx, urls, Target::of(&v).ok_or(Error::NotFound)?).await?;
     let vote = SentVote::new(
         v.ap_id.clone().unwrap_or_else(|| ctx.instance().new_activity_id()),
         v.value,
@@ -173,41 +199,38 @@ pub(crate) async fn plan_cast(
 }
 
 /// A local member withdrew a vote: `Undo{Like|Dislike}`.
-#[allow(clippy::too_many_arguments)]
 pub(crate) async fn plan_undo(
     ctx: &AppContext,
     urls: &Urls,
     account_id: i64,
-    discussion_id: Option<i64>,
-    reply_id: Option<i64>,
+    target: Target,
     vote_ap_id: &str,
     value: i16,
     as_of: DateTime<Utc>,
 ) -> Result<Vec<Planned>, Error> {
-    let (object, c) = vote_target(ctx, urls, discussion_id, reply_id).await?;
+    let (object, c) = vote_target(ctx, urls, target).await?;
     let actor = actor_id_of_account(&account(ctx, account_id).await?, urls);
     let vote = SentVote::embedded(vote_ap_id.to_owned(), value, actor.clone(), object);
     let undo = UndoOf::new(new_id(ctx)?, actor, vote, actor_id_of_community(&c, urls));
     route(ctx, urls, &c, account_id, with_context(undo)?, "Undo", as_of).await
 }
 
-async fn vote_target(
-    ctx: &AppContext,
-    urls: &Urls,
-    discussion: Option<i64>,
-    reply: Option<i64>,
-) -> Result<(Url, community::Model), Error> {
-    match (discussion, reply) {
-        (Some(id), _) => {
+/// The id of what a vote is on, and its community.
+async fn vote_target(ctx: &AppContext, urls: &Urls, target: Target) -> Result<(Url, community::Model), Error> {
+    match target {
+        Target::Discussion(id) => {
             let (d, c) = discussion_and_community(ctx, id).await?;
             Ok((discussion_id(&d, urls), c))
         }
-        (_, Some(id)) => {
+        Target::Reply(id) => {
             let r = guildhall_app::lookup::reply(ctx, id).await?.ok_or(Error::NotFound)?;
             let (_, c) = discussion_and_community(ctx, r.discussion_id).await?;
             Ok((crate::objects::reply_id(&r, urls), c))
         }
-        _ => Err(Error::NotFound),
+        Target::Event(id) => {
+            let e = guildhall_app::lookup::event(ctx, id).await?.ok_or(Error::NotFound)?;
+            Ok((crate::events::object::id_of(ctx, &e)?, crate::plan::community(ctx, e.community_id).await?))
+        }
     }
 }
 

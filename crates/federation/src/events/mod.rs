@@ -44,6 +44,12 @@ pub(crate) async fn private_audience(ctx: &AppContext, urls: &Urls, intent: &Out
         }
         _ => return Ok(None),
     };
+    event_audience(ctx, urls, event_id).await
+}
+
+/// The followers collection activities about event `event_id` (its RSVPs, votes) are narrowed
+/// to when the event is private.
+pub(crate) async fn event_audience(ctx: &AppContext, urls: &Urls, event_id: i64) -> Result<Option<Url>, Error> {
     let Some(e) = guildhall_app::lookup::event(ctx, event_id).await? else { return Ok(None) };
     let c = crate::plan::community(ctx, e.community_id).await?;
     Ok(crate::addressing::is_private(&c, e.members_only).then(|| crate::addressing::followers_of(&c, urls)))

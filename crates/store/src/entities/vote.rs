@@ -11,6 +11,7 @@ pub struct Model {
     pub account_id: i64,
     pub discussion_id: Option<i64>,
     pub reply_id: Option<i64>,
+    pub event_id: Option<i64>,
     /// +1 or -1.
     pub value: i16,
     pub ap_id: Option<String>,

@@ -252,6 +252,7 @@ post-edit-title = Edit your post
 vote-up = Upvote
 vote-down = Downvote
 vote-on-discussion = the discussion
+vote-on-event = the event
 reply = Reply
 reply-by = Reply by { $name }
 reply-to = Reply to { $name }

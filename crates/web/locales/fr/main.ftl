@@ -252,6 +252,7 @@ post-edit-title = Modifier votre publication
 vote-up = Voter pour
 vote-down = Voter contre
 vote-on-discussion = la discussion
+vote-on-event = l’événement
 reply = Répondre
 reply-by = Réponse de { $name }
 reply-to = Répondre à { $name }

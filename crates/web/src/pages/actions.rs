@@ -119,6 +119,16 @@ pub(crate) async fn vote_reply(
     vote_on(&ctx, &v, On::Reply(id), form, back).await
 }
 
+/// `POST /events/{id}/vote`: as on a discussion.
+pub(crate) async fn vote_event(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<ActionForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    vote_on(&ctx, &v, On::Event(id), form, format!("/events/{id}#event-votes")).await
+}
+
 /// `GET /discussions/{id}/delete` and `GET /replies/{id}/delete`: asks before deleting.
 #[derive(askama::Template)]
 #[template(path = "confirm_delete.html")]

@@ -98,6 +98,11 @@ impl EventPage {
         self.viewer_zone.is_none() && !self.in_utc()
     }
 
+    /// Where the vote buttons post.
+    fn vote_action(&self) -> String {
+        format!("/events/{}/vote", self.e.id)
+    }
+
     fn cancelled(&self) -> bool {
         self.e.status == EventStatus::Cancelled
     }

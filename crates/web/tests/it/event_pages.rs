@@ -277,6 +277,35 @@ async fn lists_calendars_and_the_private_feed() {
 }
 
 #[tokio::test]
+async fn members_vote_on_an_event_as_on_a_post() {
+    let site = site().await;
+    let ada = site.sign_in("ada").await;
+    let id = create(&site, &ada).await;
+    site.account("bob", false).await;
+    site.join("bob").await;
+    site.account("eve", false).await;
+    let (bob, eve) = (site.sign_in("bob").await, site.sign_in("eve").await);
+    let (_, body) = site.get(&format!("/events/{id}"), Some(&bob.cookie)).await;
+    assert!(body.contains("0 points") && body.contains(&format!("action=\"/events/{id}/vote\"")), "vote buttons");
+    let (res, _) = site.submit(&bob, &format!("/events/{id}/vote"), "value=up").await;
+    assert_redirect(&res, &format!("/events/{id}?done=voted#event-votes"));
+    let (_, body) = site.get(&format!("/events/{id}"), Some(&ada.cookie)).await;
+    assert!(body.contains("1 point"), "the score on the event page");
+    // Not a member: the score, no buttons, and a posted vote is refused.
+    let (_, body) = site.get(&format!("/events/{id}"), Some(&eve.cookie)).await;
+    assert!(body.contains("1 point") && !body.contains(&format!("action=\"/events/{id}/vote\"")));
+    let (res, _) = site.submit(&eve, &format!("/events/{id}/vote"), "value=down").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let (_, body) = site.get(&format!("/events/{id}"), Some(&ada.cookie)).await;
+    assert!(body.contains("1 point"), "the refused vote is not counted");
+    // Withdrawn.
+    let (res, _) = site.submit(&bob, &format!("/events/{id}/vote"), "value=clear").await;
+    assert_redirect(&res, &format!("/events/{id}?done=voted#event-votes"));
+    let (_, body) = site.get(&format!("/events/{id}"), Some(&ada.cookie)).await;
+    assert!(body.contains("0 points"));
+}
+
+#[tokio::test]
 async fn private_community_events_are_not_found_for_outsiders() {
     let site = site().await;
     let ada = site.viewer("ada").await;
@@ -320,6 +349,8 @@ async fn private_community_events_are_not_found_for_outsiders() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let (res, _) = site.submit(&eve, &format!("/events/{id}/rsvp"), "value=going").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let (res, _) = site.submit(&eve, &format!("/events/{id}/vote"), "value=up").await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND, "no vote on an event one may not read");
     // Members see it; UTC events are shown once.
     let a = site.sign_in("ada").await;
     let (res, body) = site.get(&format!("/events/{id}"), Some(&a.cookie)).await;
