@@ -104,6 +104,9 @@ pub enum Mark {
     EventReply,
     /// The comment of a report (`Flag`) about the private discussion (moderators only).
     Report,
+    /// Name of the fake peer's approved member (roster: in the private community's
+    /// `Accept{Follow}` to it).
+    PeerMember,
 }
 
 /// What a row shows to those allowed.

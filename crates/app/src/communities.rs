@@ -99,26 +99,29 @@ pub async fn find(ctx: &AppContext, handle: &str) -> Result<Option<community::Mo
     }
 }
 
-/// Whether the viewer's instance-admin powers apply to `c`: on every local community and on
-/// public remote ones, but not inside another server's private community, whose content is
-/// for its members (this server only holds it on their behalf).
-fn admin_powers(viewer: Option<&Viewer>, c: &community::Model) -> bool {
-    viewer.is_some_and(|v| v.is_admin)
-        && guildhall_domain::visibility::admin_powers_apply(c.domain.is_empty(), c.visibility)
-}
-
 /// Adds the viewer's access to an already loaded community.
 pub(crate) async fn load_for(ctx: &AppContext, viewer: Option<&Viewer>, community: community::Model) -> Result<Loaded> {
     let membership = match viewer {
         Some(v) => store::find_membership(ctx.db(), community.id, v.account_id).await?,
         None => None,
     };
-    let access = Access {
-        visibility: community.visibility,
-        role: role_of(viewer.is_some(), membership.as_ref())?,
-        instance_admin: admin_powers(viewer, &community),
-    };
+    let access = access_of(&community, membership.as_ref(), viewer.is_some(), viewer.is_some_and(|v| v.is_admin))?;
     Ok(Loaded { community, membership, access })
+}
+
+/// What the policies say about a local person (or an anonymous visitor) in `c`, from their
+/// membership row and whether they administer this instance.
+pub(crate) fn access_of(
+    c: &community::Model,
+    m: Option<&membership::Model>,
+    signed_in: bool,
+    is_admin: bool,
+) -> Result<Access> {
+    Ok(Access {
+        visibility: c.visibility,
+        role: role_of(signed_in, m)?,
+        instance_admin: is_admin && guildhall_domain::visibility::admin_powers_apply(c.domain.is_empty(), c.visibility),
+    })
 }
 
 fn check_domains(raw: Option<&[String]>) -> Result<Option<Vec<String>>> {
@@ -247,11 +250,7 @@ pub async fn list(ctx: &AppContext, viewer: Option<&Viewer>, page: Page) -> Resu
     };
     let mut items = Vec::with_capacity(rows.items.len());
     for c in &rows.items {
-        let access = Access {
-            visibility: c.visibility,
-            role: role_of(viewer.is_some(), mine.get(&c.id))?,
-            instance_admin: admin_powers(viewer, c),
-        };
+        let access = access_of(c, mine.get(&c.id), viewer.is_some(), viewer.is_some_and(|v| v.is_admin))?;
         items.push(CommunityView::build(
             c,
             counts.get(&c.id).copied().unwrap_or(0),

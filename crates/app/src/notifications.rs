@@ -152,8 +152,17 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
         .filter(|s| guildhall_domain::visibility::notified_of_event_change(*s))
         .collect();
     let accounts = store::local_participants(txn, e.id, &statuses, by).await?;
+    let community = guildhall_store::communities::find_by_id(txn, e.community_id).await?;
+    let mut readers = Vec::with_capacity(accounts.len());
+    for account_id in accounts {
+        if let Some(c) = &community
+            && may_read_event(txn, c, e, account_id).await?
+        {
+            readers.push(account_id);
+        }
+    }
     let link = kind.event_link(e.id, community_handle);
-    let new = accounts
+    let new = readers
         .into_iter()
         .map(|account_id| NewNotification {
             account_id,
@@ -164,6 +173,20 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
         })
         .collect();
     Ok(store::insert_many(txn, new, Utc::now()).await?)
+}
+
+/// Whether an attendee may still read `e` now: an RSVP outlives a ban or leaving, the right
+/// to hear about a private event does not.
+async fn may_read_event<C: guildhall_store::ConnectionTrait>(
+    txn: &C,
+    c: &guildhall_store::entities::community::Model,
+    e: &event::Model,
+    account_id: i64,
+) -> Result<bool> {
+    let m = guildhall_store::communities::find_membership(txn, c.id, account_id).await?;
+    let is_admin = guildhall_store::accounts::find_by_id(txn, account_id).await?.is_some_and(|a| a.is_admin);
+    let access = crate::communities::access_of(c, m.as_ref(), true, is_admin)?;
+    Ok(access.for_discussion(e.members_only).can_read_content())
 }
 
 #[cfg(test)]

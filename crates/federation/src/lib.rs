@@ -52,9 +52,20 @@ use crate::urls::Urls;
 /// Options for the federation layer.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Settings {
-    /// Test/dev mode: allows http:// peers and ports (loopback is still refused in release
-    /// builds unless `DANGER_FEDERATION_ALLOW_LOCAL_IP=1`).
+    /// Test/dev mode: allows http:// peers and ports, and skips the library's address check
+    /// of URLs (see [`Settings::allows_private_addresses`] for what is then reached).
     pub debug: bool,
+}
+
+impl Settings {
+    /// Whether outgoing requests may reach loopback and private addresses: with
+    /// `DANGER_FEDERATION_ALLOW_LOCAL_IP` set (at all, as the library reads it), or in dev
+    /// mode in a debug build. The same rule as the library's requests: dev mode skips its URL
+    /// check, but in release builds the client's resolver (`answers::client`) still refuses
+    /// such addresses when connecting. Never implied by running on plain http.
+    pub fn allows_private_addresses(&self) -> bool {
+        std::env::var("DANGER_FEDERATION_ALLOW_LOCAL_IP").is_ok() || (self.debug && cfg!(debug_assertions))
+    }
 }
 
 /// The instance actor with its keys (made on first use).
@@ -141,5 +152,18 @@ impl activitypub_federation::config::UrlVerifier for PolicyVerifier {
                 "this instance does not federate with that one",
             ))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Settings;
+
+    #[test]
+    fn private_addresses_need_dev_mode_in_a_debug_build_or_the_danger_setting() {
+        // The test would say nothing with the danger setting: it allows everything.
+        assert!(std::env::var("DANGER_FEDERATION_ALLOW_LOCAL_IP").is_err(), "run without the danger setting");
+        assert!(!Settings { debug: false }.allows_private_addresses(), "a zero-config instance");
+        assert_eq!(Settings { debug: true }.allows_private_addresses(), cfg!(debug_assertions));
     }
 }

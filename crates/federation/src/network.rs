@@ -83,7 +83,7 @@ impl Network for FederationNetwork {
         force: bool,
         progress: Arc<CrawlProgress>,
     ) -> guildhall_app::Result<usize> {
-        let options = CrawlOptions { force, ..CrawlOptions::for_instance(ctx) };
+        let options = CrawlOptions { force, ..CrawlOptions::for_instance(self.settings) };
         let summary = crawl::run(ctx, options, progress).await.map_err(to_app)?;
         Ok(summary.instances.len())
     }

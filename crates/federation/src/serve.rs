@@ -160,26 +160,29 @@ pub async fn activity(Path(token): Path<String>, data: Data<AppContext>, parts: 
     // Only our own activities are served, never what we received.
     let a = lookup::activity_by_ap_id(data.app_data(), &id).await?.filter(|a| a.local).ok_or(Error::NotFound)?;
     let v: Value = serde_json::from_str(&a.json)?;
-    if is_private_activity(&v) {
-        let Some(c) = community_of_activity(&data, &v).await? else { return Err(Error::NotFound) };
-        if !may_read_private(&data, &c, &parts).await? {
-            return Err(Error::NotFound);
-        }
+    // The same check as the community's content: a non-public activity counts as members-only
+    // content, and every activity of a private community (Follow, Accept, Reject and Undo
+    // included: they name its members) is for its members and their servers.
+    let private = is_private_activity(&v);
+    match community_of_activity(&data, &v).await? {
+        Some(c) if !may_see(&data, &c, private, &parts).await? => return Err(Error::NotFound),
+        None if private => return Err(Error::NotFound),
+        _ => {}
     }
     Ok(ap(v))
 }
 
-/// Activities not addressed to the public are not served to anonymous fetches.
+/// Whether an activity is not addressed to the public (members-only, whatever its community).
 fn is_private_activity(v: &Value) -> bool {
     let kind = |v: &Value| v.get("type").and_then(|t| t.as_str()).unwrap_or_default().to_owned();
     // Follow, Accept, Reject and Undo{Follow} carry no content and are addressed to their
-    // object only.
+    // object only: as open as their community.
     let follow_related = matches!(kind(v).as_str(), "Follow" | "Accept" | "Reject")
         || (kind(v) == "Undo" && v.get("object").is_some_and(|o| kind(o) == "Follow"));
     !(crate::addressing::addressed_to_public(v) || follow_related)
 }
 
-/// The community a non-public activity belongs to: its (or its object's) audience, or a
+/// The community an activity belongs to: its (or its object's) audience, or a
 /// community among its actor and recipients.
 async fn community_of_activity(data: &Data<AppContext>, v: &Value) -> Result<Option<community::Model>, Error> {
     let object = v.get("object");

@@ -207,9 +207,16 @@ pub(crate) fn encode(s: &str) -> String {
 }
 
 /// A local path safe to redirect to (`/...`, not `//host`); otherwise `/`.
+///
+/// Browsers drop tabs and newlines anywhere in a URL, trim controls at its ends and read
+/// `\` as `/`, so `/<TAB>/evil.example/` would leave the site. Rather than imitate one
+/// browser's parser, anything one might rewrite is refused: only visible ASCII and spaces
+/// (a space inside a path stays in it), no `\`, one leading `/` and no second one. That
+/// also keeps `Location` a valid header (a vertical tab used to answer 500).
 pub(crate) fn safe_next(next: &str) -> String {
-    let ok = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') && !next.contains(['\r', '\n']);
-    if ok { next.to_owned() } else { "/".to_owned() }
+    let plain = next.bytes().all(|b| (b.is_ascii_graphic() || b == b' ') && b != b'\\');
+    let local = next.starts_with('/') && !next.starts_with("//");
+    if plain && local { next.to_owned() } else { "/".to_owned() }
 }
 
 impl FromRequestParts<AppContext> for Visit {
@@ -320,5 +327,87 @@ impl Chrome {
     /// The percent-encoded path of this page, for `next=` parameters.
     pub fn here(&self) -> String {
         encode(&self.path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    /// Whether a browser resolving `location` against this site stays on it: a model of
+    /// the WHATWG URL parser's steps that matter here (strip tabs and newlines anywhere,
+    /// trim C0 controls and spaces at the ends, `\` as `/`).
+    fn browser_stays_local(location: &str) -> bool {
+        let stripped: String = location.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+        let trimmed = stripped.trim_matches(|c: char| c <= ' ');
+        let norm = trimmed.replace('\\', "/");
+        norm.starts_with('/') && !norm.starts_with("//")
+    }
+
+    #[test]
+    fn the_cases_from_the_issue_go_home() {
+        for bad in [
+            "/\t/evil.example/",
+            "/\n/evil.example/",
+            "/\r/evil.example/",
+            "/\u{b}/evil.example/",
+            "/\u{c}/evil.example/",
+            "/\u{0}/evil.example/",
+            "/\u{7f}",
+            "/\u{85}/evil.example/",
+            "/\\evil.example/",
+            "/\\/evil.example/",
+            "\\/evil.example/",
+            "//evil.example/",
+            "///evil.example/",
+            " //evil.example/",
+            "\t//evil.example/",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "evil.example",
+            "/caf\u{e9}",
+            "",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn local_paths_are_kept() {
+        for good in [
+            "/",
+            "/communities/ux-design",
+            "/discussions/3#reply-4",
+            "/search?q=a%20b&page=2",
+            "/search?q=a b",
+            "/@ada",
+        ] {
+            assert_eq!(safe_next(good), good);
+        }
+    }
+
+    /// Every string of up to three characters from the ones a browser treats specially:
+    /// the answer is always a path a browser keeps on this site, and never needs a change.
+    #[test]
+    fn no_short_combination_leaves_the_site() {
+        let alphabet =
+            ['/', '\\', '\t', '\n', '\r', '\u{b}', '\u{0}', ' ', 'e', '.', ':', '%', '?', '#', '@', '\u{e9}'];
+        let mut seen = 0;
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    for input in
+                        [format!("{a}"), format!("{a}{b}"), format!("{a}{b}{c}"), format!("/{a}{b}{c}/evil.example/")]
+                    {
+                        let out = safe_next(&input);
+                        assert!(browser_stays_local(&out), "{input:?} -> {out:?}");
+                        assert!(axum::http::HeaderValue::from_str(&out).is_ok(), "{input:?} -> {out:?}");
+                        assert!(out == input || out == "/", "{input:?} -> {out:?}");
+                        seen += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(seen, 16 * 16 * 16 * 4);
     }
 }

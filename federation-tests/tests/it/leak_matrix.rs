@@ -49,6 +49,8 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Ap, "/r/{r}", Content(Reply), NotFound, "RRRRRRR|-RRRRA-"),
     row(Ap, "/d/{d}/replies", Content(Reply), NotFound, "RRRRRRR|-RRRRA-"),
     row(Ap, "/activities/{act}", Content(Discussion), NotFound, "RRRRRRR|-RRRRA-"),
+    // The community's Accept{Follow} to the fake peer's member: who is a member is roster.
+    row(Ap, "/activities/{accept}", Content(PeerMember), NotFound, "RRRRRRR|-RRRRA-"),
     row(Ap, "/c/{vault}/outbox", Content(Discussion), NotFound, "HHHHHHH|-HHHHA-"),
     row(Ap, "/c/{vault}/featured", Content(Discussion), NotFound, "HHHHHHH|-HHHHA-"),
     row(Ap, "/c/{vault}/followers", Public, NotFound, "HHHHHHH|-HHHHA-"),
@@ -259,6 +261,15 @@ async fn post_reply(client: &Client, discussion: &str, body: &str) -> String {
     id_of(&expect_status(r, StatusCode::CREATED, "reply")["id"])
 }
 
+/// The token of the `Accept` of `follow` delivered to `peer`.
+fn accept_token(peer: &FakePeer, base: &str, follow: &str) -> Option<String> {
+    let prefix = format!("{base}/activities/");
+    peer.received().into_iter().find_map(|a| {
+        let accepts = a["type"] == "Accept" && (a["object"] == follow || a["object"]["id"] == follow);
+        a["id"].as_str().filter(|_| accepts).and_then(|s| s.strip_prefix(&prefix)).map(str::to_owned)
+    })
+}
+
 /// The token of the first activity delivered to `peer` containing `needle` (the inner
 /// `Create` of an `Announce` if there is one).
 fn activity_token(peer: &FakePeer, base: &str, needle: &str) -> Option<String> {
@@ -396,6 +407,8 @@ async fn private_content_never_leaks() {
     for a in [&fk_member, &fk_banned, &fk_blocked] {
         a.wait_for_answer(&follows[a.name()], "Accept").await;
     }
+    secrets.marks.insert(PeerMember, fk_member.name().to_owned());
+    let accept = accept_token(&peer, &base, &follows[fk_member.name()]).unwrap_or_else(|| "none-delivered".into());
     for who in [&lban, &bban_h, &fk_banned.handle()] {
         let ban = json!({"username": who, "reason": "leak matrix"});
         expect_status(vmod_c.post(&format!("/api/v1/communities/{vault}/bans"), &ban).await, StatusCode::OK, "ban");
@@ -507,6 +520,7 @@ async fn private_content_never_leaks() {
         ("pd", pd.clone()),
         ("pr", pr),
         ("act", act),
+        ("accept", accept),
         ("pact", pact),
         ("member", lmem.clone()),
         ("e", e.clone()),

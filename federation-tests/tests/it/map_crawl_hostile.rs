@@ -181,3 +181,29 @@ async fn an_interrupted_crawl_resumes_and_a_complete_one_prunes() {
         store::entries_of(ctx.db(), flaky.host()).await.unwrap().into_iter().map(|e| e.ap_id).collect();
     assert!(!ids.iter().any(|id| id.ends_with("/c/c3-1")), "{ids:?}");
 }
+
+/// A zero-config instance (plain http, dev mode off, no danger setting) crawls through the
+/// app's network port like the server does, and never contacts a directory on 127.0.0.1;
+/// the same crawl in dev mode does, so the refusal is the settings' doing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_non_dev_instance_never_crawls_loopback() {
+    use guildhall_app::network::Network;
+    use guildhall_federation::Settings;
+    use guildhall_federation::network::FederationNetwork;
+    let danger = std::env::var("DANGER_FEDERATION_ALLOW_LOCAL_IP");
+    assert!(danger.is_err(), "run without DANGER_FEDERATION_ALLOW_LOCAL_IP: it allows loopback on purpose");
+    let (ctx, _db) = context().await;
+    let local = HostileServer::start(Behaviour::Directory).await;
+    local.set_pages(vec![vec![local.entry("on-loopback", &[])]]);
+    guildhall_app::map_crawl::ensure_instance(&ctx, local.host(), None).await.expect("known instance");
+
+    let zero_config = FederationNetwork::new(Settings { debug: false });
+    zero_config.crawl_map(&ctx, true, Arc::new(CrawlProgress::default())).await.expect("crawl");
+    assert_eq!(local.requests(), 0, "127.0.0.1 is never contacted");
+    assert_eq!(row(&ctx, &local).await.status.as_str(), "blocked");
+
+    let dev = FederationNetwork::new(Settings { debug: true });
+    dev.crawl_map(&ctx, true, Arc::new(CrawlProgress::default())).await.expect("crawl");
+    assert!(local.requests() > 0, "dev mode opts in to loopback");
+    assert_eq!(row(&ctx, &local).await.status.as_str(), "ok");
+}

@@ -119,3 +119,35 @@ async fn attendees_hear_of_edits_cancellation_and_deletion() {
     assert_eq!((r.status, r.body["marked"].as_u64()), (StatusCode::OK, Some(2)), "{}", r.body);
     assert_eq!(notifications(&app, &ann).await["unread_count"], 0);
 }
+
+/// Issue 15: an RSVP outlives a ban or leaving a private community, but hearing about the
+/// event does not: the reader's current access is checked when notifying.
+#[tokio::test]
+async fn banned_and_departed_members_hear_nothing_of_private_events() {
+    let app = TestApp::new().await;
+    let modr = app.user("mod").await;
+    app.community(&modr, "vault", "private").await;
+    let ann = app.member("ann", "vault", &modr).await;
+    let bea = app.member("bea", "vault", &modr).await;
+    let cal = app.member("cal", "vault", &modr).await;
+    let body = json!({"title": "Vault meetup", "starts_at": "2030-12-01T18:30", "ends_at": "2030-12-01T21:00", "timezone": "Europe/Paris"});
+    let r = app.post("/api/v1/communities/vault/events", Some(&modr), body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.body["id"].as_i64().expect("id");
+    for t in [&ann, &bea, &cal] {
+        let r = app.post(&format!("/api/v1/events/{id}/rsvp"), Some(t), json!({"status": "going"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
+    let r = app.post("/api/v1/communities/vault/bans", Some(&modr), json!({"username": "bea"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.post("/api/v1/communities/vault/leave", Some(&cal), json!({})).await;
+    assert!(r.status.is_success(), "{} {}", r.status, r.body);
+
+    let r = app.patch(&format!("/api/v1/events/{id}"), Some(&modr), json!({"title": "Vault meetup, new room"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(kinds(&notifications(&app, &ann).await), ["event_updated"], "a member still hears");
+    for (who, t) in [("banned", &bea), ("departed", &cal)] {
+        let list = notifications(&app, t).await;
+        assert_eq!(list["unread_count"], 0, "{who}: {list}");
+    }
+}

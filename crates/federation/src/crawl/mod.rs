@@ -20,7 +20,7 @@ use guildhall_app::map_crawl::CrawlProgress;
 use serde::Serialize;
 use tokio::task::JoinSet;
 
-use crate::Error;
+use crate::{Error, Settings};
 use fetch::{Fetcher, Limits};
 use instance::Env;
 pub use instance::InstanceOutcome;
@@ -74,11 +74,11 @@ impl Default for CrawlOptions {
 }
 
 impl CrawlOptions {
-    /// The defaults for this instance: private addresses are allowed when it runs on plain
-    /// http (development and tests) or with `DANGER_FEDERATION_ALLOW_LOCAL_IP=1`.
-    pub fn for_instance(ctx: &AppContext) -> Self {
-        let danger = std::env::var("DANGER_FEDERATION_ALLOW_LOCAL_IP").is_ok_and(|v| v == "1");
-        CrawlOptions { allow_private_addresses: !ctx.instance().https || danger, ..Default::default() }
+    /// The defaults for an instance with these federation settings: private addresses only
+    /// where every other outgoing request may reach them
+    /// ([`Settings::allows_private_addresses`]), never just because it runs on plain http.
+    pub fn for_instance(settings: Settings) -> Self {
+        CrawlOptions { allow_private_addresses: settings.allows_private_addresses(), ..Default::default() }
     }
 }
 

@@ -25,6 +25,14 @@ async fn browser_language_then_switch_cookie() {
     // No open redirects through the switch.
     let (res, _) = site.get("/language?lang=en&next=https://evil.example/", None).await;
     assert_redirect(&res, "/");
+    // Nor through what a browser strips or rewrites (a tab, a backslash), and a control
+    // character is refused rather than answered with 500.
+    for next in
+        ["/%09/evil.example/", "/%0A/evil.example/", "/%0B/evil.example/", "/%5C/evil.example/", "%5C%5Cevil.example/"]
+    {
+        let (res, _) = site.get(&format!("/language?lang=en&next={next}"), None).await;
+        assert_redirect(&res, "/");
+    }
 }
 
 #[tokio::test]

@@ -81,6 +81,13 @@ async fn login_starts_a_session_and_returns_to_next() {
     let form = format!("username=ada&password=correct+horse+battery&csrf_token={csrf}&next=//evil.example/");
     let (res, _) = site.post("/login", Some(&format!("guildhall_csrf={csrf}")), &form).await;
     assert_redirect(&res, "/");
+    // Nor one a browser would turn into one (tab, vertical tab, backslash).
+    for next in ["/%09/evil.example/", "/%0B/evil.example/", "/%5C/evil.example/"] {
+        let csrf = site.csrf().await;
+        let form = format!("username=ada&password=correct+horse+battery&csrf_token={csrf}&next={next}");
+        let (res, _) = site.post("/login", Some(&format!("guildhall_csrf={csrf}")), &form).await;
+        assert_redirect(&res, "/");
+    }
 }
 
 #[tokio::test]
