@@ -117,6 +117,18 @@ impl Drop for PeerProcess {
     }
 }
 
+/// What a scenario task that failed said: its panic message, or why it did not finish.
+pub fn panic_message(error: tokio::task::JoinError) -> String {
+    match error.try_into_panic() {
+        Ok(payload) => payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "(non-string panic)".to_owned()),
+        Err(error) => format!("scenario task failed: {error}"),
+    }
+}
+
 /// The last [`PEER_LOG_LINES`] lines of a log file.
 fn tail_of(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| format!("(cannot read {}: {e})", path.display()));

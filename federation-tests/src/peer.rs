@@ -633,6 +633,25 @@ impl FakeActor {
         self.peer.new_id(self, kind)
     }
 
+    /// A public `Create{Page}` by this actor (actor and `attributedTo`) starting a discussion
+    /// titled `title` in the community `community`.
+    pub fn create_page(&self, community: &str, title: &str) -> Value {
+        let object_id = format!("{}/statuses/{}", self.id(), crate::random_hex(12));
+        json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": format!("{object_id}/activity"),
+            "type": "Create",
+            "actor": self.id(),
+            "to": [community, PUBLIC],
+            "audience": community,
+            "object": {
+                "id": object_id, "type": "Page", "attributedTo": self.id(),
+                "to": [community, PUBLIC], "audience": community,
+                "name": title, "content": "<p>body</p>", "mediaType": "text/html"
+            }
+        })
+    }
+
     /// Signs `activity` as the peer software does and POSTs it; returns status and body text.
     pub async fn sign_and_post(&self, inbox_url: &str, activity: &Value) -> (StatusCode, String) {
         self.post_with(inbox_url, activity.to_string().as_bytes(), &SignOptions::default()).await

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use federation_tests::community::member;
-use federation_tests::interop::{PEER_LOG_LINES, PeerProcess, installed};
+use federation_tests::interop::{PEER_LOG_LINES, PeerProcess, installed, panic_message};
 use federation_tests::{Instance, StatusCode, Value, expect_status, json, poll_until};
 
 /// Path of the Python interpreter of a venv with `interop/bovine/requirements.txt` installed.
@@ -166,14 +166,7 @@ async fn bovine_user_follows_a_community_and_receives_its_discussions() {
     // Run the scenario in a task so that a failure anywhere can be reported with both logs.
     let outcome = tokio::spawn(scenario(Arc::clone(&guildhall), Arc::clone(&bovine))).await;
     if let Err(error) = outcome {
-        let message = match error.try_into_panic() {
-            Ok(payload) => payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "(non-string panic)".to_owned()),
-            Err(error) => format!("scenario task failed: {error}"),
-        };
+        let message = panic_message(error);
         panic!(
             "{message}\n\n===== bovine user's inbox (drive.py inbox) =====\n{}\n\n\
              ===== bovine log ({}), last {PEER_LOG_LINES} lines =====\n{}\n\n\

@@ -31,7 +31,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use federation_tests::community::member;
-use federation_tests::interop::{PEER_LOG_LINES, PeerProcess, installed};
+use federation_tests::interop::{PEER_LOG_LINES, PeerProcess, installed, panic_message};
 use federation_tests::{Client, Instance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
 /// The directory holding `peer.mjs` and its installed `node_modules`.
@@ -155,14 +155,7 @@ async fn fedify_person_joins_posts_edits_deletes_rotates_its_key_and_leaves() {
 
     let outcome = tokio::spawn(scenario(Arc::clone(&guildhall), Arc::clone(&fedify))).await;
     if let Err(error) = outcome {
-        let message = match error.try_into_panic() {
-            Ok(payload) => payload
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                .unwrap_or_else(|| "(non-string panic)".to_owned()),
-            Err(error) => format!("scenario task failed: {error}"),
-        };
+        let message = panic_message(error);
         panic!(
             "{message}\n\n===== what reached the Fedify inbox =====\n{:#}\n\n\
              ===== Fedify peer log ({}), last {PEER_LOG_LINES} lines =====\n{}\n\n\

@@ -42,20 +42,7 @@ impl Setup {
 
     /// `Create{Page}` by `author` to the community.
     fn create_page(&self, author: &FakeActor, title: &str) -> Value {
-        let object_id = format!("{}/statuses/{}", author.id(), random_hex(12));
-        json!({
-            "@context": "https://www.w3.org/ns/activitystreams",
-            "id": format!("{object_id}/activity"),
-            "type": "Create",
-            "actor": author.id(),
-            "to": [self.community.url, PUBLIC],
-            "audience": self.community.url,
-            "object": {
-                "id": object_id, "type": "Page", "attributedTo": author.id(),
-                "to": [self.community.url, PUBLIC], "audience": self.community.url,
-                "name": title, "content": "<p>body</p>", "mediaType": "text/html"
-            }
-        })
+        author.create_page(&self.community.url, title)
     }
 
     /// Posts a new discussion as `author` (signed with `options`); the status and body.
