@@ -277,10 +277,24 @@ impl Drop for Instance {
     }
 }
 
-/// A loopback port that was free a moment ago (bound to port 0, then released).
+/// A loopback port no one holds, handed out once per test process.
+///
+/// Ports come from below the kernel's ephemeral range (32768–60999 on Linux), so the outgoing
+/// connections and `bind(0)` listeners of concurrent tests can never take one between this
+/// check and the instance binding it: binding port 0 and releasing it raced with them
+/// ("Address already in use" in CI).
 pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind(("127.0.0.1", 0))
-        .and_then(|listener| listener.local_addr())
-        .map(|address| address.port())
-        .expect("cannot bind a loopback port to find a free one")
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const FIRST: u32 = 20_000;
+    const SPAN: u32 = 12_000;
+    // Start each process elsewhere so two test binaries run side by side rarely meet.
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let offset = std::process::id().wrapping_mul(7919) % SPAN;
+    for _ in 0..SPAN {
+        let port = (FIRST + (offset + NEXT.fetch_add(1, Ordering::Relaxed)) % SPAN) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no free loopback port between {FIRST} and {}", FIRST + SPAN)
 }
