@@ -66,6 +66,32 @@ impl Instance {
         instance
     }
 
+    /// Sets up instance `name` (port, directory, empty database) without running anything in
+    /// it: no migration, no administrator, no server. [`Instance::spawn`] starts a server
+    /// without waiting; [`Instance::restart`] starts one and waits until it is ready.
+    pub async fn unstarted(name: &str) -> Instance {
+        let bin = crate::binary::locate_binary();
+        let (dir, _, database) = crate::database::instance_home(name).await;
+        let endpoint = Endpoint::new(name, free_port(), Endpoint::new_admin(name));
+        Instance { server: None, database, dir, endpoint, bin, starts: 0 }
+    }
+
+    /// Spawns `guildhall serve` without waiting for it (stopping any server first), so a test
+    /// can strike while it starts up.
+    pub async fn spawn(&mut self) {
+        self.stop().await;
+        self.starts += 1;
+        let banner = format!("guildhall serve (start {})", self.starts);
+        self.server = Some(ServerProcess::spawn(self.command(&["serve"]), &self.log_path(), &banner));
+    }
+
+    /// The server log written since the latest start's banner line.
+    pub fn log_of_this_start(&self) -> String {
+        let log = std::fs::read_to_string(self.log_path()).unwrap_or_default();
+        let banner = format!("===== federation-tests: guildhall serve (start {}) =====", self.starts);
+        log.rfind(&banner).map(|at| log[at..].to_owned()).unwrap_or_default()
+    }
+
     /// The instance's temporary directory.
     pub fn dir(&self) -> PathBuf {
         self.dir.path().to_path_buf()
@@ -199,10 +225,7 @@ impl Instance {
 
     /// Spawns `guildhall serve` and waits until it is ready.
     async fn launch(&mut self) {
-        self.starts += 1;
-        let banner = format!("guildhall serve (start {})", self.starts);
-        let server = ServerProcess::spawn(self.command(&["serve"]), &self.log_path(), &banner);
-        self.server = Some(server);
+        self.spawn().await;
         self.wait_ready().await;
     }
 

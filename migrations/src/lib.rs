@@ -37,7 +37,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![
+        let every: Vec<Box<dyn MigrationTrait>> = vec![
             Box::new(m20261123_000001_accounts::Migration),
             Box::new(m20261123_000002_communities::Migration),
             Box::new(m20261123_000003_discussions::Migration),
@@ -66,6 +66,34 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000050_instance_software::Migration),
             Box::new(m20261207_000051_remote_follower_count::Migration),
             Box::new(m20261207_000060_event_votes::Migration),
-        ]
+        ];
+        every.into_iter().map(|migration| Box::new(Atomic(migration)) as Box<dyn MigrationTrait>).collect()
+    }
+}
+
+/// One migration applied in one transaction with its record in `seaql_migrations`, on every
+/// backend. sea-orm-migration wraps only PostgreSQL's by default; on SQLite a server killed
+/// between two statements of a migration left it half-applied and unrecorded, and every
+/// later start then failed ("table … already exists"). SQLite's DDL is transactional.
+struct Atomic(Box<dyn MigrationTrait>);
+
+impl MigrationName for Atomic {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Atomic {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        self.0.up(manager).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        self.0.down(manager).await
+    }
+
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
     }
 }

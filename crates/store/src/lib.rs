@@ -95,6 +95,11 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<usize> {
     Ok(pending)
 }
 
+/// How many migrations the database has not applied yet.
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<usize> {
+    Ok(guildhall_migrations::Migrator::get_pending_migrations(db).await?.len())
+}
+
 /// Checks that the database answers.
 pub async fn ping(db: &DatabaseConnection) -> Result<()> {
     Ok(db.ping().await?)
