@@ -35,6 +35,8 @@ pub struct Instance {
     endpoint: Endpoint,
     bin: PathBuf,
     starts: u32,
+    /// Largest file the server may write ([`Instance::set_file_size_limit`]).
+    file_size_limit: Option<u64>,
 }
 
 impl Instance {
@@ -49,7 +51,7 @@ impl Instance {
         let port = free_port();
         let endpoint = Endpoint::new(name, port, Endpoint::new_admin(name));
         let admin = endpoint.admin().clone();
-        let mut instance = Instance { server: None, database, dir, endpoint, bin, starts: 0 };
+        let mut instance = Instance { server: None, database, dir, endpoint, bin, starts: 0, file_size_limit: None };
         instance
             .cli(&[
                 "admin",
@@ -73,7 +75,7 @@ impl Instance {
         let bin = crate::binary::locate_binary();
         let (dir, _, database) = crate::database::instance_home(name).await;
         let endpoint = Endpoint::new(name, free_port(), Endpoint::new_admin(name));
-        Instance { server: None, database, dir, endpoint, bin, starts: 0 }
+        Instance { server: None, database, dir, endpoint, bin, starts: 0, file_size_limit: None }
     }
 
     /// Spawns `guildhall serve` without waiting for it (stopping any server first), so a test
@@ -82,7 +84,19 @@ impl Instance {
         self.stop().await;
         self.starts += 1;
         let banner = format!("guildhall serve (start {})", self.starts);
-        self.server = Some(ServerProcess::spawn(self.command(&["serve"]), &self.log_path(), &banner));
+        let mut command = self.command(&["serve"]);
+        if let Some(bytes) = self.file_size_limit {
+            limit_file_size(&mut command, bytes);
+        }
+        self.server = Some(ServerProcess::spawn(command, &self.log_path(), &banner));
+    }
+
+    /// Makes later starts of the server unable to grow any file past `bytes` (`None` lifts
+    /// it): writes beyond it fail with `EFBIG`, as they would with `ENOSPC` on a full disk.
+    /// The limit is the process's `RLIMIT_FSIZE`, with `SIGXFSZ` ignored so that the write
+    /// fails instead of the signal killing the server.
+    pub fn set_file_size_limit(&mut self, bytes: Option<u64>) {
+        self.file_size_limit = bytes;
     }
 
     /// The server log written since the latest start's banner line.
@@ -297,6 +311,24 @@ impl Drop for Instance {
         if panicking && self.log_path().exists() {
             eprintln!("federation-tests: last lines of {}:\n{}", self.log_path().display(), self.log_tail());
         }
+    }
+}
+
+/// Sets `RLIMIT_FSIZE` to `bytes` and ignores `SIGXFSZ` in the child `command` starts.
+fn limit_file_size(command: &mut Command, bytes: u64) {
+    use std::os::unix::process::CommandExt;
+    let limit = libc::rlimit { rlim_cur: bytes, rlim_max: bytes };
+    // SAFETY: between fork and exec the closure only makes two async-signal-safe system
+    // calls on values it owns.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::signal(libc::SIGXFSZ, libc::SIG_IGN) == libc::SIG_ERR
+                || libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
     }
 }
 

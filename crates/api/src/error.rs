@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use guildhall_app::Error;
+use guildhall_app::{Error, Outage};
 use guildhall_domain::{AccountStatus, Denied, RegistrationRefused};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,12 +26,24 @@ pub struct ErrorBody {
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    /// Seconds for a `Retry-After` header, when trying again later may succeed.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ApiError { status, body: ErrorBody { error: code.into(), message: message.into(), field: None } }
+        ApiError {
+            status,
+            body: ErrorBody { error: code.into(), message: message.into(), field: None },
+            retry_after: None,
+        }
+    }
+
+    /// The same error, telling the client to wait `seconds` before trying again.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// 404 for routes that do not exist.
@@ -46,6 +58,7 @@ impl From<Error> for ApiError {
             Error::Invalid(i) => ApiError {
                 status: StatusCode::BAD_REQUEST,
                 body: ErrorBody { error: "invalid".into(), message: i.to_string(), field: Some(i.field.into()) },
+                retry_after: None,
             },
             Error::Denied(d) => {
                 let status = match d {
@@ -91,10 +104,13 @@ impl From<Error> for ApiError {
                 tracing::error!("a network use case ran on an instance without a network port");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server")
             }
-            Error::Store(e) => {
-                tracing::error!(error = %e, "storage error");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server")
-            }
+            Error::Store(e) => match e.outage() {
+                Some(outage) => outage_error(outage, &e),
+                None => {
+                    tracing::error!(error = %e, "storage error");
+                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server")
+                }
+            },
             Error::Internal(e) => {
                 tracing::error!(error = %e, "internal error");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server")
@@ -127,9 +143,31 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+/// 507 or 503 with a wait, for a failure of the server's surroundings.
+fn outage_error(outage: Outage, e: &dyn std::fmt::Display) -> ApiError {
+    outage.report(e);
+    let (status, code, message) = match outage {
+        Outage::Storage => (
+            StatusCode::INSUFFICIENT_STORAGE,
+            "storage_full",
+            "the server's storage is full or failing, so nothing was saved; try again later",
+        ),
+        Outage::Unavailable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            "the server's database is unavailable; try again shortly",
+        ),
+    };
+    ApiError::new(status, code, message).retry_after(outage.retry_after_seconds())
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut response = (self.status, Json(self.body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -71,6 +71,15 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         matches!(self, Error::Store(guildhall_store::Error::Db(_)))
     }
+
+    /// The outage behind this error (a full disk, the database away), which callers answer
+    /// with its own status and a wait rather than a bare 500.
+    pub fn outage(&self) -> Option<guildhall_store::Outage> {
+        match self {
+            Error::Store(e) => e.outage(),
+            _ => None,
+        }
+    }
 }
 
 /// Result alias for use cases.

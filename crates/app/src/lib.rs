@@ -40,6 +40,7 @@ pub mod wiki_remote;
 
 pub use context::{AppContext, InstanceInfo, KEY_REFETCH_INTERVAL, RemoteKey};
 pub use error::{Error, Result};
+pub use guildhall_store::Outage;
 pub use guildhall_store::Page;
 pub use guildhall_store::events::When;
 

@@ -97,6 +97,8 @@ impl Error {
                 StatusCode::BAD_REQUEST
             }
             Error::App(guildhall_app::Error::Conflict(_) | guildhall_app::Error::Taken(_)) => StatusCode::CONFLICT,
+            // The sender keeps the activity and tries again after Retry-After.
+            Error::App(e) if e.outage().is_some() => StatusCode::SERVICE_UNAVAILABLE,
             Error::App(_) | Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Unreachable(_) => StatusCode::BAD_GATEWAY,
             // Fedify and others retry with another signature scheme only after a 401.
@@ -122,7 +124,13 @@ impl Error {
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let status = self.status();
-        if status == StatusCode::INTERNAL_SERVER_ERROR {
+        let outage = match &self {
+            Error::App(e) => e.outage(),
+            _ => None,
+        };
+        if let Some(outage) = outage {
+            outage.report(&self);
+        } else if status == StatusCode::INTERNAL_SERVER_ERROR {
             tracing::error!(error = %self, "federation error");
         } else {
             tracing::info!(error = %self, %status, "federation request refused");
@@ -133,17 +141,26 @@ impl IntoResponse for Error {
             (Error::Fetch(_), StatusCode::BAD_GATEWAY) => "fetch_failed",
             (Error::Fetch(_), StatusCode::BAD_REQUEST) => "object_unreadable",
             (Error::Unreadable(_), _) => "unreadable_activity",
-            (_, status) => match status {
-                StatusCode::UNAUTHORIZED => "signature_invalid",
-                StatusCode::NOT_FOUND => "not_found",
-                StatusCode::FORBIDDEN => "forbidden",
-                StatusCode::BAD_REQUEST => "bad_request",
-                StatusCode::CONFLICT => "conflict",
+            (_, status) => match (status, outage) {
+                (_, Some(guildhall_app::Outage::Storage)) => "storage_full",
+                (_, Some(guildhall_app::Outage::Unavailable)) => "database_unavailable",
+                (StatusCode::UNAUTHORIZED, None) => "signature_invalid",
+                (StatusCode::NOT_FOUND, None) => "not_found",
+                (StatusCode::FORBIDDEN, None) => "forbidden",
+                (StatusCode::BAD_REQUEST, None) => "bad_request",
+                (StatusCode::CONFLICT, None) => "conflict",
                 _ => "internal",
             },
         };
-        let message =
-            if status == StatusCode::INTERNAL_SERVER_ERROR { "internal error".to_string() } else { self.to_string() };
-        (status, axum::Json(json!({"error": code, "message": message}))).into_response()
+        let message = match (outage, status) {
+            (Some(_), _) => "unavailable: try again later".to_string(),
+            (None, StatusCode::INTERNAL_SERVER_ERROR) => "internal error".to_string(),
+            _ => self.to_string(),
+        };
+        let mut response = (status, axum::Json(json!({"error": code, "message": message}))).into_response();
+        if let Some(outage) = outage {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, outage.retry_after_seconds().into());
+        }
+        response
     }
 }

@@ -16,6 +16,7 @@ pub mod federation_counts;
 pub mod guilds;
 pub mod map_crawl;
 pub mod notifications;
+mod outage;
 pub mod peers;
 pub mod polls;
 pub mod reports;
@@ -29,6 +30,7 @@ pub mod wiki;
 use std::time::Duration;
 
 use guildhall_migrations::MigratorTrait;
+pub use outage::Outage;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 pub use sea_orm::{
     ActiveValue, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, Set, TransactionTrait,
@@ -47,6 +49,17 @@ pub enum Error {
     /// A stored value could not be read back (a bug or manual edit).
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+}
+
+impl Error {
+    /// The outage behind this error, when the database's surroundings failed rather than
+    /// the request: see [`Outage`].
+    pub fn outage(&self) -> Option<Outage> {
+        match self {
+            Error::Db(e) => outage::of(e),
+            Error::Conflict(_) | Error::Corrupt(_) => None,
+        }
+    }
 }
 
 /// Result alias for storage calls.

@@ -79,6 +79,10 @@ error-404-title = Page not found
 error-404-message = If you typed the web address, check it is correct. The page may also be private to members of a community.
 error-500-title = Sorry, there is a problem with the service
 error-500-message = Try again later.
+error-storage-title = The server's storage is full
+error-storage-message = Nothing was saved. The administrator has been told in the server log; try again later.
+error-unavailable-title = The service is briefly unavailable
+error-unavailable-message = The server cannot reach its database. Nothing was saved; try again in a few seconds.
 csrf-title = Your form has expired
 csrf-message = The form was out of date or did not come from this site. Go back, reload the page and try again.
 

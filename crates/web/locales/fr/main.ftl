@@ -79,6 +79,10 @@ error-404-title = Page introuvable
 error-404-message = Si vous avez tapé l'adresse, vérifiez qu'elle est exacte. La page peut aussi être réservée aux membres d'une communauté.
 error-500-title = Désolé, le service a un problème
 error-500-message = Réessayez plus tard.
+error-storage-title = Le stockage du serveur est plein
+error-storage-message = Rien n'a été enregistré. L'administrateur en est informé dans le journal du serveur ; réessayez plus tard.
+error-unavailable-title = Le service est momentanément indisponible
+error-unavailable-message = Le serveur ne peut pas joindre sa base de données. Rien n'a été enregistré ; réessayez dans quelques secondes.
 csrf-title = Votre formulaire a expiré
 csrf-message = Le formulaire était périmé ou ne venait pas de ce site. Revenez en arrière, rechargez la page et réessayez.
 

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use guildhall_app::Error;
+use guildhall_app::{Error, Outage};
 use guildhall_domain::Denied;
 
 use crate::i18n::Lang;
@@ -164,7 +164,22 @@ pub(crate) fn describe(lang: Lang, e: &Error) -> Option<(StatusCode, String, Str
         Error::Remote(why) => {
             (StatusCode::BAD_GATEWAY, lang.t("error-summary-title"), lang.ts("follow-error-remote", "detail", why))
         }
-        Error::Store(_) | Error::Internal(_) | Error::Duplicate | Error::NoNetwork => return None,
+        Error::Store(_) => match e.outage() {
+            Some(outage @ Outage::Storage) => {
+                outage.report(e);
+                (StatusCode::INSUFFICIENT_STORAGE, lang.t("error-storage-title"), lang.t("error-storage-message"))
+            }
+            Some(outage @ Outage::Unavailable) => {
+                outage.report(e);
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    lang.t("error-unavailable-title"),
+                    lang.t("error-unavailable-message"),
+                )
+            }
+            None => return None,
+        },
+        Error::Internal(_) | Error::Duplicate | Error::NoNetwork => return None,
     })
 }
 #[cfg(test)]
