@@ -37,6 +37,9 @@ pub struct Instance {
     starts: u32,
     /// Largest file the server may write ([`Instance::set_file_size_limit`]).
     file_size_limit: Option<u64>,
+    /// The database URL given to the server instead of the database's own
+    /// ([`Instance::route_database_through`]).
+    database_route: Option<String>,
 }
 
 impl Instance {
@@ -51,7 +54,16 @@ impl Instance {
         let port = free_port();
         let endpoint = Endpoint::new(name, port, Endpoint::new_admin(name));
         let admin = endpoint.admin().clone();
-        let mut instance = Instance { server: None, database, dir, endpoint, bin, starts: 0, file_size_limit: None };
+        let mut instance = Instance {
+            server: None,
+            database,
+            dir,
+            endpoint,
+            bin,
+            starts: 0,
+            file_size_limit: None,
+            database_route: None,
+        };
         instance
             .cli(&[
                 "admin",
@@ -75,7 +87,7 @@ impl Instance {
         let bin = crate::binary::locate_binary();
         let (dir, _, database) = crate::database::instance_home(name).await;
         let endpoint = Endpoint::new(name, free_port(), Endpoint::new_admin(name));
-        Instance { server: None, database, dir, endpoint, bin, starts: 0, file_size_limit: None }
+        Instance { server: None, database, dir, endpoint, bin, starts: 0, file_size_limit: None, database_route: None }
     }
 
     /// Spawns `guildhall serve` without waiting for it (stopping any server first), so a test
@@ -97,6 +109,26 @@ impl Instance {
     /// fails instead of the signal killing the server.
     pub fn set_file_size_limit(&mut self, bytes: Option<u64>) {
         self.file_size_limit = bytes;
+    }
+
+    /// Makes later starts of the server reach its PostgreSQL database through loopback port
+    /// `port` (a [`crate::proxy::CuttableProxy`]) instead of directly. Panics on SQLite.
+    pub fn route_database_through(&mut self, port: u16) {
+        let url = url::Url::parse(self.database.url()).expect("the database URL parses");
+        assert!(url.scheme().starts_with("postgres"), "only a PostgreSQL database can be routed through a proxy");
+        let mut routed = url.clone();
+        routed.set_host(Some("127.0.0.1")).expect("a host");
+        routed.set_port(Some(port)).expect("a port");
+        self.database_route = Some(routed.to_string());
+    }
+
+    /// The address of the PostgreSQL server behind this instance's database.
+    pub fn database_address(&self) -> std::net::SocketAddr {
+        let url = url::Url::parse(self.database.url()).expect("the database URL parses");
+        let host = url.host_str().unwrap_or("127.0.0.1");
+        let host = if host == "localhost" { "127.0.0.1" } else { host };
+        let port = url.port().unwrap_or(5432);
+        format!("{host}:{port}").parse().expect("a loopback socket address")
     }
 
     /// The server log written since the latest start's banner line.
@@ -216,7 +248,7 @@ impl Instance {
             ("GUILDHALL_BIND", format!("127.0.0.1:{}", self.endpoint.port())),
             ("GUILDHALL_DOMAIN", self.domain()),
             ("GUILDHALL_DATA_DIR", self.data_dir().display().to_string()),
-            ("GUILDHALL_DATABASE_URL", self.database.url().to_owned()),
+            ("GUILDHALL_DATABASE_URL", self.database_route.clone().unwrap_or_else(|| self.database.url().to_owned())),
             ("GUILDHALL_LOG", log),
             // Test instances talk plain http on loopback ports.
             ("GUILDHALL_DEV_MODE", "true".to_owned()),

@@ -40,6 +40,7 @@ pub mod interop;
 pub mod matrix;
 pub mod peer;
 mod process;
+pub mod proxy;
 
 use std::future::Future;
 use std::time::Duration;

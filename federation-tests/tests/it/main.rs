@@ -12,6 +12,7 @@ mod discovery_and_ids;
 mod events_across;
 mod events_mobilizon;
 mod events_votes;
+mod faults_database;
 mod faults_disk_full;
 mod faults_migration;
 mod federation_policy;
