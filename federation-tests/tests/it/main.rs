@@ -14,6 +14,7 @@ mod events_mobilizon;
 mod events_votes;
 mod faults_database;
 mod faults_disk_full;
+mod faults_hostile_peer;
 mod faults_migration;
 mod federation_policy;
 mod follow_and_post;
