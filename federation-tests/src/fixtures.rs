@@ -27,6 +27,18 @@ pub fn names(software: Software) -> Vec<String> {
 /// Values substituted for `{{NAME}}` placeholders.
 pub type Vars = BTreeMap<&'static str, String>;
 
+/// The values most fixtures need for `actor` acting in the community at `community_url`:
+/// `ACTOR`, `BASE` (its server), `COMMUNITY`, and fresh `ID` and `ID2`.
+pub fn member_vars(actor: &crate::peer::FakeActor, community_url: &str) -> Vars {
+    Vars::from([
+        ("ACTOR", actor.id().to_owned()),
+        ("BASE", actor.peer().base_url()),
+        ("COMMUNITY", community_url.to_owned()),
+        ("ID", crate::random_hex(16)),
+        ("ID2", crate::random_hex(16)),
+    ])
+}
+
 /// Loads `fixtures/{software}/{name}.json`, replaces every `{{KEY}}` by `vars[KEY]` and parses
 /// the result. Panics when a placeholder has no value or the result is not JSON.
 pub fn load(software: Software, name: &str, vars: &Vars) -> Value {

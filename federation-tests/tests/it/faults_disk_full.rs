@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use federation_tests::community::LocalCommunity;
-use federation_tests::fixtures::{self, Vars};
+use federation_tests::fixtures;
 use federation_tests::peer::{FakePeer, Software};
 use federation_tests::{Instance, StatusCode, id_of, poll_until, random_hex};
 use serde_json::json;
@@ -35,11 +35,7 @@ async fn a_full_disk_refuses_posts_clearly_keeps_what_it_accepted_and_recovers()
 
     // A Lemmy member joins before the disk fills, so their post is one to keep.
     let actor = peer.add_actor("alice");
-    let mut vars = Vars::new();
-    vars.insert("ACTOR", actor.id().to_owned());
-    vars.insert("BASE", peer.base_url());
-    vars.insert("COMMUNITY", community.url.clone());
-    vars.insert("ID", random_hex(16));
+    let mut vars = fixtures::member_vars(&actor, &community.url);
     let follow = fixtures::load(Software::Lemmy, "follow", &vars);
     let (status, body) = actor.sign_and_post(&community.shared_inbox, &follow).await;
     assert_eq!(status, StatusCode::ACCEPTED, "follow: {body}");

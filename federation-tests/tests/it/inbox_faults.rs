@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use federation_tests::community::LocalCommunity;
-use federation_tests::fixtures::{self, Vars};
+use federation_tests::fixtures;
 use federation_tests::peer::{FakePeer, Software};
 use federation_tests::{Instance, StatusCode, poll_until, random_hex};
 use guildhall_store::{ConnectionTrait, DatabaseConnection};
@@ -47,12 +47,7 @@ async fn a_post_that_failed_midway_is_applied_exactly_once_on_retry() {
     let (instance, peer) = tokio::join!(Instance::start("faults"), FakePeer::start(Software::Lemmy));
     let community = LocalCommunity::create(&instance, "host", "lounge").await;
     let actor = peer.add_actor("alice");
-    let mut vars = Vars::new();
-    vars.insert("ACTOR", actor.id().to_owned());
-    vars.insert("BASE", peer.base_url());
-    vars.insert("COMMUNITY", community.url.clone());
-    vars.insert("ID", random_hex(16));
-    vars.insert("ID2", random_hex(16));
+    let mut vars = fixtures::member_vars(&actor, &community.url);
 
     // Alice joins, so her posts are accepted.
     let follow = fixtures::load(Software::Lemmy, "follow", &vars);
