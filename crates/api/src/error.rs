@@ -26,12 +26,18 @@ pub struct ErrorBody {
 pub struct ApiError {
     status: StatusCode,
     body: ErrorBody,
+    /// Seconds for `Retry-After` (429).
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
     /// An error with a status, code and message.
     pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
-        ApiError { status, body: ErrorBody { error: code.into(), message: message.into(), field: None } }
+        ApiError {
+            status,
+            body: ErrorBody { error: code.into(), message: message.into(), field: None },
+            retry_after: None,
+        }
     }
 
     /// 404 for routes that do not exist.
@@ -46,6 +52,7 @@ impl From<Error> for ApiError {
             Error::Invalid(i) => ApiError {
                 status: StatusCode::BAD_REQUEST,
                 body: ErrorBody { error: "invalid".into(), message: i.to_string(), field: Some(i.field.into()) },
+                retry_after: None,
             },
             Error::Denied(d) => {
                 let status = match d {
@@ -60,6 +67,14 @@ impl From<Error> for ApiError {
             Error::Conflict(m) | Error::Taken(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             Error::Duplicate => ApiError::new(StatusCode::CONFLICT, "duplicate", "this was received before"),
             Error::Unauthenticated(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", m),
+            Error::Throttled { retry_after } => ApiError {
+                retry_after: Some(retry_after),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too_many_attempts",
+                    format!("too many sign-in attempts; try again in {retry_after} seconds"),
+                )
+            },
             Error::AccountNotActive(s) => {
                 let (code, msg) = match s {
                     AccountStatus::Pending => {
@@ -129,7 +144,11 @@ impl From<QueryRejection> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(self.body)).into_response()
+        let mut res = (self.status, Json(self.body)).into_response();
+        if let Some(secs) = self.retry_after {
+            res.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        res
     }
 }
 

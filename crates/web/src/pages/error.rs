@@ -164,6 +164,11 @@ pub(crate) fn describe(lang: Lang, e: &Error) -> Option<(StatusCode, String, Str
         Error::Remote(why) => {
             (StatusCode::BAD_GATEWAY, lang.t("error-summary-title"), lang.ts("follow-error-remote", "detail", why))
         }
+        Error::Throttled { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            lang.t("error-summary-title"),
+            lang.ts("login-error-throttled", "minutes", retry_after.div_ceil(60)),
+        ),
         Error::Store(_) | Error::Internal(_) | Error::Duplicate | Error::NoNetwork => return None,
     })
 }
