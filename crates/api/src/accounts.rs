@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::error::{ApiResult, ErrorBody};
-use crate::extract::{ApiJson, ApiPath, SESSION_COOKIE, Session};
+use crate::extract::{ApiJson, ApiPath, ClientAddress, DEVICE_COOKIE, SESSION_COOKIE, Session, cookie};
 
 /// Routes of this module.
 pub fn routes() -> OpenApiRouter<AppContext> {
@@ -41,18 +41,36 @@ pub struct LoginRequest {
     pub username: String,
     /// Password.
     pub password: String,
+    /// The `device_token` of an earlier sign-in from this client (the `guildhall_device`
+    /// cookie is read too): while wrong guesses hold the account back, it still lets the
+    /// right password in.
+    #[serde(default)]
+    pub device_token: Option<String>,
 }
 
 /// Signs in: returns a bearer token and sets the session cookie.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
-    responses((status = 200, body = LoginView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
-async fn login(State(ctx): State<AppContext>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<impl IntoResponse> {
-    let view = auth::login(&ctx, &req.username, &req.password).await?;
+    responses((status = 200, body = LoginView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 429, description = "too many recent wrong passwords for this account or from this address; see Retry-After", body = ErrorBody)))]
+async fn login(
+    State(ctx): State<AppContext>,
+    ClientAddress(address): ClientAddress,
+    request_headers: HeaderMap,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<impl IntoResponse> {
+    let device_cookie = cookie(&request_headers, DEVICE_COOKIE);
+    let device_token = req.device_token.as_deref().or(device_cookie.as_deref());
+    let attempt = auth::SignIn { username: &req.username, password: &req.password, address, device_token };
+    let view = auth::login(&ctx, attempt).await?;
     let secure = if ctx.instance().https { "; Secure" } else { "" };
-    let cookie = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000{secure}", view.token);
+    let session = format!("{SESSION_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age=2592000{secure}", view.token);
+    let device =
+        format!("{DEVICE_COOKIE}={}; HttpOnly; SameSite=Lax; Path=/; Max-Age=31536000{secure}", view.device_token);
     let mut headers = HeaderMap::new();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        headers.insert(header::SET_COOKIE, v);
+    for c in [session, device] {
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            headers.append(header::SET_COOKIE, v);
+        }
     }
     Ok((headers, Json(view)))
 }

@@ -3,6 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
+use guildhall_app::sign_in_guard::ThrottledSignIns;
 use guildhall_app::views::{AccountView, InviteView, List, PendingAccountView, SettingsView};
 use guildhall_app::{AppContext, admin};
 use serde::Deserialize;
@@ -20,6 +21,15 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(pending_accounts))
         .routes(routes!(approve))
         .routes(routes!(reject))
+        .routes(routes!(throttled_sign_ins))
+}
+
+/// Sign-ins held back by the password-guessing backoff, per username tried (kept in memory
+/// for a day).
+#[utoipa::path(get, path = "/api/v1/admin/sign-in-throttles", tag = "admin",
+    responses((status = 200, body = Vec<ThrottledSignIns>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn throttled_sign_ins(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<ThrottledSignIns>>> {
+    Ok(Json(admin::throttled_sign_ins(&ctx, &s.viewer)?))
 }
 
 /// Page selection.

@@ -73,6 +73,12 @@ impl From<Error> for ApiError {
             Error::Conflict(m) | Error::Taken(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             Error::Duplicate => ApiError::new(StatusCode::CONFLICT, "duplicate", "this was received before"),
             Error::Unauthenticated(m) => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated", m),
+            Error::Throttled { retry_after } => ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_attempts",
+                format!("too many sign-in attempts; try again in {retry_after} seconds"),
+            )
+            .retry_after(retry_after),
             Error::AccountNotActive(s) => {
                 let (code, msg) = match s {
                     AccountStatus::Pending => {

@@ -403,6 +403,13 @@ pub async fn outbox_failures(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<Ou
         .collect())
 }
 
+/// Usernames whose sign-ins were held back by the backoff, most first (admins). Kept in
+/// memory for a day; a restart forgets them.
+pub fn throttled_sign_ins(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<crate::sign_in_guard::ThrottledSignIns>> {
+    require_admin(viewer)?;
+    Ok(ctx.sign_in_guard().throttled())
+}
+
 /// The instance's federation policy, limited instances included (cached for a couple of
 /// seconds; `update_settings` drops the cache at once).
 pub async fn federation_policy(ctx: &AppContext) -> Result<std::sync::Arc<guildhall_domain::FederationPolicy>> {

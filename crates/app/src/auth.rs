@@ -1,5 +1,7 @@
 //! Registration, passwords and sessions.
 
+use std::net::IpAddr;
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
@@ -11,6 +13,7 @@ use guildhall_store::{Set, accounts, entities::account};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use crate::sign_in_guard::SignInGuard;
 use crate::views::{AccountView, LoginView};
 use crate::{AppContext, Error, Result, Viewer, admin};
 
@@ -132,19 +135,50 @@ pub async fn register(ctx: &AppContext, reg: Registration) -> Result<AccountView
     AccountView::from_model(&account)
 }
 
-/// Signs in with username and password, creating a session.
-pub async fn login(ctx: &AppContext, username: &str, password: &str) -> Result<LoginView> {
+/// One sign-in attempt, with what is known of where it comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct SignIn<'a> {
+    /// The username typed.
+    pub username: &'a str,
+    /// The password typed.
+    pub password: &'a str,
+    /// The client's address, when the server knows it.
+    pub address: Option<IpAddr>,
+    /// The device token a previous successful sign-in gave this client, if it sent one.
+    pub device_token: Option<&'a str>,
+}
+
+/// Signs in with username and password, creating a session. Repeated wrong passwords for an
+/// account or from an address make further attempts wait (`Throttled`, without checking the
+/// password); a device that signed in to the account before is held back only by its own
+/// failures, so guessing cannot lock the owner out.
+pub async fn login(ctx: &AppContext, attempt: SignIn<'_>) -> Result<LoginView> {
     let bad = Error::Unauthenticated("wrong username or password");
-    let username = username.trim().to_ascii_lowercase();
+    let username = attempt.username.trim().to_ascii_lowercase();
     let account = accounts::find_by_username(ctx.db(), &username).await?;
+    let guard = ctx.sign_in_guard();
+    let now = guard.now();
+    let known_device = match (&account, attempt.device_token) {
+        (Some(a), Some(t)) => crate::sign_in_guard::device_is_known(t, a.id, &a.password_hash, now).then_some(t),
+        _ => None,
+    };
+    let keys = SignInGuard::keys(&username, attempt.address, known_device);
+    if let Some(retry_after) = guard.wait(&keys, now).await {
+        tracing::warn!(account = %username, address = ?attempt.address, retry_after, "sign-in throttled");
+        guard.note_throttled(&username, now).await;
+        return Err(Error::Throttled { retry_after });
+    }
     let Some(account) = account else {
-        verify_password(password, DUMMY_HASH).await;
+        verify_password(attempt.password, DUMMY_HASH).await;
+        guard.failed(&keys, now).await;
         return Err(bad);
     };
-    if !verify_password(password, &account.password_hash).await {
-        tracing::info!(account = %account.username, "failed sign-in");
+    if !verify_password(attempt.password, &account.password_hash).await {
+        tracing::info!(account = %account.username, address = ?attempt.address, "failed sign-in");
+        guard.failed(&keys, now).await;
         return Err(bad);
     }
+    guard.succeeded(&keys).await;
     match crate::views::account_status(&account)? {
         AccountStatus::Active => {}
         other => return Err(Error::AccountNotActive(other)),
@@ -161,7 +195,8 @@ pub async fn login(ctx: &AppContext, username: &str, password: &str) -> Result<L
         now + Duration::days(SESSION_DAYS),
     )
     .await?;
-    Ok(LoginView { token, csrf_token, account: AccountView::from_model(&account)? })
+    let device_token = crate::sign_in_guard::issue_device_token(account.id, &account.password_hash, guard.now());
+    Ok(LoginView { token, csrf_token, account: AccountView::from_model(&account)?, device_token })
 }
 
 /// Resolves a session token to the signed-in account, if valid.

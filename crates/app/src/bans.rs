@@ -64,6 +64,7 @@ pub async fn ban(ctx: &AppContext, viewer: &Viewer, community: &str, new: NewBan
     let txn = crate::receipt::begin_write(ctx).await?;
     let m = set_banned(&txn, existing, l.community.id, target.id, reason.clone(), expires_at, Some(viewer.account_id))
         .await?;
+    crate::events::rsvp::withdraw_all_in(&txn, l.community.id, target.id).await?;
     outbox::record(&txn, &Outgoing::Banned { membership_id: m.id, by_account_id: viewer.account_id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
@@ -121,7 +122,11 @@ pub async fn remote_ban(
     let existing = store::find_membership(ctx.db(), community.id, account.id).await?;
     match (banned, existing) {
         (true, existing) => {
-            set_banned(ctx.db(), existing, community.id, account.id, None, expires_at, None).await?;
+            let txn = crate::receipt::begin_write(ctx).await?;
+            set_banned(&txn, existing, community.id, account.id, None, expires_at, None).await?;
+            crate::events::rsvp::withdraw_all_in(&txn, community.id, account.id).await?;
+            txn.commit().await?;
+            ctx.wake_delivery();
         }
         (false, Some(m)) if m.status == MembershipStatus::Banned => {
             store::delete_membership(ctx.db(), m.id).await?;

@@ -52,6 +52,7 @@ struct Inner {
     contact_reads: Cache<i64, ()>,
     backfills: Cache<i64, ()>,
     map_crawl: crate::map_crawl::CrawlJobs,
+    sign_in_guard: crate::sign_in_guard::SignInGuard,
     network: OnceLock<Arc<dyn Network>>,
 }
 
@@ -99,6 +100,7 @@ impl AppContext {
                 contact_reads,
                 backfills,
                 map_crawl: Default::default(),
+                sign_in_guard: Default::default(),
                 network: OnceLock::new(),
             }),
         }
@@ -146,6 +148,11 @@ impl AppContext {
     /// This process's network-map crawl (one at a time) and its progress.
     pub fn map_crawl(&self) -> &crate::map_crawl::CrawlJobs {
         &self.inner.map_crawl
+    }
+
+    /// Sign-in backoff state (in memory; see `sign_in_guard`).
+    pub fn sign_in_guard(&self) -> &crate::sign_in_guard::SignInGuard {
+        &self.inner.sign_in_guard
     }
 
     /// Wires in the network port (once, when the instance is set up); `Conflict` if one

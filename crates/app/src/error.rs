@@ -24,6 +24,12 @@ pub enum Error {
     /// Wrong credentials or no valid session.
     #[error("{0}")]
     Unauthenticated(&'static str),
+    /// Too many recent wrong passwords for this account or from this address: try again later.
+    #[error("too many sign-in attempts; try again in {retry_after} seconds")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// The account exists but may not sign in yet (or any more).
     #[error("this account is {}", .0.as_str())]
     AccountNotActive(AccountStatus),

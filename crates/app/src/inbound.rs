@@ -261,7 +261,11 @@ pub async fn remote_unfollow(ctx: &AppContext, c: &community::Model, follower: &
         && m.status != MembershipStatus::Banned
         && !m.is_moderator
     {
-        store_communities::delete_membership(ctx.db(), m.id).await?;
+        let txn = crate::receipt::begin_write(ctx).await?;
+        store_communities::delete_membership(&txn, m.id).await?;
+        crate::events::rsvp::withdraw_all_in(&txn, c.id, follower.id).await?;
+        txn.commit().await?;
+        ctx.wake_delivery();
     }
     Ok(())
 }
@@ -290,7 +294,11 @@ pub async fn follow_answered(
             crate::remote::start_backfill(ctx, community);
         }
     } else {
-        store_communities::delete_membership(ctx.db(), m.id).await?;
+        let txn = crate::receipt::begin_write(ctx).await?;
+        store_communities::delete_membership(&txn, m.id).await?;
+        crate::events::rsvp::withdraw_all_in(&txn, community.id, m.account_id).await?;
+        txn.commit().await?;
+        ctx.wake_delivery();
     }
     Ok(())
 }

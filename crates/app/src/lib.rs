@@ -33,6 +33,7 @@ pub mod receipt;
 pub mod remote;
 pub mod remote_changes;
 pub mod reports;
+pub mod sign_in_guard;
 pub mod views;
 pub mod votes;
 pub mod wiki;

@@ -94,6 +94,7 @@ pub async fn leave(ctx: &AppContext, viewer: &Viewer, name: &str) -> Result<()> 
     l.access.leave(others)?;
     let m = l.membership.ok_or(Error::Denied(Denied::NotMember))?;
     store::delete_membership(&txn, m.id).await?;
+    crate::events::rsvp::withdraw_all_in(&txn, l.community.id, viewer.account_id).await?;
     if let (false, Some(follow)) = (l.community.domain.is_empty(), m.follow_ap_id) {
         let intent =
             Outgoing::Unfollow { account_id: viewer.account_id, community_id: l.community.id, follow_ap_id: follow };
@@ -168,6 +169,7 @@ pub async fn decide_request(ctx: &AppContext, viewer: &Viewer, name: &str, usern
         store::update_membership(&txn, active).await?;
     } else {
         store::delete_membership(&txn, id).await?;
+        crate::events::rsvp::withdraw_all_in(&txn, l.community.id, account_id).await?;
     }
     // A follower from another server learns the answer by Accept or Reject.
     if let Some(follow_ap_id) = follow {

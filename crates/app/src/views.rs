@@ -451,6 +451,9 @@ pub struct LoginView {
     pub csrf_token: String,
     /// The account.
     pub account: AccountView,
+    /// Marks this device as known to the account: sent back with a later sign-in, it lets the
+    /// right password in while the account or address is held back by others' guesses.
+    pub device_token: String,
 }
 
 /// The result of a vote.

@@ -107,6 +107,27 @@ pub async fn find_participant<C: ConnectionTrait>(
         .await?)
 }
 
+/// The events of `community_id` not over at `now` that `account_id` has an RSVP to (any status).
+pub async fn coming_with_rsvp_of<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+    account_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<event::Model>> {
+    let rsvped = Query::select()
+        .column(event_participant::Column::EventId)
+        .from(event_participant::Entity)
+        .and_where(event_participant::Column::AccountId.eq(account_id))
+        .to_owned();
+    Ok(event::Entity::find()
+        .filter(event::Column::CommunityId.eq(community_id))
+        .filter(event::Column::EndsAt.gt(now))
+        .filter(event::Column::Id.in_subquery(rsvped))
+        .order_by_asc(event::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// An RSVP by id.
 pub async fn find_participant_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<event_participant::Model>> {
     Ok(event_participant::Entity::find_by_id(id).one(db).await?)

@@ -12,6 +12,9 @@ pub const CSRF_COOKIE: &str = "guildhall_csrf";
 /// The language chosen with the switch in the header (`en` or `fr`).
 pub const LANG_COOKIE: &str = "guildhall_lang";
 
+/// Marks a browser that signed in before (`guildhall_app::auth::SignIn::device_token`).
+pub const DEVICE_COOKIE: &str = "guildhall_device";
+
 /// How long the session cookie lives, in seconds (30 days, as the session itself).
 const SESSION_MAX_AGE: u64 = 30 * 24 * 60 * 60;
 
@@ -46,6 +49,11 @@ fn secure(https: bool) -> &'static str {
 /// `Set-Cookie` value for a new session.
 pub(crate) fn session(token: &str, https: bool) -> String {
     format!("{SESSION_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age={SESSION_MAX_AGE}{}", secure(https))
+}
+
+/// `Set-Cookie` value for the known-device token (a year; kept after signing out).
+pub(crate) fn device(token: &str, https: bool) -> String {
+    format!("{DEVICE_COOKIE}={token}; HttpOnly; SameSite=Lax; Path=/; Max-Age=31536000{}", secure(https))
 }
 
 /// `Set-Cookie` value that removes the session cookie.

@@ -120,3 +120,104 @@ async fn communities_can_admit_listed_instances_only_and_ask_a_question() {
     let requests = app.items("/api/v1/communities/gc-only/join-requests", Some(&owner)).await;
     assert_eq!(requests[0]["message"], "TBS");
 }
+
+/// Creates an event with room for one in `community`; returns its id.
+async fn small_event(app: &TestApp, token: &str, community: &str) -> i64 {
+    let body = json!({"title": "Meetup", "starts_at": "2030-12-01T18:30", "ends_at": "2030-12-01T21:00",
+        "timezone": "Europe/Paris", "capacity": 1});
+    let r = app.post(&format!("/api/v1/communities/{community}/events"), Some(token), body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body["id"].as_i64().expect("id")
+}
+
+/// `token`'s RSVP to event `id` as they see it (`null` when none).
+async fn my_rsvp(app: &TestApp, token: &str, id: i64) -> serde_json::Value {
+    let r = app.get(&format!("/api/v1/events/{id}"), Some(token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["my_rsvp"].clone()
+}
+
+async fn going(app: &TestApp, token: &str, id: i64) -> String {
+    let r = app.post(&format!("/api/v1/events/{id}/rsvp"), Some(token), json!({"status": "going"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["my_rsvp"].as_str().unwrap_or_default().to_string()
+}
+
+/// The usernames and RSVP statuses of an event, as its organiser sees them.
+async fn attendees(app: &TestApp, organiser: &str, id: i64) -> Vec<(String, String)> {
+    app.items(&format!("/api/v1/events/{id}/attendees"), Some(organiser))
+        .await
+        .iter()
+        .map(|p| {
+            (
+                p["account"]["username"].as_str().unwrap_or_default().into(),
+                p["status"].as_str().unwrap_or_default().into(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_ban_removes_the_members_rsvps_and_lets_the_waitlist_in() {
+    let app = TestApp::new().await;
+    let owner = app.user("owner").await;
+    app.community(&owner, "ux-design", "public").await;
+    app.community(&owner, "elsewhere", "public").await;
+    let bea = app.member("bea", "ux-design", &owner).await;
+    let cid = app.member("cid", "ux-design", &owner).await;
+    let id = small_event(&app, &owner, "ux-design").await;
+    assert_eq!(going(&app, &bea, id).await, "going");
+    assert_eq!(going(&app, &cid, id).await, "waitlisted");
+    // Bea's RSVP in another community is not touched by a ban here.
+    let r = app.post("/api/v1/communities/elsewhere/join", Some(&bea), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let other = small_event(&app, &owner, "elsewhere").await;
+    assert_eq!(going(&app, &bea, other).await, "going");
+
+    let r = app.post("/api/v1/communities/ux-design/bans", Some(&owner), json!({"username": "bea"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+
+    assert_eq!(attendees(&app, &owner, id).await, vec![("cid".to_string(), "going".to_string())]);
+    assert_eq!(my_rsvp(&app, &cid, id).await, "going", "the first on the waitlist moved up");
+    assert_eq!(my_rsvp(&app, &bea, other).await, "going", "other communities keep their RSVPs");
+}
+
+#[tokio::test]
+async fn leaving_removes_the_members_rsvps() {
+    let app = TestApp::new().await;
+    let owner = app.user("owner").await;
+    app.community(&owner, "ux-design", "public").await;
+    let bea = app.member("bea", "ux-design", &owner).await;
+    let cid = app.member("cid", "ux-design", &owner).await;
+    let id = small_event(&app, &owner, "ux-design").await;
+    assert_eq!(going(&app, &bea, id).await, "going");
+    assert_eq!(going(&app, &cid, id).await, "waitlisted");
+
+    let r = app.post("/api/v1/communities/ux-design/leave", Some(&bea), json!({})).await;
+    assert!(r.status.is_success(), "{}", r.body);
+
+    assert_eq!(my_rsvp(&app, &bea, id).await, serde_json::Value::Null, "a member who left has no RSVP");
+    assert_eq!(attendees(&app, &owner, id).await, vec![("cid".to_string(), "going".to_string())]);
+}
+
+#[tokio::test]
+async fn a_remote_members_rsvps_go_when_their_follow_is_undone() {
+    let app = TestApp::new().await;
+    let owner = app.user("owner").await;
+    app.community(&owner, "ux-design", "public").await;
+    let cid = app.member("cid", "ux-design", &owner).await;
+    let zoe = app.remote_person("zoe", "remote.example").await;
+    app.remote_follow(&zoe, "ux-design").await;
+    let id = small_event(&app, &owner, "ux-design").await;
+    let e = guildhall_app::events::remote::local_event(&app.ctx, id).await.expect("event");
+    let p = guildhall_app::events::remote::remote_join(&app.ctx, &e, &zoe, "http://remote.example/joins/1")
+        .await
+        .expect("remote rsvp");
+    assert_eq!(p.status, guildhall_domain::event::ParticipantStatus::Going);
+    assert_eq!(going(&app, &cid, id).await, "waitlisted");
+
+    let c = app.community_row("ux-design").await;
+    guildhall_app::inbound::remote_unfollow(&app.ctx, &c, &zoe).await.expect("unfollow");
+
+    assert_eq!(attendees(&app, &owner, id).await, vec![("cid".to_string(), "going".to_string())]);
+}

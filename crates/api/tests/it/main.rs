@@ -17,6 +17,7 @@ mod map_crawl;
 mod members_only;
 mod notifications;
 mod polls;
+mod sign_in_backoff;
 mod smoke;
 mod time_zone;
 mod wiki;

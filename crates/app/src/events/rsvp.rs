@@ -127,21 +127,48 @@ pub(crate) async fn remove_rsvp<C: ConnectionTrait>(
     Ok(Some(p))
 }
 
+/// Withdraws `account_id`'s RSVP to `e` as if they said "not going": the waitlist moves up and
+/// a remote event's server hears a `Leave`. A refusal stays on record. Whether one was removed.
+async fn withdraw<C: ConnectionTrait>(db: &C, e: &event::Model, account_id: i64) -> Result<bool> {
+    let Some(p) = store::find_participant(db, e.id, account_id).await? else { return Ok(false) };
+    if p.status == ParticipantStatus::Rejected {
+        return Ok(false);
+    }
+    remove_rsvp(db, e, account_id).await?;
+    if e.ap_id.is_some()
+        && let Some(join) = p.join_ap_id
+    {
+        outbox::record(db, &Outgoing::EventLeave { event_id: e.id, account_id, join_ap_id: join }).await?;
+    }
+    Ok(true)
+}
+
+/// Withdraws every RSVP of `account_id` to the coming events of `community_id`, because they
+/// no longer belong there (banned, left, follow undone or refused). Past events keep their
+/// attendance. Returns how many were withdrawn.
+pub(crate) async fn withdraw_all_in<C: ConnectionTrait>(db: &C, community_id: i64, account_id: i64) -> Result<usize> {
+    let mut n = 0;
+    for e in store::coming_with_rsvp_of(db, community_id, account_id, Utc::now()).await? {
+        if withdraw(db, &e, account_id).await? {
+            n += 1;
+        }
+    }
+    if n > 0 {
+        tracing::info!(
+            community = community_id,
+            account = account_id,
+            rsvps = n,
+            "rsvps withdrawn: no longer a member"
+        );
+    }
+    Ok(n)
+}
+
 /// RSVPs "not going": removes the viewer's RSVP (a refusal stays on record).
 pub async fn not_going(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<EventView> {
     let (e, _) = load_event(ctx, Some(viewer), id).await?;
     let txn = crate::receipt::begin_write(ctx).await?;
-    if let Some(p) = store::find_participant(&txn, e.id, viewer.account_id).await?
-        && p.status != ParticipantStatus::Rejected
-    {
-        remove_rsvp(&txn, &e, viewer.account_id).await?;
-        if e.ap_id.is_some()
-            && let Some(join) = p.join_ap_id
-        {
-            let leave = Outgoing::EventLeave { event_id: e.id, account_id: viewer.account_id, join_ap_id: join };
-            outbox::record(&txn, &leave).await?;
-        }
-    }
+    withdraw(&txn, &e, viewer.account_id).await?;
     txn.commit().await?;
     ctx.wake_delivery();
     one_view(ctx, Some(viewer), &e).await

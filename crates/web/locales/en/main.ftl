@@ -116,6 +116,7 @@ login-error-wrong = Enter a correct username and password
 login-error-pending = Your account is waiting for an administrator's approval
 login-error-suspended = Your account is suspended
 login-error-active = This account cannot sign in
+login-error-throttled = Too many wrong passwords for this account or from this network. Try again in { $minutes } min, or from a device you signed in with before.
 hint-name = 3 to 30 lowercase letters, digits, hyphens or underscores. It is part of your address and cannot be changed.
 hint-display-name = The name people see. You can change it later.
 hint-password = At least 8 characters.

@@ -116,6 +116,7 @@ login-error-wrong = Entrez un nom d'utilisateur et un mot de passe exacts
 login-error-pending = Votre compte attend l'approbation d'un administrateur
 login-error-suspended = Votre compte est suspendu
 login-error-active = Ce compte ne peut pas se connecter
+login-error-throttled = Trop de mots de passe erronés pour ce compte ou depuis ce réseau. Réessayez dans { $minutes } min, ou depuis un appareil avec lequel vous vous êtes déjà connecté.
 hint-name = De 3 à 30 lettres minuscules, chiffres, traits d'union ou de soulignement. Il fait partie de votre adresse et ne peut pas être changé.
 hint-display-name = Le nom que les gens voient. Vous pourrez le changer.
 hint-password = Au moins 8 caractères.

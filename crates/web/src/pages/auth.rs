@@ -14,7 +14,7 @@ use super::{OrPage, PageError, form_refusal, render, render_form, see_other, wit
 use crate::cookies;
 use crate::forms::Errors;
 use crate::i18n::Lang;
-use crate::visit::{Chrome, Visit, safe_next};
+use crate::visit::{Chrome, ClientAddress, Visit, safe_next};
 
 /// The pre-login CSRF token: the visitor's existing cookie, or a new one.
 fn anon_token(headers: &HeaderMap) -> String {
@@ -84,6 +84,7 @@ pub(crate) struct LoginForm {
 pub(crate) async fn login(
     State(ctx): State<AppContext>,
     v: Visit,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
 ) -> Result<Response, PageError> {
@@ -98,11 +99,18 @@ pub(crate) async fn login(
         errors.add("password", v.lang.t("login-error-password"));
     }
     let mut status = StatusCode::BAD_REQUEST;
+    let mut retry_after = None;
     if errors.is_empty() {
-        match auth::login(&ctx, &form.username, &form.password).await {
+        let device_token = cookies::get(&headers, cookies::DEVICE_COOKIE);
+        let attempt = auth::SignIn { username: &form.username, password: &form.password, address, device_token };
+        match auth::login(&ctx, attempt).await {
             Ok(login) => {
                 tracing::info!(account = %login.account.username, "signed in");
-                let mut set = vec![cookies::session(&login.token, https), cookies::clear_csrf(https)];
+                let mut set = vec![
+                    cookies::session(&login.token, https),
+                    cookies::clear_csrf(https),
+                    cookies::device(&login.device_token, https),
+                ];
                 if let Some(l) = &login.account.language {
                     set.push(cookies::lang(l, https));
                 }
@@ -116,11 +124,20 @@ pub(crate) async fn login(
                 status = StatusCode::FORBIDDEN;
                 errors.add("username", v.lang.t(&format!("login-error-{}", s.as_str())));
             }
+            Err(Error::Throttled { retry_after: secs }) => {
+                status = StatusCode::TOO_MANY_REQUESTS;
+                retry_after = Some(secs);
+                errors.add("username", v.lang.ts("login-error-throttled", "minutes", secs.div_ceil(60)));
+            }
             Err(e) => return Err(PageError::app(&v, e)),
         }
     }
     let page = LoginPage { c: v.chrome(), csrf_token: token, username: form.username, next: form.next, errors };
-    Ok(render(status, &page))
+    let mut res = render(status, &page);
+    if let Some(secs) = retry_after {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());
+    }
+    Ok(res)
 }
 
 /// `POST /logout`: ends the session after checking its CSRF token.
@@ -200,6 +217,7 @@ pub(crate) async fn signup_form(
 pub(crate) async fn signup(
     State(ctx): State<AppContext>,
     v: Visit,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     form: Result<Form<SignupForm>, FormRejection>,
 ) -> Result<Response, PageError> {
@@ -217,7 +235,9 @@ pub(crate) async fn signup(
     let https = ctx.instance().https;
     let errors = match auth::register(&ctx, reg).await {
         Ok(account) if account.status == guildhall_domain::AccountStatus::Active => {
-            let login = auth::login(&ctx, &account.username, &form.password).await.or_page(&v)?;
+            let attempt =
+                auth::SignIn { username: &account.username, password: &form.password, address, device_token: None };
+            let login = auth::login(&ctx, attempt).await.or_page(&v)?;
             return Ok(with_cookies(
                 see_other("/", Some("registered")),
                 &[cookies::session(&login.token, https), cookies::clear_csrf(https)],

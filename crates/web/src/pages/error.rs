@@ -179,6 +179,11 @@ pub(crate) fn describe(lang: Lang, e: &Error) -> Option<(StatusCode, String, Str
             }
             None => return None,
         },
+        Error::Throttled { retry_after } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            lang.t("error-summary-title"),
+            lang.ts("login-error-throttled", "minutes", retry_after.div_ceil(60)),
+        ),
         Error::Internal(_) | Error::Duplicate | Error::NoNetwork => return None,
     })
 }

@@ -73,5 +73,17 @@ async fn changing_the_password_ends_the_session() {
     assert_redirect(&res, "/login?done=password");
     let (_, body) = site.get("/account", Some(&ada.cookie)).await;
     assert!(body.is_empty() || !body.contains("Your account"), "signed out");
-    assert!(guildhall_app::auth::login(&site.ctx, "ada", "a new password").await.is_ok());
+    assert!(
+        guildhall_app::auth::login(
+            &site.ctx,
+            guildhall_app::auth::SignIn {
+                username: "ada",
+                password: "a new password",
+                address: None,
+                device_token: None
+            }
+        )
+        .await
+        .is_ok()
+    );
 }

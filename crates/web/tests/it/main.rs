@@ -16,4 +16,5 @@ mod moderation_pages;
 mod notification_pages;
 mod pages;
 mod poll_pages;
+mod sign_in_backoff;
 mod wiki_pages;
