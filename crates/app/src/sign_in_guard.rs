@@ -11,6 +11,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use guildhall_domain::sign_in_backoff::{Backoff, Failures, address_bucket};
 use moka::future::Cache;
+use ring::hmac;
 use sha2::{Digest, Sha256};
 
 /// How long a device stays known after a successful sign-in on it.
@@ -159,55 +160,41 @@ fn hex_sha256(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// HMAC-SHA256 (RFC 2104); sha2 alone, as the `hmac` crate in the tree needs another digest.
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let pad = |b: u8| block.map(|k| k ^ b);
-    let inner = Sha256::new().chain_update(pad(0x36)).chain_update(message).finalize();
-    Sha256::new().chain_update(pad(0x5c)).chain_update(inner).finalize().into()
+/// The MAC key of an account's device tokens: its password hash, secret to the server, kept
+/// across restarts, and changed with the password, which forgets every device.
+fn device_key(password_hash: &str) -> hmac::Key {
+    hmac::Key::new(hmac::HMAC_SHA256, password_hash.as_bytes())
 }
 
-/// The MAC of a device token. Keyed by the account's password hash: secret to the server,
-/// kept across restarts, and changed with the password, which forgets every device.
-fn device_mac(account_id: i64, password_hash: &str, issued: i64) -> String {
-    let msg = format!("guildhall-device-v1:{account_id}:{issued}");
-    URL_SAFE_NO_PAD.encode(hmac_sha256(password_hash.as_bytes(), msg.as_bytes()))
+/// What a device token's MAC covers.
+fn device_message(account_id: i64, issued: i64) -> String {
+    format!("guildhall-device-v1:{account_id}:{issued}")
 }
 
 /// A token saying "this device signed in to this account at `now`".
 pub(crate) fn issue_device_token(account_id: i64, password_hash: &str, now: DateTime<Utc>) -> String {
     let issued = now.timestamp();
-    format!("{account_id}.{issued}.{}", device_mac(account_id, password_hash, issued))
+    let tag = hmac::sign(&device_key(password_hash), device_message(account_id, issued).as_bytes());
+    format!("{account_id}.{issued}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref()))
 }
 
 /// Whether `token` was issued by [`issue_device_token`] for this account (and password) within
-/// the last year.
+/// the last year. The MAC is compared in constant time (`ring::hmac::verify`).
 pub(crate) fn device_is_known(token: &str, account_id: i64, password_hash: &str, now: DateTime<Utc>) -> bool {
     let mut parts = token.splitn(3, '.');
     let (Some(id), Some(issued), Some(mac)) = (parts.next(), parts.next(), parts.next()) else { return false };
-    let (Ok(id), Ok(issued)) = (id.parse::<i64>(), issued.parse::<i64>()) else { return false };
+    let (Ok(id), Ok(issued), Ok(mac)) = (id.parse::<i64>(), issued.parse::<i64>(), URL_SAFE_NO_PAD.decode(mac)) else {
+        return false;
+    };
     let age = now.timestamp().saturating_sub(issued);
-    let expected = device_mac(account_id, password_hash, issued);
-    let same = expected.len() == mac.len() && expected.bytes().zip(mac.bytes()).fold(0u8, |a, (x, y)| a | (x ^ y)) == 0;
-    id == account_id && (0..DEVICE_DAYS * 86_400).contains(&age) && same
+    id == account_id
+        && (0..DEVICE_DAYS * 86_400).contains(&age)
+        && hmac::verify(&device_key(password_hash), device_message(account_id, issued).as_bytes(), &mac).is_ok()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hmac_matches_rfc_4231() {
-        // Test case 2 of RFC 4231.
-        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-    }
 
     #[test]
     fn device_tokens_are_bound_to_account_password_and_time() {
