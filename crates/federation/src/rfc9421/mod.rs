@@ -458,7 +458,7 @@ fn check_content_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), SigError
 }
 
 #[cfg(test)]
-mod fuzz;
+pub(crate) mod fuzz;
 mod structured;
 #[cfg(test)]
 pub(crate) mod tests;
