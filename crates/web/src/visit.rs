@@ -331,6 +331,8 @@ impl Chrome {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests {
     use super::safe_next;
 
