@@ -43,7 +43,7 @@ pub async fn community(query: &str, data: &Data<AppContext>) -> Result<community
 }
 
 /// `name@host` of a handle (`!`/`@` prefixes dropped), with the handle itself: a name of
-/// letters, digits, `_`, `-` and `.`, and a host without URL delimiters, so that WebFinger
+/// letters, digits, `_`, `-` and `.`, and a host of host characters that parses, so that WebFinger
 /// asks that host about that name (the library splits at the first `@` and puts
 /// the handle into its URL as it is).
 pub(crate) fn split_handle(q: &str) -> Result<(&str, &str, &str), Error> {
@@ -53,8 +53,10 @@ pub(crate) fn split_handle(q: &str) -> Result<(&str, &str, &str), Error> {
     if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
         return Err(bad());
     }
-    let delimiter = |c: char| c.is_whitespace() || c.is_control() || matches!(c, '/' | '\\' | '?' | '#' | '@' | '%');
-    if host.is_empty() || host.contains(delimiter) || Url::parse(&format!("https://{host}/")).is_err() {
+    // Host characters only: anything else would change the WebFinger query the handle is
+    // put into (`+` reads as a space, `&` starts another parameter).
+    let host_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | ':' | '[' | ']');
+    if host.is_empty() || !host.chars().all(host_char) || Url::parse(&format!("https://{host}/")).is_err() {
         return Err(bad());
     }
     Ok((handle, name, host))
@@ -259,6 +261,8 @@ mod tests {
             "a@good.example evil",
             "a b@good.example",
             "a@\u{fffc}",
+            "a@+",
+            "a@x&y=1",
             "a@",
             "@x",
             "x",
