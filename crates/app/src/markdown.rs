@@ -23,6 +23,8 @@ pub fn sanitize(html: &str) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests {
     use super::*;
 

@@ -78,6 +78,8 @@ pub(crate) fn precheck_signature(
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests {
     use super::*;
     use axum::http::HeaderValue;

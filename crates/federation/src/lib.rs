@@ -17,6 +17,8 @@ mod error;
 pub mod events;
 pub mod extras;
 pub mod guilds;
+#[cfg(test)]
+mod handles_fuzz;
 pub mod inbox;
 pub mod key_refetch;
 mod keys;

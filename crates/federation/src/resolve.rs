@@ -34,17 +34,32 @@ pub async fn community(query: &str, data: &Data<AppContext>) -> Result<community
         let url = Url::parse(q)?;
         return by_url(&url, data).await;
     }
-    let handle = q.trim_start_matches(['!', '@']);
-    let (name, host) =
-        handle.rsplit_once('@').ok_or_else(|| Error::BadRequest("expected name@domain or a URL".into()))?;
-    if name.is_empty() || host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
-        return Err(Error::BadRequest("expected name@domain or a URL".into()));
-    }
+    let (handle, name, host) = split_handle(q)?;
     if host.eq_ignore_ascii_case(data.domain()) {
         return local(data, name).await;
     }
     let g: DbGroup = webfinger_resolve_actor(handle, data).await.map_err(|e| explained(e, host))?;
     Ok(g.model)
+}
+
+/// `name@host` of a handle (`!`/`@` prefixes dropped), with the handle itself: a name of
+/// letters, digits, `_`, `-` and `.`, and a host of host characters that parses, so that WebFinger
+/// asks that host about that name (the library splits at the first `@` and puts
+/// the handle into its URL as it is).
+pub(crate) fn split_handle(q: &str) -> Result<(&str, &str, &str), Error> {
+    let bad = || Error::BadRequest("expected name@domain or a URL".into());
+    let handle = q.trim_start_matches(['!', '@']);
+    let (name, host) = handle.split_once('@').ok_or_else(bad)?;
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.')) {
+        return Err(bad());
+    }
+    // Host characters only: anything else would change the WebFinger query the handle is
+    // put into (`+` reads as a space, `&` starts another parameter).
+    let host_char = |c: char| c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | ':' | '[' | ']');
+    if host.is_empty() || !host.chars().all(host_char) || Url::parse(&format!("https://{host}/")).is_err() {
+        return Err(bad());
+    }
+    Ok((handle, name, host))
 }
 
 async fn local(data: &Data<AppContext>, name: &str) -> Result<community::Model, Error> {
@@ -225,6 +240,35 @@ mod tests {
         assert_eq!(alternate_link(ld).as_deref(), Some("https://a.example/c/x"));
         assert_eq!(alternate_link("<link rel=alternate type=text/html href=/x>"), None);
         assert_eq!(alternate_link("<p>no head at all"), None);
+    }
+
+    #[test]
+    fn handles_webfinger_would_read_otherwise_are_refused() {
+        let parts = |q| split_handle(q).map(|(h, n, d)| (h.to_owned(), n.to_owned(), d.to_owned())).ok();
+        assert_eq!(
+            parts("!ux@Guild.example:8080"),
+            Some(("ux@Guild.example:8080".into(), "ux".into(), "Guild.example:8080".into()))
+        );
+        assert_eq!(parts("@ada.l@münchen.example").map(|p| p.2), Some("münchen.example".into()));
+        // The library splits at the first `@` and puts the handle into its URL unescaped.
+        for bad in [
+            "a@evil.example@good.example",
+            "a#x@good.example",
+            "a?x=1@good.example",
+            "a&b@good.example",
+            "a@good.example\\evil",
+            "a@good.example%2Fevil",
+            "a@good.example evil",
+            "a b@good.example",
+            "a@\u{fffc}",
+            "a@+",
+            "a@x&y=1",
+            "a@",
+            "@x",
+            "x",
+        ] {
+            assert!(split_handle(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

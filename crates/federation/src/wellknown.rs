@@ -62,7 +62,7 @@ pub async fn webfinger(Query(q): Query<WebfingerQuery>, data: Data<AppContext>) 
 }
 
 /// The local name a resource names: `Ok(None)` for another server, `Err` when malformed.
-fn parse_resource(resource: &str, domain: &str, urls: &Urls) -> Result<Option<String>, ()> {
+pub(crate) fn parse_resource(resource: &str, domain: &str, urls: &Urls) -> Result<Option<String>, ()> {
     if let Some(acct) = resource.strip_prefix("acct:") {
         let (name, host) = acct.trim_start_matches('@').rsplit_once('@').ok_or(())?;
         let bad =

@@ -345,6 +345,8 @@ impl Chrome {
 }
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests {
     use super::safe_next;
 

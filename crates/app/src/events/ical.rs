@@ -44,6 +44,22 @@ fn plain_text(html: &str) -> String {
         .to_owned()
 }
 
+/// Text as an iCalendar TEXT value may hold it (RFC 5545 section 3.3.11): line breaks as
+/// `\n` only (a bare CR ends the line for some readers, which lets a title inject
+/// properties) and no other control characters. Found by `ical::fuzz`.
+fn ical_text(s: &str) -> String {
+    s.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
+        .collect()
+}
+
+/// [`ical_text`], escaped: for properties the `icalendar` crate writes as they are (`NAME`).
+fn escaped_text(s: &str) -> String {
+    ical_text(s).replace('\\', "\\\\").replace(',', "\\,").replace(';', "\\;").replace('\n', "\\n")
+}
+
 /// The stable UID of an event: its ActivityPub id for remote ones.
 pub fn uid(ctx: &AppContext, e: &event::Model) -> String {
     e.ap_id.clone().unwrap_or_else(|| format!("event-{}@{}", e.id, ctx.instance().domain))
@@ -61,7 +77,7 @@ fn vevent(ctx: &AppContext, e: &event::Model) -> icalendar::Event {
         .timestamp(e.updated_at)
         .created(e.created_at)
         .last_modified(e.updated_at)
-        .summary(&e.title)
+        .summary(&ical_text(&e.title))
         .starts(at(e.starts_at))
         .ends(at(e.ends_at))
         .status(match e.status {
@@ -77,14 +93,14 @@ fn vevent(ctx: &AppContext, e: &event::Model) -> icalendar::Event {
         description = format!("{description}\n\nOnline: {}", e.online_url).trim().to_owned();
     }
     if !description.is_empty() {
-        v.description(&description);
+        v.description(&ical_text(&description));
     }
     let place: Vec<&str> =
         [e.place_name.as_str(), e.place_address.as_str()].into_iter().filter(|s| !s.is_empty()).collect();
     if !place.is_empty() {
-        v.location(&place.join(", "));
+        v.location(&ical_text(&place.join(", ")));
     } else if !e.online_url.is_empty() {
-        v.location(&e.online_url);
+        v.location(&ical_text(&e.online_url));
     }
     let url = e
         .url
@@ -110,7 +126,7 @@ pub fn calendar(ctx: &AppContext, name: &str, events: &[event::Model]) -> Result
     cal.properties.retain(|p| p.key() != "PRODID");
     cal.append_property(icalendar::Property::new("PRODID", "-//Guildhall//Events//EN"));
     cal.append_property(icalendar::Property::new("METHOD", "PUBLISH"));
-    cal.name(name);
+    cal.name(&escaped_text(name));
     for e in events {
         cal.push(vevent(ctx, e));
     }
@@ -127,7 +143,38 @@ pub fn calendar(ctx: &AppContext, name: &str, events: &[event::Model]) -> Result
         .find("BEGIN:VEVENT")
         .or_else(|| text.find("END:VCALENDAR"))
         .ok_or_else(|| Error::Internal("calendar without end".into()))?;
-    Ok(format!("{}{zones}{}", &text[..at], &text[at..]))
+    Ok(refold(&format!("{}{zones}{}", &text[..at], &text[at..])))
+}
+
+/// Longest content line, in octets, without its CRLF (RFC 5545 section 3.1).
+const LINE_OCTETS: usize = 75;
+
+/// `text` with every content line folded at most [`LINE_OCTETS`] octets long, on character
+/// boundaries. The `icalendar` crate (0.17) leaves a continuation line of 76 octets when 75
+/// remain (found by `ical::fuzz`); the values hold no CR or LF, so every CRLF + space is a fold.
+fn refold(text: &str) -> String {
+    let unfolded = text.replace("\r\n ", "");
+    let mut out = String::with_capacity(text.len() + text.len() / 24);
+    for line in unfolded.split_terminator("\r\n") {
+        let mut rest = line;
+        let mut limit = LINE_OCTETS;
+        loop {
+            let mut cut = rest.len().min(limit);
+            while !rest.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            out.push_str(&rest[..cut]);
+            rest = &rest[cut..];
+            if rest.is_empty() {
+                break;
+            }
+            // A continuation line starts with the space that unfolding removes.
+            out.push_str("\r\n ");
+            limit = LINE_OCTETS - 1;
+        }
+        out.push_str("\r\n");
+    }
+    out
 }
 
 /// One event as `.ics`.
@@ -171,3 +218,6 @@ pub async fn my_feed(ctx: &AppContext, token: &str) -> Result<String> {
     let rows = store::in_communities_of(ctx.db(), account_id, since, Page { number: 1, limit: FEED_LIMIT }).await?;
     calendar(ctx, &format!("Events of {}", account.username), &rows.items)
 }
+
+#[cfg(test)]
+mod fuzz;

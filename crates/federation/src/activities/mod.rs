@@ -14,6 +14,9 @@ pub mod update_actor;
 pub mod update_delete;
 pub mod vote;
 
+#[cfg(test)]
+mod fuzz;
+
 use std::future::Future;
 use std::pin::Pin;
 
@@ -55,6 +58,11 @@ macro_rules! inbox_activities {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 use serde::de::Error as _;
                 let value = serde_json::Value::deserialize(d)?;
+                // serde reads a struct from an array too (fields by position): an activity is
+                // an object (found by activities::fuzz: `[id, actor]` was an `Other`).
+                if !value.is_object() {
+                    return Err(D::Error::custom("an activity is a JSON object"));
+                }
                 let kind = value.get("type").and_then(|t| t.as_str()).unwrap_or_default();
                 if ACTED_ON.contains(&kind) {
                     $( if let Ok(a) = <$ty>::deserialize(&value) { return Ok(InboxActivity::$variant(a)); } )+

@@ -457,8 +457,10 @@ fn check_content_digest(headers: &HeaderMap, body: &[u8]) -> Result<(), SigError
     if checked { Ok(()) } else { Err(SigError::Digest) }
 }
 
+#[cfg(test)]
+pub(crate) mod fuzz;
 mod structured;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use structured::*;

@@ -9,7 +9,7 @@ use rsa::pkcs8::{EncodePublicKey, LineEnding};
 use rsa::signature::{SignatureEncoding, Signer};
 
 // RFC 9421 Appendix B.1.1 test-key-rsa.
-const RSA_PUBLIC_PKCS1: &str = "-----BEGIN RSA PUBLIC KEY-----
+pub(crate) const RSA_PUBLIC_PKCS1: &str = "-----BEGIN RSA PUBLIC KEY-----
 MIIBCgKCAQEAhAKYdtoeoy8zcAcR874L8cnZxKzAGwd7v36APp7Pv6Q2jdsPBRrw
 WEBnez6d0UDKDwGbc6nxfEXAy5mbhgajzrw3MOEt8uA5txSKobBpKDeBLOsdJKFq
 MGmXCQvEG7YemcxDTRPxAleIAgYYRjTSd/QBwVW9OwNFhekro3RtlinV0a75jfZg
@@ -18,7 +18,7 @@ uKxI4T+HIaFpv8+rdV6eUgOrB2xeI1dSFFn/nnv5OoZJEIB+VmuKn3DCUcCZSFlQ
 PSXSfBDiUGhwOw76WuSSsf1D4b/vLoJ10wIDAQAB
 -----END RSA PUBLIC KEY-----";
 
-const RSA_PRIVATE_PKCS1: &str = "-----BEGIN RSA PRIVATE KEY-----
+pub(crate) const RSA_PRIVATE_PKCS1: &str = "-----BEGIN RSA PRIVATE KEY-----
 MIIEqAIBAAKCAQEAhAKYdtoeoy8zcAcR874L8cnZxKzAGwd7v36APp7Pv6Q2jdsP
 BRrwWEBnez6d0UDKDwGbc6nxfEXAy5mbhgajzrw3MOEt8uA5txSKobBpKDeBLOsd
 JKFqMGmXCQvEG7YemcxDTRPxAleIAgYYRjTSd/QBwVW9OwNFhekro3RtlinV0a75
@@ -63,7 +63,7 @@ const DIGEST_512: &str =
     "sha-512=:WZDPaVn/7XgHaAy8pmojAkGWoRx2UFChF41A2svX+TaPm+AbwAgBWnrIiYllu7BNNyealdVLvRwEmTHWXvJwew==:";
 const B_CREATED: i64 = 1618884473;
 
-fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+pub(crate) fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
     let mut h = HeaderMap::new();
     for (k, v) in pairs {
         h.append(HeaderName::from_bytes(k.as_bytes()).unwrap(), HeaderValue::from_str(v).unwrap());
@@ -87,7 +87,7 @@ fn b2_url() -> url::Url {
     url::Url::parse("https://example.com/foo?param=Value&Pet=dog").unwrap()
 }
 
-fn req<'a>(method: &'a str, url: &'a url::Url, h: &'a HeaderMap, body: &'a [u8]) -> SignedRequest<'a> {
+pub(crate) fn req<'a>(method: &'a str, url: &'a url::Url, h: &'a HeaderMap, body: &'a [u8]) -> SignedRequest<'a> {
     SignedRequest { method, target_uri: url, headers: h, body }
 }
 
@@ -103,7 +103,7 @@ fn base_of(r: &SignedRequest, label: &str) -> String {
     String::from_utf8(signature_base(r, &input).unwrap()).unwrap()
 }
 
-fn private_key() -> RsaPrivateKey {
+pub(crate) fn private_key() -> RsaPrivateKey {
     RsaPrivateKey::from_pkcs1_pem(RSA_PRIVATE_PKCS1).unwrap()
 }
 
@@ -111,12 +111,12 @@ fn spki_pem() -> String {
     private_key().to_public_key().to_public_key_pem(LineEnding::LF).unwrap()
 }
 
-fn sign_v15(base: &str) -> String {
+pub(crate) fn sign_v15(base: &str) -> String {
     let sk = rsa::pkcs1v15::SigningKey::<Sha256>::new(private_key());
     base64::engine::general_purpose::STANDARD.encode(sk.sign(base.as_bytes()).to_bytes())
 }
 
-fn sha256_digest(body: &[u8]) -> String {
+pub(crate) fn sha256_digest(body: &[u8]) -> String {
     format!("sha-256=:{}:", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(body)))
 }
 
@@ -279,20 +279,20 @@ fn first_acceptable_signature_is_picked() {
 
 // --- Our own Fedify-shaped vectors, rsa-v1_5-sha256 with test-key-rsa ---
 
-const INBOX: &str = "https://guild.example/users/alice/inbox";
-const KEY_ID: &str = "https://remote.example/users/bob#main-key";
-const NOW: i64 = 1_750_000_000;
-const ACTIVITY: &[u8] = br#"{"@context":"https://www.w3.org/ns/activitystreams","type":"Follow","actor":"https://remote.example/users/bob","object":"https://guild.example/users/alice"}"#;
+pub(crate) const INBOX: &str = "https://guild.example/users/alice/inbox";
+pub(crate) const KEY_ID: &str = "https://remote.example/users/bob#main-key";
+pub(crate) const NOW: i64 = 1_750_000_000;
+pub(crate) const ACTIVITY: &[u8] = br#"{"@context":"https://www.w3.org/ns/activitystreams","type":"Follow","actor":"https://remote.example/users/bob","object":"https://guild.example/users/alice"}"#;
 
-struct Fixture {
-    url: url::Url,
-    headers: HeaderMap,
-    body: Vec<u8>,
-    base: String,
+pub(crate) struct Fixture {
+    pub(crate) url: url::Url,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+    pub(crate) base: String,
 }
 
 /// Signs like Fedify: `@method @target-uri @authority host date content-digest`.
-fn fedify_like(components: &str, created: i64, extra_params: &str) -> Fixture {
+pub(crate) fn fedify_like(components: &str, created: i64, extra_params: &str) -> Fixture {
     let url = url::Url::parse(INBOX).unwrap();
     let body = ACTIVITY.to_vec();
     let digest = sha256_digest(&body);
@@ -314,9 +314,9 @@ fn fedify_like(components: &str, created: i64, extra_params: &str) -> Fixture {
     Fixture { url, headers: h, body, base }
 }
 
-const FEDIFY_COMPONENTS: &str = r#""@method" "@target-uri" "@authority" "host" "date" "content-digest""#;
+pub(crate) const FEDIFY_COMPONENTS: &str = r#""@method" "@target-uri" "@authority" "host" "date" "content-digest""#;
 
-fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     fedify_like(FEDIFY_COMPONENTS, NOW - 10, "")
 }
 
