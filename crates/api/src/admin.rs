@@ -24,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
 
 /// Page selection.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based page number.
     pub page: Option<u64>,

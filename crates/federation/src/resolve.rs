@@ -37,7 +37,12 @@ pub async fn community(query: &str, data: &Data<AppContext>) -> Result<community
     let handle = q.trim_start_matches(['!', '@']);
     let (name, host) =
         handle.rsplit_once('@').ok_or_else(|| Error::BadRequest("expected name@domain or a URL".into()))?;
-    if name.is_empty() || host.is_empty() || host.contains(['/', '?', '#', '@', ' ']) {
+    // A host no URL can hold (such as an invalid international name) is the query's fault,
+    // not the other server's: refuse it before any lookup.
+    if name.is_empty()
+        || host.contains(['/', '?', '#', '@', ' '])
+        || Url::parse(&format!("https://{host}/")).map_or(true, |u| u.host_str().is_none_or(str::is_empty))
+    {
         return Err(Error::BadRequest("expected name@domain or a URL".into()));
     }
     if host.eq_ignore_ascii_case(data.domain()) {
