@@ -5,10 +5,26 @@
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 
+/// Operations under the instance's rate limits (`guildhall::limits`, which answers 429).
+const RATE_LIMITED: [(&str, &str); 5] = [
+    ("post", "/api/v1/accounts"),
+    ("get", "/api/v1/communities"),
+    ("get", "/api/v1/directory"),
+    ("get", "/api/v1/map"),
+    ("post", "/api/v1/federation/resolve"),
+];
+
 /// Adds, where an operation does not document them itself: 400 for an unreadable path or
-/// query parameter, 400/413/415/422 for a body that is not acceptable JSON, and 401 for
-/// credentials that are invalid or missing.
+/// query parameter, 400/413/415/422 for a body that is not acceptable JSON, 401 for
+/// credentials that are invalid or missing, and 429 where a rate limit applies.
 pub fn add_common_responses(doc: &mut OpenApi) {
+    for (method, path) in RATE_LIMITED {
+        let item = doc.paths.paths.get_mut(path);
+        let op = item.and_then(|i| if method == "get" { i.get.as_mut() } else { i.post.as_mut() });
+        if let Some(op) = op {
+            add(op, "429", "Too many requests from this address: wait the `Retry-After` seconds");
+        }
+    }
     for item in doc.paths.paths.values_mut() {
         let operations = [
             &mut item.get,
@@ -57,6 +73,8 @@ fn add(op: &mut Operation, status: &str, description: &str) {
 
 #[cfg(test)]
 mod tests {
+    use super::RATE_LIMITED;
+
     #[test]
     fn every_operation_documents_401_and_body_errors() {
         let doc = crate::openapi();
@@ -67,5 +85,10 @@ mod tests {
         let me = doc.paths.paths["/api/v1/accounts/me"].get.as_ref().unwrap();
         assert!(me.responses.responses.contains_key("401"));
         assert!(!me.responses.responses.contains_key("415"), "no body, no 415");
+        for (method, path) in RATE_LIMITED {
+            let item = &doc.paths.paths[path];
+            let op = if method == "get" { item.get.as_ref() } else { item.post.as_ref() };
+            assert!(op.unwrap().responses.responses.contains_key("429"), "{method} {path}");
+        }
     }
 }
