@@ -34,6 +34,7 @@ async fn throttled_sign_ins(State(ctx): State<AppContext>, s: Session) -> ApiRes
 
 /// Page selection.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based page number.
     pub page: Option<u64>,

@@ -30,6 +30,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
 
 /// Directory page selection.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DirectoryQuery {
     /// 1-based page number (50 entries a page).
     pub page: Option<u64>,
@@ -65,6 +66,7 @@ async fn propose(
 
 /// Which proposals to list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ProposalQuery {
     /// pending (default), approved or rejected.
     pub status: Option<ProposalStatus>,

@@ -43,6 +43,7 @@ pub enum SortParam {
 
 /// List options.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// `new` (default) or `active`; pinned discussions always come first.
     pub sort: Option<SortParam>,

@@ -51,6 +51,7 @@ pub enum WhenParam {
 
 /// List options.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventListQuery {
     /// `upcoming` (default) or `past`.
     pub when: Option<WhenParam>,

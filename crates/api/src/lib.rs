@@ -7,6 +7,7 @@ mod admin;
 mod communities;
 mod directory;
 mod discussions;
+mod doc;
 pub mod error;
 mod events;
 pub mod extract;
@@ -38,7 +39,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 #[openapi(
     info(title = "Guildhall API", description = "Accounts, communities, membership and discussions of a Guildhall instance."),
     modifiers(&BearerAuth),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, discussions::SortParam, events::WhenParam)),
     tags(
         (name = "accounts", description = "Registration, sign-in and profiles"),
         (name = "admin", description = "Instance administration"),
@@ -86,12 +87,15 @@ fn api_router() -> OpenApiRouter<AppContext> {
 
 /// The OpenAPI document.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    let mut doc = api_router().split_for_parts().1;
+    doc::add_common_responses(&mut doc);
+    doc
 }
 
 /// The API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    let (api, doc) = api_router().split_for_parts();
+    let (api, mut doc) = api_router().split_for_parts();
+    doc::add_common_responses(&mut doc);
     let doc = std::sync::Arc::new(doc);
     api.route(
         "/api/openapi.json",

@@ -20,6 +20,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
 
 /// How to crawl.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CrawlQuery {
     /// Crawl every instance, even those crawled less than `map_refresh_hours` ago.
     pub force: Option<bool>,

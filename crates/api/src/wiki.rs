@@ -130,6 +130,7 @@ async fn revision(
 
 /// Which revisions to compare.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DiffQuery {
     /// Older revision.
     pub from: i32,

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::limits::RateLimits;
+
 /// The checked configuration of one instance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -26,6 +28,8 @@ pub struct Config {
     pub log_json: bool,
     /// Test/development mode: federate with http:// peers and explicit ports.
     pub dev_mode: bool,
+    /// Rate limits on unauthenticated endpoints that cost work.
+    pub rate_limits: RateLimits,
 }
 
 /// A configuration value was refused.
@@ -50,6 +54,11 @@ struct FileConfig {
     log: Option<String>,
     log_format: Option<String>,
     dev_mode: Option<bool>,
+    rate_limit_signup_per_hour: Option<u32>,
+    rate_limit_search_per_minute: Option<u32>,
+    rate_limit_webfinger_per_minute: Option<u32>,
+    rate_limit_resolve_per_minute: Option<u32>,
+    rate_limit_inbox_per_minute: Option<u32>,
 }
 
 impl Config {
@@ -143,7 +152,55 @@ impl Config {
             })?,
             None => fc.dev_mode.unwrap_or(false),
         };
-        Ok(Config { bind, domain, https, data_dir, database_url, log, log_json, dev_mode })
+        let count = |env_key: &str, file_key: &str, file_val: Option<u32>, default: u32| -> Result<u32, ConfigError> {
+            match env.get(env_key) {
+                Some(v) => v.trim().parse::<u32>().map_err(|_| ConfigError {
+                    key: env_key.into(),
+                    message: format!("expected a number of requests (0 for no limit), got {v:?}"),
+                }),
+                None => Ok(file_val.unwrap_or(default)),
+            }
+            .map_err(|mut e| {
+                if !env.contains_key(env_key) {
+                    e.key = format!("{file_key} (in {fname})");
+                }
+                e
+            })
+        };
+        let d = RateLimits::default();
+        let rate_limits = RateLimits {
+            signup_per_hour: count(
+                "GUILDHALL_RATE_LIMIT_SIGNUP_PER_HOUR",
+                "rate_limit_signup_per_hour",
+                fc.rate_limit_signup_per_hour,
+                d.signup_per_hour,
+            )?,
+            search_per_minute: count(
+                "GUILDHALL_RATE_LIMIT_SEARCH_PER_MINUTE",
+                "rate_limit_search_per_minute",
+                fc.rate_limit_search_per_minute,
+                d.search_per_minute,
+            )?,
+            webfinger_per_minute: count(
+                "GUILDHALL_RATE_LIMIT_WEBFINGER_PER_MINUTE",
+                "rate_limit_webfinger_per_minute",
+                fc.rate_limit_webfinger_per_minute,
+                d.webfinger_per_minute,
+            )?,
+            resolve_per_minute: count(
+                "GUILDHALL_RATE_LIMIT_RESOLVE_PER_MINUTE",
+                "rate_limit_resolve_per_minute",
+                fc.rate_limit_resolve_per_minute,
+                d.resolve_per_minute,
+            )?,
+            inbox_per_minute: count(
+                "GUILDHALL_RATE_LIMIT_INBOX_PER_MINUTE",
+                "rate_limit_inbox_per_minute",
+                fc.rate_limit_inbox_per_minute,
+                d.inbox_per_minute,
+            )?,
+        };
+        Ok(Config { bind, domain, https, data_dir, database_url, log, log_json, dev_mode, rate_limits })
     }
 
     /// Whether the database is the embedded SQLite one.
@@ -208,6 +265,18 @@ mod tests {
         assert_eq!(c.domain, "localhost:8080");
         assert_eq!(c.database_url, "sqlite://data/guildhall.db?mode=rwc");
         assert!(c.is_sqlite() && !c.https && !c.log_json);
+        assert_eq!(c.rate_limits, RateLimits::default());
+    }
+
+    #[test]
+    fn rate_limits_come_from_the_file_and_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.toml");
+        std::fs::write(&path, "rate_limit_inbox_per_minute = 50\nrate_limit_search_per_minute = 0\n").unwrap();
+        let c = Config::from_sources(Some(&path), &env(&[("GUILDHALL_RATE_LIMIT_RESOLVE_PER_MINUTE", "3")])).unwrap();
+        assert_eq!((c.rate_limits.inbox_per_minute, c.rate_limits.search_per_minute), (50, 0));
+        assert_eq!(c.rate_limits.resolve_per_minute, 3);
+        assert_eq!(c.rate_limits.signup_per_hour, RateLimits::default().signup_per_hour);
     }
 
     #[test]
@@ -234,6 +303,8 @@ mod tests {
             ("GUILDHALL_HTTPS", "maybe"),
             ("GUILDHALL_DATA_DIR", " "),
             ("GUILDHALL_LOG", "info,[[["),
+            ("GUILDHALL_RATE_LIMIT_INBOX_PER_MINUTE", "lots"),
+            ("GUILDHALL_RATE_LIMIT_SIGNUP_PER_HOUR", "-1"),
         ];
         for (k, v) in cases {
             let err = Config::from_sources(None, &env(&[(k, v)])).unwrap_err();

@@ -6,6 +6,7 @@
 //! provider and calls [`server::init_tracing`] once.
 
 pub mod config;
+pub mod limits;
 pub mod server;
 
 pub use config::{Config, ConfigError};

@@ -20,6 +20,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::limits::{Limiter, RateLimits};
 
 /// Why an instance could not start, or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -75,15 +76,20 @@ pub fn init_tracing(config: &Config) {
     let _ = if config.log_json { builder.json().try_init() } else { builder.try_init() };
 }
 
-/// The whole application: API, web pages and federation endpoints.
-pub fn app(ctx: AppContext, federation: FederationConfig<AppContext>) -> Router {
+/// The whole application: API, web pages and federation endpoints, with the security
+/// headers on every response and the rate limits of `limits`.
+pub fn app(ctx: AppContext, federation: FederationConfig<AppContext>, limits: RateLimits) -> Router {
+    let headers = guildhall_web::security::SecurityHeaders { https: ctx.instance().https };
     Router::new()
         .merge(guildhall_api::router())
         .merge(guildhall_web::router())
         .merge(guildhall_federation::router())
         .with_state(ctx)
         .layer(guildhall_federation::middleware(federation))
+        .layer(axum::middleware::from_fn_with_state(Limiter::new(limits), crate::limits::limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
+        // Around the limits and the timeout, so that 429s and 408s carry the headers too.
+        .layer(axum::middleware::map_response_with_state(headers, guildhall_web::security::apply))
         .layer(TraceLayer::new_for_http())
         .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
         .layer(CatchPanicLayer::new())
@@ -159,7 +165,7 @@ impl Server {
         let base_url = ctx.instance().base_url();
         let db = ctx.db().clone();
         let (stop, stopped) = oneshot::channel::<()>();
-        let router = app(ctx, federation);
+        let router = app(ctx, federation, config.rate_limits);
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
                 // A dropped handle (the sender gone) stops the server too.

@@ -2,7 +2,7 @@
 //!
 //! Handlers are thin adapters: they parse the request, call `guildhall_app` use cases and
 //! render an askama template checked at compile time. Every response carries a strict
-//! Content-Security-Policy; pages use no scripts, no inline styles and no third-party
+//! Content-Security-Policy (with the other security headers, in [`security`]); pages use no scripts, no inline styles and no third-party
 //! resources, and every form works without JavaScript (Post/Redirect/Get, CSRF tokens,
 //! errors next to fields and in a summary).
 //!
@@ -19,6 +19,7 @@ mod cookies;
 mod forms;
 mod i18n;
 mod pages;
+pub mod security;
 mod visit;
 
 use axum::Router;
@@ -118,7 +119,7 @@ pub fn router() -> Router<AppContext> {
         .route("/map", get(map::show))
         .route("/map/proposals", post(map::propose))
         .route("/static/style.css", get(stylesheet))
-        .layer(axum::middleware::map_response(security_headers))
+        .layer(axum::middleware::map_response(page_caching))
 }
 
 /// Serves the stylesheet.
@@ -127,18 +128,16 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
-/// Adds the security headers to every response; HTML pages are also never cached, since
-/// they may carry a CSRF token or the viewer's name.
-async fn security_headers(mut response: Response) -> Response {
+/// HTML pages are never cached, since they may carry a CSRF token or the viewer's name. (The
+/// security headers are added around the whole application: [`security`].)
+async fn page_caching(mut response: Response) -> Response {
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CONTENT_SECURITY_POLICY));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     if is_html {
+        let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
     }

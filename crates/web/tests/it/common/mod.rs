@@ -36,7 +36,11 @@ pub async fn site() -> Site {
 pub async fn site_with(https: bool) -> Site {
     let t = fresh_database().await;
     let ctx = AppContext::new(t.db.clone(), InstanceInfo { domain: DOMAIN.into(), https });
-    let app = guildhall_web::router().with_state(ctx.clone());
+    // The security headers, as the binary adds them around the whole application.
+    let app = guildhall_web::router().with_state(ctx.clone()).layer(axum::middleware::map_response_with_state(
+        guildhall_web::security::SecurityHeaders { https },
+        guildhall_web::security::apply,
+    ));
     let site = Site { _db: t, ctx, app };
     let root = site.account("boss", true).await;
     let change = guildhall_app::admin::SettingsChange {

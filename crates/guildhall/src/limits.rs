@@ -1,0 +1,224 @@
+//! Rate limits on the unauthenticated endpoints that cost work: sign-up, search and the
+//! directory, WebFinger, resolving remote addresses, and inboxes. One fixed-window counter
+//! per (endpoint kind, key) in a bounded moka cache; over the limit the answer is 429 with
+//! `Retry-After` (a JSON error under `/api/`, ActivityPub and WebFinger; a short page on the
+//! web). Keys are the socket's peer address (a reverse proxy makes every client one key:
+//! docs/admin-guide.md), and for inboxes the claimed signing host with the peer address, so
+//! a forged `keyId` cannot use up the real instance's allowance.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use moka::future::Cache;
+
+/// The limits of one instance: requests per window and key; 0 turns one off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimits {
+    /// Sign-ups (API and web form) per hour and address.
+    pub signup_per_hour: u32,
+    /// Community lists, searches, the directory and the map, per minute and address.
+    pub search_per_minute: u32,
+    /// WebFinger lookups per minute and address.
+    pub webfinger_per_minute: u32,
+    /// Resolving a remote community (API and web "follow") per minute and address.
+    pub resolve_per_minute: u32,
+    /// Inbox deliveries per minute and remote instance (signing host and address).
+    pub inbox_per_minute: u32,
+}
+
+impl Default for RateLimits {
+    /// Generous: never reached by people or by the project's own test suites, which send
+    /// bursts of deliveries to inboxes.
+    fn default() -> Self {
+        RateLimits {
+            signup_per_hour: 300,
+            search_per_minute: 1200,
+            webfinger_per_minute: 1200,
+            resolve_per_minute: 120,
+            inbox_per_minute: 6000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Signup,
+    Search,
+    Webfinger,
+    Resolve,
+    Inbox,
+}
+
+struct Window {
+    started: Instant,
+    count: AtomicU32,
+}
+
+/// The counters of one instance (cheap to clone).
+#[derive(Clone)]
+pub struct Limiter {
+    limits: RateLimits,
+    windows: Cache<(Kind, String), Arc<Window>>,
+}
+
+impl Limiter {
+    /// Counters for these limits.
+    pub fn new(limits: RateLimits) -> Self {
+        // An hour is the longest window; entries go once it has passed.
+        let windows = Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(3600)).build();
+        Limiter { limits, windows }
+    }
+
+    fn limit(&self, kind: Kind) -> (u32, Duration) {
+        let l = &self.limits;
+        match kind {
+            Kind::Signup => (l.signup_per_hour, Duration::from_secs(3600)),
+            Kind::Search => (l.search_per_minute, Duration::from_secs(60)),
+            Kind::Webfinger => (l.webfinger_per_minute, Duration::from_secs(60)),
+            Kind::Resolve => (l.resolve_per_minute, Duration::from_secs(60)),
+            Kind::Inbox => (l.inbox_per_minute, Duration::from_secs(60)),
+        }
+    }
+
+    /// Counts one request; `Err(seconds to wait)` when it is over the limit.
+    async fn hit(&self, kind: Kind, key: String) -> Result<(), u64> {
+        let (max, window) = self.limit(kind);
+        if max == 0 {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let fresh = || Arc::new(Window { started: now, count: AtomicU32::new(0) });
+        let mut w = self.windows.get_with((kind, key.clone()), async { fresh() }).await;
+        if now.duration_since(w.started) >= window {
+            w = fresh();
+            self.windows.insert((kind, key), w.clone()).await;
+        }
+        if w.count.fetch_add(1, Ordering::Relaxed) < max {
+            Ok(())
+        } else {
+            let left = window.saturating_sub(now.duration_since(w.started));
+            Err(left.as_secs().max(1))
+        }
+    }
+}
+
+/// Which limit a request falls under, if any.
+fn kind_of(method: &Method, path: &str) -> Option<Kind> {
+    let get = method == Method::GET || method == Method::HEAD;
+    let post = method == Method::POST;
+    match path {
+        "/api/v1/accounts" | "/signup" if post => Some(Kind::Signup),
+        "/api/v1/communities" | "/api/v1/directory" | "/api/v1/map" | "/communities" | "/directory" | "/map" if get => {
+            Some(Kind::Search)
+        }
+        "/.well-known/webfinger" if get => Some(Kind::Webfinger),
+        "/api/v1/federation/resolve" | "/follow" if post => Some(Kind::Resolve),
+        "/inbox" | "/actor/inbox" if post => Some(Kind::Inbox),
+        p if post && (p.starts_with("/u/") || p.starts_with("/c/")) && p.ends_with("/inbox") => Some(Kind::Inbox),
+        _ => None,
+    }
+}
+
+/// The host named by an HTTP signature's key id (draft-cavage `Signature: keyId="…"` or RFC
+/// 9421 `Signature-Input: …;keyid="…"`), unverified: only used to share out the allowance.
+fn signing_host(req: &Request) -> Option<String> {
+    let headers = req.headers();
+    let value = headers
+        .get("signature")
+        .or_else(|| headers.get("signature-input"))
+        .and_then(|v| v.to_str().ok())?
+        .to_ascii_lowercase();
+    let start = value.find("keyid=\"")? + "keyid=\"".len();
+    let key_id = &value[start..];
+    let key_id = &key_id[..key_id.find('"')?];
+    url::Url::parse(key_id).ok()?.host_str().map(str::to_owned)
+}
+
+/// The middleware: counts the request against its limit, or answers 429.
+pub async fn limit(State(limiter): State<Limiter>, req: Request, next: Next) -> Response {
+    let Some(kind) = kind_of(req.method(), req.uri().path()) else { return next.run(req).await };
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(a)| a.ip().to_string());
+    let key = match kind {
+        Kind::Inbox => format!("{} {peer}", signing_host(&req).unwrap_or_default()),
+        _ => peer,
+    };
+    match limiter.hit(kind, key.clone()).await {
+        Ok(()) => next.run(req).await,
+        Err(wait) => {
+            tracing::info!(?kind, key, retry_after = wait, "rate limited");
+            too_many(req.uri().path(), wait)
+        }
+    }
+}
+
+fn too_many(path: &str, wait: u64) -> Response {
+    let message = format!("too many requests: try again in {wait} seconds");
+    let web_page = !(path.starts_with("/api/")
+        || path.starts_with("/.well-known/")
+        || path.ends_with("/inbox")
+        || path == "/directory");
+    let mut response = if web_page {
+        Html(format!(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many requests</title>\
+             <link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main><h1>Too many requests</h1>\
+             <p>Please wait {wait} seconds, then try again.</p>\
+             <p lang=\"fr\">Trop de demandes : attendez {wait} secondes, puis réessayez.</p></main></body></html>"
+        ))
+        .into_response()
+    } else {
+        axum::Json(serde_json::json!({"error": "rate_limited", "message": message})).into_response()
+    };
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_fall_under_their_limit() {
+        assert_eq!(kind_of(&Method::POST, "/api/v1/accounts"), Some(Kind::Signup));
+        assert_eq!(kind_of(&Method::GET, "/api/v1/accounts"), None);
+        assert_eq!(kind_of(&Method::POST, "/c/ux/inbox"), Some(Kind::Inbox));
+        assert_eq!(kind_of(&Method::GET, "/c/ux/inbox"), None);
+        assert_eq!(kind_of(&Method::GET, "/.well-known/webfinger"), Some(Kind::Webfinger));
+        assert_eq!(kind_of(&Method::POST, "/follow"), Some(Kind::Resolve));
+        assert_eq!(kind_of(&Method::GET, "/communities/ux"), None);
+    }
+
+    #[tokio::test]
+    async fn a_window_refuses_past_its_limit_and_zero_is_no_limit() {
+        let l = Limiter::new(RateLimits { resolve_per_minute: 2, search_per_minute: 0, ..RateLimits::default() });
+        assert!(l.hit(Kind::Resolve, "a".into()).await.is_ok());
+        assert!(l.hit(Kind::Resolve, "a".into()).await.is_ok());
+        let wait = l.hit(Kind::Resolve, "a".into()).await.unwrap_err();
+        assert!((1..=60).contains(&wait), "{wait}");
+        assert!(l.hit(Kind::Resolve, "b".into()).await.is_ok(), "another key has its own window");
+        for _ in 0..100 {
+            assert!(l.hit(Kind::Search, "a".into()).await.is_ok());
+        }
+    }
+
+    #[test]
+    fn the_signing_host_is_read_from_either_signature_header() {
+        let req =
+            |name: &str, value: &str| Request::builder().header(name, value).body(axum::body::Body::empty()).unwrap();
+        let cavage =
+            req("Signature", r#"keyId="https://Mastodon.example/users/a#main-key",headers="(request-target)""#);
+        assert_eq!(signing_host(&cavage).as_deref(), Some("mastodon.example"));
+        let rfc = req("Signature-Input", r#"sig1=("@method");keyid="https://peer.example/actor#key""#);
+        assert_eq!(signing_host(&rfc).as_deref(), Some("peer.example"));
+        assert_eq!(signing_host(&req("Signature", "keyId=\"nope")), None);
+    }
+}
