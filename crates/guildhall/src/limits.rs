@@ -143,10 +143,13 @@ fn signing_host(req: &Request) -> Option<String> {
 /// The middleware: counts the request against its limit, or answers 429.
 pub async fn limit(State(limiter): State<Limiter>, req: Request, next: Next) -> Response {
     let Some(kind) = kind_of(req.method(), req.uri().path()) else { return next.run(req).await };
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(a)| a.ip().to_string());
+    // The same client address as the sign-in backoff: behind a local reverse proxy, the
+    // address the proxy forwards, so its clients do not share one allowance.
+    let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(
+        || "unknown".to_owned(),
+        |ConnectInfo(a)| guildhall_domain::sign_in_backoff::client_address(a.ip(), forwarded).to_string(),
+    );
     let key = match kind {
         Kind::Inbox => format!("{} {peer}", signing_host(&req).unwrap_or_default()),
         _ => peer,

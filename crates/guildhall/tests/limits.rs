@@ -165,3 +165,27 @@ async fn inboxes_are_limited_per_remote_instance() {
     let other = post(signed_by("b.example"), "/inbox").await;
     assert_ne!(other.status, StatusCode::TOO_MANY_REQUESTS, "another instance has its own allowance");
 }
+
+/// A search request from `peer`, forwarding `forwarded_for` when given.
+async fn search_from(app: &App, peer: &str, forwarded_for: Option<&str>) -> StatusCode {
+    let mut req = Request::builder().uri("/api/v1/communities?q=x");
+    if let Some(address) = forwarded_for {
+        req = req.header("x-forwarded-for", address);
+    }
+    let mut req = req.body(Body::empty()).unwrap();
+    let peer: std::net::SocketAddr = peer.parse().unwrap();
+    req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
+    app.router.clone().oneshot(req).await.unwrap().status()
+}
+
+#[tokio::test]
+async fn a_local_proxys_clients_count_apart_and_a_clients_own_forwarded_for_is_ignored() {
+    let app = app(false, tiny()).await;
+    // Behind a reverse proxy on the same machine, each forwarded client has its own allowance.
+    assert_eq!(search_from(&app, "127.0.0.1:40000", Some("192.0.2.1")).await, StatusCode::OK);
+    assert_eq!(search_from(&app, "127.0.0.1:40000", Some("192.0.2.2")).await, StatusCode::OK);
+    assert_eq!(search_from(&app, "127.0.0.1:40000", Some("192.0.2.1")).await, StatusCode::TOO_MANY_REQUESTS);
+    // A remote client cannot buy a fresh allowance by naming another address itself.
+    assert_eq!(search_from(&app, "203.0.113.7:5000", Some("192.0.2.3")).await, StatusCode::OK);
+    assert_eq!(search_from(&app, "203.0.113.7:5000", Some("192.0.2.4")).await, StatusCode::TOO_MANY_REQUESTS);
+}
