@@ -17,17 +17,17 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const DEVICE_COOKIE: &str = "guildhall_device";
 
 /// The client's address: the connection's peer, or what a local reverse proxy says it is
-/// (`guildhall_domain::sign_in_backoff::client_address`); `None` when the server was not
+/// (`AppContext::client_address`); `None` when the server was not
 /// given connection info (in-process tests).
 pub struct ClientAddress(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+impl FromRequestParts<AppContext> for ClientAddress {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, ctx: &AppContext) -> Result<Self, Self::Rejection> {
         let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
         let forwarded = parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        Ok(ClientAddress(peer.map(|p| guildhall_domain::sign_in_backoff::client_address(p, forwarded))))
+        Ok(ClientAddress(peer.map(|p| ctx.client_address(p, forwarded))))
     }
 }
 

@@ -54,6 +54,7 @@ struct Inner {
     map_crawl: crate::map_crawl::CrawlJobs,
     sign_in_guard: crate::sign_in_guard::SignInGuard,
     network: OnceLock<Arc<dyn Network>>,
+    trusted_proxies: OnceLock<guildhall_domain::client_address::TrustedProxies>,
 }
 
 /// A remote actor's public key, as fetched to verify its signed GETs.
@@ -102,6 +103,7 @@ impl AppContext {
                 map_crawl: Default::default(),
                 sign_in_guard: Default::default(),
                 network: OnceLock::new(),
+                trusted_proxies: OnceLock::new(),
             }),
         }
     }
@@ -159,6 +161,28 @@ impl AppContext {
     /// is already set, which stays.
     pub fn set_network(&self, network: Arc<dyn Network>) -> Result<()> {
         self.inner.network.set(network).map_err(|_| Error::Conflict("the network port is already set".into()))
+    }
+
+    /// Sets the reverse proxies believed about clients' addresses (once, from the
+    /// configuration); `Conflict` if already set. Unset, only a local proxy is believed.
+    pub fn set_trusted_proxies(&self, proxies: guildhall_domain::client_address::TrustedProxies) -> Result<()> {
+        self.inner
+            .trusted_proxies
+            .set(proxies)
+            .map_err(|_| Error::Conflict("the trusted proxies are already set".into()))
+    }
+
+    /// The reverse proxies believed about clients' addresses.
+    pub fn trusted_proxies(&self) -> guildhall_domain::client_address::TrustedProxies {
+        self.inner.trusted_proxies.get().cloned().unwrap_or_default()
+    }
+
+    /// The address a request comes from, given its connection's `peer` and its
+    /// `X-Forwarded-For` header (see `guildhall_domain::client_address`).
+    pub fn client_address(&self, peer: std::net::IpAddr, forwarded_for: Option<&str>) -> std::net::IpAddr {
+        let default = guildhall_domain::client_address::TrustedProxies::default();
+        let trusted = self.inner.trusted_proxies.get().unwrap_or(&default);
+        guildhall_domain::client_address::client_address(peer, forwarded_for, trusted)
     }
 
     /// The network port; `NoNetwork` when none was wired in (some tests and tools).

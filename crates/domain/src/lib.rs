@@ -35,6 +35,7 @@ macro_rules! string_enum {
     };
 }
 
+pub mod client_address;
 pub mod community;
 pub mod directory;
 pub mod event;

@@ -99,20 +99,6 @@ pub fn address_bucket(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// The client's address: the peer's, unless the peer is a local reverse proxy (loopback), in
-/// which case the last address that proxy added to `X-Forwarded-For`. Addresses further left
-/// were written by the client and are not believed.
-pub fn client_address(peer: IpAddr, forwarded_for: Option<&str>) -> IpAddr {
-    let local_proxy = match peer {
-        IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
-    };
-    if !local_proxy {
-        return peer;
-    }
-    forwarded_for.and_then(|h| h.rsplit(',').next()).and_then(|last| last.trim().parse::<IpAddr>().ok()).unwrap_or(peer)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,19 +167,5 @@ mod tests {
         let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
         assert_eq!(address_bucket(a), address_bucket(b), "one /64");
         assert_ne!(address_bucket(a), address_bucket(c));
-    }
-
-    #[test]
-    fn forwarded_addresses_are_believed_only_from_a_local_proxy() {
-        let proxy: IpAddr = "127.0.0.1".parse().unwrap();
-        let client: IpAddr = "198.51.100.4".parse().unwrap();
-        assert_eq!(client_address(proxy, Some("198.51.100.4")), client);
-        // The client may write anything on the left; the proxy appends the real peer last.
-        assert_eq!(client_address(proxy, Some("10.9.9.9, 198.51.100.4")), client);
-        assert_eq!(client_address(proxy, Some("garbage")), proxy);
-        assert_eq!(client_address(proxy, None), proxy);
-        assert_eq!(client_address("::1".parse().unwrap(), Some(" 198.51.100.4 ")), client);
-        // A peer on the network cannot choose its own address.
-        assert_eq!(client_address(client, Some("203.0.113.1")), client);
     }
 }

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use guildhall_domain::client_address::TrustedProxies;
+
 use crate::limits::RateLimits;
 
 /// The checked configuration of one instance.
@@ -30,6 +32,8 @@ pub struct Config {
     pub dev_mode: bool,
     /// Rate limits on unauthenticated endpoints that cost work.
     pub rate_limits: RateLimits,
+    /// Reverse proxies believed about clients' addresses, besides one on this machine.
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// A configuration value was refused.
@@ -59,6 +63,7 @@ struct FileConfig {
     rate_limit_webfinger_per_minute: Option<u32>,
     rate_limit_resolve_per_minute: Option<u32>,
     rate_limit_inbox_per_minute: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 impl Config {
@@ -200,7 +205,27 @@ impl Config {
                 d.inbox_per_minute,
             )?,
         };
-        Ok(Config { bind, domain, https, data_dir, database_url, log, log_json, dev_mode, rate_limits })
+        let trusted_proxies = match env.get("GUILDHALL_TRUSTED_PROXIES") {
+            Some(v) => {
+                let entries: Vec<&str> = v.split(',').filter(|e| !e.trim().is_empty()).collect();
+                TrustedProxies::parse(&entries)
+                    .map_err(|message| ConfigError { key: "GUILDHALL_TRUSTED_PROXIES".into(), message })?
+            }
+            None => TrustedProxies::parse(fc.trusted_proxies.as_deref().unwrap_or_default())
+                .map_err(|message| ConfigError { key: format!("trusted_proxies (in {fname})"), message })?,
+        };
+        Ok(Config {
+            bind,
+            domain,
+            https,
+            data_dir,
+            database_url,
+            log,
+            log_json,
+            dev_mode,
+            rate_limits,
+            trusted_proxies,
+        })
     }
 
     /// Whether the database is the embedded SQLite one.
@@ -266,6 +291,25 @@ mod tests {
         assert_eq!(c.database_url, "sqlite://data/guildhall.db?mode=rwc");
         assert!(c.is_sqlite() && !c.https && !c.log_json);
         assert_eq!(c.rate_limits, RateLimits::default());
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_the_file_or_the_environment_and_bad_ones_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("guildhall.toml");
+        std::fs::write(&path, "trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.7\"]\n").unwrap();
+        let c = Config::from_sources(Some(&path), &HashMap::new()).unwrap();
+        assert_eq!(c.trusted_proxies, TrustedProxies::parse(&["10.0.0.0/8", "192.0.2.7"]).unwrap());
+        let env = HashMap::from([("GUILDHALL_TRUSTED_PROXIES".to_owned(), "172.16.0.0/12, ".to_owned())]);
+        let c = Config::from_sources(Some(&path), &env).unwrap();
+        assert_eq!(c.trusted_proxies, TrustedProxies::parse(&["172.16.0.0/12"]).unwrap());
+        assert_eq!(Config::from_sources(None, &HashMap::new()).unwrap().trusted_proxies, TrustedProxies::default());
+
+        std::fs::write(&path, "trusted_proxies = [\"lb.internal\"]\n").unwrap();
+        let err = Config::from_sources(Some(&path), &HashMap::new()).unwrap_err();
+        assert!(err.key.starts_with("trusted_proxies") && err.message.contains("lb.internal"), "{err}");
+        let env = HashMap::from([("GUILDHALL_TRUSTED_PROXIES".to_owned(), "10.0.0.0/99".to_owned())]);
+        assert_eq!(Config::from_sources(None, &env).unwrap_err().key, "GUILDHALL_TRUSTED_PROXIES");
     }
 
     #[test]

@@ -65,6 +65,7 @@ struct Window {
 pub struct Limiter {
     limits: RateLimits,
     windows: Cache<(Kind, String), Arc<Window>>,
+    trusted: guildhall_domain::client_address::TrustedProxies,
 }
 
 impl Limiter {
@@ -72,7 +73,12 @@ impl Limiter {
     pub fn new(limits: RateLimits) -> Self {
         // An hour is the longest window; entries go once it has passed.
         let windows = Cache::builder().max_capacity(100_000).time_to_live(Duration::from_secs(3600)).build();
-        Limiter { limits, windows }
+        Limiter { limits, windows, trusted: Default::default() }
+    }
+
+    /// The same limiter, believing these proxies about clients' addresses.
+    pub fn trusting(self, trusted: guildhall_domain::client_address::TrustedProxies) -> Self {
+        Limiter { trusted, ..self }
     }
 
     fn limit(&self, kind: Kind) -> (u32, Duration) {
@@ -148,7 +154,9 @@ pub async fn limit(State(limiter): State<Limiter>, req: Request, next: Next) -> 
     let forwarded = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok());
     let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map_or_else(
         || "unknown".to_owned(),
-        |ConnectInfo(a)| guildhall_domain::sign_in_backoff::client_address(a.ip(), forwarded).to_string(),
+        |ConnectInfo(a)| {
+            guildhall_domain::client_address::client_address(a.ip(), forwarded, &limiter.trusted).to_string()
+        },
     );
     let key = match kind {
         Kind::Inbox => format!("{} {peer}", signing_host(&req).unwrap_or_default()),

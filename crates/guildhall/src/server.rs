@@ -80,13 +80,14 @@ pub fn init_tracing(config: &Config) {
 /// headers on every response and the rate limits of `limits`.
 pub fn app(ctx: AppContext, federation: FederationConfig<AppContext>, limits: RateLimits) -> Router {
     let headers = guildhall_web::security::SecurityHeaders { https: ctx.instance().https };
+    let limiter = Limiter::new(limits).trusting(ctx.trusted_proxies());
     Router::new()
         .merge(guildhall_api::router())
         .merge(guildhall_web::router())
         .merge(guildhall_federation::router())
         .with_state(ctx)
         .layer(guildhall_federation::middleware(federation))
-        .layer(axum::middleware::from_fn_with_state(Limiter::new(limits), crate::limits::limit))
+        .layer(axum::middleware::from_fn_with_state(limiter, crate::limits::limit))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         // Around the limits and the timeout, so that 429s and 408s carry the headers too.
         .layer(axum::middleware::map_response_with_state(headers, guildhall_web::security::apply))
@@ -107,6 +108,8 @@ pub async fn open(config: &Config) -> Result<(AppContext, usize), Error> {
     // Creates the settings row with its defaults, so later reads never race to insert it.
     guildhall_store::settings::get(&db).await.map_err(Error::Settings)?;
     let ctx = AppContext::new(db, InstanceInfo { domain: config.domain.clone(), https: config.https });
+    // A fresh context: nothing has set them yet, so this cannot be refused.
+    let _ = ctx.set_trusted_proxies(config.trusted_proxies.clone());
     Ok((ctx, ran))
 }
 

@@ -17,6 +17,11 @@ struct App {
 }
 
 async fn app(https: bool, limits: RateLimits) -> App {
+    app_with(https, limits, &[]).await
+}
+
+/// [`app`] with further `GUILDHALL_*` settings.
+async fn app_with(https: bool, limits: RateLimits, extra: &[(&str, &str)]) -> App {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let dir = tempfile::tempdir().unwrap();
     let env: HashMap<String, String> = [
@@ -27,6 +32,7 @@ async fn app(https: bool, limits: RateLimits) -> App {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
+    .chain(extra.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
     .collect();
     let config = Config::from_sources(None, &env).unwrap();
     let (ctx, _) = guildhall::open(&config).await.unwrap();
@@ -188,4 +194,16 @@ async fn a_local_proxys_clients_count_apart_and_a_clients_own_forwarded_for_is_i
     // A remote client cannot buy a fresh allowance by naming another address itself.
     assert_eq!(search_from(&app, "203.0.113.7:5000", Some("192.0.2.3")).await, StatusCode::OK);
     assert_eq!(search_from(&app, "203.0.113.7:5000", Some("192.0.2.4")).await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_listed_load_balancers_clients_count_apart_and_nobody_elses_forwarding_is_believed() {
+    let app = app_with(false, tiny(), &[("GUILDHALL_TRUSTED_PROXIES", "10.0.0.0/8")]).await;
+    assert_eq!(search_from(&app, "10.0.0.5:40000", Some("192.0.2.1")).await, StatusCode::OK);
+    assert_eq!(search_from(&app, "10.0.0.5:40000", Some("192.0.2.2")).await, StatusCode::OK);
+    // Through the load balancer and an inner proxy (both trusted), the client is further left.
+    assert_eq!(search_from(&app, "10.0.0.5:40000", Some("192.0.2.1, 10.3.3.3")).await, StatusCode::TOO_MANY_REQUESTS);
+    // An untrusted peer's forwarding is ignored.
+    assert_eq!(search_from(&app, "172.16.0.9:5000", Some("192.0.2.3")).await, StatusCode::OK);
+    assert_eq!(search_from(&app, "172.16.0.9:5000", Some("192.0.2.4")).await, StatusCode::TOO_MANY_REQUESTS);
 }
