@@ -95,7 +95,7 @@ mod tests {
     use guildhall_app::communities::NewCommunity;
     use guildhall_app::events::EventInput;
     use guildhall_app::outbox::Outgoing;
-    use guildhall_app::votes::{On, Target};
+    use guildhall_app::votes::On;
     use guildhall_app::{AppContext, InstanceInfo, Viewer};
     use guildhall_domain::Visibility;
     use guildhall_store::testing::fresh_database;
@@ -133,10 +133,18 @@ mod tests {
         for (event_id, private) in [(events[0], true), (events[1], false)] {
             let view = guildhall_app::votes::vote(&ctx, &ada, On::Event(event_id), 1).await.unwrap();
             assert_eq!(view.score, 1);
-            let v = guildhall_store::votes::find(ctx.db(), ada.account_id, Target::Event(event_id))
-                .await
-                .unwrap()
-                .expect("the vote");
+            // The vote's id, from the intent the vote recorded (as the delivery worker reads it).
+            let intents = guildhall_app::outbox::pending_after(&ctx, 0, 100).await.unwrap();
+            let vote_id = intents
+                .iter()
+                .rev()
+                .find_map(|m| match serde_json::from_str::<Outgoing>(&m.intent) {
+                    Ok(Outgoing::VoteCast { vote_id }) => Some(vote_id),
+                    _ => None,
+                })
+                .expect("the vote's intent");
+            let v = guildhall_app::votes::find(&ctx, vote_id).await.unwrap();
+            assert_eq!(v.event_id, Some(event_id));
             let cast = private_audience(&ctx, &urls, &Outgoing::VoteCast { vote_id: v.id }).await.unwrap();
             let undone = Outgoing::VoteUndone {
                 account_id: ada.account_id,

@@ -12,8 +12,6 @@ use federation_tests::{Client, Instance, StatusCode, id_of, poll_until};
 use serde_json::json;
 use tokio::sync::Mutex;
 
-/// How long the database stays away.
-const OUTAGE: Duration = Duration::from_secs(3);
 const DEADLINE: Duration = Duration::from_secs(60);
 
 /// What the load saw: ids of accepted posts, and refusals.
@@ -55,7 +53,12 @@ async fn a_database_restart_under_load_is_503_loses_nothing_and_heals_itself() {
     proxy.cut();
     let (status, body) = instance.client().get("/ready").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "/ready while the database is away: {body}");
-    tokio::time::sleep(OUTAGE).await; // the outage itself, not a wait for a condition
+    // The database stays away until both writers have been refused.
+    let refused = |n| {
+        let seen = Arc::clone(&seen);
+        async move { (seen.lock().await.refused.len() >= n).then_some(()) }
+    };
+    poll_until(DEADLINE, "refusals while the database is away", || refused(2)).await;
     let accepted_during = seen.lock().await.accepted.len();
     proxy.restore().await;
 
