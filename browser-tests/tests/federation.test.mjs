@@ -25,10 +25,10 @@ async function api(server, method, path, body, token, expect = 200) {
 
 /** Opens registration and creates `name` through the API; returns their token. */
 async function member(server, name) {
-  const admin = await api(server, 'POST', '/api/v1/auth/login', server.admin);
-  await api(server, 'PATCH', '/api/v1/admin/settings', { registration_mode: 'open' }, admin.token);
-  await api(server, 'POST', '/api/v1/accounts', { username: name, email: `${name}@example.gc.ca`, password: PASSWORD }, null, 201);
-  return (await api(server, 'POST', '/api/v1/auth/login', { username: name, password: PASSWORD })).token;
+  const admin = await api(server, 'POST', '/api/guildhall/v1/auth/login', server.admin);
+  await api(server, 'PATCH', '/api/guildhall/v1/admin/settings', { registration_mode: 'open' }, admin.token);
+  await api(server, 'POST', '/api/guildhall/v1/accounts', { username: name, email: `${name}@example.gc.ca`, password: PASSWORD }, null, 201);
+  return (await api(server, 'POST', '/api/guildhall/v1/auth/login', { username: name, password: PASSWORD })).token;
 }
 
 before(async () => {
@@ -52,7 +52,7 @@ after(async () => {
 
 test('follow a community on another server by its handle and join it', async () => {
   const ada = await member(a, 'ada');
-  await api(a, 'POST', '/api/v1/communities', { name: 'ux-design', title: 'UX Design', description: 'Designers of public services.' }, ada, 201);
+  await api(a, 'POST', '/api/guildhall/v1/communities', { name: 'ux-design', title: 'UX Design', description: 'Designers of public services.' }, ada, 201);
   await member(b, 'bea');
 
   const page = await newPage(browser);

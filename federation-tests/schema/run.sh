@@ -91,7 +91,7 @@ token=$(python3 - "$base" "$password" <<'PY'
 import json, sys, urllib.request
 base, password = sys.argv[1], sys.argv[2]
 req = urllib.request.Request(
-    base + "/api/v1/auth/login",
+    base + "/api/guildhall/v1/auth/login",
     data=json.dumps({"username": "admin", "password": password}).encode(),
     headers={"Content-Type": "application/json"},
 )

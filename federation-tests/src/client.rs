@@ -55,19 +55,19 @@ impl Client {
         &self.base_url
     }
 
-    /// `POST /api/v1/accounts` with `{username, email, password}`.
+    /// `POST /api/guildhall/v1/accounts` with `{username, email, password}`.
     pub async fn register(&self, username: &str, email: &str, password: &str) -> (StatusCode, Value) {
         let body = json!({"username": username, "email": email, "password": password});
-        self.post("/api/v1/accounts", &body).await
+        self.post("/api/guildhall/v1/accounts", &body).await
     }
 
-    /// `POST /api/v1/auth/login`, without changing this client.
+    /// `POST /api/guildhall/v1/auth/login`, without changing this client.
     pub async fn try_login(&self, username: &str, password: &str) -> (StatusCode, Value) {
         let body = json!({"username": username, "password": password});
-        self.post("/api/v1/auth/login", &body).await
+        self.post("/api/guildhall/v1/auth/login", &body).await
     }
 
-    /// Signs in: `POST /api/v1/auth/login`, then uses the returned token for later requests.
+    /// Signs in: `POST /api/guildhall/v1/auth/login`, then uses the returned token for later requests.
     ///
     /// Returns the token; panics unless the server answers 200 with a `token`.
     pub async fn login(&mut self, username: &str, password: &str) -> String {

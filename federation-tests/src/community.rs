@@ -11,7 +11,7 @@ pub const PASSWORD: &str = "correct horse battery";
 pub async fn member(instance: &Endpoint, name: &str) -> Client {
     let admin = instance.admin_client().await;
     expect_status(
-        admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,
+        admin.patch("/api/guildhall/v1/admin/settings", &json!({"registration_mode": "open"})).await,
         StatusCode::OK,
         "open registration",
     );
@@ -29,13 +29,13 @@ pub async fn member(instance: &Endpoint, name: &str) -> Client {
 /// join answer (`joined` never happens for remote communities: `requested` until accepted).
 pub async fn join_remote(client: &Client, handle: &str) -> Value {
     let found = expect_status(
-        client.post("/api/v1/federation/resolve", &json!({"query": handle})).await,
+        client.post("/api/guildhall/v1/federation/resolve", &json!({"query": handle})).await,
         StatusCode::OK,
         "resolve",
     );
     assert_eq!(found["handle"], handle, "{found}");
     expect_status(
-        client.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
+        client.post(&format!("/api/guildhall/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
         StatusCode::OK,
         "join",
     )
@@ -58,7 +58,7 @@ pub struct LocalCommunity {
     pub inbox: String,
     /// The instance's shared inbox.
     pub shared_inbox: String,
-    /// Id of the local discussion (for `/api/v1/discussions/{id}`).
+    /// Id of the local discussion (for `/api/guildhall/v1/discussions/{id}`).
     pub discussion_id: String,
     /// ActivityPub URL of the local discussion (`/d/{id}`).
     pub discussion_url: String,
@@ -72,7 +72,7 @@ impl LocalCommunity {
     pub async fn create(instance: &Endpoint, owner: &str, name: &str) -> LocalCommunity {
         let admin = instance.admin_client().await;
         expect_status(
-            admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,
+            admin.patch("/api/guildhall/v1/admin/settings", &json!({"registration_mode": "open"})).await,
             StatusCode::OK,
             "open registration",
         );
@@ -86,7 +86,7 @@ impl LocalCommunity {
         expect_status(
             client
                 .post(
-                    "/api/v1/communities",
+                    "/api/guildhall/v1/communities",
                     &json!({"name": name, "title": format!("{name} community"), "visibility": "public"}),
                 )
                 .await,
@@ -97,7 +97,7 @@ impl LocalCommunity {
         let started = expect_status(
             client
                 .post(
-                    &format!("/api/v1/communities/{name}/discussions"),
+                    &format!("/api/guildhall/v1/communities/{name}/discussions"),
                     &json!({"title": title, "body": "Say **hello**."}),
                 )
                 .await,
@@ -120,10 +120,10 @@ impl LocalCommunity {
         }
     }
 
-    /// The community's discussions (`GET /api/v1/communities/{name}/discussions`).
+    /// The community's discussions (`GET /api/guildhall/v1/communities/{name}/discussions`).
     pub async fn discussions(&self) -> Vec<Value> {
         let body = expect_status(
-            self.owner.get(&format!("/api/v1/communities/{}/discussions", self.name)).await,
+            self.owner.get(&format!("/api/guildhall/v1/communities/{}/discussions", self.name)).await,
             StatusCode::OK,
             "list discussions",
         );
@@ -138,7 +138,7 @@ impl LocalCommunity {
     /// The replies in discussion `id`.
     pub async fn replies(&self, id: &str) -> Vec<Value> {
         let body = expect_status(
-            self.owner.get(&format!("/api/v1/discussions/{id}/replies")).await,
+            self.owner.get(&format!("/api/guildhall/v1/discussions/{id}/replies")).await,
             StatusCode::OK,
             "list replies",
         );
@@ -148,7 +148,7 @@ impl LocalCommunity {
     /// Usernames of the members (`name` for local ones, `name@host:port` for remote ones).
     pub async fn members(&self) -> Vec<String> {
         let body = expect_status(
-            self.owner.get(&format!("/api/v1/communities/{}/members", self.name)).await,
+            self.owner.get(&format!("/api/guildhall/v1/communities/{}/members", self.name)).await,
             StatusCode::OK,
             "list members",
         );

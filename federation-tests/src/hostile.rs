@@ -107,7 +107,7 @@ impl HostileServer {
             .into_iter()
             .enumerate()
             .map(|(i, entries)| {
-                let next = (i + 1 < n).then(|| format!("{}/api/v1/directory?page={}", self.shared.base, i + 2));
+                let next = (i + 1 < n).then(|| format!("{}/api/guildhall/v1/directory?page={}", self.shared.base, i + 2));
                 json!({
                     "instance": {"domain": self.host, "name": format!("Stub {}", self.host), "organisation": "Stub dept",
                                  "government": "Testland", "software": "stub", "version": "1"},
@@ -161,9 +161,9 @@ async fn answer(State(s): State<Arc<Shared>>, uri: Uri) -> Response {
             let entries: Vec<Value> =
                 (0..ENDLESS_PAGE_SIZE).map(|i| entry(&s.base, &format!("p{page}-{i}"), &[])).collect();
             let next = match s.behaviour {
-                Behaviour::EndlessPages => format!("{}/api/v1/directory?page={}", s.base, page + 1),
-                Behaviour::NextLoop => format!("{}/api/v1/directory?page=1", s.base),
-                _ => "http://elsewhere.invalid/api/v1/directory?page=2".to_owned(),
+                Behaviour::EndlessPages => format!("{}/api/guildhall/v1/directory?page={}", s.base, page + 1),
+                Behaviour::NextLoop => format!("{}/api/guildhall/v1/directory?page=1", s.base),
+                _ => "http://elsewhere.invalid/api/guildhall/v1/directory?page=2".to_owned(),
             };
             json_response(StatusCode::OK, &json!({"instance": {}, "entries": entries, "page": page, "next": next}))
         }
@@ -191,7 +191,7 @@ async fn answer(State(s): State<Arc<Shared>>, uri: Uri) -> Response {
             &json!({"error": "directory_unlisted", "message": "this instance does not publish its directory"}),
         ),
         Behaviour::Directory | Behaviour::Flaky => {
-            if uri.path() != "/api/v1/directory" {
+            if uri.path() != "/api/guildhall/v1/directory" {
                 return json_response(StatusCode::NOT_FOUND, &json!({"error": "not_found", "message": "no"}));
             }
             if s.behaviour == Behaviour::Flaky && page > 1 {

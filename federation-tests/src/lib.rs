@@ -68,7 +68,7 @@ pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// use federation_tests::{poll_until, StatusCode};
 ///
 /// let discussion = poll_until(Duration::from_secs(10), "discussion to arrive", || async {
-///     let (status, body) = client.get("/api/v1/discussions/1").await;
+///     let (status, body) = client.get("/api/guildhall/v1/discussions/1").await;
 ///     (status == StatusCode::OK).then_some(body)
 /// })
 /// .await;

@@ -25,7 +25,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
 }
 
 /// Registers an account. Its status is `active`, or `pending` on approval instances.
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = auth::Registration,
+#[utoipa::path(post, path = "/api/guildhall/v1/accounts", tag = "accounts", request_body = auth::Registration,
     responses((status = 201, body = AccountView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn register(
     State(ctx): State<AppContext>,
@@ -49,7 +49,7 @@ pub struct LoginRequest {
 }
 
 /// Signs in: returns a bearer token and sets the session cookie.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "accounts", request_body = LoginRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/auth/login", tag = "accounts", request_body = LoginRequest,
     responses((status = 200, body = LoginView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 429, description = "too many recent wrong passwords for this account or from this address; see Retry-After", body = ErrorBody)))]
 async fn login(
@@ -76,7 +76,7 @@ async fn login(
 }
 
 /// Ends the current session.
-#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "accounts",
+#[utoipa::path(post, path = "/api/guildhall/v1/auth/logout", tag = "accounts",
     responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn logout(State(ctx): State<AppContext>, session: Session) -> ApiResult<impl IntoResponse> {
     auth::logout(&ctx, &session.token).await?;
@@ -85,14 +85,14 @@ async fn logout(State(ctx): State<AppContext>, session: Session) -> ApiResult<im
 }
 
 /// The signed-in account.
-#[utoipa::path(get, path = "/api/v1/accounts/me", tag = "accounts",
+#[utoipa::path(get, path = "/api/guildhall/v1/accounts/me", tag = "accounts",
     responses((status = 200, body = AccountView), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn me(State(ctx): State<AppContext>, session: Session) -> ApiResult<Json<AccountView>> {
     Ok(Json(accounts::me(&ctx, &session.viewer).await?))
 }
 
 /// Edits the signed-in account's profile.
-#[utoipa::path(patch, path = "/api/v1/accounts/me", tag = "accounts", request_body = accounts::ProfileChange,
+#[utoipa::path(patch, path = "/api/guildhall/v1/accounts/me", tag = "accounts", request_body = accounts::ProfileChange,
     responses((status = 200, body = AccountView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_me(
     State(ctx): State<AppContext>,
@@ -112,7 +112,7 @@ pub struct PasswordRequest {
 }
 
 /// Changes the password; every session of the account ends.
-#[utoipa::path(put, path = "/api/v1/accounts/me/password", tag = "accounts", request_body = PasswordRequest,
+#[utoipa::path(put, path = "/api/guildhall/v1/accounts/me/password", tag = "accounts", request_body = PasswordRequest,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn change_password(
     State(ctx): State<AppContext>,
@@ -124,7 +124,7 @@ async fn change_password(
 }
 
 /// A member's public profile.
-#[utoipa::path(get, path = "/api/v1/accounts/{username}", tag = "accounts", params(("username" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/accounts/{username}", tag = "accounts", params(("username" = String, Path)),
     responses((status = 200, body = ProfileView), (status = 404, body = ErrorBody)))]
 async fn profile(State(ctx): State<AppContext>, ApiPath(username): ApiPath<String>) -> ApiResult<Json<ProfileView>> {
     Ok(Json(accounts::profile(&ctx, &username).await?))

@@ -26,7 +26,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
 
 /// Sign-ins held back by the password-guessing backoff, per username tried (kept in memory
 /// for a day).
-#[utoipa::path(get, path = "/api/v1/admin/sign-in-throttles", tag = "admin",
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/sign-in-throttles", tag = "admin",
     responses((status = 200, body = Vec<ThrottledSignIns>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn throttled_sign_ins(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<ThrottledSignIns>>> {
     Ok(Json(admin::throttled_sign_ins(&ctx, &s.viewer)?))
@@ -43,14 +43,14 @@ pub struct PageQuery {
 }
 
 /// The instance settings.
-#[utoipa::path(get, path = "/api/v1/admin/settings", tag = "admin",
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/settings", tag = "admin",
     responses((status = 200, body = SettingsView), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn get_settings(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<SettingsView>> {
     Ok(Json(admin::get_settings(&ctx, &s.viewer).await?))
 }
 
 /// Changes registration and community-creation settings.
-#[utoipa::path(patch, path = "/api/v1/admin/settings", tag = "admin", request_body = admin::SettingsChange,
+#[utoipa::path(patch, path = "/api/guildhall/v1/admin/settings", tag = "admin", request_body = admin::SettingsChange,
     responses((status = 200, body = SettingsView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_settings(
     State(ctx): State<AppContext>,
@@ -70,7 +70,7 @@ pub struct InviteRequest {
 }
 
 /// Creates an invite code.
-#[utoipa::path(post, path = "/api/v1/admin/invites", tag = "admin", request_body = InviteRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/admin/invites", tag = "admin", request_body = InviteRequest,
     responses((status = 201, body = InviteView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn create_invite(
     State(ctx): State<AppContext>,
@@ -81,7 +81,7 @@ async fn create_invite(
 }
 
 /// Lists invite codes.
-#[utoipa::path(get, path = "/api/v1/admin/invites", tag = "admin", params(PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/invites", tag = "admin", params(PageQuery),
     responses((status = 200, body = List<InviteView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_invites(
     State(ctx): State<AppContext>,
@@ -92,7 +92,7 @@ async fn list_invites(
 }
 
 /// Accounts waiting for approval.
-#[utoipa::path(get, path = "/api/v1/admin/accounts", tag = "admin", params(PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/accounts", tag = "admin", params(PageQuery),
     responses((status = 200, body = List<PendingAccountView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn pending_accounts(
     State(ctx): State<AppContext>,
@@ -103,7 +103,7 @@ async fn pending_accounts(
 }
 
 /// Approves a pending account.
-#[utoipa::path(post, path = "/api/v1/admin/accounts/{username}/approve", tag = "admin", params(("username" = String, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/admin/accounts/{username}/approve", tag = "admin", params(("username" = String, Path)),
     responses((status = 200, body = AccountView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn approve(
     State(ctx): State<AppContext>,
@@ -114,7 +114,7 @@ async fn approve(
 }
 
 /// Rejects (removes) a pending account.
-#[utoipa::path(post, path = "/api/v1/admin/accounts/{username}/reject", tag = "admin", params(("username" = String, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/admin/accounts/{username}/reject", tag = "admin", params(("username" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn reject(
     State(ctx): State<AppContext>,

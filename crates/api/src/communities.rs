@@ -32,7 +32,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
 }
 
 /// Lists communities.
-#[utoipa::path(get, path = "/api/v1/communities", tag = "communities", params(PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities", tag = "communities", params(PageQuery),
     responses((status = 200, body = List<CommunityView>)))]
 async fn list(
     State(ctx): State<AppContext>,
@@ -44,7 +44,7 @@ async fn list(
 }
 
 /// Creates a community; you become its first moderator.
-#[utoipa::path(post, path = "/api/v1/communities", tag = "communities", request_body = communities::NewCommunity,
+#[utoipa::path(post, path = "/api/guildhall/v1/communities", tag = "communities", request_body = communities::NewCommunity,
     responses((status = 201, body = CommunityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn create(
     State(ctx): State<AppContext>,
@@ -55,7 +55,7 @@ async fn create(
 }
 
 /// One community (with your role in it).
-#[utoipa::path(get, path = "/api/v1/communities/{name}", tag = "communities", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}", tag = "communities", params(("name" = String, Path)),
     responses((status = 200, body = CommunityView), (status = 404, body = ErrorBody)))]
 async fn get(
     State(ctx): State<AppContext>,
@@ -71,7 +71,7 @@ async fn get(
 /// every existing discussion becomes `members_only` (its replies and votes follow it), in the
 /// same transaction as the change, and stays so. Discussions started afterwards follow the new
 /// visibility. Changing to `private` needs nothing more: private hides all content at once.
-#[utoipa::path(patch, path = "/api/v1/communities/{name}", tag = "communities", params(("name" = String, Path)), request_body = communities::CommunityChange,
+#[utoipa::path(patch, path = "/api/guildhall/v1/communities/{name}", tag = "communities", params(("name" = String, Path)), request_body = communities::CommunityChange,
     responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn update(
     State(ctx): State<AppContext>,
@@ -93,7 +93,7 @@ pub struct JoinRequest {
 }
 
 /// Joins (public) or asks to join (approval, private).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/join", tag = "membership", params(("name" = String, Path)), request_body = JoinRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/join", tag = "membership", params(("name" = String, Path)), request_body = JoinRequest,
     responses((status = 200, body = JoinView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn join(
     State(ctx): State<AppContext>,
@@ -105,7 +105,7 @@ async fn join(
 }
 
 /// Leaves, or withdraws a join request.
-#[utoipa::path(post, path = "/api/v1/communities/{name}/leave", tag = "membership", params(("name" = String, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/leave", tag = "membership", params(("name" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn leave(State(ctx): State<AppContext>, s: Session, ApiPath(name): ApiPath<String>) -> ApiResult<StatusCode> {
     membership::leave(&ctx, &s.viewer, &name).await?;
@@ -113,7 +113,7 @@ async fn leave(State(ctx): State<AppContext>, s: Session, ApiPath(name): ApiPath
 }
 
 /// Members, moderators first.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/members", tag = "membership", params(("name" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/members", tag = "membership", params(("name" = String, Path), PageQuery),
     responses((status = 200, body = List<MemberView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn members(
     State(ctx): State<AppContext>,
@@ -126,7 +126,7 @@ async fn members(
 }
 
 /// Pending join requests (moderators).
-#[utoipa::path(get, path = "/api/v1/communities/{name}/join-requests", tag = "membership", params(("name" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/join-requests", tag = "membership", params(("name" = String, Path), PageQuery),
     responses((status = 200, body = List<JoinRequestView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn join_requests(
     State(ctx): State<AppContext>,
@@ -138,7 +138,7 @@ async fn join_requests(
 }
 
 /// Accepts a join request (moderators).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/join-requests/{username}/accept", tag = "membership",
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/join-requests/{username}/accept", tag = "membership",
     params(("name" = String, Path), ("username" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn accept_request(
@@ -151,7 +151,7 @@ async fn accept_request(
 }
 
 /// Rejects a join request (moderators).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/join-requests/{username}/reject", tag = "membership",
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/join-requests/{username}/reject", tag = "membership",
     params(("name" = String, Path), ("username" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn reject_request(
@@ -171,7 +171,7 @@ pub struct ModeratorRequest {
 }
 
 /// Appoints a member as moderator (moderators).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/moderators", tag = "membership", params(("name" = String, Path)), request_body = ModeratorRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/moderators", tag = "membership", params(("name" = String, Path)), request_body = ModeratorRequest,
     responses((status = 200, body = MemberView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = [])))]
 async fn add_moderator(
     State(ctx): State<AppContext>,
@@ -183,7 +183,7 @@ async fn add_moderator(
 }
 
 /// Removes a moderator, or steps down yourself; a community keeps at least one.
-#[utoipa::path(delete, path = "/api/v1/communities/{name}/moderators/{username}", tag = "membership",
+#[utoipa::path(delete, path = "/api/guildhall/v1/communities/{name}/moderators/{username}", tag = "membership",
     params(("name" = String, Path), ("username" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn remove_moderator(
@@ -196,7 +196,7 @@ async fn remove_moderator(
 }
 
 /// Current bans (moderators).
-#[utoipa::path(get, path = "/api/v1/communities/{name}/bans", tag = "membership", params(("name" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/bans", tag = "membership", params(("name" = String, Path), PageQuery),
     responses((status = 200, body = List<bans::BanView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_bans(
     State(ctx): State<AppContext>,
@@ -208,7 +208,7 @@ async fn list_bans(
 }
 
 /// Reports other servers sent about the community's content or members (moderators).
-#[utoipa::path(get, path = "/api/v1/communities/{name}/reports", tag = "membership", params(("name" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/reports", tag = "membership", params(("name" = String, Path), PageQuery),
     responses((status = 200, body = List<guildhall_app::reports::ReportView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_reports(
     State(ctx): State<AppContext>,
@@ -220,7 +220,7 @@ async fn list_reports(
 }
 
 /// Bans a person, here or on another server (moderators); federated as `Block`.
-#[utoipa::path(post, path = "/api/v1/communities/{name}/bans", tag = "membership", params(("name" = String, Path)), request_body = bans::NewBan,
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/bans", tag = "membership", params(("name" = String, Path)), request_body = bans::NewBan,
     responses((status = 200, body = bans::BanView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn ban(
     State(ctx): State<AppContext>,
@@ -232,7 +232,7 @@ async fn ban(
 }
 
 /// Lifts a ban (moderators); federated as `Undo{Block}`.
-#[utoipa::path(delete, path = "/api/v1/communities/{name}/bans/{username}", tag = "membership",
+#[utoipa::path(delete, path = "/api/guildhall/v1/communities/{name}/bans/{username}", tag = "membership",
     params(("name" = String, Path), ("username" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn unban(

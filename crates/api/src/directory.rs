@@ -1,4 +1,4 @@
-//! The published directory (`GET /api/v1/directory`, read by other instances' map crawlers)
+//! The published directory (`GET /api/guildhall/v1/directory`, read by other instances' map crawlers)
 //! and crowdsourced external communities of practice: members propose, admins decide.
 
 use axum::Json;
@@ -38,7 +38,7 @@ pub struct DirectoryQuery {
 
 /// This instance's directory of listed communities, guilds and approved external communities
 /// of practice, 50 a page. 404 `directory_unlisted` when the instance opted out.
-#[utoipa::path(get, path = "/api/v1/directory", tag = "map", params(DirectoryQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/directory", tag = "map", params(DirectoryQuery),
     responses((status = 200, body = DirectoryPage), (status = 404, body = ErrorBody)))]
 async fn get_directory(State(ctx): State<AppContext>, ApiQuery(q): ApiQuery<DirectoryQuery>) -> ApiResult<Response> {
     match directory::page(&ctx, q.page.unwrap_or(1)).await? {
@@ -52,7 +52,7 @@ async fn get_directory(State(ctx): State<AppContext>, ApiQuery(q): ApiQuery<Dire
 }
 
 /// Proposes a community of practice that is not on a Guildhall instance (signed-in members).
-#[utoipa::path(post, path = "/api/v1/map/proposals", tag = "map", request_body = NewCop,
+#[utoipa::path(post, path = "/api/guildhall/v1/map/proposals", tag = "map", request_body = NewCop,
     responses((status = 201, body = ProposalView), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -73,7 +73,7 @@ pub struct ProposalQuery {
 }
 
 /// Proposals waiting for a decision (or with another status), oldest first (admins).
-#[utoipa::path(get, path = "/api/v1/admin/map/proposals", tag = "admin", params(ProposalQuery, PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/map/proposals", tag = "admin", params(ProposalQuery, PageQuery),
     responses((status = 200, body = List<ProposalView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn list_proposals(
     State(ctx): State<AppContext>,
@@ -86,7 +86,7 @@ async fn list_proposals(
 }
 
 /// Approves a pending proposal: it joins the published directory as an `external` entry.
-#[utoipa::path(post, path = "/api/v1/admin/map/proposals/{id}/approve", tag = "admin", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/admin/map/proposals/{id}/approve", tag = "admin", params(("id" = i64, Path)),
     responses((status = 200, body = ProposalView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -99,7 +99,7 @@ async fn approve(
 }
 
 /// Rejects a pending proposal.
-#[utoipa::path(post, path = "/api/v1/admin/map/proposals/{id}/reject", tag = "admin", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/admin/map/proposals/{id}/reject", tag = "admin", params(("id" = i64, Path)),
     responses((status = 200, body = ProposalView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]

@@ -54,7 +54,7 @@ pub struct ListQuery {
 }
 
 /// A community's discussions.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/discussions", tag = "discussions", params(("name" = String, Path), ListQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/discussions", tag = "discussions", params(("name" = String, Path), ListQuery),
     responses((status = 200, body = List<DiscussionView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list(
     State(ctx): State<AppContext>,
@@ -82,7 +82,7 @@ pub struct CreateDiscussion {
 }
 
 /// Starts a discussion (members).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/discussions", tag = "discussions", params(("name" = String, Path)), request_body = CreateDiscussion,
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/discussions", tag = "discussions", params(("name" = String, Path)), request_body = CreateDiscussion,
     responses((status = 201, body = DiscussionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn create(
     State(ctx): State<AppContext>,
@@ -96,7 +96,7 @@ async fn create(
 }
 
 /// One discussion.
-#[utoipa::path(get, path = "/api/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)),
     responses((status = 200, body = DiscussionView), (status = 404, body = ErrorBody)))]
 async fn get(
     State(ctx): State<AppContext>,
@@ -116,7 +116,7 @@ pub struct UpdateDiscussion {
 }
 
 /// Edits a discussion (author).
-#[utoipa::path(patch, path = "/api/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)), request_body = UpdateDiscussion,
+#[utoipa::path(patch, path = "/api/guildhall/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)), request_body = UpdateDiscussion,
     responses((status = 200, body = DiscussionView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn update(
     State(ctx): State<AppContext>,
@@ -128,7 +128,7 @@ async fn update(
 }
 
 /// Deletes a discussion (author or moderator); a tombstone keeps the thread.
-#[utoipa::path(delete, path = "/api/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/guildhall/v1/discussions/{id}", tag = "discussions", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     discussions::delete(&ctx, &s.viewer, id).await?;
@@ -140,14 +140,14 @@ async fn flag(ctx: AppContext, s: Session, id: i64, flag: Flag, on: bool) -> Api
 }
 
 /// Pins a discussion (moderators).
-#[utoipa::path(post, path = "/api/v1/discussions/{id}/pin", tag = "discussions", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/discussions/{id}/pin", tag = "discussions", params(("id" = i64, Path)),
     responses((status = 200, body = DiscussionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn pin(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<DiscussionView>> {
     flag(ctx, s, id, Flag::Pinned, true).await
 }
 
 /// Unpins a discussion (moderators).
-#[utoipa::path(post, path = "/api/v1/discussions/{id}/unpin", tag = "discussions", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/discussions/{id}/unpin", tag = "discussions", params(("id" = i64, Path)),
     responses((status = 200, body = DiscussionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn unpin(
     State(ctx): State<AppContext>,
@@ -158,14 +158,14 @@ async fn unpin(
 }
 
 /// Locks a discussion against new replies (moderators).
-#[utoipa::path(post, path = "/api/v1/discussions/{id}/lock", tag = "discussions", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/discussions/{id}/lock", tag = "discussions", params(("id" = i64, Path)),
     responses((status = 200, body = DiscussionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn lock(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<DiscussionView>> {
     flag(ctx, s, id, Flag::Locked, true).await
 }
 
 /// Unlocks a discussion (moderators).
-#[utoipa::path(post, path = "/api/v1/discussions/{id}/unlock", tag = "discussions", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/discussions/{id}/unlock", tag = "discussions", params(("id" = i64, Path)),
     responses((status = 200, body = DiscussionView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn unlock(
     State(ctx): State<AppContext>,
@@ -176,7 +176,7 @@ async fn unlock(
 }
 
 /// A discussion's replies, threaded (each reply follows its parent; see `depth`).
-#[utoipa::path(get, path = "/api/v1/discussions/{id}/replies", tag = "discussions", params(("id" = i64, Path), PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/discussions/{id}/replies", tag = "discussions", params(("id" = i64, Path), PageQuery),
     responses((status = 200, body = List<ReplyView>), (status = 404, body = ErrorBody)))]
 async fn replies(
     State(ctx): State<AppContext>,
@@ -198,7 +198,7 @@ pub struct CreateReply {
 }
 
 /// Replies in a discussion (members).
-#[utoipa::path(post, path = "/api/v1/discussions/{id}/replies", tag = "discussions", params(("id" = i64, Path)), request_body = CreateReply,
+#[utoipa::path(post, path = "/api/guildhall/v1/discussions/{id}/replies", tag = "discussions", params(("id" = i64, Path)), request_body = CreateReply,
     responses((status = 201, body = ReplyView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn reply(
     State(ctx): State<AppContext>,
@@ -217,7 +217,7 @@ pub struct UpdateReply {
 }
 
 /// Edits a reply (author).
-#[utoipa::path(patch, path = "/api/v1/replies/{id}", tag = "discussions", params(("id" = i64, Path)), request_body = UpdateReply,
+#[utoipa::path(patch, path = "/api/guildhall/v1/replies/{id}", tag = "discussions", params(("id" = i64, Path)), request_body = UpdateReply,
     responses((status = 200, body = ReplyView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn update_reply(
     State(ctx): State<AppContext>,
@@ -229,7 +229,7 @@ async fn update_reply(
 }
 
 /// Deletes a reply (author or moderator); a tombstone keeps the thread intact.
-#[utoipa::path(delete, path = "/api/v1/replies/{id}", tag = "discussions", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/guildhall/v1/replies/{id}", tag = "discussions", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete_reply(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     discussions::delete_reply(&ctx, &s.viewer, id).await?;
@@ -244,7 +244,7 @@ pub struct VoteRequest {
 }
 
 /// Votes on a discussion (members).
-#[utoipa::path(post, path = "/api/v1/discussions/{id}/vote", tag = "discussions", params(("id" = i64, Path)), request_body = VoteRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/discussions/{id}/vote", tag = "discussions", params(("id" = i64, Path)), request_body = VoteRequest,
     responses((status = 200, body = VoteView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn vote_discussion(
     State(ctx): State<AppContext>,
@@ -256,7 +256,7 @@ async fn vote_discussion(
 }
 
 /// Votes on a reply (members).
-#[utoipa::path(post, path = "/api/v1/replies/{id}/vote", tag = "discussions", params(("id" = i64, Path)), request_body = VoteRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/replies/{id}/vote", tag = "discussions", params(("id" = i64, Path)), request_body = VoteRequest,
     responses((status = 200, body = VoteView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn vote_reply(
     State(ctx): State<AppContext>,

@@ -7,11 +7,11 @@ use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, ResponseBuilder};
 
 /// Operations under the instance's rate limits (`guildhall::limits`, which answers 429).
 const RATE_LIMITED: [(&str, &str); 5] = [
-    ("post", "/api/v1/accounts"),
-    ("get", "/api/v1/communities"),
-    ("get", "/api/v1/directory"),
-    ("get", "/api/v1/map"),
-    ("post", "/api/v1/federation/resolve"),
+    ("post", "/api/guildhall/v1/accounts"),
+    ("get", "/api/guildhall/v1/communities"),
+    ("get", "/api/guildhall/v1/directory"),
+    ("get", "/api/guildhall/v1/map"),
+    ("post", "/api/guildhall/v1/federation/resolve"),
 ];
 
 /// Adds, where an operation does not document them itself: 400 for an unreadable path or
@@ -78,11 +78,11 @@ mod tests {
     #[test]
     fn every_operation_documents_401_and_body_errors() {
         let doc = crate::openapi();
-        let login = doc.paths.paths["/api/v1/auth/login"].post.as_ref().unwrap();
+        let login = doc.paths.paths["/api/guildhall/v1/auth/login"].post.as_ref().unwrap();
         for status in ["400", "401", "413", "415", "422"] {
             assert!(login.responses.responses.contains_key(status), "login lacks {status}");
         }
-        let me = doc.paths.paths["/api/v1/accounts/me"].get.as_ref().unwrap();
+        let me = doc.paths.paths["/api/guildhall/v1/accounts/me"].get.as_ref().unwrap();
         assert!(me.responses.responses.contains_key("401"));
         assert!(!me.responses.responses.contains_key("415"), "no body, no 415");
         for (method, path) in RATE_LIMITED {

@@ -76,7 +76,7 @@ impl IntoResponse for Ics {
 }
 
 /// A community's events.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/events", tag = "events", params(("name" = String, Path), EventListQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/events", tag = "events", params(("name" = String, Path), EventListQuery),
     responses((status = 200, body = List<EventView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn list(
     State(ctx): State<AppContext>,
@@ -92,7 +92,7 @@ async fn list(
 }
 
 /// Creates an event (moderators, or members when the community allows it).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/events", tag = "events", params(("name" = String, Path)), request_body = EventInput,
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/events", tag = "events", params(("name" = String, Path)), request_body = EventInput,
     responses((status = 201, body = EventView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn create(
     State(ctx): State<AppContext>,
@@ -104,7 +104,7 @@ async fn create(
 }
 
 /// A community's event settings.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/event-settings", tag = "events", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/event-settings", tag = "events", params(("name" = String, Path)),
     responses((status = 200, body = EventSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn get_settings(
     State(ctx): State<AppContext>,
@@ -115,7 +115,7 @@ async fn get_settings(
 }
 
 /// Changes a community's event settings (moderators).
-#[utoipa::path(put, path = "/api/v1/communities/{name}/event-settings", tag = "events", params(("name" = String, Path)), request_body = EventSettings,
+#[utoipa::path(put, path = "/api/guildhall/v1/communities/{name}/event-settings", tag = "events", params(("name" = String, Path)), request_body = EventSettings,
     responses((status = 200, body = EventSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn put_settings(
     State(ctx): State<AppContext>,
@@ -127,7 +127,7 @@ async fn put_settings(
 }
 
 /// A community's recent and upcoming events as iCalendar (`text/calendar`).
-#[utoipa::path(get, path = "/api/v1/communities/{name}/calendar.ics", tag = "events", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/calendar.ics", tag = "events", params(("name" = String, Path)),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn community_ics(
     State(ctx): State<AppContext>,
@@ -138,7 +138,7 @@ async fn community_ics(
 }
 
 /// One event.
-#[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/events/{id}", tag = "events", params(("id" = i64, Path)),
     responses((status = 200, body = EventView), (status = 404, body = ErrorBody)))]
 async fn get(
     State(ctx): State<AppContext>,
@@ -150,7 +150,7 @@ async fn get(
 
 /// Edits an event (organiser or moderator); omitted fields are kept. Every edit increments
 /// `sequence`.
-#[utoipa::path(patch, path = "/api/v1/events/{id}", tag = "events", params(("id" = i64, Path)), request_body = EventInput,
+#[utoipa::path(patch, path = "/api/guildhall/v1/events/{id}", tag = "events", params(("id" = i64, Path)), request_body = EventInput,
     responses((status = 200, body = EventView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn update(
     State(ctx): State<AppContext>,
@@ -162,7 +162,7 @@ async fn update(
 }
 
 /// Deletes an event (organiser or moderator).
-#[utoipa::path(delete, path = "/api/v1/events/{id}", tag = "events", params(("id" = i64, Path)),
+#[utoipa::path(delete, path = "/api/guildhall/v1/events/{id}", tag = "events", params(("id" = i64, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn delete(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     events::delete(&ctx, &s.viewer, id).await?;
@@ -170,7 +170,7 @@ async fn delete(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<
 }
 
 /// Cancels an event (organiser or moderator); it stays listed as cancelled.
-#[utoipa::path(post, path = "/api/v1/events/{id}/cancel", tag = "events", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/events/{id}/cancel", tag = "events", params(("id" = i64, Path)),
     responses((status = 200, body = EventView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn cancel(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<EventView>> {
     Ok(Json(events::cancel(&ctx, &s.viewer, id).await?))
@@ -185,7 +185,7 @@ pub struct RsvpRequest {
 
 /// RSVPs going (you may be waitlisted when full, or wait for an organiser on approval events)
 /// or not going (frees your place for the waitlist).
-#[utoipa::path(post, path = "/api/v1/events/{id}/rsvp", tag = "events", params(("id" = i64, Path)), request_body = RsvpRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/events/{id}/rsvp", tag = "events", params(("id" = i64, Path)), request_body = RsvpRequest,
     responses((status = 200, body = EventView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn rsvp_to(
     State(ctx): State<AppContext>,
@@ -205,7 +205,7 @@ async fn rsvp_to(
 
 /// Replies to an event from other servers (Mastodon users answer it as a post), oldest
 /// first; visible to whoever may read the event.
-#[utoipa::path(get, path = "/api/v1/events/{id}/replies", tag = "events", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/events/{id}/replies", tag = "events", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<guildhall_app::events::replies::EventReplyView>), (status = 404, body = ErrorBody)))]
 async fn replies(
     State(ctx): State<AppContext>,
@@ -216,7 +216,7 @@ async fn replies(
 }
 
 /// Votes on an event (members), as on a discussion.
-#[utoipa::path(post, path = "/api/v1/events/{id}/vote", tag = "events", params(("id" = i64, Path)), request_body = VoteRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/events/{id}/vote", tag = "events", params(("id" = i64, Path)), request_body = VoteRequest,
     responses((status = 200, body = VoteView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn vote(
     State(ctx): State<AppContext>,
@@ -228,7 +228,7 @@ async fn vote(
 }
 
 /// Who RSVPed (organisers and moderators; members when the community's settings allow).
-#[utoipa::path(get, path = "/api/v1/events/{id}/attendees", tag = "events", params(("id" = i64, Path), PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/events/{id}/attendees", tag = "events", params(("id" = i64, Path), PageQuery),
     responses((status = 200, body = List<AttendeeView>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn attendees(
     State(ctx): State<AppContext>,
@@ -240,7 +240,7 @@ async fn attendees(
 }
 
 /// Accepts someone's RSVP (organiser or moderator): going if there is room, else waitlisted.
-#[utoipa::path(post, path = "/api/v1/events/{id}/attendees/{handle}/accept", tag = "events", params(("id" = i64, Path), ("handle" = String, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/events/{id}/attendees/{handle}/accept", tag = "events", params(("id" = i64, Path), ("handle" = String, Path)),
     responses((status = 200, body = AttendeeView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn accept(
     State(ctx): State<AppContext>,
@@ -251,7 +251,7 @@ async fn accept(
 }
 
 /// Rejects someone's RSVP (organiser or moderator).
-#[utoipa::path(post, path = "/api/v1/events/{id}/attendees/{handle}/reject", tag = "events", params(("id" = i64, Path), ("handle" = String, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/events/{id}/attendees/{handle}/reject", tag = "events", params(("id" = i64, Path), ("handle" = String, Path)),
     responses((status = 200, body = AttendeeView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn reject(
     State(ctx): State<AppContext>,
@@ -262,14 +262,14 @@ async fn reject(
 }
 
 /// One event as iCalendar (`text/calendar`).
-#[utoipa::path(get, path = "/api/v1/events/{id}/calendar.ics", tag = "events", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/events/{id}/calendar.ics", tag = "events", params(("id" = i64, Path)),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
 async fn event_ics(State(ctx): State<AppContext>, s: Option<Session>, ApiPath(id): ApiPath<i64>) -> ApiResult<Ics> {
     Ok(Ics(ical::event_ics(&ctx, viewer(&s), id).await?))
 }
 
 /// Upcoming events in every community you are a member of, soonest first.
-#[utoipa::path(get, path = "/api/v1/accounts/me/events", tag = "events", params(PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/accounts/me/events", tag = "events", params(PageQuery),
     responses((status = 200, body = List<EventView>), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn mine(
     State(ctx): State<AppContext>,
@@ -280,7 +280,7 @@ async fn mine(
 }
 
 /// Makes a new secret URL for your "my events" calendar feed; the previous one stops working.
-#[utoipa::path(post, path = "/api/v1/accounts/me/calendar-token", tag = "events",
+#[utoipa::path(post, path = "/api/guildhall/v1/accounts/me/calendar-token", tag = "events",
     responses((status = 201, body = CalendarTokenView), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn new_calendar_token(
     State(ctx): State<AppContext>,
@@ -290,7 +290,7 @@ async fn new_calendar_token(
 }
 
 /// A member's "my events" feed (iCalendar), at the secret URL from `calendar-token`.
-#[utoipa::path(get, path = "/api/v1/calendar/{token}/events.ics", tag = "events", params(("token" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/calendar/{token}/events.ics", tag = "events", params(("token" = String, Path)),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
 async fn my_feed(State(ctx): State<AppContext>, ApiPath(token): ApiPath<String>) -> Result<Ics, ApiError> {
     Ok(Ics(ical::my_feed(&ctx, &token).await?))

@@ -33,7 +33,7 @@ pub(crate) fn remote_error(e: Error) -> ApiError {
 }
 
 /// Finds a community on another server (or this one) so members can join it.
-#[utoipa::path(post, path = "/api/v1/federation/resolve", tag = "federation", request_body = ResolveRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/federation/resolve", tag = "federation", request_body = ResolveRequest,
     responses((status = 200, body = CommunityView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn resolve(
@@ -47,14 +47,14 @@ async fn resolve(
 }
 
 /// Delivery queue depth and health per remote instance (admins).
-#[utoipa::path(get, path = "/api/v1/admin/federation/instances", tag = "admin",
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/federation/instances", tag = "admin",
     responses((status = 200, body = Vec<InstanceHealthView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn instances(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<InstanceHealthView>>> {
     Ok(Json(guildhall_app::admin::federation_health(&ctx, &s.viewer).await?))
 }
 
 /// Outgoing changes that could not be turned into activities, with why (admins).
-#[utoipa::path(get, path = "/api/v1/admin/federation/failures", tag = "admin",
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/federation/failures", tag = "admin",
     responses((status = 200, body = Vec<OutboxFailureView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn outbox_failures(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<OutboxFailureView>>> {
     Ok(Json(guildhall_app::admin::outbox_failures(&ctx, &s.viewer).await?))

@@ -48,7 +48,7 @@ async fn resolve(ctx: &AppContext, handle: &str) -> ApiResult<guildhall_app::ent
 }
 
 /// Guilds known here: this instance's and those followed on others.
-#[utoipa::path(get, path = "/api/v1/guilds", tag = "guilds", params(PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/guilds", tag = "guilds", params(PageQuery),
     responses((status = 200, body = List<GuildView>)))]
 async fn list(
     State(ctx): State<AppContext>,
@@ -59,8 +59,8 @@ async fn list(
 }
 
 /// Creates a guild; you become its first steward. Co-stewards are appointed like community
-/// moderators (`POST /api/v1/communities/{guild}/moderators`), also from other instances.
-#[utoipa::path(post, path = "/api/v1/guilds", tag = "guilds", request_body = NewGuild,
+/// moderators (`POST /api/guildhall/v1/communities/{guild}/moderators`), also from other instances.
+#[utoipa::path(post, path = "/api/guildhall/v1/guilds", tag = "guilds", request_body = NewGuild,
     responses((status = 201, body = GuildView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn create(
@@ -72,7 +72,7 @@ async fn create(
 }
 
 /// One guild: stewards and member communities (pending ones for its stewards only).
-#[utoipa::path(get, path = "/api/v1/guilds/{handle}", tag = "guilds", params(("handle" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/guilds/{handle}", tag = "guilds", params(("handle" = String, Path)),
     responses((status = 200, body = GuildView), (status = 404, body = ErrorBody)))]
 async fn get(
     State(ctx): State<AppContext>,
@@ -84,7 +84,7 @@ async fn get(
 
 /// The guild's combined feed: public discussions of its member communities (private members
 /// contribute nothing), newest first.
-#[utoipa::path(get, path = "/api/v1/guilds/{handle}/discussions", tag = "guilds", params(("handle" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/guilds/{handle}/discussions", tag = "guilds", params(("handle" = String, Path), PageQuery),
     responses((status = 200, body = List<GuildFeedItem>), (status = 404, body = ErrorBody)))]
 async fn discussions(
     State(ctx): State<AppContext>,
@@ -96,7 +96,7 @@ async fn discussions(
 }
 
 /// The guild's combined calendar: upcoming public events of its member communities.
-#[utoipa::path(get, path = "/api/v1/guilds/{handle}/events", tag = "guilds", params(("handle" = String, Path), PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/guilds/{handle}/events", tag = "guilds", params(("handle" = String, Path), PageQuery),
     responses((status = 200, body = List<EventView>), (status = 404, body = ErrorBody)))]
 async fn events(
     State(ctx): State<AppContext>,
@@ -108,7 +108,7 @@ async fn events(
 }
 
 /// The guild's combined calendar as iCalendar (`text/calendar`).
-#[utoipa::path(get, path = "/api/v1/guilds/{handle}/calendar.ics", tag = "guilds", params(("handle" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/guilds/{handle}/calendar.ics", tag = "guilds", params(("handle" = String, Path)),
     responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = ErrorBody)))]
 async fn calendar_ics(
     State(ctx): State<AppContext>,
@@ -119,7 +119,7 @@ async fn calendar_ics(
 }
 
 /// The managers of the guild's member communities, to contact (private members: none).
-#[utoipa::path(get, path = "/api/v1/guilds/{handle}/contacts", tag = "guilds", params(("handle" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/guilds/{handle}/contacts", tag = "guilds", params(("handle" = String, Path)),
     responses((status = 200, body = Vec<GuildContactView>), (status = 404, body = ErrorBody)))]
 async fn contacts(
     State(ctx): State<AppContext>,
@@ -135,7 +135,7 @@ async fn contacts(
 
 /// Stewards invite a community (`name` or `name@domain`) into the guild, or accept its
 /// request. The link is active once both sides said yes.
-#[utoipa::path(put, path = "/api/v1/guilds/{handle}/communities/{community}", tag = "guilds",
+#[utoipa::path(put, path = "/api/guildhall/v1/guilds/{handle}/communities/{community}", tag = "guilds",
     params(("handle" = String, Path), ("community" = String, Path)),
     responses((status = 200, body = GuildMemberView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -155,7 +155,7 @@ async fn invite(
 }
 
 /// Stewards remove a community from the guild, decline its request or withdraw an invitation.
-#[utoipa::path(delete, path = "/api/v1/guilds/{handle}/communities/{community}", tag = "guilds",
+#[utoipa::path(delete, path = "/api/guildhall/v1/guilds/{handle}/communities/{community}", tag = "guilds",
     params(("handle" = String, Path), ("community" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn remove(
@@ -168,7 +168,7 @@ async fn remove(
 }
 
 /// The guilds a community belongs to (pending requests and invitations for its moderators).
-#[utoipa::path(get, path = "/api/v1/communities/{name}/guilds", tag = "guilds", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/guilds", tag = "guilds", params(("name" = String, Path)),
     responses((status = 200, body = Vec<GuildLinkView>), (status = 404, body = ErrorBody)))]
 async fn community_guilds(
     State(ctx): State<AppContext>,
@@ -180,7 +180,7 @@ async fn community_guilds(
 
 /// A community's moderators ask to join a guild (`name` or `name@domain`), or accept its
 /// invitation. The link is active once both sides said yes.
-#[utoipa::path(put, path = "/api/v1/communities/{name}/guilds/{guild}", tag = "guilds",
+#[utoipa::path(put, path = "/api/guildhall/v1/communities/{name}/guilds/{guild}", tag = "guilds",
     params(("name" = String, Path), ("guild" = String, Path)),
     responses((status = 200, body = GuildLinkView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 502, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -198,7 +198,7 @@ async fn join(
 }
 
 /// A community's moderators leave a guild, decline its invitation or withdraw their request.
-#[utoipa::path(delete, path = "/api/v1/communities/{name}/guilds/{guild}", tag = "guilds",
+#[utoipa::path(delete, path = "/api/guildhall/v1/communities/{name}/guilds/{guild}", tag = "guilds",
     params(("name" = String, Path), ("guild" = String, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn leave(
@@ -212,7 +212,7 @@ async fn leave(
 
 /// Communities and guilds like this one, here and on known instances, by shared topic tags
 /// and shared members (private ones are never suggested).
-#[utoipa::path(get, path = "/api/v1/communities/{name}/related", tag = "guilds", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/related", tag = "guilds", params(("name" = String, Path)),
     responses((status = 200, body = Vec<RelatedView>), (status = 404, body = ErrorBody)))]
 async fn related(
     State(ctx): State<AppContext>,

@@ -1,4 +1,4 @@
-//! The JSON REST API under `/api/v1`, described by an OpenAPI document generated from the
+//! The JSON REST API under `/api/guildhall/v1`, described by an OpenAPI document generated from the
 //! handlers at `/api/openapi.json`, plus `/health` and `/ready`. Handlers are thin: they
 //! parse input and call one `guildhall_app` use case.
 

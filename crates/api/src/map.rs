@@ -1,5 +1,5 @@
-//! The network map as data: JSON (`/api/v1/map`), CSV (`/api/v1/map.csv` for nodes,
-//! `/api/v1/map/edges.csv` for edges) and GraphML (`/api/v1/map.graphml`), all with the same
+//! The network map as data: JSON (`/api/guildhall/v1/map`), CSV (`/api/guildhall/v1/map.csv` for nodes,
+//! `/api/guildhall/v1/map/edges.csv` for edges) and GraphML (`/api/guildhall/v1/map.graphml`), all with the same
 //! filters as the map page.
 
 use axum::Json;
@@ -25,7 +25,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
 
 /// The network map: instances, communities, guilds and external communities of practice, with
 /// `hosted_on` and `member_of` edges.
-#[utoipa::path(get, path = "/api/v1/map", tag = "map", params(MapFilter),
+#[utoipa::path(get, path = "/api/guildhall/v1/map", tag = "map", params(MapFilter),
     responses((status = 200, body = MapGraph), (status = 400, body = ErrorBody)))]
 async fn get_map(State(ctx): State<AppContext>, ApiQuery(f): ApiQuery<MapFilter>) -> ApiResult<Json<MapGraph>> {
     Ok(Json(map::graph(&ctx, f).await?))
@@ -48,7 +48,7 @@ fn export_failed(e: impl std::fmt::Display) -> ApiError {
 }
 
 /// The map's nodes as CSV, one row per node (tags joined with `;`).
-#[utoipa::path(get, path = "/api/v1/map.csv", tag = "map", params(MapFilter),
+#[utoipa::path(get, path = "/api/guildhall/v1/map.csv", tag = "map", params(MapFilter),
     responses((status = 200, content_type = "text/csv", body = String)))]
 async fn nodes_csv(State(ctx): State<AppContext>, ApiQuery(f): ApiQuery<MapFilter>) -> ApiResult<Response> {
     let g = map::graph(&ctx, f).await?;
@@ -57,7 +57,7 @@ async fn nodes_csv(State(ctx): State<AppContext>, ApiQuery(f): ApiQuery<MapFilte
 }
 
 /// The map's edges as CSV: `from`, `to`, `kind`.
-#[utoipa::path(get, path = "/api/v1/map/edges.csv", tag = "map", params(MapFilter),
+#[utoipa::path(get, path = "/api/guildhall/v1/map/edges.csv", tag = "map", params(MapFilter),
     responses((status = 200, content_type = "text/csv", body = String)))]
 async fn edges_csv(State(ctx): State<AppContext>, ApiQuery(f): ApiQuery<MapFilter>) -> ApiResult<Response> {
     let g = map::graph(&ctx, f).await?;
@@ -66,7 +66,7 @@ async fn edges_csv(State(ctx): State<AppContext>, ApiQuery(f): ApiQuery<MapFilte
 }
 
 /// The map as GraphML (nodes and edges in one file, for Gephi, yEd or networkx).
-#[utoipa::path(get, path = "/api/v1/map.graphml", tag = "map", params(MapFilter),
+#[utoipa::path(get, path = "/api/guildhall/v1/map.graphml", tag = "map", params(MapFilter),
     responses((status = 200, content_type = "application/graphml+xml", body = String)))]
 async fn graphml(State(ctx): State<AppContext>, ApiQuery(f): ApiQuery<MapFilter>) -> ApiResult<Response> {
     let g = map::graph(&ctx, f).await?;

@@ -27,7 +27,7 @@ pub struct CrawlQuery {
 }
 
 /// Starts a network-map crawl in the background (one at a time per server process).
-#[utoipa::path(post, path = "/api/v1/admin/map/crawl", tag = "admin", params(CrawlQuery),
+#[utoipa::path(post, path = "/api/guildhall/v1/admin/map/crawl", tag = "admin", params(CrawlQuery),
     responses((status = 202, body = CrawlStatusView), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn start_crawl(
@@ -40,14 +40,14 @@ async fn start_crawl(
 }
 
 /// The running crawl's progress, or how the last one ended (this server process).
-#[utoipa::path(get, path = "/api/v1/admin/map/crawl", tag = "admin",
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/map/crawl", tag = "admin",
     responses((status = 200, body = CrawlStatusView), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn crawl_status(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<CrawlStatusView>> {
     Ok(Json(map_crawl::status(&ctx, &s.viewer)?))
 }
 
 /// Every instance on the map with its crawl status and last error.
-#[utoipa::path(get, path = "/api/v1/admin/map/instances", tag = "admin",
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/map/instances", tag = "admin",
     responses((status = 200, body = Vec<MapInstanceView>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn map_instances(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<MapInstanceView>>> {
     Ok(Json(map_crawl::instances(&ctx, &s.viewer).await?))

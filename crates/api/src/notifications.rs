@@ -26,7 +26,7 @@ pub struct MarkedRead {
 }
 
 /// Your notifications, newest first, with how many are unread.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", params(PageQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/notifications", tag = "notifications", params(PageQuery),
     responses((status = 200, body = NotificationList), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn list(
     State(ctx): State<AppContext>,
@@ -37,7 +37,7 @@ async fn list(
 }
 
 /// Marks one of your notifications read (404 if it is not yours).
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications", params(("id" = i64, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/notifications/{id}/read", tag = "notifications", params(("id" = i64, Path)),
     responses((status = 204), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn read_one(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<StatusCode> {
     notifications::mark_read(&ctx, &s.viewer, id).await?;
@@ -45,7 +45,7 @@ async fn read_one(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPat
 }
 
 /// Marks all your notifications read.
-#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications",
+#[utoipa::path(post, path = "/api/guildhall/v1/notifications/read", tag = "notifications",
     responses((status = 200, body = MarkedRead), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 async fn read_all(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<MarkedRead>> {
     Ok(Json(MarkedRead { marked: notifications::mark_all_read(&ctx, &s.viewer).await? }))

@@ -49,7 +49,7 @@ pub struct PollVoteRequest {
 }
 
 /// Votes in a discussion's poll (those who may reply, until it closes).
-#[utoipa::path(post, path = "/api/v1/discussions/{id}/poll/votes", tag = "discussions", params(("id" = i64, Path)), request_body = PollVoteRequest,
+#[utoipa::path(post, path = "/api/guildhall/v1/discussions/{id}/poll/votes", tag = "discussions", params(("id" = i64, Path)), request_body = PollVoteRequest,
     responses((status = 200, body = PollView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody, description = "not allowed, or `poll_closed`"),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "already voted in another server's poll")), security(("bearer" = [])))]
 async fn vote(

@@ -32,7 +32,7 @@ fn viewer(s: &Option<Session>) -> Option<&guildhall_app::Viewer> {
 }
 
 /// The wiki's pages (local communities; members only in private ones).
-#[utoipa::path(get, path = "/api/v1/communities/{name}/wiki", tag = "wiki", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/wiki", tag = "wiki", params(("name" = String, Path)),
     responses((status = 200, body = Vec<WikiPageSummary>), (status = 404, body = ErrorBody)))]
 async fn list(
     State(ctx): State<AppContext>,
@@ -54,7 +54,7 @@ pub struct CreatePage {
 }
 
 /// Creates a page (members, or moderators per the wiki setting).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/wiki", tag = "wiki", params(("name" = String, Path)), request_body = CreatePage,
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/wiki", tag = "wiki", params(("name" = String, Path)), request_body = CreatePage,
     responses((status = 201, body = WikiPageView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "a page with this slug exists")), security(("bearer" = [])))]
 async fn create(
@@ -68,7 +68,7 @@ async fn create(
 }
 
 /// One page at its latest revision.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/wiki/{slug}", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/wiki/{slug}", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)),
     responses((status = 200, body = WikiPageView), (status = 404, body = ErrorBody)))]
 async fn get(
     State(ctx): State<AppContext>,
@@ -92,7 +92,7 @@ pub struct EditPage {
 }
 
 /// Edits a page: a new revision.
-#[utoipa::path(patch, path = "/api/v1/communities/{name}/wiki/{slug}", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)), request_body = EditPage,
+#[utoipa::path(patch, path = "/api/guildhall/v1/communities/{name}/wiki/{slug}", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)), request_body = EditPage,
     responses((status = 200, body = WikiPageView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "edit conflict: base_revision is not the latest")), security(("bearer" = [])))]
 async fn edit(
@@ -106,7 +106,7 @@ async fn edit(
 }
 
 /// A page's revisions, newest first.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/wiki/{slug}/revisions", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/wiki/{slug}/revisions", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)),
     responses((status = 200, body = Vec<WikiRevisionView>), (status = 404, body = ErrorBody)))]
 async fn history(
     State(ctx): State<AppContext>,
@@ -117,7 +117,7 @@ async fn history(
 }
 
 /// One revision with its text.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/wiki/{slug}/revisions/{number}", tag = "wiki",
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/wiki/{slug}/revisions/{number}", tag = "wiki",
     params(("name" = String, Path), ("slug" = String, Path), ("number" = i32, Path)),
     responses((status = 200, body = WikiRevisionView), (status = 404, body = ErrorBody)))]
 async fn revision(
@@ -139,7 +139,7 @@ pub struct DiffQuery {
 }
 
 /// The difference between two revisions.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/wiki/{slug}/diff", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path), DiffQuery),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/wiki/{slug}/diff", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path), DiffQuery),
     responses((status = 200, body = WikiDiffView), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn diff(
     State(ctx): State<AppContext>,
@@ -160,7 +160,7 @@ pub struct RestorePage {
 }
 
 /// Restores an old revision as a new one.
-#[utoipa::path(post, path = "/api/v1/communities/{name}/wiki/{slug}/restore", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)), request_body = RestorePage,
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/wiki/{slug}/restore", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)), request_body = RestorePage,
     responses((status = 200, body = WikiPageView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn restore(
     State(ctx): State<AppContext>,
@@ -172,7 +172,7 @@ async fn restore(
 }
 
 /// Locks a page: moderators only may edit it (moderators).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/wiki/{slug}/lock", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/wiki/{slug}/lock", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)),
     responses((status = 200, body = WikiPageView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn lock(
     State(ctx): State<AppContext>,
@@ -183,7 +183,7 @@ async fn lock(
 }
 
 /// Unlocks a page (moderators).
-#[utoipa::path(post, path = "/api/v1/communities/{name}/wiki/{slug}/unlock", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)),
+#[utoipa::path(post, path = "/api/guildhall/v1/communities/{name}/wiki/{slug}/unlock", tag = "wiki", params(("name" = String, Path), ("slug" = String, Path)),
     responses((status = 200, body = WikiPageView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn unlock(
     State(ctx): State<AppContext>,
@@ -201,7 +201,7 @@ pub struct WikiSettings {
 }
 
 /// The wiki's settings.
-#[utoipa::path(get, path = "/api/v1/communities/{name}/wiki-settings", tag = "wiki", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/api/guildhall/v1/communities/{name}/wiki-settings", tag = "wiki", params(("name" = String, Path)),
     responses((status = 200, body = WikiSettings), (status = 404, body = ErrorBody)))]
 async fn settings(
     State(ctx): State<AppContext>,
@@ -212,7 +212,7 @@ async fn settings(
 }
 
 /// Sets who may edit (moderators).
-#[utoipa::path(put, path = "/api/v1/communities/{name}/wiki-settings", tag = "wiki", params(("name" = String, Path)), request_body = WikiSettings,
+#[utoipa::path(put, path = "/api/guildhall/v1/communities/{name}/wiki-settings", tag = "wiki", params(("name" = String, Path)), request_body = WikiSettings,
     responses((status = 200, body = WikiSettings), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 async fn set_settings(
     State(ctx): State<AppContext>,

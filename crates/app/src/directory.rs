@@ -1,6 +1,6 @@
 //! The published directory: this instance's listed communities and guilds, and the external
 //! communities of practice its admins approved, as other instances' map crawlers read them
-//! (JSON at `/api/v1/directory`, an ActivityPub collection at `/directory`, counts in
+//! (JSON at `/api/guildhall/v1/directory`, an ActivityPub collection at `/directory`, counts in
 //! NodeInfo). What a listing shows is decided by `guildhall_domain::directory`.
 
 use std::collections::HashMap;
@@ -99,7 +99,7 @@ pub struct DirectoryCounts {
 
 /// The JSON directory's address.
 pub fn directory_url(ctx: &AppContext) -> String {
-    format!("{}/api/v1/directory", ctx.instance().base_url())
+    format!("{}/api/guildhall/v1/directory", ctx.instance().base_url())
 }
 
 /// The id of an approved external entry.

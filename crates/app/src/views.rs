@@ -101,6 +101,11 @@ pub struct ProfileView {
 /// Who wrote something.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuthorView {
+    /// The account's row id (not part of the JSON: clients of the Mastodon API see it as an
+    /// account id).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub id: i64,
     /// Username.
     pub username: String,
     /// Display name.
@@ -111,12 +116,14 @@ impl AuthorView {
     pub(crate) fn of(a: Option<&account::Model>) -> Self {
         match a {
             Some(a) if a.domain.is_empty() => {
-                AuthorView { username: a.username.clone(), display_name: a.display_name.clone() }
+                AuthorView { id: a.id, username: a.username.clone(), display_name: a.display_name.clone() }
             }
-            Some(a) => {
-                AuthorView { username: format!("{}@{}", a.username, a.domain), display_name: a.display_name.clone() }
-            }
-            None => AuthorView { username: String::new(), display_name: "[unknown]".into() },
+            Some(a) => AuthorView {
+                id: a.id,
+                username: format!("{}@{}", a.username, a.domain),
+                display_name: a.display_name.clone(),
+            },
+            None => AuthorView { id: 0, username: String::new(), display_name: "[unknown]".into() },
         }
     }
 }
@@ -240,6 +247,14 @@ pub struct JoinView {
 pub struct DiscussionView {
     /// Discussion id.
     pub id: i64,
+    /// The community's row id (for the Mastodon API's group account; not in this JSON).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub community_id: i64,
+    /// Its ActivityPub id when it came from another server (not in this JSON).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub ap_id: Option<String>,
     /// Community name.
     pub community: String,
     /// Author (empty username once deleted).
@@ -293,6 +308,8 @@ impl DiscussionView {
         let deleted = d.deleted_at.is_some();
         DiscussionView {
             id: d.id,
+            community_id: d.community_id,
+            ap_id: d.ap_id.clone(),
             community: community.to_owned(),
             author: if deleted { AuthorView::of(None) } else { AuthorView::of(author) },
             title: d.title.clone(),
@@ -321,6 +338,10 @@ impl DiscussionView {
 pub struct ReplyView {
     /// Reply id.
     pub id: i64,
+    /// Its ActivityPub id when it came from another server (not in this JSON).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub ap_id: Option<String>,
     /// Discussion id.
     pub discussion_id: i64,
     /// The reply this answers, if nested.
@@ -355,6 +376,7 @@ impl ReplyView {
         let deleted = r.deleted_at.is_some();
         ReplyView {
             id: r.id,
+            ap_id: r.ap_id.clone(),
             discussion_id: r.discussion_id,
             parent_id: r.parent_id,
             depth: r.depth,

@@ -1,5 +1,5 @@
 //! `GET /directory`: the published directory as an ActivityStreams `OrderedCollection` of
-//! `OrderedCollectionPage`s (50 items a page), the same entries as `/api/v1/directory`.
+//! `OrderedCollectionPage`s (50 items a page), the same entries as `/api/guildhall/v1/directory`.
 //! Communities and guilds are `Group` objects (their actor ids); approved external
 //! communities of practice are `Link` objects (`href` is their own address). Extra fields
 //! (`guildhallKind`, `visibility`, `memberCount`, `active30d`, `lifecycle`, `guildFocus`,

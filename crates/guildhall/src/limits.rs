@@ -119,12 +119,19 @@ fn kind_of(method: &Method, path: &str) -> Option<Kind> {
     let get = method == Method::GET || method == Method::HEAD;
     let post = method == Method::POST;
     match path {
-        "/api/v1/accounts" | "/signup" if post => Some(Kind::Signup),
-        "/api/v1/communities" | "/api/v1/directory" | "/api/v1/map" | "/communities" | "/directory" | "/map" if get => {
+        "/api/guildhall/v1/accounts" | "/signup" if post => Some(Kind::Signup),
+        "/api/guildhall/v1/communities"
+        | "/api/guildhall/v1/directory"
+        | "/api/guildhall/v1/map"
+        | "/communities"
+        | "/directory"
+        | "/map"
+            if get =>
+        {
             Some(Kind::Search)
         }
         "/.well-known/webfinger" if get => Some(Kind::Webfinger),
-        "/api/v1/federation/resolve" | "/follow" if post => Some(Kind::Resolve),
+        "/api/guildhall/v1/federation/resolve" | "/follow" if post => Some(Kind::Resolve),
         "/inbox" | "/actor/inbox" if post => Some(Kind::Inbox),
         p if post && (p.starts_with("/u/") || p.starts_with("/c/")) && p.ends_with("/inbox") => Some(Kind::Inbox),
         _ => None,
@@ -199,8 +206,8 @@ mod tests {
 
     #[test]
     fn endpoints_fall_under_their_limit() {
-        assert_eq!(kind_of(&Method::POST, "/api/v1/accounts"), Some(Kind::Signup));
-        assert_eq!(kind_of(&Method::GET, "/api/v1/accounts"), None);
+        assert_eq!(kind_of(&Method::POST, "/api/guildhall/v1/accounts"), Some(Kind::Signup));
+        assert_eq!(kind_of(&Method::GET, "/api/guildhall/v1/accounts"), None);
         assert_eq!(kind_of(&Method::POST, "/c/ux/inbox"), Some(Kind::Inbox));
         assert_eq!(kind_of(&Method::GET, "/c/ux/inbox"), None);
         assert_eq!(kind_of(&Method::GET, "/.well-known/webfinger"), Some(Kind::Webfinger));

@@ -83,6 +83,7 @@ pub fn app(ctx: AppContext, federation: FederationConfig<AppContext>, limits: Ra
     let limiter = Limiter::new(limits).trusting(ctx.trusted_proxies());
     Router::new()
         .merge(guildhall_api::router())
+        .merge(guildhall_mastodon::router())
         .merge(guildhall_web::router())
         .merge(guildhall_federation::router())
         .with_state(ctx)

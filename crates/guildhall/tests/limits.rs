@@ -69,10 +69,10 @@ const JSON: (&str, &str) = ("content-type", "application/json");
 #[tokio::test]
 async fn every_kind_of_response_carries_the_security_headers() {
     let app = app(true, RateLimits::default()).await;
-    let api = app.get("/api/v1/communities").await;
+    let api = app.get("/api/guildhall/v1/communities").await;
     let page = app.get("/login").await;
     let activitypub = app.send(Method::GET, "/actor", &[("accept", "application/activity+json")], "").await;
-    let not_found = app.get("/api/v1/nope").await;
+    let not_found = app.get("/api/guildhall/v1/nope").await;
     for (what, a) in [("API", &api), ("page", &page), ("ActivityPub", &activitypub), ("404", &not_found)] {
         let h = |name: &str| a.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         assert_eq!(h("content-security-policy"), guildhall_web::CONTENT_SECURITY_POLICY, "{what}");
@@ -91,7 +91,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
 #[tokio::test]
 async fn no_hsts_without_https() {
     let app = app(false, RateLimits::default()).await;
-    let r = app.get("/api/v1/communities").await;
+    let r = app.get("/api/guildhall/v1/communities").await;
     assert!(r.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
     assert_eq!(r.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
 }
@@ -124,9 +124,9 @@ fn tiny() -> RateLimits {
 async fn signup_is_limited_on_the_api_and_the_web_form() {
     let app = app(false, tiny()).await;
     let reg = r#"{"username":"ann","password":"correct horse battery","email":"ann@example.org"}"#;
-    let first = app.send(Method::POST, "/api/v1/accounts", &[JSON], reg).await;
+    let first = app.send(Method::POST, "/api/guildhall/v1/accounts", &[JSON], reg).await;
     assert_ne!(first.status, StatusCode::TOO_MANY_REQUESTS);
-    let r = app.send(Method::POST, "/api/v1/accounts", &[JSON], reg).await;
+    let r = app.send(Method::POST, "/api/guildhall/v1/accounts", &[JSON], reg).await;
     assert_limited(&r, true, "API sign-up");
     // The web form shares the sign-up allowance of the address.
     let form = ("content-type", "application/x-www-form-urlencoded");
@@ -137,8 +137,8 @@ async fn signup_is_limited_on_the_api_and_the_web_form() {
 #[tokio::test]
 async fn search_webfinger_and_resolve_are_limited() {
     let app = app(false, tiny()).await;
-    assert_eq!(app.get("/api/v1/communities?q=x").await.status, StatusCode::OK);
-    assert_limited(&app.get("/api/v1/communities?q=y").await, true, "API search");
+    assert_eq!(app.get("/api/guildhall/v1/communities?q=x").await.status, StatusCode::OK);
+    assert_limited(&app.get("/api/guildhall/v1/communities?q=y").await, true, "API search");
     assert_limited(&app.get("/communities").await, false, "web directory");
 
     let wf = "/.well-known/webfinger?resource=acct:nobody@localhost:8080";
@@ -147,10 +147,10 @@ async fn search_webfinger_and_resolve_are_limited() {
 
     let q = r#"{"query":"not a handle"}"#;
     assert_ne!(
-        app.send(Method::POST, "/api/v1/federation/resolve", &[JSON], q).await.status,
+        app.send(Method::POST, "/api/guildhall/v1/federation/resolve", &[JSON], q).await.status,
         StatusCode::TOO_MANY_REQUESTS
     );
-    assert_limited(&app.send(Method::POST, "/api/v1/federation/resolve", &[JSON], q).await, true, "resolve");
+    assert_limited(&app.send(Method::POST, "/api/guildhall/v1/federation/resolve", &[JSON], q).await, true, "resolve");
 }
 
 #[tokio::test]
@@ -174,7 +174,7 @@ async fn inboxes_are_limited_per_remote_instance() {
 
 /// A search request from `peer`, forwarding `forwarded_for` when given.
 async fn search_from(app: &App, peer: &str, forwarded_for: Option<&str>) -> StatusCode {
-    let mut req = Request::builder().uri("/api/v1/communities?q=x");
+    let mut req = Request::builder().uri("/api/guildhall/v1/communities?q=x");
     if let Some(address) = forwarded_for {
         req = req.header("x-forwarded-for", address);
     }

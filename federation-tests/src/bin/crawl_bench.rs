@@ -107,7 +107,8 @@ async fn main() {
             links.push(format!("{}/c/parent", bases[(i - 1) / 2]));
         }
         let site = Arc::new(Site { index: i, base: bases[i].clone(), links, communities: a.communities });
-        let app = Router::new().route("/api/v1/directory", axum::routing::get(serve_directory)).with_state(site);
+        let app =
+            Router::new().route("/api/guildhall/v1/directory", axum::routing::get(serve_directory)).with_state(site);
         tokio::spawn(async move {
             axum::serve(listener, app).await.ok();
         });

@@ -51,7 +51,7 @@ async fn main() {
     let server = Instance::start("fanout").await;
     let admin = server.admin_client().await;
     expect_status(
-        admin.post("/api/v1/communities", &json!({"name": "bench", "title": "Bench"})).await,
+        admin.post("/api/guildhall/v1/communities", &json!({"name": "bench", "title": "Bench"})).await,
         StatusCode::CREATED,
         "create community",
     );
@@ -82,7 +82,9 @@ async fn main() {
         let title = format!("Post {n}");
         let posted = Instant::now();
         expect_status(
-            admin.post("/api/v1/communities/bench/discussions", &json!({"title": title, "body": "fan-out"})).await,
+            admin
+                .post("/api/guildhall/v1/communities/bench/discussions", &json!({"title": title, "body": "fan-out"}))
+                .await,
             StatusCode::CREATED,
             "post",
         );

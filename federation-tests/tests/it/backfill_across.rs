@@ -10,7 +10,7 @@ use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_stat
 const DEADLINE: Duration = Duration::from_secs(20);
 
 async fn discussions(client: &Client, handle: &str) -> Vec<Value> {
-    let (_, body) = client.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+    let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{handle}/discussions")).await;
     body["items"].as_array().cloned().unwrap_or_default()
 }
 
@@ -25,7 +25,7 @@ async fn a_remote_communitys_history_charter_and_member_count_arrive_on_first_lo
     expect_status(
         owner
             .patch(
-                "/api/v1/communities/intros",
+                "/api/guildhall/v1/communities/intros",
                 &json!({"charter": "Be **kind**.", "welcome_message": "Say who you are."}),
             )
             .await,
@@ -35,14 +35,14 @@ async fn a_remote_communitys_history_charter_and_member_count_arrive_on_first_lo
     let (bea, bo) = tokio::join!(member(&beta, "bea"), member(&beta, "boris"));
     for m in [&bea, &bo] {
         expect_status(
-            m.post("/api/v1/communities/intros/join", &json!({"accept_charter": true})).await,
+            m.post("/api/guildhall/v1/communities/intros/join", &json!({"accept_charter": true})).await,
             StatusCode::OK,
             "join",
         );
     }
     let intro = &community.discussion_id;
     let reply = |client: &Client, body: &'static str, parent: Option<String>| {
-        let path = format!("/api/v1/discussions/{intro}/replies");
+        let path = format!("/api/guildhall/v1/discussions/{intro}/replies");
         let client = client.clone();
         async move {
             let mut req = json!({"body": body});
@@ -55,10 +55,20 @@ async fn a_remote_communitys_history_charter_and_member_count_arrive_on_first_lo
     let first = reply(&bea, "Hello, I am Bea.", None).await;
     reply(&bo, "Hi Bea, Bo here.", Some(first)).await;
     let gone = reply(&bo, "Oops, wrong thread.", None).await;
-    expect_status(bo.delete(&format!("/api/v1/replies/{gone}")).await, StatusCode::NO_CONTENT, "delete reply");
-    expect_status(owner.post(&format!("/api/v1/discussions/{intro}/pin"), &json!({})).await, StatusCode::OK, "pin");
     expect_status(
-        owner.post("/api/v1/communities/intros/discussions", &json!({"title": "Agenda", "body": "Next week."})).await,
+        bo.delete(&format!("/api/guildhall/v1/replies/{gone}")).await,
+        StatusCode::NO_CONTENT,
+        "delete reply",
+    );
+    expect_status(
+        owner.post(&format!("/api/guildhall/v1/discussions/{intro}/pin"), &json!({})).await,
+        StatusCode::OK,
+        "pin",
+    );
+    expect_status(
+        owner
+            .post("/api/guildhall/v1/communities/intros/discussions", &json!({"title": "Agenda", "body": "Next week."}))
+            .await,
         StatusCode::CREATED,
         "second discussion",
     );
@@ -66,7 +76,11 @@ async fn a_remote_communitys_history_charter_and_member_count_arrive_on_first_lo
     // Ada on alpha looks it up: the history arrives without anyone posting again.
     let ada = member(&alpha, "ada").await;
     let handle = format!("intros@{}", beta.domain());
-    expect_status(ada.post("/api/v1/federation/resolve", &json!({"query": handle})).await, StatusCode::OK, "resolve");
+    expect_status(
+        ada.post("/api/guildhall/v1/federation/resolve", &json!({"query": handle})).await,
+        StatusCode::OK,
+        "resolve",
+    );
     let found = poll_until(DEADLINE, "both discussions on alpha", || async {
         let ds = discussions(&ada, &handle).await;
         (ds.len() == 2).then_some(ds)
@@ -75,7 +89,7 @@ async fn a_remote_communitys_history_charter_and_member_count_arrive_on_first_lo
     let on_alpha = found.iter().find(|d| d["title"] == community.discussion_title).expect("the pinned introductions");
     let id = id_of(&on_alpha["id"]);
     let replies = poll_until(DEADLINE, "the introductions' replies on alpha", || async {
-        let (_, body) = ada.get(&format!("/api/v1/discussions/{id}/replies")).await;
+        let (_, body) = ada.get(&format!("/api/guildhall/v1/discussions/{id}/replies")).await;
         let items = body["items"].as_array().cloned().unwrap_or_default();
         (items.len() >= 2).then_some(items)
     })
@@ -91,24 +105,26 @@ async fn a_remote_communitys_history_charter_and_member_count_arrive_on_first_lo
     assert_eq!(bo_reply["parent_id"], bea_reply["id"], "the thread's shape is kept: {replies:?}");
 
     // The community as alpha shows it: charter, welcome and beta's member count.
-    let c = expect_status(ada.get(&format!("/api/v1/communities/{handle}")).await, StatusCode::OK, "community");
+    let c =
+        expect_status(ada.get(&format!("/api/guildhall/v1/communities/{handle}")).await, StatusCode::OK, "community");
     assert!(c["charter"].as_str().unwrap_or_default().contains("Be **kind**"), "{c}");
     assert_eq!(c["welcome_message"], "Say who you are.", "{c}");
     assert_eq!(c["member_count"], 3, "beta's own count, not alpha's zero: {c}");
 
     // Once she has joined, Ada can answer the introductions thread.
     expect_status(
-        ada.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
+        ada.post(&format!("/api/guildhall/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
         StatusCode::OK,
         "join",
     );
     poll_until(DEADLINE, "beta's Accept", || async {
-        let (_, c) = ada.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = ada.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
     expect_status(
-        ada.post(&format!("/api/v1/discussions/{id}/replies"), &json!({"body": "Ada from alpha, hello!"})).await,
+        ada.post(&format!("/api/guildhall/v1/discussions/{id}/replies"), &json!({"body": "Ada from alpha, hello!"}))
+            .await,
         StatusCode::CREATED,
         "reply from alpha",
     );

@@ -10,23 +10,23 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 async fn wait_member(client: &Client, handle: &str) {
     poll_until(DEADLINE, "membership accepted", || async {
-        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = client.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
 }
 
 async fn discussion(client: &Client, community: &str, title: &str) -> Option<Value> {
-    let (_, body) = client.get(&format!("/api/v1/communities/{community}/discussions")).await;
+    let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{community}/discussions")).await;
     body["items"].as_array()?.iter().find(|d| d["title"] == title).cloned()
 }
 
 async fn discussion_by_id(client: &Client, id: &str) -> Value {
-    client.get(&format!("/api/v1/discussions/{id}")).await.1
+    client.get(&format!("/api/guildhall/v1/discussions/{id}")).await.1
 }
 
 async fn replies(client: &Client, id: &str) -> Vec<Value> {
-    let (_, r) = client.get(&format!("/api/v1/discussions/{id}/replies")).await;
+    let (_, r) = client.get(&format!("/api/guildhall/v1/discussions/{id}/replies")).await;
     r["items"].as_array().cloned().unwrap_or_default()
 }
 
@@ -39,7 +39,7 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
     );
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
-        bob.post("/api/v1/communities", &json!({"name": "data", "title": "Data stewards"})).await,
+        bob.post("/api/guildhall/v1/communities", &json!({"name": "data", "title": "Data stewards"})).await,
         StatusCode::CREATED,
         "create",
     );
@@ -49,7 +49,11 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
     tokio::join!(wait_member(&ada, &handle), wait_member(&cyd, &handle));
 
     let d = expect_status(
-        bob.post("/api/v1/communities/data/discussions", &json!({"title": "Metadata", "body": "Which schema?"})).await,
+        bob.post(
+            "/api/guildhall/v1/communities/data/discussions",
+            &json!({"title": "Metadata", "body": "Which schema?"}),
+        )
+        .await,
         StatusCode::CREATED,
         "post",
     );
@@ -59,7 +63,7 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
 
     // Ada upvotes from alpha: beta counts it, and relays it to gamma.
     let v = expect_status(
-        ada.post(&format!("/api/v1/discussions/{on_alpha}/vote"), &json!({"value": 1})).await,
+        ada.post(&format!("/api/guildhall/v1/discussions/{on_alpha}/vote"), &json!({"value": 1})).await,
         StatusCode::OK,
         "vote",
     );
@@ -73,7 +77,7 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
     })
     .await;
     expect_status(
-        ada.post(&format!("/api/v1/discussions/{on_alpha}/vote"), &json!({"value": 0})).await,
+        ada.post(&format!("/api/guildhall/v1/discussions/{on_alpha}/vote"), &json!({"value": 0})).await,
         StatusCode::OK,
         "unvote",
     );
@@ -84,7 +88,7 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
 
     // Ada replies, edits and deletes her reply; beta and gamma follow each step.
     let r = expect_status(
-        ada.post(&format!("/api/v1/discussions/{on_alpha}/replies"), &json!({"body": "Dublin Core"})).await,
+        ada.post(&format!("/api/guildhall/v1/discussions/{on_alpha}/replies"), &json!({"body": "Dublin Core"})).await,
         StatusCode::CREATED,
         "reply",
     );
@@ -100,7 +104,7 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
         .await;
     }
     expect_status(
-        ada.patch(&format!("/api/v1/replies/{reply_on_alpha}"), &json!({"body": "DCAT, actually"})).await,
+        ada.patch(&format!("/api/guildhall/v1/replies/{reply_on_alpha}"), &json!({"body": "DCAT, actually"})).await,
         StatusCode::OK,
         "edit",
     );
@@ -115,7 +119,7 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
         .await;
     }
     expect_status(
-        ada.delete(&format!("/api/v1/replies/{reply_on_alpha}")).await,
+        ada.delete(&format!("/api/guildhall/v1/replies/{reply_on_alpha}")).await,
         StatusCode::NO_CONTENT,
         "delete reply",
     );
@@ -129,12 +133,20 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
 
     // Bob (moderator on beta) edits, pins and locks; alpha sees the new state.
     expect_status(
-        bob.patch(&format!("/api/v1/discussions/{on_beta}"), &json!({"title": "Metadata schemas"})).await,
+        bob.patch(&format!("/api/guildhall/v1/discussions/{on_beta}"), &json!({"title": "Metadata schemas"})).await,
         StatusCode::OK,
         "edit title",
     );
-    expect_status(bob.post(&format!("/api/v1/discussions/{on_beta}/pin"), &json!({})).await, StatusCode::OK, "pin");
-    expect_status(bob.post(&format!("/api/v1/discussions/{on_beta}/lock"), &json!({})).await, StatusCode::OK, "lock");
+    expect_status(
+        bob.post(&format!("/api/guildhall/v1/discussions/{on_beta}/pin"), &json!({})).await,
+        StatusCode::OK,
+        "pin",
+    );
+    expect_status(
+        bob.post(&format!("/api/guildhall/v1/discussions/{on_beta}/lock"), &json!({})).await,
+        StatusCode::OK,
+        "lock",
+    );
     poll_until(DEADLINE, "edit, pin and lock on alpha", || async {
         let d = discussion_by_id(&ada, &on_alpha).await;
         (d["title"] == "Metadata schemas" && d["pinned"] == true && d["locked"] == true).then_some(())
@@ -143,7 +155,7 @@ async fn votes_edits_deletions_pins_and_locks_follow_the_post() {
 
     // Bob deletes the discussion: a tombstone everywhere.
     expect_status(
-        bob.delete(&format!("/api/v1/discussions/{on_beta}")).await,
+        bob.delete(&format!("/api/guildhall/v1/discussions/{on_beta}")).await,
         StatusCode::NO_CONTENT,
         "delete discussion",
     );
@@ -165,7 +177,7 @@ async fn approval_communities_admit_remote_members_only_after_a_moderator_accept
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
         bob.post(
-            "/api/v1/communities",
+            "/api/guildhall/v1/communities",
             &json!({"name": "identity", "title": "Digital identity", "visibility": "approval"}),
         )
         .await,
@@ -178,7 +190,7 @@ async fn approval_communities_admit_remote_members_only_after_a_moderator_accept
     assert_eq!(join_remote(&ada, &handle).await["status"], "requested");
     assert_eq!(join_remote(&cyd, &handle).await["status"], "requested");
     poll_until(DEADLINE, "both requests on beta", || async {
-        let (_, r) = bob.get("/api/v1/communities/identity/join-requests").await;
+        let (_, r) = bob.get("/api/guildhall/v1/communities/identity/join-requests").await;
         let names: Vec<String> =
             r["items"].as_array()?.iter().filter_map(|x| x["username"].as_str().map(str::to_owned)).collect();
         (names.contains(&ada_handle) && names.contains(&cyd_handle)).then_some(())
@@ -187,32 +199,39 @@ async fn approval_communities_admit_remote_members_only_after_a_moderator_accept
 
     // While pending, nothing is delivered.
     expect_status(
-        bob.post("/api/v1/communities/identity/discussions", &json!({"title": "Before", "body": "members only"})).await,
+        bob.post(
+            "/api/guildhall/v1/communities/identity/discussions",
+            &json!({"title": "Before", "body": "members only"}),
+        )
+        .await,
         StatusCode::CREATED,
         "post while pending",
     );
-    let (_, c) = ada.get(&format!("/api/v1/communities/{handle}")).await;
+    let (_, c) = ada.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
     assert_eq!(c["my_role"], "pending", "{c}");
 
     expect_status(
-        bob.post(&format!("/api/v1/communities/identity/join-requests/{ada_handle}/accept"), &json!({})).await,
+        bob.post(&format!("/api/guildhall/v1/communities/identity/join-requests/{ada_handle}/accept"), &json!({}))
+            .await,
         StatusCode::NO_CONTENT,
         "accept ada",
     );
     expect_status(
-        bob.post(&format!("/api/v1/communities/identity/join-requests/{cyd_handle}/reject"), &json!({})).await,
+        bob.post(&format!("/api/guildhall/v1/communities/identity/join-requests/{cyd_handle}/reject"), &json!({}))
+            .await,
         StatusCode::NO_CONTENT,
         "reject cyd",
     );
     wait_member(&ada, &handle).await;
     poll_until(DEADLINE, "cyd's request refused on gamma", || async {
-        let (_, c) = cyd.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = cyd.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "non_member").then_some(())
     })
     .await;
 
     expect_status(
-        bob.post("/api/v1/communities/identity/discussions", &json!({"title": "After", "body": "welcome"})).await,
+        bob.post("/api/guildhall/v1/communities/identity/discussions", &json!({"title": "After", "body": "welcome"}))
+            .await,
         StatusCode::CREATED,
         "post after accept",
     );

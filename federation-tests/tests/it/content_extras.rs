@@ -117,7 +117,7 @@ async fn every_vendors_extras_are_kept_and_shown() {
         assert_extras(&d, e);
         assert_sanitised(d["body_html"].as_str().unwrap_or_default());
         // The same in the discussion's own endpoint.
-        let (status, one) = community.owner.get(&format!("/api/v1/discussions/{}", d["id"])).await;
+        let (status, one) = community.owner.get(&format!("/api/guildhall/v1/discussions/{}", d["id"])).await;
         assert_eq!(status, StatusCode::OK);
         assert_extras(&one, e);
     }

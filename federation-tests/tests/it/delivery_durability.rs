@@ -13,14 +13,14 @@ const DEADLINE: Duration = Duration::from_secs(40);
 async fn join(client: &Client, handle: &str) {
     join_remote(client, handle).await;
     poll_until(DEADLINE, "accepted", || async {
-        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = client.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
 }
 
 async fn titles(client: &Client, community: &str) -> Vec<String> {
-    let (_, body) = client.get(&format!("/api/v1/communities/{community}/discussions?limit=100")).await;
+    let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{community}/discussions?limit=100")).await;
     body["items"]
         .as_array()
         .map(|a| a.iter().filter_map(|d| d["title"].as_str().map(str::to_owned)).collect())
@@ -42,7 +42,7 @@ async fn backlog_drains_when_an_instance_returns_and_a_killed_sender_resumes() {
         tokio::join!(Instance::start("alpha"), Instance::start("beta"), Instance::start("gamma"));
     let (ada, mut bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
-        bob.post("/api/v1/communities", &json!({"name": "ops", "title": "Ops"})).await,
+        bob.post("/api/guildhall/v1/communities", &json!({"name": "ops", "title": "Ops"})).await,
         StatusCode::CREATED,
         "create",
     );
@@ -54,7 +54,7 @@ async fn backlog_drains_when_an_instance_returns_and_a_killed_sender_resumes() {
     let posts = ["one", "two", "three"];
     for t in posts {
         expect_status(
-            bob.post("/api/v1/communities/ops/discussions", &json!({"title": t, "body": t})).await,
+            bob.post("/api/guildhall/v1/communities/ops/discussions", &json!({"title": t, "body": t})).await,
             StatusCode::CREATED,
             "post",
         );
@@ -64,7 +64,7 @@ async fn backlog_drains_when_an_instance_returns_and_a_killed_sender_resumes() {
     // Beta's admin sees the backlog and the failures for gamma.
     let admin = beta.admin_client().await;
     poll_until(DEADLINE, "gamma's backlog visible to beta's admin", || async {
-        let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
+        let (_, rows) = admin.get("/api/guildhall/v1/admin/federation/instances").await;
         let row = instance_row(&rows, &gamma.domain())?;
         (row["pending"].as_u64()? >= 1 && row["failures"].as_i64()? >= 1).then_some(())
     })
@@ -74,7 +74,7 @@ async fn backlog_drains_when_an_instance_returns_and_a_killed_sender_resumes() {
     gamma.restart().await;
     poll_until(DEADLINE, "the backlog on gamma", || has_all(&cyd, &handle, &posts)).await;
     poll_until(DEADLINE, "gamma healthy again", || async {
-        let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
+        let (_, rows) = admin.get("/api/guildhall/v1/admin/federation/instances").await;
         let row = instance_row(&rows, &gamma.domain())?;
         (row["pending"] == 0 && row["failures"] == 0).then_some(())
     })
@@ -82,7 +82,7 @@ async fn backlog_drains_when_an_instance_returns_and_a_killed_sender_resumes() {
 
     // Beta is killed right after accepting a post; after its restart the post still arrives.
     expect_status(
-        bob.post("/api/v1/communities/ops/discussions", &json!({"title": "four", "body": "four"})).await,
+        bob.post("/api/guildhall/v1/communities/ops/discussions", &json!({"title": "four", "body": "four"})).await,
         StatusCode::CREATED,
         "post before the crash",
     );
@@ -101,7 +101,7 @@ async fn backlog_drains_when_an_instance_returns_and_a_killed_sender_resumes() {
 /// Delivery counts of beta's queue for `domain` as beta's admin sees them:
 /// (pending, delivered + failed, failures).
 async fn queue_of(admin: &Client, domain: &str) -> Option<(u64, u64, i64)> {
-    let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
+    let (_, rows) = admin.get("/api/guildhall/v1/admin/federation/instances").await;
     let row = instance_row(&rows, domain)?;
     Some((row["pending"].as_u64()?, row["delivered"].as_u64()? + row["failed"].as_u64()?, row["failures"].as_i64()?))
 }
@@ -152,7 +152,7 @@ async fn a_sender_killed_before_planning_and_before_sending_loses_nothing() {
     );
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
-        bob.post("/api/v1/communities", &json!({"name": "ops", "title": "Ops"})).await,
+        bob.post("/api/guildhall/v1/communities", &json!({"name": "ops", "title": "Ops"})).await,
         StatusCode::CREATED,
         "create",
     );
@@ -170,7 +170,11 @@ async fn a_sender_killed_before_planning_and_before_sending_loses_nothing() {
         let bob = &bob;
         async move {
             let body = json!({"title": title, "body": title});
-            expect_status(bob.post("/api/v1/communities/ops/discussions", &body).await, StatusCode::CREATED, title);
+            expect_status(
+                bob.post("/api/guildhall/v1/communities/ops/discussions", &body).await,
+                StatusCode::CREATED,
+                title,
+            );
         }
     };
     post("held").await;

@@ -21,8 +21,9 @@ async fn a_refusing_peer_is_counted_as_refusing_not_as_delivered() {
     let admin = instance.admin_client().await;
     FixtureMember::join(&peer, "lee", &community).await;
     let host = peer.host().to_owned();
-    let health =
-        || async { expect_status(admin.get("/api/v1/admin/federation/instances").await, StatusCode::OK, "health") };
+    let health = || async {
+        expect_status(admin.get("/api/guildhall/v1/admin/federation/instances").await, StatusCode::OK, "health")
+    };
     poll_until(DEADLINE, "the Accept counted as delivered", || async {
         let rows = health().await;
         let r = row(&rows, &host)?;
@@ -38,7 +39,7 @@ async fn a_refusing_peer_is_counted_as_refusing_not_as_delivered() {
         community
             .owner
             .post(
-                &format!("/api/v1/communities/{}/discussions", community.name),
+                &format!("/api/guildhall/v1/communities/{}/discussions", community.name),
                 &json!({"title": "Refused news", "body": "They will say no."}),
             )
             .await,
@@ -65,7 +66,7 @@ async fn a_refusing_peer_is_counted_as_refusing_not_as_delivered() {
         community
             .owner
             .post(
-                &format!("/api/v1/communities/{}/discussions", community.name),
+                &format!("/api/guildhall/v1/communities/{}/discussions", community.name),
                 &json!({"title": "Accepted news", "body": "This one goes through."}),
             )
             .await,
@@ -104,8 +105,9 @@ async fn the_admin_page_counts_refusals_throttling_failures_and_gone_inboxes_per
     for (i, peer) in peers.iter().enumerate() {
         FixtureMember::join(peer, &format!("member{i}"), &community).await;
     }
-    let health =
-        || async { expect_status(admin.get("/api/v1/admin/federation/instances").await, StatusCode::OK, "health") };
+    let health = || async {
+        expect_status(admin.get("/api/guildhall/v1/admin/federation/instances").await, StatusCode::OK, "health")
+    };
     poll_until(DEADLINE, "every Accept delivered", || async {
         let rows = health().await;
         peers
@@ -124,7 +126,7 @@ async fn the_admin_page_counts_refusals_throttling_failures_and_gone_inboxes_per
     gone.refuse_inbox(Some((410, "")));
     let post = |title: &'static str| {
         let owner = &community.owner;
-        let path = format!("/api/v1/communities/{}/discussions", community.name);
+        let path = format!("/api/guildhall/v1/communities/{}/discussions", community.name);
         async move {
             expect_status(
                 owner.post(&path, &json!({"title": title, "body": "Counted."})).await,

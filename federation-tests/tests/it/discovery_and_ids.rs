@@ -73,7 +73,10 @@ async fn webfinger_nodeinfo_actors_and_dereferenceable_activity_ids() {
     let accept = alice.follow(&community.url).await;
     community
         .owner
-        .post("/api/v1/communities/ux-design/discussions", &serde_json::json!({"title": "Ids", "body": "fetch me"}))
+        .post(
+            "/api/guildhall/v1/communities/ux-design/discussions",
+            &serde_json::json!({"title": "Ids", "body": "fetch me"}),
+        )
         .await;
     let announces: Vec<Value> = poll_until(Duration::from_secs(10), "two Announces", || async {
         let got: Vec<Value> = peer.received().into_iter().filter(|a| a["type"] == "Announce").collect();

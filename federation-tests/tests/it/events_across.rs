@@ -15,14 +15,14 @@ async fn join_and_wait(client: &Client, handle: &str) {
     let joined = join_remote(client, handle).await;
     assert_eq!(joined["status"], "requested", "{joined}");
     poll_until(DEADLINE, "the remote community's Accept", || async {
-        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = client.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
 }
 
 async fn remote_event(client: &Client, handle: &str, title: &str) -> Option<Value> {
-    let (status, body) = client.get(&format!("/api/v1/communities/{handle}/events")).await;
+    let (status, body) = client.get(&format!("/api/guildhall/v1/communities/{handle}/events")).await;
     if status != StatusCode::OK {
         return None;
     }
@@ -30,7 +30,11 @@ async fn remote_event(client: &Client, handle: &str, title: &str) -> Option<Valu
 }
 
 async fn attendees(client: &Client, id: &str) -> Vec<(String, String)> {
-    let body = expect_status(client.get(&format!("/api/v1/events/{id}/attendees")).await, StatusCode::OK, "attendees");
+    let body = expect_status(
+        client.get(&format!("/api/guildhall/v1/events/{id}/attendees")).await,
+        StatusCode::OK,
+        "attendees",
+    );
     body["items"]
         .as_array()
         .unwrap()
@@ -44,7 +48,11 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
     let (alpha, beta) = tokio::join!(InProcessInstance::start("alpha"), InProcessInstance::start("beta"));
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&beta, "cyd"));
     expect_status(
-        ada.post("/api/v1/communities", &json!({"name": "meetups", "title": "Meetups", "visibility": "public"})).await,
+        ada.post(
+            "/api/guildhall/v1/communities",
+            &json!({"name": "meetups", "title": "Meetups", "visibility": "public"}),
+        )
+        .await,
         StatusCode::CREATED,
         "community on alpha",
     );
@@ -55,7 +63,7 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
     // Ada plans an event with one place.
     let created = expect_status(
         ada.post(
-            "/api/v1/communities/meetups/events",
+            "/api/guildhall/v1/communities/meetups/events",
             &json!({
                 "title": "Rust night", "description": "Bring a **laptop**.",
                 "starts_at": "2030-12-01T18:30", "ends_at": "2030-12-01T21:00", "timezone": "Europe/Paris",
@@ -96,7 +104,7 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
 
     // Bob RSVPs on beta: pending until alpha answers, then going; alpha lists him.
     let r = expect_status(
-        bob.post(&format!("/api/v1/events/{beta_id}/rsvp"), &json!({"status": "going"})).await,
+        bob.post(&format!("/api/guildhall/v1/events/{beta_id}/rsvp"), &json!({"status": "going"})).await,
         StatusCode::OK,
         "bob rsvp",
     );
@@ -107,13 +115,13 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
     })
     .await;
     poll_until(DEADLINE, "alpha's Accept of bob's Join", || async {
-        let (_, e) = bob.get(&format!("/api/v1/events/{beta_id}")).await;
+        let (_, e) = bob.get(&format!("/api/guildhall/v1/events/{beta_id}")).await;
         (e["my_rsvp"] == "going").then_some(())
     })
     .await;
     // The new attendance follows as an Update, which is not a new version of the event.
     let e = poll_until(DEADLINE, "attendance on beta", || async {
-        let (_, e) = cyd.get(&format!("/api/v1/events/{beta_id}")).await;
+        let (_, e) = cyd.get(&format!("/api/guildhall/v1/events/{beta_id}")).await;
         (e["going_count"] == 1).then_some(e)
     })
     .await;
@@ -121,7 +129,7 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
 
     // Cyd is second for one place: waitlisted on alpha, still waiting on beta.
     expect_status(
-        cyd.post(&format!("/api/v1/events/{beta_id}/rsvp"), &json!({"status": "going"})).await,
+        cyd.post(&format!("/api/guildhall/v1/events/{beta_id}/rsvp"), &json!({"status": "going"})).await,
         StatusCode::OK,
         "cyd rsvp",
     );
@@ -130,12 +138,12 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
         attendees(&ada, &alpha_id).await.contains(&(cyd_handle.clone(), "waitlisted".to_owned())).then_some(())
     })
     .await;
-    let (_, e) = cyd.get(&format!("/api/v1/events/{beta_id}")).await;
+    let (_, e) = cyd.get(&format!("/api/guildhall/v1/events/{beta_id}")).await;
     assert_eq!(e["my_rsvp"], "pending", "waitlisted people wait: {e}");
 
     // Bob leaves: alpha promotes Cyd, and its Accept reaches beta.
     expect_status(
-        bob.post(&format!("/api/v1/events/{beta_id}/rsvp"), &json!({"status": "not_going"})).await,
+        bob.post(&format!("/api/guildhall/v1/events/{beta_id}/rsvp"), &json!({"status": "not_going"})).await,
         StatusCode::OK,
         "bob leaves",
     );
@@ -145,27 +153,31 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
     })
     .await;
     poll_until(DEADLINE, "cyd going on beta", || async {
-        let (_, e) = cyd.get(&format!("/api/v1/events/{beta_id}")).await;
+        let (_, e) = cyd.get(&format!("/api/guildhall/v1/events/{beta_id}")).await;
         (e["my_rsvp"] == "going").then_some(())
     })
     .await;
 
     // Cancelling on alpha reaches beta, with the new sequence.
-    expect_status(ada.post(&format!("/api/v1/events/{alpha_id}/cancel"), &json!({})).await, StatusCode::OK, "cancel");
+    expect_status(
+        ada.post(&format!("/api/guildhall/v1/events/{alpha_id}/cancel"), &json!({})).await,
+        StatusCode::OK,
+        "cancel",
+    );
     let e = poll_until(DEADLINE, "the cancellation on beta", || async {
-        let (_, e) = bob.get(&format!("/api/v1/events/{beta_id}")).await;
+        let (_, e) = bob.get(&format!("/api/guildhall/v1/events/{beta_id}")).await;
         (e["status"] == "cancelled").then_some(e)
     })
     .await;
     assert_eq!(e["sequence"], 1, "one edit, whatever the attendance updates: {e}");
-    let (status, ics) = bob.get(&format!("/api/v1/events/{beta_id}/calendar.ics")).await;
+    let (status, ics) = bob.get(&format!("/api/guildhall/v1/events/{beta_id}/calendar.ics")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(ics.as_str().unwrap().contains("STATUS:CANCELLED"), "{ics}");
 
     // Deleting it removes it from beta too.
-    expect_status(ada.delete(&format!("/api/v1/events/{alpha_id}")).await, StatusCode::NO_CONTENT, "delete");
+    expect_status(ada.delete(&format!("/api/guildhall/v1/events/{alpha_id}")).await, StatusCode::NO_CONTENT, "delete");
     poll_until(DEADLINE, "the deletion on beta", || async {
-        let (status, _) = bob.get(&format!("/api/v1/events/{beta_id}")).await;
+        let (status, _) = bob.get(&format!("/api/guildhall/v1/events/{beta_id}")).await;
         (status == StatusCode::NOT_FOUND).then_some(())
     })
     .await;
@@ -173,7 +185,7 @@ async fn events_federate_with_rsvps_waitlist_and_cancellation() {
 
 /// Replies of `client`'s instance to event `id`: (author, HTML).
 async fn event_replies(client: &Client, id: &str) -> Vec<(String, String)> {
-    let (status, body) = client.get(&format!("/api/v1/events/{id}/replies")).await;
+    let (status, body) = client.get(&format!("/api/guildhall/v1/events/{id}/replies")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body.as_array()
         .map(|r| {
@@ -196,7 +208,11 @@ async fn mastodon_replies_to_an_event_are_kept_and_relayed() {
     );
     let (ada, bob) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"));
     expect_status(
-        ada.post("/api/v1/communities", &json!({"name": "meetups", "title": "Meetups", "visibility": "public"})).await,
+        ada.post(
+            "/api/guildhall/v1/communities",
+            &json!({"name": "meetups", "title": "Meetups", "visibility": "public"}),
+        )
+        .await,
         StatusCode::CREATED,
         "community on alpha",
     );
@@ -209,7 +225,7 @@ async fn mastodon_replies_to_an_event_are_kept_and_relayed() {
 
     let created = expect_status(
         ada.post(
-            "/api/v1/communities/meetups/events",
+            "/api/guildhall/v1/communities/meetups/events",
             &json!({"title": "Board games", "starts_at": "2030-12-02T18:30", "ends_at": "2030-12-02T21:00",
                     "timezone": "Europe/Paris"}),
         )

@@ -73,14 +73,14 @@ async fn mobilizon_events_joins_and_leaves() {
     });
     send(&group, &community.shared_inbox, &accept).await;
     poll_until(DEADLINE, "membership of the group", || async {
-        let (_, c) = community.owner.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = community.owner.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
     let create = load("create_event", &mut vars);
     send(&group, &community.shared_inbox, &create).await;
     let e = poll_until(DEADLINE, "the Mobilizon event", || async {
-        let (_, body) = community.owner.get(&format!("/api/v1/communities/{handle}/events")).await;
+        let (_, body) = community.owner.get(&format!("/api/guildhall/v1/communities/{handle}/events")).await;
         body["items"].as_array().and_then(|a| a.first().cloned())
     })
     .await;
@@ -99,14 +99,14 @@ async fn mobilizon_events_joins_and_leaves() {
     let html = e["description_html"].as_str().unwrap();
     assert!(html.contains("<strong>changer une chambre à air</strong>") && !html.contains("script"), "{html}");
     let id = id_of(&e["id"]);
-    let (status, ics) = community.owner.get(&format!("/api/v1/events/{id}/calendar.ics")).await;
+    let (status, ics) = community.owner.get(&format!("/api/guildhall/v1/events/{id}/calendar.ics")).await;
     assert_eq!(status, StatusCode::OK);
     let ics = ics.as_str().unwrap();
     assert!(ics.contains("DTSTART;TZID=Europe/Paris:20300613T180000"), "{ics}");
     assert!(ics.contains(&format!("UID:{}", create["object"]["id"].as_str().unwrap())), "{ics}");
 
     // Our member RSVPs: the Join goes to the group; Mobilizon's Accept names it by id.
-    let r = community.owner.post(&format!("/api/v1/events/{id}/rsvp"), &json!({"status": "going"})).await;
+    let r = community.owner.post(&format!("/api/guildhall/v1/events/{id}/rsvp"), &json!({"status": "going"})).await;
     assert_eq!(expect_status(r, StatusCode::OK, "rsvp")["my_rsvp"], "pending");
     let join = poll_until(DEADLINE, "our Join at the group", || async {
         peer.received().into_iter().find(|a| a["type"] == "Join" && a["object"] == create["object"]["id"])
@@ -116,7 +116,7 @@ async fn mobilizon_events_joins_and_leaves() {
     vars.insert("PARTICIPANT", community.owner_url.clone());
     send(&mia, &community.shared_inbox, &load("accept_join", &mut vars)).await;
     poll_until(DEADLINE, "our member going", || async {
-        let (_, e) = community.owner.get(&format!("/api/v1/events/{id}")).await;
+        let (_, e) = community.owner.get(&format!("/api/guildhall/v1/events/{id}")).await;
         (e["my_rsvp"] == "going").then_some(())
     })
     .await;
@@ -125,7 +125,7 @@ async fn mobilizon_events_joins_and_leaves() {
     let update = load("update_event_cancelled", &mut vars);
     send(&group, &community.shared_inbox, &update).await;
     let e = poll_until(DEADLINE, "the cancellation", || async {
-        let (_, e) = community.owner.get(&format!("/api/v1/events/{id}")).await;
+        let (_, e) = community.owner.get(&format!("/api/guildhall/v1/events/{id}")).await;
         (e["status"] == "cancelled").then_some(e)
     })
     .await;
@@ -137,7 +137,7 @@ async fn mobilizon_events_joins_and_leaves() {
         community
             .owner
             .post(
-                "/api/v1/communities/lounge/events",
+                "/api/guildhall/v1/communities/lounge/events",
                 &json!({"title": "Show and tell", "starts_at": "2030-03-01T17:00", "ends_at": "2030-03-01T19:00",
                         "timezone": "Europe/Paris", "capacity": 10}),
             )
@@ -156,8 +156,11 @@ async fn mobilizon_events_joins_and_leaves() {
     let attendees = |id: String| {
         let owner = &community.owner;
         async move {
-            let body =
-                expect_status(owner.get(&format!("/api/v1/events/{id}/attendees")).await, StatusCode::OK, "attendees");
+            let body = expect_status(
+                owner.get(&format!("/api/guildhall/v1/events/{id}/attendees")).await,
+                StatusCode::OK,
+                "attendees",
+            );
             body["items"].as_array().unwrap().clone()
         }
     };
@@ -180,7 +183,7 @@ async fn mobilizon_events_joins_and_leaves() {
         community
             .owner
             .post(
-                "/api/v1/communities/lounge/events",
+                "/api/guildhall/v1/communities/lounge/events",
                 &json!({"title": "Conference", "starts_at": "2030-04-01T09:00", "ends_at": "2030-04-01T17:00",
                         "timezone": "Europe/Paris", "join_mode": "external", "external_url": "https://tickets.example/c"}),
             )
@@ -205,7 +208,7 @@ async fn mobilizon_events_joins_and_leaves() {
         community
             .owner
             .post(
-                "/api/v1/communities/lounge/events",
+                "/api/guildhall/v1/communities/lounge/events",
                 &json!({"title": "Open night", "starts_at": "2030-05-01T18:00", "ends_at": "2030-05-01T21:00",
                         "timezone": "Europe/Paris"}),
             )

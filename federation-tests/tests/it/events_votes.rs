@@ -19,7 +19,7 @@ async fn create_event(client: &Client, community: &str, title: &str) -> String {
     let created = expect_status(
         client
             .post(
-                &format!("/api/v1/communities/{community}/events"),
+                &format!("/api/guildhall/v1/communities/{community}/events"),
                 &json!({"title": title, "starts_at": "2030-12-03T18:30", "ends_at": "2030-12-03T21:00",
                         "timezone": "Europe/Paris"}),
             )
@@ -31,7 +31,7 @@ async fn create_event(client: &Client, community: &str, title: &str) -> String {
 }
 
 async fn event(client: &Client, id: &str) -> Value {
-    expect_status(client.get(&format!("/api/v1/events/{id}")).await, StatusCode::OK, "the event")
+    expect_status(client.get(&format!("/api/guildhall/v1/events/{id}")).await, StatusCode::OK, "the event")
 }
 
 async fn score_becomes(client: &Client, id: &str, wanted: i64, what: &str) {
@@ -101,7 +101,10 @@ async fn lemmy_votes_on_a_local_event_are_stored_relayed_and_undone() {
     // Bad input: a non-member votes on an event of a private community.
     expect_status(
         owner
-            .post("/api/v1/communities", &json!({"name": "cabinet", "title": "Cabinet", "visibility": "private"}))
+            .post(
+                "/api/guildhall/v1/communities",
+                &json!({"name": "cabinet", "title": "Cabinet", "visibility": "private"}),
+            )
             .await,
         StatusCode::CREATED,
         "private community",
@@ -120,7 +123,11 @@ async fn a_member_on_another_instance_votes_on_a_remote_event() {
     let (alpha, beta) = tokio::join!(InProcessInstance::start("alpha"), InProcessInstance::start("beta"));
     let (ada, bob) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"));
     expect_status(
-        ada.post("/api/v1/communities", &json!({"name": "meetups", "title": "Meetups", "visibility": "public"})).await,
+        ada.post(
+            "/api/guildhall/v1/communities",
+            &json!({"name": "meetups", "title": "Meetups", "visibility": "public"}),
+        )
+        .await,
         StatusCode::CREATED,
         "community on alpha",
     );
@@ -128,20 +135,20 @@ async fn a_member_on_another_instance_votes_on_a_remote_event() {
     let joined = join_remote(&bob, &handle).await;
     assert_eq!(joined["status"], "requested", "{joined}");
     poll_until(DEADLINE, "the remote community's Accept", || async {
-        let (_, c) = bob.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = bob.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
     let alpha_id = create_event(&ada, "meetups", "Board games").await;
     let beta_id = poll_until(DEADLINE, "the event on beta", || async {
-        let (_, body) = bob.get(&format!("/api/v1/communities/{handle}/events")).await;
+        let (_, body) = bob.get(&format!("/api/guildhall/v1/communities/{handle}/events")).await;
         body["items"].as_array()?.iter().find(|e| e["title"] == "Board games").map(|e| id_of(&e["id"]))
     })
     .await;
 
     // Bob upvotes beta's copy: counted on beta at once, and on alpha once the Like arrives.
     let voted = expect_status(
-        bob.post(&format!("/api/v1/events/{beta_id}/vote"), &json!({"value": 1})).await,
+        bob.post(&format!("/api/guildhall/v1/events/{beta_id}/vote"), &json!({"value": 1})).await,
         StatusCode::OK,
         "vote",
     );
@@ -151,13 +158,13 @@ async fn a_member_on_another_instance_votes_on_a_remote_event() {
 
     // Changed to a downvote, then withdrawn (Undo).
     expect_status(
-        bob.post(&format!("/api/v1/events/{beta_id}/vote"), &json!({"value": -1})).await,
+        bob.post(&format!("/api/guildhall/v1/events/{beta_id}/vote"), &json!({"value": -1})).await,
         StatusCode::OK,
         "down",
     );
     score_becomes(&ada, &alpha_id, -1, "bob's dislike on alpha").await;
     expect_status(
-        bob.post(&format!("/api/v1/events/{beta_id}/vote"), &json!({"value": 0})).await,
+        bob.post(&format!("/api/guildhall/v1/events/{beta_id}/vote"), &json!({"value": 0})).await,
         StatusCode::OK,
         "clear",
     );
@@ -165,8 +172,8 @@ async fn a_member_on_another_instance_votes_on_a_remote_event() {
     assert_eq!(event(&bob, &beta_id).await["score"], 0);
 
     // Bad input through the API: out of range, and an event that does not exist.
-    let (status, _) = bob.post(&format!("/api/v1/events/{beta_id}/vote"), &json!({"value": 2})).await;
+    let (status, _) = bob.post(&format!("/api/guildhall/v1/events/{beta_id}/vote"), &json!({"value": 2})).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = bob.post("/api/v1/events/999999/vote", &json!({"value": 1})).await;
+    let (status, _) = bob.post("/api/guildhall/v1/events/999999/vote", &json!({"value": 1})).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -37,7 +37,7 @@ async fn a_database_restart_under_load_is_503_loses_nothing_and_heals_itself() {
     // Two writers post discussions as fast as they are answered, for the whole scenario.
     let seen = Arc::new(Mutex::new(Seen::default()));
     let running = Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let path = format!("/api/v1/communities/{}/discussions", community.name);
+    let path = format!("/api/guildhall/v1/communities/{}/discussions", community.name);
     let mut writers = Vec::new();
     for writer in 0..2 {
         let (client, path, seen, running) =
@@ -76,7 +76,7 @@ async fn a_database_restart_under_load_is_503_loses_nothing_and_heals_itself() {
         assert!(body.contains("database_unavailable"), "a refusal during the outage: {body}");
     }
     for id in &seen.accepted {
-        let (status, body) = community.owner.get(&format!("/api/v1/discussions/{id}")).await;
+        let (status, body) = community.owner.get(&format!("/api/guildhall/v1/discussions/{id}")).await;
         assert_eq!(status, StatusCode::OK, "accepted discussion {id} is lost: {body}");
     }
     assert!(

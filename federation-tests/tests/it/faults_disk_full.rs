@@ -31,7 +31,7 @@ async fn a_full_disk_refuses_posts_clearly_keeps_what_it_accepted_and_recovers()
     }
     let (mut instance, peer) = tokio::join!(Instance::start("brimful"), FakePeer::start(Software::Lemmy));
     let community = LocalCommunity::create(&instance, "host", "lounge").await;
-    let path = format!("/api/v1/communities/{}/discussions", community.name);
+    let path = format!("/api/guildhall/v1/communities/{}/discussions", community.name);
 
     // A Lemmy member joins before the disk fills, so their post is one to keep.
     let actor = peer.add_actor("alice");
@@ -73,7 +73,7 @@ async fn a_full_disk_refuses_posts_clearly_keeps_what_it_accepted_and_recovers()
 
     // Reading goes on while the disk is full.
     for id in &accepted {
-        let (status, body) = community.owner.get(&format!("/api/v1/discussions/{id}")).await;
+        let (status, body) = community.owner.get(&format!("/api/guildhall/v1/discussions/{id}")).await;
         assert_eq!(status, StatusCode::OK, "discussion {id} while the disk is full: {body}");
     }
 
@@ -81,7 +81,7 @@ async fn a_full_disk_refuses_posts_clearly_keeps_what_it_accepted_and_recovers()
     instance.set_file_size_limit(None);
     instance.restart().await;
     for id in &accepted {
-        let (status, body) = community.owner.get(&format!("/api/v1/discussions/{id}")).await;
+        let (status, body) = community.owner.get(&format!("/api/guildhall/v1/discussions/{id}")).await;
         assert_eq!(status, StatusCode::OK, "discussion {id} after space was freed: {body}");
     }
     // The sender's retry is applied.

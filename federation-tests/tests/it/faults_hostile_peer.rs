@@ -53,7 +53,7 @@ async fn an_activity_from_an_actor_on_a_hostile_server_is_refused_in_bounded_tim
     tokio::pin!(all);
 
     // While the hostile servers hold their requests, everyone else is served.
-    let path = format!("/api/v1/communities/{}", community.name);
+    let path = format!("/api/guildhall/v1/communities/{}", community.name);
     let (status, body) = tokio::select! {
         answered = community.owner.get(&path) => answered,
         _ = &mut all => panic!("the hostile requests ended before the check could run"),
@@ -77,14 +77,14 @@ async fn looking_up_a_community_on_a_hostile_server_fails_in_bounded_time_with_t
     for behaviour in HOSTILE {
         servers.push(HostileServer::start(behaviour).await);
     }
-    let lookups =
-        servers.iter().map(|server| {
-            let query = format!("{}/c/plans", base_of(server));
-            let client = community.owner.clone();
-            async move {
-                tokio::time::timeout(BOUND, client.post("/api/v1/federation/resolve", &json!({"query": query}))).await
-            }
-        });
+    let lookups = servers.iter().map(|server| {
+        let query = format!("{}/c/plans", base_of(server));
+        let client = community.owner.clone();
+        async move {
+            tokio::time::timeout(BOUND, client.post("/api/guildhall/v1/federation/resolve", &json!({"query": query})))
+                .await
+        }
+    });
     for (behaviour, outcome) in HOSTILE.iter().zip(futures_util::future::join_all(lookups).await) {
         let (status, body) = outcome.unwrap_or_else(|_| panic!("{behaviour:?}: no answer within {BOUND:?}"));
         assert!(

@@ -12,7 +12,9 @@ const DEADLINE: Duration = Duration::from_secs(20);
 async fn set_policy(instance: &InProcessInstance, mode: &str, domains: &[String]) {
     let admin = instance.admin_client().await;
     let s = expect_status(
-        admin.patch("/api/v1/admin/settings", &json!({"federation_mode": mode, "federation_domains": domains})).await,
+        admin
+            .patch("/api/guildhall/v1/admin/settings", &json!({"federation_mode": mode, "federation_domains": domains}))
+            .await,
         StatusCode::OK,
         "set federation policy",
     );
@@ -20,7 +22,7 @@ async fn set_policy(instance: &InProcessInstance, mode: &str, domains: &[String]
 }
 
 async fn role(client: &Client, handle: &str) -> Value {
-    client.get(&format!("/api/v1/communities/{handle}")).await.1["my_role"].clone()
+    client.get(&format!("/api/guildhall/v1/communities/{handle}")).await.1["my_role"].clone()
 }
 
 /// How many of `from`'s deliveries `to` has accepted.
@@ -36,7 +38,7 @@ async fn refused(from: &InProcessInstance, to: &InProcessInstance) -> u64 {
 /// One of the per-instance delivery counts `from`'s admins see for `to`.
 async fn count(from: &InProcessInstance, to: &InProcessInstance, field: &str) -> u64 {
     let admin = from.admin_client().await;
-    let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
+    let (_, rows) = admin.get("/api/guildhall/v1/admin/federation/instances").await;
     rows.as_array()
         .and_then(|r| r.iter().find(|x| x["domain"] == to.domain()))
         .and_then(|x| x[field].as_u64())
@@ -47,7 +49,7 @@ async fn count(from: &InProcessInstance, to: &InProcessInstance, field: &str) ->
 async fn deliveries_settled(from: &InProcessInstance, to: &InProcessInstance) {
     let admin = from.admin_client().await;
     poll_until(DEADLINE, "deliveries answered", || async {
-        let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
+        let (_, rows) = admin.get("/api/guildhall/v1/admin/federation/instances").await;
         let row = rows.as_array()?.iter().find(|r| r["domain"] == to.domain())?.clone();
         (row["pending"] == 0 && !row["last_success_at"].is_null()).then_some(())
     })
@@ -63,7 +65,7 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
     );
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
-        bob.post("/api/v1/communities", &json!({"name": "ux-design", "title": "UX"})).await,
+        bob.post("/api/guildhall/v1/communities", &json!({"name": "ux-design", "title": "UX"})).await,
         StatusCode::CREATED,
         "create",
     );
@@ -72,7 +74,7 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
     // Bad input is refused and changes nothing.
     let admin = beta.admin_client().await;
     let (status, body) =
-        admin.patch("/api/v1/admin/settings", &json!({"federation_domains": ["mastodon.so/cial"]})).await;
+        admin.patch("/api/guildhall/v1/admin/settings", &json!({"federation_domains": ["mastodon.so/cial"]})).await;
     assert_eq!((status, body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("federation_domains")));
 
     // Beta blocks alpha: ada's Follow is refused; cyd on gamma joins normally.
@@ -82,7 +84,7 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
     poll_until(DEADLINE, "cyd admitted", || async { (role(&cyd, &handle).await == "member").then_some(()) }).await;
     deliveries_settled(&alpha, &beta).await;
     assert_eq!(role(&ada, &handle).await, "pending", "a blocked instance's follow is never accepted");
-    let (_, members) = bob.get("/api/v1/communities/ux-design/members").await;
+    let (_, members) = bob.get("/api/guildhall/v1/communities/ux-design/members").await;
     assert!(
         !members["items"].as_array().unwrap().iter().any(|m| m["username"] == format!("ada@{}", alpha.domain())),
         "{members}"
@@ -92,7 +94,11 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
     set_policy(&gamma, "allowlist", &[alpha.domain()]).await;
     let (before, refused_before) = (delivered(&beta, &gamma).await, refused(&beta, &gamma).await);
     expect_status(
-        bob.post("/api/v1/communities/ux-design/discussions", &json!({"title": "Not for gamma", "body": "x"})).await,
+        bob.post(
+            "/api/guildhall/v1/communities/ux-design/discussions",
+            &json!({"title": "Not for gamma", "body": "x"}),
+        )
+        .await,
         StatusCode::CREATED,
         "post",
     );
@@ -108,32 +114,34 @@ async fn blocklists_and_allowlists_apply_to_follows_and_deliveries() {
     // in order, the refused one was attempted before it).
     set_policy(&gamma, "allowlist", &[beta.domain()]).await;
     expect_status(
-        bob.post("/api/v1/communities/ux-design/discussions", &json!({"title": "For gamma", "body": "y"})).await,
+        bob.post("/api/guildhall/v1/communities/ux-design/discussions", &json!({"title": "For gamma", "body": "y"}))
+            .await,
         StatusCode::CREATED,
         "post",
     );
     poll_until(DEADLINE, "the post on gamma", || async {
-        let (_, list) = cyd.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+        let (_, list) = cyd.get(&format!("/api/guildhall/v1/communities/{handle}/discussions")).await;
         list["items"].as_array()?.iter().any(|d| d["title"] == "For gamma").then_some(())
     })
     .await;
-    let (_, list) = cyd.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+    let (_, list) = cyd.get(&format!("/api/guildhall/v1/communities/{handle}/discussions")).await;
     assert!(!list["items"].as_array().unwrap().iter().any(|d| d["title"] == "Not for gamma"), "{list}");
 
     // Beta now blocks gamma: nothing more is sent there, and beta's admin sees it refused.
     set_policy(&beta, "blocklist", &[alpha.domain(), gamma.domain()]).await;
     expect_status(
-        bob.post("/api/v1/communities/ux-design/discussions", &json!({"title": "Blocked", "body": "z"})).await,
+        bob.post("/api/guildhall/v1/communities/ux-design/discussions", &json!({"title": "Blocked", "body": "z"}))
+            .await,
         StatusCode::CREATED,
         "post",
     );
     poll_until(DEADLINE, "delivery to gamma refused by beta's policy", || async {
-        let (_, rows) = admin.get("/api/v1/admin/federation/instances").await;
+        let (_, rows) = admin.get("/api/guildhall/v1/admin/federation/instances").await;
         let row = rows.as_array()?.iter().find(|r| r["domain"] == gamma.domain())?.clone();
         (row["pending"] == 0 && row["failed"].as_u64()? >= 1).then_some(())
     })
     .await;
-    let (_, list) = cyd.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+    let (_, list) = cyd.get(&format!("/api/guildhall/v1/communities/{handle}/discussions")).await;
     assert!(!list["items"].as_array().unwrap().iter().any(|d| d["title"] == "Blocked"), "{list}");
 }
 
@@ -147,7 +155,7 @@ async fn communities_admit_members_from_listed_instances_only() {
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
     expect_status(
         bob.post(
-            "/api/v1/communities",
+            "/api/guildhall/v1/communities",
             &json!({"name": "inner", "title": "Inner", "member_domains": [alpha.domain()]}),
         )
         .await,

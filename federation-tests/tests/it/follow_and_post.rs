@@ -9,7 +9,7 @@ use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_stat
 const DEADLINE: Duration = Duration::from_secs(20);
 
 async fn titles(client: &Client, community: &str) -> Vec<String> {
-    let (status, body) = client.get(&format!("/api/v1/communities/{community}/discussions")).await;
+    let (status, body) = client.get(&format!("/api/guildhall/v1/communities/{community}/discussions")).await;
     if status != StatusCode::OK {
         return vec![];
     }
@@ -20,7 +20,7 @@ async fn titles(client: &Client, community: &str) -> Vec<String> {
 }
 
 async fn find_discussion(client: &Client, community: &str, title: &str) -> Option<Value> {
-    let (_, body) = client.get(&format!("/api/v1/communities/{community}/discussions")).await;
+    let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{community}/discussions")).await;
     body["items"].as_array()?.iter().find(|d| d["title"] == title).cloned()
 }
 
@@ -28,7 +28,7 @@ async fn join_and_wait(client: &Client, handle: &str) {
     let joined = federation_tests::community::join_remote(client, handle).await;
     assert_eq!(joined["status"], "requested", "remote joins wait for the community's Accept: {joined}");
     poll_until(DEADLINE, "the remote community's Accept", || async {
-        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = client.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
@@ -45,8 +45,11 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
 
     // Bob runs a public community on beta.
     expect_status(
-        bob.post("/api/v1/communities", &json!({"name": "ux-design", "title": "UX Design", "visibility": "public"}))
-            .await,
+        bob.post(
+            "/api/guildhall/v1/communities",
+            &json!({"name": "ux-design", "title": "UX Design", "visibility": "public"}),
+        )
+        .await,
         StatusCode::CREATED,
         "create community on beta",
     );
@@ -54,8 +57,11 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
 
     // Ada (alpha) and Cyd (gamma) join it from their own instances.
     tokio::join!(join_and_wait(&ada, &handle), join_and_wait(&cyd, &handle));
-    let members =
-        expect_status(bob.get("/api/v1/communities/ux-design/members").await, StatusCode::OK, "members on beta");
+    let members = expect_status(
+        bob.get("/api/guildhall/v1/communities/ux-design/members").await,
+        StatusCode::OK,
+        "members on beta",
+    );
     let names: Vec<&str> = members["items"].as_array().unwrap().iter().filter_map(|m| m["username"].as_str()).collect();
     assert!(names.contains(&format!("ada@{}", alpha.domain()).as_str()), "{names:?}");
     assert!(names.contains(&format!("cyd@{}", gamma.domain()).as_str()), "{names:?}");
@@ -63,7 +69,7 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
     // Bob's new discussion reaches both followers' instances.
     let started = expect_status(
         bob.post(
-            "/api/v1/communities/ux-design/discussions",
+            "/api/guildhall/v1/communities/ux-design/discussions",
             &json!({"title": "Design tokens", "body": "Shall we **share** them?"}),
         )
         .await,
@@ -84,7 +90,7 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
     let on_alpha = find_discussion(&ada, &handle, "Design tokens").await.unwrap();
     expect_status(
         ada.post(
-            &format!("/api/v1/discussions/{}/replies", id_of(&on_alpha["id"])),
+            &format!("/api/guildhall/v1/discussions/{}/replies", id_of(&on_alpha["id"])),
             &json!({"body": "Yes, from alpha"}),
         )
         .await,
@@ -92,7 +98,7 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
         "reply on alpha",
     );
     poll_until(DEADLINE, "ada's reply on beta", || async {
-        let (_, r) = bob.get(&format!("/api/v1/discussions/{beta_discussion}/replies")).await;
+        let (_, r) = bob.get(&format!("/api/guildhall/v1/discussions/{beta_discussion}/replies")).await;
         r["items"]
             .as_array()?
             .iter()
@@ -102,7 +108,7 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
     .await;
     let on_gamma = find_discussion(&cyd, &handle, "Design tokens").await.unwrap();
     poll_until(DEADLINE, "ada's reply relayed to gamma", || async {
-        let (_, r) = cyd.get(&format!("/api/v1/discussions/{}/replies", id_of(&on_gamma["id"]))).await;
+        let (_, r) = cyd.get(&format!("/api/guildhall/v1/discussions/{}/replies", id_of(&on_gamma["id"]))).await;
         r["items"].as_array()?.iter().find(|x| x["author"]["username"] == format!("ada@{}", alpha.domain())).cloned()
     })
     .await;
@@ -110,7 +116,7 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
     // Ada starts a discussion in the remote community; beta stores it and gamma gets it too.
     expect_status(
         ada.post(
-            &format!("/api/v1/communities/{handle}/discussions"),
+            &format!("/api/guildhall/v1/communities/{handle}/discussions"),
             &json!({"title": "From alpha", "body": "Hello beta"}),
         )
         .await,
@@ -128,12 +134,12 @@ async fn members_on_other_instances_follow_read_reply_and_post() {
 
     // Leaving stops delivery: Cyd leaves, and beta no longer lists her.
     expect_status(
-        cyd.post(&format!("/api/v1/communities/{handle}/leave"), &json!({})).await,
+        cyd.post(&format!("/api/guildhall/v1/communities/{handle}/leave"), &json!({})).await,
         StatusCode::NO_CONTENT,
         "leave",
     );
     poll_until(DEADLINE, "cyd's Undo on beta", || async {
-        let (_, m) = bob.get("/api/v1/communities/ux-design/members").await;
+        let (_, m) = bob.get("/api/guildhall/v1/communities/ux-design/members").await;
         let gone = !m["items"].as_array()?.iter().any(|x| x["username"] == format!("cyd@{}", gamma.domain()));
         gone.then_some(())
     })

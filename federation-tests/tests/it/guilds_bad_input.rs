@@ -29,7 +29,7 @@ async fn as_guild(peer: &FakePeer, actor: &FakeActor) {
 }
 
 async fn links(client: &Client, community: &str) -> Value {
-    client.get(&format!("/api/v1/communities/{community}/guilds")).await.1
+    client.get(&format!("/api/guildhall/v1/communities/{community}/guilds")).await.1
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -37,7 +37,7 @@ async fn a_fake_guild_cannot_take_a_community_without_consent() {
     let (alpha, peer) = tokio::join!(InProcessInstance::start("alpha"), FakePeer::start(Software::Mastodon));
     let manager = member(&alpha, "manny").await;
     let body = json!({"name": "ux-alpha", "title": "UX", "visibility": "public"});
-    expect_status(manager.post("/api/v1/communities", &body).await, StatusCode::CREATED, "community");
+    expect_status(manager.post("/api/guildhall/v1/communities", &body).await, StatusCode::CREATED, "community");
     let community = format!("http://{}/c/ux-alpha", alpha.domain());
     let inbox = format!("{community}/inbox");
     let fake = peer.add_actor("guildy");
@@ -71,11 +71,15 @@ async fn a_fake_guild_cannot_take_a_community_without_consent() {
 
     // Until we accept, our posts do not go to it.
     let post = json!({"title": "Not for you", "body": "yet"});
-    expect_status(manager.post("/api/v1/communities/ux-alpha/discussions", &post).await, StatusCode::CREATED, "post");
+    expect_status(
+        manager.post("/api/guildhall/v1/communities/ux-alpha/discussions", &post).await,
+        StatusCode::CREATED,
+        "post",
+    );
     // Accepting sends the Accept{Invite}; posts after that are delivered.
     let fake_handle = format!("guildy@{}", peer.host());
     let yes = manager
-        .request(reqwest::Method::PUT, &format!("/api/v1/communities/ux-alpha/guilds/{fake_handle}"), None)
+        .request(reqwest::Method::PUT, &format!("/api/guildhall/v1/communities/ux-alpha/guilds/{fake_handle}"), None)
         .await;
     assert_eq!(expect_status(yes, StatusCode::OK, "accept the invitation")["state"], "active");
     let accepted = poll_until(DEADLINE, "Accept{Invite} at the fake guild", || async {
@@ -84,7 +88,11 @@ async fn a_fake_guild_cannot_take_a_community_without_consent() {
     .await;
     assert_eq!(accepted["actor"], community.as_str());
     let post = json!({"title": "Now shared", "body": "with the guild"});
-    expect_status(manager.post("/api/v1/communities/ux-alpha/discussions", &post).await, StatusCode::CREATED, "post");
+    expect_status(
+        manager.post("/api/guildhall/v1/communities/ux-alpha/discussions", &post).await,
+        StatusCode::CREATED,
+        "post",
+    );
     poll_until(DEADLINE, "the post reaches the guild", || async {
         let all = serde_json::to_string(&peer.received()).unwrap_or_default();
         all.contains("Now shared").then_some(())

@@ -52,7 +52,8 @@ impl Setup {
     /// The admin API's row for the peer.
     async fn counts(&self) -> Value {
         let admin = self.instance.admin_client().await;
-        let rows = expect_status(admin.get("/api/v1/admin/federation/instances").await, StatusCode::OK, "instances");
+        let rows =
+            expect_status(admin.get("/api/guildhall/v1/admin/federation/instances").await, StatusCode::OK, "instances");
         rows.as_array().and_then(|r| r.iter().find(|r| r["domain"] == self.peer.host()).cloned()).unwrap_or_default()
     }
 }

@@ -20,7 +20,7 @@ async fn independent_instances_start_serve_and_survive_a_restart() {
     // The administrator opens registration on alpha.
     let admin = alpha.admin_client().await;
     expect_status(
-        admin.patch("/api/v1/admin/settings", &json!({"registration_mode": "open"})).await,
+        admin.patch("/api/guildhall/v1/admin/settings", &json!({"registration_mode": "open"})).await,
         StatusCode::OK,
         "open registration on alpha",
     );
@@ -41,11 +41,18 @@ async fn independent_instances_start_serve_and_survive_a_restart() {
         "description": "Designers across departments",
         "visibility": "public",
     });
-    expect_status(ada.post("/api/v1/communities", &community).await, StatusCode::CREATED, "create ux-design on alpha");
+    expect_status(
+        ada.post("/api/guildhall/v1/communities", &community).await,
+        StatusCode::CREATED,
+        "create ux-design on alpha",
+    );
 
     let discussion = expect_status(
-        ada.post("/api/v1/communities/ux-design/discussions", &json!({"title": "Hello", "body": "First **post**"}))
-            .await,
+        ada.post(
+            "/api/guildhall/v1/communities/ux-design/discussions",
+            &json!({"title": "Hello", "body": "First **post**"}),
+        )
+        .await,
         StatusCode::CREATED,
         "start a discussion in ux-design",
     );
@@ -56,13 +63,13 @@ async fn independent_instances_start_serve_and_survive_a_restart() {
 
     // The community exists on alpha only.
     let found = expect_status(
-        alpha.client().get("/api/v1/communities/ux-design").await,
+        alpha.client().get("/api/guildhall/v1/communities/ux-design").await,
         StatusCode::OK,
         "GET ux-design on alpha",
     );
     assert_eq!(found["name"], "ux-design", "community on alpha: {found}");
     let missing = expect_status(
-        beta.client().get("/api/v1/communities/ux-design").await,
+        beta.client().get("/api/guildhall/v1/communities/ux-design").await,
         StatusCode::NOT_FOUND,
         "GET ux-design on beta",
     );
@@ -72,7 +79,7 @@ async fn independent_instances_start_serve_and_survive_a_restart() {
     alpha.restart().await;
     // `restart` returns once `/ready` answers, so no waiting is needed here.
     let reloaded = expect_status(
-        alpha.client().get(&format!("/api/v1/discussions/{discussion_id}")).await,
+        alpha.client().get(&format!("/api/guildhall/v1/discussions/{discussion_id}")).await,
         StatusCode::OK,
         "GET the discussion after restarting alpha",
     );

@@ -183,8 +183,11 @@ async fn bovine_user_follows_a_community_and_receives_its_discussions() {
 async fn scenario(guildhall: Arc<Instance>, bovine: Arc<Bovine>) {
     let bob = member(&guildhall, "bob").await;
     expect_status(
-        bob.post("/api/v1/communities", &json!({"name": COMMUNITY, "title": "UX Design", "visibility": "public"}))
-            .await,
+        bob.post(
+            "/api/guildhall/v1/communities",
+            &json!({"name": COMMUNITY, "title": "UX Design", "visibility": "public"}),
+        )
+        .await,
         StatusCode::CREATED,
         "create community",
     );
@@ -203,7 +206,7 @@ async fn scenario(guildhall: Arc<Instance>, bovine: Arc<Bovine>) {
     // Guildhall lists them as a member, and bovine gets and records the Accept.
     let handle = format!("{BOVINE_USER}@localhost:{}", bovine.process.port());
     poll_until(DEADLINE, &format!("{handle} among the community's members on Guildhall"), || async {
-        let (status, members) = bob.get(&format!("/api/v1/communities/{COMMUNITY}/members")).await;
+        let (status, members) = bob.get(&format!("/api/guildhall/v1/communities/{COMMUNITY}/members")).await;
         (status == StatusCode::OK && members["items"].as_array()?.iter().any(|m| m["username"] == handle.as_str()))
             .then_some(())
     })
@@ -230,7 +233,7 @@ async fn scenario(guildhall: Arc<Instance>, bovine: Arc<Bovine>) {
     // A new discussion reaches the bovine inbox as an Announce of the Page.
     expect_status(
         bob.post(
-            &format!("/api/v1/communities/{COMMUNITY}/discussions"),
+            &format!("/api/guildhall/v1/communities/{COMMUNITY}/discussions"),
             &json!({"title": TITLE, "body": "Shall we **share** them with bovine?"}),
         )
         .await,

@@ -172,7 +172,7 @@ async fn fedify_person_joins_posts_edits_deletes_rotates_its_key_and_leaves() {
 
 /// The discussions of the community, as Guildhall's API lists them.
 async fn discussions(client: &Client) -> Vec<Value> {
-    let (status, body) = client.get(&format!("/api/v1/communities/{COMMUNITY}/discussions")).await;
+    let (status, body) = client.get(&format!("/api/guildhall/v1/communities/{COMMUNITY}/discussions")).await;
     if status != StatusCode::OK {
         return vec![];
     }
@@ -181,7 +181,7 @@ async fn discussions(client: &Client) -> Vec<Value> {
 
 /// The replies of discussion `id`, as Guildhall's API lists them.
 async fn replies(client: &Client, id: &str) -> Vec<Value> {
-    let (status, body) = client.get(&format!("/api/v1/discussions/{id}/replies")).await;
+    let (status, body) = client.get(&format!("/api/guildhall/v1/discussions/{id}/replies")).await;
     if status != StatusCode::OK {
         return vec![];
     }
@@ -197,13 +197,16 @@ async fn scenario(guildhall: Arc<Instance>, fedify: Arc<Fedify>) {
     let bob = member(&guildhall, "bob").await;
     let cyd = member(&guildhall, "cyd").await;
     expect_status(
-        bob.post("/api/v1/communities", &json!({"name": COMMUNITY, "title": "UX Design", "visibility": "public"}))
-            .await,
+        bob.post(
+            "/api/guildhall/v1/communities",
+            &json!({"name": COMMUNITY, "title": "UX Design", "visibility": "public"}),
+        )
+        .await,
         StatusCode::CREATED,
         "create community",
     );
     expect_status(
-        cyd.post(&format!("/api/v1/communities/{COMMUNITY}/join"), &json!({})).await,
+        cyd.post(&format!("/api/guildhall/v1/communities/{COMMUNITY}/join"), &json!({})).await,
         StatusCode::OK,
         "cyd joins",
     );
@@ -214,7 +217,7 @@ async fn scenario(guildhall: Arc<Instance>, fedify: Arc<Fedify>) {
     let follow = fedify.control("follow", json!({"object": community})).await;
     let follow_id = follow["id"].as_str().expect("follow id").to_owned();
     poll_until(DEADLINE, &format!("{handle} among the community's members"), || async {
-        let (status, members) = bob.get(&format!("/api/v1/communities/{COMMUNITY}/members")).await;
+        let (status, members) = bob.get(&format!("/api/guildhall/v1/communities/{COMMUNITY}/members")).await;
         (status == StatusCode::OK && members["items"].as_array()?.iter().any(|m| m["username"] == handle.as_str()))
             .then_some(())
     })
@@ -232,7 +235,7 @@ async fn scenario(guildhall: Arc<Instance>, fedify: Arc<Fedify>) {
     // bob's discussion and cyd's reply reach alice and parse with Fedify's vocab.
     let started = expect_status(
         bob.post(
-            &format!("/api/v1/communities/{COMMUNITY}/discussions"),
+            &format!("/api/guildhall/v1/communities/{COMMUNITY}/discussions"),
             &json!({"title": TITLE, "body": "Shall we **share** them with Fedify?"}),
         )
         .await,
@@ -247,8 +250,11 @@ async fn scenario(guildhall: Arc<Instance>, fedify: Arc<Fedify>) {
     assert_eq!(page["type"], "Page", "a discussion is a Page ({via}): {page}");
     assert!(html_contains(&page, "content", "<strong>share</strong>"), "{page}");
     let reply = expect_status(
-        cyd.post(&format!("/api/v1/discussions/{discussion}/replies"), &json!({"body": "Tokens for colours first"}))
-            .await,
+        cyd.post(
+            &format!("/api/guildhall/v1/discussions/{discussion}/replies"),
+            &json!({"body": "Tokens for colours first"}),
+        )
+        .await,
         StatusCode::CREATED,
         "cyd replies",
     );
@@ -284,7 +290,11 @@ async fn scenario(guildhall: Arc<Instance>, fedify: Arc<Fedify>) {
 
     // Edits both ways.
     expect_status(
-        bob.patch(&format!("/api/v1/discussions/{discussion}"), &json!({"body": "Shall we **publish** them?"})).await,
+        bob.patch(
+            &format!("/api/guildhall/v1/discussions/{discussion}"),
+            &json!({"body": "Shall we **publish** them?"}),
+        )
+        .await,
         StatusCode::OK,
         "bob edits the discussion",
     );
@@ -305,7 +315,7 @@ async fn scenario(guildhall: Arc<Instance>, fedify: Arc<Fedify>) {
 
     // Deletions both ways.
     expect_status(
-        cyd.delete(&format!("/api/v1/replies/{}", id_of(&reply["id"]))).await,
+        cyd.delete(&format!("/api/guildhall/v1/replies/{}", id_of(&reply["id"]))).await,
         StatusCode::NO_CONTENT,
         "cyd deletes her reply",
     );
@@ -341,7 +351,7 @@ async fn scenario(guildhall: Arc<Instance>, fedify: Arc<Fedify>) {
     // Fedify's unfollow: an Undo whose object is the Follow's id only.
     fedify.control("unfollow", json!({"object": community, "follow": follow_id})).await;
     poll_until(DEADLINE, &format!("{handle} gone from the community's members"), || async {
-        let (status, members) = bob.get(&format!("/api/v1/communities/{COMMUNITY}/members")).await;
+        let (status, members) = bob.get(&format!("/api/guildhall/v1/communities/{COMMUNITY}/members")).await;
         let items = members["items"].as_array()?;
         (status == StatusCode::OK && !items.iter().any(|m| m["username"] == handle.as_str())).then_some(())
     })

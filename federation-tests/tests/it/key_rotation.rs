@@ -127,7 +127,7 @@ async fn an_update_of_the_person_stores_its_new_key_and_name() {
     s.expect_discussion("Signed with the updated key").await;
     assert_eq!(s.peer.fetch_count(&s.actor_path()), fetched, "the key came from the Update, not a fetch");
     let members = federation_tests::expect_status(
-        s.community.owner.get(&format!("/api/v1/communities/{}/members", s.community.name)).await,
+        s.community.owner.get(&format!("/api/guildhall/v1/communities/{}/members", s.community.name)).await,
         StatusCode::OK,
         "members",
     );
@@ -164,7 +164,7 @@ async fn an_update_of_another_person_is_refused() {
     let (status, body) = bob.sign_and_post(&s.community.shared_inbox, &update).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let members = federation_tests::expect_status(
-        s.community.owner.get(&format!("/api/v1/communities/{}/members", s.community.name)).await,
+        s.community.owner.get(&format!("/api/guildhall/v1/communities/{}/members", s.community.name)).await,
         StatusCode::OK,
         "members",
     );

@@ -17,7 +17,7 @@
 //! email bodies, the moderation log, sitemap, user profile post listings, context
 //! collections on objects, `Like`/`Undo` activity documents, and web pages for members
 //! and moderation (rows exist for home, login, discussions, community pages, events and wiki). beta's
-//! `POST /api/v1/federation/resolve` resolves communities only, not discussion URLs, so beta's
+//! `POST /api/guildhall/v1/federation/resolve` resolves communities only, not discussion URLs, so beta's
 //! own signed fetch of alpha's objects cannot be driven from the API yet: add a Remote row that
 //! resolves `/d/{id}` when resolve accepts object URLs.
 
@@ -60,31 +60,31 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Ap, "/nodeinfo/2.1", Public, NotFound, "AAAAAAA|-AAAAA-"),
     row(Ap, "/u/{member}", Public, NotFound, "AAAAAAA|-AAAAA-"),
     row(Ap, "/actor", Public, NotFound, "AAAAAAA|-AAAAA-"),
-    row(Rest, "/api/v1/communities", Content(Welcome), NotFound, "EEEEAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}", Content(Welcome), NotFound, "EEEEAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/discussions", Content(Discussion), Forbidden, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/discussions/{d}", Content(Discussion), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/discussions/{d}/replies", Content(Reply), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/members", Content(Member), Forbidden, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/join-requests", Content(Request), SignIn, "RRRRRAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/bans", Content(Banned), SignIn, "RRRRRAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/reports", Content(Report), SignIn, "RRRRRAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/wiki", Content(Discussion), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}", Content(Discussion), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}/revisions", Content(Discussion), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}/revisions/1", Content(Discussion), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/wiki/{wiki}/diff?from=1&to=2", Content(Discussion), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/accounts/{member}", Public, NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities", Content(Welcome), NotFound, "EEEEAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}", Content(Welcome), NotFound, "EEEEAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/discussions", Content(Discussion), Forbidden, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/discussions/{d}", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/discussions/{d}/replies", Content(Reply), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/members", Content(Member), Forbidden, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/join-requests", Content(Request), SignIn, "RRRRRAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/bans", Content(Banned), SignIn, "RRRRRAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/reports", Content(Report), SignIn, "RRRRRAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/wiki", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/wiki/{wiki}", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/wiki/{wiki}/revisions", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/wiki/{wiki}/revisions/1", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/wiki/{wiki}/diff?from=1&to=2", Content(Discussion), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/accounts/{member}", Public, NotFound, "AAAAAAA|-------"),
     row(Web, "/", Content(Discussion), NotFound, "EEEEAAE|EEEEEAE"),
     row(Web, "/login", Public, NotFound, "AAAAAAA|AAAAAAA"),
     // alpha's private community as the viewers' own instances show it: only beta's approved
     // member sees what was delivered; gamma (blocked before the post) has nothing.
-    row(Remote, "/api/v1/communities", Public, NotFound, "-------|AAAAAAA"),
-    row(Remote, "/api/v1/communities/{vault}@{alpha}", Public, NotFound, "-------|AAAAAAA"),
-    row(Remote, "/api/v1/communities/{vault}@{alpha}/discussions", Content(Discussion), Forbidden, "-------|RRRREAR"),
-    row(Remote, "/api/v1/communities/{vault}@{alpha}/members", Content(RemoteMember), Forbidden, "-------|RRRREAR"),
-    row(Remote, "/api/v1/discussions/{home_d}", Content(Discussion), NotFound, "-------|RRRRRAR"),
-    row(Remote, "/api/v1/discussions/{home_d}/replies", Content(Reply), NotFound, "-------|RRRRRAR"),
+    row(Remote, "/api/guildhall/v1/communities", Public, NotFound, "-------|AAAAAAA"),
+    row(Remote, "/api/guildhall/v1/communities/{vault}@{alpha}", Public, NotFound, "-------|AAAAAAA"),
+    row(Remote, "/api/guildhall/v1/communities/{vault}@{alpha}/discussions", Content(Discussion), Forbidden, "-------|RRRREAR"),
+    row(Remote, "/api/guildhall/v1/communities/{vault}@{alpha}/members", Content(RemoteMember), Forbidden, "-------|RRRREAR"),
+    row(Remote, "/api/guildhall/v1/discussions/{home_d}", Content(Discussion), NotFound, "-------|RRRRRAR"),
+    row(Remote, "/api/guildhall/v1/discussions/{home_d}/replies", Content(Reply), NotFound, "-------|RRRRRAR"),
     // What alpha put on the wire: private content goes to approved members' own inboxes only.
     row(Inbox, "personal", Content(Discussion), NotFound, "-------|-HHHHA-"),
     row(Inbox, "personal", Content(Reply), NotFound, "-------|-HHHHA-"),
@@ -92,17 +92,17 @@ static PRIVATE_ROWS: &[Row] = &[
     // Events of the private community: the event, its attendees (the local member RSVPed),
     // the calendar feeds, "my events", and beta's copy.
     row(Ap, "/e/{e}", Content(Event), NotFound, "RRRRRRR|-RRRRA-"),
-    row(Rest, "/api/v1/events/{e}", Content(Event), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/events", Content(Event), Forbidden, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/events/{e}/attendees", Content(Member), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/events/{e}/replies", Content(EventReply), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/events/{e}/calendar.ics", Content(Event), NotFound, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/communities/{vault}/calendar.ics", Content(Event), Forbidden, "RRRRAAA|-------"),
-    row(Rest, "/api/v1/accounts/me/events", Content(Event), SignIn, "REEEAAE|-------"),
-    row(Rest, "/api/v1/calendar/{non_feed}/events.ics", Content(Event), NotFound, "EEEEEEE|-------"),
-    row(Remote, "/api/v1/communities/{vault}@{alpha}/events", Content(Event), Forbidden, "-------|RRRREAR"),
-    row(Remote, "/api/v1/events/{home_e}", Content(Event), NotFound, "-------|RRRRRAR"),
-    row(Remote, "/api/v1/events/{home_e}/replies", Content(EventReply), NotFound, "-------|RRRRRAR"),
+    row(Rest, "/api/guildhall/v1/events/{e}", Content(Event), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/events", Content(Event), Forbidden, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/events/{e}/attendees", Content(Member), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/events/{e}/replies", Content(EventReply), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/events/{e}/calendar.ics", Content(Event), NotFound, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{vault}/calendar.ics", Content(Event), Forbidden, "RRRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/accounts/me/events", Content(Event), SignIn, "REEEAAE|-------"),
+    row(Rest, "/api/guildhall/v1/calendar/{non_feed}/events.ics", Content(Event), NotFound, "EEEEEEE|-------"),
+    row(Remote, "/api/guildhall/v1/communities/{vault}@{alpha}/events", Content(Event), Forbidden, "-------|RRRREAR"),
+    row(Remote, "/api/guildhall/v1/events/{home_e}", Content(Event), NotFound, "-------|RRRRRAR"),
+    row(Remote, "/api/guildhall/v1/events/{home_e}/replies", Content(EventReply), NotFound, "-------|RRRRRAR"),
     row(Inbox, "personal", Content(Event), NotFound, "-------|-HHHHA-"),
     row(Inbox, "shared", Content(Event), NotFound, "-------|-HHHHH-"),
     // Web pages: the discussion (and its poll), the community page's next events, the event
@@ -138,16 +138,16 @@ static PUBLIC_ROWS: &[Row] = &[
     row(Ap, "/c/{commons}/outbox", Content(PublicDiscussion), NotFound, "AAAAAAA|-AAA?A-"),
     row(Ap, "/c/{commons}/featured", Content(PublicDiscussion), NotFound, "AAAAAAA|-AAA?A-"),
     row(Ap, "/c/{commons}/moderators", Content(PublicModerator), NotFound, "AAAAAAA|-AAA?A-"),
-    row(Rest, "/api/v1/communities/{commons}/discussions", Content(PublicDiscussion), Forbidden, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/discussions/{pd}", Content(PublicDiscussion), NotFound, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/discussions/{pd}/replies", Content(PublicReply), NotFound, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/communities/{commons}/members", Content(PublicModerator), Forbidden, "AAAAAAA|-------"),
-    row(Remote, "/api/v1/communities/{commons}@{alpha}/discussions", Content(PublicDiscussion), Forbidden, "-------|AAAAAAA"),
-    row(Remote, "/api/v1/discussions/{home_pd}", Content(PublicDiscussion), NotFound, "-------|AAAAAAA"),
+    row(Rest, "/api/guildhall/v1/communities/{commons}/discussions", Content(PublicDiscussion), Forbidden, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/discussions/{pd}", Content(PublicDiscussion), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/discussions/{pd}/replies", Content(PublicReply), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{commons}/members", Content(PublicModerator), Forbidden, "AAAAAAA|-------"),
+    row(Remote, "/api/guildhall/v1/communities/{commons}@{alpha}/discussions", Content(PublicDiscussion), Forbidden, "-------|AAAAAAA"),
+    row(Remote, "/api/guildhall/v1/discussions/{home_pd}", Content(PublicDiscussion), NotFound, "-------|AAAAAAA"),
     row(Ap, "/e/{pe}", Content(PublicEvent), NotFound, "AAAAAAA|-AAA?A-"),
-    row(Rest, "/api/v1/events/{pe}", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/communities/{commons}/events", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/communities/{commons}/calendar.ics", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/events/{pe}", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{commons}/events", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{commons}/calendar.ics", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
     row(Web, "/discussions/{pd}", Content(PublicDiscussion), NotFound, "AAAAAAA|-------"),
     row(Web, "/events/{pe}", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
     row(Web, "/communities/{commons}/events", Content(PublicEvent), Forbidden, "AAAAAAA|-------"),
@@ -159,16 +159,16 @@ static PUBLIC_ROWS: &[Row] = &[
 /// the private one's, to anyone, its own members included.
 #[rustfmt::skip]
 static GUILD_ROWS: &[Row] = &[
-    row(Rest, "/api/v1/guilds/{guild}", Content(Welcome), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/guilds/{guild}/discussions", Content(Discussion), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/guilds/{guild}/discussions", Content(PublicDiscussion), NotFound, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/guilds/{guild}/events", Content(Event), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/guilds/{guild}/events", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/guilds/{guild}/calendar.ics", Content(Event), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/guilds/{guild}/calendar.ics", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/guilds/{guild}/contacts", Content(Moderator), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/guilds/{guild}/contacts", Content(PublicModerator), NotFound, "AAAAAAA|-------"),
-    row(Rest, "/api/v1/communities/{commons}/guilds", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}", Content(Welcome), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}/discussions", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}/discussions", Content(PublicDiscussion), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}/events", Content(Event), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}/events", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}/calendar.ics", Content(Event), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}/calendar.ics", Content(PublicEvent), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}/contacts", Content(Moderator), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/guilds/{guild}/contacts", Content(PublicModerator), NotFound, "AAAAAAA|-------"),
+    row(Rest, "/api/guildhall/v1/communities/{commons}/guilds", Content(Discussion), NotFound, "EEEEEEE|-------"),
     row(Ap, "/c/{guild}/communities", Public, NotFound, "AAAAAAA|-AAAAA-"),
     row(Ap, "/c/{guild}", Public, NotFound, "AAAAAAA|-AAAAA-"),
 ];
@@ -179,17 +179,17 @@ static GUILD_ROWS: &[Row] = &[
 /// member count or activity (the counts are checked after the rows).
 #[rustfmt::skip]
 static DIRECTORY_ROWS: &[Row] = &[
-    row(Rest, "/api/v1/directory", Content(Discussion), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/directory", Content(Welcome), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/directory", Content(Member), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/directory", Content(Event), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/directory", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/directory", Content(Welcome), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/directory", Content(Member), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/directory", Content(Event), NotFound, "EEEEEEE|-------"),
     row(Ap, "/directory", Content(Discussion), NotFound, "EEEEEEE|-HHHHH-"),
     row(Ap, "/directory?page=1", Content(Discussion), NotFound, "EEEEEEE|-HHHHH-"),
     row(Ap, "/directory?page=1", Content(Moderator), NotFound, "EEEEEEE|-HHHHH-"),
-    row(Rest, "/api/v1/map", Content(Discussion), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/map", Content(Member), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/map.csv", Content(Discussion), NotFound, "EEEEEEE|-------"),
-    row(Rest, "/api/v1/map.graphml", Content(Welcome), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/map", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/map", Content(Member), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/map.csv", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/map.graphml", Content(Welcome), NotFound, "EEEEEEE|-------"),
     row(Web, "/map", Content(Discussion), NotFound, "EEEEEEE|EEEEEEE"),
     // `?` for the moderator: the page header names the signed-in viewer.
     row(Web, "/map", Content(Moderator), NotFound, "EEEEE?E|EEEEEEE"),
@@ -197,7 +197,7 @@ static DIRECTORY_ROWS: &[Row] = &[
 
 /// The private community in alpha's directory: `Some((member_count, active_30d))` when listed.
 async fn vault_in_directory(alpha: &Client, vault: &str) -> Option<(u64, u64)> {
-    let (_, dir) = alpha.get("/api/v1/directory").await;
+    let (_, dir) = alpha.get("/api/guildhall/v1/directory").await;
     let e = dir["entries"].as_array()?.iter().find(|e| e["name"] == vault)?;
     Some((e["member_count"].as_u64().unwrap_or(u64::MAX), e["active_30d"].as_u64().unwrap_or(u64::MAX)))
 }
@@ -232,7 +232,7 @@ fn name(prefix: &str) -> String {
 
 async fn wait_role(client: &Client, handle: &str, role: &str) {
     poll_until(DEADLINE, &format!("my_role in {handle} = {role}"), || async {
-        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = client.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == role).then_some(())
     })
     .await;
@@ -245,19 +245,19 @@ async fn find_titled(client: &Client, path: &str, needle: &str) -> Option<Value>
 }
 
 async fn post_discussion(client: &Client, community: &str, title: &str, body: &str) -> String {
-    let path = format!("/api/v1/communities/{community}/discussions");
+    let path = format!("/api/guildhall/v1/communities/{community}/discussions");
     let d = client.post(&path, &json!({"title": title, "body": body})).await;
     id_of(&expect_status(d, StatusCode::CREATED, "start a discussion")["id"])
 }
 
 async fn post_event(client: &Client, community: &str, title: &str) -> String {
     let body = json!({"title": title, "starts_at": "2030-05-04T18:00", "ends_at": "2030-05-04T20:00", "timezone": "Europe/Paris"});
-    let e = client.post(&format!("/api/v1/communities/{community}/events"), &body).await;
+    let e = client.post(&format!("/api/guildhall/v1/communities/{community}/events"), &body).await;
     id_of(&expect_status(e, StatusCode::CREATED, "create an event")["id"])
 }
 
 async fn post_reply(client: &Client, discussion: &str, body: &str) -> String {
-    let r = client.post(&format!("/api/v1/discussions/{discussion}/replies"), &json!({"body": body})).await;
+    let r = client.post(&format!("/api/guildhall/v1/discussions/{discussion}/replies"), &json!({"body": body})).await;
     id_of(&expect_status(r, StatusCode::CREATED, "reply")["id"])
 }
 
@@ -328,19 +328,26 @@ async fn private_content_never_leaks() {
         "name": vault, "title": "The vault", "description": "A private circle", "charter": "Be kind",
         "welcome_message": format!("Welcome {}", secrets.get(Welcome)), "visibility": "private"
     });
-    let created =
-        expect_status(vmod_c.post("/api/v1/communities", &private).await, StatusCode::CREATED, "create private");
+    let created = expect_status(
+        vmod_c.post("/api/guildhall/v1/communities", &private).await,
+        StatusCode::CREATED,
+        "create private",
+    );
     assert_eq!(created["visibility"], "private", "{created}");
     let public = json!({"name": commons, "title": "The commons", "visibility": "public"});
-    expect_status(cmod_c.post("/api/v1/communities", &public).await, StatusCode::CREATED, "create public");
+    expect_status(cmod_c.post("/api/guildhall/v1/communities", &public).await, StatusCode::CREATED, "create public");
     // A guild holding both, before any content is posted, so a relay would have happened.
     let guild = name("guild");
     let g = json!({"name": guild, "title": "The guild", "focus": "focus_area"});
-    expect_status(cmod_c.post("/api/v1/guilds", &g).await, StatusCode::CREATED, "create guild");
+    expect_status(cmod_c.post("/api/guildhall/v1/guilds", &g).await, StatusCode::CREATED, "create guild");
     for (manager, c) in [(&vmod_c, &vault), (&cmod_c, &commons)] {
-        let ask = manager.request(reqwest::Method::PUT, &format!("/api/v1/communities/{c}/guilds/{guild}"), None).await;
+        let ask = manager
+            .request(reqwest::Method::PUT, &format!("/api/guildhall/v1/communities/{c}/guilds/{guild}"), None)
+            .await;
         expect_status(ask, StatusCode::OK, "ask to join the guild");
-        let yes = cmod_c.request(reqwest::Method::PUT, &format!("/api/v1/guilds/{guild}/communities/{c}"), None).await;
+        let yes = cmod_c
+            .request(reqwest::Method::PUT, &format!("/api/guildhall/v1/guilds/{guild}/communities/{c}"), None)
+            .await;
         assert_eq!(expect_status(yes, StatusCode::OK, "accept into the guild")["state"], "active");
     }
     let (vault_h, commons_h) = (format!("{vault}@{}", alpha.domain()), format!("{commons}@{}", alpha.domain()));
@@ -350,7 +357,7 @@ async fn private_content_never_leaks() {
 
     // Join requests: local, remote Guildhall users, and fake remote actors.
     let join = |c: Client, message: Option<String>| {
-        let path = format!("/api/v1/communities/{vault}/join");
+        let path = format!("/api/guildhall/v1/communities/{vault}/join");
         async move { c.post(&path, &json!({"accept_charter": true, "message": message})).await }
     };
     for (c, message) in [(&lmem_c, None), (&lpend_c, Some(secrets.get(Request).to_owned())), (&lban_c, None)] {
@@ -381,7 +388,7 @@ async fn private_content_never_leaks() {
 
     let remote = |n: &str, i: &InProcessInstance| format!("{n}@{}", i.domain());
     let (bmem_h, bban_h, gmem_h) = (remote(&bmem, &beta), remote(&bban, &beta), remote(&gmem, &gamma));
-    let requests_path = format!("/api/v1/communities/{vault}/join-requests");
+    let requests_path = format!("/api/guildhall/v1/communities/{vault}/join-requests");
     let everyone = [lmem.clone(), lpend.clone(), lban.clone(), bmem_h.clone(), remote(&bpend, &beta), bban_h.clone()]
         .into_iter()
         .chain([gmem_h.clone(), fk_member.handle(), fk_pending.handle(), fk_banned.handle(), fk_blocked.handle()])
@@ -394,7 +401,7 @@ async fn private_content_never_leaks() {
     .await;
     for who in [&lmem, &lban, &bmem_h, &bban_h, &gmem_h, &fk_member.handle(), &fk_banned.handle(), &fk_blocked.handle()]
     {
-        let path = format!("/api/v1/communities/{vault}/join-requests/{who}/accept");
+        let path = format!("/api/guildhall/v1/communities/{vault}/join-requests/{who}/accept");
         expect_status(vmod_c.post(&path, &json!({})).await, StatusCode::NO_CONTENT, "accept");
     }
     tokio::join!(
@@ -411,15 +418,23 @@ async fn private_content_never_leaks() {
     let accept = accept_token(&peer, &base, &follows[fk_member.name()]).unwrap_or_else(|| "none-delivered".into());
     for who in [&lban, &bban_h, &fk_banned.handle()] {
         let ban = json!({"username": who, "reason": "leak matrix"});
-        expect_status(vmod_c.post(&format!("/api/v1/communities/{vault}/bans"), &ban).await, StatusCode::OK, "ban");
+        expect_status(
+            vmod_c.post(&format!("/api/guildhall/v1/communities/{vault}/bans"), &ban).await,
+            StatusCode::OK,
+            "ban",
+        );
     }
     wait_role(&lpend_c, &vault, "pending").await;
 
     // Public control content, delivered before the block (gamma may keep it).
     let pd = post_discussion(&cmod_c, &commons, &format!("Open {pd_mark}"), &format!("Hello {pd_mark}")).await;
     let pr = post_reply(&cmod_c, &pd, &format!("Reply {pr_mark}")).await;
-    expect_status(cmod_c.post(&format!("/api/v1/discussions/{pd}/pin"), &json!({})).await, StatusCode::OK, "pin");
-    let commons_list = format!("/api/v1/communities/{commons_h}/discussions");
+    expect_status(
+        cmod_c.post(&format!("/api/guildhall/v1/discussions/{pd}/pin"), &json!({})).await,
+        StatusCode::OK,
+        "pin",
+    );
+    let commons_list = format!("/api/guildhall/v1/communities/{commons_h}/discussions");
     let (beta_pd, gamma_pd, pact) = tokio::join!(
         poll_until(DEADLINE, "public post on beta", || find_titled(&bmem_c, &commons_list, &pd_mark)),
         poll_until(DEADLINE, "public post on gamma", || find_titled(&gmem_c, &commons_list, &pd_mark)),
@@ -427,7 +442,7 @@ async fn private_content_never_leaks() {
     );
     // Deliveries to one instance go in order: the Block of the ban was sent before the post.
     let mut setup_failures = Vec::new();
-    let (_, seen) = bban_c.get(&format!("/api/v1/communities/{vault_h}")).await;
+    let (_, seen) = bban_c.get(&format!("/api/guildhall/v1/communities/{vault_h}")).await;
     if seen["my_role"] != "banned" {
         setup_failures.push(format!(
             "setup × r-banned: beta never learned of the ban (my_role {} after later deliveries arrived)",
@@ -437,21 +452,25 @@ async fn private_content_never_leaks() {
 
     // alpha's admin blocks gamma and the far fake server; then the private content is posted.
     let block = json!({"federation_mode": "blocklist", "federation_domains": [gamma.domain(), far_peer.host()]});
-    expect_status(alpha_admin.patch("/api/v1/admin/settings", &block).await, StatusCode::OK, "block gamma");
+    expect_status(alpha_admin.patch("/api/guildhall/v1/admin/settings", &block).await, StatusCode::OK, "block gamma");
     let (d_mark, r_mark) = (secrets.get(Discussion).to_owned(), secrets.get(Reply).to_owned());
     let d = post_discussion(&vmod_c, &vault, &format!("Plan {d_mark}"), &format!("Details: {d_mark}")).await;
     let r = post_reply(&lmem_c, &d, &format!("Agreed {r_mark}")).await;
     // A wiki page with two revisions, carrying the discussion's secret.
-    let wiki_path = format!("/api/v1/communities/{vault}/wiki");
+    let wiki_path = format!("/api/guildhall/v1/communities/{vault}/wiki");
     let page =
         vmod_c.post(&wiki_path, &json!({"title": format!("Notes {d_mark}"), "body": format!("Notes: {d_mark}")})).await;
     let wiki = expect_status(page, StatusCode::CREATED, "wiki page")["slug"].as_str().unwrap_or_default().to_owned();
     let edit = json!({"base_revision": 1, "body": format!("Notes: {d_mark}, revised")});
     expect_status(vmod_c.patch(&format!("{wiki_path}/{wiki}"), &edit).await, StatusCode::OK, "wiki edit");
-    expect_status(vmod_c.post(&format!("/api/v1/discussions/{d}/pin"), &json!({})).await, StatusCode::OK, "pin");
+    expect_status(
+        vmod_c.post(&format!("/api/guildhall/v1/discussions/{d}/pin"), &json!({})).await,
+        StatusCode::OK,
+        "pin",
+    );
     let e_mark = secrets.get(Event).to_owned();
     let e = post_event(&vmod_c, &vault, &format!("Meet {e_mark}")).await;
-    let rsvp = lmem_c.post(&format!("/api/v1/events/{e}/rsvp"), &json!({"status": "going"})).await;
+    let rsvp = lmem_c.post(&format!("/api/guildhall/v1/events/{e}/rsvp"), &json!({"status": "going"})).await;
     expect_status(rsvp, StatusCode::OK, "rsvp to the private event");
     // The fake member answers the private event as Mastodon would (a Note in reply to it).
     let note_id = fk_member.new_id("statuses");
@@ -475,7 +494,7 @@ async fn private_content_never_leaks() {
     assert_eq!(status, StatusCode::ACCEPTED, "a report about the private discussion: {body}");
     let pe = post_event(&cmod_c, &commons, &format!("Open meet {pe_mark}")).await;
     let non_feed = expect_status(
-        lnon_c.post("/api/v1/accounts/me/calendar-token", &json!({})).await,
+        lnon_c.post("/api/guildhall/v1/accounts/me/calendar-token", &json!({})).await,
         StatusCode::CREATED,
         "non-member's feed token",
     )["token"]
@@ -492,7 +511,7 @@ async fn private_content_never_leaks() {
         peer.received().iter().any(|a| a.to_string().contains(&sentinel)).then_some(())
     })
     .await;
-    let vault_list = format!("/api/v1/communities/{vault_h}/discussions");
+    let vault_list = format!("/api/guildhall/v1/communities/{vault_h}/discussions");
     // The private content reaches the approved members (beta's and the fake server's).
     poll_until(DEADLINE, "private content at the approved members", || async {
         let on_beta = find_titled(&bmem_c, &vault_list, &d_mark).await.is_some();
@@ -504,7 +523,7 @@ async fn private_content_never_leaks() {
     let beta_d = copy(find_titled(&bmem_c, &vault_list, &d_mark).await);
     let gamma_d = copy(find_titled(&gmem_c, &vault_list, &d_mark).await);
     let act = activity_token(&peer, &base, &d_mark).unwrap_or_else(|| "none-delivered".into());
-    let vault_events = format!("/api/v1/communities/{vault_h}/events");
+    let vault_events = format!("/api/guildhall/v1/communities/{vault_h}/events");
     poll_until(DEADLINE, "the private event on beta", || find_titled(&bmem_c, &vault_events, &e_mark)).await;
     let beta_e = copy(find_titled(&bmem_c, &vault_events, &e_mark).await);
     let gamma_e = copy(find_titled(&gmem_c, &vault_events, &e_mark).await);
@@ -575,12 +594,13 @@ async fn private_content_never_leaks() {
     if let Some(found) = vault_in_directory(&anon, &vault).await {
         matrix.fail(format!("the unlisted private community is in the directory: {found:?}"));
     }
-    let (_, map) = anon.get("/api/v1/map").await;
+    let (_, map) = anon.get("/api/guildhall/v1/map").await;
     if map.to_string().contains(&format!("/c/{vault}\"")) {
         matrix.fail("the unlisted private community is on the map".into());
     }
     let admin_client = viewers[6].client.as_ref().expect("alpha's admin");
-    let (status, _) = admin_client.patch(&format!("/api/v1/communities/{vault}"), &json!({"listed": true})).await;
+    let (status, _) =
+        admin_client.patch(&format!("/api/guildhall/v1/communities/{vault}"), &json!({"listed": true})).await;
     if status != StatusCode::OK {
         matrix.fail(format!("listing the private community answered {status}"));
     }

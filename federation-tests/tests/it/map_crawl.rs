@@ -17,7 +17,7 @@ async fn create_community(client: &federation_tests::Client, name: &str) {
     expect_status(
         client
             .post(
-                "/api/v1/communities",
+                "/api/guildhall/v1/communities",
                 &json!({"name": name, "title": format!("{name} community"), "visibility": "public"}),
             )
             .await,
@@ -29,7 +29,7 @@ async fn create_community(client: &federation_tests::Client, name: &str) {
 /// Unlists a community through the community API (`listed`).
 async fn unlist(owner: &federation_tests::Client, name: &str) {
     let body = expect_status(
-        owner.patch(&format!("/api/v1/communities/{name}"), &json!({"listed": false})).await,
+        owner.patch(&format!("/api/guildhall/v1/communities/{name}"), &json!({"listed": false})).await,
         StatusCode::OK,
         "unlist",
     );
@@ -56,17 +56,17 @@ async fn the_crawler_finds_directories_respects_opt_outs_and_blocks() {
     create_community(&cyd, "digital-identity").await;
     // beta's community joins a guild on gamma (both sides say yes): beta's directory links it.
     let guild = json!({"name": "id-guild", "title": "Identity guild", "focus": "focus_area"});
-    expect_status(cyd.post("/api/v1/guilds", &guild).await, StatusCode::CREATED, "create guild");
+    expect_status(cyd.post("/api/guildhall/v1/guilds", &guild).await, StatusCode::CREATED, "create guild");
     let guild_handle = format!("id-guild@{}", gamma.domain());
-    let ask_path = format!("/api/v1/communities/ux-design/guilds/{guild_handle}");
+    let ask_path = format!("/api/guildhall/v1/communities/ux-design/guilds/{guild_handle}");
     expect_status(bob.request(reqwest::Method::PUT, &ask_path, None).await, StatusCode::OK, "ask to join the guild");
     let member_handle = format!("ux-design@{}", beta.domain());
     // The steward's yes completes beta's request, or crosses it as an invitation: either way
     // both sides agreed.
-    let yes_path = format!("/api/v1/guilds/id-guild/communities/{member_handle}");
+    let yes_path = format!("/api/guildhall/v1/guilds/id-guild/communities/{member_handle}");
     expect_status(cyd.request(reqwest::Method::PUT, &yes_path, None).await, StatusCode::OK, "the guild says yes");
     poll_until(DEADLINE, "beta hears the guild said yes", || async {
-        let (_, links) = bob.get("/api/v1/communities/ux-design/guilds").await;
+        let (_, links) = bob.get("/api/guildhall/v1/communities/ux-design/guilds").await;
         links.as_array()?.iter().any(|l| l["state"] == "active").then_some(())
     })
     .await;
@@ -78,7 +78,7 @@ async fn the_crawler_finds_directories_respects_opt_outs_and_blocks() {
     expect_status(
         admin
             .patch(
-                "/api/v1/admin/settings",
+                "/api/guildhall/v1/admin/settings",
                 &json!({"federation_mode": "blocklist", "federation_domains": [blocked.host()]}),
             )
             .await,
@@ -90,7 +90,7 @@ async fn the_crawler_finds_directories_respects_opt_outs_and_blocks() {
         alpha.cli(&["map", "crawl", "--seed", blocked.host(), "--interval-ms", "10", "--timeout-ms", "10000"]).await;
     assert!(out.contains("map crawl finished"), "{out}");
 
-    let (status, rows) = admin.get("/api/v1/admin/map/instances").await;
+    let (status, rows) = admin.get("/api/guildhall/v1/admin/map/instances").await;
     assert_eq!(status, StatusCode::OK, "{rows}");
     for (instance, want) in [(&beta, 1), (&gamma, 2)] {
         let row = instance_row(&rows, &instance.domain());
@@ -122,20 +122,20 @@ async fn the_crawler_finds_directories_respects_opt_outs_and_blocks() {
     db.close().await.ok();
 
     // Admins only.
-    let (status, _) = ada.get("/api/v1/admin/map/instances").await;
+    let (status, _) = ada.get("/api/guildhall/v1/admin/map/instances").await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let (status, _) = ada.post("/api/v1/admin/map/crawl", &json!({})).await;
+    let (status, _) = ada.post("/api/guildhall/v1/admin/map/crawl", &json!({})).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // The same crawl from the admin API, in the background; progress is readable.
     let started = expect_status(
-        admin.post("/api/v1/admin/map/crawl?force=true", &json!({})).await,
+        admin.post("/api/guildhall/v1/admin/map/crawl?force=true", &json!({})).await,
         StatusCode::ACCEPTED,
         "start a crawl",
     );
     assert!(started["started_at"].is_string(), "{started}");
     let done = poll_until(DEADLINE, "the background crawl to end", || async {
-        let (_, s) = admin.get("/api/v1/admin/map/crawl").await;
+        let (_, s) = admin.get("/api/guildhall/v1/admin/map/crawl").await;
         (s["running"] == false && s["finished_at"].is_string()).then_some(s)
     })
     .await;

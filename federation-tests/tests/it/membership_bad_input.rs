@@ -30,7 +30,7 @@ fn serve_group(peer: &FakePeer, actor: &FakeActor, path: &str) {
 }
 
 async fn role(client: &Client, handle: &str) -> Value {
-    client.get(&format!("/api/v1/communities/{handle}")).await.1["my_role"].clone()
+    client.get(&format!("/api/guildhall/v1/communities/{handle}")).await.1["my_role"].clone()
 }
 
 fn accept(by: &FakeActor, follow: &Value) -> Value {
@@ -51,9 +51,13 @@ async fn forged_answers_and_relays_change_nothing() {
     let handle = format!("ops@{}", peer.host());
     let inbox = format!("http://{}/inbox", alpha.domain());
 
-    expect_status(ada.post("/api/v1/federation/resolve", &json!({"query": handle})).await, StatusCode::OK, "resolve");
+    expect_status(
+        ada.post("/api/guildhall/v1/federation/resolve", &json!({"query": handle})).await,
+        StatusCode::OK,
+        "resolve",
+    );
     let joined = expect_status(
-        ada.post(&format!("/api/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
+        ada.post(&format!("/api/guildhall/v1/communities/{handle}/join"), &json!({"accept_charter": true})).await,
         StatusCode::OK,
         "join",
     );
@@ -122,7 +126,7 @@ async fn forged_answers_and_relays_change_nothing() {
     assert!(status.is_client_error(), "{status}");
 
     assert_eq!(role(&ada, &handle).await, "member", "a forged Block banned ada");
-    let (_, list) = ada.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+    let (_, list) = ada.get(&format!("/api/guildhall/v1/communities/{handle}/discussions")).await;
     let text = list.to_string();
     assert!(!text.contains("forged-9d2") && !text.contains("forged-4e1"), "{text}");
     let panics = panics_so_far();

@@ -30,7 +30,7 @@ async fn pins_and_locks_are_announced_in_lemmy_shapes() {
     let id = &community.discussion_id;
 
     expect_status(
-        community.owner.post(&format!("/api/v1/discussions/{id}/pin"), &json!({})).await,
+        community.owner.post(&format!("/api/guildhall/v1/discussions/{id}/pin"), &json!({})).await,
         StatusCode::OK,
         "pin",
     );
@@ -41,7 +41,7 @@ async fn pins_and_locks_are_announced_in_lemmy_shapes() {
     assert_eq!(add["actor"], community.url);
 
     expect_status(
-        community.owner.post(&format!("/api/v1/discussions/{id}/lock"), &json!({})).await,
+        community.owner.post(&format!("/api/guildhall/v1/discussions/{id}/lock"), &json!({})).await,
         StatusCode::OK,
         "lock",
     );
@@ -49,13 +49,13 @@ async fn pins_and_locks_are_announced_in_lemmy_shapes() {
     assert_eq!(lock["object"]["object"], community.discussion_url);
 
     expect_status(
-        community.owner.post(&format!("/api/v1/discussions/{id}/unlock"), &json!({})).await,
+        community.owner.post(&format!("/api/guildhall/v1/discussions/{id}/unlock"), &json!({})).await,
         StatusCode::OK,
         "unlock",
     );
     announced(&peer, "Undo", "Lock").await;
     expect_status(
-        community.owner.post(&format!("/api/v1/discussions/{id}/unpin"), &json!({})).await,
+        community.owner.post(&format!("/api/guildhall/v1/discussions/{id}/unpin"), &json!({})).await,
         StatusCode::OK,
         "unpin",
     );

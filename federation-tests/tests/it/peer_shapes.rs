@@ -33,7 +33,7 @@ async fn lemmy_gets_only_the_shapes_it_accepts_and_mastodon_all() {
     FixtureMember::join(&lemmy, "lee", &community).await;
     FixtureMember::join(&mastodon, "max", &community).await;
     let owner = &community.owner;
-    let path = &format!("/api/v1/communities/{}/discussions", community.name);
+    let path = &format!("/api/guildhall/v1/communities/{}/discussions", community.name);
     let post = |body: Value| async move { expect_status(owner.post(path, &body).await, StatusCode::CREATED, "post") };
 
     // A discussion: both get the announced Create; only Mastodon the plain Announce.
@@ -75,7 +75,11 @@ async fn lemmy_gets_only_the_shapes_it_accepts_and_mastodon_all() {
     .await;
 
     // Pin: Lemmy gets the moderator's Add to `featured`, never the community's Update.
-    expect_status(owner.post(&format!("/api/v1/discussions/{id}/pin"), &json!({})).await, StatusCode::OK, "pin");
+    expect_status(
+        owner.post(&format!("/api/guildhall/v1/discussions/{id}/pin"), &json!({})).await,
+        StatusCode::OK,
+        "pin",
+    );
     poll_until(DEADLINE, "Mastodon gets the community's Update", || async {
         mastodon.received().iter().any(|d| d["type"] == "Update" && d.to_string().contains("Shapes news")).then_some(())
     })

@@ -18,19 +18,19 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 async fn wait_member(client: &Client, handle: &str) {
     poll_until(DEADLINE, "membership accepted", || async {
-        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = client.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
 }
 
 async fn discussion(client: &Client, community: &str, title: &str) -> Option<Value> {
-    let (_, body) = client.get(&format!("/api/v1/communities/{community}/discussions")).await;
+    let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{community}/discussions")).await;
     body["items"].as_array()?.iter().find(|d| d["title"].as_str().is_some_and(|t| t.contains(title))).cloned()
 }
 
 async fn poll_of(client: &Client, id: &str) -> Value {
-    client.get(&format!("/api/v1/discussions/{id}")).await.1["poll"].clone()
+    client.get(&format!("/api/guildhall/v1/discussions/{id}")).await.1["poll"].clone()
 }
 
 fn counts(poll: &Value) -> Vec<i64> {
@@ -49,7 +49,7 @@ async fn wait_counts(client: &Client, id: &str, want: &[i64], voters: i64, what:
 }
 
 async fn vote(client: &Client, id: &str, choices: Value) -> (StatusCode, Value) {
-    client.post(&format!("/api/v1/discussions/{id}/poll/votes"), &json!({ "choices": choices })).await
+    client.post(&format!("/api/guildhall/v1/discussions/{id}/poll/votes"), &json!({ "choices": choices })).await
 }
 
 /// Mastodon's vote: a Note named after the option, answering the question, to its author.
@@ -100,7 +100,7 @@ async fn a_poll_on_alpha_voted_from_beta_and_mastodon() {
         lounge
             .owner
             .post(
-                "/api/v1/communities/lounge/discussions",
+                "/api/guildhall/v1/communities/lounge/discussions",
                 &json!({"title": "Retro snacks", "body": "Vote **now**", "poll": {"options": ["Tea", "Coffee", "Water"], "closes_at": in_the(3600)}}),
             )
             .await,
@@ -180,7 +180,7 @@ async fn a_poll_on_alpha_voted_from_beta_and_mastodon() {
         lounge
             .owner
             .post(
-                "/api/v1/communities/lounge/discussions",
+                "/api/guildhall/v1/communities/lounge/discussions",
                 &json!({"title": "Quick poll", "body": "Fast", "poll": {"options": ["Yes", "No"], "closes_at": in_the(3)}}),
             )
             .await,
@@ -222,7 +222,10 @@ fn question_updates(peer: &FakePeer, question: &str) -> Vec<Value> {
 /// deliveries to one server keep their order, whatever was queued for it before has arrived.
 async fn marker(lounge: &LocalCommunity, peer: &FakePeer, title: &str) {
     let d = expect_status(
-        lounge.owner.post("/api/v1/communities/lounge/discussions", &json!({"title": title, "body": "marker"})).await,
+        lounge
+            .owner
+            .post("/api/guildhall/v1/communities/lounge/discussions", &json!({"title": title, "body": "marker"}))
+            .await,
         StatusCode::CREATED,
         "start a marker discussion",
     );
@@ -241,7 +244,7 @@ async fn a_hidden_poll_is_announced_with_its_totals_when_it_closes() {
         lounge
             .owner
             .post(
-                "/api/v1/communities/lounge/discussions",
+                "/api/guildhall/v1/communities/lounge/discussions",
                 &json!({"title": "Secret ballot", "body": "Pick a colour",
                         "poll": {"options": ["Red", "Blue"], "closes_at": in_the(10), "hide_results": true}}),
             )
@@ -383,7 +386,7 @@ async fn polls_from_mastodon_and_piefed() {
     let (status, body) = mal.sign_and_post(&lounge.shared_inbox, &update).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     wait_counts(&lounge.owner, &masto_poll, &[2, 3], 5, "Mastodon's new counts").await;
-    let (_, d) = lounge.owner.get(&format!("/api/v1/discussions/{masto_poll}")).await;
+    let (_, d) = lounge.owner.get(&format!("/api/guildhall/v1/discussions/{masto_poll}")).await;
     assert!(d["edited_at"].is_null(), "new counts are not an edit: {d}");
     assert_eq!(d["poll"]["my_choices"], json!([1]));
 }

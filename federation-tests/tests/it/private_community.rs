@@ -13,18 +13,20 @@ const DEADLINE: Duration = Duration::from_secs(20);
 const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 
 async fn discussion(client: &Client, community: &str, title: &str) -> Option<Value> {
-    let (_, body) = client.get(&format!("/api/v1/communities/{community}/discussions")).await;
+    let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{community}/discussions")).await;
     body["items"].as_array()?.iter().find(|d| d["title"] == title).cloned()
 }
 
 async fn accept(moderator: &Client, community: &str, handle: &str) {
     poll_until(DEADLINE, &format!("{handle}'s request"), || async {
-        let (_, r) = moderator.get(&format!("/api/v1/communities/{community}/join-requests")).await;
+        let (_, r) = moderator.get(&format!("/api/guildhall/v1/communities/{community}/join-requests")).await;
         r["items"].as_array()?.iter().any(|x| x["username"] == handle).then_some(())
     })
     .await;
     expect_status(
-        moderator.post(&format!("/api/v1/communities/{community}/join-requests/{handle}/accept"), &json!({})).await,
+        moderator
+            .post(&format!("/api/guildhall/v1/communities/{community}/join-requests/{handle}/accept"), &json!({}))
+            .await,
         StatusCode::NO_CONTENT,
         "accept",
     );
@@ -32,7 +34,7 @@ async fn accept(moderator: &Client, community: &str, handle: &str) {
 
 async fn role_becomes(client: &Client, handle: &str, role: &str) {
     poll_until(DEADLINE, &format!("my_role = {role}"), || async {
-        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = client.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == role).then_some(())
     })
     .await;
@@ -48,8 +50,11 @@ async fn private_content_reaches_members_only() {
     let (ada, bob, dee, cyd) =
         tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&beta, "dee"), member(&gamma, "cyd"));
     expect_status(
-        ada.post("/api/v1/communities", &json!({"name": "cabinet", "title": "Cabinet prep", "visibility": "private"}))
-            .await,
+        ada.post(
+            "/api/guildhall/v1/communities",
+            &json!({"name": "cabinet", "title": "Cabinet prep", "visibility": "private"}),
+        )
+        .await,
         StatusCode::CREATED,
         "create",
     );
@@ -86,7 +91,11 @@ async fn private_content_reaches_members_only() {
     eve.wait_for_answer(follow["id"].as_str().unwrap(), "Accept").await;
 
     let posted = expect_status(
-        ada.post("/api/v1/communities/cabinet/discussions", &json!({"title": "Budget S1", "body": "secret-7f3"})).await,
+        ada.post(
+            "/api/guildhall/v1/communities/cabinet/discussions",
+            &json!({"title": "Budget S1", "body": "secret-7f3"}),
+        )
+        .await,
         StatusCode::CREATED,
         "post",
     );
@@ -96,11 +105,11 @@ async fn private_content_reaches_members_only() {
     let on_beta = poll_until(DEADLINE, "post on beta", || discussion(&bob, &handle, "Budget S1")).await;
     assert!(on_beta["body_html"].as_str().unwrap_or_default().contains("secret-7f3"), "{on_beta}");
     let beta_id = id_of(&on_beta["id"]);
-    let (status, body) = dee.get(&format!("/api/v1/discussions/{beta_id}")).await;
+    let (status, body) = dee.get(&format!("/api/guildhall/v1/discussions/{beta_id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
-    let (_, list) = dee.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+    let (_, list) = dee.get(&format!("/api/guildhall/v1/communities/{handle}/discussions")).await;
     assert!(!list.to_string().contains("secret-7f3"), "{list}");
-    let (status, _) = beta.client().get(&format!("/api/v1/discussions/{beta_id}")).await;
+    let (status, _) = beta.client().get(&format!("/api/guildhall/v1/discussions/{beta_id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "anonymous on beta");
 
     // What the fake member received: the Announce and everything in it names the followers
@@ -115,7 +124,8 @@ async fn private_content_reaches_members_only() {
 
     // Bob replies from beta: alpha stores it and relays it to the fake member.
     let reply = expect_status(
-        bob.post(&format!("/api/v1/discussions/{beta_id}/replies"), &json!({"body": "reply-secret-2c1"})).await,
+        bob.post(&format!("/api/guildhall/v1/discussions/{beta_id}/replies"), &json!({"body": "reply-secret-2c1"}))
+            .await,
         StatusCode::CREATED,
         "reply",
     );
@@ -144,7 +154,8 @@ async fn private_content_reaches_members_only() {
     // The community's wiki pages: the Article reaches the fake member, and a signed fetch of it
     // works for her, 404 for anyone else.
     expect_status(
-        ada.post("/api/v1/communities/cabinet/wiki", &json!({"title": "Agenda", "body": "wiki-secret-9d4"})).await,
+        ada.post("/api/guildhall/v1/communities/cabinet/wiki", &json!({"title": "Agenda", "body": "wiki-secret-9d4"}))
+            .await,
         StatusCode::CREATED,
         "wiki page",
     );
@@ -171,9 +182,9 @@ async fn private_content_reaches_members_only() {
     assert_eq!(status, StatusCode::NOT_FOUND, "non-member outbox");
 
     // Gamma never received anything: its member is still pending.
-    let (_, c) = cyd.get(&format!("/api/v1/communities/{handle}")).await;
+    let (_, c) = cyd.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
     assert_eq!(c["my_role"], "pending", "{c}");
     let gamma_admin = gamma.admin_client().await;
-    let (_, list) = gamma_admin.get(&format!("/api/v1/communities/{handle}/discussions")).await;
+    let (_, list) = gamma_admin.get(&format!("/api/guildhall/v1/communities/{handle}/discussions")).await;
     assert!(!list.to_string().contains("secret-7f3") && !list.to_string().contains("Budget"), "{list}");
 }

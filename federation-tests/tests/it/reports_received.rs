@@ -37,7 +37,7 @@ fn vars(peer: &FakePeer, actor: &FakeActor, community: &LocalCommunity) -> Vars 
 }
 
 async fn reports(client: &federation_tests::Client, community: &LocalCommunity) -> (StatusCode, Value) {
-    client.get(&format!("/api/v1/communities/{}/reports", community.name)).await
+    client.get(&format!("/api/guildhall/v1/communities/{}/reports", community.name)).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -108,7 +108,8 @@ async fn a_report_about_nothing_here_is_ignored_and_one_without_object_refused()
     let list = expect_status(reports(&community.owner, &community).await, StatusCode::OK, "reports");
     assert_eq!(list["items"], json!([]), "{list}");
     let admin = instance.admin_client().await;
-    let rows = expect_status(admin.get("/api/v1/admin/federation/instances").await, StatusCode::OK, "instances");
+    let rows =
+        expect_status(admin.get("/api/guildhall/v1/admin/federation/instances").await, StatusCode::OK, "instances");
     let row = rows.as_array().unwrap().iter().find(|r| r["domain"] == peer.host()).cloned().unwrap();
     let flags: Vec<&Value> = row["incoming"].as_array().unwrap().iter().filter(|c| c["kind"] == "Flag").collect();
     assert_eq!(flags.len(), 2, "one ignored, one refused: {row}");

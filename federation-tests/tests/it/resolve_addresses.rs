@@ -6,7 +6,7 @@ use federation_tests::community::{LocalCommunity, member};
 use federation_tests::{InProcessInstance, StatusCode, Value, json};
 
 async fn resolve(client: &federation_tests::Client, query: &str) -> (StatusCode, Value) {
-    client.post("/api/v1/federation/resolve", &json!({"query": query})).await
+    client.post("/api/guildhall/v1/federation/resolve", &json!({"query": query})).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

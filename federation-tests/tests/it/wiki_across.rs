@@ -12,7 +12,7 @@ const DEADLINE: Duration = Duration::from_secs(20);
 
 async fn wait_member(client: &Client, handle: &str) {
     poll_until(DEADLINE, "membership accepted", || async {
-        let (_, c) = client.get(&format!("/api/v1/communities/{handle}")).await;
+        let (_, c) = client.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
         (c["my_role"] == "member").then_some(())
     })
     .await;
@@ -30,13 +30,16 @@ async fn wiki_pages_follow_their_community() {
     let page = expect_status(
         lounge
             .owner
-            .post("/api/v1/communities/lounge/wiki", &json!({"title": "Onboarding", "body": "Hello, see [[FAQ]]."}))
+            .post(
+                "/api/guildhall/v1/communities/lounge/wiki",
+                &json!({"title": "Onboarding", "body": "Hello, see [[FAQ]]."}),
+            )
             .await,
         StatusCode::CREATED,
         "create a page",
     );
     assert_eq!(page["slug"], "onboarding");
-    let copy = format!("/api/v1/communities/{handle}/wiki/onboarding");
+    let copy = format!("/api/guildhall/v1/communities/{handle}/wiki/onboarding");
     poll_until(DEADLINE, "the page on beta", || async {
         let (status, p) = bob.get(&copy).await;
         (status == StatusCode::OK && p["revision"] == 1).then_some(p)
@@ -45,7 +48,7 @@ async fn wiki_pages_follow_their_community() {
 
     let edit = json!({"base_revision": 1, "body": "Hello, see [[FAQ]] and [[Rooms]].", "summary": "rooms"});
     expect_status(
-        lounge.owner.patch("/api/v1/communities/lounge/wiki/onboarding", &edit).await,
+        lounge.owner.patch("/api/guildhall/v1/communities/lounge/wiki/onboarding", &edit).await,
         StatusCode::OK,
         "edit",
     );
@@ -66,7 +69,7 @@ async fn wiki_pages_follow_their_community() {
         bob.patch(&copy, &json!({"base_revision": 2, "body": "From beta: hi!", "summary": "greeting"})).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let on_alpha = poll_until(DEADLINE, "bob's edit on alpha", || async {
-        let (_, p) = lounge.owner.get("/api/v1/communities/lounge/wiki/onboarding").await;
+        let (_, p) = lounge.owner.get("/api/guildhall/v1/communities/lounge/wiki/onboarding").await;
         (p["revision"] == 3).then_some(p)
     })
     .await;
@@ -88,20 +91,24 @@ async fn wiki_pages_follow_their_community() {
         .owner
         .request(
             reqwest::Method::PUT,
-            "/api/v1/communities/lounge/wiki-settings",
+            "/api/guildhall/v1/communities/lounge/wiki-settings",
             Some(&json!({"editors": "moderators"})),
         )
         .await;
     expect_status(set, StatusCode::OK, "moderators only");
     expect_status(bob.patch(&copy, &json!({"base_revision": 3, "body": "refused"})).await, StatusCode::OK, "sent");
     let edit = json!({"base_revision": 3, "body": "Moderated text"});
-    expect_status(lounge.owner.patch("/api/v1/communities/lounge/wiki/onboarding", &edit).await, StatusCode::OK, "ada");
+    expect_status(
+        lounge.owner.patch("/api/guildhall/v1/communities/lounge/wiki/onboarding", &edit).await,
+        StatusCode::OK,
+        "ada",
+    );
     poll_until(DEADLINE, "ada's revision on beta", || async {
         let (_, p) = bob.get(&copy).await;
         (p["revision"] == 4 && p["body"] == "Moderated text").then_some(())
     })
     .await;
-    let (_, history) = lounge.owner.get("/api/v1/communities/lounge/wiki/onboarding/revisions").await;
+    let (_, history) = lounge.owner.get("/api/guildhall/v1/communities/lounge/wiki/onboarding/revisions").await;
     assert_eq!(history.as_array().map(Vec::len), Some(4), "bob's refused edit left no revision: {history}");
 
     // The page is an Article attributed to the community.
@@ -124,16 +131,20 @@ async fn wiki_pages_follow_their_community() {
     assert!(refusal["reason"].as_str().unwrap_or_default().contains("moderators"), "{refusal}");
     assert_eq!(refusal["body"], "refused");
     assert_eq!((p["revision"].as_i64(), p["body"].as_str()), (Some(4), Some("Moderated text")));
-    let (_, p) = lounge.owner.get("/api/v1/communities/lounge/wiki/onboarding").await;
+    let (_, p) = lounge.owner.get("/api/guildhall/v1/communities/lounge/wiki/onboarding").await;
     assert!(p["my_refused_edit"].is_null(), "only the editor's copy shows it: {p}");
 
     // Members may edit again, but the page is locked: refused too, and that is the last refusal.
     let set = lounge
         .owner
-        .request(reqwest::Method::PUT, "/api/v1/communities/lounge/wiki-settings", Some(&json!({"editors": "members"})))
+        .request(
+            reqwest::Method::PUT,
+            "/api/guildhall/v1/communities/lounge/wiki-settings",
+            Some(&json!({"editors": "members"})),
+        )
         .await;
     expect_status(set, StatusCode::OK, "members again");
-    let lock = lounge.owner.post("/api/v1/communities/lounge/wiki/onboarding/lock", &json!({})).await;
+    let lock = lounge.owner.post("/api/guildhall/v1/communities/lounge/wiki/onboarding/lock", &json!({})).await;
     expect_status(lock, StatusCode::OK, "lock the page");
     expect_status(bob.patch(&copy, &json!({"base_revision": 4, "body": "locked try"})).await, StatusCode::OK, "sent");
     let p = poll_until(DEADLINE, "the lock refusal on beta", || async {
@@ -142,6 +153,6 @@ async fn wiki_pages_follow_their_community() {
     })
     .await;
     assert!(p["my_refused_edit"]["reason"].as_str().unwrap_or_default().contains("locked"), "{p}");
-    let (_, history) = lounge.owner.get("/api/v1/communities/lounge/wiki/onboarding/revisions").await;
+    let (_, history) = lounge.owner.get("/api/guildhall/v1/communities/lounge/wiki/onboarding/revisions").await;
     assert_eq!(history.as_array().map(Vec::len), Some(4), "the locked page kept its revisions: {history}");
 }

@@ -21,7 +21,7 @@ fn reg(username: &str, email: &str) -> Value {
 
 /// The signed-in account as `GET /accounts/me` shows it.
 async fn me(app: &TestApp, token: &str) -> Value {
-    let r = app.get("/api/v1/accounts/me", Some(token)).await;
+    let r = app.get("/api/guildhall/v1/accounts/me", Some(token)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.body
 }
@@ -30,7 +30,7 @@ async fn me(app: &TestApp, token: &str) -> Value {
 async fn put(app: &TestApp, token: &str, current: &str, new: &str) -> common::Resp {
     app.call(
         Method::PUT,
-        "/api/v1/accounts/me/password",
+        "/api/guildhall/v1/accounts/me/password",
         Some(token),
         Some(json!({"current_password": current, "new_password": new})),
     )
@@ -39,7 +39,7 @@ async fn put(app: &TestApp, token: &str, current: &str, new: &str) -> common::Re
 
 /// Usernames of the accounts waiting for approval.
 async fn pending(app: &TestApp, admin: &str) -> Vec<String> {
-    app.names("/api/v1/admin/accounts?status=pending", Some(admin), "username").await
+    app.names("/api/guildhall/v1/admin/accounts?status=pending", Some(admin), "username").await
 }
 
 #[tokio::test]
@@ -69,7 +69,7 @@ async fn open_registration_creates_an_active_account_that_can_sign_in() {
     assert_eq!(r.body["account"]["username"], "alice");
     let token = r.body["token"].as_str().unwrap().to_string();
     assert!(!r.body["csrf_token"].as_str().unwrap().is_empty());
-    let me = app.get("/api/v1/accounts/me", Some(&token)).await;
+    let me = app.get("/api/guildhall/v1/accounts/me", Some(&token)).await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!((me.body["username"].as_str(), me.body["email"].as_str()), (Some("alice"), Some("alice@example.org")));
 
@@ -82,7 +82,7 @@ async fn approval_registration_is_pending_until_an_admin_approves() {
     let app = TestApp::new().await;
     let admin = app.admin("boss").await;
     // Approval is the default mode of a new instance.
-    let s = app.get("/api/v1/admin/settings", Some(&admin)).await;
+    let s = app.get("/api/guildhall/v1/admin/settings", Some(&admin)).await;
     assert_eq!(s.body["registration_mode"], "approval", "{}", s.body);
 
     let r = app
@@ -96,11 +96,11 @@ async fn approval_registration_is_pending_until_an_admin_approves() {
     let r = app.login_raw("bob", PASSWORD).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "account_pending"));
     assert!(r.headers.get(header::SET_COOKIE).is_none(), "no session for a pending account");
-    let r = app.get("/api/v1/accounts/bob", None).await;
+    let r = app.get("/api/guildhall/v1/accounts/bob", None).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
 
     // Admins see it with its reason and email.
-    let items = app.items("/api/v1/admin/accounts?status=pending", Some(&admin)).await;
+    let items = app.items("/api/guildhall/v1/admin/accounts?status=pending", Some(&admin)).await;
     assert_eq!(items.len(), 1);
     assert_eq!(items[0]["username"], "bob");
     assert_eq!(items[0]["email"], "bob@example.org");
@@ -108,24 +108,24 @@ async fn approval_registration_is_pending_until_an_admin_approves() {
 
     // A member cannot approve it.
     let carol = app.user("carol").await;
-    let r = app.post("/api/v1/admin/accounts/bob/approve", Some(&carol), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/accounts/bob/approve", Some(&carol), json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
     assert_eq!(app.login_raw("bob", PASSWORD).await.status, StatusCode::FORBIDDEN);
 
     // The admin approves it.
-    let r = app.post("/api/v1/admin/accounts/bob/approve", Some(&admin), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/accounts/bob/approve", Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!((r.body["username"].as_str(), r.body["status"].as_str()), (Some("bob"), Some("active")));
     assert!(pending(&app, &admin).await.is_empty());
     let r = app.login_raw("bob", PASSWORD).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["account"]["status"], "active");
-    assert_eq!(app.get("/api/v1/accounts/bob", None).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/guildhall/v1/accounts/bob", None).await.status, StatusCode::OK);
 
     // Approving twice, or an unknown account.
-    let r = app.post("/api/v1/admin/accounts/bob/approve", Some(&admin), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/accounts/bob/approve", Some(&admin), json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "conflict"));
-    let r = app.post("/api/v1/admin/accounts/nobody/approve", Some(&admin), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/accounts/nobody/approve", Some(&admin), json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
 }
 
@@ -135,12 +135,12 @@ async fn rejecting_a_pending_account_removes_it_and_frees_the_name() {
     let admin = admin_with_mode(&app, "approval").await;
     assert_eq!(app.register(reg("dave", "dave@example.org")).await.status, StatusCode::CREATED);
 
-    let r = app.post("/api/v1/admin/accounts/dave/reject", Some(&admin), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/accounts/dave/reject", Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     assert!(pending(&app, &admin).await.is_empty());
     let r = app.login_raw("dave", PASSWORD).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
-    let r = app.post("/api/v1/admin/accounts/dave/reject", Some(&admin), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/accounts/dave/reject", Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
     // Name and email are free again.
@@ -149,7 +149,7 @@ async fn rejecting_a_pending_account_removes_it_and_frees_the_name() {
 
     // Active accounts cannot be "rejected".
     app.user("erin").await;
-    let r = app.post("/api/v1/admin/accounts/erin/reject", Some(&admin), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/accounts/erin/reject", Some(&admin), json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "conflict"));
     assert_eq!(app.login_raw("erin", PASSWORD).await.status, StatusCode::OK);
 }
@@ -185,7 +185,7 @@ async fn invite_registration_needs_a_valid_unused_code() {
     let r = app.register(body).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "invite_required"));
     assert_eq!(app.login_raw("gina", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
-    let invites = app.items("/api/v1/admin/invites", Some(&admin)).await;
+    let invites = app.items("/api/guildhall/v1/admin/invites", Some(&admin)).await;
     assert_eq!(invites.len(), 1);
     assert_eq!((invites[0]["uses"].as_i64(), invites[0]["max_uses"].as_i64()), (Some(1), Some(1)));
 
@@ -222,7 +222,7 @@ async fn a_refused_registration_does_not_use_up_the_invite() {
     let r = app.register(body).await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "conflict"), "{}", r.body);
 
-    let invites = app.items("/api/v1/admin/invites", Some(&admin)).await;
+    let invites = app.items("/api/guildhall/v1/admin/invites", Some(&admin)).await;
     assert_eq!(invites[0]["uses"], 0, "{invites:?}");
     let mut body = reg("newbie", "newbie@example.org");
     body["invite_code"] = json!(code);
@@ -244,7 +244,7 @@ async fn closed_registration_is_refused_even_with_an_invite() {
     let r = app.register(body).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "registration_closed"));
     assert_eq!(app.login_raw("kim", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
-    let invites = app.items("/api/v1/admin/invites", Some(&admin)).await;
+    let invites = app.items("/api/guildhall/v1/admin/invites", Some(&admin)).await;
     assert_eq!(invites[0]["uses"], 0);
 
     // Nothing was claimed: once open, the same name registers.
@@ -299,7 +299,7 @@ async fn duplicate_username_or_email_is_a_conflict() {
     }
     // Only the first registration is stored.
     assert_eq!(pending(&app, &admin).await, vec!["alice"]);
-    let items = app.items("/api/v1/admin/accounts?status=pending", Some(&admin)).await;
+    let items = app.items("/api/guildhall/v1/admin/accounts?status=pending", Some(&admin)).await;
     assert_eq!(items[0]["email"], "alice@example.org");
 }
 
@@ -315,9 +315,9 @@ async fn usernames_share_the_name_space_with_communities() {
         assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "conflict"), "{name}: {}", r.body);
     }
     assert_eq!(app.login_raw("gardening", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.get("/api/v1/accounts/gardening", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/guildhall/v1/accounts/gardening", None).await.status, StatusCode::NOT_FOUND);
     // The community is untouched.
-    let c = app.get("/api/v1/communities/gardening", None).await;
+    let c = app.get("/api/guildhall/v1/communities/gardening", None).await;
     assert_eq!((c.status, c.body["title"].as_str()), (StatusCode::OK, Some("Title of gardening")));
     // The email was not taken by the refused registration.
     assert_eq!(app.register(reg("gardener", "g@example.org")).await.status, StatusCode::CREATED);
@@ -388,7 +388,7 @@ async fn login_with_wrong_credentials_is_401() {
     let r = app.login_raw("alice", "").await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 
-    let r = app.post("/api/v1/auth/login", None, json!({"username": "alice"})).await;
+    let r = app.post("/api/guildhall/v1/auth/login", None, json!({"username": "alice"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"));
     // The right password still works.
     assert_eq!(app.login_raw("alice", PASSWORD).await.status, StatusCode::OK);
@@ -403,34 +403,34 @@ async fn logout_ends_only_that_session() {
     assert_ne!(one.token, two.token);
     assert_ne!(one.csrf, two.csrf);
 
-    let r = app.post("/api/v1/auth/logout", Some(&one.token), json!({})).await;
+    let r = app.post("/api/guildhall/v1/auth/logout", Some(&one.token), json!({})).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let cleared = r.headers.get(header::SET_COOKIE).expect("clears the cookie").to_str().unwrap();
     assert!(cleared.starts_with("guildhall_session=;") && cleared.contains("Max-Age=0"), "{cleared}");
 
-    let r = app.get("/api/v1/accounts/me", Some(&one.token)).await;
+    let r = app.get("/api/guildhall/v1/accounts/me", Some(&one.token)).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
-    let r = app.post("/api/v1/auth/logout", Some(&one.token), json!({})).await;
+    let r = app.post("/api/guildhall/v1/auth/logout", Some(&one.token), json!({})).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // The other session lives on.
-    let r = app.get("/api/v1/accounts/me", Some(&two.token)).await;
+    let r = app.get("/api/guildhall/v1/accounts/me", Some(&two.token)).await;
     assert_eq!((r.status, r.body["username"].as_str()), (StatusCode::OK, Some("alice")));
     // Logging out needs a session.
-    let r = app.post("/api/v1/auth/logout", None, json!({})).await;
+    let r = app.post("/api/guildhall/v1/auth/logout", None, json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "sign_in_required"));
 }
 
 #[tokio::test]
 async fn own_account_requires_sign_in() {
     let app = TestApp::new().await;
-    let r = app.get("/api/v1/accounts/me", None).await;
+    let r = app.get("/api/guildhall/v1/accounts/me", None).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "sign_in_required"));
-    let r = app.patch("/api/v1/accounts/me", None, json!({"display_name": "Ghost"})).await;
+    let r = app.patch("/api/guildhall/v1/accounts/me", None, json!({"display_name": "Ghost"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "sign_in_required"));
     let r = app
         .call(
             Method::PUT,
-            "/api/v1/accounts/me/password",
+            "/api/guildhall/v1/accounts/me/password",
             None,
             Some(json!({"current_password": PASSWORD, "new_password": "another horse"})),
         )
@@ -438,21 +438,21 @@ async fn own_account_requires_sign_in() {
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "sign_in_required"));
 
     // Bad credentials are 401 too, never anonymous access.
-    let r = app.get("/api/v1/accounts/me", Some("not-a-token")).await;
+    let r = app.get("/api/guildhall/v1/accounts/me", Some("not-a-token")).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
     let req = axum::http::Request::builder()
-        .uri("/api/v1/accounts/me")
+        .uri("/api/guildhall/v1/accounts/me")
         .header(header::AUTHORIZATION, "Basic YWxpY2U6c2VjcmV0")
         .body(axum::body::Body::empty())
         .unwrap();
     let r = app.send(req).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
     // A bad token is refused even on endpoints that allow anonymous readers.
-    let r = app.get("/api/v1/communities", Some("not-a-token")).await;
+    let r = app.get("/api/guildhall/v1/communities", Some("not-a-token")).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
 
     let alice = app.user("alice").await;
-    let r = app.get("/api/v1/accounts/me", Some(&alice)).await;
+    let r = app.get("/api/guildhall/v1/accounts/me", Some(&alice)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!((r.body["username"].as_str(), r.body["email"].as_str()), (Some("alice"), Some("alice@example.org")));
 }
@@ -477,7 +477,7 @@ async fn profile_edits_are_validated_and_normalised() {
         (json!({"display_name": "Valid Name", "tags": ["bad tag"]}), "tags"),
     ];
     for (body, field) in refused {
-        let r = app.patch("/api/v1/accounts/me", Some(&alice), body.clone()).await;
+        let r = app.patch("/api/guildhall/v1/accounts/me", Some(&alice), body.clone()).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
         assert_eq!((r.code(), r.body["field"].as_str()), ("invalid", Some(field)), "{body}");
     }
@@ -485,7 +485,7 @@ async fn profile_edits_are_validated_and_normalised() {
 
     let r = app
         .patch(
-            "/api/v1/accounts/me",
+            "/api/guildhall/v1/accounts/me",
             Some(&alice),
             json!({"display_name": "  Alice Tremblay ", "bio": "I like **maps**", "department": "TBS",
                 "tags": [" #UX ", "ux", "Data-Gov", "accessibilité"]}),
@@ -499,13 +499,13 @@ async fn profile_edits_are_validated_and_normalised() {
     assert_eq!((after["bio"].as_str(), after["department"].as_str()), (Some("I like **maps**"), Some("TBS")));
 
     // Omitted fields are kept; 100 characters is fine.
-    let r = app.patch("/api/v1/accounts/me", Some(&alice), json!({"display_name": "y".repeat(100)})).await;
+    let r = app.patch("/api/guildhall/v1/accounts/me", Some(&alice), json!({"display_name": "y".repeat(100)})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["tags"], json!(["ux", "data-gov", "accessibilité"]));
     assert_eq!(r.body["department"], "TBS");
 
     // The public profile shows it, rendered, without the email address.
-    let p = app.get("/api/v1/accounts/alice", None).await;
+    let p = app.get("/api/guildhall/v1/accounts/alice", None).await;
     assert_eq!(p.status, StatusCode::OK);
     assert_eq!(p.body["display_name"], "y".repeat(100));
     assert!(p.body["bio_html"].as_str().unwrap().contains("<strong>maps</strong>"), "{}", p.body);
@@ -524,21 +524,21 @@ async fn password_change_checks_the_current_password_and_ends_sessions() {
     let r = put(&app, &alice, PASSWORD, "short").await;
     assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("new_password")));
     // Nothing changed: the sessions and the old password still work.
-    assert_eq!(app.get("/api/v1/accounts/me", Some(&alice)).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/guildhall/v1/accounts/me", Some(&alice)).await.status, StatusCode::OK);
     assert_eq!(app.login_raw("alice", "brand new horse").await.status, StatusCode::UNAUTHORIZED);
     assert_eq!(app.login_raw("alice", PASSWORD).await.status, StatusCode::OK);
 
     let r = put(&app, &alice, PASSWORD, "brand new horse").await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     for token in [&alice, &other.token] {
-        let r = app.get("/api/v1/accounts/me", Some(token)).await;
+        let r = app.get("/api/guildhall/v1/accounts/me", Some(token)).await;
         assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
     }
     assert_eq!(app.login_raw("alice", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
     let r = app.login_raw("alice", "brand new horse").await;
     assert_eq!(r.status, StatusCode::OK);
     let fresh = r.body["token"].as_str().unwrap();
-    assert_eq!(app.get("/api/v1/accounts/me", Some(fresh)).await.status, StatusCode::OK);
+    assert_eq!(app.get("/api/guildhall/v1/accounts/me", Some(fresh)).await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -549,10 +549,10 @@ async fn public_profiles_are_404_for_unknown_and_pending_accounts() {
     assert_eq!(app.register(reg("waiting", "waiting@example.org")).await.status, StatusCode::CREATED);
 
     for name in ["nobody", "waiting"] {
-        let r = app.get(&format!("/api/v1/accounts/{name}"), None).await;
+        let r = app.get(&format!("/api/guildhall/v1/accounts/{name}"), None).await;
         assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"), "{name}");
     }
-    let r = app.get("/api/v1/accounts/ALICE", None).await;
+    let r = app.get("/api/guildhall/v1/accounts/ALICE", None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["username"], "alice");
     assert!(r.body.get("email").is_none());
@@ -571,20 +571,26 @@ async fn cookie_sessions_need_the_csrf_token_for_changes() {
     assert!(!l.set_cookie.contains("Secure"), "plain http instance: {}", l.set_cookie);
 
     // Reads need no CSRF token.
-    let r = app.with_cookie(Method::GET, "/api/v1/accounts/me", &l.token, None, None).await;
+    let r = app.with_cookie(Method::GET, "/api/guildhall/v1/accounts/me", &l.token, None, None).await;
     assert_eq!((r.status, r.body["username"].as_str()), (StatusCode::OK, Some("alice")));
 
     // Changes without (or with a wrong, or another session's) token are refused.
     let other = app.login_full("alice").await;
     for csrf in [None, Some("wrong"), Some(other.csrf.as_str()), Some("")] {
         let r = app
-            .with_cookie(Method::PATCH, "/api/v1/accounts/me", &l.token, csrf, Some(json!({"display_name": "Mallory"})))
+            .with_cookie(
+                Method::PATCH,
+                "/api/guildhall/v1/accounts/me",
+                &l.token,
+                csrf,
+                Some(json!({"display_name": "Mallory"})),
+            )
             .await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "csrf_failed"), "{csrf:?}");
         let r = app
             .with_cookie(
                 Method::POST,
-                "/api/v1/communities",
+                "/api/guildhall/v1/communities",
                 &l.token,
                 csrf,
                 Some(json!({"name": "csrfd", "title": "T"})),
@@ -592,19 +598,25 @@ async fn cookie_sessions_need_the_csrf_token_for_changes() {
             .await;
         assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "csrf_failed"), "{csrf:?}");
     }
-    let me = app.with_cookie(Method::GET, "/api/v1/accounts/me", &l.token, None, None).await;
+    let me = app.with_cookie(Method::GET, "/api/guildhall/v1/accounts/me", &l.token, None, None).await;
     assert_eq!(me.body["display_name"], "alice", "nothing changed");
-    assert_eq!(app.get("/api/v1/communities/csrfd", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/guildhall/v1/communities/csrfd", None).await.status, StatusCode::NOT_FOUND);
 
     // With the login's CSRF token they work.
     let r = app
-        .with_cookie(Method::PATCH, "/api/v1/accounts/me", &l.token, Some(&l.csrf), Some(json!({"display_name": "Al"})))
+        .with_cookie(
+            Method::PATCH,
+            "/api/guildhall/v1/accounts/me",
+            &l.token,
+            Some(&l.csrf),
+            Some(json!({"display_name": "Al"})),
+        )
         .await;
     assert_eq!((r.status, r.body["display_name"].as_str()), (StatusCode::OK, Some("Al")), "{}", r.body);
     let r = app
         .with_cookie(
             Method::POST,
-            "/api/v1/communities",
+            "/api/guildhall/v1/communities",
             &l.token,
             Some(&l.csrf),
             Some(json!({"name": "csrfd", "title": "T"})),
@@ -613,16 +625,22 @@ async fn cookie_sessions_need_the_csrf_token_for_changes() {
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 
     // Logging out through the cookie ends it: reads become anonymous, changes 401.
-    let r = app.with_cookie(Method::POST, "/api/v1/auth/logout", &l.token, None, None).await;
+    let r = app.with_cookie(Method::POST, "/api/guildhall/v1/auth/logout", &l.token, None, None).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "csrf_failed"));
-    let r = app.with_cookie(Method::POST, "/api/v1/auth/logout", &l.token, Some(&l.csrf), None).await;
+    let r = app.with_cookie(Method::POST, "/api/guildhall/v1/auth/logout", &l.token, Some(&l.csrf), None).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
-    let r = app.with_cookie(Method::GET, "/api/v1/accounts/me", &l.token, None, None).await;
+    let r = app.with_cookie(Method::GET, "/api/guildhall/v1/accounts/me", &l.token, None, None).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "sign_in_required"));
-    let r = app.with_cookie(Method::GET, "/api/v1/communities/csrfd", &l.token, None, None).await;
+    let r = app.with_cookie(Method::GET, "/api/guildhall/v1/communities/csrfd", &l.token, None, None).await;
     assert_eq!((r.status, r.body["my_role"].as_str()), (StatusCode::OK, Some("anonymous")));
     let r = app
-        .with_cookie(Method::PATCH, "/api/v1/accounts/me", &l.token, Some(&l.csrf), Some(json!({"display_name": "X"})))
+        .with_cookie(
+            Method::PATCH,
+            "/api/guildhall/v1/accounts/me",
+            &l.token,
+            Some(&l.csrf),
+            Some(json!({"display_name": "X"})),
+        )
         .await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "unauthenticated"));
 }
@@ -641,7 +659,7 @@ async fn an_expired_invite_is_refused() {
     let r = app.register(body).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "invite_required"), "{}", r.body);
     assert_eq!(app.login_raw("late", PASSWORD).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(app.items("/api/v1/admin/invites", Some(&admin)).await[0]["uses"], 0);
+    assert_eq!(app.items("/api/guildhall/v1/admin/invites", Some(&admin)).await[0]["uses"], 0);
 }
 
 /// Runs `n` registrations at once (real parallelism) and returns the responses.
@@ -670,7 +688,7 @@ async fn concurrent_registrations_cannot_overuse_an_invite() {
     let created = results.iter().filter(|r| r.status == StatusCode::CREATED).count();
     let refused = results.iter().filter(|r| r.status == StatusCode::FORBIDDEN && r.code() == "invite_required").count();
     assert_eq!((created, refused), (2, 4), "{:?}", results.iter().map(|r| (r.status, &r.body)).collect::<Vec<_>>());
-    assert_eq!(app.items("/api/v1/admin/invites", Some(&admin)).await[0]["uses"], 2);
+    assert_eq!(app.items("/api/guildhall/v1/admin/invites", Some(&admin)).await[0]["uses"], 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -10,19 +10,19 @@ use serde_json::{Value, json};
 /// Every admin endpoint with a body that would succeed for an admin.
 fn admin_endpoints() -> Vec<(Method, &'static str, Option<Value>)> {
     vec![
-        (Method::GET, "/api/v1/admin/settings", None),
-        (Method::PATCH, "/api/v1/admin/settings", Some(json!({"registration_mode": "open"}))),
-        (Method::GET, "/api/v1/admin/invites", None),
-        (Method::POST, "/api/v1/admin/invites", Some(json!({}))),
-        (Method::GET, "/api/v1/admin/accounts?status=pending", None),
-        (Method::POST, "/api/v1/admin/accounts/waiting/approve", Some(json!({}))),
-        (Method::POST, "/api/v1/admin/accounts/waiting/reject", Some(json!({}))),
-        (Method::GET, "/api/v1/admin/federation/failures", None),
+        (Method::GET, "/api/guildhall/v1/admin/settings", None),
+        (Method::PATCH, "/api/guildhall/v1/admin/settings", Some(json!({"registration_mode": "open"}))),
+        (Method::GET, "/api/guildhall/v1/admin/invites", None),
+        (Method::POST, "/api/guildhall/v1/admin/invites", Some(json!({}))),
+        (Method::GET, "/api/guildhall/v1/admin/accounts?status=pending", None),
+        (Method::POST, "/api/guildhall/v1/admin/accounts/waiting/approve", Some(json!({}))),
+        (Method::POST, "/api/guildhall/v1/admin/accounts/waiting/reject", Some(json!({}))),
+        (Method::GET, "/api/guildhall/v1/admin/federation/failures", None),
     ]
 }
 
 async fn get_settings(app: &TestApp, admin: &str) -> Value {
-    let r = app.get("/api/v1/admin/settings", Some(admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/settings", Some(admin)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.body
 }
@@ -46,8 +46,11 @@ async fn admin_endpoints_refuse_members_and_anonymous_callers() {
     // Nothing changed.
     let s = get_settings(&app, &admin).await;
     assert_eq!(s["registration_mode"], "approval");
-    assert!(app.items("/api/v1/admin/invites", Some(&admin)).await.is_empty());
-    assert_eq!(app.names("/api/v1/admin/accounts?status=pending", Some(&admin), "username").await, vec!["waiting"]);
+    assert!(app.items("/api/guildhall/v1/admin/invites", Some(&admin)).await.is_empty());
+    assert_eq!(
+        app.names("/api/guildhall/v1/admin/accounts?status=pending", Some(&admin), "username").await,
+        vec!["waiting"]
+    );
 
     // The same calls work for the admin (checks the list above is right).
     for (method, path, body) in admin_endpoints() {
@@ -72,7 +75,7 @@ async fn settings_are_normalised_and_partial_updates_keep_other_fields() {
 
     let r = app
         .patch(
-            "/api/v1/admin/settings",
+            "/api/guildhall/v1/admin/settings",
             Some(&admin),
             json!({"email_domains": [" *.GC.ca. ", "canada.ca", "CANADA.ca"]}),
         )
@@ -115,7 +118,7 @@ async fn invalid_settings_are_refused_and_change_nothing() {
     ] {
         let r = app
             .patch(
-                "/api/v1/admin/settings",
+                "/api/guildhall/v1/admin/settings",
                 Some(&admin),
                 json!({"registration_mode": "open", "email_domains": domains}),
             )
@@ -133,14 +136,16 @@ async fn invalid_settings_are_refused_and_change_nothing() {
         json!({"email_domains": "gc.ca"}),
         json!({"email_domains": [1]}),
     ] {
-        let r = app.patch("/api/v1/admin/settings", Some(&admin), body.clone()).await;
+        let r = app.patch("/api/guildhall/v1/admin/settings", Some(&admin), body.clone()).await;
         assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"), "{body}: {}", r.body);
         assert!(!r.body["message"].as_str().unwrap_or_default().is_empty());
     }
     // Malformed JSON (serde_json also reports a number where an enum name belongs as a
     // syntax error): 400 or 422, always with the error body.
     for raw in ["{\"registration_mode\":", "{\"registration_mode\": 1}", "not json"] {
-        let r = app.raw(Method::PATCH, "/api/v1/admin/settings", Some(&admin), Some("application/json"), raw).await;
+        let r = app
+            .raw(Method::PATCH, "/api/guildhall/v1/admin/settings", Some(&admin), Some("application/json"), raw)
+            .await;
         assert!(matches!(r.status, StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY), "{raw}: {}", r.status);
         assert_eq!(r.code(), "invalid_body", "{raw}");
     }
@@ -152,14 +157,16 @@ async fn invites_are_created_within_bounds_and_listed() {
     let app = TestApp::new().await;
     let admin = app.admin("boss").await;
 
-    let r = app.post("/api/v1/admin/invites", Some(&admin), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/invites", Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!((r.body["max_uses"].as_i64(), r.body["uses"].as_i64()), (Some(1), Some(0)));
     assert!(r.body["expires_at"].is_null(), "never expires by default");
     let first = r.body["code"].as_str().unwrap().to_string();
     assert_eq!(first.len(), 16);
 
-    let r = app.post("/api/v1/admin/invites", Some(&admin), json!({"max_uses": 1000, "expires_in_days": 365})).await;
+    let r = app
+        .post("/api/guildhall/v1/admin/invites", Some(&admin), json!({"max_uses": 1000, "expires_in_days": 365}))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!(r.body["max_uses"], 1000);
     let expires: DateTime<Utc> = r.body["expires_at"].as_str().unwrap().parse().expect("timestamp");
@@ -168,7 +175,8 @@ async fn invites_are_created_within_bounds_and_listed() {
     let second = r.body["code"].as_str().unwrap().to_string();
     assert_ne!(first, second);
 
-    let r = app.post("/api/v1/admin/invites", Some(&admin), json!({"max_uses": 5, "expires_in_days": 1})).await;
+    let r =
+        app.post("/api/guildhall/v1/admin/invites", Some(&admin), json!({"max_uses": 5, "expires_in_days": 1})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let third = r.body["code"].as_str().unwrap().to_string();
 
@@ -181,23 +189,23 @@ async fn invites_are_created_within_bounds_and_listed() {
         (json!({"expires_in_days": 366}), "expires_in_days"),
         (json!({"max_uses": 2, "expires_in_days": 400}), "expires_in_days"),
     ] {
-        let r = app.post("/api/v1/admin/invites", Some(&admin), body.clone()).await;
+        let r = app.post("/api/guildhall/v1/admin/invites", Some(&admin), body.clone()).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{body}: {}", r.body);
         assert_eq!((r.code(), r.body["field"].as_str()), ("invalid", Some(field)), "{body}");
     }
-    let r = app.post("/api/v1/admin/invites", Some(&admin), json!({"max_uses": "lots"})).await;
+    let r = app.post("/api/guildhall/v1/admin/invites", Some(&admin), json!({"max_uses": "lots"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"));
 
     // Only the three valid invites exist, newest first, and pages work.
-    let codes = app.names("/api/v1/admin/invites", Some(&admin), "code").await;
+    let codes = app.names("/api/guildhall/v1/admin/invites", Some(&admin), "code").await;
     assert_eq!(codes, vec![third.clone(), second.clone(), first.clone()]);
-    let r = app.get("/api/v1/admin/invites?limit=2", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/invites?limit=2", Some(&admin)).await;
     assert_eq!(r.body["items"].as_array().unwrap().len(), 2);
     assert_eq!((r.body["limit"].as_u64(), r.body["has_more"].as_bool()), (Some(2), Some(true)));
-    let r = app.get("/api/v1/admin/invites?limit=2&page=2", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/invites?limit=2&page=2", Some(&admin)).await;
     assert_eq!(r.body["items"][0]["code"], json!(first));
     assert_eq!((r.body["page"].as_u64(), r.body["has_more"].as_bool()), (Some(2), Some(false)));
-    let r = app.get("/api/v1/admin/invites?limit=many", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/invites?limit=many", Some(&admin)).await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "invalid_query"));
 }
 
@@ -211,13 +219,13 @@ async fn pending_accounts_list_pages_oldest_first() {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     }
     app.user("active").await;
-    let r = app.get("/api/v1/admin/accounts?status=pending&limit=2", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/accounts?status=pending&limit=2", Some(&admin)).await;
     assert_eq!(r.status, StatusCode::OK);
     let names: Vec<&str> =
         r.body["items"].as_array().unwrap().iter().map(|i| i["username"].as_str().unwrap()).collect();
     assert_eq!(names, ["pa-user", "pb-user"]);
     assert_eq!(r.body["has_more"], true);
-    let r = app.get("/api/v1/admin/accounts?status=pending&limit=2&page=2", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/accounts?status=pending&limit=2&page=2", Some(&admin)).await;
     assert_eq!(r.body["items"][0]["username"], "pc-user");
     assert_eq!((r.body["items"].as_array().unwrap().len(), r.body["has_more"].as_bool()), (1, Some(false)));
 }
@@ -226,7 +234,7 @@ async fn pending_accounts_list_pages_oldest_first() {
 async fn admins_see_outgoing_changes_that_could_not_be_federated() {
     let app = TestApp::new().await;
     let admin = app.admin("boss").await;
-    let r = app.get("/api/v1/admin/federation/failures", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/federation/failures", Some(&admin)).await;
     assert_eq!((r.status, r.body.clone()), (StatusCode::OK, json!([])));
 
     // Two intents: one given up (a permanent failure), one waiting after a transient one.
@@ -254,7 +262,7 @@ async fn admins_see_outgoing_changes_that_could_not_be_federated() {
         .await
         .expect("fail");
 
-    let r = app.get("/api/v1/admin/federation/failures", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/federation/failures", Some(&admin)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let items = r.body.as_array().cloned().unwrap_or_default();
     assert_eq!(items.len(), 2, "{}", r.body);

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 const BASE: &str = "http://localhost:8080";
 
 async fn directory(app: &TestApp, page: u64) -> Value {
-    let r = app.get(&format!("/api/v1/directory?page={page}"), None).await;
+    let r = app.get(&format!("/api/guildhall/v1/directory?page={page}"), None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.body
 }
@@ -37,18 +37,20 @@ async fn communities(app: &TestApp) -> (String, String) {
     )
     .await;
     let d = app.discussion(&ada, "open", "Hello").await;
-    let r = app.post(&format!("/api/v1/discussions/{d}/replies"), Some(&ada), json!({"body": "Hi"})).await;
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{d}/replies"), Some(&ada), json!({"body": "Hi"})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     app.community(&ada, "club", "approval").await;
     app.community(&ada, "vault", "private").await;
     app.discussion(&ada, "vault", "Secret plans").await;
     app.community(&ada, "quiet", "public").await;
-    let r = app.patch("/api/v1/communities/quiet", Some(&ada), json!({"listed": false})).await;
+    let r = app.patch("/api/guildhall/v1/communities/quiet", Some(&ada), json!({"listed": false})).await;
     assert_eq!((r.status, &r.body["listed"]), (StatusCode::OK, &json!(false)), "{}", r.body);
     app.community_with(&ada, json!({"name": "shown", "title": "Shown", "description": "We meet monthly", "visibility": "private", "tags": ["ops"]}))
         .await;
     app.discussion(&ada, "shown", "Private matters").await;
-    let r = app.patch("/api/v1/communities/shown", Some(&ada), json!({"listed": true, "lifecycle": "forming"})).await;
+    let r = app
+        .patch("/api/guildhall/v1/communities/shown", Some(&ada), json!({"listed": true, "lifecycle": "forming"}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!((&r.body["listed"], &r.body["lifecycle"]), (&json!(true), &json!("forming")));
     (admin, ada)
@@ -83,7 +85,7 @@ async fn directory_lists_by_the_rules_and_hides_private_counts() {
 
     // Back to the default: listed follows visibility again.
     let ada = app.login("ada").await;
-    let r = app.patch("/api/v1/communities/shown", Some(&ada), json!({"listed": null})).await;
+    let r = app.patch("/api/guildhall/v1/communities/shown", Some(&ada), json!({"listed": null})).await;
     assert_eq!((r.status, &r.body["listed"]), (StatusCode::OK, &Value::Null));
     assert_eq!(names(&directory(&app, 1).await), ["open", "club"]);
 }
@@ -92,20 +94,20 @@ async fn directory_lists_by_the_rules_and_hides_private_counts() {
 async fn community_and_instance_settings_are_validated() {
     let app = TestApp::new().await;
     let (admin, ada) = communities(&app).await;
-    let r = app.patch("/api/v1/communities/open", Some(&ada), json!({"lifecycle": "sleeping"})).await;
+    let r = app.patch("/api/guildhall/v1/communities/open", Some(&ada), json!({"lifecycle": "sleeping"})).await;
     assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("lifecycle")));
     let bob = app.user("bob").await;
-    let r = app.patch("/api/v1/communities/open", Some(&bob), json!({"listed": false})).await;
+    let r = app.patch("/api/guildhall/v1/communities/open", Some(&bob), json!({"listed": false})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "only its moderators list or unlist it");
     for (body, field) in [
         (json!({"map_seeds": ["ok.example", "not a host"]}), "map_seeds"),
         (json!({"map_refresh_hours": 0}), "map_refresh_hours"),
         (json!({"organisation": "x".repeat(300)}), "organisation"),
     ] {
-        let r = app.patch("/api/v1/admin/settings", Some(&admin), body).await;
+        let r = app.patch("/api/guildhall/v1/admin/settings", Some(&admin), body).await;
         assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some(field)));
     }
-    let r = app.patch("/api/v1/admin/settings", Some(&ada), json!({"directory_listed": false})).await;
+    let r = app.patch("/api/guildhall/v1/admin/settings", Some(&ada), json!({"directory_listed": false})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     let s = app
         .settings(
@@ -122,9 +124,9 @@ async fn community_and_instance_settings_are_validated() {
     // the instance's communities out.
     let s = app.settings(&admin, json!({"directory_listed": false})).await;
     assert_eq!(s["directory_listed"], false);
-    let r = app.get("/api/v1/directory", None).await;
+    let r = app.get("/api/guildhall/v1/directory", None).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "directory_unlisted"));
-    let r = app.get("/api/v1/map", None).await;
+    let r = app.get("/api/guildhall/v1/map", None).await;
     assert_eq!((r.status, r.body["nodes"].as_array().map(Vec::len)), (StatusCode::OK, Some(0)));
 }
 
@@ -135,7 +137,7 @@ async fn proposals_are_checked_and_decided_by_admins_only() {
     let ada = app.user("ada").await;
     let good = json!({"name": "Data Slack", "url": "https://data.slack.example/", "summary": "Data people",
         "topics": ["data"], "government": "Canada", "organisation": "StatCan", "contact": "ada@example.org"});
-    let r = app.post("/api/v1/map/proposals", None, good.clone()).await;
+    let r = app.post("/api/guildhall/v1/map/proposals", None, good.clone()).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     for (bad, field) in [
         (json!({"name": "X", "url": "javascript:alert(1)"}), "url"),
@@ -143,38 +145,42 @@ async fn proposals_are_checked_and_decided_by_admins_only() {
         (json!({"name": " ", "url": "https://x.example"}), "name"),
         (json!({"name": "X", "url": "https://x.example", "topics": ["no spaces please"]}), "topics"),
     ] {
-        let r = app.post("/api/v1/map/proposals", Some(&ada), bad).await;
+        let r = app.post("/api/guildhall/v1/map/proposals", Some(&ada), bad).await;
         assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some(field)), "{}", r.body);
     }
-    let r = app.post("/api/v1/map/proposals", Some(&ada), good).await;
+    let r = app.post("/api/guildhall/v1/map/proposals", Some(&ada), good).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     assert_eq!((r.body["status"].as_str(), r.body["proposed_by"].as_str()), (Some("pending"), Some("ada")));
     let id = r.body["id"].as_i64().unwrap();
     let r = app
-        .post("/api/v1/map/proposals", Some(&ada), json!({"name": "Mailing list", "url": "http://lists.example"}))
+        .post(
+            "/api/guildhall/v1/map/proposals",
+            Some(&ada),
+            json!({"name": "Mailing list", "url": "http://lists.example"}),
+        )
         .await;
     let other = r.body["id"].as_i64().unwrap();
     assert!(names(&directory(&app, 1).await).is_empty(), "nothing published before approval");
 
     // Members may not see or decide.
-    let r = app.get("/api/v1/admin/map/proposals", Some(&ada)).await;
+    let r = app.get("/api/guildhall/v1/admin/map/proposals", Some(&ada)).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
-    let r = app.post(&format!("/api/v1/admin/map/proposals/{id}/approve"), Some(&ada), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/admin/map/proposals/{id}/approve"), Some(&ada), json!({})).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = app.post(&format!("/api/v1/admin/map/proposals/{id}/approve"), None, json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/admin/map/proposals/{id}/approve"), None, json!({})).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 
-    let r = app.get("/api/v1/admin/map/proposals", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/map/proposals", Some(&admin)).await;
     assert_eq!(r.body["items"].as_array().unwrap().len(), 2);
-    let r = app.post(&format!("/api/v1/admin/map/proposals/{id}/approve"), Some(&admin), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/admin/map/proposals/{id}/approve"), Some(&admin), json!({})).await;
     assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("approved")));
-    let r = app.post(&format!("/api/v1/admin/map/proposals/{id}/reject"), Some(&admin), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/admin/map/proposals/{id}/reject"), Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "decided once");
-    let r = app.post(&format!("/api/v1/admin/map/proposals/{other}/reject"), Some(&admin), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/admin/map/proposals/{other}/reject"), Some(&admin), json!({})).await;
     assert_eq!((r.status, r.body["status"].as_str()), (StatusCode::OK, Some("rejected")));
-    let r = app.post("/api/v1/admin/map/proposals/999/approve", Some(&admin), json!({})).await;
+    let r = app.post("/api/guildhall/v1/admin/map/proposals/999/approve", Some(&admin), json!({})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    let r = app.get("/api/v1/admin/map/proposals?status=approved", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/map/proposals?status=approved", Some(&admin)).await;
     assert_eq!(r.body["items"][0]["id"].as_i64(), Some(id));
 
     let dir = directory(&app, 1).await;
@@ -192,17 +198,19 @@ async fn directory_pages_by_fifty_with_an_absolute_next_link() {
     for i in 0..51 {
         app.community(&admin, &format!("c{i:02}"), "public").await;
     }
-    let r = app.post("/api/v1/map/proposals", Some(&admin), json!({"name": "Ext", "url": "https://ext.example"})).await;
+    let r = app
+        .post("/api/guildhall/v1/map/proposals", Some(&admin), json!({"name": "Ext", "url": "https://ext.example"}))
+        .await;
     let id = r.body["id"].as_i64().unwrap();
-    app.post(&format!("/api/v1/admin/map/proposals/{id}/approve"), Some(&admin), json!({})).await;
+    app.post(&format!("/api/guildhall/v1/admin/map/proposals/{id}/approve"), Some(&admin), json!({})).await;
     let one = directory(&app, 1).await;
     assert_eq!((one["entries"].as_array().unwrap().len(), one["total"].as_u64()), (50, Some(52)));
-    assert_eq!(one["next"], format!("{BASE}/api/v1/directory?page=2"));
+    assert_eq!(one["next"], format!("{BASE}/api/guildhall/v1/directory?page=2"));
     let two = directory(&app, 2).await;
     assert_eq!(names(&two), ["c50", "Ext"], "communities first, then externals");
     assert_eq!(two["next"], Value::Null);
     assert!(directory(&app, 3).await["entries"].as_array().unwrap().is_empty());
-    let r = app.get("/api/v1/directory?page=x", None).await;
+    let r = app.get("/api/guildhall/v1/directory?page=x", None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
 
@@ -213,7 +221,7 @@ async fn network(app: &TestApp) -> (String, String) {
     app.settings(&admin, json!({"government": "Canada", "organisation": "Dept A"})).await;
     let r = app
         .post(
-            "/api/v1/guilds",
+            "/api/guildhall/v1/guilds",
             Some(&ada),
             json!({"name": "data-guild", "title": "Data guild", "focus": "role", "tags": ["data"]}),
         )
@@ -223,7 +231,7 @@ async fn network(app: &TestApp) -> (String, String) {
         let r = app
             .call(
                 axum::http::Method::PUT,
-                &format!("/api/v1/communities/{c}/guilds/data-guild"),
+                &format!("/api/guildhall/v1/communities/{c}/guilds/data-guild"),
                 Some(&ada),
                 Some(json!({})),
             )
@@ -232,7 +240,7 @@ async fn network(app: &TestApp) -> (String, String) {
         let r = app
             .call(
                 axum::http::Method::PUT,
-                &format!("/api/v1/guilds/data-guild/communities/{c}"),
+                &format!("/api/guildhall/v1/guilds/data-guild/communities/{c}"),
                 Some(&ada),
                 Some(json!({})),
             )
@@ -293,7 +301,7 @@ async fn guild_links_appear_in_the_directory_and_the_map() {
     assert_eq!(g["url"], format!("{BASE}/guilds/data-guild"));
     assert_eq!(g["links"], json!([format!("{BASE}/c/open")]), "the unlisted private member is not named");
 
-    let r = app.get("/api/v1/map", None).await;
+    let r = app.get("/api/guildhall/v1/map", None).await;
     assert_eq!(r.status, StatusCode::OK);
     let map = r.body;
     let ids = node_ids(&map);
@@ -322,7 +330,7 @@ async fn map_filters_and_downloads() {
     let ids = |q: &'static str| {
         let app = &app;
         async move {
-            let r = app.get(&format!("/api/v1/map?{q}"), None).await;
+            let r = app.get(&format!("/api/guildhall/v1/map?{q}"), None).await;
             assert_eq!(r.status, StatusCode::OK, "{q}: {}", r.body);
             node_ids(&r.body)
         }
@@ -334,10 +342,10 @@ async fn map_filters_and_downloads() {
     let focus = ids("focus=role").await;
     assert_eq!(focus.len(), 5, "two instances, the guild and its two listed members: {focus:?}");
     assert!(ids("focus=focus_area").await.is_empty());
-    let r = app.get("/api/v1/map?active=maybe", None).await;
+    let r = app.get("/api/guildhall/v1/map?active=maybe", None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
-    let r = app.get("/api/v1/map.csv?topic=design", None).await;
+    let r = app.get("/api/guildhall/v1/map.csv?topic=design", None).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/csv"));
     let csv = r.body.as_str().unwrap().to_owned();
@@ -348,16 +356,16 @@ async fn map_filters_and_downloads() {
         lines[2].starts_with("https://b.example/c/forms,community,\"Forms, \"\"better\"\"\",b.example,France,"),
         "{csv}"
     );
-    let r = app.get("/api/v1/map/edges.csv", None).await;
+    let r = app.get("/api/guildhall/v1/map/edges.csv", None).await;
     let edges_csv = r.body.as_str().unwrap().to_owned();
     assert!(edges_csv.starts_with("from,to,kind\n"));
     assert!(edges_csv.contains(&format!("https://b.example/c/forms,{BASE}/c/data-guild,member_of")), "{edges_csv}");
-    let r = app.get("/api/v1/map.graphml", None).await;
+    let r = app.get("/api/guildhall/v1/map.graphml", None).await;
     assert_eq!(r.status, StatusCode::OK);
     let xml = r.body.as_str().unwrap().to_owned();
     assert!(xml.contains("<node id=\"https://b.example/c/forms\">"));
     assert!(xml.contains("<data key=\"label\">Forms, &quot;better&quot;</data>"));
-    let all = app.get("/api/v1/map", None).await.body;
+    let all = app.get("/api/guildhall/v1/map", None).await.body;
     assert_eq!(xml.matches("<edge ").count(), all["edges"].as_array().unwrap().len());
     assert_eq!(xml.matches("<node ").count(), all["nodes"].as_array().unwrap().len());
 }

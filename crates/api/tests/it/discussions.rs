@@ -28,14 +28,14 @@ async fn town() -> Town {
 
 /// `GET /discussions/{id}` (as an anonymous reader of a public community), asserting 200.
 async fn discussion(app: &TestApp, id: i64) -> Value {
-    let r = app.get(&format!("/api/v1/discussions/{id}"), None).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{id}"), None).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.body
 }
 
 /// Ids of the community's discussions in list order.
 async fn ids(app: &TestApp, query: &str) -> Vec<i64> {
-    app.items(&format!("/api/v1/communities/town/discussions{query}"), None)
+    app.items(&format!("/api/guildhall/v1/communities/town/discussions{query}"), None)
         .await
         .iter()
         .map(|d| d["id"].as_i64().unwrap())
@@ -43,11 +43,11 @@ async fn ids(app: &TestApp, query: &str) -> Vec<i64> {
 }
 
 async fn replies(app: &TestApp, id: i64) -> Vec<Value> {
-    app.items(&format!("/api/v1/discussions/{id}/replies?limit=100"), None).await
+    app.items(&format!("/api/guildhall/v1/discussions/{id}/replies?limit=100"), None).await
 }
 
 async fn create(app: &TestApp, token: Option<&str>, title: &str, body: &str) -> common::Resp {
-    app.post("/api/v1/communities/town/discussions", token, json!({"title": title, "body": body})).await
+    app.post("/api/guildhall/v1/communities/town/discussions", token, json!({"title": title, "body": body})).await
 }
 
 #[tokio::test]
@@ -59,7 +59,9 @@ async fn only_members_start_discussions() {
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "members_only"));
     let r = create(&app, None, "Hello", "Hi").await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "sign_in_required"));
-    let r = app.post("/api/v1/communities/nowhere/discussions", Some(&bob), json!({"title": "T", "body": "B"})).await;
+    let r = app
+        .post("/api/guildhall/v1/communities/nowhere/discussions", Some(&bob), json!({"title": "T", "body": "B"}))
+        .await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
     assert!(ids(&app, "").await.is_empty());
 
@@ -103,8 +105,9 @@ async fn bodies_are_rendered_to_sanitised_html() {
     let html = list[0]["body_html"].as_str().unwrap();
     assert!(html.contains("<strong>bold</strong>") && !html.contains("<script"), "{html}");
 
-    let r =
-        app.patch(&format!("/api/v1/discussions/{id}"), Some(&bob), json!({"body": "_e_ <script>y()</script>"})).await;
+    let r = app
+        .patch(&format!("/api/guildhall/v1/discussions/{id}"), Some(&bob), json!({"body": "_e_ <script>y()</script>"}))
+        .await;
     let html = r.body["body_html"].as_str().unwrap();
     assert!(html.contains("<em>e</em>") && !html.contains("<script"), "{html}");
 }
@@ -141,7 +144,13 @@ async fn request_bodies_over_one_mebibyte_are_413_and_not_stored() {
     let huge = json!({"title": "Huge", "body": "x".repeat(1024 * 1024)}).to_string();
     assert!(huge.len() > 1024 * 1024);
     let r = app
-        .raw(Method::POST, "/api/v1/communities/town/discussions", Some(&bob), Some("application/json"), huge.clone())
+        .raw(
+            Method::POST,
+            "/api/guildhall/v1/communities/town/discussions",
+            Some(&bob),
+            Some("application/json"),
+            huge.clone(),
+        )
         .await;
     assert_eq!((r.status, r.code()), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"), "{}", r.status);
     assert!(!r.body["message"].as_str().unwrap_or_default().is_empty());
@@ -150,7 +159,7 @@ async fn request_bodies_over_one_mebibyte_are_413_and_not_stored() {
     let stream = streamed_body(huge);
     let req = Request::builder()
         .method(Method::POST)
-        .uri("/api/v1/communities/town/discussions")
+        .uri("/api/guildhall/v1/communities/town/discussions")
         .header(header::AUTHORIZATION, format!("Bearer {bob}"))
         .header(header::CONTENT_TYPE, "application/json")
         .body(stream)
@@ -162,7 +171,13 @@ async fn request_bodies_over_one_mebibyte_are_413_and_not_stored() {
     let id = app.discussion(&bob, "town", "Small").await;
     let huge = json!({"body": "y".repeat(1024 * 1024 + 1)}).to_string();
     let r = app
-        .raw(Method::POST, &format!("/api/v1/discussions/{id}/replies"), Some(&bob), Some("application/json"), huge)
+        .raw(
+            Method::POST,
+            &format!("/api/guildhall/v1/discussions/{id}/replies"),
+            Some(&bob),
+            Some("application/json"),
+            huge,
+        )
         .await;
     assert_eq!((r.status, r.code()), (StatusCode::PAYLOAD_TOO_LARGE, "body_too_large"));
 
@@ -179,7 +194,7 @@ fn streamed_body(s: String) -> Body {
 #[tokio::test]
 async fn malformed_and_incomplete_bodies_are_refused_with_an_error_body() {
     let Town { app, bob, .. } = town().await;
-    let path = "/api/v1/communities/town/discussions";
+    let path = "/api/guildhall/v1/communities/town/discussions";
     for raw in ["{not json", "", "[1, 2", "{\"title\": \"T\", \"body\": \"B\"} trailing"] {
         let r = app.raw(Method::POST, path, Some(&bob), Some("application/json"), raw).await;
         assert!(matches!(r.status, StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY), "{raw}: {}", r.status);
@@ -197,10 +212,15 @@ async fn malformed_and_incomplete_bodies_are_refused_with_an_error_body() {
     assert!(ids(&app, "").await.is_empty(), "nothing stored");
 
     let id = app.discussion(&bob, "town", "Real").await;
-    let r = app.post(&format!("/api/v1/discussions/{id}/replies"), Some(&bob), json!({"parent_id": null})).await;
+    let r =
+        app.post(&format!("/api/guildhall/v1/discussions/{id}/replies"), Some(&bob), json!({"parent_id": null})).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"));
     let r = app
-        .post(&format!("/api/v1/discussions/{id}/replies"), Some(&bob), json!({"body": "B", "parent_id": "x"}))
+        .post(
+            &format!("/api/guildhall/v1/discussions/{id}/replies"),
+            Some(&bob),
+            json!({"body": "B", "parent_id": "x"}),
+        )
         .await;
     assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"));
     assert!(replies(&app, id).await.is_empty());
@@ -213,36 +233,37 @@ async fn unknown_and_malformed_ids_and_queries() {
     let missing = id + 1000;
 
     for (method, path) in [
-        (Method::GET, format!("/api/v1/discussions/{missing}")),
-        (Method::GET, format!("/api/v1/discussions/{missing}/replies")),
-        (Method::DELETE, format!("/api/v1/discussions/{missing}")),
-        (Method::POST, format!("/api/v1/discussions/{missing}/pin")),
-        (Method::DELETE, format!("/api/v1/replies/{missing}")),
-        (Method::GET, "/api/v1/communities/nowhere/discussions".to_string()),
+        (Method::GET, format!("/api/guildhall/v1/discussions/{missing}")),
+        (Method::GET, format!("/api/guildhall/v1/discussions/{missing}/replies")),
+        (Method::DELETE, format!("/api/guildhall/v1/discussions/{missing}")),
+        (Method::POST, format!("/api/guildhall/v1/discussions/{missing}/pin")),
+        (Method::DELETE, format!("/api/guildhall/v1/replies/{missing}")),
+        (Method::GET, "/api/guildhall/v1/communities/nowhere/discussions".to_string()),
     ] {
         let r = app.call(method.clone(), &path, Some(&bob), None).await;
         assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"), "{method} {path}");
     }
-    let r = app.patch(&format!("/api/v1/discussions/{missing}"), Some(&bob), json!({"title": "X"})).await;
+    let r = app.patch(&format!("/api/guildhall/v1/discussions/{missing}"), Some(&bob), json!({"title": "X"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
-    let r = app.patch(&format!("/api/v1/replies/{missing}"), Some(&bob), json!({"body": "X"})).await;
+    let r = app.patch(&format!("/api/guildhall/v1/replies/{missing}"), Some(&bob), json!({"body": "X"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
-    let r = app.post(&format!("/api/v1/discussions/{missing}/replies"), Some(&bob), json!({"body": "X"})).await;
+    let r =
+        app.post(&format!("/api/guildhall/v1/discussions/{missing}/replies"), Some(&bob), json!({"body": "X"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
 
     for path in [
-        "/api/v1/discussions/abc",
-        "/api/v1/discussions/1.5",
-        "/api/v1/discussions/99999999999999999999",
-        "/api/v1/discussions/abc/replies",
-        "/api/v1/replies/abc",
+        "/api/guildhall/v1/discussions/abc",
+        "/api/guildhall/v1/discussions/1.5",
+        "/api/guildhall/v1/discussions/99999999999999999999",
+        "/api/guildhall/v1/discussions/abc/replies",
+        "/api/guildhall/v1/replies/abc",
     ] {
-        let method = if path.starts_with("/api/v1/replies") { Method::DELETE } else { Method::GET };
+        let method = if path.starts_with("/api/guildhall/v1/replies") { Method::DELETE } else { Method::GET };
         let r = app.call(method, path, Some(&bob), None).await;
         assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "invalid_path"), "{path}");
     }
     for query in ["?sort=sideways", "?sort=New", "?limit=-1", "?page=abc", "?limit=1e3"] {
-        let r = app.get(&format!("/api/v1/communities/town/discussions{query}"), None).await;
+        let r = app.get(&format!("/api/guildhall/v1/communities/town/discussions{query}"), None).await;
         assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "invalid_query"), "{query}");
     }
     assert_eq!(discussion(&app, id).await["title"], "Real");
@@ -267,16 +288,16 @@ async fn sort_new_and_active_with_pinned_first() {
     assert_ne!(d["last_activity_at"], d["created_at"]);
 
     // Pinned discussions come first in both orders.
-    let r = app.post(&format!("/api/v1/discussions/{d2}/pin"), Some(&alice), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{d2}/pin"), Some(&alice), json!({})).await;
     assert_eq!((r.status, r.body["pinned"].as_bool()), (StatusCode::OK, Some(true)), "{}", r.body);
     assert_eq!(ids(&app, "?sort=new").await, vec![d2, d3, d1]);
     assert_eq!(ids(&app, "?sort=active").await, vec![d2, d1, d3]);
-    app.post(&format!("/api/v1/discussions/{d1}/pin"), Some(&alice), json!({})).await;
+    app.post(&format!("/api/guildhall/v1/discussions/{d1}/pin"), Some(&alice), json!({})).await;
     assert_eq!(ids(&app, "?sort=new").await, vec![d2, d1, d3]);
 
-    let r = app.post(&format!("/api/v1/discussions/{d2}/unpin"), Some(&alice), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{d2}/unpin"), Some(&alice), json!({})).await;
     assert_eq!((r.status, r.body["pinned"].as_bool()), (StatusCode::OK, Some(false)));
-    let r = app.post(&format!("/api/v1/discussions/{d1}/unpin"), Some(&alice), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{d1}/unpin"), Some(&alice), json!({})).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(ids(&app, "?sort=new").await, vec![d3, d2, d1]);
     assert_eq!(ids(&app, "?sort=active").await, vec![d1, d3, d2]);
@@ -291,23 +312,23 @@ async fn lists_page_and_clamp_the_limit() {
     }
     all.reverse(); // newest first
 
-    let r = app.get("/api/v1/communities/town/discussions", None).await;
+    let r = app.get("/api/guildhall/v1/communities/town/discussions", None).await;
     assert_eq!(
         (r.body["page"].as_u64(), r.body["limit"].as_u64(), r.body["has_more"].as_bool()),
         (Some(1), Some(20), Some(true))
     );
     assert_eq!(r.body["items"].as_array().unwrap().len(), 20);
 
-    let r = app.get("/api/v1/communities/town/discussions?limit=1000", None).await;
+    let r = app.get("/api/guildhall/v1/communities/town/discussions?limit=1000", None).await;
     assert_eq!(r.body["limit"], 100, "clamped");
     assert_eq!(r.body["items"].as_array().unwrap().len(), 100);
     assert_eq!(r.body["has_more"], true);
-    let r = app.get("/api/v1/communities/town/discussions?limit=1000&page=2", None).await;
+    let r = app.get("/api/guildhall/v1/communities/town/discussions?limit=1000&page=2", None).await;
     let items = r.body["items"].as_array().unwrap();
     assert_eq!((items.len(), r.body["has_more"].as_bool()), (1, Some(false)));
     assert_eq!(items[0]["id"].as_i64(), Some(all[100]));
 
-    let r = app.get("/api/v1/communities/town/discussions?limit=0&page=0", None).await;
+    let r = app.get("/api/guildhall/v1/communities/town/discussions?limit=0&page=0", None).await;
     assert_eq!((r.body["page"].as_u64(), r.body["limit"].as_u64()), (Some(1), Some(1)));
     assert_eq!(r.body["items"][0]["id"].as_i64(), Some(all[0]));
 
@@ -317,9 +338,9 @@ async fn lists_page_and_clamp_the_limit() {
         seen.extend(ids(&app, &format!("?limit=40&page={page}")).await);
     }
     assert_eq!(seen, all);
-    let r = app.get("/api/v1/communities/town/discussions?limit=40&page=4", None).await;
+    let r = app.get("/api/guildhall/v1/communities/town/discussions?limit=40&page=4", None).await;
     assert_eq!((r.body["items"].as_array().unwrap().len(), r.body["has_more"].as_bool()), (0, Some(false)));
-    let r = app.get("/api/v1/communities/town/discussions?limit=101&page=1", None).await;
+    let r = app.get("/api/guildhall/v1/communities/town/discussions?limit=101&page=1", None).await;
     assert_eq!(r.body["has_more"], true, "101 items, limit clamped to 100");
 }
 
@@ -328,7 +349,7 @@ async fn a_huge_page_number_is_not_a_server_error() {
     let Town { app, bob, .. } = town().await;
     let id = app.discussion(&bob, "town", "Only").await;
     for page in ["18446744073709551615", "1000000000000000000"] {
-        let r = app.get(&format!("/api/v1/communities/town/discussions?page={page}"), None).await;
+        let r = app.get(&format!("/api/guildhall/v1/communities/town/discussions?page={page}"), None).await;
         assert!(
             r.status == StatusCode::OK && r.body["items"].as_array().is_some_and(|i| i.is_empty())
                 || r.status == StatusCode::BAD_REQUEST,
@@ -344,7 +365,7 @@ async fn a_huge_page_number_is_not_a_server_error() {
 async fn only_the_author_edits_a_discussion() {
     let Town { app, alice, bob, carol } = town().await;
     let id = app.discussion(&bob, "town", "Original").await;
-    let path = format!("/api/v1/discussions/{id}");
+    let path = format!("/api/guildhall/v1/discussions/{id}");
     let before = discussion(&app, id).await;
 
     for token in [&alice, &carol] {
@@ -385,7 +406,7 @@ async fn only_the_author_edits_a_discussion() {
 async fn deleting_a_discussion_leaves_a_tombstone_and_keeps_replies() {
     let Town { app, alice, bob, carol } = town().await;
     let id = app.discussion(&bob, "town", "Doomed").await;
-    let path = format!("/api/v1/discussions/{id}");
+    let path = format!("/api/guildhall/v1/discussions/{id}");
     app.post(&format!("{path}/pin"), Some(&alice), json!({})).await;
     let r1 = app.reply(&carol, id, None, "first").await;
     let r2 = app.reply(&bob, id, Some(r1), "second").await;
@@ -409,7 +430,7 @@ async fn deleting_a_discussion_leaves_a_tombstone_and_keeps_replies() {
     let kept: Vec<(i64, &str)> =
         list.iter().map(|r| (r["id"].as_i64().unwrap(), r["body"].as_str().unwrap())).collect();
     assert_eq!(kept, [(r1, "first"), (r2, "second")]);
-    let listed = app.items("/api/v1/communities/town/discussions", None).await;
+    let listed = app.items("/api/guildhall/v1/communities/town/discussions", None).await;
     assert_eq!((listed[0]["id"].as_i64(), listed[0]["deleted"].as_bool()), (Some(id), Some(true)));
 
     // A tombstone cannot be deleted, edited, replied to, pinned or locked.
@@ -437,9 +458,9 @@ async fn moderators_delete_other_peoples_posts() {
     let id = app.discussion(&bob, "town", "Spam").await;
     let reply = app.reply(&carol, id, None, "more spam").await;
 
-    let r = app.delete(&format!("/api/v1/replies/{reply}"), Some(&alice)).await;
+    let r = app.delete(&format!("/api/guildhall/v1/replies/{reply}"), Some(&alice)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-    let r = app.delete(&format!("/api/v1/discussions/{id}"), Some(&alice)).await;
+    let r = app.delete(&format!("/api/guildhall/v1/discussions/{id}"), Some(&alice)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     assert_eq!(discussion(&app, id).await["deleted"], true);
     let list = replies(&app, id).await;
@@ -448,7 +469,10 @@ async fn moderators_delete_other_peoples_posts() {
     // Instance admins may step in too.
     let admin = app.admin("boss").await;
     let id = app.discussion(&carol, "town", "Off topic").await;
-    assert_eq!(app.delete(&format!("/api/v1/discussions/{id}"), Some(&admin)).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.delete(&format!("/api/guildhall/v1/discussions/{id}"), Some(&admin)).await.status,
+        StatusCode::NO_CONTENT
+    );
     assert_eq!(discussion(&app, id).await["deleted"], true);
 }
 
@@ -459,7 +483,7 @@ async fn only_moderators_pin_and_lock() {
     let id = app.discussion(&bob, "town", "Mine").await;
 
     for action in ["pin", "unpin", "lock", "unlock"] {
-        let path = format!("/api/v1/discussions/{id}/{action}");
+        let path = format!("/api/guildhall/v1/discussions/{id}/{action}");
         for token in [&bob, &outsider] {
             let r = app.post(&path, Some(token), json!({})).await;
             assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "moderators_only"), "{action}");
@@ -470,9 +494,9 @@ async fn only_moderators_pin_and_lock() {
     let d = discussion(&app, id).await;
     assert_eq!((d["pinned"].as_bool(), d["locked"].as_bool()), (Some(false), Some(false)));
 
-    let r = app.post(&format!("/api/v1/discussions/{id}/lock"), Some(&alice), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{id}/lock"), Some(&alice), json!({})).await;
     assert_eq!((r.status, r.body["locked"].as_bool()), (StatusCode::OK, Some(true)));
-    let r = app.post(&format!("/api/v1/discussions/{id}/unlock"), Some(&bob), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{id}/unlock"), Some(&bob), json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "moderators_only"));
     assert_eq!(discussion(&app, id).await["locked"], true, "still locked");
 }
@@ -482,12 +506,12 @@ async fn locked_discussions_take_replies_from_moderators_only() {
     let Town { app, alice, bob, carol } = town().await;
     let id = app.discussion(&bob, "town", "Heated").await;
     let early = app.reply(&carol, id, None, "before the lock").await;
-    app.post(&format!("/api/v1/discussions/{id}/lock"), Some(&alice), json!({})).await;
+    app.post(&format!("/api/guildhall/v1/discussions/{id}/lock"), Some(&alice), json!({})).await;
 
     for (token, parent) in [(&bob, None), (&carol, Some(early))] {
         let r = app
             .post(
-                &format!("/api/v1/discussions/{id}/replies"),
+                &format!("/api/guildhall/v1/discussions/{id}/replies"),
                 Some(token),
                 json!({"body": "but...", "parent_id": parent}),
             )
@@ -501,7 +525,7 @@ async fn locked_discussions_take_replies_from_moderators_only() {
     let list = replies(&app, id).await;
     assert_eq!(list.iter().map(|r| r["id"].as_i64().unwrap()).collect::<Vec<_>>(), vec![early, m]);
 
-    app.post(&format!("/api/v1/discussions/{id}/unlock"), Some(&alice), json!({})).await;
+    app.post(&format!("/api/guildhall/v1/discussions/{id}/unlock"), Some(&alice), json!({})).await;
     app.reply(&bob, id, None, "thanks").await;
     assert_eq!(discussion(&app, id).await["reply_count"], 3);
 }
@@ -547,10 +571,10 @@ async fn replies_come_in_threaded_order_with_depth() {
     assert_eq!(discussion(&app, id).await["reply_count"], 7);
 
     // Pages keep the threaded order.
-    let r = app.get(&format!("/api/v1/discussions/{id}/replies?limit=4"), None).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{id}/replies?limit=4"), None).await;
     let first: Vec<i64> = r.body["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!((first, r.body["has_more"].as_bool()), (vec![r1, r1a, r1a1, r1b], Some(true)));
-    let r = app.get(&format!("/api/v1/discussions/{id}/replies?limit=4&page=2"), None).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{id}/replies?limit=4&page=2"), None).await;
     let second: Vec<i64> = r.body["items"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
     assert_eq!((second, r.body["has_more"].as_bool()), (vec![r2, r2a, r3], Some(false)));
 }
@@ -564,7 +588,11 @@ async fn a_parent_must_be_a_reply_in_the_same_discussion() {
 
     for parent in [r, r + 1000, -1] {
         let resp = app
-            .post(&format!("/api/v1/discussions/{d2}/replies"), Some(&carol), json!({"body": "x", "parent_id": parent}))
+            .post(
+                &format!("/api/guildhall/v1/discussions/{d2}/replies"),
+                Some(&carol),
+                json!({"body": "x", "parent_id": parent}),
+            )
             .await;
         assert_eq!(resp.status, StatusCode::BAD_REQUEST, "{parent}: {}", resp.body);
         assert_eq!((resp.code(), resp.body["field"].as_str()), ("invalid", Some("parent_id")));
@@ -584,7 +612,7 @@ async fn threads_are_limited_to_fifty_levels() {
     }
     let r = app
         .post(
-            &format!("/api/v1/discussions/{id}/replies"),
+            &format!("/api/guildhall/v1/discussions/{id}/replies"),
             Some(&bob),
             json!({"body": "too deep", "parent_id": parent}),
         )
@@ -601,7 +629,7 @@ async fn reply_edits_are_for_authors_and_deletes_for_authors_and_moderators() {
     let Town { app, alice, bob, carol } = town().await;
     let id = app.discussion(&bob, "town", "Replies").await;
     let mine = app.reply(&bob, id, None, "original").await;
-    let path = format!("/api/v1/replies/{mine}");
+    let path = format!("/api/guildhall/v1/replies/{mine}");
     let before = replies(&app, id).await;
 
     for token in [&carol, &alice] {
@@ -643,7 +671,7 @@ async fn reply_edits_are_for_authors_and_deletes_for_authors_and_moderators() {
     assert_eq!(replies(&app, id).await[0]["body"], "");
 
     // A moderator deletes someone else's reply.
-    let r = app.delete(&format!("/api/v1/replies/{child}"), Some(&alice)).await;
+    let r = app.delete(&format!("/api/guildhall/v1/replies/{child}"), Some(&alice)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(replies(&app, id).await[1]["deleted"], true);
 }
@@ -656,21 +684,21 @@ async fn approval_communities_are_readable_but_only_members_write() {
     let id = app.discussion(&alice, "club", "Open to read").await;
     let bob = app.user("bob").await;
 
-    assert_eq!(app.items("/api/v1/communities/club/discussions", None).await.len(), 1);
-    assert_eq!(app.get(&format!("/api/v1/discussions/{id}"), Some(&bob)).await.status, StatusCode::OK);
-    let r = app.post(&format!("/api/v1/discussions/{id}/replies"), Some(&bob), json!({"body": "hi"})).await;
+    assert_eq!(app.items("/api/guildhall/v1/communities/club/discussions", None).await.len(), 1);
+    assert_eq!(app.get(&format!("/api/guildhall/v1/discussions/{id}"), Some(&bob)).await.status, StatusCode::OK);
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{id}/replies"), Some(&bob), json!({"body": "hi"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "members_only"));
-    let r = app.post(&format!("/api/v1/discussions/{id}/replies"), None, json!({"body": "hi"})).await;
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{id}/replies"), None, json!({"body": "hi"})).await;
     assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "sign_in_required"));
-    assert!(app.items(&format!("/api/v1/discussions/{id}/replies"), None).await.is_empty());
+    assert!(app.items(&format!("/api/guildhall/v1/discussions/{id}/replies"), None).await.is_empty());
 }
 
 #[tokio::test]
 async fn errors_use_the_error_format() {
     let Town { app, bob, .. } = town().await;
-    let r = app.get("/api/v1/no/such/route", None).await;
+    let r = app.get("/api/guildhall/v1/no/such/route", None).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
-    let r = app.post("/api/v1/nothing-here", Some(&bob), json!({})).await;
+    let r = app.post("/api/guildhall/v1/nothing-here", Some(&bob), json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
     // Every error body has a code and a message, and validation errors a field.
     let r = create(&app, Some(&bob), "", "b").await;
@@ -689,10 +717,10 @@ async fn wrong_methods_use_the_error_format() {
     let Town { app, bob, .. } = town().await;
     let id = app.discussion(&bob, "town", "T").await;
     for (method, path) in [
-        (Method::PUT, "/api/v1/communities".to_string()),
-        (Method::DELETE, "/api/v1/communities/town".to_string()),
-        (Method::PUT, format!("/api/v1/discussions/{id}")),
-        (Method::GET, "/api/v1/auth/login".to_string()),
+        (Method::PUT, "/api/guildhall/v1/communities".to_string()),
+        (Method::DELETE, "/api/guildhall/v1/communities/town".to_string()),
+        (Method::PUT, format!("/api/guildhall/v1/discussions/{id}")),
+        (Method::GET, "/api/guildhall/v1/auth/login".to_string()),
     ] {
         let r = app.call(method.clone(), &path, Some(&bob), None).await;
         assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");

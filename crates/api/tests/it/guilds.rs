@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 async fn guild(app: &TestApp, token: &str, name: &str, tags: Value) -> Value {
     let body = json!({"name": name, "title": "UX designers", "description": "Across departments", "focus": "role", "tags": tags});
-    let r = app.post("/api/v1/guilds", Some(token), body).await;
+    let r = app.post("/api/guildhall/v1/guilds", Some(token), body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.body
 }
@@ -33,40 +33,55 @@ async fn a_community_joins_only_when_both_sides_agree() {
     app.community(&manager, "ux-cra", "public").await;
 
     // The community asks: pending until the guild accepts; the public sees nothing yet.
-    let r = put(&app, &manager, "/api/v1/communities/ux-cra/guilds/ux-guild").await;
+    let r = put(&app, &manager, "/api/guildhall/v1/communities/ux-cra/guilds/ux-guild").await;
     assert_eq!((r.status, r.body["state"].as_str()), (StatusCode::OK, Some("requested")), "{}", r.body);
-    assert!(handles(&app.get("/api/v1/guilds/ux-guild", None).await.body).is_empty());
-    let seen_by_steward = app.get("/api/v1/guilds/ux-guild", Some(&steward)).await.body;
+    assert!(handles(&app.get("/api/guildhall/v1/guilds/ux-guild", None).await.body).is_empty());
+    let seen_by_steward = app.get("/api/guildhall/v1/guilds/ux-guild", Some(&steward)).await.body;
     assert_eq!(seen_by_steward["communities"][0]["state"], "requested");
 
     // Someone who is neither steward nor manager can do neither side.
     let other = app.user("otto").await;
-    assert_eq!(put(&app, &other, "/api/v1/guilds/ux-guild/communities/ux-cra").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(put(&app, &other, "/api/v1/communities/ux-cra/guilds/ux-guild").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        put(&app, &other, "/api/guildhall/v1/guilds/ux-guild/communities/ux-cra").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        put(&app, &other, "/api/guildhall/v1/communities/ux-cra/guilds/ux-guild").await.status,
+        StatusCode::FORBIDDEN
+    );
 
-    let r = put(&app, &steward, "/api/v1/guilds/ux-guild/communities/ux-cra").await;
+    let r = put(&app, &steward, "/api/guildhall/v1/guilds/ux-guild/communities/ux-cra").await;
     assert_eq!((r.status, r.body["state"].as_str()), (StatusCode::OK, Some("active")), "{}", r.body);
-    assert_eq!(handles(&app.get("/api/v1/guilds/ux-guild", None).await.body), vec!["ux-cra"]);
-    let links = app.get("/api/v1/communities/ux-cra/guilds", None).await.body;
+    assert_eq!(handles(&app.get("/api/guildhall/v1/guilds/ux-guild", None).await.body), vec!["ux-cra"]);
+    let links = app.get("/api/guildhall/v1/communities/ux-cra/guilds", None).await.body;
     assert_eq!(links[0]["guild"], "ux-guild");
 
     // Saying yes again changes nothing; either side may end it.
-    assert_eq!(put(&app, &steward, "/api/v1/guilds/ux-guild/communities/ux-cra").await.body["state"], "active");
     assert_eq!(
-        app.delete("/api/v1/communities/ux-cra/guilds/ux-guild", Some(&manager)).await.status,
+        put(&app, &steward, "/api/guildhall/v1/guilds/ux-guild/communities/ux-cra").await.body["state"],
+        "active"
+    );
+    assert_eq!(
+        app.delete("/api/guildhall/v1/communities/ux-cra/guilds/ux-guild", Some(&manager)).await.status,
         StatusCode::NO_CONTENT
     );
-    assert!(handles(&app.get("/api/v1/guilds/ux-guild", None).await.body).is_empty());
+    assert!(handles(&app.get("/api/guildhall/v1/guilds/ux-guild", None).await.body).is_empty());
 
     // An invitation works the other way round.
-    assert_eq!(put(&app, &steward, "/api/v1/guilds/ux-guild/communities/ux-cra").await.body["state"], "invited");
-    assert_eq!(put(&app, &manager, "/api/v1/communities/ux-cra/guilds/ux-guild").await.body["state"], "active");
     assert_eq!(
-        app.delete("/api/v1/guilds/ux-guild/communities/ux-cra", Some(&steward)).await.status,
+        put(&app, &steward, "/api/guildhall/v1/guilds/ux-guild/communities/ux-cra").await.body["state"],
+        "invited"
+    );
+    assert_eq!(
+        put(&app, &manager, "/api/guildhall/v1/communities/ux-cra/guilds/ux-guild").await.body["state"],
+        "active"
+    );
+    assert_eq!(
+        app.delete("/api/guildhall/v1/guilds/ux-guild/communities/ux-cra", Some(&steward)).await.status,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        app.delete("/api/v1/guilds/ux-guild/communities/ux-cra", Some(&steward)).await.status,
+        app.delete("/api/guildhall/v1/guilds/ux-guild/communities/ux-cra", Some(&steward)).await.status,
         StatusCode::NOT_FOUND
     );
 }
@@ -78,22 +93,24 @@ async fn bad_links_are_refused_and_guilds_are_not_communities() {
     guild(&app, &t, "ux-guild", json!([])).await;
     guild(&app, &t, "id-guild", json!([])).await;
     app.community(&t, "plain", "public").await;
-    let r = put(&app, &t, "/api/v1/communities/plain/guilds/plain").await;
+    let r = put(&app, &t, "/api/guildhall/v1/communities/plain/guilds/plain").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "not a guild: {}", r.body);
-    let r = put(&app, &t, "/api/v1/guilds/ux-guild/communities/id-guild").await;
+    let r = put(&app, &t, "/api/guildhall/v1/guilds/ux-guild/communities/id-guild").await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "a guild in a guild: {}", r.body);
-    assert_eq!(put(&app, &t, "/api/v1/communities/plain/guilds/nope").await.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get("/api/v1/guilds/plain", None).await.status, StatusCode::NOT_FOUND);
-    let r = app.post("/api/v1/guilds", Some(&t), json!({"name": "x y", "title": "", "focus": "role"})).await;
+    assert_eq!(put(&app, &t, "/api/guildhall/v1/communities/plain/guilds/nope").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/api/guildhall/v1/guilds/plain", None).await.status, StatusCode::NOT_FOUND);
+    let r = app.post("/api/guildhall/v1/guilds", Some(&t), json!({"name": "x y", "title": "", "focus": "role"})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    let r = app.post("/api/v1/guilds", Some(&t), json!({"name": "ux-guild", "title": "Again", "focus": "role"})).await;
+    let r = app
+        .post("/api/guildhall/v1/guilds", Some(&t), json!({"name": "ux-guild", "title": "Again", "focus": "role"}))
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     // Guilds have their own list.
-    let communities = app.get("/api/v1/communities", None).await.body;
+    let communities = app.get("/api/guildhall/v1/communities", None).await.body;
     let names: Vec<&str> =
         communities["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
     assert_eq!(names, vec!["plain"]);
-    assert_eq!(app.get("/api/v1/guilds", None).await.body["items"].as_array().unwrap().len(), 2);
+    assert_eq!(app.get("/api/guildhall/v1/guilds", None).await.body["items"].as_array().unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -105,9 +122,9 @@ async fn a_guild_shows_public_members_content_and_only_the_name_of_private_ones(
     app.community(&manager, "open-ux", "public").await;
     app.community(&manager, "secret-ux", "private").await;
     for c in ["open-ux", "secret-ux"] {
-        put(&app, &manager, &format!("/api/v1/communities/{c}/guilds/ux-guild")).await;
+        put(&app, &manager, &format!("/api/guildhall/v1/communities/{c}/guilds/ux-guild")).await;
         assert_eq!(
-            put(&app, &steward, &format!("/api/v1/guilds/ux-guild/communities/{c}")).await.body["state"],
+            put(&app, &steward, &format!("/api/guildhall/v1/guilds/ux-guild/communities/{c}")).await.body["state"],
             "active"
         );
     }
@@ -115,23 +132,26 @@ async fn a_guild_shows_public_members_content_and_only_the_name_of_private_ones(
     app.discussion(&manager, "secret-ux", "SECRET budget talk").await;
     let when = json!({"title": "SECRET offsite", "starts_at": "2031-05-01T09:00:00", "ends_at": "2031-05-01T17:00:00", "timezone": "Europe/Paris"});
     assert_eq!(
-        app.post("/api/v1/communities/secret-ux/events", Some(&manager), when).await.status,
+        app.post("/api/guildhall/v1/communities/secret-ux/events", Some(&manager), when).await.status,
         StatusCode::CREATED
     );
     let open = json!({"title": "Open show and tell", "starts_at": "2031-05-02T09:00:00", "ends_at": "2031-05-02T10:00:00", "timezone": "Europe/Paris"});
-    assert_eq!(app.post("/api/v1/communities/open-ux/events", Some(&manager), open).await.status, StatusCode::CREATED);
+    assert_eq!(
+        app.post("/api/guildhall/v1/communities/open-ux/events", Some(&manager), open).await.status,
+        StatusCode::CREATED
+    );
 
-    let g = app.get("/api/v1/guilds/ux-guild", None).await.body;
+    let g = app.get("/api/guildhall/v1/guilds/ux-guild", None).await.body;
     assert_eq!(handles(&g), vec!["open-ux", "secret-ux"], "a private member is listed by name");
-    let feed = app.get("/api/v1/guilds/ux-guild/discussions", None).await.body.to_string();
+    let feed = app.get("/api/guildhall/v1/guilds/ux-guild/discussions", None).await.body.to_string();
     assert!(feed.contains("Open research day"), "{feed}");
     assert!(!feed.contains("SECRET"), "no private content in the feed: {feed}");
-    let events = app.get("/api/v1/guilds/ux-guild/events", None).await.body.to_string();
+    let events = app.get("/api/guildhall/v1/guilds/ux-guild/events", None).await.body.to_string();
     assert!(events.contains("Open show and tell") && !events.contains("SECRET"), "{events}");
-    let ics = app.get("/api/v1/guilds/ux-guild/calendar.ics", None).await;
+    let ics = app.get("/api/guildhall/v1/guilds/ux-guild/calendar.ics", None).await;
     let ics_text = ics.body.as_str().map(str::to_owned).unwrap_or_else(|| ics.body.to_string());
     assert!(ics_text.contains("Open show and tell") && !ics_text.contains("SECRET"), "{ics_text}");
-    let contacts = app.get("/api/v1/guilds/ux-guild/contacts", None).await.body;
+    let contacts = app.get("/api/guildhall/v1/guilds/ux-guild/contacts", None).await.body;
     assert_eq!(contacts.as_array().unwrap().len(), 1, "managers of open members only: {contacts}");
     assert_eq!(contacts[0]["managers"][0]["username"], "manny");
 }
@@ -147,7 +167,7 @@ async fn communities_like_this_one_share_tags_or_members() {
     let cook = app.user("cook").await;
     app.community_with(&cook, tagged("cooking", json!(["food"]), "public")).await;
     guild(&app, &t, "ux-guild", json!(["ux", "research"])).await;
-    let related = app.get("/api/v1/communities/ux-a/related", None).await.body;
+    let related = app.get("/api/guildhall/v1/communities/ux-a/related", None).await.body;
     let names: Vec<&str> = related.as_array().unwrap().iter().map(|r| r["handle"].as_str().unwrap()).collect();
     assert!(names.contains(&"ux-guild") && names.contains(&"ux-b"), "{related}");
     assert!(!names.contains(&"ux-hidden"), "private communities are never suggested");

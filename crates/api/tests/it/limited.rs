@@ -8,19 +8,19 @@ use common::TestApp;
 use serde_json::{Value, json};
 
 async fn settings(app: &TestApp, admin: &str) -> Value {
-    let r = app.get("/api/v1/admin/settings", Some(admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/settings", Some(admin)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.body
 }
 
 /// Handles of the community directory as `token` sees it.
 async fn directory(app: &TestApp, query: &str, token: Option<&str>) -> Vec<String> {
-    app.names(&format!("/api/v1/communities{query}"), token, "handle").await
+    app.names(&format!("/api/guildhall/v1/communities{query}"), token, "handle").await
 }
 
 /// Titles of `town`'s discussions as `token` lists them.
 async fn titles(app: &TestApp, query: &str, token: Option<&str>) -> Vec<String> {
-    app.names(&format!("/api/v1/communities/town/discussions{query}"), token, "title").await
+    app.names(&format!("/api/guildhall/v1/communities/town/discussions{query}"), token, "title").await
 }
 
 #[tokio::test]
@@ -48,16 +48,20 @@ async fn admins_keep_a_normalised_list_and_bad_hosts_change_nothing() {
         json!(["ok.example", "bad host"]),
     ] {
         let r = app
-            .patch("/api/v1/admin/settings", Some(&admin), json!({"registration_mode": "open", "limited_domains": bad}))
+            .patch(
+                "/api/guildhall/v1/admin/settings",
+                Some(&admin),
+                json!({"registration_mode": "open", "limited_domains": bad}),
+            )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
         assert_eq!((r.code(), r.body["field"].as_str()), ("invalid", Some("limited_domains")), "{bad}");
     }
     for body in [json!({"limited_domains": "spam.example"}), json!({"limited_domains": [1]})] {
-        let r = app.patch("/api/v1/admin/settings", Some(&admin), body.clone()).await;
+        let r = app.patch("/api/guildhall/v1/admin/settings", Some(&admin), body.clone()).await;
         assert_eq!((r.status, r.code()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"), "{body}");
     }
-    let r = app.patch("/api/v1/admin/settings", Some(&member), json!({"limited_domains": []})).await;
+    let r = app.patch("/api/guildhall/v1/admin/settings", Some(&member), json!({"limited_domains": []})).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
     assert_eq!(settings(&app, &admin).await, before, "nothing stored, nothing half-applied");
 
@@ -88,16 +92,16 @@ async fn limited_communities_leave_the_directory_except_for_their_members() {
     assert_eq!(directory(&app, "", Some(&bob)).await, ["good@good.example", "hub@spam.example", "town"]);
 
     // Filtered in the query: pages are full and `has_more` is right.
-    let r = app.get("/api/v1/communities?limit=1", None).await;
+    let r = app.get("/api/guildhall/v1/communities?limit=1", None).await;
     assert_eq!(
         (r.body["items"][0]["handle"].as_str(), r.body["has_more"].as_bool()),
         (Some("good@good.example"), Some(true))
     );
-    let r = app.get("/api/v1/communities?limit=1&page=2", None).await;
+    let r = app.get("/api/guildhall/v1/communities?limit=1&page=2", None).await;
     assert_eq!((r.body["items"][0]["handle"].as_str(), r.body["has_more"].as_bool()), (Some("town"), Some(false)));
 
     // Reachable, not listed.
-    let r = app.get("/api/v1/communities/hub@spam.example", None).await;
+    let r = app.get("/api/guildhall/v1/communities/hub@spam.example", None).await;
     assert_eq!((r.status, r.body["title"].as_str()), (StatusCode::OK, Some("Title of hub")));
 
     // Only the listed instance: a sibling is not a subdomain.
@@ -131,12 +135,12 @@ async fn discussions_by_limited_authors_leave_lists_but_stay_reachable() {
     app.settings(&admin, json!({"limited_domains": ["spam.example"]})).await;
     for token in [None, Some(eve.as_str())] {
         assert_eq!(titles(&app, "", token).await, ["Local news", "Hello from afar"], "{token:?}");
-        let r = app.get(&format!("/api/v1/discussions/{spam}"), token).await;
+        let r = app.get(&format!("/api/guildhall/v1/discussions/{spam}"), token).await;
         assert_eq!((r.status, r.body["title"].as_str()), (StatusCode::OK, Some("Buy now")), "reachable by id");
     }
-    let r = app.get("/api/v1/communities/town/discussions?limit=2", None).await;
+    let r = app.get("/api/guildhall/v1/communities/town/discussions?limit=2", None).await;
     assert_eq!((r.body["items"].as_array().map(Vec::len), r.body["has_more"].as_bool()), (Some(2), Some(false)));
-    let r = app.get("/api/v1/communities/town/discussions?limit=1&page=2", None).await;
+    let r = app.get("/api/guildhall/v1/communities/town/discussions?limit=1&page=2", None).await;
     assert_eq!(
         (r.body["items"][0]["title"].as_str(), r.body["has_more"].as_bool()),
         (Some("Hello from afar"), Some(false))
@@ -147,7 +151,7 @@ async fn discussions_by_limited_authors_leave_lists_but_stay_reachable() {
         assert_eq!(titles(&app, "", Some(token)).await, everything);
     }
     // Someone waiting for approval is not a member yet.
-    app.patch("/api/v1/communities/town", Some(&alice), json!({"visibility": "approval"})).await;
+    app.patch("/api/guildhall/v1/communities/town", Some(&alice), json!({"visibility": "approval"})).await;
     assert_eq!(app.join(&eve, "town").await.body["status"], "requested");
     assert_eq!(titles(&app, "", Some(&eve)).await, ["Local news", "Hello from afar"]);
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 /// Ids of a community's discussions as `token` lists them.
 async fn listed(app: &TestApp, community: &str, query: &str, token: Option<&str>) -> Vec<i64> {
-    app.items(&format!("/api/v1/communities/{community}/discussions{query}"), token)
+    app.items(&format!("/api/guildhall/v1/communities/{community}/discussions{query}"), token)
         .await
         .iter()
         .map(|d| d["id"].as_i64().expect("id"))
@@ -18,30 +18,30 @@ async fn listed(app: &TestApp, community: &str, query: &str, token: Option<&str>
 
 /// Asserts that `token` gets the same 404 as for private content on every read of `id`.
 async fn hidden_from(app: &TestApp, id: i64, reply: i64, token: Option<&str>) {
-    for path in [format!("/api/v1/discussions/{id}"), format!("/api/v1/discussions/{id}/replies")] {
+    for path in [format!("/api/guildhall/v1/discussions/{id}"), format!("/api/guildhall/v1/discussions/{id}/replies")] {
         let r = app.get(&path, token).await;
         assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"), "{path}: {}", r.body);
     }
     if token.is_some() {
         for (path, body) in [
-            (format!("/api/v1/discussions/{id}/vote"), json!({"value": 1})),
-            (format!("/api/v1/replies/{reply}/vote"), json!({"value": 1})),
-            (format!("/api/v1/discussions/{id}/replies"), json!({"body": "let me in"})),
+            (format!("/api/guildhall/v1/discussions/{id}/vote"), json!({"value": 1})),
+            (format!("/api/guildhall/v1/replies/{reply}/vote"), json!({"value": 1})),
+            (format!("/api/guildhall/v1/discussions/{id}/replies"), json!({"body": "let me in"})),
         ] {
             let r = app.post(&path, token, body).await;
             assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"), "{path}: {}", r.body);
         }
-        let r = app.patch(&format!("/api/v1/replies/{reply}"), token, json!({"body": "edited"})).await;
+        let r = app.patch(&format!("/api/guildhall/v1/replies/{reply}"), token, json!({"body": "edited"})).await;
         assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"), "{}", r.body);
     }
 }
 
 /// Asserts that `token` reads the discussion, its replies and sees it listed.
 async fn readable_by(app: &TestApp, community: &str, id: i64, token: &str) {
-    let r = app.get(&format!("/api/v1/discussions/{id}"), Some(token)).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{id}"), Some(token)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["members_only"], true);
-    assert_eq!(app.items(&format!("/api/v1/discussions/{id}/replies"), Some(token)).await.len(), 1);
+    assert_eq!(app.items(&format!("/api/guildhall/v1/discussions/{id}/replies"), Some(token)).await.len(), 1);
     assert!(listed(app, community, "?limit=100", Some(token)).await.contains(&id));
 }
 
@@ -57,17 +57,17 @@ async fn opening_a_private_community_keeps_its_past_private() {
     assert_eq!(app.join(&pat, "vault").await.body["status"], "requested");
 
     let old = app.discussion(&bob, "vault", "Said in private").await;
-    let r = app.get(&format!("/api/v1/discussions/{old}"), Some(&bob)).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{old}"), Some(&bob)).await;
     assert_eq!(r.body["members_only"], true, "started in a private community");
     let old_reply = app.reply(&alice, old, None, "a private answer").await;
-    let r = app.post(&format!("/api/v1/discussions/{old}/vote"), Some(&alice), json!({"value": 1})).await;
+    let r = app.post(&format!("/api/guildhall/v1/discussions/{old}/vote"), Some(&alice), json!({"value": 1})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
-    let r = app.patch("/api/v1/communities/vault", Some(&alice), json!({"visibility": "public"})).await;
+    let r = app.patch("/api/guildhall/v1/communities/vault", Some(&alice), json!({"visibility": "public"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["visibility"], "public");
     let new = app.discussion(&bob, "vault", "Said in public").await;
-    let r = app.get(&format!("/api/v1/discussions/{new}"), None).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{new}"), None).await;
     assert_eq!((r.status, r.body["members_only"].as_bool()), (StatusCode::OK, Some(false)), "{}", r.body);
     let new_reply = app.reply(&bob, new, None, "a public answer").await;
 
@@ -75,13 +75,13 @@ async fn opening_a_private_community_keeps_its_past_private() {
     for token in [None, Some(eve.as_str()), Some(pat.as_str())] {
         assert_eq!(listed(&app, "vault", "", token).await, vec![new], "{token:?}");
         hidden_from(&app, old, old_reply, token).await;
-        let r = app.get(&format!("/api/v1/discussions/{new}/replies"), token).await;
+        let r = app.get(&format!("/api/guildhall/v1/discussions/{new}/replies"), token).await;
         assert_eq!(r.body["items"][0]["id"].as_i64(), Some(new_reply));
     }
     // Pages are counted after the filter: one page of one, nothing more.
-    let r = app.get("/api/v1/communities/vault/discussions?limit=1", None).await;
+    let r = app.get("/api/guildhall/v1/communities/vault/discussions?limit=1", None).await;
     assert_eq!((r.body["items"].as_array().map(Vec::len), r.body["has_more"].as_bool()), (Some(1), Some(false)));
-    let r = app.get("/api/v1/communities/vault/discussions?limit=1&page=2", None).await;
+    let r = app.get("/api/guildhall/v1/communities/vault/discussions?limit=1&page=2", None).await;
     assert_eq!(r.body["items"], json!([]));
 
     // Members, moderators and instance admins still read all of it, in one list.
@@ -89,11 +89,11 @@ async fn opening_a_private_community_keeps_its_past_private() {
         readable_by(&app, "vault", old, token).await;
         assert_eq!(listed(&app, "vault", "", Some(token)).await, vec![new, old]);
     }
-    let r = app.get("/api/v1/communities/vault/discussions?limit=1", Some(&bob)).await;
+    let r = app.get("/api/guildhall/v1/communities/vault/discussions?limit=1", Some(&bob)).await;
     assert_eq!(r.body["has_more"], true);
-    let r = app.get(&format!("/api/v1/discussions/{old}/replies"), Some(&bob)).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{old}/replies"), Some(&bob)).await;
     assert_eq!(r.body["items"][0]["score"], 0, "replies keep their votes: {}", r.body);
-    let r = app.get(&format!("/api/v1/discussions/{old}"), Some(&bob)).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{old}"), Some(&bob)).await;
     assert_eq!(r.body["score"], 1, "{}", r.body);
 
     // Joining the now public community lets eve in, as any member.
@@ -109,14 +109,14 @@ async fn members_only_survives_edits_and_visibility_round_trips() {
     let old = app.discussion(&alice, "vault", "Private plans").await;
     let reply = app.reply(&alice, old, None, "details").await;
     for visibility in ["approval", "private", "public"] {
-        let r = app.patch("/api/v1/communities/vault", Some(&alice), json!({"visibility": visibility})).await;
+        let r = app.patch("/api/guildhall/v1/communities/vault", Some(&alice), json!({"visibility": visibility})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
 
     // The edit body has no such field: sending one changes nothing.
     let r = app
         .patch(
-            &format!("/api/v1/discussions/{old}"),
+            &format!("/api/guildhall/v1/discussions/{old}"),
             Some(&alice),
             json!({"title": "Now public?", "members_only": false}),
         )
@@ -128,19 +128,20 @@ async fn members_only_survives_edits_and_visibility_round_trips() {
     // A public discussion of an open community is marked when the community goes private and
     // opens again: what was posted in between cannot be told apart, so all of it stays private.
     let open = app.discussion(&alice, "vault", "Open plans").await;
-    let r = app.get(&format!("/api/v1/discussions/{open}"), None).await;
+    let r = app.get(&format!("/api/guildhall/v1/discussions/{open}"), None).await;
     assert_eq!(r.status, StatusCode::OK);
     for visibility in ["private", "approval"] {
-        app.patch("/api/v1/communities/vault", Some(&alice), json!({"visibility": visibility})).await;
+        app.patch("/api/guildhall/v1/communities/vault", Some(&alice), json!({"visibility": visibility})).await;
     }
-    assert_eq!(app.get(&format!("/api/v1/discussions/{open}"), None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.get(&format!("/api/guildhall/v1/discussions/{open}"), None).await.status, StatusCode::NOT_FOUND);
     assert!(listed(&app, "vault", "", None).await.is_empty());
     // Changing other settings leaves the flags alone; so does approval to public.
-    let r =
-        app.patch("/api/v1/communities/vault", Some(&alice), json!({"title": "Vault", "visibility": "public"})).await;
+    let r = app
+        .patch("/api/guildhall/v1/communities/vault", Some(&alice), json!({"title": "Vault", "visibility": "public"}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let fresh = app.discussion(&alice, "vault", "Fresh").await;
-    let r = app.patch("/api/v1/communities/vault", Some(&alice), json!({"visibility": "approval"})).await;
+    let r = app.patch("/api/guildhall/v1/communities/vault", Some(&alice), json!({"visibility": "approval"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(listed(&app, "vault", "", None).await, vec![fresh]);
 }
@@ -154,8 +155,9 @@ async fn discussions_from_other_servers_follow_the_same_rule() {
     let rem = app.remote_person("rem", "remote.example").await;
     app.remote_follow(&rem, "town").await;
     app.remote_follow(&rem, "vault").await;
-    let r =
-        app.post("/api/v1/communities/vault/join-requests/rem@remote.example/accept", Some(&alice), json!({})).await;
+    let r = app
+        .post("/api/guildhall/v1/communities/vault/join-requests/rem@remote.example/accept", Some(&alice), json!({}))
+        .await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
 
     let followers_only = app.remote_discussion(&rem, "town", "For members", true).await;
@@ -163,8 +165,8 @@ async fn discussions_from_other_servers_follow_the_same_rule() {
     let in_private = app.remote_discussion(&rem, "vault", "In private", false).await;
     assert_eq!(listed(&app, "town", "", None).await, vec![public]);
     for id in [followers_only, in_private] {
-        assert_eq!(app.get(&format!("/api/v1/discussions/{id}"), None).await.status, StatusCode::NOT_FOUND);
-        let r = app.get(&format!("/api/v1/discussions/{id}"), Some(&alice)).await;
+        assert_eq!(app.get(&format!("/api/guildhall/v1/discussions/{id}"), None).await.status, StatusCode::NOT_FOUND);
+        let r = app.get(&format!("/api/guildhall/v1/discussions/{id}"), Some(&alice)).await;
         assert_eq!(r.body["members_only"], true, "{}", r.body);
     }
 

@@ -10,7 +10,7 @@ use common::TestApp;
 use serde_json::{Value, json};
 
 async fn notifications(app: &TestApp, token: &str) -> Value {
-    let r = app.get("/api/v1/notifications", Some(token)).await;
+    let r = app.get("/api/guildhall/v1/notifications", Some(token)).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     r.body
 }
@@ -34,11 +34,11 @@ async fn attendees_hear_of_edits_cancellation_and_deletion() {
         "ends_at": "2030-12-01T21:00",
         "timezone": "Europe/Paris",
     });
-    let r = app.post("/api/v1/communities/rustaceans/events", Some(&modr), body).await;
+    let r = app.post("/api/guildhall/v1/communities/rustaceans/events", Some(&modr), body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.body["id"].as_i64().expect("id");
     for t in [&ann, &modr] {
-        let r = app.post(&format!("/api/v1/events/{id}/rsvp"), Some(t), json!({"status": "going"})).await;
+        let r = app.post(&format!("/api/guildhall/v1/events/{id}/rsvp"), Some(t), json!({"status": "going"})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
     // Someone an organiser refused, and someone on another server (told over federation).
@@ -66,9 +66,9 @@ async fn attendees_hear_of_edits_cancellation_and_deletion() {
     .await
     .expect("rsvp");
 
-    let r = app.patch(&format!("/api/v1/events/{id}"), Some(&modr), json!({"title": "Rust meetup #2"})).await;
+    let r = app.patch(&format!("/api/guildhall/v1/events/{id}"), Some(&modr), json!({"title": "Rust meetup #2"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = app.post(&format!("/api/v1/events/{id}/cancel"), Some(&modr), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/events/{id}/cancel"), Some(&modr), json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 
     let list = notifications(&app, &ann).await;
@@ -93,18 +93,18 @@ async fn attendees_hear_of_edits_cancellation_and_deletion() {
 
     // Only the owner marks a notification read; for anyone else it does not exist.
     let nid = first["id"].as_i64().expect("id");
-    let r = app.post(&format!("/api/v1/notifications/{nid}/read"), Some(&bob), json!({})).await;
+    let r = app.post(&format!("/api/guildhall/v1/notifications/{nid}/read"), Some(&bob), json!({})).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"), "{}", r.body);
-    let r = app.post("/api/v1/notifications/999999/read", Some(&ann), json!({})).await;
+    let r = app.post("/api/guildhall/v1/notifications/999999/read", Some(&ann), json!({})).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get("/api/v1/notifications", None).await.status, StatusCode::UNAUTHORIZED);
-    let r = app.post(&format!("/api/v1/notifications/{nid}/read"), Some(&ann), json!({})).await;
+    assert_eq!(app.get("/api/guildhall/v1/notifications", None).await.status, StatusCode::UNAUTHORIZED);
+    let r = app.post(&format!("/api/guildhall/v1/notifications/{nid}/read"), Some(&ann), json!({})).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let list = notifications(&app, &ann).await;
     assert_eq!(list["unread_count"], 1);
     assert!(list["items"][0]["read_at"].is_string(), "{list}");
 
-    let r = app.delete(&format!("/api/v1/events/{id}"), Some(&modr)).await;
+    let r = app.delete(&format!("/api/guildhall/v1/events/{id}"), Some(&modr)).await;
     assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     let list = notifications(&app, &ann).await;
     assert_eq!(list["unread_count"], 2);
@@ -113,9 +113,9 @@ async fn attendees_hear_of_edits_cancellation_and_deletion() {
     assert_eq!(notifications(&app, &modr).await["unread_count"], 0);
 
     // Paging, then marking all read.
-    let r = app.get("/api/v1/notifications?limit=2", Some(&ann)).await;
+    let r = app.get("/api/guildhall/v1/notifications?limit=2", Some(&ann)).await;
     assert_eq!((r.body["items"].as_array().map(Vec::len), r.body["has_more"].as_bool()), (Some(2), Some(true)));
-    let r = app.post("/api/v1/notifications/read", Some(&ann), json!({})).await;
+    let r = app.post("/api/guildhall/v1/notifications/read", Some(&ann), json!({})).await;
     assert_eq!((r.status, r.body["marked"].as_u64()), (StatusCode::OK, Some(2)), "{}", r.body);
     assert_eq!(notifications(&app, &ann).await["unread_count"], 0);
 }
@@ -131,19 +131,21 @@ async fn banned_and_departed_members_hear_nothing_of_private_events() {
     let bea = app.member("bea", "vault", &modr).await;
     let cal = app.member("cal", "vault", &modr).await;
     let body = json!({"title": "Vault meetup", "starts_at": "2030-12-01T18:30", "ends_at": "2030-12-01T21:00", "timezone": "Europe/Paris"});
-    let r = app.post("/api/v1/communities/vault/events", Some(&modr), body).await;
+    let r = app.post("/api/guildhall/v1/communities/vault/events", Some(&modr), body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let id = r.body["id"].as_i64().expect("id");
     for t in [&ann, &bea, &cal] {
-        let r = app.post(&format!("/api/v1/events/{id}/rsvp"), Some(t), json!({"status": "going"})).await;
+        let r = app.post(&format!("/api/guildhall/v1/events/{id}/rsvp"), Some(t), json!({"status": "going"})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     }
-    let r = app.post("/api/v1/communities/vault/bans", Some(&modr), json!({"username": "bea"})).await;
+    let r = app.post("/api/guildhall/v1/communities/vault/bans", Some(&modr), json!({"username": "bea"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = app.post("/api/v1/communities/vault/leave", Some(&cal), json!({})).await;
+    let r = app.post("/api/guildhall/v1/communities/vault/leave", Some(&cal), json!({})).await;
     assert!(r.status.is_success(), "{} {}", r.status, r.body);
 
-    let r = app.patch(&format!("/api/v1/events/{id}"), Some(&modr), json!({"title": "Vault meetup, new room"})).await;
+    let r = app
+        .patch(&format!("/api/guildhall/v1/events/{id}"), Some(&modr), json!({"title": "Vault meetup, new room"}))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(kinds(&notifications(&app, &ann).await), ["event_updated"], "a member still hears");
     for (who, t) in [("banned", &bea), ("departed", &cal)] {

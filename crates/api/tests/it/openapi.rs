@@ -62,7 +62,7 @@ async fn query_parameters_are_in_the_query_and_path_parameters_in_the_path() {
             assert_eq!(p["in"] == "path", in_template, "{method} {path}: parameter {name} is in {}", p["in"]);
         }
     }
-    let list = &doc["paths"]["/api/v1/admin/accounts"]["get"]["parameters"];
+    let list = &doc["paths"]["/api/guildhall/v1/admin/accounts"]["get"]["parameters"];
     let limit = list.as_array().unwrap().iter().find(|p| p["name"] == "limit").expect("limit");
     assert_eq!((limit["in"].as_str(), limit["required"].as_bool()), (Some("query"), Some(false)));
 }
@@ -83,13 +83,13 @@ async fn the_errors_extractors_answer_are_documented() {
     }
     // What schemathesis received undocumented: 401 without credentials, 400 for a query that
     // does not parse, 415 and 422 for bodies.
-    let r = app.get("/api/v1/admin/accounts", None).await;
+    let r = app.get("/api/guildhall/v1/admin/accounts", None).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
-    let r = app.get("/api/v1/admin/accounts?limit=x", Some(&admin)).await;
+    let r = app.get("/api/guildhall/v1/admin/accounts?limit=x", Some(&admin)).await;
     assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "invalid_query"));
-    let r = app.post("/api/v1/admin/invites", Some(&admin), json!({"max_uses": "many"})).await;
+    let r = app.post("/api/guildhall/v1/admin/invites", Some(&admin), json!({"max_uses": "many"})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let raw = axum::http::Request::post("/api/v1/auth/login")
+    let raw = axum::http::Request::post("/api/guildhall/v1/auth/login")
         .header("content-type", "text/plain")
         .body(axum::body::Body::from("x"))
         .unwrap();
@@ -102,7 +102,7 @@ async fn a_handle_whose_host_no_url_can_hold_is_a_bad_request_not_a_remote_failu
     let user = app.user("ann").await;
     // An invalid international domain name answered 502 "remote_unavailable".
     for query in ["x@K\u{b2}\u{ac}\u{f5}\u{1}R", "x@a\u{0}b.example", "x@[nope"] {
-        let r = app.post("/api/v1/federation/resolve", Some(&user), json!({"query": query})).await;
+        let r = app.post("/api/guildhall/v1/federation/resolve", Some(&user), json!({"query": query})).await;
         assert_eq!((r.status, r.code()), (StatusCode::BAD_REQUEST, "invalid"), "{query:?}: {}", r.body);
     }
 }

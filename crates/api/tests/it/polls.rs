@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 async fn poll_discussion(app: &TestApp, token: &str, community: &str, poll: Value) -> i64 {
     let r = app
         .post(
-            &format!("/api/v1/communities/{community}/discussions"),
+            &format!("/api/guildhall/v1/communities/{community}/discussions"),
             Some(token),
             json!({"title": "Lunch?", "body": "Pick one", "poll": poll}),
         )
@@ -21,7 +21,7 @@ async fn poll_discussion(app: &TestApp, token: &str, community: &str, poll: Valu
 }
 
 async fn vote(app: &TestApp, token: Option<&str>, id: i64, choices: Value) -> common::Resp {
-    app.post(&format!("/api/v1/discussions/{id}/poll/votes"), token, json!({ "choices": choices })).await
+    app.post(&format!("/api/guildhall/v1/discussions/{id}/poll/votes"), token, json!({ "choices": choices })).await
 }
 
 fn counts(poll: &Value) -> Vec<Value> {
@@ -55,7 +55,7 @@ async fn single_choice_vote_and_revote() {
             .await;
     let member = app.member("max", "cooks", &mod_t).await;
 
-    let d = app.get(&format!("/api/v1/discussions/{id}"), None).await.body;
+    let d = app.get(&format!("/api/guildhall/v1/discussions/{id}"), None).await.body;
     assert_eq!(d["has_poll"], true);
     assert_eq!(d["poll"]["kind"], "single");
     assert_eq!(d["poll"]["options"][1]["name"], "Coffee", "trimmed");
@@ -76,7 +76,7 @@ async fn single_choice_vote_and_revote() {
 
     let r = vote(&app, Some(&mod_t), id, json!([2])).await;
     assert_eq!(r.body["voters_count"], 2);
-    let seen = app.get(&format!("/api/v1/discussions/{id}"), Some(&member)).await.body;
+    let seen = app.get(&format!("/api/guildhall/v1/discussions/{id}"), Some(&member)).await.body;
     assert_eq!(counts(&seen["poll"]), vec![json!(0), json!(0), json!(2)]);
     assert_eq!(seen["poll"]["my_choices"], json!([2]));
 
@@ -89,7 +89,7 @@ async fn single_choice_vote_and_revote() {
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 
     // Lists say which discussions carry a poll.
-    let list = app.items("/api/v1/communities/cooks/discussions", None).await;
+    let list = app.items("/api/guildhall/v1/communities/cooks/discussions", None).await;
     assert_eq!(list[0]["has_poll"], true);
 }
 
@@ -109,7 +109,7 @@ async fn who_may_vote() {
 
     // Locked: like replies, only moderators still vote.
     assert_eq!(
-        app.post(&format!("/api/v1/discussions/{id}/lock"), Some(&mod_t), json!({})).await.status,
+        app.post(&format!("/api/guildhall/v1/discussions/{id}/lock"), Some(&mod_t), json!({})).await.status,
         StatusCode::OK
     );
     let r = vote(&app, Some(&member), id, json!([0])).await;
@@ -120,14 +120,17 @@ async fn who_may_vote() {
     let plain = app.discussion(&mod_t, "cooks", "No poll here").await;
     let r = vote(&app, Some(&member), plain, json!([0])).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(app.get(&format!("/api/v1/discussions/{plain}"), None).await.body["poll"].is_null());
+    assert!(app.get(&format!("/api/guildhall/v1/discussions/{plain}"), None).await.body["poll"].is_null());
 
     // Private community: outsiders learn nothing.
     app.community(&mod_t, "secret", "private").await;
     let hidden = poll_discussion(&app, &mod_t, "secret", json!({"options": ["A", "B"]})).await;
     let r = vote(&app, Some(&outsider), hidden, json!([0])).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert_eq!(app.get(&format!("/api/v1/discussions/{hidden}"), Some(&outsider)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("/api/guildhall/v1/discussions/{hidden}"), Some(&outsider)).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -148,19 +151,23 @@ async fn bad_polls_are_refused_and_nothing_is_stored() {
         (json!({"options": ["Tea", "Coffee"], "closes_at": far}), "poll.closes_at"),
     ] {
         let r = app
-            .post("/api/v1/communities/cooks/discussions", Some(&t), json!({"title": "T", "body": "B", "poll": poll}))
+            .post(
+                "/api/guildhall/v1/communities/cooks/discussions",
+                Some(&t),
+                json!({"title": "T", "body": "B", "poll": poll}),
+            )
             .await;
         assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some(field)), "{poll}: {}", r.body);
     }
     let r = app
         .post(
-            "/api/v1/communities/cooks/discussions",
+            "/api/guildhall/v1/communities/cooks/discussions",
             Some(&t),
             json!({"title": "T", "body": "B", "poll": {"options": ["A", "B"], "kind": "ranked"}}),
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(app.items("/api/v1/communities/cooks/discussions", None).await.is_empty());
+    assert!(app.items("/api/guildhall/v1/communities/cooks/discussions", None).await.is_empty());
 }
 
 #[tokio::test]
@@ -191,7 +198,7 @@ async fn no_votes_after_close() {
     close_now(&app, id).await;
     let r = vote(&app, Some(&mod_t), id, json!([1])).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "poll_closed"));
-    let d = app.get(&format!("/api/v1/discussions/{id}"), None).await.body;
+    let d = app.get(&format!("/api/guildhall/v1/discussions/{id}"), None).await.body;
     assert_eq!(d["poll"]["closed"], true);
     assert_eq!(counts(&d["poll"]), vec![json!(1), json!(0)], "the earlier vote stands");
 }
@@ -219,7 +226,7 @@ async fn hidden_results_show_once_closed() {
     assert_eq!(pending_intents(&app).await.len(), before, "hidden counts are not federated either");
 
     close_now(&app, id).await;
-    let d = app.get(&format!("/api/v1/discussions/{id}"), None).await.body;
+    let d = app.get(&format!("/api/guildhall/v1/discussions/{id}"), None).await.body;
     assert_eq!(counts(&d["poll"]), vec![json!(0), json!(1)]);
     assert_eq!(d["poll"]["voters_count"], 1);
     assert_eq!(d["poll"]["results_visible"], true);
@@ -303,7 +310,7 @@ async fn remote_votes_count_once_per_actor() {
     let err = receive(&eve, "Tea", 5).await.expect_err("not a member");
     assert!(matches!(err, guildhall_app::Error::Denied(guildhall_domain::Denied::MembersOnly)), "{err:?}");
 
-    let p = app.get(&format!("/api/v1/discussions/{id}"), None).await.body["poll"].clone();
+    let p = app.get(&format!("/api/guildhall/v1/discussions/{id}"), None).await.body["poll"].clone();
     assert_eq!(counts(&p), vec![json!(0), json!(1)]);
     assert_eq!(p["voters_count"], 1);
 
@@ -358,7 +365,7 @@ async fn voting_in_another_servers_poll() {
     .expect_err("not the author");
     assert!(matches!(err, guildhall_app::Error::Denied(_)));
 
-    let p = app.get(&format!("/api/v1/discussions/{}", d.id), Some(&t)).await.body["poll"].clone();
+    let p = app.get(&format!("/api/guildhall/v1/discussions/{}", d.id), Some(&t)).await.body["poll"].clone();
     assert_eq!(counts(&p), vec![json!(4), json!(2)]);
     assert_eq!(p["voters_count"], 6);
 
@@ -386,7 +393,7 @@ async fn voting_in_another_servers_poll() {
     guildhall_app::polls::receive_remote_poll(&app.ctx, &d, &author, update, guildhall_app::receipt::Arrival::Relayed)
         .await
         .unwrap();
-    let p = app.get(&format!("/api/v1/discussions/{}", d.id), Some(&t)).await.body["poll"].clone();
+    let p = app.get(&format!("/api/guildhall/v1/discussions/{}", d.id), Some(&t)).await.body["poll"].clone();
     assert_eq!((p["closed"].clone(), p["my_choices"].clone()), (json!(true), json!([1])));
 
     // Counts another server hides (none sent) stay hidden here until it sends them.
@@ -400,7 +407,7 @@ async fn voting_in_another_servers_poll() {
     guildhall_app::polls::receive_remote_poll(&app.ctx, &d, &author, hidden, guildhall_app::receipt::Arrival::Relayed)
         .await
         .unwrap();
-    let p = app.get(&format!("/api/v1/discussions/{}", d.id), Some(&t)).await.body["poll"].clone();
+    let p = app.get(&format!("/api/guildhall/v1/discussions/{}", d.id), Some(&t)).await.body["poll"].clone();
     assert_eq!((p["results_visible"].clone(), counts(&p)), (json!(false), vec![Value::Null, Value::Null]));
 }
 
@@ -415,7 +422,7 @@ async fn our_poll_in_another_servers_community_counts_its_voters() {
     // Its community's server knows who its members are; we count what it lets through.
     let pat = app.remote_person("pat", "elsewhere.test").await;
     guildhall_app::polls::receive_vote(&app.ctx, &d, &pat, "Coffee", "http://elsewhere.test/v/1").await.unwrap();
-    let p = app.get(&format!("/api/v1/discussions/{id}"), Some(&t)).await.body["poll"].clone();
+    let p = app.get(&format!("/api/guildhall/v1/discussions/{id}"), Some(&t)).await.body["poll"].clone();
     assert_eq!(counts(&p), vec![json!(0), json!(1)]);
     let intents = pending_intents(&app).await;
     assert!(intents.last().unwrap().contains("discussion_updated"), "new counts go to the community: {intents:?}");

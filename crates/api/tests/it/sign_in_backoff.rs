@@ -12,9 +12,9 @@ use axum::http::{Request, StatusCode, header};
 use common::Resp;
 use serde_json::{Value, json};
 
-/// `POST /api/v1/auth/login` from the connection `peer`, with extra headers.
+/// `POST /api/guildhall/v1/auth/login` from the connection `peer`, with extra headers.
 async fn login_from(app: &TestApp, peer: &str, body: Value, headers: &[(&str, &str)]) -> Resp {
-    let mut req = Request::post("/api/v1/auth/login").header(header::CONTENT_TYPE, "application/json");
+    let mut req = Request::post("/api/guildhall/v1/auth/login").header(header::CONTENT_TYPE, "application/json");
     for (k, v) in headers {
         req = req.header(*k, *v);
     }
@@ -78,11 +78,11 @@ async fn the_sixth_attempt_waits_whatever_the_password_unless_the_device_is_know
     assert_eq!(login_from(&app, attacker, known_wrong, &[]).await.status, StatusCode::UNAUTHORIZED);
 
     // The admin sees who was held back.
-    let seen = app.get("/api/v1/admin/sign-in-throttles", Some(&admin)).await;
+    let seen = app.get("/api/guildhall/v1/admin/sign-in-throttles", Some(&admin)).await;
     assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
     assert_eq!(seen.body[0]["username"], "ada");
     assert_eq!(seen.body[0]["throttled"], 5, "the five 429s above: {}", seen.body);
-    let r = app.get("/api/v1/admin/sign-in-throttles", Some(&app.login("bea").await)).await;
+    let r = app.get("/api/guildhall/v1/admin/sign-in-throttles", Some(&app.login("bea").await)).await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "admins_only"));
 
     // After the wait, the right password works from anywhere.

@@ -16,14 +16,14 @@ async fn health_ready_and_openapi() {
     assert_eq!(r.status, StatusCode::OK);
     let paths = r.body["paths"].as_object().expect("paths");
     for p in [
-        "/api/v1/accounts",
-        "/api/v1/auth/login",
-        "/api/v1/communities/{name}/join",
-        "/api/v1/discussions/{id}/replies",
-        "/api/v1/admin/settings",
+        "/api/guildhall/v1/accounts",
+        "/api/guildhall/v1/auth/login",
+        "/api/guildhall/v1/communities/{name}/join",
+        "/api/guildhall/v1/discussions/{id}/replies",
+        "/api/guildhall/v1/admin/settings",
     ] {
         assert!(paths.contains_key(p), "OpenAPI lacks {p}");
     }
-    let r = app.get("/api/v1/nope", None).await;
+    let r = app.get("/api/guildhall/v1/nope", None).await;
     assert_eq!((r.status, r.code()), (StatusCode::NOT_FOUND, "not_found"));
 }

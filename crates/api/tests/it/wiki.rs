@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 
 async fn page(app: &TestApp, token: &str, community: &str, title: &str, body: &str) -> Value {
     let r = app
-        .post(&format!("/api/v1/communities/{community}/wiki"), Some(token), json!({"title": title, "body": body}))
+        .post(
+            &format!("/api/guildhall/v1/communities/{community}/wiki"),
+            Some(token),
+            json!({"title": title, "body": body}),
+        )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.body
@@ -32,7 +36,7 @@ async fn pages_revisions_history_diff_and_restore() {
     assert_eq!(p["links"][0], json!({"title": "FAQ", "slug": "faq", "exists": false}));
     assert!(p["body_html"].as_str().unwrap().contains("href=\"/c/uxd/wiki/faq?missing=1\""), "{}", p["body_html"]);
     page(&app, &mod_t, "uxd", "FAQ", "Questions.").await;
-    let path = "/api/v1/communities/uxd/wiki/onboarding-guide";
+    let path = "/api/guildhall/v1/communities/uxd/wiki/onboarding-guide";
     let p = app.get(path, None).await.body;
     assert_eq!(p["links"][0]["exists"], true, "resolved within the community");
     assert!(p["body_html"].as_str().unwrap().contains("href=\"/c/uxd/wiki/faq\""), "{}", p["body_html"]);
@@ -70,7 +74,7 @@ async fn pages_revisions_history_diff_and_restore() {
     assert_eq!(one["body"], r.body["body"]);
     assert_eq!(app.get(&format!("{path}/revisions/9"), None).await.status, StatusCode::NOT_FOUND);
 
-    let list = app.get("/api/v1/communities/uxd/wiki", None).await.body;
+    let list = app.get("/api/guildhall/v1/communities/uxd/wiki", None).await.body;
     let slugs: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["slug"].as_str().unwrap()).collect();
     assert_eq!(slugs, vec!["faq", "onboarding-guide"]);
 }
@@ -82,7 +86,7 @@ async fn an_edit_on_an_old_revision_is_refused_and_nothing_is_lost() {
     app.community(&mod_t, "uxd", "public").await;
     let (ann, ben) = (app.member("ann", "uxd", &mod_t).await, app.member("ben", "uxd", &mod_t).await);
     page(&app, &mod_t, "uxd", "Home", "v1").await;
-    let path = "/api/v1/communities/uxd/wiki/home";
+    let path = "/api/guildhall/v1/communities/uxd/wiki/home";
     assert_eq!(edit(&app, &ann, path, 1, "Ann's text").await.status, StatusCode::OK);
     let r = edit(&app, &ben, path, 1, "Ben's text").await;
     assert_eq!((r.status, r.code()), (StatusCode::CONFLICT, "conflict"));
@@ -107,17 +111,22 @@ async fn bad_input_is_refused() {
         (json!({"title": "!!!", "body": "b"}), "title"),
         (json!({"title": "T", "body": "b", "summary": "s".repeat(301)}), "summary"),
     ] {
-        let r = app.post("/api/v1/communities/uxd/wiki", Some(&t), body).await;
+        let r = app.post("/api/guildhall/v1/communities/uxd/wiki", Some(&t), body).await;
         assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some(field)), "{}", r.body);
     }
     page(&app, &t, "uxd", "Home", "v1").await;
-    let r = app.post("/api/v1/communities/uxd/wiki", Some(&t), json!({"title": "home", "body": "again"})).await;
+    let r =
+        app.post("/api/guildhall/v1/communities/uxd/wiki", Some(&t), json!({"title": "home", "body": "again"})).await;
     assert_eq!(r.status, StatusCode::CONFLICT, "same slug");
-    let r = edit(&app, &t, "/api/v1/communities/uxd/wiki/home", 1, &huge).await;
+    let r = edit(&app, &t, "/api/guildhall/v1/communities/uxd/wiki/home", 1, &huge).await;
     assert_eq!((r.status, r.body["field"].as_str()), (StatusCode::BAD_REQUEST, Some("body")));
-    assert_eq!(app.get("/api/v1/communities/uxd/wiki/home", None).await.body["revision"], 1, "nothing stored");
-    assert_eq!(app.get("/api/v1/communities/uxd/wiki/nope", None).await.status, StatusCode::NOT_FOUND);
-    let r = app.get("/api/v1/communities/uxd/wiki/home/diff?from=1", None).await;
+    assert_eq!(
+        app.get("/api/guildhall/v1/communities/uxd/wiki/home", None).await.body["revision"],
+        1,
+        "nothing stored"
+    );
+    assert_eq!(app.get("/api/guildhall/v1/communities/uxd/wiki/nope", None).await.status, StatusCode::NOT_FOUND);
+    let r = app.get("/api/guildhall/v1/communities/uxd/wiki/home/diff?from=1", None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
 }
 
@@ -129,9 +138,9 @@ async fn who_may_edit_and_locking() {
     let member = app.member("max", "uxd", &mod_t).await;
     let outsider = app.user("otto").await;
     page(&app, &member, "uxd", "Home", "v1").await;
-    let path = "/api/v1/communities/uxd/wiki/home";
+    let path = "/api/guildhall/v1/communities/uxd/wiki/home";
 
-    let r = app.post("/api/v1/communities/uxd/wiki", None, json!({"title": "A", "body": "b"})).await;
+    let r = app.post("/api/guildhall/v1/communities/uxd/wiki", None, json!({"title": "A", "body": "b"})).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     let r = edit(&app, &outsider, path, 1, "vandal").await;
     assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "members_only"));
@@ -140,7 +149,7 @@ async fn who_may_edit_and_locking() {
     let r = app
         .call(
             axum::http::Method::PUT,
-            "/api/v1/communities/uxd/wiki-settings",
+            "/api/guildhall/v1/communities/uxd/wiki-settings",
             Some(&member),
             Some(json!({"editors": "moderators"})),
         )
@@ -149,7 +158,7 @@ async fn who_may_edit_and_locking() {
     let r = app
         .call(
             axum::http::Method::PUT,
-            "/api/v1/communities/uxd/wiki-settings",
+            "/api/guildhall/v1/communities/uxd/wiki-settings",
             Some(&mod_t),
             Some(json!({"editors": "moderators"})),
         )
@@ -160,12 +169,12 @@ async fn who_may_edit_and_locking() {
     assert_eq!(edit(&app, &mod_t, path, 1, "moderator edit").await.status, StatusCode::OK);
     app.call(
         axum::http::Method::PUT,
-        "/api/v1/communities/uxd/wiki-settings",
+        "/api/guildhall/v1/communities/uxd/wiki-settings",
         Some(&mod_t),
         Some(json!({"editors": "members"})),
     )
     .await;
-    assert_eq!(app.get("/api/v1/communities/uxd/wiki-settings", None).await.body["editors"], "members");
+    assert_eq!(app.get("/api/guildhall/v1/communities/uxd/wiki-settings", None).await.body["editors"], "members");
 
     // A locked page: moderators only.
     let r = app.post(&format!("{path}/lock"), Some(&member), json!({})).await;
@@ -189,15 +198,15 @@ async fn a_private_communitys_wiki_stays_private() {
     let member = app.member("max", "vault", &mod_t).await;
     let outsider = app.user("otto").await;
     page(&app, &member, "vault", "Secret plan", "zq-secret").await;
-    edit(&app, &member, "/api/v1/communities/vault/wiki/secret-plan", 1, "zq-secret 2").await;
-    let base = "/api/v1/communities/vault/wiki";
+    edit(&app, &member, "/api/guildhall/v1/communities/vault/wiki/secret-plan", 1, "zq-secret 2").await;
+    let base = "/api/guildhall/v1/communities/vault/wiki";
     for path in [
         base.to_owned(),
         format!("{base}/secret-plan"),
         format!("{base}/secret-plan/revisions"),
         format!("{base}/secret-plan/revisions/1"),
         format!("{base}/secret-plan/diff?from=1&to=2"),
-        "/api/v1/communities/vault/wiki-settings".to_owned(),
+        "/api/guildhall/v1/communities/vault/wiki-settings".to_owned(),
     ] {
         for token in [None, Some(outsider.as_str())] {
             let r = app.get(&path, token).await;
@@ -252,7 +261,7 @@ async fn a_refused_remote_edit_is_answered_with_its_reason() {
     let err = edit(home_id, 1, "stale", 2).await.expect_err("conflict");
     assert!(matches!(err, guildhall_app::Error::Conflict(_)), "{err:?}");
     // Locked: refused with the lock as reason.
-    app.post("/api/v1/communities/uxd/wiki/home/lock", Some(&mod_t), json!({})).await;
+    app.post("/api/guildhall/v1/communities/uxd/wiki/home/lock", Some(&mod_t), json!({})).await;
     let err = edit(home_id, 2, "locked", 3).await.expect_err("locked");
     assert!(matches!(err, guildhall_app::Error::Denied(guildhall_domain::Denied::Locked)), "{err:?}");
     let intents = pending_intents(&app).await;

@@ -201,7 +201,7 @@ pub async fn new_token(ctx: &AppContext, viewer: &Viewer) -> Result<CalendarToke
     let txn = crate::receipt::begin_write(ctx).await?;
     store::set_calendar_token(&txn, viewer.account_id, token_hash(&token), Utc::now()).await?;
     txn.commit().await?;
-    let url = format!("{}/api/v1/calendar/{token}/events.ics", ctx.instance().base_url());
+    let url = format!("{}/api/guildhall/v1/calendar/{token}/events.ics", ctx.instance().base_url());
     Ok(CalendarTokenView { token, url })
 }
 

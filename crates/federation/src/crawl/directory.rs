@@ -169,7 +169,7 @@ mod tests {
                 {"kind": "community"},
                 "not an object",
             ],
-            "page": 1, "total": 6, "next": "https://a.example/api/v1/directory?page=2"
+            "page": 1, "total": 6, "next": "https://a.example/api/guildhall/v1/directory?page=2"
         });
         let p = parse(&body(page), "a.example", 100).unwrap();
         assert_eq!(p.meta.name, "Dept A");
@@ -183,7 +183,7 @@ mod tests {
         assert_eq!(p.entries[1].ap_id, "external:a.example:slack-42");
         assert_eq!(p.hosts.iter().cloned().collect::<Vec<_>>(), vec!["b.example", "c.example"]);
         assert_eq!(p.dropped, 4);
-        assert_eq!(p.next.as_deref(), Some("https://a.example/api/v1/directory?page=2"));
+        assert_eq!(p.next.as_deref(), Some("https://a.example/api/guildhall/v1/directory?page=2"));
     }
 
     #[test]

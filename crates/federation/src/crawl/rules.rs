@@ -9,7 +9,7 @@ use url::Url;
 use crate::urls::authority;
 
 /// Path of the directory when NodeInfo names none.
-pub const DIRECTORY_PATH: &str = "/api/v1/directory";
+pub const DIRECTORY_PATH: &str = "/api/guildhall/v1/directory";
 
 /// Normalises a host as given by an admin or a directory (`host` or `host:port`).
 pub fn host(raw: &str) -> Option<String> {
@@ -185,25 +185,26 @@ mod tests {
         assert_eq!(host_of("not a url"), None);
         assert_eq!(
             directory_url("https", "dept.example").unwrap().as_str(),
-            "https://dept.example/api/v1/directory?page=1"
+            "https://dept.example/api/guildhall/v1/directory?page=1"
         );
     }
 
     #[test]
     fn next_must_stay_on_the_instance_and_not_repeat() {
-        let cur = url("http://localhost:9000/api/v1/directory?page=1");
+        let cur = url("http://localhost:9000/api/guildhall/v1/directory?page=1");
         let mut seen = HashSet::from([cur.to_string()]);
-        let ok = next_page(&cur, "http://localhost:9000/api/v1/directory?page=2", "http", "localhost:9000", &seen);
-        assert_eq!(ok.unwrap().as_str(), "http://localhost:9000/api/v1/directory?page=2");
+        let ok =
+            next_page(&cur, "http://localhost:9000/api/guildhall/v1/directory?page=2", "http", "localhost:9000", &seen);
+        assert_eq!(ok.unwrap().as_str(), "http://localhost:9000/api/guildhall/v1/directory?page=2");
         // Relative links resolve against the page.
-        let rel = next_page(&cur, "/api/v1/directory?page=3", "http", "localhost:9000", &seen).unwrap();
-        assert_eq!(rel.as_str(), "http://localhost:9000/api/v1/directory?page=3");
+        let rel = next_page(&cur, "/api/guildhall/v1/directory?page=3", "http", "localhost:9000", &seen).unwrap();
+        assert_eq!(rel.as_str(), "http://localhost:9000/api/guildhall/v1/directory?page=3");
         let cases = [
-            ("http://localhost:9001/api/v1/directory?page=2", Refusal::OffHost),
-            ("https://localhost:9000/api/v1/directory?page=2", Refusal::OffHost),
-            ("http://evil.example/api/v1/directory?page=2", Refusal::OffHost),
+            ("http://localhost:9001/api/guildhall/v1/directory?page=2", Refusal::OffHost),
+            ("https://localhost:9000/api/guildhall/v1/directory?page=2", Refusal::OffHost),
+            ("http://evil.example/api/guildhall/v1/directory?page=2", Refusal::OffHost),
             ("http://user@localhost:9000/x", Refusal::OffHost),
-            ("http://localhost:9000/api/v1/directory?page=1", Refusal::Repeated),
+            ("http://localhost:9000/api/guildhall/v1/directory?page=1", Refusal::Repeated),
             ("http://[::1", Refusal::Invalid),
         ];
         for (next, want) in cases {
@@ -215,22 +216,26 @@ mod tests {
 
     #[test]
     fn redirects_stay_on_the_host_and_never_loop() {
-        let a = url("https://dept.example/api/v1/directory?page=1");
+        let a = url("https://dept.example/api/guildhall/v1/directory?page=1");
         let b = redirect(&a, "/directory?page=1", &[]).unwrap();
         assert_eq!(b.as_str(), "https://dept.example/directory?page=1");
         assert_eq!(
-            redirect(&b, "https://dept.example/api/v1/directory?page=1", std::slice::from_ref(&a)),
+            redirect(&b, "https://dept.example/api/guildhall/v1/directory?page=1", std::slice::from_ref(&a)),
             Err(Refusal::Repeated)
         );
-        assert_eq!(redirect(&a, "https://dept.example/api/v1/directory?page=1", &[]), Err(Refusal::Repeated));
+        assert_eq!(redirect(&a, "https://dept.example/api/guildhall/v1/directory?page=1", &[]), Err(Refusal::Repeated));
         assert_eq!(redirect(&a, "https://other.example/", &[]), Err(Refusal::OffHost));
         assert_eq!(redirect(&a, "http://dept.example/x", &[]), Err(Refusal::OffHost));
     }
 
     #[test]
     fn resume_only_on_the_same_instance() {
-        assert!(resume_url("http://localhost:9000/api/v1/directory?page=7", "http", "localhost:9000").is_some());
-        assert!(resume_url("http://localhost:9001/api/v1/directory?page=7", "http", "localhost:9000").is_none());
+        assert!(
+            resume_url("http://localhost:9000/api/guildhall/v1/directory?page=7", "http", "localhost:9000").is_some()
+        );
+        assert!(
+            resume_url("http://localhost:9001/api/guildhall/v1/directory?page=7", "http", "localhost:9000").is_none()
+        );
         assert!(resume_url("garbage", "http", "localhost:9000").is_none());
     }
 

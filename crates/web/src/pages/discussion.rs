@@ -453,11 +453,12 @@ mod tests {
     fn reply(id: i64, depth: i32) -> (ReplyView, PostActions) {
         let now = chrono::Utc::now();
         let r = ReplyView {
+            ap_id: None,
             id,
             discussion_id: 1,
             parent_id: None,
             depth,
-            author: guildhall_app::views::AuthorView { username: "a".into(), display_name: "A".into() },
+            author: guildhall_app::views::AuthorView { id: 1, username: "a".into(), display_name: "A".into() },
             body: String::new(),
             body_html: String::new(),
             deleted: false,

@@ -271,7 +271,7 @@ async fn lists_calendars_and_the_private_feed() {
     assert_page(&res, &body);
     let marker = "id=\"feed-url\" type=\"text\" readonly value=\"";
     let url = body[body.find(marker).expect("feed url") + marker.len()..].split('"').next().unwrap().to_owned();
-    assert!(url.contains("/api/v1/calendar/") && url.ends_with("/events.ics"), "{url}");
+    assert!(url.contains("/api/guildhall/v1/calendar/") && url.ends_with("/events.ics"), "{url}");
     let (res, _) = site.post("/account/calendar", Some(&ada.cookie), "csrf_token=wrong").await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

@@ -38,7 +38,7 @@ async fn guild_page_shows_members_and_feed() {
     assert!(body.contains("<h1>Design Guild</h1>") && body.contains("Designers across <em>departments</em>."));
     assert!(body.contains("href=\"/communities/ux-design\""), "member community links to its page");
     assert!(body.contains(&format!("href=\"/discussions/{id}\"")) && body.contains("Form patterns"), "feed");
-    assert!(body.contains("/api/v1/guilds/design-guild/calendar.ics"), "calendar feed");
+    assert!(body.contains("/api/guildhall/v1/guilds/design-guild/calendar.ics"), "calendar feed");
     assert!(body.contains("Managers to contact") && body.contains("href=\"/people/ada\""), "contacts and stewards");
     assert!(!body.contains("action=\"/guilds/design-guild/invite\""), "no invite form signed out");
 

@@ -23,7 +23,9 @@ async fn map_shows_a_picture_and_a_table_of_the_network() {
         "table row"
     );
     assert!(body.contains("<td>design, forms</td>"));
-    assert!(body.contains("href=\"/api/v1/map.csv\"") && body.contains("href=\"/api/v1/map.graphml\""));
+    assert!(
+        body.contains("href=\"/api/guildhall/v1/map.csv\"") && body.contains("href=\"/api/guildhall/v1/map.graphml\"")
+    );
     assert!(body.contains("href=\"/map\""), "in the navigation");
     assert!(!body.contains("action=\"/map/proposals\""), "proposing needs an account");
 
@@ -31,7 +33,7 @@ async fn map_shows_a_picture_and_a_table_of_the_network() {
     let (_, body) = site.get("/map?topic=gardening&active=on", None).await;
     assert!(!body.contains("<svg") && !body.contains("UX Design</a>"));
     assert!(body.contains("value=\"gardening\""), "{body}");
-    assert!(body.contains("href=\"/api/v1/map.csv?topic=gardening&#38;active=true\""), "{body}");
+    assert!(body.contains("href=\"/api/guildhall/v1/map.csv?topic=gardening&#38;active=true\""), "{body}");
 
     // In French.
     let (_, body) = site.get_with("/map", &[("cookie", "guildhall_lang=fr")]).await;

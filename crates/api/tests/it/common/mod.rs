@@ -121,8 +121,9 @@ impl TestApp {
 
     /// Signs in with the standard test password.
     pub async fn login(&self, name: &str) -> String {
-        let r =
-            self.post("/api/v1/auth/login", None, json!({"username": name, "password": "correct horse battery"})).await;
+        let r = self
+            .post("/api/guildhall/v1/auth/login", None, json!({"username": name, "password": "correct horse battery"}))
+            .await;
         assert_eq!(r.status, StatusCode::OK, "login {name}: {}", r.body);
         r.body["token"].as_str().expect("token").to_string()
     }
@@ -131,7 +132,7 @@ impl TestApp {
     pub async fn community(&self, token: &str, name: &str, visibility: &str) -> Value {
         let r = self
             .post(
-                "/api/v1/communities",
+                "/api/guildhall/v1/communities",
                 Some(token),
                 json!({"name": name, "title": format!("Title of {name}"), "visibility": visibility}),
             )
@@ -144,7 +145,7 @@ impl TestApp {
     pub async fn discussion(&self, token: &str, community: &str, title: &str) -> i64 {
         let r = self
             .post(
-                &format!("/api/v1/communities/{community}/discussions"),
+                &format!("/api/guildhall/v1/communities/{community}/discussions"),
                 Some(token),
                 json!({"title": title, "body": "Some *body*"}),
             )
@@ -165,9 +166,9 @@ pub struct Login {
 }
 
 impl TestApp {
-    /// `POST /api/v1/accounts` with the given body.
+    /// `POST /api/guildhall/v1/accounts` with the given body.
     pub async fn register(&self, body: Value) -> Resp {
-        self.post("/api/v1/accounts", None, body).await
+        self.post("/api/guildhall/v1/accounts", None, body).await
     }
 
     /// Registers `name` (`name@example.org`, standard password) and returns the response.
@@ -175,9 +176,9 @@ impl TestApp {
         self.register(json!({"username": name, "email": format!("{name}@example.org"), "password": PASSWORD})).await
     }
 
-    /// `POST /api/v1/auth/login` with any credentials.
+    /// `POST /api/guildhall/v1/auth/login` with any credentials.
     pub async fn login_raw(&self, username: &str, password: &str) -> Resp {
-        self.post("/api/v1/auth/login", None, json!({"username": username, "password": password})).await
+        self.post("/api/guildhall/v1/auth/login", None, json!({"username": username, "password": password})).await
     }
 
     /// Logs in over HTTP and returns token, CSRF token and the Set-Cookie header.
@@ -195,28 +196,33 @@ impl TestApp {
 
     /// Changes the instance settings as `admin_token`, asserting success.
     pub async fn settings(&self, admin_token: &str, change: Value) -> Value {
-        let r = self.patch("/api/v1/admin/settings", Some(admin_token), change).await;
+        let r = self.patch("/api/guildhall/v1/admin/settings", Some(admin_token), change).await;
         assert_eq!(r.status, StatusCode::OK, "settings: {}", r.body);
         r.body
     }
 
     /// Creates an invite as `admin_token`; returns its code.
     pub async fn invite(&self, admin_token: &str, body: Value) -> String {
-        let r = self.post("/api/v1/admin/invites", Some(admin_token), body).await;
+        let r = self.post("/api/guildhall/v1/admin/invites", Some(admin_token), body).await;
         assert_eq!(r.status, StatusCode::CREATED, "invite: {}", r.body);
         r.body["code"].as_str().expect("code").to_string()
     }
 
     /// Creates a community from a full JSON body, asserting 201.
     pub async fn community_with(&self, token: &str, body: Value) -> Value {
-        let r = self.post("/api/v1/communities", Some(token), body).await;
+        let r = self.post("/api/guildhall/v1/communities", Some(token), body).await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body
     }
 
     /// `POST /communities/{c}/join` accepting the charter.
     pub async fn join(&self, token: &str, community: &str) -> Resp {
-        self.post(&format!("/api/v1/communities/{community}/join"), Some(token), json!({"accept_charter": true})).await
+        self.post(
+            &format!("/api/guildhall/v1/communities/{community}/join"),
+            Some(token),
+            json!({"accept_charter": true}),
+        )
+        .await
     }
 
     /// Creates `name` and makes it an approved member of `community` (accepting the join
@@ -228,7 +234,7 @@ impl TestApp {
         if r.body["status"] == "requested" {
             let r = self
                 .post(
-                    &format!("/api/v1/communities/{community}/join-requests/{name}/accept"),
+                    &format!("/api/guildhall/v1/communities/{community}/join-requests/{name}/accept"),
                     Some(moderator),
                     json!({}),
                 )
@@ -242,7 +248,7 @@ impl TestApp {
     pub async fn reply(&self, token: &str, discussion: i64, parent: Option<i64>, body: &str) -> i64 {
         let r = self
             .post(
-                &format!("/api/v1/discussions/{discussion}/replies"),
+                &format!("/api/guildhall/v1/discussions/{discussion}/replies"),
                 Some(token),
                 json!({"body": body, "parent_id": parent}),
             )
@@ -342,7 +348,8 @@ impl TestApp {
         owner_token: &str,
     ) -> guildhall_store::entities::community::Model {
         use guildhall_store::Set;
-        let owner = self.get("/api/v1/accounts/me", Some(owner_token)).await.body["id"].as_i64().expect("owner id");
+        let owner =
+            self.get("/api/guildhall/v1/accounts/me", Some(owner_token)).await.body["id"].as_i64().expect("owner id");
         let base = format!("http://{domain}/c/{name}");
         let now = chrono::Utc::now();
         let row = guildhall_store::entities::community::ActiveModel {
@@ -371,7 +378,7 @@ impl TestApp {
     /// Makes `token`'s account an active member of the (remote) community with id
     /// `community_id`, as an accepted Follow would.
     pub async fn remote_membership(&self, token: &str, community_id: i64) {
-        let me = self.get("/api/v1/accounts/me", Some(token)).await.body["id"].as_i64().expect("id");
+        let me = self.get("/api/guildhall/v1/accounts/me", Some(token)).await.body["id"].as_i64().expect("id");
         let new = guildhall_store::communities::NewMembership {
             community_id,
             account_id: me,

@@ -1,0 +1,39 @@
+//! Everything under `/api/v1` and `/api/v2` that is not a Mastodon endpoint Guildhall serves:
+//! Guildhall's own API moved to `/api/guildhall/v1`, and its old paths that never meant
+//! anything to Mastodon redirect there for one release; the rest answer Mastodon's 404.
+
+use axum::Router;
+use axum::extract::OriginalUri;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use guildhall_app::AppContext;
+
+use crate::error::MastoError;
+
+/// First path segments of Guildhall's old `/api/v1` routes that Mastodon does not use.
+const MOVED: &[&str] =
+    &["auth", "calendar", "communities", "discussions", "events", "federation", "guilds", "map", "replies"];
+
+pub(crate) fn routes() -> Router<AppContext> {
+    Router::new().route("/api/v1/{*rest}", any(v1_fallback)).route("/api/v2/{*rest}", any(not_served))
+}
+
+async fn v1_fallback(OriginalUri(uri): OriginalUri) -> Response {
+    let path = uri.path();
+    let rest = path.strip_prefix("/api/v1/").unwrap_or("");
+    let first = rest.split('/').next().unwrap_or("");
+    if MOVED.contains(&first) {
+        let target = match uri.query() {
+            Some(q) => format!("/api/guildhall/v1/{rest}?{q}"),
+            None => format!("/api/guildhall/v1/{rest}"),
+        };
+        // 308 keeps the method and body, so old scripts that post still work.
+        return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response();
+    }
+    MastoError::not_found().into_response()
+}
+
+async fn not_served() -> MastoError {
+    MastoError::not_found()
+}
