@@ -28,6 +28,7 @@ pub mod network;
 pub mod notifications;
 pub mod outbox;
 pub mod polls;
+pub mod posts;
 pub mod proposals;
 pub mod receipt;
 pub mod remote;

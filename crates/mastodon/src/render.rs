@@ -345,3 +345,26 @@ pub async fn reply(
 pub fn following(role: CommunityRole) -> (bool, bool) {
     (role.is_member(), role == CommunityRole::Pending)
 }
+
+/// A post (discussion or reply) as a status.
+pub async fn post(ctx: &AppContext, p: &guildhall_app::posts::Post) -> Result<Status> {
+    let at = InCommunity { community: &p.community, ap_id: p.community_ap_id.as_deref() };
+    match &p.body {
+        guildhall_app::posts::PostBody::Discussion(d) => discussion(ctx, d, &at, p.my_vote).await,
+        guildhall_app::posts::PostBody::Reply(r) => {
+            let parent = p.parent_author_id.map(|id| AccountId::Person(id).to_string());
+            reply(ctx, r, &at, p.members_only, parent, p.my_vote).await
+        }
+    }
+}
+
+/// Loads one status the viewer may read and renders it (404 otherwise).
+pub async fn status(ctx: &AppContext, viewer: Option<&guildhall_app::Viewer>, id: StatusId) -> Result<Status> {
+    use guildhall_app::posts::{self, PostRef};
+    let r = match id {
+        StatusId::Discussion(d) => PostRef::Discussion(d),
+        StatusId::Reply(r) => PostRef::Reply(r),
+        StatusId::Event(_) => return Err(guildhall_app::Error::NotFound("status")),
+    };
+    post(ctx, &posts::one(ctx, viewer, r).await?).await
+}

@@ -18,6 +18,7 @@ pub struct TestApp {
     pub ctx: AppContext,
     router: Router,
     _db: TestDb,
+    routes: fn() -> Router<AppContext>,
 }
 
 /// A response: status, headers and JSON body (`Null` when empty).
@@ -37,24 +38,33 @@ impl Resp {
 impl TestApp {
     /// A fresh instance.
     pub async fn new() -> Self {
+        Self::with_routes(guildhall_api::router).await
+    }
+
+    /// A fresh instance serving other routes (the Mastodon API's tests reuse this harness).
+    pub async fn with_routes(routes: fn() -> Router<AppContext>) -> Self {
         let db = fresh_database().await;
         guildhall_store::settings::get(&db.db).await.expect("settings row");
         let ctx = AppContext::new(db.db.clone(), InstanceInfo { domain: "localhost:8080".into(), https: false });
-        let router = guildhall_api::router().with_state(ctx.clone());
-        TestApp { ctx, router, _db: db }
+        let router = routes().with_state(ctx.clone());
+        TestApp { ctx, router, _db: db, routes }
     }
 
     /// A fresh instance whose router also has the federation layer (for handlers that may
     /// look things up on other servers; it makes the instance actor's keys, so it is slower).
     pub async fn federated() -> Self {
+        Self::federated_with(guildhall_api::router).await
+    }
+
+    /// `federated` serving other routes.
+    pub async fn federated_with(routes: fn() -> Router<AppContext>) -> Self {
         // reqwest needs one TLS provider chosen, as the binary does at start.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let mut app = Self::new().await;
+        let mut app = Self::with_routes(routes).await;
         let settings = guildhall_federation::Settings { debug: true };
         let config = guildhall_federation::config(app.ctx.clone(), settings).await.expect("federation config");
         guildhall_federation::network::FederationNetwork::install(&app.ctx, settings).expect("network port");
-        app.router =
-            guildhall_api::router().with_state(app.ctx.clone()).layer(guildhall_federation::middleware(config));
+        app.router = (app.routes)().with_state(app.ctx.clone()).layer(guildhall_federation::middleware(config));
         app
     }
 

@@ -1,0 +1,8 @@
+//! HTTP-level tests of the Mastodon client API against a real router and database.
+
+// The API crate's harness: a real router on a fresh database, driven in-process.
+#[path = "../../../api/tests/it/common/mod.rs"]
+mod common;
+
+mod mastodon;
+mod smoke;
