@@ -16,10 +16,32 @@ const MOVED: &[&str] =
     &["auth", "calendar", "communities", "discussions", "events", "federation", "guilds", "map", "replies"];
 
 pub(crate) fn routes() -> Router<AppContext> {
-    Router::new().route("/api/v1/{*rest}", any(v1_fallback)).route("/api/v2/{*rest}", any(not_served))
+    Router::new().route("/api/v1/{*rest}", any(v1_fallback)).route("/api/v2/{*rest}", any(v2_fallback))
+}
+
+/// Mastodon (Rails) ignores a trailing slash and some clients send one (`/api/v1/instance/`):
+/// send them to the path without it, keeping method and body.
+fn without_trailing_slash(uri: &axum::http::Uri) -> Option<Response> {
+    let path = uri.path();
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.len() == path.len() || trimmed.ends_with("/api/v1") || trimmed.ends_with("/api/v2") {
+        return None;
+    }
+    let target = match uri.query() {
+        Some(q) => format!("{trimmed}?{q}"),
+        None => trimmed.to_string(),
+    };
+    Some((StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response())
+}
+
+async fn v2_fallback(OriginalUri(uri): OriginalUri) -> Response {
+    without_trailing_slash(&uri).unwrap_or_else(|| MastoError::not_found().into_response())
 }
 
 async fn v1_fallback(OriginalUri(uri): OriginalUri) -> Response {
+    if let Some(redirect) = without_trailing_slash(&uri) {
+        return redirect;
+    }
     let path = uri.path();
     let rest = path.strip_prefix("/api/v1/").unwrap_or("");
     let first = rest.split('/').next().unwrap_or("");
@@ -32,8 +54,4 @@ async fn v1_fallback(OriginalUri(uri): OriginalUri) -> Response {
         return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, target)]).into_response();
     }
     MastoError::not_found().into_response()
-}
-
-async fn not_served() -> MastoError {
-    MastoError::not_found()
 }

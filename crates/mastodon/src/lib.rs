@@ -9,6 +9,7 @@ pub mod error;
 pub mod ids;
 
 pub mod entities;
+pub mod instance;
 mod legacy;
 pub mod render;
 
@@ -19,5 +20,5 @@ pub use error::MastoError;
 
 /// The Mastodon API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    Router::new().merge(legacy::routes())
+    Router::new().merge(instance::routes()).merge(legacy::routes())
 }

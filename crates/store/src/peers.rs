@@ -65,3 +65,31 @@ mod tests {
         assert!(software_of(db, &[]).await.unwrap().is_empty());
     }
 }
+
+/// Every other instance this one knows a person or community on, sorted.
+pub async fn known_domains<C: ConnectionTrait>(db: &C) -> Result<Vec<String>> {
+    use sea_orm::{QueryOrder, QuerySelect};
+
+    use crate::entities::{account, community};
+    let mut domains: Vec<String> = account::Entity::find()
+        .select_only()
+        .column(account::Column::Domain)
+        .distinct()
+        .filter(account::Column::Domain.ne(""))
+        .order_by_asc(account::Column::Domain)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let communities: Vec<String> = community::Entity::find()
+        .select_only()
+        .column(community::Column::Domain)
+        .distinct()
+        .filter(community::Column::Domain.ne(""))
+        .into_tuple()
+        .all(db)
+        .await?;
+    domains.extend(communities);
+    domains.sort();
+    domains.dedup();
+    Ok(domains)
+}

@@ -41,3 +41,10 @@ pub async fn record(ctx: &AppContext, domain: &str, software: &str, version: &st
     };
     Ok(store::save_software(ctx.db(), row).await?)
 }
+
+/// The instances this one federates with: domains it knows people or communities on, less
+/// those the federation policy blocks (Mastodon's `instance/peers`).
+pub async fn known(ctx: &AppContext) -> Result<Vec<String>> {
+    let policy = crate::admin::federation_policy(ctx).await?;
+    Ok(store::known_domains(ctx.db()).await?.into_iter().filter(|d| policy.allows(d)).collect())
+}

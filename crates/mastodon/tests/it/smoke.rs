@@ -56,3 +56,38 @@ async fn a_status_renders_for_its_readers_only() {
     .expect("member reads it");
     assert_eq!(serde_json::to_value(own).unwrap()["visibility"], "private");
 }
+
+#[tokio::test]
+async fn a_trailing_slash_is_sent_to_the_path_without_it() {
+    let app = instance().await;
+    let r = app.get("/api/v1/instance/", None).await;
+    assert_eq!(r.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(r.headers["location"], "/api/v1/instance");
+    let r = app.get("/api/v2/instance/?x=1", None).await;
+    assert_eq!(r.headers["location"], "/api/v2/instance?x=1");
+}
+
+#[tokio::test]
+async fn instance_documents_agree_with_each_other() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    let v1 = app.get("/api/v1/instance", None).await;
+    assert_eq!(v1.status, StatusCode::OK, "{}", v1.body);
+    let v2 = app.get("/api/v2/instance", None).await;
+    assert_eq!(v2.status, StatusCode::OK, "{}", v2.body);
+    assert_eq!(v1.body["uri"], v2.body["domain"]);
+    assert_eq!(v1.body["stats"]["user_count"], 1);
+    assert_eq!(v2.body["usage"]["users"]["active_month"], 1);
+    assert!(v1.body["version"].as_str().unwrap().starts_with("4."), "apps read the leading number");
+    assert_eq!(
+        v1.body["configuration"]["statuses"]["max_characters"],
+        v2.body["configuration"]["statuses"]["max_characters"]
+    );
+    assert_eq!(app.get("/api/v1/instance/peers", None).await.body, json!([]));
+    assert_eq!(app.get("/api/v1/custom_emojis", None).await.body, json!([]));
+    // Lists of things Guildhall does not have are empty, and need a token like Mastodon's.
+    assert_eq!(app.get("/api/v1/filters", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/filters", Some(&ada)).await.body, json!([]));
+    let prefs = app.get("/api/v1/preferences", Some(&ada)).await;
+    assert_eq!(prefs.body["posting:default:visibility"], "public");
+}
