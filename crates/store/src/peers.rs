@@ -40,32 +40,6 @@ pub async fn save_software<C: ConnectionTrait>(db: &C, row: instance_software::M
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use chrono::Utc;
-
-    use super::*;
-
-    #[tokio::test]
-    async fn software_is_saved_replaced_and_read_by_domain() {
-        let t = crate::testing::fresh_database().await;
-        let db = &t.db;
-        let row = |domain: &str, software: &str| instance_software::Model {
-            domain: domain.into(),
-            software: software.into(),
-            version: "0.19.5".into(),
-            checked_at: Utc::now(),
-        };
-        save_software(db, row("a.example", "lemmy")).await.unwrap();
-        save_software(db, row("b.example", "")).await.unwrap();
-        save_software(db, row("a.example", "mbin")).await.unwrap();
-        let mut got = software_of(db, &["a.example".into(), "c.example".into()]).await.unwrap();
-        assert_eq!(got.len(), 1);
-        assert_eq!(got.remove(0).software, "mbin");
-        assert!(software_of(db, &[]).await.unwrap().is_empty());
-    }
-}
-
 /// Every other instance this one knows a person or community on, sorted.
 pub async fn known_domains<C: ConnectionTrait>(db: &C) -> Result<Vec<String>> {
     use sea_orm::{QueryOrder, QuerySelect};
@@ -92,4 +66,30 @@ pub async fn known_domains<C: ConnectionTrait>(db: &C) -> Result<Vec<String>> {
     domains.sort();
     domains.dedup();
     Ok(domains)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Utc;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn software_is_saved_replaced_and_read_by_domain() {
+        let t = crate::testing::fresh_database().await;
+        let db = &t.db;
+        let row = |domain: &str, software: &str| instance_software::Model {
+            domain: domain.into(),
+            software: software.into(),
+            version: "0.19.5".into(),
+            checked_at: Utc::now(),
+        };
+        save_software(db, row("a.example", "lemmy")).await.unwrap();
+        save_software(db, row("b.example", "")).await.unwrap();
+        save_software(db, row("a.example", "mbin")).await.unwrap();
+        let mut got = software_of(db, &["a.example".into(), "c.example".into()]).await.unwrap();
+        assert_eq!(got.len(), 1);
+        assert_eq!(got.remove(0).software, "mbin");
+        assert!(software_of(db, &[]).await.unwrap().is_empty());
+    }
 }
