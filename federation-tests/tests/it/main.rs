@@ -32,6 +32,7 @@ mod key_rotation;
 mod leak_matrix;
 mod map_crawl;
 mod map_crawl_hostile;
+mod mastodon_clients;
 mod membership_bad_input;
 mod moderation_shapes;
 mod page_shapes;
