@@ -109,7 +109,7 @@ pub fn external_id(ctx: &AppContext, id: i64) -> String {
 
 /// A local community's or guild's actor id.
 pub fn actor_id(ctx: &AppContext, name: &str) -> String {
-    format!("{}/c/{name}", ctx.instance().base_url())
+    crate::urls::Urls::new(ctx).group(name).to_string()
 }
 
 /// The instance as it describes itself.

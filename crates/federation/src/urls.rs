@@ -3,68 +3,9 @@
 use guildhall_app::AppContext;
 use url::Url;
 
-/// Builds local URLs from the configured public base URL.
-pub struct Urls {
-    base: String,
-}
-
-impl Urls {
-    /// URLs for this instance.
-    pub fn new(ctx: &AppContext) -> Self {
-        Urls { base: ctx.instance().base_url() }
-    }
-
-    /// URLs under an explicit base (tests).
-    pub fn for_base(base: &str) -> Self {
-        Urls { base: base.trim_end_matches('/').to_string() }
-    }
-
-    fn url(&self, path: &str) -> Url {
-        // The base URL is checked at start-up, so joining a path cannot fail.
-        Url::parse(&format!("{}{path}", self.base))
-            .unwrap_or_else(|_| Url::parse("http://invalid.invalid").expect("static"))
-    }
-
-    /// A local person.
-    pub fn person(&self, username: &str) -> Url {
-        self.url(&format!("/u/{username}"))
-    }
-
-    /// A local community.
-    pub fn group(&self, name: &str) -> Url {
-        self.url(&format!("/c/{name}"))
-    }
-
-    /// A local actor's inbox (all inboxes share one handler).
-    pub fn inbox_of(&self, actor: &Url) -> Url {
-        Url::parse(&format!("{actor}/inbox")).unwrap_or_else(|_| self.shared_inbox())
-    }
-
-    /// The shared inbox.
-    pub fn shared_inbox(&self) -> Url {
-        self.url("/inbox")
-    }
-
-    /// The instance actor.
-    pub fn instance_actor(&self) -> Url {
-        self.url("/actor")
-    }
-
-    /// A local discussion as a `Page`.
-    pub fn discussion(&self, id: i64) -> Url {
-        self.url(&format!("/d/{id}"))
-    }
-
-    /// A local reply as a `Note`.
-    pub fn reply(&self, id: i64) -> Url {
-        self.url(&format!("/r/{id}"))
-    }
-
-    /// A path under a local actor (followers, outbox, ...).
-    pub fn sub(&self, actor: &Url, path: &str) -> Url {
-        Url::parse(&format!("{actor}/{path}")).unwrap_or_else(|_| actor.clone())
-    }
-}
+/// Local object URLs: the rule lives in `guildhall_app::urls` (the Mastodon API names the same
+/// objects).
+pub use guildhall_app::urls::Urls;
 
 /// Host and port of a URL, as `host[:port]` (the form used for domains here).
 pub fn authority(url: &Url) -> String {

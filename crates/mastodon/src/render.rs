@@ -3,10 +3,10 @@
 
 use guildhall_app::entities::account;
 use guildhall_app::polls::PollView;
+use guildhall_app::urls::Urls;
 use guildhall_app::views::{AuthorView, CommunityView, DiscussionView, ReplyView};
 use guildhall_app::{AppContext, Result};
 use guildhall_domain::{CommunityRole, Visibility};
-use guildhall_federation::urls::Urls;
 
 use crate::entities::{Account, Field, MediaAttachment, Mention, Poll, PollOption, Source, Status, Tag, time};
 use crate::ids::{AccountId, StatusId};
