@@ -23,6 +23,7 @@ pub mod lookup;
 pub mod map;
 pub mod map_crawl;
 pub mod markdown;
+pub mod markers;
 pub mod membership;
 pub mod network;
 pub mod notifications;

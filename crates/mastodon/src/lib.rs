@@ -11,6 +11,7 @@ pub mod ids;
 pub mod entities;
 pub mod instance;
 mod legacy;
+mod markers;
 pub mod render;
 
 use axum::Router;
@@ -20,5 +21,5 @@ pub use error::MastoError;
 
 /// The Mastodon API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    Router::new().merge(instance::routes()).merge(legacy::routes())
+    Router::new().merge(instance::routes()).merge(markers::routes()).merge(legacy::routes())
 }

@@ -15,6 +15,7 @@ pub mod federation;
 pub mod federation_counts;
 pub mod guilds;
 pub mod map_crawl;
+pub mod markers;
 pub mod notifications;
 mod outage;
 pub mod peers;

@@ -91,3 +91,48 @@ async fn instance_documents_agree_with_each_other() {
     let prefs = app.get("/api/v1/preferences", Some(&ada)).await;
     assert_eq!(prefs.body["posting:default:visibility"], "public");
 }
+
+#[tokio::test]
+async fn markers_are_kept_per_account_and_bumped() {
+    use axum::body::Body;
+    use axum::http::{Method, Request, header};
+
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    let bob = app.user("bob").await;
+    assert_eq!(app.get("/api/v1/markers?timeline[]=home", None).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/v1/markers?timeline[]=home", Some(&ada)).await.body, json!({}));
+    // Form-encoded, as Tusky sends it.
+    let form = |token: &str, body: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/markers")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let r = app.send(form(&ada, "home%5Blast_read_id%5D=104")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["home"]["last_read_id"], "104");
+    assert_eq!(r.body["home"]["version"], 1);
+    let r = app
+        .post(
+            "/api/v1/markers",
+            Some(&ada),
+            json!({"home": {"last_read_id": "108"}, "notifications": {"last_read_id": "7"}}),
+        )
+        .await;
+    assert_eq!(r.body["home"]["version"], 2, "{}", r.body);
+    let r = app.get("/api/v1/markers?timeline[]=home&timeline[]=notifications", Some(&ada)).await;
+    assert_eq!(r.body["home"]["last_read_id"], "108");
+    assert_eq!(r.body["notifications"]["last_read_id"], "7");
+    // Someone else's markers are their own.
+    assert_eq!(app.get("/api/v1/markers?timeline[]=home", Some(&bob)).await.body, json!({}));
+    // Bad input: nothing to save, or an id that is no id.
+    let r = app.post("/api/v1/markers", Some(&ada), json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let r = app.post("/api/v1/markers", Some(&ada), json!({"home": {"last_read_id": "<script>"}})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body["error"].as_str().unwrap().starts_with("Validation failed"), "{}", r.body);
+}

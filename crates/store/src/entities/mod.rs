@@ -20,6 +20,7 @@ pub mod instance_software;
 pub mod invite;
 pub mod map_entry;
 pub mod map_instance;
+pub mod marker;
 pub mod membership;
 pub mod notification;
 pub mod outbox;
