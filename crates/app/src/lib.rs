@@ -26,6 +26,7 @@ pub mod markdown;
 pub mod membership;
 pub mod network;
 pub mod notifications;
+pub mod oauth;
 pub mod outbox;
 pub mod polls;
 pub mod proposals;

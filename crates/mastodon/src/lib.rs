@@ -10,6 +10,7 @@ pub mod ids;
 
 pub mod entities;
 mod legacy;
+mod oauth;
 pub mod render;
 
 use axum::Router;
@@ -19,5 +20,5 @@ pub use error::MastoError;
 
 /// The Mastodon API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    Router::new().merge(legacy::routes())
+    Router::new().merge(legacy::routes()).merge(oauth::routes())
 }

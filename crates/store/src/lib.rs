@@ -16,6 +16,7 @@ pub mod federation_counts;
 pub mod guilds;
 pub mod map_crawl;
 pub mod notifications;
+pub mod oauth;
 mod outage;
 pub mod peers;
 pub mod polls;
