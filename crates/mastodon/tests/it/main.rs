@@ -2,3 +2,4 @@
 
 mod common;
 mod oauth;
+mod oauth_refusals;
