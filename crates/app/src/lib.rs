@@ -27,6 +27,7 @@ pub mod markers;
 pub mod membership;
 pub mod network;
 pub mod notifications;
+pub mod oauth;
 pub mod outbox;
 pub mod polls;
 pub mod posts;

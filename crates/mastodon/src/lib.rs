@@ -12,6 +12,7 @@ pub mod entities;
 pub mod instance;
 mod legacy;
 mod markers;
+mod oauth;
 pub mod render;
 
 use axum::Router;
@@ -21,5 +22,5 @@ pub use error::MastoError;
 
 /// The Mastodon API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    Router::new().merge(instance::routes()).merge(markers::routes()).merge(legacy::routes())
+    Router::new().merge(instance::routes()).merge(markers::routes()).merge(oauth::routes()).merge(legacy::routes())
 }

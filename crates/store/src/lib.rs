@@ -17,6 +17,7 @@ pub mod guilds;
 pub mod map_crawl;
 pub mod markers;
 pub mod notifications;
+pub mod oauth;
 mod outage;
 pub mod peers;
 pub mod polls;

@@ -32,7 +32,7 @@ pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 use pages::{
     account, actions, admin, auth, community, discussion, events, guilds, home, map, map_admin, moderation,
-    notifications, wiki,
+    notifications, oauth, wiki,
 };
 
 /// The Content-Security-Policy sent with every response.
@@ -53,6 +53,8 @@ pub fn router() -> Router<AppContext> {
         .route("/account", get(account::account).post(account::save))
         .route("/account/password", post(account::password))
         .route("/account/calendar", post(account::calendar))
+        .route("/account/apps/{id}/revoke", post(oauth::revoke))
+        .route("/oauth/authorize", get(oauth::authorize_form).post(oauth::decide))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::read_all))
         .route("/people/{username}", get(account::profile))

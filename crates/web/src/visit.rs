@@ -81,6 +81,7 @@ const NOTICES: &[&str] = &[
     "rsvp-removed",
     "proposed",
     "notifications-read",
+    "app-revoked",
 ];
 
 fn notice_of(query: Option<&str>) -> Option<&'static str> {

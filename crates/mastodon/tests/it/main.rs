@@ -5,4 +5,7 @@
 mod common;
 
 mod mastodon;
+mod oauth;
+mod oauth_refusals;
+mod site;
 mod smoke;

@@ -751,3 +751,57 @@ extras-omitted = { $count ->
     [one] { $count } more attachment or tag was not kept.
    *[other] { $count } more attachments or tags were not kept.
 }
+
+## Signing in to apps (OAuth)
+oauth-authorize-title = Allow { $app } to use your account?
+oauth-authorize-intro = The app { $app } asks to use your Guildhall account. It will be able to:
+oauth-website = The app’s website:
+oauth-scopes-heading = What the app asks for
+oauth-authorize-revoke-hint = You can take this access back at any time from your account page.
+oauth-approve = Allow
+oauth-deny = Deny
+oauth-code-title = Your authorization code
+oauth-code-intro = Copy this code and paste it into { $app }. It works once, within 10 minutes.
+oauth-denied-title = Access denied
+oauth-denied-message = { $app } was not given access to your account.
+oauth-error-title = This sign-in link is not valid
+oauth-error-client = The app that sent you here is not registered on this server.
+oauth-error-redirect = The app asked to send you to an address it did not register, so you are not sent anywhere.
+oauth-error-scope = The app asked for permissions that do not exist or that it did not register.
+oauth-error-response-type = The app asked for a kind of answer this server does not give.
+oauth-error-request = The app’s request is incomplete or malformed.
+oauth-scope-read = Read everything your account can see
+oauth-scope-write = Post, change and delete on your behalf
+oauth-scope-follow = Follow, block and mute on your behalf, and see who you follow, block and mute
+oauth-scope-push = Receive push notifications
+oauth-scope-profile = See your basic profile (name and picture)
+oauth-scope-read-accounts = See account information
+oauth-scope-read-blocks = See who you block
+oauth-scope-read-bookmarks = See your bookmarks
+oauth-scope-read-favourites = See your favourites
+oauth-scope-read-filters = See your filters
+oauth-scope-read-follows = See who you follow
+oauth-scope-read-lists = See your lists
+oauth-scope-read-mutes = See who you mute
+oauth-scope-read-notifications = See your notifications
+oauth-scope-read-search = Search on your behalf
+oauth-scope-read-statuses = See posts
+oauth-scope-write-accounts = Change your profile
+oauth-scope-write-blocks = Block accounts and domains
+oauth-scope-write-bookmarks = Bookmark posts
+oauth-scope-write-conversations = Mute and delete conversations
+oauth-scope-write-favourites = Favourite posts
+oauth-scope-write-filters = Create filters
+oauth-scope-write-follows = Follow and unfollow
+oauth-scope-write-lists = Create and change lists
+oauth-scope-write-media = Upload media files
+oauth-scope-write-mutes = Mute accounts and conversations
+oauth-scope-write-notifications = Clear your notifications
+oauth-scope-write-reports = Report other people
+oauth-scope-write-statuses = Publish and delete posts
+account-apps = Apps you allowed
+account-apps-hint = These apps can use your account. Revoking one signs it out at once.
+account-apps-none = You have not allowed any app.
+account-apps-since = Allowed on { $when }
+account-apps-revoke = Revoke access for { $app }
+notice-app-revoked = The app’s access was revoked.

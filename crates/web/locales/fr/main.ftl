@@ -751,3 +751,57 @@ extras-omitted = { $count ->
     [one] { $count } pièce jointe ou étiquette de plus n’a pas été gardée.
    *[other] { $count } pièces jointes ou étiquettes de plus n’ont pas été gardées.
 }
+
+## Connexion des applications (OAuth)
+oauth-authorize-title = Autoriser { $app } à utiliser votre compte?
+oauth-authorize-intro = L’application { $app } demande à utiliser votre compte Guildhall. Elle pourra :
+oauth-website = Site Web de l’application :
+oauth-scopes-heading = Ce que l’application demande
+oauth-authorize-revoke-hint = Vous pourrez retirer cet accès à tout moment depuis la page de votre compte.
+oauth-approve = Autoriser
+oauth-deny = Refuser
+oauth-code-title = Votre code d’autorisation
+oauth-code-intro = Copiez ce code et collez-le dans { $app }. Il ne sert qu’une fois, dans les 10 minutes.
+oauth-denied-title = Accès refusé
+oauth-denied-message = { $app } n’a pas reçu l’accès à votre compte.
+oauth-error-title = Ce lien de connexion n’est pas valide
+oauth-error-client = L’application qui vous a envoyé ici n’est pas enregistrée sur ce serveur.
+oauth-error-redirect = L’application a demandé à vous envoyer vers une adresse qu’elle n’a pas enregistrée : vous n’êtes donc envoyé nulle part.
+oauth-error-scope = L’application a demandé des autorisations qui n’existent pas ou qu’elle n’a pas enregistrées.
+oauth-error-response-type = L’application a demandé un type de réponse que ce serveur ne donne pas.
+oauth-error-request = La demande de l’application est incomplète ou mal formée.
+oauth-scope-read = Lire tout ce que votre compte peut voir
+oauth-scope-write = Publier, modifier et supprimer en votre nom
+oauth-scope-follow = Suivre, bloquer et masquer en votre nom, et voir qui vous suivez, bloquez et masquez
+oauth-scope-push = Recevoir des notifications poussées
+oauth-scope-profile = Voir votre profil de base (nom et image)
+oauth-scope-read-accounts = Voir les informations des comptes
+oauth-scope-read-blocks = Voir qui vous bloquez
+oauth-scope-read-bookmarks = Voir vos signets
+oauth-scope-read-favourites = Voir vos favoris
+oauth-scope-read-filters = Voir vos filtres
+oauth-scope-read-follows = Voir qui vous suivez
+oauth-scope-read-lists = Voir vos listes
+oauth-scope-read-mutes = Voir qui vous masquez
+oauth-scope-read-notifications = Voir vos notifications
+oauth-scope-read-search = Faire des recherches en votre nom
+oauth-scope-read-statuses = Voir les messages
+oauth-scope-write-accounts = Modifier votre profil
+oauth-scope-write-blocks = Bloquer des comptes et des domaines
+oauth-scope-write-bookmarks = Mettre des messages en signet
+oauth-scope-write-conversations = Masquer et supprimer des conversations
+oauth-scope-write-favourites = Mettre des messages en favori
+oauth-scope-write-filters = Créer des filtres
+oauth-scope-write-follows = Suivre et ne plus suivre
+oauth-scope-write-lists = Créer et modifier des listes
+oauth-scope-write-media = Téléverser des fichiers multimédias
+oauth-scope-write-mutes = Masquer des comptes et des conversations
+oauth-scope-write-notifications = Effacer vos notifications
+oauth-scope-write-reports = Signaler d’autres personnes
+oauth-scope-write-statuses = Publier et supprimer des messages
+account-apps = Applications autorisées
+account-apps-hint = Ces applications peuvent utiliser votre compte. En retirer une la déconnecte aussitôt.
+account-apps-none = Vous n’avez autorisé aucune application.
+account-apps-since = Autorisée le { $when }
+account-apps-revoke = Retirer l’accès de { $app }
+notice-app-revoked = L’accès de l’application a été retiré.

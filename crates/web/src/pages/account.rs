@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use guildhall_app::views::{AccountView, ProfileView};
-use guildhall_app::{AppContext, accounts, auth};
+use guildhall_app::{AppContext, accounts, auth, oauth};
 use serde::Deserialize;
 
 use super::{OrPage, PageError, form_refusal, render, see_other, with_cookies};
@@ -45,6 +45,17 @@ pub(crate) struct AccountPage {
     pub password_errors: Errors,
     /// The private "my events" feed address, just made (shown once).
     pub feed_url: Option<String>,
+    /// The apps the member allowed to use the account (OAuth).
+    pub apps: Vec<AppRow>,
+}
+
+/// One allowed app on the account page.
+pub(crate) struct AppRow {
+    pub app_id: i64,
+    pub name: String,
+    pub website: Option<String>,
+    pub scopes: Vec<String>,
+    pub since: chrono::DateTime<chrono::Utc>,
 }
 
 impl AccountPage {
@@ -116,8 +127,20 @@ async fn account_page_with(
     let s = v.require()?;
     let me = accounts::me(ctx, &s.viewer).await.or_page(v)?;
     let form = form.unwrap_or_else(|| ProfileForm::of(&me));
+    let apps = oauth::authorised_apps(ctx, &s.viewer)
+        .await
+        .or_page(v)?
+        .into_iter()
+        .map(|a| AppRow {
+            app_id: a.app_id,
+            scopes: super::oauth::scope_words(v.lang, &a.scopes),
+            name: a.name,
+            website: a.website,
+            since: a.since,
+        })
+        .collect();
     let status = if errors.is_empty() && password_errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    Ok(render(status, &AccountPage { c: v.chrome(), me, form, errors, password_errors, feed_url }))
+    Ok(render(status, &AccountPage { c: v.chrome(), me, form, errors, password_errors, feed_url, apps }))
 }
 
 /// `GET /account`.
