@@ -35,6 +35,7 @@ pub mod remote;
 pub mod remote_changes;
 pub mod reports;
 pub mod sign_in_guard;
+pub mod timelines;
 pub mod urls;
 pub mod views;
 pub mod votes;

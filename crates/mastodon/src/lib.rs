@@ -8,10 +8,14 @@ pub mod body;
 pub mod error;
 pub mod ids;
 
+mod accounts;
 pub mod entities;
 pub mod instance;
 mod legacy;
+pub mod paging;
 pub mod render;
+mod statuses;
+mod timelines;
 
 use axum::Router;
 use guildhall_app::AppContext;
@@ -20,5 +24,9 @@ pub use error::MastoError;
 
 /// The Mastodon API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    Router::new().merge(instance::routes()).merge(legacy::routes())
+    let router = Router::new().merge(legacy::routes());
+    let router = router.merge(instance::routes());
+    let router = router.merge(accounts::routes());
+    let router = router.merge(statuses::routes());
+    router.merge(timelines::routes())
 }

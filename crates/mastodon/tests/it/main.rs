@@ -4,5 +4,9 @@
 #[path = "../../../api/tests/it/common/mod.rs"]
 mod common;
 
+mod helpers;
+mod m_accounts;
+mod m_statuses;
+mod m_timelines;
 mod mastodon;
 mod smoke;
