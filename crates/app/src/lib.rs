@@ -34,6 +34,7 @@ pub mod receipt;
 pub mod remote;
 pub mod remote_changes;
 pub mod reports;
+pub mod search;
 pub mod sign_in_guard;
 pub mod timelines;
 pub mod urls;

@@ -14,6 +14,7 @@ pub mod instance;
 mod legacy;
 pub mod paging;
 pub mod render;
+mod search;
 mod statuses;
 mod timelines;
 
@@ -28,5 +29,6 @@ pub fn router() -> Router<AppContext> {
     let router = router.merge(instance::routes());
     let router = router.merge(accounts::routes());
     let router = router.merge(statuses::routes());
-    router.merge(timelines::routes())
+    let router = router.merge(timelines::routes());
+    router.merge(search::routes())
 }
