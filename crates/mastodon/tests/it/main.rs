@@ -6,6 +6,7 @@ mod common;
 
 mod helpers;
 mod m_accounts;
+mod m_leaks;
 mod m_search;
 mod m_statuses;
 mod m_timelines;
