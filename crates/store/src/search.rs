@@ -20,7 +20,8 @@ fn contains(text: &str) -> LikeExpr {
     LikeExpr::new(p).escape('\\')
 }
 
-fn lower_like<C: sea_orm::sea_query::IntoColumnRef>(col: C, text: &str) -> sea_orm::sea_query::SimpleExpr {
+/// `lower(col) LIKE '%text%'`: contains `text`, ignoring case, on every backend.
+pub(crate) fn lower_like<C: sea_orm::sea_query::IntoColumnRef>(col: C, text: &str) -> sea_orm::sea_query::SimpleExpr {
     Expr::expr(Func::lower(Expr::col(col))).like(contains(text))
 }
 

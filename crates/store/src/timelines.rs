@@ -37,8 +37,8 @@ pub struct Scope {
     pub author_id: Option<i64>,
     /// Leave replies out (a community's own statuses are its discussions).
     pub discussions_only: bool,
-    /// Only posts whose stored extras mention this text (a hashtag, `#name`); the caller
-    /// checks the parsed tags again, as this is a substring match.
+    /// Only posts whose stored extras contain this text, ignoring case (a hashtag, `#name`);
+    /// the caller checks the parsed tags again, as this is a substring match.
     pub extras_like: Option<String>,
 }
 
@@ -84,7 +84,7 @@ fn discussions(scope: &Scope) -> SelectStatement {
         q.and_where(d(discussion::Column::AuthorId).eq(a));
     }
     if let Some(text) = &scope.extras_like {
-        q.and_where(d(discussion::Column::Extras).like(format!("%{text}%")));
+        q.and_where(crate::search::lower_like((discussion::Entity, discussion::Column::Extras), text));
     }
     q
 }
@@ -105,7 +105,7 @@ fn replies(scope: &Scope) -> SelectStatement {
         q.and_where(r(reply::Column::AuthorId).eq(a));
     }
     if let Some(text) = &scope.extras_like {
-        q.and_where(r(reply::Column::Extras).like(format!("%{text}%")));
+        q.and_where(crate::search::lower_like((reply::Entity, reply::Column::Extras), text));
     }
     q
 }
