@@ -204,7 +204,8 @@ fn title_and_body(text: &str, mention: Option<&str>) -> (String, String) {
         None => text.to_string(),
     };
     let mut lines = text.trim_start().splitn(2, '\n');
-    let title = lines.next().unwrap_or("").trim().to_string();
+    // Removing a mention mid-line leaves two spaces: keep single ones.
+    let title = lines.next().unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
     let body = lines.next().unwrap_or("").trim().to_string();
     // A discussion needs a body: a one-line status is its own body too.
     let body = if body.is_empty() { title.clone() } else { body };
@@ -400,6 +401,8 @@ mod tests {
     fn the_first_line_is_the_title_without_the_mention() {
         let (t, b) = title_and_body("@open Hello there\nsecond\nthird", Some("@open"));
         assert_eq!((t.as_str(), b.as_str()), ("Hello there", "second\nthird"));
+        let (t, b) = title_and_body("To  @open all\nbody", Some("@open"));
+        assert_eq!((t.as_str(), b.as_str()), ("To all", "body"));
         let (t, b) = title_and_body("@open\nTitle", Some("@open"));
         assert_eq!((t.as_str(), b.as_str()), ("Title", "Title"));
     }

@@ -107,13 +107,21 @@ async fn the_same_idempotency_key_returns_the_first_status_and_posts_once() {
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     assert_eq!(a.body["id"], b.body["id"]);
     assert_eq!(app.items("/api/guildhall/v1/communities/open/discussions", None).await.len(), 1);
+    // Two requests racing with one key still post once.
+    let (x, y) = tokio::join!(
+        form(&app, Method::POST, "/api/v1/statuses", &ada, body, Some("race")),
+        form(&app, Method::POST, "/api/v1/statuses", &ada, body, Some("race"))
+    );
+    assert_eq!((x.status, y.status), (StatusCode::OK, StatusCode::OK), "{} {}", x.body, y.body);
+    assert_eq!(x.body["id"], y.body["id"]);
+    assert_eq!(app.items("/api/guildhall/v1/communities/open/discussions", None).await.len(), 2);
     // Another key, or another account with the same key, posts again.
     let c = form(&app, Method::POST, "/api/v1/statuses", &ada, body, Some("k2")).await;
     let e = form(&app, Method::POST, "/api/v1/statuses", &bob, body, Some("k1")).await;
     assert_ne!(c.body["id"], a.body["id"]);
     assert_eq!(e.status, StatusCode::OK, "{}", e.body);
     assert_ne!(e.body["id"], a.body["id"]);
-    assert_eq!(app.items("/api/guildhall/v1/communities/open/discussions", None).await.len(), 3);
+    assert_eq!(app.items("/api/guildhall/v1/communities/open/discussions", None).await.len(), 4);
 }
 
 #[tokio::test]
@@ -161,4 +169,24 @@ async fn authors_edit_and_delete_their_statuses_and_read_the_source() {
     assert_eq!(gone.body["text"], "New title\nnew body");
     let ctx = app.get(&format!("/api/v1/statuses/{id}/context"), None).await;
     assert!(ids(&ctx.body["descendants"]).is_empty(), "{}", ctx.body);
+}
+
+#[tokio::test]
+async fn a_status_mentioning_a_remote_community_starts_a_discussion_there_for_its_members() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    let bob = app.user("bob").await;
+    let far = app.remote_group("far", "remote.example", &ada).await;
+    app.remote_membership(&ada, far.id).await;
+    let s = app.post("/api/v1/statuses", Some(&ada), json!({"status": "Hello @far@remote.example!\nFrom afar"})).await;
+    assert_eq!(s.status, StatusCode::OK, "{}", s.body);
+    assert!(s.body["content"].as_str().unwrap().contains("<strong>Hello !</strong>"), "{}", s.body);
+    assert_eq!(s.body["mentions"][0]["acct"], "far@remote.example");
+    let home = app.get("/api/v1/timelines/home", Some(&ada)).await;
+    assert_eq!(ids(&home.body), [s.body["id"].as_str().unwrap()]);
+    // Not a member: refused, nothing posted.
+    let no = app.post("/api/v1/statuses", Some(&bob), json!({"status": "@far@remote.example Me too"})).await;
+    assert_eq!(no.status, StatusCode::FORBIDDEN, "{}", no.body);
+    let group = app.get(&format!("/api/v1/accounts/{}/statuses", crate::helpers::g(far.id)), None).await;
+    assert_eq!(ids(&group.body).len(), 1);
 }
