@@ -8,12 +8,17 @@ pub mod body;
 pub mod error;
 pub mod ids;
 
+mod accounts;
 pub mod entities;
 pub mod instance;
 mod legacy;
 mod markers;
 mod oauth;
+pub mod paging;
 pub mod render;
+mod search;
+mod statuses;
+mod timelines;
 
 use axum::Router;
 use guildhall_app::AppContext;
@@ -22,5 +27,12 @@ pub use error::MastoError;
 
 /// The Mastodon API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    Router::new().merge(instance::routes()).merge(markers::routes()).merge(oauth::routes()).merge(legacy::routes())
+    let router = Router::new().merge(legacy::routes());
+    let router = router.merge(instance::routes());
+    let router = router.merge(markers::routes());
+    let router = router.merge(oauth::routes());
+    let router = router.merge(accounts::routes());
+    let router = router.merge(statuses::routes());
+    let router = router.merge(timelines::routes());
+    router.merge(search::routes())
 }

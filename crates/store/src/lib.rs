@@ -22,7 +22,9 @@ mod outage;
 pub mod peers;
 pub mod polls;
 pub mod reports;
+pub mod search;
 pub mod settings;
+pub mod timelines;
 // Tests of this crate use it too (its dependencies are also dev-dependencies).
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

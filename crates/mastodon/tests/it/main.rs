@@ -4,6 +4,12 @@
 #[path = "../../../api/tests/it/common/mod.rs"]
 mod common;
 
+mod helpers;
+mod m_accounts;
+mod m_leaks;
+mod m_search;
+mod m_statuses;
+mod m_timelines;
 mod mastodon;
 mod oauth;
 mod oauth_refusals;

@@ -1,0 +1,65 @@
+//! Search for the Mastodon API: communities and people by name, among what the viewer may
+//! know exists (the same rule as the community list).
+
+use guildhall_store::entities::{account, community};
+use guildhall_store::{communities as community_store, search as store};
+
+use crate::communities::access_of;
+use crate::views::CommunityView;
+use crate::{AppContext, Result, Viewer};
+
+/// Communities and guilds whose name or title contains `text`, as the viewer sees them, with
+/// the actor id of remote ones. Remote communities on limited instances are found by their
+/// members only, as in the community list.
+pub async fn communities(
+    ctx: &AppContext,
+    viewer: Option<&Viewer>,
+    text: &str,
+    limit: u64,
+) -> Result<Vec<(CommunityView, Option<String>)>> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let policy = crate::admin::federation_policy(ctx).await?;
+    let hidden = if policy.limited.is_empty() {
+        Vec::new()
+    } else {
+        let known = community_store::remote_domains(ctx.db()).await?;
+        known.into_iter().filter(|d| policy.is_limited(d)).collect()
+    };
+    let rows = store::communities(ctx.db(), text, &hidden, viewer.map(|v| v.account_id), limit).await?;
+    views(ctx, viewer, &rows).await
+}
+
+/// The views of already-found communities, as the viewer sees them.
+pub async fn views(
+    ctx: &AppContext,
+    viewer: Option<&Viewer>,
+    rows: &[community::Model],
+) -> Result<Vec<(CommunityView, Option<String>)>> {
+    let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
+    let counts = community_store::member_counts(ctx.db(), &ids).await?;
+    let mine = match viewer {
+        Some(v) => community_store::memberships_of(ctx.db(), v.account_id, &ids).await?,
+        None => Default::default(),
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for c in rows {
+        let access = access_of(c, mine.get(&c.id), viewer.is_some(), viewer.is_some_and(|v| v.is_admin))?;
+        let view =
+            CommunityView::build(c, counts.get(&c.id).copied().unwrap_or(0), access.role, access.can_read_content())?;
+        let ap_id = if c.domain.is_empty() { None } else { c.ap_id.clone() };
+        out.push((view, ap_id));
+    }
+    Ok(out)
+}
+
+/// Active people (local or known remote) whose username or display name contains `text`.
+pub async fn people(ctx: &AppContext, text: &str, limit: u64) -> Result<Vec<account::Model>> {
+    let text = text.trim().trim_start_matches('@');
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(store::people(ctx.db(), text, limit).await?)
+}

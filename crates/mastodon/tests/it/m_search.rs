@@ -1,0 +1,112 @@
+//! `/api/v2/search` and `/api/v1/accounts/search`.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::http::StatusCode;
+use guildhall_app::entities::community;
+use guildhall_app::map_crawl::CrawlProgress;
+use guildhall_app::network::{Backfilled, Network};
+use guildhall_app::{AppContext, Error, Result};
+use serde_json::Value;
+
+use crate::helpers::g;
+use crate::mastodon::instance;
+
+/// A network port that counts lookups and "finds" one community.
+struct FakeNetwork {
+    lookups: AtomicUsize,
+    finds: Option<community::Model>,
+}
+
+#[async_trait::async_trait]
+impl Network for FakeNetwork {
+    async fn resolve_community(&self, _ctx: &AppContext, _query: &str) -> Result<community::Model> {
+        self.lookups.fetch_add(1, Ordering::SeqCst);
+        self.finds.clone().ok_or(Error::NotFound("community"))
+    }
+    async fn read_contacts(&self, _: &AppContext, _: &community::Model, _: &[community::Model]) -> Result<()> {
+        Ok(())
+    }
+    async fn backfill(&self, _: &AppContext, _: &community::Model) -> Result<Backfilled> {
+        Ok(Backfilled::default())
+    }
+    async fn crawl_map(&self, _: &AppContext, _: bool, _: Arc<CrawlProgress>) -> Result<usize> {
+        Ok(0)
+    }
+}
+
+fn accts(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not a list: {v}"))
+        .iter()
+        .map(|a| a["acct"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn plain_text_finds_communities_and_people_by_name() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    app.user("garden_bob").await;
+    app.community(&ada, "gardening", "public").await;
+    app.community(&ada, "hidden_garden", "private").await;
+    app.community(&ada, "cooking", "public").await;
+    let r = app.get("/api/v2/search?q=GARDEN", None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(accts(&r.body["accounts"]), ["gardening", "hidden_garden", "garden_bob"]);
+    assert_eq!(r.body["statuses"], serde_json::json!([]));
+    let r = app.get("/api/v2/search?q=garden&limit=1&offset=1", None).await;
+    assert_eq!(accts(&r.body["accounts"]), ["hidden_garden"]);
+    let r = app.get("/api/v2/search?q=garden&type=statuses", None).await;
+    assert!(accts(&r.body["accounts"]).is_empty());
+    // LIKE's wildcards are literal.
+    let r = app.get("/api/v2/search?q=%25", None).await;
+    assert!(accts(&r.body["accounts"]).is_empty(), "{}", r.body);
+    let r = app.get("/api/v2/search?q=_", None).await;
+    assert_eq!(accts(&r.body["accounts"]), ["hidden_garden", "garden_bob"]);
+    let r = app.get("/api/v1/accounts/search?q=cook", Some(&ada)).await;
+    assert_eq!(accts(&r.body), ["cooking"]);
+    let r = app.get("/api/v2/search?q=", None).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn addresses_find_known_accounts_and_resolve_only_when_asked_by_a_signed_in_viewer() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    let far = app.remote_group("far", "remote.example", &ada).await;
+    let zoe = app.remote_person("zoe", "remote.example").await;
+    let net = Arc::new(FakeNetwork { lookups: AtomicUsize::new(0), finds: Some(far.clone()) });
+    app.ctx.set_network(net.clone()).expect("port");
+
+    let r = app.get("/api/v2/search?q=%40zoe%40remote.example&resolve=true", Some(&ada)).await;
+    assert_eq!(accts(&r.body["accounts"]), [format!("zoe@{}", zoe.domain)]);
+    let r = app.get("/api/v2/search?q=far%40remote.example", Some(&ada)).await;
+    assert_eq!(r.body["accounts"][0]["id"], g(far.id));
+    assert_eq!(net.lookups.load(Ordering::SeqCst), 0, "known accounts need no lookup");
+
+    for q in ["/api/v2/search?q=new%40other.example&resolve=false", "/api/v2/search?q=new%40other.example"] {
+        let r = app.get(q, Some(&ada)).await;
+        assert!(accts(&r.body["accounts"]).is_empty(), "{q}");
+    }
+    let r = app.get("/api/v2/search?q=https://other.example/c/new&resolve=true", None).await;
+    assert!(accts(&r.body["accounts"]).is_empty(), "anonymous: no lookup");
+    assert_eq!(net.lookups.load(Ordering::SeqCst), 0, "resolve=false and anonymous never ask the network");
+
+    let r = app.get("/api/v2/search?q=new%40other.example&resolve=true", Some(&ada)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["accounts"][0]["id"], g(far.id), "what the network found");
+    assert_eq!(net.lookups.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn an_unreachable_address_is_no_results() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    let net = Arc::new(FakeNetwork { lookups: AtomicUsize::new(0), finds: None });
+    app.ctx.set_network(net.clone()).expect("port");
+    let r = app.get("/api/v1/accounts/search?q=nobody%40nowhere.example&resolve=true", Some(&ada)).await;
+    assert_eq!((r.status, r.body.clone()), (StatusCode::OK, serde_json::json!([])));
+    assert_eq!(net.lookups.load(Ordering::SeqCst), 1);
+}
