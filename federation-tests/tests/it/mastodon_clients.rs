@@ -178,7 +178,7 @@ async fn mastodon_py_and_masto_take_part_in_a_community_on_another_instance() {
     assert_eq!(signed["account"]["acct"], "ada", "{signed}");
     assert_eq!(signed["app"]["name"], "Guildhall conformance (Mastodon.py)", "{signed}");
     let instance = py.run(&["instance"]).await;
-    assert_eq!(instance["uri"], alpha.domain(), "{instance}");
+    assert_eq!(instance["domain"], alpha.domain(), "{instance}");
 
     // Following the community on beta from the app is joining it.
     let followed = py.run(&["follow", &format!("@{handle}")]).await;
