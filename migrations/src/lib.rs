@@ -30,6 +30,7 @@ mod m20261207_000041_reports;
 mod m20261207_000050_instance_software;
 mod m20261207_000051_remote_follower_count;
 mod m20261207_000060_event_votes;
+mod m20261207_000071_bookmarks;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000050_instance_software::Migration),
             Box::new(m20261207_000051_remote_follower_count::Migration),
             Box::new(m20261207_000060_event_votes::Migration),
+            Box::new(m20261207_000071_bookmarks::Migration),
         ];
         every.into_iter().map(|migration| Box::new(Atomic(migration)) as Box<dyn MigrationTrait>).collect()
     }

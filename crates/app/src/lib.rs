@@ -19,6 +19,7 @@ pub mod extras_view;
 pub mod federation;
 pub mod guilds;
 pub mod inbound;
+pub mod interactions;
 pub mod lookup;
 pub mod map;
 pub mod map_crawl;

@@ -9,7 +9,10 @@ pub mod error;
 pub mod ids;
 
 pub mod entities;
+mod follows;
+mod interactions;
 mod legacy;
+mod polls;
 pub mod render;
 
 use axum::Router;
@@ -19,5 +22,5 @@ pub use error::MastoError;
 
 /// The Mastodon API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    Router::new().merge(legacy::routes())
+    Router::new().merge(legacy::routes()).merge(follows::routes()).merge(interactions::routes()).merge(polls::routes())
 }

@@ -4,5 +4,9 @@
 #[path = "../../../api/tests/it/common/mod.rs"]
 mod common;
 
+mod follows;
+mod interactions;
 mod mastodon;
+mod polls;
 mod smoke;
+mod viewers;
