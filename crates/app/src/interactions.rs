@@ -149,3 +149,69 @@ pub async fn favourites(ctx: &AppContext, viewer: &Viewer, max_id: Option<i64>, 
     let rows = store::upvoted(ctx.db(), viewer.account_id, max_id, limit).await?;
     readable(ctx, viewer, rows).await
 }
+
+pub use guildhall_store::interactions::NotificationQuery;
+
+/// A notification with the community it is about (`None` when that cannot be found any more).
+#[derive(Debug, Clone)]
+pub struct Notice {
+    /// The notification.
+    pub view: crate::notifications::NotificationView,
+    /// The community it concerns, as the viewer sees it now, with its actor id when remote.
+    pub community: Option<(CommunityView, Option<String>)>,
+}
+
+/// The community a notification's link points into: `/events/{id}` or
+/// `/communities/{handle}` (as `notifications::Kind::event_link` writes them).
+async fn notice(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    n: guildhall_store::entities::notification::Model,
+) -> Result<Notice> {
+    let community_id = if let Some(id) = n.link.strip_prefix("/events/").and_then(|s| s.parse::<i64>().ok()) {
+        crate::lookup::event(ctx, id).await?.map(|e| e.community_id)
+    } else if let Some(h) = n.link.strip_prefix("/communities/") {
+        crate::communities::find(ctx, h).await?.map(|c| c.id)
+    } else {
+        None
+    };
+    let community = match community_id {
+        Some(id) => match community(ctx, Some(viewer), id).await {
+            Ok(c) => Some(c),
+            Err(Error::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    Ok(Notice { view: n.into(), community })
+}
+
+/// The viewer's notifications, newest first.
+pub async fn notifications(ctx: &AppContext, viewer: &Viewer, q: &NotificationQuery) -> Result<Vec<Notice>> {
+    let rows = store::notifications(ctx.db(), viewer.account_id, q).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for n in rows {
+        out.push(notice(ctx, viewer, n).await?);
+    }
+    Ok(out)
+}
+
+/// One of the viewer's notifications (someone else's: `NotFound`).
+pub async fn notification(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<Notice> {
+    let n = store::notification(ctx.db(), viewer.account_id, id).await?.ok_or(Error::NotFound("notification"))?;
+    notice(ctx, viewer, n).await
+}
+
+/// Deletes one of the viewer's notifications (someone else's: `NotFound`).
+pub async fn dismiss_notification(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
+    if store::dismiss_notification(ctx.db(), viewer.account_id, id).await? {
+        Ok(())
+    } else {
+        Err(Error::NotFound("notification"))
+    }
+}
+
+/// Deletes all the viewer's notifications.
+pub async fn clear_notifications(ctx: &AppContext, viewer: &Viewer) -> Result<u64> {
+    Ok(store::clear_notifications(ctx.db(), viewer.account_id).await?)
+}

@@ -12,6 +12,7 @@ pub mod entities;
 mod follows;
 mod interactions;
 mod legacy;
+mod notifications;
 mod polls;
 pub mod render;
 
@@ -22,5 +23,10 @@ pub use error::MastoError;
 
 /// The Mastodon API's routes (state still to be provided).
 pub fn router() -> Router<AppContext> {
-    Router::new().merge(legacy::routes()).merge(follows::routes()).merge(interactions::routes()).merge(polls::routes())
+    Router::new()
+        .merge(legacy::routes())
+        .merge(follows::routes())
+        .merge(interactions::routes())
+        .merge(polls::routes())
+        .merge(notifications::routes())
 }

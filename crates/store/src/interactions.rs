@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use crate::entities::{bookmark, membership, vote};
+use crate::entities::{bookmark, membership, notification, vote};
 use crate::{Result, conflict_on_unique};
 use guildhall_domain::MembershipStatus;
 
@@ -146,4 +146,67 @@ pub async fn bookmarks<C: ConnectionTrait>(
             _ => None,
         })
         .collect())
+}
+
+/// Which of an account's notifications to list (Mastodon's cursors are notification ids).
+#[derive(Debug, Clone, Default)]
+pub struct NotificationQuery {
+    /// Older than this id.
+    pub max_id: Option<i64>,
+    /// Newer than this id.
+    pub since_id: Option<i64>,
+    /// Only these kinds (`None`: all).
+    pub kinds: Option<Vec<String>>,
+    /// Not these kinds.
+    pub exclude: Vec<String>,
+    /// At most this many.
+    pub limit: u64,
+}
+
+/// An account's notifications, newest first.
+pub async fn notifications<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    q: &NotificationQuery,
+) -> Result<Vec<notification::Model>> {
+    let mut f = notification::Entity::find().filter(notification::Column::AccountId.eq(account_id));
+    if let Some(max) = q.max_id {
+        f = f.filter(notification::Column::Id.lt(max));
+    }
+    if let Some(since) = q.since_id {
+        f = f.filter(notification::Column::Id.gt(since));
+    }
+    if let Some(kinds) = &q.kinds {
+        f = f.filter(notification::Column::Kind.is_in(kinds.iter().cloned()));
+    }
+    if !q.exclude.is_empty() {
+        f = f.filter(notification::Column::Kind.is_not_in(q.exclude.iter().cloned()));
+    }
+    Ok(f.order_by_desc(notification::Column::Id).limit(q.limit).all(db).await?)
+}
+
+/// One of an account's notifications.
+pub async fn notification<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<notification::Model>> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::AccountId.eq(account_id))
+        .one(db)
+        .await?)
+}
+
+/// Deletes one of an account's notifications; whether there was one.
+pub async fn dismiss_notification<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<bool> {
+    let res = notification::Entity::delete_many()
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::AccountId.eq(account_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected > 0)
+}
+
+/// Deletes all of an account's notifications.
+pub async fn clear_notifications<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<u64> {
+    let res =
+        notification::Entity::delete_many().filter(notification::Column::AccountId.eq(account_id)).exec(db).await?;
+    Ok(res.rows_affected)
 }

@@ -7,6 +7,7 @@ mod common;
 mod follows;
 mod interactions;
 mod mastodon;
+mod notifications;
 mod polls;
 mod smoke;
 mod viewers;
