@@ -20,6 +20,7 @@ pub mod federation;
 pub mod guilds;
 pub mod inbound;
 pub mod interactions;
+pub mod live;
 pub mod lookup;
 pub mod map;
 pub mod map_crawl;

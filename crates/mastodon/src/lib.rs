@@ -15,6 +15,7 @@ mod legacy;
 mod notifications;
 mod polls;
 pub mod render;
+mod streaming;
 
 use axum::Router;
 use guildhall_app::AppContext;
@@ -29,4 +30,5 @@ pub fn router() -> Router<AppContext> {
         .merge(interactions::routes())
         .merge(polls::routes())
         .merge(notifications::routes())
+        .merge(streaming::routes())
 }

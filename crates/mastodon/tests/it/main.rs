@@ -10,4 +10,5 @@ mod mastodon;
 mod notifications;
 mod polls;
 mod smoke;
+mod streaming;
 mod viewers;
