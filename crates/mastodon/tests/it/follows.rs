@@ -173,3 +173,45 @@ async fn relationships_with_a_private_community_tell_each_viewer_only_their_own_
     assert_eq!(r.body["following"], false, "{}", r.body);
     assert_eq!(r.body["requested"], true, "{}", r.body);
 }
+
+#[tokio::test]
+async fn following_a_remote_community_asks_its_server() {
+    let app = crate::mastodon::federated().await;
+    let ada = app.user("ada").await;
+    let remote = app.remote_group("faraway", "remote.example", &ada).await;
+    let id = guildhall_mastodon::ids::AccountId::Group(remote.id).to_string();
+    let bob = app.user("bob").await;
+    let r = app.post(&format!("/api/v1/accounts/{id}/follow"), Some(&bob), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!((r.body["following"].clone(), r.body["requested"].clone()), (json!(false), json!(true)), "{}", r.body);
+    // Withdrawn by unfollowing.
+    let r = app.post(&format!("/api/v1/accounts/{id}/unfollow"), Some(&bob), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["requested"], false, "{}", r.body);
+}
+
+#[tokio::test]
+async fn following_accepts_a_public_communitys_charter() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    let r = app
+        .post(
+            "/api/guildhall/v1/communities",
+            Some(&ada),
+            json!({"name": "rules", "title": "Rules", "visibility": "public", "charter": "Be kind."}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let bob = app.user("bob").await;
+    // Joining without accepting the charter is refused; following accepts it.
+    let r = app.post("/api/guildhall/v1/communities/rules/join", Some(&bob), json!({"accept_charter": false})).await;
+    assert!(r.status.is_client_error(), "{} {}", r.status, r.body);
+    let id = group_id(&app, "rules").await;
+    let r = app.post(&format!("/api/v1/accounts/{id}/follow"), Some(&bob), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["following"], true, "{}", r.body);
+    // The group account links the charter it accepted.
+    let c = guildhall_app::communities::get(&app.ctx, None, "rules").await.expect("community");
+    let group = guildhall_mastodon::render::group(&app.ctx, &c, None);
+    assert_eq!(group.fields.first().map(|f| f.name.as_str()), Some("Charter"));
+}
