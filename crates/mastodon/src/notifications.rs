@@ -67,7 +67,8 @@ fn query(uri: &Uri) -> Result<NotificationQuery> {
     })
 }
 
-async fn render_one(ctx: &AppContext, viewer: &Viewer, n: &Notice) -> Result<Option<Notification>> {
+/// One notification in Mastodon's shape (`None` for a kind this API does not show).
+pub(crate) async fn render_one(ctx: &AppContext, viewer: &Viewer, n: &Notice) -> Result<Option<Notification>> {
     // A kind this API does not know yet is left out rather than misnamed.
     let Some(kind) = Kind::parse(&n.view.kind) else { return Ok(None) };
     let account: Account = match &n.community {

@@ -3,7 +3,8 @@
 //! publishes post ids only (`guildhall_app::live`); each connection loads every post through
 //! the access rules for its own viewer, so a post reaches only streams whose reader may read
 //! it. `user` carries posts in the communities the viewer follows (is a member of); `public`
-//! carries public posts the viewer may read. Only `update` events are sent.
+//! carries public posts the viewer may read. The user stream also carries the reader's new
+//! `notification`s.
 
 use std::convert::Infallible;
 
@@ -16,7 +17,9 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::Stream;
+use guildhall_app::interactions::NotificationQuery;
 use guildhall_app::live::LiveEvent;
+use guildhall_app::posts::PostRef;
 use guildhall_app::{AppContext, Viewer};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -62,9 +65,8 @@ impl Timeline {
     }
 }
 
-/// The status JSON of an event if `timeline`'s reader may see it there.
-async fn update(ctx: &AppContext, viewer: Option<&Viewer>, timeline: Timeline, e: LiveEvent) -> Option<String> {
-    let LiveEvent::Posted(p) = e;
+/// The status JSON of a new post if `timeline`'s reader may see it there.
+async fn update(ctx: &AppContext, viewer: Option<&Viewer>, timeline: Timeline, p: PostRef) -> Option<String> {
     // Access is decided by the app, as for any read; hidden posts are simply skipped.
     let post = guildhall_app::posts::one(ctx, viewer, p).await.ok()?;
     let shown = match timeline {
@@ -78,37 +80,95 @@ async fn update(ctx: &AppContext, viewer: Option<&Viewer>, timeline: Timeline, e
     serde_json::to_string(&status).ok()
 }
 
-/// Waits for the next event this reader may see (`None` when the channel closed).
-async fn next(
-    ctx: &AppContext,
-    rx: &mut broadcast::Receiver<LiveEvent>,
-    viewer: Option<&Viewer>,
-    timeline: Timeline,
-) -> Option<String> {
-    loop {
-        match rx.recv().await {
-            Ok(e) => {
-                if let Some(json) = update(ctx, viewer, timeline, e).await {
-                    return Some(json);
-                }
+/// One reader's position in the live events.
+struct Reading {
+    ctx: AppContext,
+    rx: broadcast::Receiver<LiveEvent>,
+    viewer: Option<Viewer>,
+    /// The newest notification already sent (or there at the start).
+    last_notification: i64,
+}
+
+impl Reading {
+    async fn new(ctx: AppContext, viewer: Option<Viewer>) -> Self {
+        let rx = ctx.live().subscribe();
+        let mut last_notification = 0;
+        if let Some(v) = &viewer {
+            let q = NotificationQuery { limit: 1, ..Default::default() };
+            if let Ok(n) = guildhall_app::interactions::notifications(&ctx, v, &q).await {
+                last_notification = n.first().map_or(0, |n| n.view.id);
             }
-            // A slow reader misses what it fell behind on, as Mastodon's streams do.
-            Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(missed = n, "stream lagged"),
-            Err(broadcast::error::RecvError::Closed) => return None,
+        }
+        Reading { ctx, rx, viewer, last_notification }
+    }
+
+    /// What `e` means to this reader on `timeline`: `(event name, payload JSON)` pairs.
+    async fn frames(&mut self, timeline: Timeline, e: LiveEvent) -> Vec<(&'static str, String)> {
+        match e {
+            LiveEvent::Posted(p) => {
+                update(&self.ctx, self.viewer.as_ref(), timeline, p).await.map(|j| ("update", j)).into_iter().collect()
+            }
+            LiveEvent::Notified(account) => {
+                let Some(v) = self.viewer.as_ref().filter(|v| v.account_id == account && timeline == Timeline::User)
+                else {
+                    return vec![];
+                };
+                let q = NotificationQuery { since_id: Some(self.last_notification), limit: 40, ..Default::default() };
+                let Ok(mut notices) = guildhall_app::interactions::notifications(&self.ctx, v, &q).await else {
+                    return vec![];
+                };
+                notices.reverse();
+                let mut out = vec![];
+                for n in &notices {
+                    self.last_notification = self.last_notification.max(n.view.id);
+                    if let Ok(Some(r)) = crate::notifications::render_one(&self.ctx, v, n).await
+                        && let Ok(json) = serde_json::to_string(&r)
+                    {
+                        out.push(("notification", json));
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    /// The next frames for `timelines` (`None` when the channel closed).
+    async fn next(&mut self, timelines: &[Timeline]) -> Option<Vec<(Timeline, &'static str, String)>> {
+        loop {
+            match self.rx.recv().await {
+                Ok(e) => {
+                    let mut out = vec![];
+                    for tl in timelines {
+                        out.extend(self.frames(*tl, e).await.into_iter().map(|(n, j)| (*tl, n, j)));
+                    }
+                    if !out.is_empty() {
+                        return Some(out);
+                    }
+                }
+                // A slow reader misses what it fell behind on, as Mastodon's streams do.
+                Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(missed = n, "stream lagged"),
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
         }
     }
 }
 
-fn sse(
+async fn sse(
     ctx: AppContext,
     viewer: Option<Viewer>,
     timeline: Timeline,
 ) -> Sse<impl Stream<Item = std::result::Result<Event, Infallible>>> {
-    let rx = ctx.live().subscribe();
-    let stream = futures_util::stream::unfold((ctx, rx, viewer), move |(ctx, mut rx, viewer)| async move {
-        let json = next(&ctx, &mut rx, viewer.as_ref(), timeline).await?;
-        Some((Ok(Event::default().event("update").data(json)), (ctx, rx, viewer)))
-    });
+    let reading = Reading::new(ctx, viewer).await;
+    let stream = futures_util::stream::unfold(
+        (reading, std::collections::VecDeque::new()),
+        move |(mut reading, mut queue)| async move {
+            while queue.is_empty() {
+                queue.extend(reading.next(&[timeline]).await?);
+            }
+            let (_, name, json) = queue.pop_front()?;
+            Some((Ok(Event::default().event(name).data(json)), (reading, queue)))
+        },
+    );
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
@@ -148,11 +208,11 @@ impl FromRequestParts<AppContext> for Reader {
 
 async fn user(State(ctx): State<AppContext>, Reader(authed): Reader) -> Result<Response> {
     let authed = authed.ok_or_else(MastoError::invalid_token)?;
-    Ok(sse(ctx, Some(authed.viewer), Timeline::User).into_response())
+    Ok(sse(ctx, Some(authed.viewer), Timeline::User).await.into_response())
 }
 
 async fn public(State(ctx): State<AppContext>, Reader(authed): Reader) -> Response {
-    sse(ctx, authed.map(|a| a.viewer), Timeline::Public).into_response()
+    sse(ctx, authed.map(|a| a.viewer), Timeline::Public).await.into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -194,7 +254,8 @@ async fn socket(
 }
 
 async fn run_socket(ctx: AppContext, mut socket: WebSocket, viewer: Option<Viewer>, first: Option<Timeline>) {
-    let mut rx = ctx.live().subscribe();
+    let signed_in = viewer.is_some();
+    let mut reading = Reading::new(ctx, viewer).await;
     let mut subscribed: Vec<Timeline> = first.into_iter().collect();
     loop {
         tokio::select! {
@@ -203,7 +264,7 @@ async fn run_socket(ctx: AppContext, mut socket: WebSocket, viewer: Option<Viewe
                     let Ok(c) = serde_json::from_str::<Command>(t.as_str()) else { continue };
                     let Some(tl) = Timeline::parse(&c.stream) else { continue };
                     // The user stream needs a signed-in reader.
-                    if tl == Timeline::User && viewer.is_none() {
+                    if tl == Timeline::User && !signed_in {
                         continue;
                     }
                     match c.kind.as_str() {
@@ -215,19 +276,13 @@ async fn run_socket(ctx: AppContext, mut socket: WebSocket, viewer: Option<Viewe
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
-            event = rx.recv() => {
-                let e = match event {
-                    Ok(e) => e,
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => return,
-                };
-                for tl in subscribed.clone() {
-                    if let Some(json) = update(&ctx, viewer.as_ref(), tl, e).await {
-                        let frame = Frame { stream: [tl.name()], event: "update", payload: json };
-                        let Ok(text) = serde_json::to_string(&frame) else { continue };
-                        if socket.send(Message::Text(text.into())).await.is_err() {
-                            return;
-                        }
+            frames = reading.next(&subscribed) => {
+                let Some(frames) = frames else { return };
+                for (tl, event, payload) in frames {
+                    let frame = Frame { stream: [tl.name()], event, payload };
+                    let Ok(text) = serde_json::to_string(&frame) else { continue };
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
                     }
                 }
             }

@@ -7,19 +7,19 @@ use crate::common::TestApp;
 use crate::mastodon::instance;
 use crate::viewers::{ban, group_id, vault};
 
-async fn event(app: &TestApp, token: &str, community: &str, title: &str) -> i64 {
+pub(crate) async fn event(app: &TestApp, token: &str, community: &str, title: &str) -> i64 {
     let body = json!({"title": title, "starts_at": "2030-12-01T18:30", "ends_at": "2030-12-01T21:00", "timezone": "Europe/Paris"});
     let r = app.post(&format!("/api/guildhall/v1/communities/{community}/events"), Some(token), body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.body["id"].as_i64().expect("id")
 }
 
-async fn going(app: &TestApp, token: &str, event: i64) {
+pub(crate) async fn going(app: &TestApp, token: &str, event: i64) {
     let r = app.post(&format!("/api/guildhall/v1/events/{event}/rsvp"), Some(token), json!({"status": "going"})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }
 
-async fn edit(app: &TestApp, token: &str, event: i64, title: &str) {
+pub(crate) async fn edit(app: &TestApp, token: &str, event: i64, title: &str) {
     let r = app.patch(&format!("/api/guildhall/v1/events/{event}"), Some(token), json!({"title": title})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
 }

@@ -34,11 +34,17 @@ async fn open_sse(app: &TestApp, path: &str, token: Option<&str>) -> Sse {
 impl Sse {
     /// The next `update` payload, waiting at most a few seconds.
     async fn next_update(&mut self) -> Option<Value> {
+        self.next_event("update").await
+    }
+
+    /// The next payload of an `event` event, waiting at most a few seconds.
+    async fn next_event(&mut self, name: &str) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let wanted = format!("event: {name}");
         loop {
             if let Some(end) = self.seen.find("\n\n") {
                 let event: String = self.seen.drain(..end + 2).collect();
-                if event.lines().any(|l| l == "event: update") {
+                if event.lines().any(|l| l == wanted) {
                     let data: String = event.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
                     return serde_json::from_str(&data).ok();
                 }
@@ -169,5 +175,31 @@ async fn next_frame_within(ws: &mut Ws, wait: Duration) -> Option<Value> {
         if let tokio_tungstenite::tungstenite::Message::Text(t) = msg {
             return serde_json::from_str(t.as_str()).ok();
         }
+    }
+}
+
+#[tokio::test]
+async fn a_user_stream_carries_the_readers_own_notifications_only() {
+    use crate::notifications::{edit, event, going};
+    let app = instance().await;
+    let v = vault(&app).await;
+    let e = event(&app, &v.moderator, "vault", "Secret meeting").await;
+    going(&app, &v.member, e).await;
+    going(&app, &v.banned, e).await;
+    crate::viewers::ban(&app, &v).await;
+    let mut member = open_sse(&app, "/api/v1/streaming/user", Some(&v.member)).await;
+    let mut others = vec![];
+    for (who, token) in v.shut_out() {
+        others.push((who, open_sse(&app, "/api/v1/streaming/user", Some(token)).await));
+    }
+    edit(&app, &v.moderator, e, "Secret meeting moved").await;
+    let n = member.next_event("notification").await.expect("the attendee hears of the change");
+    assert_eq!(n["type"], "update", "{n}");
+    assert_eq!(n["account"]["id"], crate::viewers::group_id(&app, "vault").await);
+    let listed = app.get("/api/v1/notifications", Some(&v.member)).await;
+    assert_eq!(listed.body[0]["id"], n["id"], "the same notification as listed");
+    // The banned attendee, the outsider and the pending member hear nothing of it.
+    for (who, s) in &mut others {
+        assert!(s.next_event("notification").await.is_none(), "{who}: {}", s.seen);
     }
 }
