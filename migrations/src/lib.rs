@@ -31,6 +31,7 @@ mod m20261207_000050_instance_software;
 mod m20261207_000051_remote_follower_count;
 mod m20261207_000060_event_votes;
 mod m20261207_000070_oauth;
+mod m20261207_000071_bookmarks;
 mod m20261207_000072_markers;
 
 /// Every migration in order.
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000051_remote_follower_count::Migration),
             Box::new(m20261207_000060_event_votes::Migration),
             Box::new(m20261207_000070_oauth::Migration),
+            Box::new(m20261207_000071_bookmarks::Migration),
             Box::new(m20261207_000072_markers::Migration),
         ];
         every.into_iter().map(|migration| Box::new(Atomic(migration)) as Box<dyn MigrationTrait>).collect()

@@ -55,6 +55,7 @@ struct Inner {
     sign_in_guard: crate::sign_in_guard::SignInGuard,
     network: OnceLock<Arc<dyn Network>>,
     trusted_proxies: OnceLock<guildhall_domain::client_address::TrustedProxies>,
+    live: tokio::sync::broadcast::Sender<crate::live::LiveEvent>,
 }
 
 /// A remote actor's public key, as fetched to verify its signed GETs.
@@ -104,8 +105,14 @@ impl AppContext {
                 sign_in_guard: Default::default(),
                 network: OnceLock::new(),
                 trusted_proxies: OnceLock::new(),
+                live: crate::live::channel(),
             }),
         }
+    }
+
+    /// Where new posts are announced to streaming clients (ids only; see `live`).
+    pub fn live(&self) -> &tokio::sync::broadcast::Sender<crate::live::LiveEvent> {
+        &self.inner.live
     }
 
     /// The database.

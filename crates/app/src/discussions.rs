@@ -99,6 +99,7 @@ pub async fn create_with_poll(
     crate::guilds::links::record_relays(&txn, &l.community, &d).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::publish(ctx, crate::live::LiveEvent::Posted(crate::posts::PostRef::Discussion(d.id)));
     tracing::info!(account = %viewer.username, community = %l.community.name, discussion = d.id, "discussion started");
     view(ctx, &d, &l.community.name, Some(viewer)).await
 }
@@ -260,6 +261,7 @@ pub async fn reply(
     outbox::record(&txn, &Outgoing::ReplyCreated { reply_id: r.id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::publish(ctx, crate::live::LiveEvent::Posted(crate::posts::PostRef::Reply(r.id)));
     tracing::info!(account = %viewer.username, discussion = d.id, reply = r.id, "reply posted");
     let author = accounts::find_by_id(ctx.db(), r.author_id).await?;
     Ok(ReplyView::build(&r, author.as_ref(), (0, 0)))

@@ -392,6 +392,7 @@ pub async fn receive_discussion(
     crate::guilds::links::record_relays(&txn, c, &d).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::publish(ctx, crate::live::LiveEvent::Posted(crate::posts::PostRef::Discussion(d.id)));
     Ok(Some(d))
 }
 
@@ -443,6 +444,7 @@ pub async fn receive_reply(
     record_relay(&txn, &c, arrival).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::publish(ctx, crate::live::LiveEvent::Posted(crate::posts::PostRef::Reply(r.id)));
     Ok(Some(r))
 }
 

@@ -19,6 +19,8 @@ pub mod extras_view;
 pub mod federation;
 pub mod guilds;
 pub mod inbound;
+pub mod interactions;
+pub mod live;
 pub mod lookup;
 pub mod map;
 pub mod map_crawl;

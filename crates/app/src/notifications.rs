@@ -138,14 +138,15 @@ pub async fn mark_all_read(ctx: &AppContext, viewer: &Viewer) -> Result<u64> {
 }
 
 /// Tells the local people with an RSVP to `e` (going, waitlisted or pending) that it
-/// changed, except `by`, who made the change. Call it inside the change's transaction.
+/// changed, except `by`, who made the change. Call it inside the change's transaction;
+/// returns the accounts notified (to announce to their streams once it commits).
 pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
     txn: &C,
     e: &event::Model,
     kind: Kind,
     by: i64,
     community_handle: &str,
-) -> Result<usize> {
+) -> Result<Vec<i64>> {
     let statuses: Vec<ParticipantStatus> = ParticipantStatus::ALL
         .iter()
         .copied()
@@ -163,7 +164,8 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
     }
     let link = kind.event_link(e.id, community_handle);
     let new = readers
-        .into_iter()
+        .iter()
+        .copied()
         .map(|account_id| NewNotification {
             account_id,
             kind: kind.as_str().to_owned(),
@@ -172,7 +174,8 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
             link: link.clone(),
         })
         .collect();
-    Ok(store::insert_many(txn, new, Utc::now()).await?)
+    store::insert_many(txn, new, Utc::now()).await?;
+    Ok(readers)
 }
 
 /// Whether an attendee may still read `e` now: an RSVP outlives a ban or leaving, the right

@@ -10,14 +10,19 @@ pub mod ids;
 
 mod accounts;
 pub mod entities;
+mod follows;
 pub mod instance;
+mod interactions;
 mod legacy;
 mod markers;
+mod notifications;
 mod oauth;
 pub mod paging;
+mod polls;
 pub mod render;
 mod search;
 mod statuses;
+mod streaming;
 mod timelines;
 
 use axum::Router;
@@ -34,5 +39,10 @@ pub fn router() -> Router<AppContext> {
     let router = router.merge(accounts::routes());
     let router = router.merge(statuses::routes());
     let router = router.merge(timelines::routes());
-    router.merge(search::routes())
+    let router = router.merge(search::routes());
+    let router = router.merge(follows::routes());
+    let router = router.merge(interactions::routes());
+    let router = router.merge(polls::routes());
+    let router = router.merge(notifications::routes());
+    router.merge(streaming::routes())
 }

@@ -14,6 +14,7 @@ mod extras_tests;
 pub mod federation;
 pub mod federation_counts;
 pub mod guilds;
+pub mod interactions;
 pub mod map_crawl;
 pub mod markers;
 pub mod notifications;

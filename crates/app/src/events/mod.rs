@@ -216,10 +216,11 @@ async fn save_edit(
     guildhall_store::communities::lock(&txn, saved.community_id).await?;
     rsvp::promote(&txn, &saved).await?;
     let kind = notifications::Kind::of_edit(before, saved.status);
-    notifications::notify_attendees(&txn, &saved, kind, viewer.account_id, community).await?;
+    let notified = notifications::notify_attendees(&txn, &saved, kind, viewer.account_id, community).await?;
     outbox::record(&txn, &Outgoing::EventUpdated { event_id: saved.id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &notified);
     tracing::info!(account = %viewer.username, event = saved.id, sequence, "event edited");
     one_view(ctx, Some(viewer), &saved).await
 }
@@ -242,10 +243,12 @@ pub async fn delete(ctx: &AppContext, viewer: &Viewer, id: i64) -> Result<()> {
     let txn = crate::receipt::begin_write(ctx).await?;
     let deleted = store::update(&txn, m).await?;
     let kind = notifications::Kind::EventDeleted;
-    notifications::notify_attendees(&txn, &deleted, kind, viewer.account_id, &handle(&l.community)).await?;
+    let notified =
+        notifications::notify_attendees(&txn, &deleted, kind, viewer.account_id, &handle(&l.community)).await?;
     outbox::record(&txn, &Outgoing::EventDeleted { event_id: id, by_account_id: viewer.account_id }).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &notified);
     tracing::info!(account = %viewer.username, event = id, "event deleted");
     Ok(())
 }

@@ -4,14 +4,20 @@
 #[path = "../../../api/tests/it/common/mod.rs"]
 mod common;
 
+mod follows;
 mod helpers;
+mod interactions;
 mod m_accounts;
 mod m_leaks;
 mod m_search;
 mod m_statuses;
 mod m_timelines;
 mod mastodon;
+mod notifications;
 mod oauth;
 mod oauth_refusals;
+mod polls;
 mod site;
 mod smoke;
+mod streaming;
+mod viewers;

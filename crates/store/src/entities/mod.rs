@@ -3,6 +3,7 @@
 pub mod account;
 pub mod activity;
 pub mod actor_name;
+pub mod bookmark;
 pub mod calendar_token;
 pub mod community;
 pub mod cop_proposal;

@@ -1,0 +1,154 @@
+//! Favourites are upvotes, bookmarks are private saves; boosts do not exist in Guildhall (a
+//! discussion lives in its community; re-sharing it to one's followers has no counterpart,
+//! since people have no followers), so reblogging answers 422.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use guildhall_app::posts::{Post, PostRef};
+use guildhall_app::votes::On;
+use guildhall_app::{AppContext, Viewer};
+use serde::Deserialize;
+
+use crate::auth::Authed;
+use crate::entities::Status;
+use crate::error::{MastoError, Result};
+use crate::follows::limit_of;
+use crate::ids::StatusId;
+use crate::render;
+
+/// The message for reblogging.
+pub const NO_BOOSTS: &str =
+    "Guildhall has no boosts: discussions live in their community; favourite (upvote) or reply instead";
+
+pub(crate) fn routes() -> Router<AppContext> {
+    Router::new()
+        .route("/api/v1/statuses/{id}/favourite", post(favourite))
+        .route("/api/v1/statuses/{id}/unfavourite", post(unfavourite))
+        .route("/api/v1/statuses/{id}/reblog", post(reblog))
+        .route("/api/v1/statuses/{id}/unreblog", post(reblog))
+        .route("/api/v1/statuses/{id}/bookmark", post(bookmark))
+        .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
+        .route("/api/v1/bookmarks", get(bookmarks))
+        .route("/api/v1/favourites", get(favourites))
+}
+
+/// A status id that names a discussion or a reply (events cannot be favourited here).
+fn post_ref(raw: &str) -> Result<PostRef> {
+    match StatusId::parse(raw) {
+        Some(StatusId::Discussion(d)) => Ok(PostRef::Discussion(d)),
+        Some(StatusId::Reply(r)) => Ok(PostRef::Reply(r)),
+        _ => Err(MastoError::not_found()),
+    }
+}
+
+fn on(p: PostRef) -> On {
+    match p {
+        PostRef::Discussion(d) => On::Discussion(d),
+        PostRef::Reply(r) => On::Reply(r),
+    }
+}
+
+/// Renders a post for its viewer, with whether they bookmarked it.
+async fn rendered(ctx: &AppContext, viewer: &Viewer, p: PostRef, post: &Post) -> Result<Status> {
+    let mut s = render::post(ctx, post).await?;
+    s.bookmarked = Some(guildhall_app::interactions::is_bookmarked(ctx, viewer, p).await?);
+    Ok(s)
+}
+
+async fn vote(ctx: &AppContext, authed: &Authed, raw: &str, up: bool) -> Result<Json<Status>> {
+    authed.require("write:favourites")?;
+    let p = post_ref(raw)?;
+    let before = guildhall_app::posts::one(ctx, Some(&authed.viewer), p).await?;
+    // Unfavouriting withdraws an upvote only: a downvote cast on the web is not a favourite.
+    let value = match (up, before.my_vote) {
+        (true, _) => Some(1),
+        (false, Some(v)) if v > 0 => Some(0),
+        (false, _) => None,
+    };
+    if let Some(value) = value {
+        guildhall_app::votes::vote(ctx, &authed.viewer, on(p), value).await?;
+    }
+    let after = guildhall_app::posts::one(ctx, Some(&authed.viewer), p).await?;
+    Ok(Json(rendered(ctx, &authed.viewer, p, &after).await?))
+}
+
+async fn favourite(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
+    vote(&ctx, &authed, &id, true).await
+}
+
+async fn unfavourite(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
+    vote(&ctx, &authed, &id, false).await
+}
+
+async fn reblog(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
+    authed.require("write:statuses")?;
+    // What the viewer may not read stays a 404, as everywhere.
+    guildhall_app::posts::one(&ctx, Some(&authed.viewer), post_ref(&id)?).await?;
+    Err(MastoError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, NO_BOOSTS))
+}
+
+async fn bookmark(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
+    authed.require("write:bookmarks")?;
+    let p = post_ref(&id)?;
+    let post = guildhall_app::interactions::bookmark(&ctx, &authed.viewer, p).await?;
+    Ok(Json(rendered(&ctx, &authed.viewer, p, &post).await?))
+}
+
+async fn unbookmark(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
+    authed.require("write:bookmarks")?;
+    let p = post_ref(&id)?;
+    let post = guildhall_app::interactions::unbookmark(&ctx, &authed.viewer, p).await?;
+    Ok(Json(rendered(&ctx, &authed.viewer, p, &post).await?))
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    limit: Option<String>,
+    max_id: Option<String>,
+}
+
+fn cursor(raw: Option<&str>) -> Option<i64> {
+    raw.and_then(|m| m.trim().parse::<i64>().ok()).filter(|m| *m > 0)
+}
+
+fn post_key(p: &Post) -> PostRef {
+    match &p.body {
+        guildhall_app::posts::PostBody::Discussion(d) => PostRef::Discussion(d.id),
+        guildhall_app::posts::PostBody::Reply(r) => PostRef::Reply(r.id),
+    }
+}
+
+async fn page(ctx: &AppContext, viewer: &Viewer, saved: guildhall_app::interactions::SavedPage) -> Result<Vec<Status>> {
+    let mut out = Vec::with_capacity(saved.posts.len());
+    for p in &saved.posts {
+        out.push(rendered(ctx, viewer, post_key(p), p).await?);
+    }
+    Ok(out)
+}
+
+async fn bookmarks(
+    State(ctx): State<AppContext>,
+    authed: Authed,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<Status>>> {
+    authed.require("read:bookmarks")?;
+    // paging: `max_id` is the bookmark's own id; Link headers come with paging.rs.
+    let limit = limit_of(q.limit.as_deref(), 20, 40);
+    let saved =
+        guildhall_app::interactions::bookmarks(&ctx, &authed.viewer, cursor(q.max_id.as_deref()), limit).await?;
+    Ok(Json(page(&ctx, &authed.viewer, saved).await?))
+}
+
+async fn favourites(
+    State(ctx): State<AppContext>,
+    authed: Authed,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Vec<Status>>> {
+    authed.require("read:favourites")?;
+    // paging: `max_id` is the vote's own id; Link headers come with paging.rs.
+    let limit = limit_of(q.limit.as_deref(), 20, 40);
+    let saved =
+        guildhall_app::interactions::favourites(&ctx, &authed.viewer, cursor(q.max_id.as_deref()), limit).await?;
+    Ok(Json(page(&ctx, &authed.viewer, saved).await?))
+}
