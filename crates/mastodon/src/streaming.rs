@@ -183,7 +183,15 @@ async fn reader(parts: &mut Parts, ctx: &AppContext) -> Result<Option<Authed>> {
         let q: Q = serde_qs::Config::new(5, false)
             .deserialize_str(parts.uri.query().unwrap_or(""))
             .unwrap_or(Q { access_token: None });
-        if let Some(t) = q.access_token.filter(|t| !t.is_empty()) {
+        // Mastodon's streaming server also takes the token as the WebSocket subprotocol
+        // (masto.js sends it so), and names it back in its answer.
+        let subprotocol = parts
+            .headers
+            .get(header::SEC_WEBSOCKET_PROTOCOL)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|t| t.trim().to_string());
+        if let Some(t) = q.access_token.filter(|t| !t.is_empty()).or(subprotocol.filter(|t| !t.is_empty())) {
             let v = HeaderValue::from_str(&format!("Bearer {t}")).map_err(|_| MastoError::invalid_token())?;
             parts.headers.insert(header::AUTHORIZATION, v);
         }
@@ -238,10 +246,18 @@ struct Frame<'a> {
 
 async fn socket(
     State(ctx): State<AppContext>,
+    headers: axum::http::HeaderMap,
     Reader(authed): Reader,
     axum::extract::Query(q): axum::extract::Query<StreamQuery>,
     ws: WebSocketUpgrade,
 ) -> Result<Response> {
+    // A token sent as the subprotocol is named back, or the client drops the connection.
+    let offered: Vec<String> = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default();
+    let ws = ws.protocols(offered);
     let viewer = authed.map(|a| a.viewer);
     let first = match q.stream.as_deref() {
         Some(s) => Some(Timeline::parse(s).ok_or_else(|| MastoError::validation("unknown stream"))?),
@@ -276,7 +292,9 @@ async fn run_socket(ctx: AppContext, mut socket: WebSocket, viewer: Option<Viewe
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
-            frames = reading.next(&subscribed) => {
+            // Until a stream is subscribed, events wait in the channel rather than being read
+            // and dropped: a post made just as the app connects still reaches it.
+            frames = reading.next(&subscribed), if !subscribed.is_empty() => {
                 let Some(frames) = frames else { return };
                 for (tl, event, payload) in frames {
                     let frame = Frame { stream: [tl.name()], event, payload };

@@ -90,7 +90,7 @@ async function run() {
       const s = load();
       const instance = await rest(s).v2.instance.fetch();
       const streaming = createStreamingAPIClient({
-        streamingApiUrl: instance.configuration.urls.streaming, accessToken: s.token, implementation: WebSocket,
+        streamingApiUrl: instance.configuration.urls.streaming, accessToken: s.token, implementation: WebSocket, log: process.env.MASTO_LOG ?? "warn",
       });
       const sub = streaming.user.subscribe();
       console.log(JSON.stringify({ listening: true }));
