@@ -71,6 +71,25 @@ pub async fn find_by_id<C: ConnectionTrait>(db: &C, id: i64) -> Result<Option<co
     Ok(community::Entity::find_by_id(id).one(db).await?)
 }
 
+/// The condition that leaves out communities hosted on `hidden_domains` unless `member` (an
+/// account id) is an active member there; `None` when nothing is hidden.
+pub(crate) fn shown_despite_hidden(hidden_domains: &[String], member: Option<i64>) -> Option<Condition> {
+    if hidden_domains.is_empty() {
+        return None;
+    }
+    let mut shown = Condition::any().add(community::Column::Domain.is_not_in(hidden_domains.iter().cloned()));
+    if let Some(account_id) = member {
+        let mine = Query::select()
+            .column(membership::Column::CommunityId)
+            .from(membership::Entity)
+            .and_where(membership::Column::AccountId.eq(account_id))
+            .and_where(membership::Column::Status.eq(MembershipStatus::Active))
+            .to_owned();
+        shown = shown.add(community::Column::Id.in_subquery(mine));
+    }
+    Some(shown)
+}
+
 /// Communities (not guilds) by name order, leaving out those hosted on `hidden_domains` (exact
 /// `communities.domain` values) unless `member` (an account id) is an active member. The
 /// filter is part of the query, so pages stay full.
@@ -82,17 +101,7 @@ pub async fn list<C: ConnectionTrait>(
 ) -> Result<Paged<community::Model>> {
     // Guilds have their own list.
     let mut q = community::Entity::find().filter(community::Column::Kind.eq("community"));
-    if !hidden_domains.is_empty() {
-        let mut shown = Condition::any().add(community::Column::Domain.is_not_in(hidden_domains.iter().cloned()));
-        if let Some(account_id) = member {
-            let mine = Query::select()
-                .column(membership::Column::CommunityId)
-                .from(membership::Entity)
-                .and_where(membership::Column::AccountId.eq(account_id))
-                .and_where(membership::Column::Status.eq(MembershipStatus::Active))
-                .to_owned();
-            shown = shown.add(community::Column::Id.in_subquery(mine));
-        }
+    if let Some(shown) = shown_despite_hidden(hidden_domains, member) {
         q = q.filter(shown);
     }
     let rows = q

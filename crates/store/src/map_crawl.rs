@@ -11,7 +11,7 @@ use sea_orm::{
 use guildhall_domain::directory::MapInstanceStatus;
 
 use crate::Result;
-use crate::entities::{account, community, map_entry, map_instance, remote_instance};
+use crate::entities::{map_entry, map_instance, remote_instance};
 
 /// What an instance says about itself at the top of its directory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,29 +65,13 @@ pub struct NewEntry {
 
 /// Hosts (`host` or `host:port`) of every remote account, community and delivery peer.
 pub async fn known_peer_hosts<C: ConnectionTrait>(db: &C) -> Result<Vec<String>> {
-    let mut hosts: Vec<String> = account::Entity::find()
-        .select_only()
-        .column(account::Column::Domain)
-        .distinct()
-        .filter(account::Column::Domain.ne(""))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let communities: Vec<String> = community::Entity::find()
-        .select_only()
-        .column(community::Column::Domain)
-        .distinct()
-        .filter(community::Column::Domain.ne(""))
-        .into_tuple()
-        .all(db)
-        .await?;
+    let mut hosts = crate::peers::known_domains(db).await?;
     let peers: Vec<String> = remote_instance::Entity::find()
         .select_only()
         .column(remote_instance::Column::Domain)
         .into_tuple()
         .all(db)
         .await?;
-    hosts.extend(communities);
     hosts.extend(peers);
     hosts.sort();
     hosts.dedup();

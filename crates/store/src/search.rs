@@ -1,11 +1,11 @@
 //! Search by name: communities and people whose name or title contains some text.
 
-use guildhall_domain::{AccountStatus, MembershipStatus};
-use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use guildhall_domain::AccountStatus;
+use sea_orm::sea_query::{Expr, Func, LikeExpr};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::Result;
-use crate::entities::{account, community, membership};
+use crate::entities::{account, community};
 
 /// A case-insensitive "contains" pattern, with LIKE's wildcards in `text` taken literally.
 fn contains(text: &str) -> LikeExpr {
@@ -39,17 +39,7 @@ pub async fn communities<C: ConnectionTrait>(
             .add(lower_like((community::Entity, community::Column::Name), text))
             .add(lower_like((community::Entity, community::Column::Title), text)),
     );
-    if !hidden_domains.is_empty() {
-        let mut shown = Condition::any().add(community::Column::Domain.is_not_in(hidden_domains.iter().cloned()));
-        if let Some(account_id) = member {
-            let mine = Query::select()
-                .column(membership::Column::CommunityId)
-                .from(membership::Entity)
-                .and_where(membership::Column::AccountId.eq(account_id))
-                .and_where(membership::Column::Status.eq(MembershipStatus::Active))
-                .to_owned();
-            shown = shown.add(community::Column::Id.in_subquery(mine));
-        }
+    if let Some(shown) = crate::communities::shown_despite_hidden(hidden_domains, member) {
         q = q.filter(shown);
     }
     Ok(q.order_by_asc(community::Column::Name).order_by_asc(community::Column::Id).limit(limit).all(db).await?)
