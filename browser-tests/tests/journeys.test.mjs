@@ -245,7 +245,7 @@ test('RSVP from the second account', async () => {
   await visit(bob, server.url, '/account', 'account');
   await bob.getByRole('button', { name: 'Make a new private address' }).click();
   await bob.getByLabel('Your private calendar address').waitFor();
-  assert.match(await bob.getByLabel('Your private calendar address').inputValue(), /\/api\/v1\/calendar\/.+\/events\.ics$/);
+  assert.match(await bob.getByLabel('Your private calendar address').inputValue(), /\/api\/guildhall\/v1\/calendar\/.+\/events\.ics$/);
   await check(bob, 'account (calendar address)');
 });
 
