@@ -40,6 +40,8 @@ pub struct Instance {
     /// The database URL given to the server instead of the database's own
     /// ([`Instance::route_database_through`]).
     database_route: Option<String>,
+    /// Further `GUILDHALL_*` settings given to every process ([`Instance::start_with`]).
+    settings: Vec<(&'static str, String)>,
 }
 
 impl Instance {
@@ -49,6 +51,12 @@ impl Instance {
     ///
     /// Panics (with the tail of the server log where useful) if any step fails.
     pub async fn start(name: &str) -> Instance {
+        Instance::start_with(name, &[]).await
+    }
+
+    /// [`Instance::start`] with further settings (`("GUILDHALL_…", value)`) for every process
+    /// of this instance, restarts included.
+    pub async fn start_with(name: &str, settings: &[(&'static str, &str)]) -> Instance {
         let bin = crate::binary::locate_binary();
         let (dir, _, database) = crate::database::instance_home(name).await;
         let port = free_port();
@@ -63,6 +71,7 @@ impl Instance {
             starts: 0,
             file_size_limit: None,
             database_route: None,
+            settings: settings.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
         };
         instance
             .cli(&[
@@ -87,7 +96,17 @@ impl Instance {
         let bin = crate::binary::locate_binary();
         let (dir, _, database) = crate::database::instance_home(name).await;
         let endpoint = Endpoint::new(name, free_port(), Endpoint::new_admin(name));
-        Instance { server: None, database, dir, endpoint, bin, starts: 0, file_size_limit: None, database_route: None }
+        Instance {
+            server: None,
+            database,
+            dir,
+            endpoint,
+            bin,
+            starts: 0,
+            file_size_limit: None,
+            database_route: None,
+            settings: Vec::new(),
+        }
     }
 
     /// Spawns `guildhall serve` without waiting for it (stopping any server first), so a test
@@ -244,7 +263,7 @@ impl Instance {
     /// Environment given to every `guildhall` process of this instance.
     fn env(&self) -> Vec<(&'static str, String)> {
         let log = std::env::var("GUILDHALL_TEST_LOG").unwrap_or_else(|_| "info".to_owned());
-        vec![
+        let mut env = vec![
             ("GUILDHALL_BIND", format!("127.0.0.1:{}", self.endpoint.port())),
             ("GUILDHALL_DOMAIN", self.domain()),
             ("GUILDHALL_DATA_DIR", self.data_dir().display().to_string()),
@@ -252,7 +271,9 @@ impl Instance {
             ("GUILDHALL_LOG", log),
             // Test instances talk plain http on loopback ports.
             ("GUILDHALL_DEV_MODE", "true".to_owned()),
-        ]
+        ];
+        env.extend(self.settings.iter().cloned());
+        env
     }
 
     /// `guildhall <args>` in the instance directory, with the instance environment and no

@@ -60,10 +60,12 @@ pub async fn recording<F: std::future::Future>(send: F) -> (F::Output, Option<An
     (out, answer)
 }
 
-/// The HTTP client for every outgoing request: the library's default (no redirects, 10 s
-/// timeouts, private addresses refused in release builds), with answers recorded.
-pub fn client() -> ClientWithMiddleware {
-    let timeout = Duration::from_secs(10);
+/// The library's default timeout for one outgoing request.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The HTTP client for every outgoing request: the library's default (no redirects, private
+/// addresses refused in release builds) with `timeout` per request, answers recorded.
+pub fn client(timeout: Duration) -> ClientWithMiddleware {
     let inner = Client::builder()
         .redirect(Policy::none())
         .timeout(timeout)
@@ -85,12 +87,12 @@ pub struct Fetched {
 }
 
 /// GETs `url` with `accept`, reading at most `max_bytes` of the body, with the same client (and
-/// so the same address checks and timeouts) as every other outgoing request. `Err` carries the
+/// so the same address checks) as every other outgoing request and the default timeout. `Err` carries the
 /// client's error chain.
 pub async fn get_small(url: &Url, accept: &str, max_bytes: usize) -> Result<Fetched, String> {
     static CLIENT: std::sync::OnceLock<ClientWithMiddleware> = std::sync::OnceLock::new();
     let mut resp = CLIENT
-        .get_or_init(client)
+        .get_or_init(|| client(DEFAULT_TIMEOUT))
         .get(url.as_str())
         .header(reqwest::header::ACCEPT, accept)
         .send()

@@ -399,7 +399,9 @@ mod tests {
         let test = guildhall_store::testing::fresh_database().await;
         let ctx =
             AppContext::new(test.db.clone(), guildhall_app::InstanceInfo { domain: "a.example".into(), https: false });
-        let config = crate::config(ctx.clone(), crate::Settings { debug: true }).await.expect("config");
+        let config = crate::config(ctx.clone(), crate::Settings { debug: true, ..crate::Settings::default() })
+            .await
+            .expect("config");
         let now = Utc::now();
         let json = r#"{"id":"http://a.example/activities/1","type":"Like"}"#.to_owned();
         let stored = fed::insert_activity(

@@ -52,11 +52,19 @@ use crate::actors::InstanceActor;
 use crate::urls::Urls;
 
 /// Options for the federation layer.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Settings {
     /// Test/dev mode: allows http:// peers and ports, and skips the library's address check
     /// of URLs (see [`Settings::allows_private_addresses`] for what is then reached).
     pub debug: bool,
+    /// How long one outgoing request (a delivery, a fetch) may take, connecting included.
+    pub request_timeout: std::time::Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { debug: false, request_timeout: answers::DEFAULT_TIMEOUT }
+    }
 }
 
 impl Settings {
@@ -92,7 +100,7 @@ pub async fn config(ctx: AppContext, settings: Settings) -> Result<FederationCon
         // servers require a signed Date header.
         .http_signature_compat(true)
         .http_fetch_limit(50)
-        .client(answers::client())
+        .client(answers::client(settings.request_timeout))
         .build()
         .await
         .map_err(|e| Error::Internal(format!("federation config: {e}")))
@@ -165,7 +173,7 @@ mod tests {
     fn private_addresses_need_dev_mode_in_a_debug_build_or_the_danger_setting() {
         // The test would say nothing with the danger setting: it allows everything.
         assert!(std::env::var("DANGER_FEDERATION_ALLOW_LOCAL_IP").is_err(), "run without the danger setting");
-        assert!(!Settings { debug: false }.allows_private_addresses(), "a zero-config instance");
-        assert_eq!(Settings { debug: true }.allows_private_addresses(), cfg!(debug_assertions));
+        assert!(!Settings { debug: false, ..Settings::default() }.allows_private_addresses(), "a zero-config instance");
+        assert_eq!(Settings { debug: true, ..Settings::default() }.allows_private_addresses(), cfg!(debug_assertions));
     }
 }

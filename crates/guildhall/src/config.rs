@@ -34,7 +34,12 @@ pub struct Config {
     pub rate_limits: RateLimits,
     /// Reverse proxies believed about clients' addresses, besides one on this machine.
     pub trusted_proxies: TrustedProxies,
+    /// Seconds one outgoing federation request (a delivery, a fetch) may take.
+    pub federation_timeout_seconds: u32,
 }
+
+/// Outgoing federation requests give up after this many seconds unless configured.
+pub const DEFAULT_FEDERATION_TIMEOUT_SECONDS: u32 = 10;
 
 /// A configuration value was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -64,6 +69,7 @@ struct FileConfig {
     rate_limit_resolve_per_minute: Option<u32>,
     rate_limit_inbox_per_minute: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
+    federation_timeout_seconds: Option<u32>,
 }
 
 impl Config {
@@ -214,6 +220,24 @@ impl Config {
             None => TrustedProxies::parse(fc.trusted_proxies.as_deref().unwrap_or_default())
                 .map_err(|message| ConfigError { key: format!("trusted_proxies (in {fname})"), message })?,
         };
+        let federation_timeout_seconds = match env.get("GUILDHALL_FEDERATION_TIMEOUT_SECONDS") {
+            Some(v) => {
+                Some(("GUILDHALL_FEDERATION_TIMEOUT_SECONDS".to_string(), v.trim().parse::<u32>().ok(), v.clone()))
+            }
+            None => fc
+                .federation_timeout_seconds
+                .map(|n| (format!("federation_timeout_seconds (in {fname})"), Some(n), n.to_string())),
+        };
+        let federation_timeout_seconds = match federation_timeout_seconds {
+            Some((_, Some(n), _)) if (1..=300).contains(&n) => n,
+            Some((key, _, v)) => {
+                return Err(ConfigError {
+                    key,
+                    message: format!("expected a number of seconds from 1 to 300, got {v:?}"),
+                });
+            }
+            None => DEFAULT_FEDERATION_TIMEOUT_SECONDS,
+        };
         Ok(Config {
             bind,
             domain,
@@ -225,12 +249,21 @@ impl Config {
             dev_mode,
             rate_limits,
             trusted_proxies,
+            federation_timeout_seconds,
         })
     }
 
     /// Whether the database is the embedded SQLite one.
     pub fn is_sqlite(&self) -> bool {
         self.database_url.starts_with("sqlite:")
+    }
+
+    /// What the federation layer needs from the configuration.
+    pub fn federation_settings(&self) -> guildhall_federation::Settings {
+        guildhall_federation::Settings {
+            debug: self.dev_mode,
+            request_timeout: std::time::Duration::from_secs(u64::from(self.federation_timeout_seconds)),
+        }
     }
 }
 
@@ -324,6 +357,22 @@ mod tests {
     }
 
     #[test]
+    fn the_federation_timeout_comes_from_the_file_or_the_environment() {
+        let default = Config::from_sources(None, &env(&[])).unwrap().federation_settings();
+        assert_eq!(default.request_timeout, std::time::Duration::from_secs(10));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.toml");
+        std::fs::write(&path, "federation_timeout_seconds = 30\n").unwrap();
+        let c = Config::from_sources(Some(&path), &env(&[])).unwrap();
+        assert_eq!(c.federation_settings().request_timeout, std::time::Duration::from_secs(30));
+        let c = Config::from_sources(Some(&path), &env(&[("GUILDHALL_FEDERATION_TIMEOUT_SECONDS", "60")])).unwrap();
+        assert_eq!(c.federation_timeout_seconds, 60);
+        std::fs::write(&path, "federation_timeout_seconds = 0\n").unwrap();
+        let err = Config::from_sources(Some(&path), &env(&[])).unwrap_err();
+        assert!(err.key.starts_with("federation_timeout_seconds (in "), "{err}");
+    }
+
+    #[test]
     fn env_overrides_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.toml");
@@ -349,6 +398,9 @@ mod tests {
             ("GUILDHALL_LOG", "info,[[["),
             ("GUILDHALL_RATE_LIMIT_INBOX_PER_MINUTE", "lots"),
             ("GUILDHALL_RATE_LIMIT_SIGNUP_PER_HOUR", "-1"),
+            ("GUILDHALL_FEDERATION_TIMEOUT_SECONDS", "0"),
+            ("GUILDHALL_FEDERATION_TIMEOUT_SECONDS", "301"),
+            ("GUILDHALL_FEDERATION_TIMEOUT_SECONDS", "ten"),
         ];
         for (k, v) in cases {
             let err = Config::from_sources(None, &env(&[(k, v)])).unwrap_err();

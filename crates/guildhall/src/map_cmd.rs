@@ -62,7 +62,7 @@ async fn crawl_command(args: CrawlArgs, config: Config) -> Result<(), String> {
         timeout: Duration::from_millis(args.timeout_ms.max(1)),
         max_pages: args.max_pages.max(1),
         max_entries: args.max_entries,
-        ..CrawlOptions::for_instance(guildhall_federation::Settings { debug: config.dev_mode })
+        ..CrawlOptions::for_instance(config.federation_settings())
     };
     let progress = job.progress();
     let task_ctx = ctx.clone();

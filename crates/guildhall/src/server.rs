@@ -149,15 +149,10 @@ impl Server {
             .map_err(Error::FirstAdmin)?
             .map(|(username, password)| FirstAdmin { username, password });
         let federation =
-            guildhall_federation::config(ctx.clone(), guildhall_federation::Settings { debug: config.dev_mode })
-                .await
-                .map_err(Error::Federation)?;
+            guildhall_federation::config(ctx.clone(), config.federation_settings()).await.map_err(Error::Federation)?;
         // The port through which app use cases reach other servers.
-        guildhall_federation::network::FederationNetwork::install(
-            &ctx,
-            guildhall_federation::Settings { debug: config.dev_mode },
-        )
-        .map_err(Error::Network)?;
+        guildhall_federation::network::FederationNetwork::install(&ctx, config.federation_settings())
+            .map_err(Error::Network)?;
         let worker = guildhall_federation::delivery::spawn(federation.clone());
         tracing::info!(
             bind = %local_addr,

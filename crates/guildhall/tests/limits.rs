@@ -36,8 +36,12 @@ async fn app_with(https: bool, limits: RateLimits, extra: &[(&str, &str)]) -> Ap
     .collect();
     let config = Config::from_sources(None, &env).unwrap();
     let (ctx, _) = guildhall::open(&config).await.unwrap();
-    let federation =
-        guildhall_federation::config(ctx.clone(), guildhall_federation::Settings { debug: true }).await.unwrap();
+    let federation = guildhall_federation::config(
+        ctx.clone(),
+        guildhall_federation::Settings { debug: true, ..guildhall_federation::Settings::default() },
+    )
+    .await
+    .unwrap();
     App { router: guildhall::server::app(ctx, federation, limits), _dir: dir }
 }
 

@@ -137,7 +137,8 @@ async fn pending_unleased(
 ///
 /// The first window is held open by a follower (a fake Mastodon server) that does not answer:
 /// the worker plans nothing new while a delivery round is under way, and a round lasts until
-/// its slowest request ends (the client's 10-second timeout). The second window is held open by
+/// its slowest request ends. Beta's request timeout is raised to two minutes so the window
+/// outlasts a loaded machine (with the default 10 s, CI once planned the post before the check). The second window is held open by
 /// taking the follower instances down, so planned deliveries cannot be sent. Each kill is
 /// checked afterwards in beta's database: an unplanned intent, then planned deliveries that no
 /// send was under way for.
@@ -146,7 +147,7 @@ async fn a_sender_killed_before_planning_and_before_sending_loses_nothing() {
     use federation_tests::peer::{FakePeer, Software};
     let (mut alpha, mut beta, mut gamma, peer) = tokio::join!(
         Instance::start("alpha"),
-        Instance::start("beta"),
+        Instance::start_with("beta", &[("GUILDHALL_FEDERATION_TIMEOUT_SECONDS", "120")]),
         Instance::start("gamma"),
         FakePeer::start(Software::Mastodon)
     );

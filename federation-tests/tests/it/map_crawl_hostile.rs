@@ -197,12 +197,12 @@ async fn a_non_dev_instance_never_crawls_loopback() {
     local.set_pages(vec![vec![local.entry("on-loopback", &[])]]);
     guildhall_app::map_crawl::ensure_instance(&ctx, local.host(), None).await.expect("known instance");
 
-    let zero_config = FederationNetwork::new(Settings { debug: false });
+    let zero_config = FederationNetwork::new(Settings { debug: false, ..Settings::default() });
     zero_config.crawl_map(&ctx, true, Arc::new(CrawlProgress::default())).await.expect("crawl");
     assert_eq!(local.requests(), 0, "127.0.0.1 is never contacted");
     assert_eq!(row(&ctx, &local).await.status.as_str(), "blocked");
 
-    let dev = FederationNetwork::new(Settings { debug: true });
+    let dev = FederationNetwork::new(Settings { debug: true, ..Settings::default() });
     dev.crawl_map(&ctx, true, Arc::new(CrawlProgress::default())).await.expect("crawl");
     assert!(local.requests() > 0, "dev mode opts in to loopback");
     assert_eq!(row(&ctx, &local).await.status.as_str(), "ok");

@@ -194,11 +194,15 @@ async fn following_by_handle_finds_the_community() {
     let ada = site.sign_in("ada").await;
     // With the federation layer, as `guildhall serve` runs it.
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let config =
-        guildhall_federation::config(site.ctx.clone(), guildhall_federation::Settings { debug: true }).await.unwrap();
+    let config = guildhall_federation::config(
+        site.ctx.clone(),
+        guildhall_federation::Settings { debug: true, ..guildhall_federation::Settings::default() },
+    )
+    .await
+    .unwrap();
     guildhall_federation::network::FederationNetwork::install(
         &site.ctx,
-        guildhall_federation::Settings { debug: true },
+        guildhall_federation::Settings { debug: true, ..guildhall_federation::Settings::default() },
     )
     .unwrap();
     let app = guildhall_web::router().with_state(site.ctx.clone()).layer(guildhall_federation::middleware(config));

@@ -61,7 +61,7 @@ impl TestApp {
         // reqwest needs one TLS provider chosen, as the binary does at start.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let mut app = Self::with_routes(routes).await;
-        let settings = guildhall_federation::Settings { debug: true };
+        let settings = guildhall_federation::Settings { debug: true, ..guildhall_federation::Settings::default() };
         let config = guildhall_federation::config(app.ctx.clone(), settings).await.expect("federation config");
         guildhall_federation::network::FederationNetwork::install(&app.ctx, settings).expect("network port");
         app.router = (app.routes)().with_state(app.ctx.clone()).layer(guildhall_federation::middleware(config));
