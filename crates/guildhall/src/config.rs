@@ -68,6 +68,8 @@ struct FileConfig {
     rate_limit_webfinger_per_minute: Option<u32>,
     rate_limit_resolve_per_minute: Option<u32>,
     rate_limit_inbox_per_minute: Option<u32>,
+    rate_limit_oauth_per_hour: Option<u32>,
+    rate_limit_client_api_per_5_minutes: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
     federation_timeout_seconds: Option<u32>,
 }
@@ -210,6 +212,18 @@ impl Config {
                 fc.rate_limit_inbox_per_minute,
                 d.inbox_per_minute,
             )?,
+            oauth_per_hour: count(
+                "GUILDHALL_RATE_LIMIT_OAUTH_PER_HOUR",
+                "rate_limit_oauth_per_hour",
+                fc.rate_limit_oauth_per_hour,
+                d.oauth_per_hour,
+            )?,
+            client_api_per_5_minutes: count(
+                "GUILDHALL_RATE_LIMIT_CLIENT_API_PER_5_MINUTES",
+                "rate_limit_client_api_per_5_minutes",
+                fc.rate_limit_client_api_per_5_minutes,
+                d.client_api_per_5_minutes,
+            )?,
         };
         let trusted_proxies = match env.get("GUILDHALL_TRUSTED_PROXIES") {
             Some(v) => {
@@ -350,7 +364,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("g.toml");
         std::fs::write(&path, "rate_limit_inbox_per_minute = 50\nrate_limit_search_per_minute = 0\n").unwrap();
-        let c = Config::from_sources(Some(&path), &env(&[("GUILDHALL_RATE_LIMIT_RESOLVE_PER_MINUTE", "3")])).unwrap();
+        let c = Config::from_sources(
+            Some(&path),
+            &env(&[
+                ("GUILDHALL_RATE_LIMIT_RESOLVE_PER_MINUTE", "3"),
+                ("GUILDHALL_RATE_LIMIT_CLIENT_API_PER_5_MINUTES", "0"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.rate_limits.client_api_per_5_minutes, 0);
         assert_eq!((c.rate_limits.inbox_per_minute, c.rate_limits.search_per_minute), (50, 0));
         assert_eq!(c.rate_limits.resolve_per_minute, 3);
         assert_eq!(c.rate_limits.signup_per_hour, RateLimits::default().signup_per_hour);
@@ -398,6 +420,7 @@ mod tests {
             ("GUILDHALL_LOG", "info,[[["),
             ("GUILDHALL_RATE_LIMIT_INBOX_PER_MINUTE", "lots"),
             ("GUILDHALL_RATE_LIMIT_SIGNUP_PER_HOUR", "-1"),
+            ("GUILDHALL_RATE_LIMIT_OAUTH_PER_HOUR", "many"),
             ("GUILDHALL_FEDERATION_TIMEOUT_SECONDS", "0"),
             ("GUILDHALL_FEDERATION_TIMEOUT_SECONDS", "301"),
             ("GUILDHALL_FEDERATION_TIMEOUT_SECONDS", "ten"),

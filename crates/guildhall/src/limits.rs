@@ -1,10 +1,12 @@
-//! Rate limits on the unauthenticated endpoints that cost work: sign-up, search and the
-//! directory, WebFinger, resolving remote addresses, and inboxes. One fixed-window counter
-//! per (endpoint kind, key) in a bounded moka cache; over the limit the answer is 429 with
-//! `Retry-After` (a JSON error under `/api/`, ActivityPub and WebFinger; a short page on the
-//! web). Keys are the socket's peer address (a reverse proxy makes every client one key:
-//! docs/admin-guide.md), and for inboxes the claimed signing host with the peer address, so
-//! a forged `keyId` cannot use up the real instance's allowance.
+//! Rate limits on the endpoints that cost work: sign-up, search and the directory, WebFinger,
+//! resolving remote addresses, inboxes, Mastodon apps' registration and tokens, and the
+//! Mastodon client API. One fixed-window counter per (endpoint kind, key) in a bounded moka
+//! cache; over the limit the answer is 429 with `Retry-After` (a JSON error under `/api/`,
+//! ActivityPub and WebFinger; a short page on the web). Keys are the socket's peer address (a
+//! reverse proxy makes every client one key: docs/admin-guide.md); for inboxes the claimed
+//! signing host with the peer address, so a forged `keyId` cannot use up the real instance's
+//! allowance; for the Mastodon client API the bearer token (a digest of it), as Mastodon
+//! counts per account, and its answers carry Mastodon's `X-RateLimit-*` headers.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -30,6 +32,10 @@ pub struct RateLimits {
     pub resolve_per_minute: u32,
     /// Inbox deliveries per minute and remote instance (signing host and address).
     pub inbox_per_minute: u32,
+    /// Mastodon app registrations and token requests per hour and address.
+    pub oauth_per_hour: u32,
+    /// Mastodon client API requests per five minutes and token (or address, without one).
+    pub client_api_per_5_minutes: u32,
 }
 
 impl Default for RateLimits {
@@ -42,6 +48,9 @@ impl Default for RateLimits {
             webfinger_per_minute: 1200,
             resolve_per_minute: 120,
             inbox_per_minute: 6000,
+            oauth_per_hour: 300,
+            // Mastodon's own default: apps are written to stay within it.
+            client_api_per_5_minutes: 300,
         }
     }
 }
@@ -53,6 +62,8 @@ enum Kind {
     Webfinger,
     Resolve,
     Inbox,
+    Oauth,
+    ClientApi,
 }
 
 struct Window {
@@ -89,14 +100,16 @@ impl Limiter {
             Kind::Webfinger => (l.webfinger_per_minute, Duration::from_secs(60)),
             Kind::Resolve => (l.resolve_per_minute, Duration::from_secs(60)),
             Kind::Inbox => (l.inbox_per_minute, Duration::from_secs(60)),
+            Kind::Oauth => (l.oauth_per_hour, Duration::from_secs(3600)),
+            Kind::ClientApi => (l.client_api_per_5_minutes, Duration::from_secs(300)),
         }
     }
 
-    /// Counts one request; `Err(seconds to wait)` when it is over the limit.
-    async fn hit(&self, kind: Kind, key: String) -> Result<(), u64> {
+    /// Counts one request: `None` when its kind has no limit, else where its window stands.
+    async fn hit(&self, kind: Kind, key: String) -> Option<Hit> {
         let (max, window) = self.limit(kind);
         if max == 0 {
-            return Ok(());
+            return None;
         }
         let now = Instant::now();
         let fresh = || Arc::new(Window { started: now, count: AtomicU32::new(0) });
@@ -105,12 +118,29 @@ impl Limiter {
             w = fresh();
             self.windows.insert((kind, key), w.clone()).await;
         }
-        if w.count.fetch_add(1, Ordering::Relaxed) < max {
-            Ok(())
-        } else {
-            let left = window.saturating_sub(now.duration_since(w.started));
-            Err(left.as_secs().max(1))
-        }
+        let before = w.count.fetch_add(1, Ordering::Relaxed);
+        let left = window.saturating_sub(now.duration_since(w.started));
+        Some(Hit { allowed: before < max, limit: max, remaining: max.saturating_sub(before + 1), reset_in: left })
+    }
+}
+
+/// Where one request left its window.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    /// Whether it is within the limit.
+    allowed: bool,
+    /// The window's limit.
+    limit: u32,
+    /// Requests left in the window after this one.
+    remaining: u32,
+    /// Until the window starts again.
+    reset_in: Duration,
+}
+
+impl Hit {
+    /// Seconds to wait before trying again (at least 1).
+    fn wait(&self) -> u64 {
+        self.reset_in.as_secs().max(1)
     }
 }
 
@@ -134,6 +164,8 @@ fn kind_of(method: &Method, path: &str) -> Option<Kind> {
         "/api/guildhall/v1/federation/resolve" | "/follow" if post => Some(Kind::Resolve),
         "/inbox" | "/actor/inbox" if post => Some(Kind::Inbox),
         p if post && (p.starts_with("/u/") || p.starts_with("/c/")) && p.ends_with("/inbox") => Some(Kind::Inbox),
+        "/api/v1/apps" | "/oauth/token" if post => Some(Kind::Oauth),
+        p if p.starts_with("/api/v1/") || p.starts_with("/api/v2/") => Some(Kind::ClientApi),
         _ => None,
     }
 }
@@ -167,24 +199,60 @@ pub async fn limit(State(limiter): State<Limiter>, req: Request, next: Next) -> 
     );
     let key = match kind {
         Kind::Inbox => format!("{} {peer}", signing_host(&req).unwrap_or_default()),
+        Kind::ClientApi => bearer_key(&req).unwrap_or(peer),
         _ => peer,
     };
-    match limiter.hit(kind, key.clone()).await {
-        Ok(()) => next.run(req).await,
-        Err(wait) => {
-            tracing::info!(?kind, key, retry_after = wait, "rate limited");
-            too_many(req.uri().path(), wait)
-        }
+    let Some(hit) = limiter.hit(kind, key.clone()).await else { return next.run(req).await };
+    let path = req.uri().path().to_owned();
+    let mut response = if hit.allowed {
+        next.run(req).await
+    } else {
+        tracing::info!(?kind, key, retry_after = hit.wait(), "rate limited");
+        too_many(&path, hit.wait())
+    };
+    if kind == Kind::ClientApi {
+        rate_limit_headers(response.headers_mut(), &hit);
+    }
+    response
+}
+
+/// The client API's key for a request with a bearer token: a digest of the token, so the
+/// counters never hold a usable secret.
+fn bearer_key(req: &Request) -> Option<String> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return None;
+    }
+    let mut h = DefaultHasher::new();
+    token.trim().hash(&mut h);
+    Some(format!("token {:016x}", h.finish()))
+}
+
+/// Mastodon's rate-limit headers: the limit, what is left, and when the window starts again.
+fn rate_limit_headers(headers: &mut axum::http::HeaderMap, hit: &Hit) {
+    let reset = chrono::Utc::now() + hit.reset_in;
+    headers.insert("x-ratelimit-limit", HeaderValue::from(hit.limit));
+    headers.insert("x-ratelimit-remaining", HeaderValue::from(hit.remaining));
+    if let Ok(v) = HeaderValue::from_str(&reset.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)) {
+        headers.insert("x-ratelimit-reset", v);
     }
 }
 
 fn too_many(path: &str, wait: u64) -> Response {
     let message = format!("too many requests: try again in {wait} seconds");
-    let web_page = !(path.starts_with("/api/")
+    let mastodon = path.starts_with("/api/v1/") || path.starts_with("/api/v2/") || path.starts_with("/oauth/");
+    let web_page = !(mastodon
+        || path.starts_with("/api/")
         || path.starts_with("/.well-known/")
         || path.ends_with("/inbox")
         || path == "/directory");
-    let mut response = if web_page {
+    let mut response = if mastodon {
+        // Mastodon's error shape: apps show `error` to the person.
+        axum::Json(serde_json::json!({"error": format!("Too many requests: try again in {wait} seconds")}))
+            .into_response()
+    } else if web_page {
         Html(format!(
             "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Too many requests</title>\
              <link rel=\"stylesheet\" href=\"/static/style.css\"></head><body><main><h1>Too many requests</h1>\
@@ -213,18 +281,26 @@ mod tests {
         assert_eq!(kind_of(&Method::GET, "/.well-known/webfinger"), Some(Kind::Webfinger));
         assert_eq!(kind_of(&Method::POST, "/follow"), Some(Kind::Resolve));
         assert_eq!(kind_of(&Method::GET, "/communities/ux"), None);
+        assert_eq!(kind_of(&Method::POST, "/oauth/token"), Some(Kind::Oauth));
+        assert_eq!(kind_of(&Method::POST, "/api/v1/apps"), Some(Kind::Oauth));
+        assert_eq!(kind_of(&Method::GET, "/api/v1/timelines/home"), Some(Kind::ClientApi));
+        assert_eq!(kind_of(&Method::POST, "/api/v2/search"), Some(Kind::ClientApi));
+        assert_eq!(kind_of(&Method::GET, "/api/guildhall/v1/discussions/1"), None);
     }
 
     #[tokio::test]
     async fn a_window_refuses_past_its_limit_and_zero_is_no_limit() {
         let l = Limiter::new(RateLimits { resolve_per_minute: 2, search_per_minute: 0, ..RateLimits::default() });
-        assert!(l.hit(Kind::Resolve, "a".into()).await.is_ok());
-        assert!(l.hit(Kind::Resolve, "a".into()).await.is_ok());
-        let wait = l.hit(Kind::Resolve, "a".into()).await.unwrap_err();
-        assert!((1..=60).contains(&wait), "{wait}");
-        assert!(l.hit(Kind::Resolve, "b".into()).await.is_ok(), "another key has its own window");
+        let first = l.hit(Kind::Resolve, "a".into()).await.unwrap();
+        assert!(first.allowed && first.remaining == 1 && first.limit == 2, "{first:?}");
+        let second = l.hit(Kind::Resolve, "a".into()).await.unwrap();
+        assert!(second.allowed && second.remaining == 0, "{second:?}");
+        let over = l.hit(Kind::Resolve, "a".into()).await.unwrap();
+        assert!(!over.allowed && over.remaining == 0, "{over:?}");
+        assert!((1..=60).contains(&over.wait()), "{over:?}");
+        assert!(l.hit(Kind::Resolve, "b".into()).await.unwrap().allowed, "another key has its own window");
         for _ in 0..100 {
-            assert!(l.hit(Kind::Search, "a".into()).await.is_ok());
+            assert!(l.hit(Kind::Search, "a".into()).await.is_none(), "0 is no limit");
         }
     }
 

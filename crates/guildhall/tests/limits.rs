@@ -1,6 +1,7 @@
 //! The whole application as `guildhall serve` builds it (`server::app`): the security headers
 //! on every kind of response, and each rate limit answering 429 with Retry-After once
-//! exceeded (tiny limits configured here; the defaults are generous).
+//! exceeded (tiny limits configured here; the defaults are generous), with Mastodon's
+//! `X-RateLimit-*` headers on the client API.
 
 use std::collections::HashMap;
 
@@ -121,6 +122,8 @@ fn tiny() -> RateLimits {
         webfinger_per_minute: 1,
         resolve_per_minute: 1,
         inbox_per_minute: 1,
+        oauth_per_hour: 1,
+        client_api_per_5_minutes: 2,
     }
 }
 
@@ -210,4 +213,39 @@ async fn a_listed_load_balancers_clients_count_apart_and_nobody_elses_forwarding
     // An untrusted peer's forwarding is ignored.
     assert_eq!(search_from(&app, "172.16.0.9:5000", Some("192.0.2.3")).await, StatusCode::OK);
     assert_eq!(search_from(&app, "172.16.0.9:5000", Some("192.0.2.4")).await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn mastodon_apps_sign_in_is_limited_and_the_client_api_counts_per_token_with_its_headers() {
+    let app = app(false, tiny()).await;
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    let reg = "client_name=App&redirect_uris=urn:ietf:wg:oauth:2.0:oob";
+    let first = app.send(Method::POST, "/api/v1/apps", &[form], reg).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let r = app.send(Method::POST, "/oauth/token", &[form], "grant_type=client_credentials").await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "apps and tokens share the allowance: {}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert!(v["error"].as_str().unwrap_or_default().starts_with("Too many requests"), "Mastodon's shape: {v}");
+    assert!(r.headers.contains_key(header::RETRY_AFTER));
+
+    // The client API: two requests per window, counted per token, with Mastodon's headers.
+    let remaining = |a: &Answer| a.headers["x-ratelimit-remaining"].to_str().unwrap().to_owned();
+    let ada = [("authorization", "Bearer not-a-real-token-a")];
+    let one = app.send(Method::GET, "/api/v1/instance", &ada, "").await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(one.headers["x-ratelimit-limit"], "2");
+    assert_eq!(remaining(&one), "1");
+    let reset = one.headers["x-ratelimit-reset"].to_str().unwrap();
+    assert!(reset.ends_with('Z') && reset.contains('T'), "ISO 8601: {reset}");
+    let two = app.send(Method::GET, "/api/v1/timelines/public", &ada, "").await;
+    assert_eq!(remaining(&two), "0");
+    let three = app.send(Method::GET, "/api/v1/instance", &ada, "").await;
+    assert_eq!(three.status, StatusCode::TOO_MANY_REQUESTS, "{}", three.body);
+    assert_eq!(remaining(&three), "0");
+    let bob = [("authorization", "Bearer not-a-real-token-b")];
+    assert_eq!(app.send(Method::GET, "/api/v1/instance", &bob, "").await.status, StatusCode::OK, "another token");
+    // Guildhall's own API is not counted here, and carries no such headers.
+    let own = app.send(Method::GET, "/api/guildhall/v1/discussions/1", &ada, "").await;
+    assert_ne!(own.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(own.headers.get("x-ratelimit-limit").is_none());
 }
