@@ -1,5 +1,5 @@
 //! Search for the Mastodon API: communities and people by name, among what the viewer may
-//! know exists (the same rule as the community list).
+//! know exists (the same rule as the community list), and a post by its address.
 
 use guildhall_store::entities::{account, community};
 use guildhall_store::{communities as community_store, search as store};
@@ -62,4 +62,25 @@ pub async fn people(ctx: &AppContext, text: &str, limit: u64) -> Result<Vec<acco
         return Ok(Vec::new());
     }
     Ok(store::people(ctx.db(), text, limit).await?)
+}
+
+/// The post at `address` as the viewer may read it: a local post's address or page, or a
+/// known remote post's id. Unknown addresses are not fetched; what the viewer may not read is
+/// not found, as everywhere.
+pub async fn post_at(ctx: &AppContext, viewer: Option<&Viewer>, address: &str) -> Result<Option<crate::posts::Post>> {
+    use crate::posts::PostRef;
+    let address = address.trim();
+    let found = match crate::urls::Urls::new(ctx).local_post(address) {
+        Some(p) => Some(p),
+        None => match crate::lookup::discussion_by_ap_id(ctx, address).await? {
+            Some(d) => Some(PostRef::Discussion(d.id)),
+            None => crate::lookup::reply_by_ap_id(ctx, address).await?.map(|r| PostRef::Reply(r.id)),
+        },
+    };
+    let Some(p) = found else { return Ok(None) };
+    match crate::posts::one(ctx, viewer, p).await {
+        Ok(post) => Ok(Some(post)),
+        Err(crate::Error::NotFound(_) | crate::Error::Denied(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }

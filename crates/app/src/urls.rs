@@ -27,6 +27,21 @@ impl Urls {
             .unwrap_or_else(|_| Url::parse("http://invalid.invalid").expect("static"))
     }
 
+    /// The post a local address names: its ActivityPub id (`/d/7`, `/r/9`) or its web page
+    /// (`/discussions/7`); `None` for anything else or another server's address.
+    pub fn local_post(&self, address: &str) -> Option<crate::posts::PostRef> {
+        use crate::posts::PostRef;
+        let path = address.trim().strip_prefix(&self.base)?;
+        let path = path.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/');
+        let (kind, id) = path.strip_prefix('/')?.split_once('/')?;
+        let id = id.parse::<i64>().ok().filter(|i| *i > 0)?;
+        match kind {
+            "d" | "discussions" => Some(PostRef::Discussion(id)),
+            "r" => Some(PostRef::Reply(id)),
+            _ => None,
+        }
+    }
+
     /// A local person.
     pub fn person(&self, username: &str) -> Url {
         self.url(&format!("/u/{username}"))
@@ -65,5 +80,30 @@ impl Urls {
     /// A path under a local actor (followers, outbox, ...).
     pub fn sub(&self, actor: &Url, path: &str) -> Url {
         Url::parse(&format!("{actor}/{path}")).unwrap_or_else(|_| actor.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::posts::PostRef;
+
+    #[test]
+    fn local_post_addresses_name_their_post_and_nothing_else() {
+        let u = Urls::for_base("https://g.example");
+        assert_eq!(u.local_post("https://g.example/d/7"), Some(PostRef::Discussion(7)));
+        assert_eq!(u.local_post(" https://g.example/discussions/7/?x=1#reply-3 "), Some(PostRef::Discussion(7)));
+        assert_eq!(u.local_post("https://g.example/r/9"), Some(PostRef::Reply(9)));
+        for other in [
+            "https://other.example/d/7",
+            "https://g.example.evil/d/7",
+            "https://g.example/d/0",
+            "https://g.example/d/x",
+            "https://g.example/d/7/replies",
+            "https://g.example/c/ops",
+            "https://g.example",
+        ] {
+            assert_eq!(u.local_post(other), None, "{other}");
+        }
     }
 }

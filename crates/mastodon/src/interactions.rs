@@ -1,8 +1,11 @@
 //! Favourites are upvotes, bookmarks are private saves; boosts do not exist in Guildhall (a
 //! discussion lives in its community; re-sharing it to one's followers has no counterpart,
-//! since people have no followers), so reblogging answers 422.
+//! since people have no followers), so reblogging answers 422. Who voted is not shown in
+//! Guildhall (votes are counted, not listed), so `favourited_by` and `reblogged_by` are empty
+//! lists for whoever may read the status.
 
 use axum::extract::{Path, Query, State};
+use axum::http::Uri;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use guildhall_app::posts::{Post, PostRef};
@@ -11,10 +14,11 @@ use guildhall_app::{AppContext, Viewer};
 use serde::Deserialize;
 
 use crate::auth::Authed;
-use crate::entities::Status;
+use crate::entities::{Account, Status};
 use crate::error::{MastoError, Result};
 use crate::follows::limit_of;
 use crate::ids::StatusId;
+use crate::paging::Paged;
 use crate::render;
 
 /// The message for reblogging.
@@ -29,6 +33,8 @@ pub(crate) fn routes() -> Router<AppContext> {
         .route("/api/v1/statuses/{id}/unreblog", post(reblog))
         .route("/api/v1/statuses/{id}/bookmark", post(bookmark))
         .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
+        .route("/api/v1/statuses/{id}/favourited_by", get(nobody))
+        .route("/api/v1/statuses/{id}/reblogged_by", get(nobody))
         .route("/api/v1/bookmarks", get(bookmarks))
         .route("/api/v1/favourites", get(favourites))
 }
@@ -88,6 +94,24 @@ async fn reblog(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<St
     Err(MastoError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, NO_BOOSTS))
 }
 
+/// Who favourited or boosted a status: nobody is listed (see the module note), but what the
+/// viewer may not read stays a 404.
+async fn nobody(
+    State(ctx): State<AppContext>,
+    authed: Option<Authed>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Account>>> {
+    let viewer = match &authed {
+        Some(a) => {
+            a.require("read:statuses")?;
+            Some(&a.viewer)
+        }
+        None => None,
+    };
+    guildhall_app::posts::one(&ctx, viewer, post_ref(&id)?).await?;
+    Ok(Json(Vec::new()))
+}
+
 async fn bookmark(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
     authed.require("write:bookmarks")?;
     let p = post_ref(&id)?;
@@ -119,36 +143,44 @@ fn post_key(p: &Post) -> PostRef {
     }
 }
 
-async fn page(ctx: &AppContext, viewer: &Viewer, saved: guildhall_app::interactions::SavedPage) -> Result<Vec<Status>> {
+/// A page of saved posts with its `Link` header (the cursors are the saves' own rows).
+async fn page(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    uri: &Uri,
+    saved: guildhall_app::interactions::SavedPage,
+) -> Result<Paged<Status>> {
     let mut out = Vec::with_capacity(saved.posts.len());
     for p in &saved.posts {
         out.push(rendered(ctx, viewer, post_key(p), p).await?);
     }
-    Ok(out)
+    Ok(Paged::by_cursors(out, &ctx.instance().base_url(), uri, saved.first, saved.next))
 }
 
 async fn bookmarks(
     State(ctx): State<AppContext>,
     authed: Authed,
+    uri: Uri,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Vec<Status>>> {
+) -> Result<Paged<Status>> {
     authed.require("read:bookmarks")?;
-    // paging: `max_id` is the bookmark's own id; Link headers come with paging.rs.
+    // paging: `max_id` is the bookmark's own row, as the `Link` header gives it.
     let limit = limit_of(q.limit.as_deref(), 20, 40);
     let saved =
         guildhall_app::interactions::bookmarks(&ctx, &authed.viewer, cursor(q.max_id.as_deref()), limit).await?;
-    Ok(Json(page(&ctx, &authed.viewer, saved).await?))
+    page(&ctx, &authed.viewer, &uri, saved).await
 }
 
 async fn favourites(
     State(ctx): State<AppContext>,
     authed: Authed,
+    uri: Uri,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Vec<Status>>> {
+) -> Result<Paged<Status>> {
     authed.require("read:favourites")?;
-    // paging: `max_id` is the vote's own id; Link headers come with paging.rs.
+    // paging: `max_id` is the vote's own row, as the `Link` header gives it.
     let limit = limit_of(q.limit.as_deref(), 20, 40);
     let saved =
         guildhall_app::interactions::favourites(&ctx, &authed.viewer, cursor(q.max_id.as_deref()), limit).await?;
-    Ok(Json(page(&ctx, &authed.viewer, saved).await?))
+    page(&ctx, &authed.viewer, &uri, saved).await
 }

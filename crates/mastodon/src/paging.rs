@@ -93,6 +93,16 @@ impl<T> Paged<T> {
         Paged { items, link }
     }
 
+    /// A page whose cursors are not the items' own ids (bookmarks and favourites page by the
+    /// save's row): `first` and `last` are the cursors at its ends, `None` when it is empty.
+    pub fn by_cursors(items: Vec<T>, base_url: &str, uri: &Uri, first: Option<i64>, last: Option<i64>) -> Self {
+        let link = match (first, last) {
+            (Some(first), Some(last)) => link_header(base_url, uri, &first.to_string(), &last.to_string(), true),
+            _ => None,
+        };
+        Paged { items, link }
+    }
+
     /// A page that is always empty (lists Guildhall does not expose).
     pub fn empty() -> Self {
         Paged { items: Vec::new(), link: None }

@@ -1,5 +1,7 @@
 //! Search: a handle or URL finds (or, with `resolve=true`, fetches) a community or person;
-//! plain text finds communities and people by name. Statuses are not searched.
+//! plain text finds communities and people by name. A post's address (a local post's or page's,
+//! or a known remote post's id) finds that post when the viewer may read it; statuses are not
+//! searched by their words yet.
 
 use axum::extract::{Query, State};
 use axum::routing::get;
@@ -112,7 +114,17 @@ async fn search(
     } else {
         Vec::new()
     };
-    Ok(Json(SearchResults { accounts: found, statuses: Vec::new(), hashtags: Vec::new() }))
+    let wants_statuses = q.kind.as_deref().is_none_or(|k| k == "statuses");
+    let address = q.q.trim();
+    let mut statuses = Vec::new();
+    if wants_statuses
+        && q.offset() == 0
+        && (address.starts_with("https://") || address.starts_with("http://"))
+        && let Some(post) = guildhall_app::search::post_at(&ctx, viewer, address).await?
+    {
+        statuses.push(render::post(&ctx, &post).await?);
+    }
+    Ok(Json(SearchResults { accounts: found, statuses, hashtags: Vec::new() }))
 }
 
 async fn account_search(

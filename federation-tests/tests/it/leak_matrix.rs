@@ -13,6 +13,8 @@
 //! or gamma. The private content is posted after the block, so gamma never had a legitimate
 //! copy.
 //!
+//! The Mastodon client API's rows are in `leak_matrix_mastodon.rs`.
+//!
 //! No such path yet (add a row when it lands): search, RSS/Atom feeds, notifications,
 //! email bodies, the moderation log, sitemap, user profile post listings, context
 //! collections on objects, `Like`/`Undo` activity documents, and web pages for members
@@ -529,7 +531,7 @@ async fn private_content_never_leaks() {
     let gamma_e = copy(find_titled(&gmem_c, &vault_events, &e_mark).await);
     println!("leak matrix: private copies: beta {beta_d}, gamma {gamma_d} (0 = none); private activity {act}");
 
-    let vars = HashMap::from([
+    let mut vars = HashMap::from([
         ("vault", vault.clone()),
         ("commons", commons.clone()),
         ("guild", guild.clone()),
@@ -547,8 +549,13 @@ async fn private_content_never_leaks() {
         ("non_feed", non_feed.clone()),
         ("wiki", wiki.clone()),
     ]);
+    let mastodon_vars = crate::leak_matrix_mastodon::vars(&alpha_admin, &base, &vars, &d_mark, &r_mark).await;
+    vars.extend(mastodon_vars);
     let home = |d: &str, pd: &Value, e: &str| {
-        HashMap::from([("home_d", d.to_owned()), ("home_pd", id_of(&pd["id"])), ("home_e", e.to_owned())])
+        let mut home =
+            HashMap::from([("home_d", d.to_owned()), ("home_pd", id_of(&pd["id"])), ("home_e", e.to_owned())]);
+        home.extend(crate::leak_matrix_mastodon::home_vars(d, pd));
+        home
     };
     let (beta_vars, gamma_vars) = (home(&beta_d, &beta_pd, &beta_e), home(&gamma_d, &gamma_pd, &gamma_e));
     let local = |label, client: Client| Viewer {
@@ -589,6 +596,10 @@ async fn private_content_never_leaks() {
     matrix.evaluate("private community", PRIVATE_ROWS, &viewers).await;
     matrix.evaluate("public control community", PUBLIC_ROWS, &viewers).await;
     matrix.evaluate("guild", GUILD_ROWS, &viewers).await;
+    matrix
+        .evaluate("Mastodon client API: private community", crate::leak_matrix_mastodon::PRIVATE_ROWS, &viewers)
+        .await;
+    matrix.evaluate("Mastodon client API: public control", crate::leak_matrix_mastodon::PUBLIC_ROWS, &viewers).await;
     matrix.evaluate("directory and map (private unlisted)", DIRECTORY_ROWS, &viewers).await;
     let anon = alpha.client();
     if let Some(found) = vault_in_directory(&anon, &vault).await {

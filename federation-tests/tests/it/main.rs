@@ -30,6 +30,7 @@ mod interop_bovine;
 mod interop_fedify;
 mod key_rotation;
 mod leak_matrix;
+mod leak_matrix_mastodon;
 mod map_crawl;
 mod map_crawl_hostile;
 mod mastodon_clients;

@@ -149,3 +149,61 @@ async fn bookmarks_and_favourites_in_a_private_community_reach_members_only() {
     let g = app.get(&format!("/api/guildhall/v1/discussions/{d}"), Some(&v.member)).await;
     assert_eq!(g.body["upvotes"], 2, "{}", g.body);
 }
+
+#[tokio::test]
+async fn bookmarks_and_favourites_page_by_their_link_headers() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    app.community(&ada, "open", "public").await;
+    let mut saved = Vec::new();
+    for title in ["One", "Two", "Three"] {
+        let d = app.discussion(&ada, "open", title).await;
+        for verb in ["bookmark", "favourite"] {
+            let r = app.post(&format!("/api/v1/statuses/{}/{verb}", status_id(d)), Some(&ada), json!({})).await;
+            assert_eq!(r.status, StatusCode::OK, "{verb}: {}", r.body);
+        }
+        saved.push(status_id(d));
+    }
+    saved.reverse();
+    for list in ["/api/v1/bookmarks", "/api/v1/favourites"] {
+        let first = app.get(&format!("{list}?limit=2"), Some(&ada)).await;
+        assert_eq!(ids(&first.body), saved[..2], "{list}: newest first");
+        let next = crate::helpers::link(&first, "next").unwrap_or_else(|| panic!("{list}: a next link"));
+        assert!(next.starts_with(list) && next.contains("limit=2"), "{list}: {next}");
+        assert!(crate::helpers::link(&first, "prev").is_some(), "{list}: a prev link");
+        let second = app.get(&next, Some(&ada)).await;
+        assert_eq!(ids(&second.body), saved[2..], "{list}: the next page has the oldest");
+        let rest = crate::helpers::link(&second, "next").expect("a next link while items came");
+        let empty = app.get(&rest, Some(&ada)).await;
+        assert_eq!(empty.body, json!([]), "{list}: past the end");
+        assert!(empty.headers.get("link").is_none(), "{list}: an empty page has no Link");
+    }
+}
+
+#[tokio::test]
+async fn who_favourited_is_never_listed_and_a_private_status_stays_hidden() {
+    let app = instance().await;
+    let v = vault(&app).await;
+    let d = app.discussion(&v.moderator, "vault", "Secret").await;
+    let sid = status_id(d);
+    let r = app.post(&format!("/api/v1/statuses/{sid}/favourite"), Some(&v.member), json!({})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    ban(&app, &v).await;
+    for list in ["favourited_by", "reblogged_by"] {
+        let r = app.get(&format!("/api/v1/statuses/{sid}/{list}"), Some(&v.member)).await;
+        assert_eq!(
+            (r.status, r.body.clone()),
+            (StatusCode::OK, json!([])),
+            "member {list}: votes are counted, not listed"
+        );
+        for (who, token) in v.shut_out() {
+            let r = app.get(&format!("/api/v1/statuses/{sid}/{list}"), Some(token)).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{who} {list}: {}", r.body);
+        }
+        assert_eq!(app.get(&format!("/api/v1/statuses/{sid}/{list}"), None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.get(&format!("/api/v1/statuses/999999/{list}"), Some(&v.member)).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}

@@ -110,3 +110,50 @@ async fn an_unreachable_address_is_no_results() {
     assert_eq!((r.status, r.body.clone()), (StatusCode::OK, serde_json::json!([])));
     assert_eq!(net.lookups.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn a_posts_address_finds_it_for_those_who_may_read_it() {
+    let app = instance().await;
+    let v = crate::viewers::vault(&app).await;
+    let d = app.discussion(&v.moderator, "vault", "Secret plan").await;
+    let r = app.reply(&v.moderator, d, None, "Secret reply").await;
+    app.community(&v.moderator, "open", "public").await;
+    let open = app.discussion(&v.moderator, "open", "Open plan").await;
+    crate::viewers::ban(&app, &v).await;
+    let found = |body: &Value| -> Vec<String> {
+        body["statuses"]
+            .as_array()
+            .map(|l| l.iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect())
+            .unwrap_or_default()
+    };
+    let base = "http://localhost:8080";
+    let g = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    for (address, id) in [
+        (format!("{base}/d/{d}"), crate::viewers::status_id(d)),
+        (format!("{base}/discussions/{d}"), crate::viewers::status_id(d)),
+        (format!("{base}/r/{r}"), (r * 4 + 1).to_string()),
+    ] {
+        let q = format!("/api/v2/search?q={}&resolve=true", g(&address));
+        let r = app.get(&q, Some(&v.member)).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(found(&r.body), std::slice::from_ref(&id), "member finds {address}");
+        assert!(r.body["statuses"][0]["content"].as_str().unwrap_or_default().contains("Secret"));
+        let r = app.get(&format!("{q}&type=accounts"), Some(&v.member)).await;
+        assert!(found(&r.body).is_empty(), "type=accounts leaves statuses out");
+        for (who, token) in v.shut_out() {
+            let r = app.get(&q, Some(token)).await;
+            assert_eq!(r.status, StatusCode::OK, "{who}");
+            assert!(found(&r.body).is_empty() && !r.body.to_string().contains("Secret"), "{who}: {}", r.body);
+        }
+        let r = app.get(&q, None).await;
+        assert!(found(&r.body).is_empty() && !r.body.to_string().contains("Secret"), "anonymous: {}", r.body);
+    }
+    // A public post is found by anyone; an unknown or foreign address finds nothing.
+    let q = format!("/api/v2/search?q={}", g(&format!("{base}/d/{open}")));
+    assert_eq!(found(&app.get(&q, None).await.body), [crate::viewers::status_id(open)]);
+    for other in [format!("{base}/d/99999"), "https://elsewhere.example/d/1".to_owned(), format!("{base}/c/open")] {
+        let r = app.get(&format!("/api/v2/search?q={}&type=statuses", g(&other)), Some(&v.member)).await;
+        assert_eq!(r.status, StatusCode::OK, "{other}: {}", r.body);
+        assert!(found(&r.body).is_empty(), "{other}");
+    }
+}
