@@ -4,6 +4,7 @@
 #[path = "../../../api/tests/it/common/mod.rs"]
 mod common;
 
+mod content_warnings;
 mod follows;
 mod helpers;
 mod interactions;
