@@ -52,6 +52,27 @@ fn post_ref(id: &str) -> Result<PostRef> {
     }
 }
 
+/// What a change to an event's status answers: 422 naming its page, where people RSVP and
+/// organisers edit (Mastodon's API has no way to); 404 when the viewer may not read it.
+pub(crate) async fn event_refusal(ctx: &AppContext, viewer: Option<&Viewer>, event_id: i64) -> MastoError {
+    match guildhall_app::events::post::one(ctx, viewer, event_id).await {
+        Ok(ep) => MastoError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!("RSVP and changes to events are made on the event page: {}", ep.page_url),
+        ),
+        Err(e) => e.into(),
+    }
+}
+
+/// The post a status id names for a change; an event's id answers `event_refusal`.
+pub(crate) async fn changeable(ctx: &AppContext, viewer: &Viewer, id: &str) -> Result<PostRef> {
+    match StatusId::parse(id).ok_or_else(MastoError::not_found)? {
+        StatusId::Discussion(d) => Ok(PostRef::Discussion(d)),
+        StatusId::Reply(r) => Ok(PostRef::Reply(r)),
+        StatusId::Event(e) => Err(event_refusal(ctx, Some(viewer), e).await),
+    }
+}
+
 fn status_id(p: PostRef) -> StatusId {
     match p {
         PostRef::Discussion(d) => StatusId::Discussion(d),
@@ -71,8 +92,8 @@ fn viewer_of<'a>(authed: &'a Option<Authed>, scope: &str) -> Result<Option<&'a V
 
 async fn show(State(ctx): State<AppContext>, authed: Option<Authed>, Path(id): Path<String>) -> Result<Json<Status>> {
     let viewer = viewer_of(&authed, "read:statuses")?;
-    let post = post_ref(&id)?;
-    Ok(Json(render::status(&ctx, viewer, status_id(post)).await?))
+    let id = StatusId::parse(&id).ok_or_else(MastoError::not_found)?;
+    Ok(Json(render::status(&ctx, viewer, id).await?))
 }
 
 async fn context(
@@ -81,6 +102,11 @@ async fn context(
     Path(id): Path<String>,
 ) -> Result<Json<Context>> {
     let viewer = viewer_of(&authed, "read:statuses")?;
+    if let Some(StatusId::Event(e)) = StatusId::parse(&id) {
+        // An event stands alone: replies to it from other servers are shown on its page.
+        guildhall_app::events::post::one(&ctx, viewer, e).await?;
+        return Ok(Json(Context { ancestors: vec![], descendants: vec![] }));
+    }
     let post = post_ref(&id)?;
     let this = posts::one(&ctx, viewer, post).await?;
     let (discussion_id, me) = match &this.body {
@@ -275,7 +301,7 @@ async fn post_new(ctx: &AppContext, viewer: &Viewer, s: NewStatus) -> Result<Sta
         if s.poll.is_some() {
             return Err(MastoError::validation("a reply cannot carry a poll"));
         }
-        let parent = post_ref(parent)?;
+        let parent = changeable(ctx, viewer, parent).await?;
         let (discussion_id, parent_id) = match parent {
             PostRef::Discussion(d) => (d, None),
             PostRef::Reply(r) => match posts::one(ctx, Some(viewer), parent).await?.body {
@@ -366,7 +392,7 @@ async fn edit(
 ) -> Result<Json<Status>> {
     authed.require("write:statuses")?;
     let viewer = &authed.viewer;
-    let post = post_ref(&id)?;
+    let post = changeable(&ctx, viewer, &id).await?;
     let text = checked_text(s.status.as_deref(), None)?;
     if !s.media_ids.is_empty() || s.poll.is_some() {
         return Err(MastoError::validation("media and polls cannot be changed"));
@@ -414,7 +440,7 @@ fn source_text(p: &Post) -> String {
 async fn remove(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
     authed.require("write:statuses")?;
     let viewer = &authed.viewer;
-    let post = post_ref(&id)?;
+    let post = changeable(&ctx, viewer, &id).await?;
     let before = posts::one(&ctx, Some(viewer), post).await?;
     let mut status = render::post(&ctx, &before).await?;
     status.text = Some(source_text(&before));
@@ -435,7 +461,7 @@ struct Source {
 
 async fn source(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Source>> {
     authed.require("read:statuses")?;
-    let post = post_ref(&id)?;
+    let post = changeable(&ctx, &authed.viewer, &id).await?;
     let p = posts::one(&ctx, Some(&authed.viewer), post).await?;
     let spoiler_text = extras_of(&p).spoiler_text.clone();
     Ok(Json(Source { id: status_id(post).to_string(), text: source_text(&p), spoiler_text }))

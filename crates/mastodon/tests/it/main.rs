@@ -5,6 +5,7 @@
 mod common;
 
 mod content_warnings;
+mod event_statuses;
 mod follows;
 mod helpers;
 mod interactions;
