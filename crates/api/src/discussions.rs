@@ -6,7 +6,9 @@ use axum::http::StatusCode;
 use guildhall_app::AppContext;
 use guildhall_app::discussions::Sort;
 use guildhall_app::discussions::{self, Flag};
+use guildhall_app::posts::{PostBody, PostRef};
 use guildhall_app::views::{DiscussionView, List, ReplyView, VoteView};
+use guildhall_domain::extras::Warning;
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -79,6 +81,12 @@ pub struct CreateDiscussion {
     pub body: String,
     /// A poll to attach (federated as a `Question`).
     pub poll: Option<crate::polls::PollRequest>,
+    /// Content warning shown before the post (one line, up to 1,000 characters); it also
+    /// marks the post sensitive.
+    pub content_warning: Option<String>,
+    /// Hide the post behind a warning even without warning text.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// Starts a discussion (members).
@@ -91,7 +99,8 @@ async fn create(
     ApiJson(req): ApiJson<CreateDiscussion>,
 ) -> ApiResult<(StatusCode, Json<DiscussionView>)> {
     let poll = req.poll.map(Into::into);
-    let d = discussions::create_with_poll(&ctx, &s.viewer, &name, &req.title, &req.body, poll).await?;
+    let warning = Warning { text: req.content_warning, sensitive: req.sensitive };
+    let d = discussions::create_with_poll(&ctx, &s.viewer, &name, &req.title, &req.body, poll, warning).await?;
     Ok((StatusCode::CREATED, Json(d)))
 }
 
@@ -113,6 +122,24 @@ pub struct UpdateDiscussion {
     pub title: Option<String>,
     /// New body (Markdown).
     pub body: Option<String>,
+    /// New content warning; `""` removes it.
+    pub content_warning: Option<String>,
+    /// New sensitive flag (a content warning always marks the post sensitive).
+    pub sensitive: Option<bool>,
+}
+
+/// The warning a PATCH asks for: `None` when it names neither field; a missing field keeps
+/// its current value (`current` gives them).
+fn changed_warning(
+    text: Option<String>,
+    sensitive: Option<bool>,
+    current: impl FnOnce() -> (String, bool),
+) -> Option<Warning> {
+    if text.is_none() && sensitive.is_none() {
+        return None;
+    }
+    let (current_text, current_sensitive) = current();
+    Some(Warning { text: Some(text.unwrap_or(current_text)), sensitive: sensitive.unwrap_or(current_sensitive) })
 }
 
 /// Edits a discussion (author).
@@ -124,7 +151,14 @@ async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateDiscussion>,
 ) -> ApiResult<Json<DiscussionView>> {
-    Ok(Json(discussions::update(&ctx, &s.viewer, id, req.title.as_deref(), req.body.as_deref()).await?))
+    let current = match req.content_warning.is_none() && req.sensitive.is_none() {
+        true => None,
+        false => Some(discussions::get(&ctx, Some(&s.viewer), id).await?.extras),
+    };
+    let warning = changed_warning(req.content_warning, req.sensitive, || {
+        current.map(|e| (e.spoiler_text, e.sensitive)).unwrap_or_default()
+    });
+    Ok(Json(discussions::update(&ctx, &s.viewer, id, req.title.as_deref(), req.body.as_deref(), warning).await?))
 }
 
 /// Deletes a discussion (author or moderator); a tombstone keeps the thread.
@@ -195,6 +229,12 @@ pub struct CreateReply {
     pub body: String,
     /// The reply this answers, for nesting.
     pub parent_id: Option<i64>,
+    /// Content warning shown before the reply (one line, up to 1,000 characters); it also
+    /// marks the reply sensitive.
+    pub content_warning: Option<String>,
+    /// Hide the reply behind a warning even without warning text.
+    #[serde(default)]
+    pub sensitive: bool,
 }
 
 /// Replies in a discussion (members).
@@ -206,7 +246,9 @@ async fn reply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<CreateReply>,
 ) -> ApiResult<(StatusCode, Json<ReplyView>)> {
-    Ok((StatusCode::CREATED, Json(discussions::reply(&ctx, &s.viewer, id, req.parent_id, &req.body).await?)))
+    let warning = Warning { text: req.content_warning, sensitive: req.sensitive };
+    let r = discussions::reply(&ctx, &s.viewer, id, req.parent_id, &req.body, warning).await?;
+    Ok((StatusCode::CREATED, Json(r)))
 }
 
 /// A reply edit.
@@ -214,6 +256,10 @@ async fn reply(
 pub struct UpdateReply {
     /// New body (Markdown).
     pub body: String,
+    /// New content warning; `""` removes it, omitted keeps it.
+    pub content_warning: Option<String>,
+    /// New sensitive flag (a content warning always marks the reply sensitive).
+    pub sensitive: Option<bool>,
 }
 
 /// Edits a reply (author).
@@ -225,7 +271,17 @@ async fn update_reply(
     ApiPath(id): ApiPath<i64>,
     ApiJson(req): ApiJson<UpdateReply>,
 ) -> ApiResult<Json<ReplyView>> {
-    Ok(Json(discussions::update_reply(&ctx, &s.viewer, id, &req.body).await?))
+    let current = match req.content_warning.is_none() && req.sensitive.is_none() {
+        true => None,
+        false => match guildhall_app::posts::one(&ctx, Some(&s.viewer), PostRef::Reply(id)).await?.body {
+            PostBody::Reply(r) => Some(r.extras),
+            PostBody::Discussion(_) => None,
+        },
+    };
+    let warning = changed_warning(req.content_warning, req.sensitive, || {
+        current.map(|e| (e.spoiler_text, e.sensitive)).unwrap_or_default()
+    });
+    Ok(Json(discussions::update_reply(&ctx, &s.viewer, id, &req.body, warning).await?))
 }
 
 /// Deletes a reply (author or moderator); a tombstone keeps the thread intact.

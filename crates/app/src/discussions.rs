@@ -1,6 +1,7 @@
 //! Discussions and replies: start, read, edit, delete, pin and lock.
 
 use chrono::Utc;
+use guildhall_domain::extras::Warning;
 use guildhall_domain::{policy, validate, validate::Limits};
 pub use guildhall_store::discussions::Sort;
 use guildhall_store::discussions::{self as store, NewPost};
@@ -63,10 +64,11 @@ pub async fn create(
     title: &str,
     body: &str,
 ) -> Result<DiscussionView> {
-    create_with_poll(ctx, viewer, community, title, body, None).await
+    create_with_poll(ctx, viewer, community, title, body, None, Warning::default()).await
 }
 
-/// Starts a discussion in a community, with a poll if one is given.
+/// Starts a discussion in a community, with a poll if one is given and the author's content
+/// warning (stored in the same columns as a remote post's).
 pub async fn create_with_poll(
     ctx: &AppContext,
     viewer: &Viewer,
@@ -74,9 +76,11 @@ pub async fn create_with_poll(
     title: &str,
     body: &str,
     poll: Option<crate::polls::PollInput>,
+    warning: Warning,
 ) -> Result<DiscussionView> {
     let title = validate::required_line("title", title, Limits::DISCUSSION_TITLE)?;
     let body = validate::text("body", body, Limits::BODY, true)?;
+    let warning = warning.checked()?;
     let poll = poll.map(|p| crate::polls::checked(p, Utc::now())).transpose()?;
     let l = load(ctx, Some(viewer), community).await?;
     l.access.start_discussion()?;
@@ -88,7 +92,7 @@ pub async fn create_with_poll(
         body_source: body,
         body_html: html,
         created_at: Utc::now(),
-        extras: Default::default(),
+        extras: warning.into_extras(),
     };
     let members_only = policy::new_discussion_members_only(l.access.visibility, false);
     let d = store::insert(&txn, l.community.id, title, members_only, post).await?;
@@ -151,16 +155,18 @@ pub async fn list(
     Ok(List::new(items, page, rows.has_more))
 }
 
-/// Edits a discussion's title and/or body (author only).
+/// Edits a discussion's title, body and/or content warning (author only); `None` keeps it.
 pub async fn update(
     ctx: &AppContext,
     viewer: &Viewer,
     id: i64,
     title: Option<&str>,
     body: Option<&str>,
+    warning: Option<Warning>,
 ) -> Result<DiscussionView> {
     let title = title.map(|t| validate::required_line("title", t, Limits::DISCUSSION_TITLE)).transpose()?;
     let body = body.map(|b| validate::text("body", b, Limits::BODY, true)).transpose()?;
+    let warning = warning.map(Warning::checked).transpose()?;
     let (d, l) = load_discussion(ctx, Some(viewer), id).await?;
     l.access.edit_post(d.author_id == viewer.account_id, d.deleted_at.is_some())?;
     let mut active: discussion::ActiveModel = d.into();
@@ -170,6 +176,10 @@ pub async fn update(
     if let Some(b) = body {
         active.body_html = Set(crate::markdown::render(&b));
         active.body_source = Set(b);
+    }
+    if let Some(w) = warning {
+        active.content_warning = Set(w.text);
+        active.sensitive = Set(w.sensitive);
     }
     active.edited_at = Set(Some(Utc::now()));
     let txn = crate::receipt::begin_write(ctx).await?;
@@ -222,15 +232,17 @@ pub async fn set_flag(ctx: &AppContext, viewer: &Viewer, id: i64, flag: Flag, on
     view(ctx, &saved, &l.community.name, Some(viewer)).await
 }
 
-/// Replies to a discussion, or to a reply in it.
+/// Replies to a discussion, or to a reply in it, with the author's content warning.
 pub async fn reply(
     ctx: &AppContext,
     viewer: &Viewer,
     discussion_id: i64,
     parent_id: Option<i64>,
     body: &str,
+    warning: Warning,
 ) -> Result<ReplyView> {
     let body = validate::text("body", body, Limits::BODY, true)?;
+    let warning = warning.checked()?;
     let (d, l) = load_discussion(ctx, Some(viewer), discussion_id).await?;
     l.access.reply(d.locked, d.deleted_at.is_some())?;
     let parent = match parent_id {
@@ -254,7 +266,7 @@ pub async fn reply(
         body_source: body,
         body_html: html,
         created_at: now,
-        extras: Default::default(),
+        extras: warning.into_extras(),
     };
     let r = store::insert_reply(&txn, d.id, parent.as_ref(), post).await?;
     store::touch_for_reply(&txn, d.id, now).await?;
@@ -307,14 +319,25 @@ pub(crate) async fn load_reply(
     Ok((r, d, l))
 }
 
-/// Edits a reply (author only).
-pub async fn update_reply(ctx: &AppContext, viewer: &Viewer, id: i64, body: &str) -> Result<ReplyView> {
+/// Edits a reply's body and/or content warning (author only); `None` keeps the warning.
+pub async fn update_reply(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    id: i64,
+    body: &str,
+    warning: Option<Warning>,
+) -> Result<ReplyView> {
     let body = validate::text("body", body, Limits::BODY, true)?;
+    let warning = warning.map(Warning::checked).transpose()?;
     let (r, _, l) = load_reply(ctx, viewer, id).await?;
     l.access.edit_post(r.author_id == viewer.account_id, r.deleted_at.is_some())?;
     let mut active: reply::ActiveModel = r.into();
     active.body_html = Set(crate::markdown::render(&body));
     active.body_source = Set(body);
+    if let Some(w) = warning {
+        active.content_warning = Set(w.text);
+        active.sensitive = Set(w.sensitive);
+    }
     active.edited_at = Set(Some(Utc::now()));
     let txn = crate::receipt::begin_write(ctx).await?;
     let saved = store::update_reply(&txn, active).await?;

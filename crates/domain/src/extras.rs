@@ -92,6 +92,38 @@ pub struct PostExtras {
     pub omitted: u32,
 }
 
+/// A local author's content warning and sensitive flag, as they asked for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Warning {
+    /// The warning text shown before the post; `None` (or blank) for none.
+    pub text: Option<String>,
+    /// Marked sensitive: hidden behind a warning even without text.
+    pub sensitive: bool,
+}
+
+impl Warning {
+    /// The warning as it will be stored: trimmed, single-line, at most
+    /// `ExtrasLimits::CONTENT_WARNING` characters (refused, not cut: the author is there to
+    /// shorten it). A warning implies sensitive, as Mastodon does, so every reader that only
+    /// looks at the flag still hides the post.
+    pub fn checked(self) -> Result<Warning, crate::Invalid> {
+        let text = match self.text {
+            Some(t) => {
+                let t = crate::validate::optional_line("content_warning", &t, ExtrasLimits::CONTENT_WARNING)?;
+                (!t.is_empty()).then_some(t)
+            }
+            None => None,
+        };
+        let sensitive = self.sensitive || text.is_some();
+        Ok(Warning { text, sensitive })
+    }
+
+    /// These as a post's extras (a local post carries nothing else).
+    pub fn into_extras(self) -> PostExtras {
+        PostExtras { content_warning: self.text, sensitive: self.sensitive, ..Default::default() }
+    }
+}
+
 /// The stored form of a post's attachments and tags (one JSON column).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredExtras {
@@ -255,6 +287,24 @@ mod tests {
         assert_eq!(e.omitted, 1);
         let blank = PostExtras { content_warning: Some("   ".into()), ..Default::default() }.bounded();
         assert!(blank.is_empty());
+    }
+
+    #[test]
+    fn a_local_warning_is_checked_and_implies_sensitive() {
+        let w = Warning { text: Some("  plot details ".into()), sensitive: false }.checked().unwrap();
+        assert_eq!(w, Warning { text: Some("plot details".into()), sensitive: true });
+        let blank = Warning { text: Some("   ".into()), sensitive: false }.checked().unwrap();
+        assert_eq!(blank, Warning::default());
+        let flag_only = Warning { text: None, sensitive: true }.checked().unwrap();
+        assert_eq!(flag_only, Warning { text: None, sensitive: true });
+        let long = Warning { text: Some("w".repeat(ExtrasLimits::CONTENT_WARNING + 1)), sensitive: false };
+        let err = long.checked().unwrap_err();
+        assert_eq!(err.field, "content_warning");
+        assert_eq!(err.code, crate::InvalidCode::TooLong { max: ExtrasLimits::CONTENT_WARNING });
+        let exact = Warning { text: Some("é".repeat(ExtrasLimits::CONTENT_WARNING)), sensitive: false };
+        assert!(exact.checked().is_ok());
+        let two_lines = Warning { text: Some("a\nb".into()), sensitive: false };
+        assert_eq!(two_lines.checked().unwrap_err().code, crate::InvalidCode::SingleLine);
     }
 
     #[test]

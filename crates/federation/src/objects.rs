@@ -115,10 +115,14 @@ impl Page {
     }
 
     /// What it carries besides its text. `summary` is a content warning on what Mastodon,
-    /// Misskey and GoToSocial send (`Note`, `Question`); on a `Page` (Mbin: title and tags)
-    /// or an `Article` (Ghost: the excerpt) it is not.
+    /// Misskey and GoToSocial send (`Note`, `Question`), and on a `Page` marked `sensitive`
+    /// (Guildhall sends a local author's warning so, as a warning always marks the post
+    /// sensitive); on any other `Page` (Mbin: title and tags) or an `Article` (Ghost: the
+    /// excerpt) it is not.
     pub fn extras(&self) -> PostExtras {
-        self.extras.to_domain(self.from_note || self.kind == crate::polls::question::PageKind::Question)
+        use crate::polls::question::PageKind;
+        let sensitive_page = self.kind == PageKind::Page && self.extras.sensitive == Some(true);
+        self.extras.to_domain(self.from_note || self.kind == PageKind::Question || sensitive_page)
     }
 }
 

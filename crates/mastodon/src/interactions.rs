@@ -39,13 +39,10 @@ pub(crate) fn routes() -> Router<AppContext> {
         .route("/api/v1/favourites", get(favourites))
 }
 
-/// A status id that names a discussion or a reply (events cannot be favourited here).
-fn post_ref(raw: &str) -> Result<PostRef> {
-    match StatusId::parse(raw) {
-        Some(StatusId::Discussion(d)) => Ok(PostRef::Discussion(d)),
-        Some(StatusId::Reply(r)) => Ok(PostRef::Reply(r)),
-        _ => Err(MastoError::not_found()),
-    }
+/// A status id that names a discussion or a reply: an event's answers 422 naming its page
+/// (people vote and RSVP there), or 404 when the viewer may not read it.
+async fn post_ref(ctx: &AppContext, viewer: &Viewer, raw: &str) -> Result<PostRef> {
+    crate::statuses::changeable(ctx, viewer, raw).await
 }
 
 fn on(p: PostRef) -> On {
@@ -64,7 +61,7 @@ async fn rendered(ctx: &AppContext, viewer: &Viewer, p: PostRef, post: &Post) ->
 
 async fn vote(ctx: &AppContext, authed: &Authed, raw: &str, up: bool) -> Result<Json<Status>> {
     authed.require("write:favourites")?;
-    let p = post_ref(raw)?;
+    let p = post_ref(ctx, &authed.viewer, raw).await?;
     let before = guildhall_app::posts::one(ctx, Some(&authed.viewer), p).await?;
     // Unfavouriting withdraws an upvote only: a downvote cast on the web is not a favourite.
     let value = match (up, before.my_vote) {
@@ -90,7 +87,7 @@ async fn unfavourite(State(ctx): State<AppContext>, authed: Authed, Path(id): Pa
 async fn reblog(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
     authed.require("write:statuses")?;
     // What the viewer may not read stays a 404, as everywhere.
-    guildhall_app::posts::one(&ctx, Some(&authed.viewer), post_ref(&id)?).await?;
+    guildhall_app::posts::one(&ctx, Some(&authed.viewer), post_ref(&ctx, &authed.viewer, &id).await?).await?;
     Err(MastoError::new(axum::http::StatusCode::UNPROCESSABLE_ENTITY, NO_BOOSTS))
 }
 
@@ -108,20 +105,31 @@ async fn nobody(
         }
         None => None,
     };
-    guildhall_app::posts::one(&ctx, viewer, post_ref(&id)?).await?;
+    // Only the read check matters: what it read is not shown.
+    match StatusId::parse(&id).ok_or_else(MastoError::not_found)? {
+        StatusId::Discussion(d) => {
+            guildhall_app::posts::one(&ctx, viewer, PostRef::Discussion(d)).await?;
+        }
+        StatusId::Reply(r) => {
+            guildhall_app::posts::one(&ctx, viewer, PostRef::Reply(r)).await?;
+        }
+        StatusId::Event(e) => {
+            guildhall_app::events::post::one(&ctx, viewer, e).await?;
+        }
+    }
     Ok(Json(Vec::new()))
 }
 
 async fn bookmark(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
     authed.require("write:bookmarks")?;
-    let p = post_ref(&id)?;
+    let p = post_ref(&ctx, &authed.viewer, &id).await?;
     let post = guildhall_app::interactions::bookmark(&ctx, &authed.viewer, p).await?;
     Ok(Json(rendered(&ctx, &authed.viewer, p, &post).await?))
 }
 
 async fn unbookmark(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
     authed.require("write:bookmarks")?;
-    let p = post_ref(&id)?;
+    let p = post_ref(&ctx, &authed.viewer, &id).await?;
     let post = guildhall_app::interactions::unbookmark(&ctx, &authed.viewer, p).await?;
     Ok(Json(rendered(&ctx, &authed.viewer, p, &post).await?))
 }

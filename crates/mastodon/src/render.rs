@@ -2,10 +2,14 @@
 //! reaches here: rendering decides nothing about access.
 
 use guildhall_app::entities::account;
+use guildhall_app::events::post::EventPost;
 use guildhall_app::polls::PollView;
+use guildhall_app::timelines::Entry;
 use guildhall_app::urls::Urls;
 use guildhall_app::views::{AuthorView, CommunityView, DiscussionView, ReplyView};
 use guildhall_app::{AppContext, Result};
+use guildhall_domain::event::EventStatus;
+use guildhall_domain::extras::is_web_address;
 use guildhall_domain::{CommunityRole, Visibility};
 
 use crate::entities::{Account, Field, MediaAttachment, Mention, Poll, PollOption, Source, Status, Tag, time};
@@ -358,13 +362,103 @@ pub async fn post(ctx: &AppContext, p: &guildhall_app::posts::Post) -> Result<St
     }
 }
 
+/// An event as a read-only status from its community's group account: its title, when (in
+/// the viewer's time zone when they chose one), where, the description, and links to its
+/// page (where people RSVP: Mastodon's API has no way to) and its `.ics` file.
+pub fn event(ctx: &AppContext, ep: &EventPost, signed_in: bool) -> Status {
+    let e = &ep.event;
+    let id = StatusId::Event(e.id);
+    let group = group(ctx, &ep.community, ep.community_ap_id.as_deref());
+    let uri = ep.ap_id.clone().unwrap_or_else(|| format!("{}/e/{}", ctx.instance().base_url(), e.id));
+    let mut content = format!("<p><strong>{}</strong></p>", escape(&e.title));
+    if e.status == EventStatus::Cancelled {
+        content.push_str("<p><strong>Cancelled.</strong></p>");
+    }
+    let when = guildhall_app::events::post::when_text(e.starts_at, e.ends_at, &ep.time_zone);
+    content.push_str(&format!("<p>When: {}</p>", escape(&when)));
+    let place: Vec<&str> =
+        [e.place_name.trim(), e.place_address.trim()].into_iter().filter(|p| !p.is_empty()).collect();
+    if !place.is_empty() {
+        content.push_str(&format!("<p>Where: {}</p>", escape(&place.join(", "))));
+    }
+    if is_web_address(&e.online_url) {
+        content.push_str(&format!("<p>Online: {}</p>", link(&e.online_url, &e.online_url)));
+    }
+    content.push_str(&e.description_html);
+    content.push_str(&format!(
+        "<p>{} · {}</p>",
+        link(&ep.page_url, "RSVP on the event page"),
+        link(&ep.ics_url, "Add to calendar (.ics)")
+    ));
+    content.push_str(&format!(
+        "<p><a href=\"{}\" class=\"u-url mention\">@<span>{}</span></a></p>",
+        escape(&group.url),
+        escape(&group.username)
+    ));
+    let mention = Mention {
+        id: group.id.clone(),
+        username: group.username.clone(),
+        url: group.url.clone(),
+        acct: group.acct.clone(),
+    };
+    let viewer_flag = signed_in.then_some(false);
+    Status {
+        id: id.to_string(),
+        uri,
+        url: Some(ep.page_url.clone()),
+        created_at: time(e.created_at),
+        edited_at: (e.sequence > 0).then(|| time(e.updated_at)),
+        visibility: visibility(e.members_only, ep.community.visibility),
+        sensitive: false,
+        spoiler_text: String::new(),
+        media_attachments: vec![],
+        application: None,
+        mentions: vec![mention],
+        tags: vec![],
+        emojis: vec![],
+        reblogs_count: 0,
+        favourites_count: e.upvotes.max(0) as u64,
+        replies_count: 0,
+        in_reply_to_id: None,
+        in_reply_to_account_id: None,
+        reblog: None,
+        poll: None,
+        card: None,
+        language: None,
+        text: None,
+        favourited: viewer_flag,
+        reblogged: viewer_flag,
+        muted: viewer_flag,
+        bookmarked: viewer_flag,
+        pinned: viewer_flag,
+        filtered: vec![],
+        content,
+        account: group,
+    }
+}
+
+fn link(href: &str, text: &str) -> String {
+    format!("<a href=\"{}\" rel=\"nofollow noopener\" target=\"_blank\">{}</a>", escape(href), escape(text))
+}
+
+/// A timeline entry (post or event) as a status.
+pub async fn entry(ctx: &AppContext, e: &Entry, signed_in: bool) -> Result<Status> {
+    match e {
+        Entry::Post(p) => post(ctx, p).await,
+        Entry::Event(ep) => Ok(event(ctx, ep, signed_in)),
+    }
+}
+
 /// Loads one status the viewer may read and renders it (404 otherwise).
 pub async fn status(ctx: &AppContext, viewer: Option<&guildhall_app::Viewer>, id: StatusId) -> Result<Status> {
     use guildhall_app::posts::{self, PostRef};
     let r = match id {
         StatusId::Discussion(d) => PostRef::Discussion(d),
         StatusId::Reply(r) => PostRef::Reply(r),
-        StatusId::Event(_) => return Err(guildhall_app::Error::NotFound("status")),
+        StatusId::Event(e) => {
+            let ep = guildhall_app::events::post::one(ctx, viewer, e).await?;
+            return Ok(event(ctx, &ep, viewer.is_some()));
+        }
     };
     post(ctx, &posts::one(ctx, viewer, r).await?).await
 }

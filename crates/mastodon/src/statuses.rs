@@ -11,6 +11,8 @@ use axum::{Extension, Json, Router};
 use chrono::Utc;
 use guildhall_app::posts::{self, Post, PostBody, PostRef};
 use guildhall_app::{AppContext, Page, Viewer, communities, discussions};
+use guildhall_domain::InvalidCode;
+use guildhall_domain::extras::Warning;
 use guildhall_domain::poll::PollKind;
 use guildhall_domain::validate::Limits;
 use moka::future::Cache;
@@ -50,6 +52,27 @@ fn post_ref(id: &str) -> Result<PostRef> {
     }
 }
 
+/// What a change to an event's status answers: 422 naming its page, where people RSVP and
+/// organisers edit (Mastodon's API has no way to); 404 when the viewer may not read it.
+pub(crate) async fn event_refusal(ctx: &AppContext, viewer: Option<&Viewer>, event_id: i64) -> MastoError {
+    match guildhall_app::events::post::one(ctx, viewer, event_id).await {
+        Ok(ep) => MastoError::new(
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+            format!("RSVP and changes to events are made on the event page: {}", ep.page_url),
+        ),
+        Err(e) => e.into(),
+    }
+}
+
+/// The post a status id names for a change; an event's id answers `event_refusal`.
+pub(crate) async fn changeable(ctx: &AppContext, viewer: &Viewer, id: &str) -> Result<PostRef> {
+    match StatusId::parse(id).ok_or_else(MastoError::not_found)? {
+        StatusId::Discussion(d) => Ok(PostRef::Discussion(d)),
+        StatusId::Reply(r) => Ok(PostRef::Reply(r)),
+        StatusId::Event(e) => Err(event_refusal(ctx, Some(viewer), e).await),
+    }
+}
+
 fn status_id(p: PostRef) -> StatusId {
     match p {
         PostRef::Discussion(d) => StatusId::Discussion(d),
@@ -69,8 +92,8 @@ fn viewer_of<'a>(authed: &'a Option<Authed>, scope: &str) -> Result<Option<&'a V
 
 async fn show(State(ctx): State<AppContext>, authed: Option<Authed>, Path(id): Path<String>) -> Result<Json<Status>> {
     let viewer = viewer_of(&authed, "read:statuses")?;
-    let post = post_ref(&id)?;
-    Ok(Json(render::status(&ctx, viewer, status_id(post)).await?))
+    let id = StatusId::parse(&id).ok_or_else(MastoError::not_found)?;
+    Ok(Json(render::status(&ctx, viewer, id).await?))
 }
 
 async fn context(
@@ -79,6 +102,11 @@ async fn context(
     Path(id): Path<String>,
 ) -> Result<Json<Context>> {
     let viewer = viewer_of(&authed, "read:statuses")?;
+    if let Some(StatusId::Event(e)) = StatusId::parse(&id) {
+        // An event stands alone: replies to it from other servers are shown on its page.
+        guildhall_app::events::post::one(&ctx, viewer, e).await?;
+        return Ok(Json(Context { ancestors: vec![], descendants: vec![] }));
+    }
     let post = post_ref(&id)?;
     let this = posts::one(&ctx, viewer, post).await?;
     let (discussion_id, me) = match &this.body {
@@ -163,14 +191,29 @@ struct NewStatus {
     media_ids: Vec<String>,
     poll: Option<PollParams>,
     #[serde(default, deserialize_with = "flexible_bool")]
-    #[allow(dead_code)]
     sensitive: Option<bool>,
+    #[serde(default, deserialize_with = "sent_text")]
     spoiler_text: Option<String>,
     visibility: Option<String>,
 }
 
+/// A text field that was sent, even empty (`spoiler_text=` in a form clears the warning);
+/// `None` only when absent. Forms otherwise read an empty value as absent.
+fn sent_text<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Text {
+        Text(String),
+        Nothing(()),
+    }
+    Ok(match Text::deserialize(d)? {
+        Text::Text(t) => Some(t),
+        Text::Nothing(()) => Some(String::new()),
+    })
+}
+
 /// Checks what Guildhall cannot honour and the length; returns the text.
-fn checked_text(status: Option<&str>, spoiler_text: Option<&str>, visibility: Option<&str>) -> Result<String> {
+fn checked_text(status: Option<&str>, visibility: Option<&str>) -> Result<String> {
     let text = status.unwrap_or("").to_string();
     if text.chars().count() > Limits::BODY {
         return Err(MastoError::validation(format!("Text character limit of {} exceeded", Limits::BODY)));
@@ -181,12 +224,25 @@ fn checked_text(status: Option<&str>, spoiler_text: Option<&str>, visibility: Op
     if visibility.is_some_and(|v| v.trim() == "direct") {
         return Err(MastoError::validation("direct messages are not supported: post in a community"));
     }
-    if spoiler_text.is_some_and(|s| !s.trim().is_empty()) {
-        // Refused rather than dropped: posting without the warning the author asked for
-        // would show what they meant to hide.
-        return Err(MastoError::validation("content warnings are not supported yet"));
-    }
     Ok(text)
+}
+
+/// The content warning asked for; the domain checks it (`Warning::checked`).
+fn warning(spoiler_text: Option<String>, sensitive: Option<bool>) -> Warning {
+    Warning { text: spoiler_text, sensitive: sensitive.unwrap_or(false) }
+}
+
+/// Mastodon's wording for a warning over the limit; other errors as usual.
+fn worded(e: guildhall_app::Error) -> MastoError {
+    match e {
+        guildhall_app::Error::Invalid(i) if i.field == "content_warning" => match i.code {
+            InvalidCode::TooLong { max } => {
+                MastoError::validation(format!("Spoiler text character limit of {max} exceeded"))
+            }
+            _ => MastoError::validation(format!("Spoiler text {}", i.message)),
+        },
+        other => other.into(),
+    }
 }
 
 /// `@name` and `@name@domain` words of a text, as written (without trailing punctuation).
@@ -236,7 +292,8 @@ fn poll_input(p: PollParams) -> Result<guildhall_app::polls::PollInput> {
 
 /// Posts the status and returns what it became.
 async fn post_new(ctx: &AppContext, viewer: &Viewer, s: NewStatus) -> Result<StatusId> {
-    let text = checked_text(s.status.as_deref(), s.spoiler_text.as_deref(), s.visibility.as_deref())?;
+    let text = checked_text(s.status.as_deref(), s.visibility.as_deref())?;
+    let cw = warning(s.spoiler_text, s.sensitive);
     if !s.media_ids.is_empty() {
         return Err(MastoError::validation("media attachments are not supported"));
     }
@@ -244,7 +301,7 @@ async fn post_new(ctx: &AppContext, viewer: &Viewer, s: NewStatus) -> Result<Sta
         if s.poll.is_some() {
             return Err(MastoError::validation("a reply cannot carry a poll"));
         }
-        let parent = post_ref(parent)?;
+        let parent = changeable(ctx, viewer, parent).await?;
         let (discussion_id, parent_id) = match parent {
             PostRef::Discussion(d) => (d, None),
             PostRef::Reply(r) => match posts::one(ctx, Some(viewer), parent).await?.body {
@@ -252,7 +309,7 @@ async fn post_new(ctx: &AppContext, viewer: &Viewer, s: NewStatus) -> Result<Sta
                 PostBody::Discussion(_) => return Err(MastoError::not_found()),
             },
         };
-        let r = discussions::reply(ctx, viewer, discussion_id, parent_id, &text).await?;
+        let r = discussions::reply(ctx, viewer, discussion_id, parent_id, &text, cw).await.map_err(worded)?;
         return Ok(StatusId::Reply(r.id));
     }
     let mut community = None;
@@ -273,7 +330,7 @@ async fn post_new(ctx: &AppContext, viewer: &Viewer, s: NewStatus) -> Result<Sta
     }
     let handle = if c.domain.is_empty() { c.name.clone() } else { format!("{}@{}", c.name, c.domain) };
     let poll = s.poll.map(poll_input).transpose()?;
-    let d = discussions::create_with_poll(ctx, viewer, &handle, &title, &body, poll).await?;
+    let d = discussions::create_with_poll(ctx, viewer, &handle, &title, &body, poll, cw).await.map_err(worded)?;
     Ok(StatusId::Discussion(d.id))
 }
 
@@ -308,7 +365,10 @@ async fn create(
 #[derive(Debug, Deserialize)]
 struct EditStatus {
     status: Option<String>,
+    #[serde(default, deserialize_with = "sent_text")]
     spoiler_text: Option<String>,
+    #[serde(default, deserialize_with = "flexible_bool")]
+    sensitive: Option<bool>,
     #[serde(default)]
     media_ids: Vec<String>,
     poll: Option<PollParams>,
@@ -332,23 +392,40 @@ async fn edit(
 ) -> Result<Json<Status>> {
     authed.require("write:statuses")?;
     let viewer = &authed.viewer;
-    let post = post_ref(&id)?;
-    let text = checked_text(s.status.as_deref(), s.spoiler_text.as_deref(), None)?;
+    let post = changeable(&ctx, viewer, &id).await?;
+    let text = checked_text(s.status.as_deref(), None)?;
     if !s.media_ids.is_empty() || s.poll.is_some() {
         return Err(MastoError::validation("media and polls cannot be changed"));
     }
+    let current = posts::one(&ctx, Some(viewer), post).await?;
+    // As Mastodon's edit: the warning changes only when `spoiler_text` or `sensitive` is
+    // sent; an absent `spoiler_text` keeps the current one.
+    let cw = match (s.spoiler_text, s.sensitive) {
+        (None, None) => None,
+        (text, sensitive) => {
+            let text = text.or_else(|| Some(extras_of(&current).spoiler_text.clone()));
+            Some(warning(text, sensitive))
+        }
+    };
     match post {
         PostRef::Discussion(d) => {
-            let current = posts::one(&ctx, Some(viewer), post).await?;
             let mention = own_mention(&ctx, &text, current.community.id).await?;
             let (title, body) = title_and_body(&text, mention.as_deref());
-            discussions::update(&ctx, viewer, d, Some(&title), Some(&body)).await?;
+            discussions::update(&ctx, viewer, d, Some(&title), Some(&body), cw).await.map_err(worded)?;
         }
         PostRef::Reply(r) => {
-            discussions::update_reply(&ctx, viewer, r, &text).await?;
+            discussions::update_reply(&ctx, viewer, r, &text, cw).await.map_err(worded)?;
         }
     }
     Ok(Json(render::status(&ctx, Some(viewer), status_id(post)).await?))
+}
+
+/// A post's extras (content warning, sensitive, ...) as the API shows them.
+fn extras_of(p: &Post) -> &guildhall_app::extras_view::ExtrasView {
+    match &p.body {
+        PostBody::Discussion(d) => &d.extras,
+        PostBody::Reply(r) => &r.extras,
+    }
 }
 
 /// The text an app puts back in its editor: a discussion's title on the first line.
@@ -363,7 +440,7 @@ fn source_text(p: &Post) -> String {
 async fn remove(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
     authed.require("write:statuses")?;
     let viewer = &authed.viewer;
-    let post = post_ref(&id)?;
+    let post = changeable(&ctx, viewer, &id).await?;
     let before = posts::one(&ctx, Some(viewer), post).await?;
     let mut status = render::post(&ctx, &before).await?;
     status.text = Some(source_text(&before));
@@ -384,12 +461,9 @@ struct Source {
 
 async fn source(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Source>> {
     authed.require("read:statuses")?;
-    let post = post_ref(&id)?;
+    let post = changeable(&ctx, &authed.viewer, &id).await?;
     let p = posts::one(&ctx, Some(&authed.viewer), post).await?;
-    let spoiler_text = match &p.body {
-        PostBody::Discussion(d) => d.extras.spoiler_text.clone(),
-        PostBody::Reply(r) => r.extras.spoiler_text.clone(),
-    };
+    let spoiler_text = extras_of(&p).spoiler_text.clone();
     Ok(Json(Source { id: status_id(post).to_string(), text: source_text(&p), spoiler_text }))
 }
 
@@ -405,6 +479,21 @@ mod tests {
         assert_eq!((t.as_str(), b.as_str()), ("To all", "body"));
         let (t, b) = title_and_body("@open\nTitle", Some("@open"));
         assert_eq!((t.as_str(), b.as_str()), ("Title", "Title"));
+    }
+
+    #[test]
+    fn an_empty_spoiler_text_is_sent_and_a_missing_one_is_not() {
+        let qs = serde_qs::Config::new(5, false);
+        let e: EditStatus = qs.deserialize_str("status=x&spoiler_text=").unwrap();
+        assert_eq!(e.spoiler_text.as_deref(), Some(""));
+        let e: EditStatus = qs.deserialize_str("status=x").unwrap();
+        assert_eq!(e.spoiler_text, None);
+        let e: EditStatus = qs.deserialize_str("status=x&spoiler_text=cw").unwrap();
+        assert_eq!(e.spoiler_text.as_deref(), Some("cw"));
+        let e: EditStatus = serde_json::from_str(r#"{"status": "x", "spoiler_text": null}"#).unwrap();
+        assert_eq!(e.spoiler_text.as_deref(), Some(""), "JSON null clears too");
+        let e: EditStatus = serde_json::from_str(r#"{"status": "x", "spoiler_text": ""}"#).unwrap();
+        assert_eq!(e.spoiler_text.as_deref(), Some(""));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! Timelines: home (the viewer's communities and guilds), public, hashtag; lists are empty.
+//! Home, public and a community's statuses list its events too, as read-only statuses.
 
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use guildhall_app::timelines::{self, Bounds, Timeline};
+use guildhall_app::timelines::{self, At, Bounds, Timeline};
 use guildhall_app::{AppContext, Viewer, posts::PostRef};
 use serde::Deserialize;
 
@@ -24,17 +25,17 @@ pub(crate) fn routes() -> Router<AppContext> {
         .route("/api/v1/lists", get(lists))
 }
 
-fn post_ref(id: Option<&str>) -> Option<PostRef> {
-    match StatusId::parse(id?)? {
-        StatusId::Discussion(d) => Some(PostRef::Discussion(d)),
-        StatusId::Reply(r) => Some(PostRef::Reply(r)),
-        StatusId::Event(_) => None,
-    }
+fn at(id: Option<&str>) -> Option<At> {
+    Some(match StatusId::parse(id?)? {
+        StatusId::Discussion(d) => At::Post(PostRef::Discussion(d)),
+        StatusId::Reply(r) => At::Post(PostRef::Reply(r)),
+        StatusId::Event(e) => At::Event(e),
+    })
 }
 
 /// The app's page bounds from Mastodon's paging parameters.
 pub(crate) fn bounds(q: &PageQuery) -> Bounds {
-    Bounds { max: post_ref(q.max_id()), since: post_ref(q.since_id()), min: post_ref(q.min_id()), limit: q.limit() }
+    Bounds { max: at(q.max_id()), since: at(q.since_id()), min: at(q.min_id()), limit: q.limit() }
 }
 
 /// One page of `timeline` as statuses, with its `Link` header.
@@ -45,10 +46,10 @@ pub(crate) async fn statuses(
     q: &PageQuery,
     uri: &axum::http::Uri,
 ) -> Result<Paged<Status>> {
-    let (posts, more) = timelines::page(ctx, viewer, timeline, bounds(q)).await?;
-    let mut out = Vec::with_capacity(posts.len());
-    for p in &posts {
-        out.push(render::post(ctx, p).await?);
+    let (entries, more) = timelines::page(ctx, viewer, timeline, bounds(q)).await?;
+    let mut out = Vec::with_capacity(entries.len());
+    for e in &entries {
+        out.push(render::entry(ctx, e, viewer.is_some()).await?);
     }
     // With `min_id` the page walks towards newer posts; older ones exist by construction.
     let older = more || q.min_id().is_some();

@@ -1,4 +1,4 @@
-//! Timelines: discussions and replies of many communities as one list, newest first, with
+//! Timelines: discussions, replies and events of many communities as one list, newest first, with
 //! keyset pagination on `(created_at, kind, id)` so pages stay stable while posts arrive.
 //! Which communities may be read is decided above this crate; this only runs the query.
 
@@ -8,19 +8,21 @@ use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement, UnionType};
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, ExprTrait, Order, QueryFilter, QuerySelect};
 
 use crate::Result;
-use crate::entities::{community, discussion, membership, reply};
+use crate::entities::{community, discussion, event, membership, reply};
 
 /// Kind tag of a discussion in a timeline row (sorts before a reply at the same instant).
 pub const DISCUSSION: i16 = 0;
 /// Kind tag of a reply in a timeline row.
 pub const REPLY: i16 = 1;
+/// Kind tag of an event in a timeline row (listed when it was created).
+pub const EVENT: i16 = 2;
 
 /// A position in a timeline: a post's creation time, kind and row id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Cursor {
     /// When the post was created.
     pub created_at: DateTime<Utc>,
-    /// `DISCUSSION` or `REPLY`.
+    /// `DISCUSSION`, `REPLY` or `EVENT`.
     pub kind: i16,
     /// Row id in its table.
     pub id: i64,
@@ -35,8 +37,10 @@ pub struct Scope {
     pub open: Vec<i64>,
     /// Only posts by this account.
     pub author_id: Option<i64>,
-    /// Leave replies out (a community's own statuses are its discussions).
+    /// Leave replies out (a community's own statuses are its discussions and events).
     pub discussions_only: bool,
+    /// List the communities' events too (when they were created), not only posts.
+    pub events: bool,
     /// Only posts whose stored extras contain this text, ignoring case (a hashtag, `#name`);
     /// the caller checks the parsed tags again, as this is a substring match.
     pub extras_like: Option<String>,
@@ -110,6 +114,21 @@ fn replies(scope: &Scope) -> SelectStatement {
     q
 }
 
+fn events(scope: &Scope) -> SelectStatement {
+    let e = |c: event::Column| Expr::col((event::Entity, c));
+    let mut q = Query::select();
+    q.expr_as(e(event::Column::CreatedAt), Alias::new("created_at"))
+        .expr_as(Expr::val(EVENT), Alias::new("kind"))
+        .expr_as(e(event::Column::Id), Alias::new("id"))
+        .from(event::Entity)
+        .and_where(e(event::Column::DeletedAt).is_null())
+        .cond_where(in_scope(scope, e(event::Column::CommunityId), e(event::Column::MembersOnly)));
+    if let Some(a) = scope.author_id {
+        q.and_where(e(event::Column::OrganiserId).eq(a));
+    }
+    q
+}
+
 /// Up to `limit` posts in `scope` within `window`, newest first, and whether more lie beyond
 /// the far end (older posts, or newer ones when `oldest_first`).
 pub async fn page<C: ConnectionTrait>(
@@ -124,6 +143,10 @@ pub async fn page<C: ConnectionTrait>(
     let mut inner = discussions(scope);
     if !scope.discussions_only {
         inner.union(UnionType::All, replies(scope));
+    }
+    // Events carry no hashtags: a tag timeline has none.
+    if scope.events && scope.extras_like.is_none() {
+        inner.union(UnionType::All, events(scope));
     }
     let col = |n: &str| Expr::col((Alias::new("t"), Alias::new(n)));
     let mut q = Query::select();

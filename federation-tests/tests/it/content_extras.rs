@@ -280,3 +280,90 @@ async fn too_many_or_unsafe_attachments_are_dropped_and_counted() {
     assert!(html.contains("6 more attachments or tags were not kept."), "{html}");
     assert!(!html.contains("javascript:"), "{html}");
 }
+
+/// A discussion of `community` on `client`'s instance titled `title`, when it has arrived.
+async fn discussion_on(client: &federation_tests::Client, community: &str, title: &str) -> Option<Value> {
+    let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{community}/discussions")).await;
+    body["items"].as_array()?.iter().find(|d| d["title"] == title).cloned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_local_authors_warning_reaches_the_other_guildhall() {
+    use federation_tests::community::member;
+    use federation_tests::{expect_status, id_of};
+    let (alpha, beta) = tokio::join!(InProcessInstance::start("cw-alpha"), InProcessInstance::start("cw-beta"));
+    let (ada, bob) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"));
+    expect_status(
+        bob.post("/api/guildhall/v1/communities", &json!({"name": "films", "title": "Films", "visibility": "public"}))
+            .await,
+        StatusCode::CREATED,
+        "create community on beta",
+    );
+    let handle = format!("films@{}", beta.domain());
+    let joined = federation_tests::community::join_remote(&ada, &handle).await;
+    assert_eq!(joined["status"], "requested", "{joined}");
+    poll_until(DEADLINE, "beta's Accept", || async {
+        let (_, c) = ada.get(&format!("/api/guildhall/v1/communities/{handle}")).await;
+        (c["my_role"] == "member").then_some(())
+    })
+    .await;
+
+    // Bob (beta, local to the community) starts a discussion with a warning: alpha shows it.
+    let started = expect_status(
+        bob.post(
+            "/api/guildhall/v1/communities/films/discussions",
+            &json!({"title": "The finale", "body": "The butler did it.", "content_warning": "Spoilers: the finale"}),
+        )
+        .await,
+        StatusCode::CREATED,
+        "a discussion with a warning on beta",
+    );
+    let on_alpha = poll_until(DEADLINE, "the discussion on alpha", || discussion_on(&ada, &handle, "The finale")).await;
+    assert_eq!(
+        (on_alpha["spoiler_text"].as_str(), on_alpha["sensitive"].as_bool()),
+        (Some("Spoilers: the finale"), Some(true)),
+        "{on_alpha}"
+    );
+    let html =
+        reqwest::get(alpha.url(&format!("/discussions/{}", on_alpha["id"]))).await.unwrap().text().await.unwrap();
+    assert!(html.contains("Spoilers: the finale</summary>"), "shown behind the warning on alpha: {html}");
+
+    // Ada (alpha) replies with her own warning: it reaches beta through the community.
+    let alpha_id = id_of(&on_alpha["id"]);
+    expect_status(
+        ada.post(
+            &format!("/api/guildhall/v1/discussions/{alpha_id}/replies"),
+            &json!({"body": "I knew it!", "content_warning": "More spoilers"}),
+        )
+        .await,
+        StatusCode::CREATED,
+        "a reply with a warning on alpha",
+    );
+    let beta_id = id_of(&started["id"]);
+    let reply = poll_until(DEADLINE, "the reply on beta", || async {
+        let (_, body) = bob.get(&format!("/api/guildhall/v1/discussions/{beta_id}/replies")).await;
+        body["items"]
+            .as_array()?
+            .iter()
+            .find(|r| r["body_html"].as_str().is_some_and(|b| b.contains("I knew it")))
+            .cloned()
+    })
+    .await;
+    assert_eq!(reply["spoiler_text"], "More spoilers", "{reply}");
+
+    // Bob clears his warning: the edit reaches alpha.
+    expect_status(
+        bob.patch(
+            &format!("/api/guildhall/v1/discussions/{beta_id}"),
+            &json!({"content_warning": "", "sensitive": false}),
+        )
+        .await,
+        StatusCode::OK,
+        "clear the warning on beta",
+    );
+    poll_until(DEADLINE, "the cleared warning on alpha", || async {
+        let d = discussion_on(&ada, &handle, "The finale").await?;
+        (d["spoiler_text"] == "" && d["sensitive"] == false).then_some(())
+    })
+    .await;
+}

@@ -7,6 +7,7 @@ mod admin;
 mod bans;
 mod common;
 mod communities;
+mod content_warnings;
 mod directory;
 mod discussions;
 mod events;

@@ -3,6 +3,7 @@
 
 pub mod ical;
 mod input;
+pub mod post;
 pub mod remote;
 pub mod replies;
 pub mod rsvp;

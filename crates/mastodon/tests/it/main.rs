@@ -4,6 +4,8 @@
 #[path = "../../../api/tests/it/common/mod.rs"]
 mod common;
 
+mod content_warnings;
+mod event_statuses;
 mod follows;
 mod helpers;
 mod interactions;

@@ -12,6 +12,7 @@ use guildhall_app::discussions;
 use guildhall_app::polls::{PollInput, PollView};
 use guildhall_app::views::{CommunityView, ReplyView};
 use guildhall_app::{AppContext, communities};
+use guildhall_domain::extras::Warning;
 use guildhall_domain::poll::PollKind;
 use serde::Deserialize;
 
@@ -27,6 +28,7 @@ pub(crate) struct NewDiscussionPage {
     pub co: CommunityView,
     pub title: String,
     pub body: String,
+    pub content_warning: String,
     pub poll: PollFields,
     pub errors: Errors,
 }
@@ -83,6 +85,8 @@ pub(crate) struct NewDiscussionForm {
     title: String,
     #[serde(default)]
     body: String,
+    #[serde(default)]
+    content_warning: String,
     #[serde(flatten)]
     poll: PollFields,
     #[serde(default)]
@@ -107,7 +111,14 @@ pub(crate) struct PostForm {
     #[serde(default)]
     parent_id: String,
     #[serde(default)]
+    content_warning: String,
+    #[serde(default)]
     csrf_token: String,
+}
+
+/// A form's content warning field (empty for none; a warning also marks the post sensitive).
+fn warning_of(content_warning: &str) -> Warning {
+    Warning { text: Some(content_warning.to_owned()), sensitive: false }
 }
 
 /// `GET /communities/{handle}/new`.
@@ -125,6 +136,7 @@ pub(crate) async fn new_form(
             co,
             title: String::new(),
             body: String::new(),
+            content_warning: String::new(),
             poll: PollFields::default(),
             errors: Errors::default(),
         },
@@ -143,7 +155,9 @@ pub(crate) async fn create(
     let errors = match form.poll.input(v.lang) {
         Err(errors) => errors,
         Ok(poll) => {
-            match discussions::create_with_poll(&ctx, &s.viewer, &handle, &form.title, &form.body, poll).await {
+            let warning = warning_of(&form.content_warning);
+            match discussions::create_with_poll(&ctx, &s.viewer, &handle, &form.title, &form.body, poll, warning).await
+            {
                 Ok(d) => return Ok(see_other(&format!("/discussions/{}", d.id), Some("posted"))),
                 Err(e) => match form_error(v.lang, &e, "title") {
                     Some(errors) => poll_fields(errors),
@@ -160,6 +174,7 @@ pub(crate) async fn create(
             co,
             title: form.title,
             body: form.body,
+            content_warning: form.content_warning,
             poll: form.poll,
             errors: errors.clone(),
         },
@@ -219,6 +234,7 @@ pub(crate) struct ThreadPage {
     /// The reply being answered (`?reply_to=`), if any.
     pub reply_to: Option<ReplyView>,
     pub body: String,
+    pub content_warning: String,
     pub errors: Errors,
     /// Why the viewer cannot reply, if they cannot.
     pub cannot_reply: Option<String>,
@@ -261,12 +277,19 @@ pub(crate) struct ThreadQuery {
     page: Option<u64>,
 }
 
+/// What the reply form shows again after a refusal.
+#[derive(Default)]
+struct Draft {
+    body: String,
+    content_warning: String,
+}
+
 async fn thread_page(
     ctx: &AppContext,
     v: &Visit,
     id: i64,
     q: ThreadQuery,
-    body: String,
+    draft: Draft,
     errors: Errors,
 ) -> Result<Response, PageError> {
     let t = browse::thread(ctx, v.viewer(), id, guildhall_app::page(q.page, Some(100))).await.or_page(v)?;
@@ -277,7 +300,8 @@ async fn thread_page(
         (Err(d), true) => Some(denied_message(v.lang, *d)),
     };
     let rows = nest(t.replies.items.clone());
-    let page = ThreadPage { c: v.chrome(), t, rows, reply_to, body, errors, cannot_reply };
+    let (body, content_warning) = (draft.body, draft.content_warning);
+    let page = ThreadPage { c: v.chrome(), t, rows, reply_to, body, content_warning, errors, cannot_reply };
     Ok(render_form(&page.errors.clone(), &page))
 }
 
@@ -289,7 +313,7 @@ pub(crate) async fn show(
     q: Result<Query<ThreadQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
-    thread_page(&ctx, &v, id, q, String::new(), Errors::default()).await
+    thread_page(&ctx, &v, id, q, Draft::default(), Errors::default()).await
 }
 
 /// `POST /discussions/{id}/reply`: replies to the discussion or to one of its replies.
@@ -302,11 +326,13 @@ pub(crate) async fn reply(
     let form = v.form(form)?;
     let s = v.authorize(&form.csrf_token)?;
     let parent = form.parent_id.trim().parse::<i64>().ok();
-    let errors = match discussions::reply(&ctx, &s.viewer, id, parent, &form.body).await {
+    let warning = warning_of(&form.content_warning);
+    let errors = match discussions::reply(&ctx, &s.viewer, id, parent, &form.body, warning).await {
         Ok(r) => return Ok(see_other(&format!("/discussions/{id}#reply-{}", r.id), Some("replied"))),
         Err(e) => form_refusal(&v, e, "body")?,
     };
-    thread_page(&ctx, &v, id, ThreadQuery { reply_to: parent, page: None }, form.body, errors).await
+    let draft = Draft { body: form.body, content_warning: form.content_warning };
+    thread_page(&ctx, &v, id, ThreadQuery { reply_to: parent, page: None }, draft, errors).await
 }
 
 /// The edit form for a discussion (with title) or a reply.
@@ -321,6 +347,7 @@ pub(crate) struct EditPage {
     /// `Some` for discussions.
     pub title: Option<String>,
     pub body: String,
+    pub content_warning: String,
     pub errors: Errors,
 }
 
@@ -342,6 +369,7 @@ pub(crate) async fn edit_form(
         back: format!("/discussions/{id}"),
         title: Some(d.title),
         body: d.body,
+        content_warning: d.extras.spoiler_text,
         errors: Errors::default(),
     };
     Ok(render(StatusCode::OK, &page))
@@ -356,7 +384,8 @@ pub(crate) async fn edit(
 ) -> Result<Response, PageError> {
     let form = v.form(form)?;
     let s = v.authorize(&form.csrf_token)?;
-    let errors = match discussions::update(&ctx, &s.viewer, id, Some(&form.title), Some(&form.body)).await {
+    let warning = Some(warning_of(&form.content_warning));
+    let errors = match discussions::update(&ctx, &s.viewer, id, Some(&form.title), Some(&form.body), warning).await {
         Ok(_) => return Ok(see_other(&format!("/discussions/{id}"), Some("edited"))),
         Err(e) => form_refusal(&v, e, "body")?,
     };
@@ -366,6 +395,7 @@ pub(crate) async fn edit(
         back: format!("/discussions/{id}"),
         title: Some(form.title),
         body: form.body,
+        content_warning: form.content_warning,
         errors,
     };
     Ok(render_form(&page.errors.clone(), &page))
@@ -388,6 +418,7 @@ pub(crate) async fn edit_reply_form(
         back: format!("/discussions/{}#reply-{id}", r.discussion_id),
         title: None,
         body: r.body,
+        content_warning: r.extras.spoiler_text,
         errors: Errors::default(),
     };
     Ok(render(StatusCode::OK, &page))
@@ -402,7 +433,8 @@ pub(crate) async fn edit_reply(
 ) -> Result<Response, PageError> {
     let form = v.form(form)?;
     let s = v.authorize(&form.csrf_token)?;
-    let errors = match discussions::update_reply(&ctx, &s.viewer, id, &form.body).await {
+    let warning = Some(warning_of(&form.content_warning));
+    let errors = match discussions::update_reply(&ctx, &s.viewer, id, &form.body, warning).await {
         Ok(r) => return Ok(see_other(&format!("/discussions/{}#reply-{id}", r.discussion_id), Some("edited"))),
         Err(e) => form_refusal(&v, e, "body")?,
     };
@@ -410,8 +442,15 @@ pub(crate) async fn edit_reply(
         Ok((r, _)) => format!("/discussions/{}#reply-{id}", r.discussion_id),
         Err(e) => return Err(PageError::app(&v, e)),
     };
-    let page =
-        EditPage { c: v.chrome(), action: format!("/replies/{id}/edit"), back, title: None, body: form.body, errors };
+    let page = EditPage {
+        c: v.chrome(),
+        action: format!("/replies/{id}/edit"),
+        back,
+        title: None,
+        body: form.body,
+        content_warning: form.content_warning,
+        errors,
+    };
     Ok(render_form(&page.errors.clone(), &page))
 }
 
@@ -443,7 +482,7 @@ pub(crate) async fn vote_in_poll(
             },
         }
     };
-    thread_page(&ctx, &v, id, ThreadQuery::default(), String::new(), errors).await
+    thread_page(&ctx, &v, id, ThreadQuery::default(), Draft::default(), errors).await
 }
 
 #[cfg(test)]

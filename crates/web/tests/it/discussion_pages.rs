@@ -113,7 +113,7 @@ async fn only_authors_edit_and_moderators_may_delete() {
     assert!(body.contains("Better title") && body.contains("edited"));
     // Replies: the author edits; the moderator deletes.
     let bob_v = site.viewer("bob").await;
-    let r = guildhall_app::discussions::reply(&site.ctx, &bob_v, id, None, "first").await.unwrap();
+    let r = guildhall_app::discussions::reply(&site.ctx, &bob_v, id, None, "first", Default::default()).await.unwrap();
     let (res, _) = site.get(&format!("/replies/{}/edit", r.id), Some(&ada.cookie)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let (res, _) = site.submit(&bob, &format!("/replies/{}/edit", r.id), "body=second").await;

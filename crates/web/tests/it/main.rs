@@ -6,6 +6,7 @@ mod account_pages;
 mod admin_pages;
 mod common;
 mod community_pages;
+mod content_warning_pages;
 mod discussion_pages;
 mod event_pages;
 mod extras_pages;

@@ -83,10 +83,17 @@ async fn multiple_choice_hidden_results_and_french() {
         closes_at: Some(chrono::Utc::now() + chrono::Duration::days(2)),
         hide_results: true,
     };
-    let d =
-        guildhall_app::discussions::create_with_poll(&site.ctx, &ada, "ux-design", "Meetup day", "Pick", Some(poll))
-            .await
-            .unwrap();
+    let d = guildhall_app::discussions::create_with_poll(
+        &site.ctx,
+        &ada,
+        "ux-design",
+        "Meetup day",
+        "Pick",
+        Some(poll),
+        Default::default(),
+    )
+    .await
+    .unwrap();
     let s = site.sign_in("ada").await;
     let (_, body) = site.get(&format!("/discussions/{}", d.id), Some(&s.cookie)).await;
     assert!(body.contains("type=\"checkbox\" value=\"2\"") && body.contains("Results are shown when the poll closes."));
@@ -108,6 +115,7 @@ async fn multiple_choice_hidden_results_and_french() {
             closes_at: None,
             hide_results: false,
         }),
+        Default::default(),
     )
     .await
     .unwrap();
