@@ -16,6 +16,7 @@ mod limited;
 mod map_crawl;
 mod members_only;
 mod notifications;
+mod notify_kinds;
 mod openapi;
 mod polls;
 mod sign_in_backoff;
