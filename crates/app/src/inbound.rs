@@ -293,7 +293,13 @@ pub async fn follow_answered(
             a.decided_at = Set(Some(Utc::now()));
             let txn = crate::receipt::begin_write(ctx).await?;
             store_communities::update_membership(&txn, a).await?;
-            let told = crate::notifying::join_answered(&txn, community, account_id, true, None).await?;
+            // Joining a public community is not a request anyone decided: only approval and
+            // private communities' acceptances are news.
+            let told = if community.visibility == Visibility::Public {
+                Vec::new()
+            } else {
+                crate::notifying::join_answered(&txn, community, account_id, true, None).await?
+            };
             txn.commit().await?;
             crate::live::notified(ctx, &told);
             // A private community's history can be read only now that one of ours is in.

@@ -222,13 +222,16 @@ async fn a_remote_community_answering_our_request_tells_the_requester() {
     let ann = app.user("ann").await;
     let bob = app.user("bob").await;
     let g = app.remote_group("club", "remote.example", &owner).await;
-    for t in [&ann, &bob] {
-        let r = app.join(t, "club@remote.example").await;
+    let mut approval: guildhall_store::entities::community::ActiveModel = g.into();
+    approval.visibility = guildhall_store::Set(guildhall_domain::Visibility::Approval);
+    let g = guildhall_store::communities::update(app.ctx.db(), approval).await.expect("approval");
+    let open = app.remote_group("open", "remote.example", &owner).await;
+    for (t, c) in [(&ann, "club@remote.example"), (&bob, "club@remote.example"), (&ann, "open@remote.example")] {
+        let r = app.join(t, c).await;
         assert_eq!(r.body["status"], "requested", "{}", r.body);
     }
-    let follow_of = |name: &'static str| {
+    let follow_of = |name: &'static str, g: guildhall_store::entities::community::Model| {
         let app = &app;
-        let g = g.clone();
         async move {
             let a = account_id(app, name).await;
             guildhall_store::communities::find_membership(app.ctx.db(), g.id, a)
@@ -239,8 +242,15 @@ async fn a_remote_community_answering_our_request_tells_the_requester() {
                 .expect("follow id")
         }
     };
-    guildhall_app::inbound::follow_answered(&app.ctx, &follow_of("ann").await, &g, true).await.expect("accept");
-    guildhall_app::inbound::follow_answered(&app.ctx, &follow_of("bob").await, &g, false).await.expect("reject");
+    let accept_open = follow_of("ann", open.clone()).await;
+    guildhall_app::inbound::follow_answered(&app.ctx, &accept_open, &open, true).await.expect("accept");
+    assert!(kinds(&app, &ann).await.is_empty(), "joining a public community was no request anyone decided");
+    guildhall_app::inbound::follow_answered(&app.ctx, &follow_of("ann", g.clone()).await, &g, true)
+        .await
+        .expect("accept");
+    guildhall_app::inbound::follow_answered(&app.ctx, &follow_of("bob", g.clone()).await, &g, false)
+        .await
+        .expect("reject");
     let got = items(&app, &ann).await;
     assert_eq!(
         (got[0]["kind"].as_str(), got[0]["community"]["host"].as_str()),
