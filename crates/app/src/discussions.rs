@@ -101,8 +101,11 @@ pub async fn create_with_poll(
     }
     outbox::record(&txn, &Outgoing::DiscussionCreated { discussion_id: d.id }).await?;
     crate::guilds::links::record_relays(&txn, &l.community, &d).await?;
+    let mentioned = crate::notifying::mentioned_in_markdown(&txn, ctx, &d.body_source).await?;
+    let told = crate::notifying::new_post(&txn, &l.community, &d, None, None, &mentioned).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     crate::live::publish(ctx, crate::live::LiveEvent::Posted(crate::posts::PostRef::Discussion(d.id)));
     tracing::info!(account = %viewer.username, community = %l.community.name, discussion = d.id, "discussion started");
     view(ctx, &d, &l.community.name, Some(viewer)).await
@@ -271,8 +274,11 @@ pub async fn reply(
     let r = store::insert_reply(&txn, d.id, parent.as_ref(), post).await?;
     store::touch_for_reply(&txn, d.id, now).await?;
     outbox::record(&txn, &Outgoing::ReplyCreated { reply_id: r.id }).await?;
+    let mentioned = crate::notifying::mentioned_in_markdown(&txn, ctx, &r.body_source).await?;
+    let told = crate::notifying::new_post(&txn, &l.community, &d, Some(&r), parent.as_ref(), &mentioned).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     crate::live::publish(ctx, crate::live::LiveEvent::Posted(crate::posts::PostRef::Reply(r.id)));
     tracing::info!(account = %viewer.username, discussion = d.id, reply = r.id, "reply posted");
     let author = accounts::find_by_id(ctx.db(), r.author_id).await?;

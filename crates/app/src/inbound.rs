@@ -208,6 +208,7 @@ pub async fn remote_follow(
         Err(guildhall_domain::Denied::InstanceNotAllowed)
     };
     let txn = crate::receipt::begin_write(ctx).await?;
+    let mut told = Vec::new();
     match (decision, existing) {
         (Ok(outcome), _) => {
             let status = match outcome {
@@ -230,6 +231,8 @@ pub async fn remote_follow(
             .await?;
             if status == MembershipStatus::Active {
                 outbox::record(&txn, &Outgoing::AcceptFollow { membership_id: m.id }).await?;
+            } else {
+                told = crate::notifying::join_requested(&txn, c, follower.id).await?;
             }
         }
         // Already a member: their server lost our Accept, so send it again.
@@ -251,6 +254,7 @@ pub async fn remote_follow(
     }
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     tracing::info!(community = %c.name, actor = %follower.ap_id.as_deref().unwrap_or_default(), "remote follow");
     Ok(())
 }
@@ -283,10 +287,21 @@ pub async fn follow_answered(
     }
     if accepted {
         if m.status == MembershipStatus::Pending {
+            let account_id = m.account_id;
             let mut a: guildhall_store::entities::membership::ActiveModel = m.into();
             a.status = Set(MembershipStatus::Active);
             a.decided_at = Set(Some(Utc::now()));
-            store_communities::update_membership(ctx.db(), a).await?;
+            let txn = crate::receipt::begin_write(ctx).await?;
+            store_communities::update_membership(&txn, a).await?;
+            // Joining a public community is not a request anyone decided: only approval and
+            // private communities' acceptances are news.
+            let told = if community.visibility == Visibility::Public {
+                Vec::new()
+            } else {
+                crate::notifying::join_answered(&txn, community, account_id, true, None).await?
+            };
+            txn.commit().await?;
+            crate::live::notified(ctx, &told);
             // A private community's history can be read only now that one of ours is in.
             if guildhall_domain::visibility::fetch_needs_membership(community.visibility, false) {
                 ctx.backfills().invalidate(&community.id).await;
@@ -297,8 +312,15 @@ pub async fn follow_answered(
         let txn = crate::receipt::begin_write(ctx).await?;
         store_communities::delete_membership(&txn, m.id).await?;
         crate::events::rsvp::withdraw_all_in(&txn, community.id, m.account_id).await?;
+        // Only a request is refused: a member removed by a Reject is not told "refused".
+        let told = if m.status == MembershipStatus::Pending {
+            crate::notifying::join_answered(&txn, community, m.account_id, false, None).await?
+        } else {
+            Vec::new()
+        };
         txn.commit().await?;
         ctx.wake_delivery();
+        crate::live::notified(ctx, &told);
     }
     Ok(())
 }
@@ -377,6 +399,9 @@ pub async fn receive_discussion(
     let visibility = c.visibility;
     let members_only = guildhall_domain::policy::new_discussion_members_only(visibility, post.members_only);
     let now = Utc::now();
+    // Mentions are read from the tags as bounded and stored.
+    let extras = post.extras.bounded();
+    let tags = extras.tags.clone();
     let txn = crate::receipt::begin_write(ctx).await?;
     let created_at = post.published.unwrap_or(now).min(now);
     let new = NewPost {
@@ -385,13 +410,16 @@ pub async fn receive_discussion(
         body_source: source,
         body_html: html,
         created_at,
-        extras: post.extras.bounded(),
+        extras,
     };
     let d = store_discussions::insert(&txn, c.id, title, members_only, new).await?;
     record_relay(&txn, c, arrival).await?;
     crate::guilds::links::record_relays(&txn, c, &d).await?;
+    let mentioned = crate::notifying::mentioned_in_tags(&txn, ctx, &tags).await?;
+    let told = crate::notifying::new_post(&txn, c, &d, None, None, &mentioned).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     crate::live::publish(ctx, crate::live::LiveEvent::Posted(crate::posts::PostRef::Discussion(d.id)));
     Ok(Some(d))
 }
@@ -430,6 +458,8 @@ pub async fn receive_reply(
     }
     let (source, html) = body_of(&post)?;
     let now = Utc::now();
+    let extras = post.extras.bounded();
+    let tags = extras.tags.clone();
     let txn = crate::receipt::begin_write(ctx).await?;
     let new = NewPost {
         author_id: author.id,
@@ -437,13 +467,16 @@ pub async fn receive_reply(
         body_source: source,
         body_html: html,
         created_at: now,
-        extras: post.extras.bounded(),
+        extras,
     };
     let r = store_discussions::insert_reply(&txn, d.id, parent, new).await?;
     store_discussions::touch_for_reply(&txn, d.id, now).await?;
     record_relay(&txn, &c, arrival).await?;
+    let mentioned = crate::notifying::mentioned_in_tags(&txn, ctx, &tags).await?;
+    let told = crate::notifying::new_post(&txn, &c, d, Some(&r), parent, &mentioned).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     crate::live::publish(ctx, crate::live::LiveEvent::Posted(crate::posts::PostRef::Reply(r.id)));
     Ok(Some(r))
 }

@@ -161,14 +161,17 @@ pub struct Notice {
     pub community: Option<(CommunityView, Option<String>)>,
 }
 
-/// The community a notification's link points into: `/events/{id}` or
-/// `/communities/{handle}` (as `notifications::Kind::event_link` writes them).
+/// The community a notification concerns: the one it names, or for event notifications
+/// written before it named one, where its link points (`/events/{id}` or
+/// `/communities/{handle}`, as `notifications::Kind::event_link` writes them).
 async fn notice(
     ctx: &AppContext,
     viewer: &Viewer,
     n: guildhall_store::entities::notification::Model,
 ) -> Result<Notice> {
-    let community_id = if let Some(id) = n.link.strip_prefix("/events/").and_then(|s| s.parse::<i64>().ok()) {
+    let community_id = if let Some(id) = n.community_id {
+        Some(id)
+    } else if let Some(id) = n.link.strip_prefix("/events/").and_then(|s| s.parse::<i64>().ok()) {
         crate::lookup::event(ctx, id).await?.map(|e| e.community_id)
     } else if let Some(h) = n.link.strip_prefix("/communities/") {
         crate::communities::find(ctx, h).await?.map(|c| c.id)
@@ -183,7 +186,8 @@ async fn notice(
         },
         None => None,
     };
-    Ok(Notice { view: n.into(), community })
+    let view = crate::notifications::views(ctx, vec![n]).await?.pop().ok_or(Error::NotFound("notification"))?;
+    Ok(Notice { view, community })
 }
 
 /// The viewer's notifications, newest first.

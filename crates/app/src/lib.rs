@@ -29,6 +29,7 @@ pub mod markers;
 pub mod membership;
 pub mod network;
 pub mod notifications;
+mod notifying;
 pub mod oauth;
 pub mod outbox;
 pub mod polls;

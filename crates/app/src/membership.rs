@@ -68,7 +68,14 @@ pub async fn join(
     if remote {
         outbox::record(&txn, &Outgoing::Follow { membership_id: m.id }).await?;
     }
+    // A remote community's moderators are told by their own server.
+    let told = if outcome == JoinOutcome::Requested && !remote {
+        crate::notifying::join_requested(&txn, &l.community, viewer.account_id).await?
+    } else {
+        Vec::new()
+    };
     txn.commit().await?;
+    crate::live::notified(ctx, &told);
     if remote {
         ctx.wake_delivery();
         crate::remote::start_backfill(ctx, &l.community);
@@ -180,8 +187,10 @@ pub async fn decide_request(ctx: &AppContext, viewer: &Viewer, name: &str, usern
         };
         outbox::record(&txn, &intent).await?;
     }
+    let told = crate::notifying::join_answered(&txn, &l.community, account_id, accept, Some(viewer.account_id)).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     tracing::info!(moderator = %viewer.username, community = %l.community.name, member = %username, accept, "join request decided");
     Ok(())
 }

@@ -21,11 +21,36 @@ pub enum Kind {
     EventCancelled,
     /// An event the reader attends was deleted.
     EventDeleted,
+    /// Someone replied to the reader's discussion or reply.
+    Reply,
+    /// A post mentions the reader.
+    Mention,
+    /// Someone upvoted the reader's discussion or reply.
+    Favourite,
+    /// A join request waits in a community the reader moderates.
+    JoinRequest,
+    /// The reader's request to join a community was accepted.
+    JoinAccepted,
+    /// The reader's request to join a community was refused.
+    JoinRefused,
+    /// A poll the reader voted in has closed.
+    PollClosed,
 }
 
 impl Kind {
     /// Every kind.
-    pub const ALL: &'static [Kind] = &[Kind::EventUpdated, Kind::EventCancelled, Kind::EventDeleted];
+    pub const ALL: &'static [Kind] = &[
+        Kind::EventUpdated,
+        Kind::EventCancelled,
+        Kind::EventDeleted,
+        Kind::Reply,
+        Kind::Mention,
+        Kind::Favourite,
+        Kind::JoinRequest,
+        Kind::JoinAccepted,
+        Kind::JoinRefused,
+        Kind::PollClosed,
+    ];
 
     /// The stable name stored and shown in the API.
     pub fn as_str(self) -> &'static str {
@@ -33,6 +58,13 @@ impl Kind {
             Kind::EventUpdated => "event_updated",
             Kind::EventCancelled => "event_cancelled",
             Kind::EventDeleted => "event_deleted",
+            Kind::Reply => "reply",
+            Kind::Mention => "mention",
+            Kind::Favourite => "favourite",
+            Kind::JoinRequest => "join_request",
+            Kind::JoinAccepted => "join_accepted",
+            Kind::JoinRefused => "join_refused",
+            Kind::PollClosed => "poll_closed",
         }
     }
 
@@ -52,7 +84,7 @@ impl Kind {
     pub fn event_link(self, event_id: i64, community_handle: &str) -> String {
         match self {
             Kind::EventDeleted => format!("/communities/{community_handle}"),
-            Kind::EventUpdated | Kind::EventCancelled => format!("/events/{event_id}"),
+            _ => format!("/events/{event_id}"),
         }
     }
 }
@@ -62,7 +94,8 @@ impl Kind {
 pub struct NotificationView {
     /// Id.
     pub id: i64,
-    /// What happened: `event_updated`, `event_cancelled` or `event_deleted` (more may come).
+    /// What happened: `event_updated`, `event_cancelled`, `event_deleted`, `reply`, `mention`,
+    /// `favourite`, `join_request`, `join_accepted`, `join_refused` or `poll_closed` (more may come).
     pub kind: String,
     /// The title of what it is about.
     pub title: String,
@@ -74,10 +107,49 @@ pub struct NotificationView {
     pub created_at: DateTime<Utc>,
     /// When it was marked read; none: unread.
     pub read_at: Option<DateTime<Utc>>,
+    /// Who did it (none for event changes, and when the account is gone).
+    pub actor: Option<NotificationActor>,
+    /// The discussion or reply it is about, when it is about one.
+    pub post: Option<NotificationPost>,
+    /// The community it happened in, when known.
+    pub community: Option<NotificationCommunity>,
 }
 
-impl From<notification::Model> for NotificationView {
-    fn from(n: notification::Model) -> Self {
+/// The person who caused a notification.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationActor {
+    /// Account id.
+    pub id: i64,
+    /// `name` here, `name@host` elsewhere.
+    pub handle: String,
+    /// Display name (the username when none is set).
+    pub display_name: String,
+}
+
+/// The post a notification is about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationPost {
+    /// The discussion (the reply's discussion for a reply).
+    pub discussion_id: i64,
+    /// The reply, when it is about a reply.
+    pub reply_id: Option<i64>,
+}
+
+/// The community a notification happened in.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct NotificationCommunity {
+    /// Community id.
+    pub id: i64,
+    /// `name` here, `name@host` elsewhere.
+    pub handle: String,
+    /// Its title.
+    pub title: String,
+    /// The server it lives on (this one's domain for local communities).
+    pub host: String,
+}
+
+impl NotificationView {
+    fn bare(n: notification::Model) -> Self {
         NotificationView {
             id: n.id,
             kind: n.kind,
@@ -86,8 +158,49 @@ impl From<notification::Model> for NotificationView {
             link: n.link,
             created_at: n.created_at,
             read_at: n.read_at,
+            actor: None,
+            post: n.discussion_id.map(|discussion_id| NotificationPost { discussion_id, reply_id: n.reply_id }),
+            community: None,
         }
     }
+}
+
+/// Views of stored notifications, with their actors and communities looked up (in bulk).
+pub(crate) async fn views(ctx: &AppContext, rows: Vec<notification::Model>) -> Result<Vec<NotificationView>> {
+    let actor_ids: Vec<i64> = rows.iter().filter_map(|n| n.actor_id).collect();
+    let actors = guildhall_store::accounts::find_many(ctx.db(), &actor_ids).await?;
+    let mut communities = std::collections::HashMap::new();
+    for id in rows.iter().filter_map(|n| n.community_id) {
+        if let std::collections::hash_map::Entry::Vacant(e) = communities.entry(id)
+            && let Some(c) = guildhall_store::communities::find_by_id(ctx.db(), id).await?
+        {
+            e.insert(c);
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|n| {
+            let actor = n.actor_id.and_then(|id| actors.get(&id)).map(|a| NotificationActor {
+                id: a.id,
+                handle: crate::accounts::handle_of(a),
+                display_name: if a.display_name.trim().is_empty() {
+                    a.username.clone()
+                } else {
+                    a.display_name.clone()
+                },
+            });
+            let community = n.community_id.and_then(|id| communities.get(&id)).map(|c| NotificationCommunity {
+                id: c.id,
+                handle: if c.domain.is_empty() { c.name.clone() } else { format!("{}@{}", c.name, c.domain) },
+                title: c.title.clone(),
+                host: if c.domain.is_empty() { ctx.instance().domain.clone() } else { c.domain.clone() },
+            });
+            let mut v = NotificationView::bare(n);
+            v.actor = actor;
+            v.community = community;
+            v
+        })
+        .collect())
 }
 
 /// A page of notifications, newest first, with the number still unread.
@@ -110,7 +223,7 @@ pub async fn list(ctx: &AppContext, viewer: &Viewer, page: Page) -> Result<Notif
     let rows = store::list(ctx.db(), viewer.account_id, page).await?;
     let unread_count = store::count_unread(ctx.db(), viewer.account_id).await?;
     Ok(NotificationList {
-        items: rows.items.into_iter().map(NotificationView::from).collect(),
+        items: views(ctx, rows.items).await?,
         page: page.number,
         limit: page.limit,
         has_more: rows.has_more,
@@ -172,6 +285,10 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
             title: e.title.clone(),
             body: String::new(),
             link: link.clone(),
+            actor_id: Some(by),
+            community_id: Some(e.community_id),
+            discussion_id: None,
+            reply_id: None,
         })
         .collect();
     store::insert_many(txn, new, Utc::now()).await?;

@@ -215,10 +215,14 @@ pub async fn announce_closed(ctx: &AppContext) -> Result<usize> {
         }
         // A deleted post's poll is only marked: its Delete already went out.
         let live = d.as_ref().filter(|d| d.deleted_at.is_none());
+        let mut told = Vec::new();
         if let Some(d) = live {
             outbox::record(&txn, &Outgoing::DiscussionUpdated { discussion_id: d.id }).await?;
+            // Voters hear of the close when it is announced: once, by the worker that marks it.
+            told = crate::notifying::poll_closed(&txn, d, p.id).await?;
         }
         txn.commit().await?;
+        crate::live::notified(ctx, &told);
         if live.is_some() {
             announced += 1;
             tracing::info!(discussion = p.discussion_id, poll = p.id, "poll closed; final counts announced");

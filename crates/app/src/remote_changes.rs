@@ -72,7 +72,10 @@ pub async fn receive_vote(
     }
     let txn = crate::receipt::begin_write(ctx).await?;
     store_votes::set(&txn, voter.id, target, value.signum(), Some(ap_id.to_owned()), Utc::now()).await?;
-    commit_with_relay(ctx, txn, &c, arrival).await
+    let told = if value > 0 { crate::notifying::upvoted(&txn, voter.id, target).await? } else { Vec::new() };
+    commit_with_relay(ctx, txn, &c, arrival).await?;
+    crate::live::notified(ctx, &told);
+    Ok(())
 }
 
 /// An `Undo` of a remote vote.

@@ -44,6 +44,7 @@ pub async fn vote(ctx: &AppContext, viewer: &Viewer, on: On, value: i16) -> Resu
     access.vote(deleted)?;
     let txn = crate::receipt::begin_write(ctx).await?;
     let previous = store::find(&txn, viewer.account_id, target).await?;
+    let mut told = Vec::new();
     if value == 0 {
         if let Some(v) = store::remove(&txn, viewer.account_id, target).await? {
             let (discussion_id, reply_id, event_id) = target.columns();
@@ -61,9 +62,13 @@ pub async fn vote(ctx: &AppContext, viewer: &Viewer, on: On, value: i16) -> Resu
         let v = store::set(&txn, viewer.account_id, target, value, Some(ctx.instance().new_activity_id()), Utc::now())
             .await?;
         outbox::record(&txn, &Outgoing::VoteCast { vote_id: v.id }).await?;
+        if value > 0 {
+            told = crate::notifying::upvoted(&txn, viewer.account_id, target).await?;
+        }
     }
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     let (up, down) = store::tallies(ctx.db(), &[target]).await?.get(&target).copied().unwrap_or_default();
     Ok(VoteView { my_vote: value, score: up - down, upvotes: up, downvotes: down })
 }

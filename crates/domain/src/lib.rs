@@ -42,6 +42,7 @@ pub mod event;
 pub mod extras;
 pub mod federation_policy;
 pub mod guild;
+pub mod mentions;
 pub mod oauth;
 pub mod policy;
 pub mod poll;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use crate::entities::{account, event_participant, notification};
+use crate::entities::{account, event_participant, membership, notification, poll_vote};
 use crate::{Page, Paged, Result};
 use guildhall_domain::event::ParticipantStatus;
 
@@ -22,6 +22,14 @@ pub struct NewNotification {
     pub body: String,
     /// A local path.
     pub link: String,
+    /// Who caused it.
+    pub actor_id: Option<i64>,
+    /// The community it happened in.
+    pub community_id: Option<i64>,
+    /// The discussion it is about (or the reply's).
+    pub discussion_id: Option<i64>,
+    /// The reply it is about.
+    pub reply_id: Option<i64>,
 }
 
 /// Inserts notifications, all stamped `at`; returns how many.
@@ -39,6 +47,10 @@ pub async fn insert_many<C: ConnectionTrait>(db: &C, new: Vec<NewNotification>, 
         link: Set(n.link),
         created_at: Set(at),
         read_at: Set(None),
+        actor_id: Set(n.actor_id),
+        community_id: Set(n.community_id),
+        discussion_id: Set(n.discussion_id),
+        reply_id: Set(n.reply_id),
         ..Default::default()
     });
     notification::Entity::insert_many(rows).exec_without_returning(db).await?;
@@ -123,4 +135,88 @@ pub async fn local_participants<C: ConnectionTrait>(
         .into_tuple::<i64>()
         .all(db)
         .await?)
+}
+
+/// Of `accounts`, those on this server (people on other servers hear over federation), in
+/// ascending order without repeats.
+pub async fn local_only<C: ConnectionTrait>(db: &C, accounts: &[i64]) -> Result<Vec<i64>> {
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::Id.is_in(accounts.iter().copied()))
+        .filter(account::Column::Domain.eq(""))
+        .order_by_asc(account::Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// The local accounts with these usernames (case-insensitive: usernames are stored lowercase).
+pub async fn local_by_usernames<C: ConnectionTrait>(db: &C, names: &[String]) -> Result<Vec<i64>> {
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lower: Vec<String> = names.iter().map(|n| n.to_lowercase()).collect();
+    Ok(account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::Username.is_in(lower))
+        .filter(account::Column::Domain.eq(""))
+        .order_by_asc(account::Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// The active moderators of a community (any server; callers keep the local ones).
+pub async fn moderators<C: ConnectionTrait>(db: &C, community_id: i64) -> Result<Vec<i64>> {
+    Ok(membership::Entity::find()
+        .select_only()
+        .column(membership::Column::AccountId)
+        .filter(membership::Column::CommunityId.eq(community_id))
+        .filter(membership::Column::IsModerator.eq(true))
+        .filter(membership::Column::Status.eq(guildhall_domain::MembershipStatus::Active))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// Everyone who voted in a poll (each once).
+pub async fn poll_voters<C: ConnectionTrait>(db: &C, poll_id: i64) -> Result<Vec<i64>> {
+    Ok(poll_vote::Entity::find()
+        .select_only()
+        .column(poll_vote::Column::AccountId)
+        .distinct()
+        .filter(poll_vote::Column::PollId.eq(poll_id))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// Whether `account_id` already has a notification of `kind` by `actor_id` about this post:
+/// a favourite withdrawn and given again is told once.
+pub async fn exists_about<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    kind: &str,
+    actor_id: i64,
+    discussion_id: Option<i64>,
+    reply_id: Option<i64>,
+) -> Result<bool> {
+    let mut f = notification::Entity::find()
+        .filter(notification::Column::AccountId.eq(account_id))
+        .filter(notification::Column::Kind.eq(kind))
+        .filter(notification::Column::ActorId.eq(actor_id));
+    f = match reply_id {
+        Some(r) => f.filter(notification::Column::ReplyId.eq(r)),
+        None => f.filter(notification::Column::ReplyId.is_null()),
+    };
+    f = match discussion_id {
+        Some(d) => f.filter(notification::Column::DiscussionId.eq(d)),
+        None => f.filter(notification::Column::DiscussionId.is_null()),
+    };
+    Ok(f.count(db).await? > 0)
 }

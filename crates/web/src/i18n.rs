@@ -137,6 +137,13 @@ impl Lang {
         self.lookup(id, Some(&args))
     }
 
+    /// The message `id` with any number of text arguments.
+    pub fn tm(&self, id: &str, named: &[(&'static str, &str)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> =
+            named.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.to_string()))).collect();
+        self.lookup(id, Some(&args))
+    }
+
     /// A date and time in this language, in UTC: "23 November 2026, 18:05 UTC" or
     /// "23 novembre 2026, 18 h 05 UTC".
     pub fn datetime(&self, at: &DateTime<Utc>) -> String {

@@ -294,6 +294,11 @@ impl Chrome {
         self.lang.ts(id, name, v)
     }
 
+    /// Message `id` with several text arguments.
+    pub fn tm(&self, id: &str, named: &[(&'static str, &str)]) -> String {
+        self.lang.tm(id, named)
+    }
+
     /// Message `id` with a number argument.
     pub fn tn(&self, id: &str, name: &'static str, n: impl Num) -> String {
         self.lang.tn(id, name, n)

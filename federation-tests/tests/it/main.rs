@@ -36,6 +36,7 @@ mod map_crawl_hostile;
 mod mastodon_clients;
 mod membership_bad_input;
 mod moderation_shapes;
+mod notifications_across;
 mod page_shapes;
 mod peer_shapes;
 mod polls_across;

@@ -17,6 +17,7 @@ mod limited;
 mod map_crawl;
 mod members_only;
 mod notifications;
+mod notify_kinds;
 mod openapi;
 mod polls;
 mod sign_in_backoff;

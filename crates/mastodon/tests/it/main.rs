@@ -15,6 +15,7 @@ mod m_search;
 mod m_statuses;
 mod m_timelines;
 mod mastodon;
+mod notification_kinds;
 mod notifications;
 mod oauth;
 mod oauth_refusals;

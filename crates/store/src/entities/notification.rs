@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub account_id: i64,
-    /// What happened (`event_updated`, `event_cancelled`, `event_deleted`); pages phrase it.
+    /// What happened (`event_updated`, `reply`, `favourite`, ...: `notifications::Kind`); pages phrase it.
     pub kind: String,
     /// The title of the thing it is about, as it was then.
     pub title: String,
@@ -21,6 +21,14 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// When the owner marked it read; none: unread.
     pub read_at: Option<DateTimeUtc>,
+    /// Who caused it (an account), when someone did.
+    pub actor_id: Option<i64>,
+    /// The community it happened in, when there is one.
+    pub community_id: Option<i64>,
+    /// The discussion it is about (or the reply's discussion).
+    pub discussion_id: Option<i64>,
+    /// The reply it is about, when it is about a reply.
+    pub reply_id: Option<i64>,
 }
 
 /// No declared relations: queries join explicitly.

@@ -730,12 +730,23 @@ notifications-unread = { $count ->
    *[other] You have { $count } unread notifications.
 }
 notifications-mark-all = Mark all as read
-notifications-empty = Nothing yet. When an event you attend changes, you will see it here.
+notifications-empty = Nothing yet. Replies, mentions, upvotes, join requests, closed polls and changes to events you attend will show here.
 notifications-unread-marker = Unread:
 notification-event_updated = The event “{ $title }” was changed.
 notification-event_cancelled = The event “{ $title }” was cancelled.
 notification-event_deleted = The event “{ $title }” was deleted.
 notification-other = Something changed: { $title }
+notification-someone = Someone
+notification-reply-discussion = { $actor } replied to your discussion “{ $title }” in { $community } ({ $host }).
+notification-reply-reply = { $actor } replied to your reply in “{ $title }” in { $community } ({ $host }).
+notification-mention-discussion = { $actor } mentioned you in the discussion “{ $title }” in { $community } ({ $host }).
+notification-mention-reply = { $actor } mentioned you in a reply in “{ $title }” in { $community } ({ $host }).
+notification-favourite-discussion = { $actor } upvoted your discussion “{ $title }” in { $community } ({ $host }).
+notification-favourite-reply = { $actor } upvoted your reply in “{ $title }” in { $community } ({ $host }).
+notification-join_request = { $actor } asks to join { $community } ({ $host }).
+notification-join_accepted = Your request to join { $community } ({ $host }) was accepted.
+notification-join_refused = Your request to join { $community } ({ $host }) was refused.
+notification-poll_closed = The poll in “{ $title }” in { $community } ({ $host }) has closed: see the results.
 
 # A post's content warning, attachments, hashtags and mentions (posts from other servers)
 content-warning = Content warning

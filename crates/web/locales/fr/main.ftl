@@ -730,12 +730,23 @@ notifications-unread = { $count ->
    *[other] Vous avez { $count } notifications non lues.
 }
 notifications-mark-all = Tout marquer comme lu
-notifications-empty = Rien pour l’instant. Quand un événement auquel vous participez change, vous le verrez ici.
+notifications-empty = Rien pour l’instant. Les réponses, mentions, votes, demandes d’adhésion, sondages clos et changements des événements auxquels vous participez s’afficheront ici.
 notifications-unread-marker = Non lue :
 notification-event_updated = L’événement « { $title } » a été modifié.
 notification-event_cancelled = L’événement « { $title } » a été annulé.
 notification-event_deleted = L’événement « { $title } » a été supprimé.
 notification-other = Un changement : { $title }
+notification-someone = Quelqu’un
+notification-reply-discussion = { $actor } a répondu à votre discussion « { $title } » dans { $community } ({ $host }).
+notification-reply-reply = { $actor } a répondu à votre réponse dans « { $title } » dans { $community } ({ $host }).
+notification-mention-discussion = { $actor } vous a mentionné dans la discussion « { $title } » dans { $community } ({ $host }).
+notification-mention-reply = { $actor } vous a mentionné dans une réponse dans « { $title } » dans { $community } ({ $host }).
+notification-favourite-discussion = { $actor } a voté pour votre discussion « { $title } » dans { $community } ({ $host }).
+notification-favourite-reply = { $actor } a voté pour votre réponse dans « { $title } » dans { $community } ({ $host }).
+notification-join_request = { $actor } demande à rejoindre { $community } ({ $host }).
+notification-join_accepted = Votre demande pour rejoindre { $community } ({ $host }) a été acceptée.
+notification-join_refused = Votre demande pour rejoindre { $community } ({ $host }) a été refusée.
+notification-poll_closed = Le sondage de « { $title } » dans { $community } ({ $host }) est clos : voyez les résultats.
 
 # A post's content warning, attachments, hashtags and mentions (posts from other servers)
 content-warning = Avertissement de contenu

@@ -22,13 +22,33 @@ pub(crate) struct NotificationsPage {
 }
 
 impl NotificationsPage {
-    /// The sentence for one notification, in the page language; kinds this version does not
-    /// know (written by a newer one) get a generic sentence rather than a message id.
+    /// The sentence for one notification, in the page language: what happened, to what, by
+    /// whom and where. Kinds this version does not know (written by a newer one) get a
+    /// generic sentence rather than a message id.
     fn sentence(&self, n: &NotificationView) -> String {
-        match Kind::parse(&n.kind) {
-            Some(k) => self.c.ts(&format!("notification-{}", k.as_str()), "title", &n.title),
-            None => self.c.ts("notification-other", "title", &n.title),
-        }
+        let Some(k) = Kind::parse(&n.kind) else { return self.c.ts("notification-other", "title", &n.title) };
+        let someone = self.c.t("notification-someone");
+        let actor = n.actor.as_ref().map_or(someone.as_str(), |a| a.display_name.as_str());
+        // A community since deleted: its title as it was is all there is.
+        let (community, host) =
+            n.community.as_ref().map_or((n.title.as_str(), ""), |c| (c.title.as_str(), c.host.as_str()));
+        let on_reply = n.post.as_ref().is_some_and(|p| p.reply_id.is_some());
+        let id = match k {
+            Kind::EventUpdated | Kind::EventCancelled | Kind::EventDeleted => {
+                return self.c.ts(&format!("notification-{}", k.as_str()), "title", &n.title);
+            }
+            Kind::Reply if n.body == "reply" => "notification-reply-reply",
+            Kind::Reply => "notification-reply-discussion",
+            Kind::Mention if on_reply => "notification-mention-reply",
+            Kind::Mention => "notification-mention-discussion",
+            Kind::Favourite if on_reply => "notification-favourite-reply",
+            Kind::Favourite => "notification-favourite-discussion",
+            Kind::JoinRequest => "notification-join_request",
+            Kind::JoinAccepted => "notification-join_accepted",
+            Kind::JoinRefused => "notification-join_refused",
+            Kind::PollClosed => "notification-poll_closed",
+        };
+        self.c.tm(id, &[("actor", actor), ("title", &n.title), ("community", community), ("host", host)])
     }
 }
 

@@ -67,3 +67,42 @@ async fn attendees_see_event_changes_listed_and_counted_in_the_header() {
     let (res, _) = site.get("/notifications", None).await;
     assert_redirect(&res, "/login?next=/notifications");
 }
+
+/// Replies, upvotes, mentions and join answers say what happened, to what, by whom and where,
+/// in English and French.
+#[tokio::test]
+async fn post_and_membership_notifications_are_phrased_per_kind() {
+    let site = site().await;
+    let ada = site.viewer("ada").await;
+    let d = site.start_discussion("ada", "Form errors").await;
+    let bea = site.account("bea", false).await;
+    site.join("bea").await;
+    let r = guildhall_app::discussions::reply(&site.ctx, &bea, d, None, "Agreed, @ada").await.unwrap();
+    guildhall_app::votes::vote(&site.ctx, &bea, guildhall_app::votes::On::Discussion(d), 1).await.unwrap();
+    guildhall_app::discussions::reply(&site.ctx, &ada, d, Some(r.id), "Thanks @bea").await.unwrap();
+
+    let s = site.sign_in("ada").await;
+    let (res, body) = site.get("/notifications", Some(&s.cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_page(&res, &body);
+    let host = common::DOMAIN;
+    let upvoted = body.find(&format!("bea upvoted your discussion “Form errors” in UX Design ({host}).")).expect(&body);
+    let replied =
+        body.find(&format!("bea replied to your discussion “Form errors” in UX Design ({host}).")).expect(&body);
+    assert!(upvoted < replied, "newest first");
+    assert!(!body.contains("mentioned you"), "a reply that mentions her is only a reply");
+    assert!(body.contains(&format!("href=\"/discussions/{d}#reply-{}\"", r.id)));
+    let (_, body) = site.get("/notifications", Some(&format!("{}; guildhall_lang=fr", s.cookie))).await;
+    assert!(
+        body.contains(&format!("bea a répondu à votre discussion « Form errors » dans UX Design ({host}).")),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("bea a voté pour votre discussion « Form errors » dans UX Design ({host}).")),
+        "{body}"
+    );
+
+    let b = site.sign_in("bea").await;
+    let (_, body) = site.get("/notifications", Some(&b.cookie)).await;
+    assert!(body.contains(&format!("ada replied to your reply in “Form errors” in UX Design ({host}).")), "{body}");
+}

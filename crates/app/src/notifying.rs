@@ -1,0 +1,242 @@
+//! Who is told about what: the notifications that replies, mentions, upvotes, join requests,
+//! their answers and closed polls cause. Each writer runs inside the transaction of the change
+//! that causes it and returns the accounts notified, to announce to their streams once it
+//! commits (`live::notified`). People are told only when they are on this server, did not do
+//! it themselves, and may still read what it is about (the same access rule as reading it).
+
+use chrono::Utc;
+use guildhall_domain::extras::{Tag, TagKind};
+use guildhall_store::ConnectionTrait;
+use guildhall_store::entities::{community, discussion, reply};
+use guildhall_store::notifications::{self as store, NewNotification};
+use guildhall_store::votes::Target;
+
+use crate::notifications::Kind;
+use crate::{AppContext, Result};
+
+/// What a notification is about, besides its kind.
+struct About<'a> {
+    actor_id: Option<i64>,
+    community: &'a community::Model,
+    discussion: Option<&'a discussion::Model>,
+    reply_id: Option<i64>,
+    title: String,
+    /// Language-neutral detail: for a reply, what it answers (`discussion` or `reply`).
+    body: &'static str,
+    link: String,
+}
+
+/// A community's handle in local paths (`ops`, `ops@beta.example`).
+fn handle(c: &community::Model) -> String {
+    if c.domain.is_empty() { c.name.clone() } else { format!("{}@{}", c.name, c.domain) }
+}
+
+fn post_link(d: &discussion::Model, reply_id: Option<i64>) -> String {
+    match reply_id {
+        Some(r) => format!("/discussions/{}#reply-{r}", d.id),
+        None => format!("/discussions/{}", d.id),
+    }
+}
+
+/// Whether a local account may read `d` now (a banned or former member of a private
+/// community may not), by the rule every read goes through.
+async fn may_read<C: ConnectionTrait>(
+    txn: &C,
+    c: &community::Model,
+    d: &discussion::Model,
+    account_id: i64,
+) -> Result<bool> {
+    if d.deleted_at.is_some() {
+        return Ok(false);
+    }
+    let m = guildhall_store::communities::find_membership(txn, c.id, account_id).await?;
+    let is_admin = guildhall_store::accounts::find_by_id(txn, account_id).await?.is_some_and(|a| a.is_admin);
+    let access = crate::communities::access_of(c, m.as_ref(), true, is_admin)?;
+    Ok(access.for_discussion(d.members_only).can_read_content())
+}
+
+/// Writes `kind` to those of `recipients` who are local, are not `except`, and may read the
+/// discussion it is about; returns them.
+async fn write<C: ConnectionTrait>(
+    txn: &C,
+    kind: Kind,
+    recipients: &[i64],
+    except: Option<i64>,
+    about: &About<'_>,
+) -> Result<Vec<i64>> {
+    let candidates: Vec<i64> = recipients.iter().copied().filter(|r| Some(*r) != except).collect();
+    let mut told = Vec::new();
+    for account_id in store::local_only(txn, &candidates).await? {
+        let readable = match about.discussion {
+            Some(d) => may_read(txn, about.community, d, account_id).await?,
+            None => true,
+        };
+        if readable {
+            told.push(account_id);
+        }
+    }
+    let new = told
+        .iter()
+        .map(|account_id| NewNotification {
+            account_id: *account_id,
+            kind: kind.as_str().to_owned(),
+            title: about.title.clone(),
+            body: about.body.to_owned(),
+            link: about.link.clone(),
+            actor_id: about.actor_id,
+            community_id: Some(about.community.id),
+            discussion_id: about.discussion.map(|d| d.id),
+            reply_id: about.reply_id,
+        })
+        .collect();
+    store::insert_many(txn, new, Utc::now()).await?;
+    Ok(told)
+}
+
+/// The local people a local post's Markdown mentions (`@name`, `@name@this-host`).
+pub(crate) async fn mentioned_in_markdown<C: ConnectionTrait>(
+    txn: &C,
+    ctx: &AppContext,
+    markdown: &str,
+) -> Result<Vec<i64>> {
+    let names = guildhall_domain::mentions::local_mentions(markdown, &ctx.instance().domain);
+    Ok(store::local_by_usernames(txn, &names).await?)
+}
+
+/// The local people a received post's `Mention` tags name by their actor URL.
+pub(crate) async fn mentioned_in_tags<C: ConnectionTrait>(txn: &C, ctx: &AppContext, tags: &[Tag]) -> Result<Vec<i64>> {
+    let prefix = format!("{}/u/", ctx.instance().base_url());
+    let names: Vec<String> = tags
+        .iter()
+        .filter(|t| t.kind == TagKind::Mention)
+        .filter_map(|t| t.href.strip_prefix(&prefix))
+        .filter(|rest| !rest.is_empty() && !rest.contains('/'))
+        .map(str::to_owned)
+        .collect();
+    Ok(store::local_by_usernames(txn, &names).await?)
+}
+
+/// A new post by `author_id` (a discussion, or `r` in it answering `parent` or the
+/// discussion): its parent's author hears `reply`, the people it mentions `mention` (once
+/// per post per person: a reply that mentions its parent's author is only a reply).
+pub(crate) async fn new_post<C: ConnectionTrait>(
+    txn: &C,
+    c: &community::Model,
+    d: &discussion::Model,
+    r: Option<&reply::Model>,
+    parent: Option<&reply::Model>,
+    mentioned: &[i64],
+) -> Result<Vec<i64>> {
+    let author_id = r.map_or(d.author_id, |r| r.author_id);
+    let reply_id = r.map(|r| r.id);
+    let about = About {
+        actor_id: Some(author_id),
+        community: c,
+        discussion: Some(d),
+        reply_id,
+        title: d.title.clone(),
+        body: match (r, parent) {
+            (None, _) => "",
+            (Some(_), Some(_)) => "reply",
+            (Some(_), None) => "discussion",
+        },
+        link: post_link(d, reply_id),
+    };
+    let mut told = Vec::new();
+    if r.is_some() {
+        let answered = parent.map_or(d.author_id, |p| p.author_id);
+        told = write(txn, Kind::Reply, &[answered], Some(author_id), &about).await?;
+    }
+    let rest: Vec<i64> = mentioned.iter().copied().filter(|m| !told.contains(m)).collect();
+    told.extend(write(txn, Kind::Mention, &rest, Some(author_id), &about).await?);
+    Ok(told)
+}
+
+/// An upvote by `voter` on a discussion or reply: its author hears `favourite`, once per
+/// voter and post however often the vote is withdrawn and given again. Events: nothing.
+pub(crate) async fn upvoted<C: ConnectionTrait>(txn: &C, voter: i64, target: Target) -> Result<Vec<i64>> {
+    let (d, r) = match target {
+        Target::Discussion(id) => (guildhall_store::discussions::find_by_id(txn, id).await?, None),
+        Target::Reply(id) => match guildhall_store::discussions::find_reply(txn, id).await? {
+            Some(r) => (guildhall_store::discussions::find_by_id(txn, r.discussion_id).await?, Some(r)),
+            None => return Ok(Vec::new()),
+        },
+        Target::Event(_) => return Ok(Vec::new()),
+    };
+    let Some(d) = d else { return Ok(Vec::new()) };
+    let Some(c) = guildhall_store::communities::find_by_id(txn, d.community_id).await? else { return Ok(Vec::new()) };
+    let author = r.as_ref().map_or(d.author_id, |r| r.author_id);
+    let reply_id = r.as_ref().map(|r| r.id);
+    let kind = Kind::Favourite.as_str();
+    if store::exists_about(txn, author, kind, voter, Some(d.id), reply_id).await? {
+        return Ok(Vec::new());
+    }
+    let about = About {
+        actor_id: Some(voter),
+        community: &c,
+        discussion: Some(&d),
+        reply_id,
+        title: d.title.clone(),
+        body: "",
+        link: post_link(&d, reply_id),
+    };
+    write(txn, Kind::Favourite, &[author], Some(voter), &about).await
+}
+
+/// A join request by `requester` waits in `c`: its local moderators hear `join_request`.
+pub(crate) async fn join_requested<C: ConnectionTrait>(
+    txn: &C,
+    c: &community::Model,
+    requester: i64,
+) -> Result<Vec<i64>> {
+    let moderators = store::moderators(txn, c.id).await?;
+    let about = About {
+        actor_id: Some(requester),
+        community: c,
+        discussion: None,
+        reply_id: None,
+        title: c.title.clone(),
+        body: "",
+        link: format!("/communities/{}/requests", handle(c)),
+    };
+    write(txn, Kind::JoinRequest, &moderators, Some(requester), &about).await
+}
+
+/// `account_id`'s request to join `c` was answered (by a local moderator `by`, or by the
+/// remote community itself).
+pub(crate) async fn join_answered<C: ConnectionTrait>(
+    txn: &C,
+    c: &community::Model,
+    account_id: i64,
+    accepted: bool,
+    by: Option<i64>,
+) -> Result<Vec<i64>> {
+    let about = About {
+        actor_id: by,
+        community: c,
+        discussion: None,
+        reply_id: None,
+        title: c.title.clone(),
+        body: "",
+        link: format!("/communities/{}", handle(c)),
+    };
+    let kind = if accepted { Kind::JoinAccepted } else { Kind::JoinRefused };
+    write(txn, kind, &[account_id], None, &about).await
+}
+
+/// A local poll in `d` closed: everyone on this server who voted in it hears `poll_closed`
+/// (its author too if they voted: no one closed it, time did).
+pub(crate) async fn poll_closed<C: ConnectionTrait>(txn: &C, d: &discussion::Model, poll_id: i64) -> Result<Vec<i64>> {
+    let Some(c) = guildhall_store::communities::find_by_id(txn, d.community_id).await? else { return Ok(Vec::new()) };
+    let voters = store::poll_voters(txn, poll_id).await?;
+    let about = About {
+        actor_id: Some(d.author_id),
+        community: &c,
+        discussion: Some(d),
+        reply_id: None,
+        title: d.title.clone(),
+        body: "",
+        link: post_link(d, None),
+    };
+    write(txn, Kind::PollClosed, &voters, None, &about).await
+}
