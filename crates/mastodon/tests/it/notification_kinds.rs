@@ -143,3 +143,19 @@ async fn notification_pages_have_link_headers() {
     let res = app.get("/api/v1/notifications", Some(&modr)).await;
     assert!(res.headers.get("link").is_none());
 }
+
+#[tokio::test]
+async fn a_reply_reaches_the_authors_user_stream_as_a_mention_notification() {
+    let app = instance().await;
+    let modr = app.user("mod").await;
+    app.community(&modr, "ops", "public").await;
+    let ann = app.member("ann", "ops", &modr).await;
+    let bob = app.member("bob", "ops", &modr).await;
+    let dd = discussion(&app, &ann, "ops", json!({"title": "T", "body": "B"})).await;
+    let mut ann_stream = crate::streaming::open_sse(&app, "/api/v1/streaming/user", Some(&ann)).await;
+    let mut bob_stream = crate::streaming::open_sse(&app, "/api/v1/streaming/user", Some(&bob)).await;
+    let r1 = app.reply(&bob, dd, None, "Hello").await;
+    let n = ann_stream.next_event("notification").await.expect("the author hears of the reply");
+    assert_eq!((n["type"].as_str(), n["status"]["id"].as_str()), (Some("mention"), Some(&*r(r1))), "{n}");
+    assert!(bob_stream.next_event("notification").await.is_none(), "not told of his own reply");
+}

@@ -14,12 +14,12 @@ use crate::mastodon::{instance, routes};
 use crate::viewers::{status_id, vault};
 
 /// An open server-sent event stream.
-struct Sse {
+pub(crate) struct Sse {
     body: Body,
     seen: String,
 }
 
-async fn open_sse(app: &TestApp, path: &str, token: Option<&str>) -> Sse {
+pub(crate) async fn open_sse(app: &TestApp, path: &str, token: Option<&str>) -> Sse {
     let mut req = Request::get(path);
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -38,7 +38,7 @@ impl Sse {
     }
 
     /// The next payload of an `event` event, waiting at most a few seconds.
-    async fn next_event(&mut self, name: &str) -> Option<Value> {
+    pub(crate) async fn next_event(&mut self, name: &str) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         let wanted = format!("event: {name}");
         loop {
