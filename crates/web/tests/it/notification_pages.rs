@@ -77,9 +77,10 @@ async fn post_and_membership_notifications_are_phrased_per_kind() {
     let d = site.start_discussion("ada", "Form errors").await;
     let bea = site.account("bea", false).await;
     site.join("bea").await;
-    let r = guildhall_app::discussions::reply(&site.ctx, &bea, d, None, "Agreed, @ada").await.unwrap();
+    let r =
+        guildhall_app::discussions::reply(&site.ctx, &bea, d, None, "Agreed, @ada", Default::default()).await.unwrap();
     guildhall_app::votes::vote(&site.ctx, &bea, guildhall_app::votes::On::Discussion(d), 1).await.unwrap();
-    guildhall_app::discussions::reply(&site.ctx, &ada, d, Some(r.id), "Thanks @bea").await.unwrap();
+    guildhall_app::discussions::reply(&site.ctx, &ada, d, Some(r.id), "Thanks @bea", Default::default()).await.unwrap();
 
     let s = site.sign_in("ada").await;
     let (res, body) = site.get("/notifications", Some(&s.cookie)).await;
