@@ -5,6 +5,12 @@
 //! it. `user` carries posts in the communities the viewer follows (is a member of); `public`
 //! carries public posts the viewer may read. The user stream also carries the reader's new
 //! `notification`s.
+//!
+//! A stream subscribes to the live events before it answers the client (the SSE headers, the
+//! WebSocket upgrade), so a post published once the client is connected is never missed; on
+//! a WebSocket, events wait until the client subscribes to a stream. A post left out of a
+//! stream is logged at debug with the reason, and a reader that falls behind the channel logs
+//! a warning and carries on from the oldest event still held.
 
 use std::convert::Infallible;
 
@@ -18,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::Stream;
 use guildhall_app::interactions::NotificationQuery;
-use guildhall_app::live::LiveEvent;
+use guildhall_app::live::{LiveEvent, Skip, Stream as LiveStream};
 use guildhall_app::posts::PostRef;
 use guildhall_app::{AppContext, Viewer};
 use serde::{Deserialize, Serialize};
@@ -63,21 +69,50 @@ impl Timeline {
             Timeline::Public => "public",
         }
     }
+
+    /// The app's name for this stream, whose rule decides what it carries.
+    fn live(self) -> LiveStream {
+        match self {
+            Timeline::User => LiveStream::User,
+            Timeline::Public => LiveStream::Public,
+        }
+    }
 }
 
-/// The status JSON of a new post if `timeline`'s reader may see it there.
+/// The status JSON of a new post if `timeline`'s reader may see it there. The app decides
+/// (the same rules as the timelines); a post left out is logged with the reason, never
+/// dropped silently.
 async fn update(ctx: &AppContext, viewer: Option<&Viewer>, timeline: Timeline, p: PostRef) -> Option<String> {
-    // Access is decided by the app, as for any read; hidden posts are simply skipped.
-    let post = guildhall_app::posts::one(ctx, viewer, p).await.ok()?;
-    let shown = match timeline {
-        Timeline::User => post.community.my_role.is_member(),
-        Timeline::Public => crate::render::visibility(post.members_only, post.community.visibility) == "public",
+    let reader = viewer.map(|v| v.account_id);
+    let post = match guildhall_app::live::post_for(ctx, viewer, timeline.live(), p).await {
+        Ok(Ok(post)) => post,
+        Ok(Err(skip)) => {
+            log_skip(p, reader, timeline, skip);
+            return None;
+        }
+        Err(e) => {
+            tracing::warn!(post = ?p, reader, stream = timeline.name(), error = %e, "stream: could not load a post; skipped");
+            return None;
+        }
     };
-    if !shown {
-        return None;
+    let status = match crate::render::post(ctx, &post).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(post = ?p, reader, stream = timeline.name(), error = ?e, "stream: could not render a post; skipped");
+            return None;
+        }
+    };
+    match serde_json::to_string(&status) {
+        Ok(json) => Some(json),
+        Err(e) => {
+            tracing::warn!(post = ?p, reader, error = %e, "stream: could not encode a status; skipped");
+            None
+        }
     }
-    let status = crate::render::post(ctx, &post).await.ok()?;
-    serde_json::to_string(&status).ok()
+}
+
+fn log_skip(p: PostRef, reader: Option<i64>, timeline: Timeline, skip: Skip) {
+    tracing::debug!(post = ?p, reader, stream = timeline.name(), reason = skip.as_str(), "stream: post not sent");
 }
 
 /// One reader's position in the live events.
@@ -90,13 +125,16 @@ struct Reading {
 }
 
 impl Reading {
+    /// Subscribes to the live events first: call it before answering the client.
     async fn new(ctx: AppContext, viewer: Option<Viewer>) -> Self {
-        let rx = ctx.live().subscribe();
+        let rx = guildhall_app::live::subscribe(&ctx);
         let mut last_notification = 0;
         if let Some(v) = &viewer {
             let q = NotificationQuery { limit: 1, ..Default::default() };
-            if let Ok(n) = guildhall_app::interactions::notifications(&ctx, v, &q).await {
-                last_notification = n.first().map_or(0, |n| n.view.id);
+            match guildhall_app::interactions::notifications(&ctx, v, &q).await {
+                Ok(n) => last_notification = n.first().map_or(0, |n| n.view.id),
+                // The stream then sends the reader's latest notifications with the next one.
+                Err(e) => tracing::warn!(reader = v.account_id, error = %e, "stream: could not load notifications"),
             }
         }
         Reading { ctx, rx, viewer, last_notification }
@@ -114,17 +152,32 @@ impl Reading {
                     return vec![];
                 };
                 let q = NotificationQuery { since_id: Some(self.last_notification), limit: 40, ..Default::default() };
-                let Ok(mut notices) = guildhall_app::interactions::notifications(&self.ctx, v, &q).await else {
-                    return vec![];
+                let mut notices = match guildhall_app::interactions::notifications(&self.ctx, v, &q).await {
+                    Ok(n) => n,
+                    Err(e) => {
+                        tracing::warn!(reader = v.account_id, error = %e, "stream: could not load notifications");
+                        return vec![];
+                    }
                 };
                 notices.reverse();
                 let mut out = vec![];
                 for n in &notices {
                     self.last_notification = self.last_notification.max(n.view.id);
-                    if let Ok(Some(r)) = crate::notifications::render_one(&self.ctx, v, n).await
-                        && let Ok(json) = serde_json::to_string(&r)
-                    {
-                        out.push(("notification", json));
+                    match crate::notifications::render_one(&self.ctx, v, n).await {
+                        Ok(Some(r)) => match serde_json::to_string(&r) {
+                            Ok(json) => out.push(("notification", json)),
+                            Err(e) => tracing::warn!(notification = n.view.id, error = %e, "stream: could not encode"),
+                        },
+                        Ok(None) => {
+                            tracing::debug!(
+                                notification = n.view.id,
+                                reader = v.account_id,
+                                "stream: notification not shown"
+                            )
+                        }
+                        Err(e) => {
+                            tracing::warn!(notification = n.view.id, error = ?e, "stream: could not render a notification")
+                        }
                     }
                 }
                 out
@@ -132,22 +185,40 @@ impl Reading {
         }
     }
 
+    /// The next live event (`None` when the channel closed). Cancel-safe: an event is taken
+    /// from the channel only when this returns it.
+    async fn recv(&mut self) -> Option<LiveEvent> {
+        loop {
+            match self.rx.recv().await {
+                Ok(e) => return Some(e),
+                // A slow reader misses what it fell behind on, as Mastodon's streams do, and
+                // carries on from the oldest event the channel still holds.
+                Err(broadcast::error::RecvError::Lagged(n)) => tracing::warn!(
+                    missed = n,
+                    reader = self.viewer.as_ref().map(|v| v.account_id),
+                    "stream: the reader fell behind the live events; continuing"
+                ),
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+
+    /// What `e` means on each of `timelines`.
+    async fn frames_for(&mut self, timelines: &[Timeline], e: LiveEvent) -> Vec<(Timeline, &'static str, String)> {
+        let mut out = vec![];
+        for tl in timelines {
+            out.extend(self.frames(*tl, e).await.into_iter().map(|(n, j)| (*tl, n, j)));
+        }
+        out
+    }
+
     /// The next frames for `timelines` (`None` when the channel closed).
     async fn next(&mut self, timelines: &[Timeline]) -> Option<Vec<(Timeline, &'static str, String)>> {
         loop {
-            match self.rx.recv().await {
-                Ok(e) => {
-                    let mut out = vec![];
-                    for tl in timelines {
-                        out.extend(self.frames(*tl, e).await.into_iter().map(|(n, j)| (*tl, n, j)));
-                    }
-                    if !out.is_empty() {
-                        return Some(out);
-                    }
-                }
-                // A slow reader misses what it fell behind on, as Mastodon's streams do.
-                Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(missed = n, "stream lagged"),
-                Err(broadcast::error::RecvError::Closed) => return None,
+            let e = self.recv().await?;
+            let out = self.frames_for(timelines, e).await;
+            if !out.is_empty() {
+                return Some(out);
             }
         }
     }
@@ -266,27 +337,43 @@ async fn socket(
     if first == Some(Timeline::User) && viewer.is_none() {
         return Err(MastoError::invalid_token());
     }
-    Ok(ws.on_upgrade(move |s| run_socket(ctx, s, viewer, first)))
+    // Subscribed before the upgrade is answered: what is posted once the client sees the
+    // socket open waits in the channel until it subscribes to a stream.
+    let reading = Reading::new(ctx, viewer).await;
+    Ok(ws.on_upgrade(move |s| run_socket(s, reading, first)))
 }
 
-async fn run_socket(ctx: AppContext, mut socket: WebSocket, viewer: Option<Viewer>, first: Option<Timeline>) {
-    let signed_in = viewer.is_some();
-    let mut reading = Reading::new(ctx, viewer).await;
+/// Applies a client's `subscribe`/`unsubscribe` message to `subscribed`, or says why it was
+/// ignored (Mastodon ignores such messages too, leaving the socket open).
+fn command(text: &str, signed_in: bool, subscribed: &mut Vec<Timeline>) -> std::result::Result<(), &'static str> {
+    let c = serde_json::from_str::<Command>(text).map_err(|_| "not a subscribe or unsubscribe message")?;
+    let tl = Timeline::parse(&c.stream).ok_or("unknown or unsupported stream")?;
+    if tl == Timeline::User && !signed_in {
+        return Err("the user stream needs a token");
+    }
+    match c.kind.as_str() {
+        "subscribe" => {
+            if !subscribed.contains(&tl) {
+                subscribed.push(tl);
+            }
+        }
+        "unsubscribe" => subscribed.retain(|s| *s != tl),
+        _ => return Err("unknown message type"),
+    }
+    Ok(())
+}
+
+async fn run_socket(mut socket: WebSocket, mut reading: Reading, first: Option<Timeline>) {
+    let signed_in = reading.viewer.is_some();
     let mut subscribed: Vec<Timeline> = first.into_iter().collect();
     loop {
+        // Only cancel-safe futures race here (a message, the next event): an event taken from
+        // the channel is always turned into frames, never lost to a message arriving first.
         tokio::select! {
             msg = socket.recv() => match msg {
                 Some(Ok(Message::Text(t))) => {
-                    let Ok(c) = serde_json::from_str::<Command>(t.as_str()) else { continue };
-                    let Some(tl) = Timeline::parse(&c.stream) else { continue };
-                    // The user stream needs a signed-in reader.
-                    if tl == Timeline::User && !signed_in {
-                        continue;
-                    }
-                    match c.kind.as_str() {
-                        "subscribe" if !subscribed.contains(&tl) => subscribed.push(tl),
-                        "unsubscribe" => subscribed.retain(|s| *s != tl),
-                        _ => {}
+                    if let Err(why) = command(t.as_str(), signed_in, &mut subscribed) {
+                        tracing::debug!(message = %t.as_str(), why, "stream: client message ignored");
                     }
                 }
                 Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
@@ -294,9 +381,9 @@ async fn run_socket(ctx: AppContext, mut socket: WebSocket, viewer: Option<Viewe
             },
             // Until a stream is subscribed, events wait in the channel rather than being read
             // and dropped: a post made just as the app connects still reaches it.
-            frames = reading.next(&subscribed), if !subscribed.is_empty() => {
-                let Some(frames) = frames else { return };
-                for (tl, event, payload) in frames {
+            e = reading.recv(), if !subscribed.is_empty() => {
+                let Some(e) = e else { return };
+                for (tl, event, payload) in reading.frames_for(&subscribed, e).await {
                     let frame = Frame { stream: [tl.name()], event, payload };
                     let Ok(text) = serde_json::to_string(&frame) else { continue };
                     if socket.send(Message::Text(text.into())).await.is_err() {
@@ -305,5 +392,34 @@ async fn run_socket(ctx: AppContext, mut socket: WebSocket, viewer: Option<Viewe
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subscribe_messages_change_the_streams_and_bad_ones_are_refused_with_a_reason() {
+        let mut subs = vec![];
+        assert_eq!(command(r#"{"type":"subscribe","stream":"user"}"#, true, &mut subs), Ok(()));
+        assert_eq!(command(r#"{"type":"subscribe","stream":"user"}"#, true, &mut subs), Ok(()));
+        assert_eq!(command(r#"{"type":"subscribe","stream":"public:local"}"#, true, &mut subs), Ok(()));
+        assert_eq!(subs, [Timeline::User, Timeline::Public]);
+        assert_eq!(command(r#"{"type":"unsubscribe","stream":"user"}"#, true, &mut subs), Ok(()));
+        assert_eq!(subs, [Timeline::Public]);
+        for bad in ["", "null", "not json", r#"{"type":"subscribe"}"#, r#"{"stream":"user"}"#, r#"[1,2]"#] {
+            assert!(command(bad, true, &mut subs).is_err(), "{bad}");
+        }
+        assert_eq!(
+            command(r#"{"type":"subscribe","stream":"hashtag","tag":"x"}"#, true, &mut subs),
+            Err("unknown or unsupported stream")
+        );
+        assert_eq!(
+            command(r#"{"type":"subscribe","stream":"user"}"#, false, &mut subs),
+            Err("the user stream needs a token")
+        );
+        assert_eq!(command(r#"{"type":"watch","stream":"public"}"#, true, &mut subs), Err("unknown message type"));
+        assert_eq!(subs, [Timeline::Public], "bad messages change nothing");
     }
 }

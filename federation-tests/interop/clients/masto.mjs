@@ -86,21 +86,31 @@ async function run() {
       return { account: { id: group.id, acct: group.acct, group: group.group }, relationship: rel };
     }
     case 'stream': {
-      // The user stream over a WebSocket; the first `update` within the given seconds.
+      // The user stream over a WebSocket: the first `kind` event (`update` or `notification`)
+      // whose JSON contains `needle` within the given seconds (null if none). Every event
+      // received is printed as a line first, for the test's failure message.
+      const [seconds, kind = 'update', needle = ''] = args;
       const s = load();
       const instance = await rest(s).v2.instance.fetch();
       const streaming = createStreamingAPIClient({
         streamingApiUrl: instance.configuration.urls.streaming, accessToken: s.token, implementation: WebSocket, log: process.env.MASTO_LOG ?? "warn",
       });
+      // masto connects lazily and sends its subscribe message when the iteration starts:
+      // "listening" is said once the socket is open (the server keeps every event from its
+      // answer on until the subscribe message is read), so a post made after it is not missed.
+      await streaming.prepare();
       const sub = streaming.user.subscribe();
-      console.log(JSON.stringify({ listening: true }));
-      const timeout = new Promise((resolve) => setTimeout(() => resolve(null), Number(args[0]) * 1000));
+      const timeout = new Promise((resolve) => setTimeout(() => resolve(null), Number(seconds) * 1000));
       const first = (async () => {
         for await (const event of sub) {
-          if (event.event === 'update') return brief(event.payload);
+          console.log(JSON.stringify({ seen: event.event, payload: event.payload }));
+          if (event.event === kind && JSON.stringify(event.payload).includes(needle)) {
+            return event.event === 'update' ? brief(event.payload) : event.payload;
+          }
         }
         return null;
       })();
+      console.log(JSON.stringify({ listening: true }));
       const got = await Promise.race([first, timeout]);
       sub.unsubscribe();
       streaming.close();

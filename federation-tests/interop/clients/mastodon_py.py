@@ -13,6 +13,7 @@ import queue
 import secrets
 import sys
 import threading
+import time
 import urllib.parse
 
 import requests
@@ -79,23 +80,45 @@ def statuses(items):
              "poll": plain(s["poll"]) if s.get("poll") else None} for s in items]
 
 
-def stream(m, seconds):
-    """Opens the user stream and returns the first `update` within `seconds` (or None)."""
+def stream(m, seconds, kind="update", needle=""):
+    """Opens the user stream (server-sent events) and returns the first `kind` event
+    (`update` or `notification`) whose JSON contains `needle` within `seconds` (or None).
+    Every event received is printed as a line first, for the test's failure message."""
     got = queue.Queue()
 
     class Listener(StreamListener):
         def on_update(self, status):
-            got.put(plain(status))
+            got.put(("update", plain(status)))
+
+        def on_notification(self, notification):
+            got.put(("notification", plain(notification)))
 
         def on_abort(self, err):
-            got.put({"abort": str(err)})
+            got.put(("abort", str(err)))
 
     handle = m.stream_user(Listener(), run_async=True, reconnect_async=False)
-    print(json.dumps({"listening": True}), flush=True)
+    # Mastodon.py connects in its own thread: "listening" is said only once the server has
+    # answered with its headers, so that a post made right after it cannot be missed.
+    deadline = time.monotonic() + seconds
+    while handle.connection is None:
+        if time.monotonic() > deadline or not got.empty():
+            break
+        time.sleep(0.05)
+    print(json.dumps({"listening": handle.connection is not None}), flush=True)
     try:
-        return got.get(timeout=seconds)
-    except queue.Empty:
-        return None
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            try:
+                name, payload = got.get(timeout=left)
+            except queue.Empty:
+                return None
+            print(json.dumps({"seen": name, "payload": payload}), flush=True)
+            if name == "abort":
+                raise SystemExit(f"the stream aborted: {payload}")
+            if name == kind and needle in json.dumps(payload):
+                return payload
     finally:
         handle.close()
 
@@ -133,7 +156,7 @@ def main():
             out = [{"id": n["id"], "type": n["type"], "acct": n["account"]["acct"],
                     "status": n["status"]["id"] if n.get("status") else None} for n in m.notifications()]
         elif command == "stream":
-            out = stream(m, float(args[0]))
+            out = stream(m, float(args[0]), *args[1:3])
         else:
             raise SystemExit(f"unknown command {command}")
     print(json.dumps(out), flush=True)

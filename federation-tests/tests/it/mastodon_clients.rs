@@ -3,8 +3,9 @@
 //! through OAuth with PKCE (a person approves on Guildhall's own page, played by
 //! `interop/clients/browser.py`), follows a community on instance beta, reads the home
 //! timeline, replies, starts a discussion by mentioning the community, favourites, votes in
-//! a poll, reads notifications and receives a streaming event. What crosses to beta is checked
-//! there, as its members would see it.
+//! a poll, reads notifications, and receives streaming `update`s for a discussion and a reply
+//! posted on beta and a `notification` (Mastodon.py over server-sent events, masto.js over a
+//! WebSocket). What crosses to beta is checked there, as its members would see it.
 //!
 //! Needs `GUILDHALL_INTEROP_PYTHON` (a venv with `interop/clients/requirements.txt`) and
 //! `GUILDHALL_INTEROP_CLIENTS` (`interop/clients` after `npm ci`); `.ci/run` sets both:
@@ -69,13 +70,17 @@ impl Driver {
         serde_json::from_str(last).unwrap_or_else(|e| panic!("{args:?} printed no JSON ({e}): {stdout}"))
     }
 
-    /// Starts the `stream` step, waits until it listens, runs `trigger`, and returns the
-    /// first `update` event it received (null if none within the step's time).
-    // Kept for the streaming steps, not asserted yet (see docs/mastodon-api.md).
-    #[allow(dead_code)]
-    async fn stream_while<F: std::future::Future<Output = ()>>(&self, trigger: F) -> Value {
+    /// Starts the `stream` step for the first `kind` event (`update` or `notification`) whose
+    /// JSON contains `needle`, waits until it listens, runs `trigger`, and returns that event
+    /// with what `trigger` returned. Fails if no such event arrives within the step's time.
+    async fn stream_while<T, F: std::future::Future<Output = T>>(
+        &self,
+        kind: &str,
+        needle: &str,
+        trigger: F,
+    ) -> (Value, T) {
         let mut child = self
-            .command(&["stream", "50"])
+            .command(&["stream", "50", kind, needle])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -83,8 +88,8 @@ impl Driver {
         let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         let first = tokio::time::timeout(STEP_TIMEOUT, lines.next_line()).await.expect("stream step starts");
         let first: Value = first.expect("read").and_then(|l| serde_json::from_str(&l).ok()).unwrap_or_default();
-        assert_eq!(first["listening"], true, "the stream step did not start listening");
-        trigger.await;
+        assert_eq!(first["listening"], true, "the stream step did not start listening: {first}");
+        let triggered = trigger.await;
         let mut last = String::new();
         let mut all = String::new();
         while let Ok(Ok(Some(line))) = tokio::time::timeout(STEP_TIMEOUT, lines.next_line()).await {
@@ -98,10 +103,10 @@ impl Driver {
             let _ = e.read_to_string(&mut stderr).await;
         }
         let status = child.wait().await.expect("stream step ends");
-        assert!(status.success(), "the stream step failed: {status}: {stderr}");
+        assert!(status.success(), "the stream step failed: {status}: {stderr}\n{all}");
         let got: Value = serde_json::from_str(&last).unwrap_or_else(|e| panic!("stream printed no JSON ({e}): {last}"));
-        assert!(!got.is_null(), "no update reached the stream: {stderr}\n{all}");
-        got
+        assert!(!got.is_null(), "no {kind} with {needle:?} reached {}: {stderr}\n{all}", self.script.display());
+        (got, triggered)
     }
 }
 
@@ -144,6 +149,30 @@ async fn discussion_on(client: &Client, community: &str, title: &str) -> Option<
 async fn replies_on(client: &Client, discussion: &str) -> Vec<Value> {
     let (_, body) = client.get(&format!("/api/guildhall/v1/discussions/{discussion}/replies")).await;
     body["items"].as_array().cloned().unwrap_or_default()
+}
+
+/// beta's owner starts a discussion in `ux-design`.
+async fn start_discussion(owner: &Client, title: &str) -> String {
+    let d = expect_status(
+        owner
+            .post(
+                "/api/guildhall/v1/communities/ux-design/discussions",
+                &json!({"title": title, "body": "Notes inside."}),
+            )
+            .await,
+        StatusCode::CREATED,
+        "start a discussion on beta",
+    );
+    id_of(&d["id"])
+}
+
+/// beta's owner replies to a discussion on beta.
+async fn reply_on_beta(owner: &Client, discussion: &str, body: &str) {
+    expect_status(
+        owner.post(&format!("/api/guildhall/v1/discussions/{discussion}/replies"), &json!({"body": body})).await,
+        StatusCode::CREATED,
+        "reply on beta",
+    );
 }
 
 /// beta's owner starts a discussion with a poll in `ux-design`.
@@ -205,9 +234,16 @@ async fn mastodon_py_and_masto_take_part_in_a_community_on_another_instance() {
 
     // A poll posted on beta reaches ada's home timeline; she replies, favourites and votes.
     let poll_title = "Tea or coffee at the offsite";
-    let on_beta = start_poll(&lounge.owner, poll_title).await;
+    // ada's user stream (server-sent events) carries it as it arrives from beta.
+    let (streamed, on_beta) = py.stream_while("update", poll_title, start_poll(&lounge.owner, poll_title)).await;
     let status = in_home(&py, poll_title).await;
     let status_id = status["id"].as_str().expect("status id").to_owned();
+    assert_eq!(streamed["id"], status_id.as_str(), "{streamed}");
+    assert_eq!(streamed["account"]["acct"], format!("{}@{}", lounge.owner_name, beta.domain()), "{streamed}");
+    // And a reply posted on beta by its owner.
+    let (streamed, ()) =
+        py.stream_while("update", "Tea, always", reply_on_beta(&lounge.owner, &on_beta, "Tea, always.")).await;
+    assert_eq!(streamed["in_reply_to_id"], status_id.as_str(), "{streamed}");
     assert_eq!(status["visibility"], "public", "{status}");
     let poll_id = status["poll"]["id"].as_str().expect("a native poll").to_owned();
     let reply = py.run(&["reply", &status_id, "Coffee, obviously."]).await;
@@ -270,11 +306,19 @@ async fn mastodon_py_and_masto_take_part_in_a_community_on_another_instance() {
         StatusCode::OK,
         "ada is going",
     );
-    expect_status(
-        cai.patch(&format!("/api/guildhall/v1/events/{event}"), &json!({"title": "Offsite day (room 4)"})).await,
-        StatusCode::OK,
-        "cai edits the event",
-    );
+    // The change reaches ada's stream as a notification, and her notifications list.
+    let (streamed, ()) = py
+        .stream_while("notification", "offsite", async {
+            expect_status(
+                cai.patch(&format!("/api/guildhall/v1/events/{event}"), &json!({"title": "Offsite day (room 4)"}))
+                    .await,
+                StatusCode::OK,
+                "cai edits the event",
+            );
+        })
+        .await;
+    assert_eq!(streamed["type"], "update", "{streamed}");
+    assert_eq!(streamed["account"]["acct"], "offsite", "{streamed}");
     let notes = poll_until(DEADLINE, "a notification for ada", || async {
         let n = py.run(&["notifications"]).await;
         n.as_array().is_some_and(|a| !a.is_empty()).then_some(n)
@@ -302,5 +346,43 @@ async fn mastodon_py_and_masto_take_part_in_a_community_on_another_instance() {
     assert_eq!(faved["favourited"], true, "{faved}");
     let reply = masto.run(&["reply", &id, "Hello from masto.js"]).await;
     assert_eq!(reply["inReplyToId"], id.as_str(), "{reply}");
-    // Streaming is not asserted here yet: see docs/mastodon-api.md (Streaming with real clients).
+
+    // bea's user stream (a WebSocket, masto's subscribe message) carries a discussion started
+    // on beta and a reply to it there.
+    let title = "Retro notes for sprint 12";
+    let (streamed, on_beta) = masto.stream_while("update", title, start_discussion(&lounge.owner, title)).await;
+    assert_eq!(streamed["acct"], format!("{}@{}", lounge.owner_name, beta.domain()), "{streamed}");
+    let (answer, ()) = masto
+        .stream_while("update", "Thanks for the notes", reply_on_beta(&lounge.owner, &on_beta, "Thanks for the notes"))
+        .await;
+    assert_eq!(answer["inReplyToId"], streamed["id"], "{answer}");
+
+    // And a notification: bea goes to cai's event, which changes again.
+    let bea_client = {
+        let mut c = alpha.client();
+        c.login("bea", PASSWORD).await;
+        c
+    };
+    expect_status(
+        bea_client.post("/api/guildhall/v1/communities/offsite/join", &json!({"accept_charter": true})).await,
+        StatusCode::OK,
+        "bea joins offsite",
+    );
+    expect_status(
+        bea_client.post(&format!("/api/guildhall/v1/events/{event}/rsvp"), &json!({"status": "going"})).await,
+        StatusCode::OK,
+        "bea is going",
+    );
+    let (streamed, ()) = masto
+        .stream_while("notification", "offsite", async {
+            expect_status(
+                cai.patch(&format!("/api/guildhall/v1/events/{event}"), &json!({"title": "Offsite day (room 5)"}))
+                    .await,
+                StatusCode::OK,
+                "cai edits the event again",
+            );
+        })
+        .await;
+    assert_eq!(streamed["type"], "update", "{streamed}");
+    assert_eq!(streamed["account"]["acct"], "offsite", "{streamed}");
 }

@@ -23,4 +23,5 @@ mod polls;
 mod site;
 mod smoke;
 mod streaming;
+mod streaming_live;
 mod viewers;
