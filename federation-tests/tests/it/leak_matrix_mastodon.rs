@@ -1,5 +1,6 @@
-//! Rows of the privacy leak matrix (`leak_matrix.rs`) for the Mastodon client API: every read
-//! path a Mastodon app uses, for every viewer kind, with the viewer's Guildhall token (which the
+//! Rows of the privacy leak matrix (`leak_matrix.rs`) for the Mastodon client API (and the
+//! notification lists, which it shares with Guildhall's API and pages): every read path a
+//! Mastodon app uses, for every viewer kind, with the viewer's Guildhall token (which the
 //! client API accepts with all scopes). Ids are Mastodon's: a discussion's status id is its row
 //! id × 4, a reply's × 4 + 1, a community's or person's account id from `accounts/lookup`.
 //! Streaming is covered by `crates/mastodon/tests/it/m_leaks.rs` (a long-lived response does not
@@ -10,7 +11,7 @@ use std::collections::HashMap;
 use federation_tests::matrix::Kind::{Content, Public};
 use federation_tests::matrix::Mark::*;
 use federation_tests::matrix::Refusal::{NotFound, SignIn};
-use federation_tests::matrix::Surface::{Remote, Rest};
+use federation_tests::matrix::Surface::{Remote, Rest, Web};
 use federation_tests::matrix::{Row, row};
 use federation_tests::{Client, Value};
 
@@ -41,7 +42,11 @@ pub static PRIVATE_ROWS: &[Row] = &[
     row(Rest, "/api/v2/search?q={r_url}&resolve=true", Content(Reply), SignIn, "?EEEAAA|-------"),
     row(Rest, "/api/v2/search?q={q_d}&type=statuses", Content(Discussion), SignIn, "?EEE???|-------"),
     row(Rest, "/api/v2/search?q={q_r}", Content(Reply), SignIn, "?EEE???|-------"),
-    row(Rest, "/api/v1/notifications", Content(Discussion), SignIn, "REEE???|-------"),
+    // The moderator is told of the member's reply to their discussion (issue 17): the reply
+    // in Mastodon's list, the discussion's title in Guildhall's list and page; nobody else.
+    row(Rest, "/api/v1/notifications", Content(Reply), SignIn, "REEEEAE|-------"),
+    row(Rest, "/api/guildhall/v1/notifications", Content(Discussion), SignIn, "REEEEAE|-------"),
+    row(Web, "/notifications", Content(Discussion), SignIn, "?EEEEAE|-------"),
     row(Rest, "/api/v1/bookmarks", Content(Discussion), SignIn, "REEEEEE|-------"),
     row(Rest, "/api/v1/favourites", Content(Discussion), SignIn, "REEEEEE|-------"),
     row(Remote, "/api/v1/statuses/{m_home_d}", Content(Discussion), NotFound, "-------|RRRRRAR"),
