@@ -12,6 +12,7 @@ pub mod communities;
 mod context;
 pub mod directory;
 pub mod discussions;
+pub mod email;
 mod error;
 pub mod event_pages;
 pub mod events;
