@@ -32,6 +32,7 @@ pub mod network;
 pub mod notifications;
 pub mod oauth;
 pub mod outbox;
+pub mod password_reset;
 pub mod polls;
 pub mod posts;
 pub mod proposals;
