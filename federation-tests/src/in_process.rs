@@ -43,6 +43,12 @@ impl InProcessInstance {
     ///
     /// Panics if any step fails.
     pub async fn start(name: &str) -> InProcessInstance {
+        InProcessInstance::start_with(name, &[]).await
+    }
+
+    /// [`InProcessInstance::start`] with further settings (`("GUILDHALL_…", value)`), such as
+    /// an SMTP server.
+    pub async fn start_with(name: &str, settings: &[(&str, &str)]) -> InProcessInstance {
         init_process();
         let (dir, data_dir, database) = crate::database::instance_home(name).await;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
@@ -60,6 +66,7 @@ impl InProcessInstance {
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
+        .chain(settings.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())))
         .collect();
         let config = guildhall::Config::from_sources(None, &env)
             .unwrap_or_else(|e| panic!("instance {name}: configuration refused: {e}"));

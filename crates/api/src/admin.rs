@@ -22,6 +22,7 @@ pub fn routes() -> OpenApiRouter<AppContext> {
         .routes(routes!(approve))
         .routes(routes!(reject))
         .routes(routes!(throttled_sign_ins))
+        .routes(routes!(email_queue))
 }
 
 /// Sign-ins held back by the password-guessing backoff, per username tried (kept in memory
@@ -30,6 +31,13 @@ pub fn routes() -> OpenApiRouter<AppContext> {
     responses((status = 200, body = Vec<ThrottledSignIns>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 async fn throttled_sign_ins(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<Vec<ThrottledSignIns>>> {
     Ok(Json(admin::throttled_sign_ins(&ctx, &s.viewer)?))
+}
+
+/// The outgoing email queue: counts of queued, sent and failed messages and the last error.
+#[utoipa::path(get, path = "/api/guildhall/v1/admin/email-queue", tag = "admin",
+    responses((status = 200, body = guildhall_app::email::QueueStatus), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+async fn email_queue(State(ctx): State<AppContext>, s: Session) -> ApiResult<Json<guildhall_app::email::QueueStatus>> {
+    Ok(Json(guildhall_app::email::queue_status(&ctx, &s.viewer).await?))
 }
 
 /// Page selection.

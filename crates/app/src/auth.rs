@@ -58,7 +58,7 @@ pub fn random_password() -> String {
     random_token()[..24].to_string()
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     let digest = Sha256::digest(token.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -237,7 +237,7 @@ pub async fn change_password(ctx: &AppContext, viewer: &Viewer, current: &str, n
     set_password(ctx, account, new).await
 }
 
-async fn set_password(ctx: &AppContext, account: account::Model, new: &str) -> Result<()> {
+pub(crate) async fn set_password(ctx: &AppContext, account: account::Model, new: &str) -> Result<()> {
     let hash = hash_password(new).await?;
     let id = account.id;
     let mut active: account::ActiveModel = account.into();

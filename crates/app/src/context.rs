@@ -56,6 +56,8 @@ struct Inner {
     network: OnceLock<Arc<dyn Network>>,
     trusted_proxies: OnceLock<guildhall_domain::client_address::TrustedProxies>,
     live: tokio::sync::broadcast::Sender<crate::live::LiveEvent>,
+    mailer: OnceLock<Arc<dyn crate::email::Mailer>>,
+    email_wakeup: Notify,
 }
 
 /// A remote actor's public key, as fetched to verify its signed GETs.
@@ -106,6 +108,8 @@ impl AppContext {
                 network: OnceLock::new(),
                 trusted_proxies: OnceLock::new(),
                 live: crate::live::channel(),
+                mailer: OnceLock::new(),
+                email_wakeup: Notify::new(),
             }),
         }
     }
@@ -195,6 +199,26 @@ impl AppContext {
     /// The network port; `NoNetwork` when none was wired in (some tests and tools).
     pub fn network(&self) -> Result<Arc<dyn Network>> {
         self.inner.network.get().cloned().ok_or(Error::NoNetwork)
+    }
+
+    /// Wires in the email port (once, when SMTP is configured); `Conflict` if one is set.
+    pub fn set_mailer(&self, mailer: Arc<dyn crate::email::Mailer>) -> Result<()> {
+        self.inner.mailer.set(mailer).map_err(|_| Error::Conflict("the email port is already set".into()))
+    }
+
+    /// The email port; `None` when email is off (no SMTP server configured).
+    pub fn mailer(&self) -> Option<Arc<dyn crate::email::Mailer>> {
+        self.inner.mailer.get().cloned()
+    }
+
+    /// Whether email is on (an SMTP server is configured).
+    pub fn email_enabled(&self) -> bool {
+        self.inner.mailer.get().is_some()
+    }
+
+    /// What the email worker waits on between rounds; woken when a message is queued.
+    pub fn email_wakeup(&self) -> &Notify {
+        &self.inner.email_wakeup
     }
 
     /// Whether a network port is wired in.

@@ -36,7 +36,38 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// Seconds one outgoing federation request (a delivery, a fetch) may take.
     pub federation_timeout_seconds: u32,
+    /// The SMTP server email leaves through; `None`: email is off.
+    pub smtp: Option<SmtpConfig>,
 }
+
+/// How the SMTP connection is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// Plain connection upgraded with STARTTLS (required), usually port 587.
+    StartTls,
+    /// TLS from the first byte ("implicit TLS"), usually port 465.
+    Tls,
+    /// No encryption: only with `dev_mode` or a loopback host.
+    None,
+}
+
+/// The checked SMTP settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmtpConfig {
+    /// Host name or address of the SMTP server.
+    pub host: String,
+    /// Its port.
+    pub port: u16,
+    /// How the connection is secured.
+    pub security: SmtpSecurity,
+    /// User name and password, when the server wants them.
+    pub credentials: Option<(String, String)>,
+    /// The From address of every message.
+    pub from: String,
+}
+
+/// The SMTP port unless configured (submission with STARTTLS).
+pub const DEFAULT_SMTP_PORT: u16 = 587;
 
 /// Outgoing federation requests give up after this many seconds unless configured.
 pub const DEFAULT_FEDERATION_TIMEOUT_SECONDS: u32 = 10;
@@ -72,6 +103,12 @@ struct FileConfig {
     rate_limit_client_api_per_5_minutes: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
     federation_timeout_seconds: Option<u32>,
+    smtp_host: Option<String>,
+    smtp_port: Option<u16>,
+    smtp_security: Option<String>,
+    smtp_username: Option<String>,
+    smtp_password: Option<String>,
+    email_from: Option<String>,
 }
 
 impl Config {
@@ -252,6 +289,17 @@ impl Config {
             }
             None => DEFAULT_FEDERATION_TIMEOUT_SECONDS,
         };
+        let smtp = smtp_config(
+            SmtpSources {
+                host: pick("GUILDHALL_SMTP_HOST", "smtp_host", fc.smtp_host),
+                port: pick("GUILDHALL_SMTP_PORT", "smtp_port", fc.smtp_port.map(|p| p.to_string())),
+                security: pick("GUILDHALL_SMTP_SECURITY", "smtp_security", fc.smtp_security),
+                username: pick("GUILDHALL_SMTP_USERNAME", "smtp_username", fc.smtp_username),
+                password: pick("GUILDHALL_SMTP_PASSWORD", "smtp_password", fc.smtp_password),
+                from: pick("GUILDHALL_EMAIL_FROM", "email_from", fc.email_from),
+            },
+            dev_mode,
+        )?;
         Ok(Config {
             bind,
             domain,
@@ -264,6 +312,7 @@ impl Config {
             rate_limits,
             trusted_proxies,
             federation_timeout_seconds,
+            smtp,
         })
     }
 
@@ -279,6 +328,96 @@ impl Config {
             request_timeout: std::time::Duration::from_secs(u64::from(self.federation_timeout_seconds)),
         }
     }
+}
+
+/// The SMTP values as found, each with the key it came from.
+struct SmtpSources {
+    host: Option<(String, String)>,
+    port: Option<(String, String)>,
+    security: Option<(String, String)>,
+    username: Option<(String, String)>,
+    password: Option<(String, String)>,
+    from: Option<(String, String)>,
+}
+
+/// Checks the SMTP settings: none without a host; with one, a From address is required and
+/// an unencrypted connection is allowed only in dev mode or to this machine.
+fn smtp_config(src: SmtpSources, dev_mode: bool) -> Result<Option<SmtpConfig>, ConfigError> {
+    let err = |key: &str, message: String| ConfigError { key: key.to_owned(), message };
+    let host = match src.host {
+        Some((_, v)) if v.trim().is_empty() => None,
+        Some((key, v)) => {
+            let h = v.trim().to_ascii_lowercase();
+            if h.contains(['/', ':', ' ', '@']) && h.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(err(&key, format!("expected a host name such as smtp.dept.example, got {v:?}")));
+            }
+            Some(h)
+        }
+        None => None,
+    };
+    let Some(host) = host else {
+        // Email is off; a From address or credentials alone would be a mistake worth naming.
+        if let Some((key, _)) = src.from.or(src.username) {
+            return Err(err(
+                &key,
+                "expected smtp_host (GUILDHALL_SMTP_HOST) to be set too: email needs an SMTP server".into(),
+            ));
+        }
+        return Ok(None);
+    };
+    let port = match src.port {
+        Some((key, v)) => match v.trim().parse::<u16>() {
+            Ok(p) if p > 0 => p,
+            _ => return Err(err(&key, format!("expected a port number from 1 to 65535, got {v:?}"))),
+        },
+        None => DEFAULT_SMTP_PORT,
+    };
+    let loopback = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback());
+    let security = match src.security {
+        Some((key, v)) => match v.trim().to_ascii_lowercase().as_str() {
+            "starttls" => SmtpSecurity::StartTls,
+            "tls" => SmtpSecurity::Tls,
+            "none" if dev_mode || loopback => SmtpSecurity::None,
+            "none" => {
+                return Err(err(
+                    &key,
+                    "expected starttls or tls: none (no encryption) is allowed only with dev_mode or an SMTP server \
+                     on this machine (localhost)"
+                        .into(),
+                ));
+            }
+            _ => return Err(err(&key, format!("expected starttls, tls or none, got {v:?}"))),
+        },
+        None => SmtpSecurity::StartTls,
+    };
+    let credentials = match (src.username, src.password) {
+        (Some((_, u)), Some((_, p))) if !u.trim().is_empty() => Some((u.trim().to_owned(), p)),
+        (Some((key, u)), None) if !u.trim().is_empty() => {
+            return Err(err(&key, "expected smtp_password (GUILDHALL_SMTP_PASSWORD) to be set too".into()));
+        }
+        (None, Some((key, _))) => {
+            return Err(err(&key, "expected smtp_username (GUILDHALL_SMTP_USERNAME) to be set too".into()));
+        }
+        _ => None,
+    };
+    let from = match src.from {
+        Some((key, v)) => {
+            let f = v.trim();
+            if f.parse::<lettre::Address>().is_err() {
+                return Err(err(&key, format!("expected an email address such as guildhall@dept.example, got {v:?}")));
+            }
+            f.to_owned()
+        }
+        None => {
+            return Err(err(
+                "GUILDHALL_EMAIL_FROM",
+                "expected an email address (email_from) such as guildhall@dept.example: it is required when \
+                 smtp_host is set"
+                    .into(),
+            ));
+        }
+    };
+    Ok(Some(SmtpConfig { host, port, security, credentials, from }))
 }
 
 fn parse_bool(v: &str) -> Option<bool> {
@@ -392,6 +531,69 @@ mod tests {
         std::fs::write(&path, "federation_timeout_seconds = 0\n").unwrap();
         let err = Config::from_sources(Some(&path), &env(&[])).unwrap_err();
         assert!(err.key.starts_with("federation_timeout_seconds (in "), "{err}");
+    }
+
+    #[test]
+    fn smtp_is_off_by_default_and_on_with_a_host_and_a_from_address() {
+        assert_eq!(Config::from_sources(None, &env(&[])).unwrap().smtp, None);
+        let c = Config::from_sources(
+            None,
+            &env(&[("GUILDHALL_SMTP_HOST", "smtp.dept.example"), ("GUILDHALL_EMAIL_FROM", "gh@dept.example")]),
+        )
+        .unwrap();
+        let smtp = c.smtp.unwrap();
+        assert_eq!((smtp.host.as_str(), smtp.port, smtp.security), ("smtp.dept.example", 587, SmtpSecurity::StartTls));
+        assert_eq!((smtp.from.as_str(), smtp.credentials), ("gh@dept.example", None));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.toml");
+        std::fs::write(
+            &path,
+            "smtp_host = \"mail.example\"\nsmtp_port = 465\nsmtp_security = \"tls\"\nsmtp_username = \"u\"\n\
+             smtp_password = \"p\"\nemail_from = \"gh@dept.example\"\n",
+        )
+        .unwrap();
+        let smtp = Config::from_sources(Some(&path), &env(&[])).unwrap().smtp.unwrap();
+        assert_eq!((smtp.port, smtp.security), (465, SmtpSecurity::Tls));
+        assert_eq!(smtp.credentials, Some(("u".into(), "p".into())));
+        // No encryption: on this machine, or in dev mode.
+        let local = env(&[
+            ("GUILDHALL_SMTP_HOST", "127.0.0.1"),
+            ("GUILDHALL_SMTP_SECURITY", "none"),
+            ("GUILDHALL_EMAIL_FROM", "gh@dept.example"),
+        ]);
+        assert_eq!(Config::from_sources(None, &local).unwrap().smtp.unwrap().security, SmtpSecurity::None);
+        let dev = env(&[
+            ("GUILDHALL_SMTP_HOST", "mail.example"),
+            ("GUILDHALL_SMTP_SECURITY", "none"),
+            ("GUILDHALL_EMAIL_FROM", "gh@dept.example"),
+            ("GUILDHALL_DEV_MODE", "true"),
+        ]);
+        assert_eq!(Config::from_sources(None, &dev).unwrap().smtp.unwrap().security, SmtpSecurity::None);
+    }
+
+    #[test]
+    fn bad_smtp_settings_name_their_key() {
+        let host = ("GUILDHALL_SMTP_HOST", "mail.example");
+        let from = ("GUILDHALL_EMAIL_FROM", "gh@dept.example");
+        let cases: [(&[(&str, &str)], &str); 8] = [
+            (&[host], "GUILDHALL_EMAIL_FROM"),
+            (&[host, ("GUILDHALL_EMAIL_FROM", "not an address")], "GUILDHALL_EMAIL_FROM"),
+            (&[host, from, ("GUILDHALL_SMTP_PORT", "0")], "GUILDHALL_SMTP_PORT"),
+            (&[host, from, ("GUILDHALL_SMTP_PORT", "smtp")], "GUILDHALL_SMTP_PORT"),
+            (&[host, from, ("GUILDHALL_SMTP_SECURITY", "ssl3")], "GUILDHALL_SMTP_SECURITY"),
+            (&[host, from, ("GUILDHALL_SMTP_SECURITY", "none")], "GUILDHALL_SMTP_SECURITY"),
+            (&[host, from, ("GUILDHALL_SMTP_USERNAME", "u")], "GUILDHALL_SMTP_USERNAME"),
+            (&[from], "GUILDHALL_EMAIL_FROM"),
+        ];
+        for (pairs, key) in cases {
+            let err = Config::from_sources(None, &env(pairs)).unwrap_err();
+            assert_eq!(err.key, key, "{pairs:?}: {err}");
+            assert!(err.message.contains("expected"), "{err}");
+        }
+        let err =
+            Config::from_sources(None, &env(&[("GUILDHALL_SMTP_HOST", "smtp://mail.example"), from])).unwrap_err();
+        assert_eq!(err.key, "GUILDHALL_SMTP_HOST");
     }
 
     #[test]

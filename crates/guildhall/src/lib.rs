@@ -8,6 +8,7 @@
 pub mod config;
 pub mod limits;
 pub mod server;
+pub mod smtp;
 
 pub use config::{Config, ConfigError};
 pub use server::{Error, FirstAdmin, Server, open};

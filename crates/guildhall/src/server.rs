@@ -51,6 +51,9 @@ pub enum Error {
     /// The network port could not be wired into the context.
     #[error("cannot set up federation: {0}")]
     Network(#[source] guildhall_app::Error),
+    /// The SMTP settings could not be turned into a transport.
+    #[error("cannot set up email: {0}")]
+    Email(String),
     /// The listening address could not be bound or read.
     #[error("cannot listen on {address}: {source}")]
     Listen {
@@ -154,6 +157,14 @@ impl Server {
         guildhall_federation::network::FederationNetwork::install(&ctx, config.federation_settings())
             .map_err(Error::Network)?;
         let worker = guildhall_federation::delivery::spawn(federation.clone());
+        // Email is on only with an SMTP server configured; its queue worker runs only then.
+        let email_worker = match &config.smtp {
+            Some(smtp) => {
+                crate::smtp::SmtpMailer::install(&ctx, smtp).map_err(Error::Email)?;
+                Some(tokio::spawn(guildhall_app::email::run_worker(ctx.clone())))
+            }
+            None => None,
+        };
         tracing::info!(
             bind = %local_addr,
             domain = %config.domain,
@@ -177,6 +188,12 @@ impl Server {
             // is retried after the restart.
             worker.abort();
             let _ = worker.await;
+            // Messages being sent are leased in the database: one cut mid-send is retried
+            // once the lease runs out; nothing else is sent twice.
+            if let Some(w) = email_worker {
+                w.abort();
+                let _ = w.await;
+            }
             db.close().await.ok();
             tracing::info!("guildhall stopped");
             served.map_err(Error::Serve)

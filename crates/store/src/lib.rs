@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod communities;
 pub mod directory;
 pub mod discussions;
+pub mod email;
 pub mod entities;
 #[cfg(test)]
 mod enum_columns_tests;

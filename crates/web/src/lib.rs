@@ -32,7 +32,7 @@ pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 use pages::{
     account, actions, admin, auth, community, discussion, events, guilds, home, map, map_admin, moderation,
-    notifications, oauth, wiki,
+    notifications, oauth, password_reset, wiki,
 };
 
 /// The Content-Security-Policy sent with every response.
@@ -47,6 +47,8 @@ pub fn router() -> Router<AppContext> {
     Router::new()
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
+        .route("/password-reset", get(password_reset::request_form).post(password_reset::request))
+        .route("/password-reset/confirm", get(password_reset::confirm_form).post(password_reset::confirm))
         .route("/logout", post(auth::logout))
         .route("/signup", get(auth::signup_form).post(auth::signup))
         .route("/language", get(auth::language_link).post(auth::language))

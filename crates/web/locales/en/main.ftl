@@ -818,3 +818,21 @@ account-apps-none = You have not allowed any app.
 account-apps-since = Allowed on { $when }
 account-apps-revoke = Revoke access for { $app }
 notice-app-revoked = The app’s access was revoked.
+
+## Password reset by email
+login-forgot = Forgot your password?
+reset-title = Reset your password
+reset-intro = Enter the email address of your account. We will send you a link to choose a new password; it works once, for one hour.
+reset-send = Send the link
+reset-sent = If an account uses that address, we've sent a link to it. Check your mailbox (and its spam folder).
+reset-email-off = Email is off on this instance, so passwords cannot be reset by email. Ask an administrator to reset yours.
+reset-new-title = Choose a new password
+reset-save = Save the new password
+reset-ask-again = Ask for a new link
+reset-link-unknown = This link is not valid. Check that you copied all of it, or ask for a new one.
+reset-link-used = This link was already used. Ask for a new one if you need to.
+reset-link-expired = This link has expired: links work for one hour. Ask for a new one.
+admin-email-queue = Email queue: { $queued } waiting, { $sent } sent.
+admin-email-failed = Given up after the last attempt: { $failed }.
+admin-email-last-error = Last error: { $error }
+admin-email-off = Email is off: no SMTP server is configured (see the admin guide).

@@ -818,3 +818,21 @@ account-apps-none = Vous n’avez autorisé aucune application.
 account-apps-since = Autorisée le { $when }
 account-apps-revoke = Retirer l’accès de { $app }
 notice-app-revoked = L’accès de l’application a été retiré.
+
+## Réinitialisation du mot de passe par courriel
+login-forgot = Mot de passe oublié?
+reset-title = Réinitialiser votre mot de passe
+reset-intro = Entrez l'adresse courriel de votre compte. Nous vous enverrons un lien pour choisir un nouveau mot de passe; il fonctionne une fois, pendant une heure.
+reset-send = Envoyer le lien
+reset-sent = Si un compte utilise cette adresse, nous y avons envoyé un lien. Consultez votre boîte de réception (et les indésirables).
+reset-email-off = Le courriel est désactivé sur cette instance : les mots de passe ne peuvent pas être réinitialisés par courriel. Demandez à un administrateur de réinitialiser le vôtre.
+reset-new-title = Choisir un nouveau mot de passe
+reset-save = Enregistrer le nouveau mot de passe
+reset-ask-again = Demander un nouveau lien
+reset-link-unknown = Ce lien n'est pas valide. Vérifiez que vous l'avez copié en entier, ou demandez-en un nouveau.
+reset-link-used = Ce lien a déjà été utilisé. Demandez-en un nouveau au besoin.
+reset-link-expired = Ce lien a expiré : les liens fonctionnent une heure. Demandez-en un nouveau.
+admin-email-queue = File des courriels : { $queued } en attente, { $sent } envoyés.
+admin-email-failed = Abandonnés après la dernière tentative : { $failed }.
+admin-email-last-error = Dernière erreur : { $error }
+admin-email-off = Le courriel est désactivé : aucun serveur SMTP n'est configuré (voir le guide d'administration).

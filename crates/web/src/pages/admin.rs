@@ -28,6 +28,8 @@ pub(crate) struct SettingsPage {
     pub pending: Vec<PendingAccountView>,
     pub invites: Vec<InviteView>,
     pub errors: Errors,
+    /// The outgoing email queue (counts and last error).
+    pub email: guildhall_app::email::QueueStatus,
 }
 
 impl SettingsPage {
@@ -55,12 +57,13 @@ async fn settings_page(
         let s = admin::get_settings(ctx, viewer).await?;
         let pending = admin::pending_accounts(ctx, viewer, guildhall_app::page(None, Some(100))).await?;
         let invites = admin::list_invites(ctx, viewer, guildhall_app::page(None, Some(50))).await?;
-        Ok::<_, Error>((s, pending.items, invites.items))
+        let email = guildhall_app::email::queue_status(ctx, viewer).await?;
+        Ok::<_, Error>((s, pending.items, invites.items, email))
     };
-    let (s, pending, invites) = loaded.await.or_page(v)?;
+    let (s, pending, invites, email) = loaded.await.or_page(v)?;
     let email_domains = email_domains.unwrap_or_else(|| s.email_domains.join("\n"));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    Ok(render(status, &SettingsPage { c: v.chrome(), s, email_domains, pending, invites, errors }))
+    Ok(render(status, &SettingsPage { c: v.chrome(), s, email_domains, pending, invites, errors, email }))
 }
 
 /// `GET /admin`.

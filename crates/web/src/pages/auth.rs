@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::visit::{Chrome, ClientAddress, Visit, safe_next};
 
 /// The pre-login CSRF token: the visitor's existing cookie, or a new one.
-fn anon_token(headers: &HeaderMap) -> String {
+pub(crate) fn anon_token(headers: &HeaderMap) -> String {
     match cookies::get(headers, cookies::CSRF_COOKIE).filter(|t| cookies::well_formed(t)) {
         Some(t) => t.to_owned(),
         None => auth::random_token(),
@@ -25,7 +25,7 @@ fn anon_token(headers: &HeaderMap) -> String {
 }
 
 /// Checks the double-submit token of a signed-out form; returns the token.
-fn check_anon(headers: &HeaderMap, given: &str) -> Option<String> {
+pub(crate) fn check_anon(headers: &HeaderMap, given: &str) -> Option<String> {
     let cookie = cookies::get(headers, cookies::CSRF_COOKIE).filter(|t| cookies::well_formed(t))?;
     cookies::same_secret(cookie, given).then(|| cookie.to_owned())
 }
@@ -39,6 +39,8 @@ pub(crate) struct LoginPage {
     pub username: String,
     pub next: String,
     pub errors: Errors,
+    /// Whether email is on, so "Forgot your password?" can be offered.
+    pub email_on: bool,
 }
 
 /// `?next=` after signing in.
@@ -63,6 +65,7 @@ pub(crate) async fn login_form(
         username: String::new(),
         next,
         errors: Errors::default(),
+        email_on: ctx.email_enabled(),
     };
     Ok(with_cookies(render(StatusCode::OK, &page), &[cookies::csrf(&token, ctx.instance().https)]))
 }
@@ -132,7 +135,14 @@ pub(crate) async fn login(
             Err(e) => return Err(PageError::app(&v, e)),
         }
     }
-    let page = LoginPage { c: v.chrome(), csrf_token: token, username: form.username, next: form.next, errors };
+    let page = LoginPage {
+        c: v.chrome(),
+        csrf_token: token,
+        username: form.username,
+        next: form.next,
+        errors,
+        email_on: ctx.email_enabled(),
+    };
     let mut res = render(status, &page);
     if let Some(secs) = retry_after {
         res.headers_mut().insert(axum::http::header::RETRY_AFTER, secs.into());

@@ -17,6 +17,7 @@ pub(crate) mod map_layout;
 pub(crate) mod moderation;
 pub(crate) mod notifications;
 pub(crate) mod oauth;
+pub(crate) mod password_reset;
 pub(crate) mod wiki;
 
 use askama::Template;
