@@ -57,22 +57,9 @@ impl Instance {
     /// [`Instance::start`] with further settings (`("GUILDHALL_…", value)`) for every process
     /// of this instance, restarts included.
     pub async fn start_with(name: &str, settings: &[(&'static str, &str)]) -> Instance {
-        let bin = crate::binary::locate_binary();
-        let (dir, _, database) = crate::database::instance_home(name).await;
-        let port = free_port();
-        let endpoint = Endpoint::new(name, port, Endpoint::new_admin(name));
-        let admin = endpoint.admin().clone();
-        let mut instance = Instance {
-            server: None,
-            database,
-            dir,
-            endpoint,
-            bin,
-            starts: 0,
-            file_size_limit: None,
-            database_route: None,
-            settings: settings.iter().map(|(k, v)| (*k, (*v).to_owned())).collect(),
-        };
+        let mut instance = Instance::unstarted(name).await;
+        instance.settings = settings.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        let admin = instance.endpoint.admin().clone();
         instance
             .cli(&[
                 "admin",
