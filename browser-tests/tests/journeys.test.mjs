@@ -142,6 +142,9 @@ test('reply using the keyboard only', async () => {
   }
   assert.ok(reached, 'the reply box can be reached with Tab');
   await alice.keyboard.type('Start with what happened, then say how to fix it.');
+  // The optional content warning comes next, then the button.
+  await alice.keyboard.press('Tab');
+  assert.equal(await alice.evaluate(() => document.activeElement.id), 'content_warning');
   await alice.keyboard.press('Tab');
   assert.equal(await alice.evaluate(() => document.activeElement.textContent.trim()), 'Post reply');
   await alice.keyboard.press('Enter');
