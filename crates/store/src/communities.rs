@@ -79,15 +79,19 @@ pub(crate) fn shown_despite_hidden(hidden_domains: &[String], member: Option<i64
     }
     let mut shown = Condition::any().add(community::Column::Domain.is_not_in(hidden_domains.iter().cloned()));
     if let Some(account_id) = member {
-        let mine = Query::select()
-            .column(membership::Column::CommunityId)
-            .from(membership::Entity)
-            .and_where(membership::Column::AccountId.eq(account_id))
-            .and_where(membership::Column::Status.eq(MembershipStatus::Active))
-            .to_owned();
-        shown = shown.add(community::Column::Id.in_subquery(mine));
+        shown = shown.add(community::Column::Id.in_subquery(active_communities_of(account_id)));
     }
     Some(shown)
+}
+
+/// The ids of the communities where `account_id` is an active member, as a subquery.
+pub(crate) fn active_communities_of(account_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(membership::Column::CommunityId)
+        .from(membership::Entity)
+        .and_where(membership::Column::AccountId.eq(account_id))
+        .and_where(membership::Column::Status.eq(MembershipStatus::Active))
+        .to_owned()
 }
 
 /// Communities (not guilds) by name order, leaving out those hosted on `hidden_domains` (exact

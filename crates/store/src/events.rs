@@ -9,9 +9,8 @@ use sea_orm::{
     Set,
 };
 
-use crate::entities::{calendar_token, event, event_participant, event_reply, event_settings, membership};
+use crate::entities::{calendar_token, event, event_participant, event_reply, event_settings};
 use crate::{Page, Paged, Result};
-use guildhall_domain::MembershipStatus;
 use guildhall_domain::event::ParticipantStatus;
 
 /// Which part of a list of events.
@@ -75,12 +74,7 @@ pub async fn in_communities_of<C: ConnectionTrait>(
     since: DateTime<Utc>,
     page: Page,
 ) -> Result<Paged<event::Model>> {
-    let mine = Query::select()
-        .column(membership::Column::CommunityId)
-        .from(membership::Entity)
-        .and_where(membership::Column::AccountId.eq(account_id))
-        .and_where(membership::Column::Status.eq(MembershipStatus::Active))
-        .to_owned();
+    let mine = crate::communities::active_communities_of(account_id);
     let rows = event::Entity::find()
         .filter(event::Column::CommunityId.in_subquery(mine))
         .filter(event::Column::DeletedAt.is_null())

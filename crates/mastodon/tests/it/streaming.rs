@@ -16,7 +16,8 @@ use crate::viewers::{status_id, vault};
 /// An open server-sent event stream.
 pub(crate) struct Sse {
     body: Body,
-    seen: String,
+    /// What was read and not yet taken as events.
+    pub(crate) seen: String,
 }
 
 pub(crate) async fn open_sse(app: &TestApp, path: &str, token: Option<&str>) -> Sse {
@@ -40,13 +41,28 @@ impl Sse {
     /// The next payload of an `event` event, waiting at most a few seconds.
     pub(crate) async fn next_event(&mut self, name: &str) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        let wanted = format!("event: {name}");
+        loop {
+            let (event, payload) = self.next_before(deadline).await?;
+            if event == name {
+                return Some(payload);
+            }
+        }
+    }
+
+    /// The `(event, payload)` of the next event, waiting at most `wait`.
+    pub(crate) async fn next_within(&mut self, wait: Duration) -> Option<(String, Value)> {
+        self.next_before(tokio::time::Instant::now() + wait).await
+    }
+
+    async fn next_before(&mut self, deadline: tokio::time::Instant) -> Option<(String, Value)> {
         loop {
             if let Some(end) = self.seen.find("\n\n") {
                 let event: String = self.seen.drain(..end + 2).collect();
-                if event.lines().any(|l| l == wanted) {
-                    let data: String = event.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
-                    return serde_json::from_str(&data).ok();
+                let name = event.lines().find_map(|l| l.strip_prefix("event: "));
+                let data: String = event.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
+                // Heartbeats (comments) carry no event.
+                if let Some(name) = name {
+                    return Some((name.to_string(), serde_json::from_str(&data).ok()?));
                 }
                 continue;
             }

@@ -6,67 +6,27 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::header;
 use futures_util::{SinkExt, StreamExt};
 use guildhall_app::live::{CAPACITY, LiveEvent};
 use guildhall_app::posts::PostRef;
 use guildhall_app::receipt::Arrival;
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tower::ServiceExt;
 
 use crate::common::{TestApp, incoming};
 use crate::helpers::{d, me, r, remote_discussion};
 use crate::mastodon::{instance, routes};
+use crate::streaming::{Sse, open_sse};
 
 /// How long a stream is given to deliver an event.
 const WAIT: Duration = Duration::from_secs(10);
 
-/// An open server-sent event stream, read as Mastodon.py reads it (`event:`/`data:` lines).
-struct Sse {
-    body: Body,
-    seen: String,
-}
-
-async fn open_sse(app: &TestApp, path: &str, token: Option<&str>) -> Sse {
-    let mut req = Request::get(path);
-    if let Some(t) = token {
-        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
-    }
-    let res =
-        routes().with_state(app.ctx.clone()).oneshot(req.body(Body::empty()).expect("request")).await.expect("ok");
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    Sse { body: res.into_body(), seen: String::new() }
-}
-
 impl Sse {
-    /// The `(event, payload)` of the next event, waiting at most `WAIT`.
-    async fn next(&mut self) -> Option<(String, Value)> {
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            if let Some(end) = self.seen.find("\n\n") {
-                let event: String = self.seen.drain(..end + 2).collect();
-                let name = event.lines().find_map(|l| l.strip_prefix("event: "));
-                let data: String = event.lines().filter_map(|l| l.strip_prefix("data: ")).collect();
-                // Heartbeats (comments) carry no event.
-                if let Some(name) = name {
-                    return Some((name.to_string(), serde_json::from_str(&data).ok()?));
-                }
-                continue;
-            }
-            let frame = tokio::time::timeout_at(deadline, self.body.frame()).await.ok()??.ok()?;
-            if let Ok(bytes) = frame.into_data() {
-                self.seen.push_str(&String::from_utf8_lossy(&bytes));
-            }
-        }
-    }
-
     /// The next `update`'s status id.
     async fn next_update_id(&mut self) -> Option<String> {
-        let (name, status) = self.next().await?;
+        let (name, status) = self.next_within(WAIT).await?;
         assert_eq!(name, "update", "{status}");
         Some(status["id"].as_str()?.to_string())
     }
@@ -126,7 +86,7 @@ async fn a_discussion_and_a_reply_relayed_from_a_remote_community_reach_its_memb
     assert_eq!(app.ctx.live().receiver_count(), 3);
 
     let news = remote_discussion(&app, &zoe, &far, "Far news", None).await;
-    let (name, status) = ada_stream.next().await.expect("ada hears of the relayed discussion");
+    let (name, status) = ada_stream.next_within(WAIT).await.expect("ada hears of the relayed discussion");
     assert_eq!(name, "update");
     assert_eq!(status["id"], d(news));
     assert_eq!(status["account"]["acct"], "zoe@remote.example", "{status}");
@@ -145,7 +105,7 @@ async fn a_discussion_and_a_reply_relayed_from_a_remote_community_reach_its_memb
     .expect("remote reply")
     .expect("new")
     .id;
-    let (_, status) = ada_stream.next().await.expect("ada hears of the relayed reply");
+    let (_, status) = ada_stream.next_within(WAIT).await.expect("ada hears of the relayed reply");
     assert_eq!(status["id"], r(answer));
     assert_eq!(status["in_reply_to_id"], d(news), "{status}");
 
