@@ -104,6 +104,15 @@ pub async fn run_worker(ctx: AppContext) {
     }
 }
 
+/// How long a sent message (and an expired reset link) is kept, for the admin's counts and
+/// for support questions, before [`purge`] deletes it. Failed messages stay until looked at.
+pub const KEEP_SENT: chrono::Duration = chrono::Duration::days(30);
+
+/// Deletes sent messages and expired reset links older than [`KEEP_SENT`] as of `now`.
+pub async fn purge(ctx: &AppContext, now: chrono::DateTime<Utc>) -> Result<usize> {
+    Ok(store::purge_before(ctx.db(), now - KEEP_SENT).await? as usize)
+}
+
 /// The queue as the admin sees it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 pub struct QueueStatus {

@@ -35,6 +35,20 @@ pub enum Kind {
     JoinRefused,
     /// A poll the reader voted in has closed.
     PollClosed,
+    /// A new discussion in a community the reader watches.
+    NewDiscussion,
+    /// A new event in a community the reader watches.
+    NewEvent,
+    /// An event the reader is going to starts soon (`body`: `day` or `hour`).
+    EventReminder,
+    /// A community the reader moderates was asked to link into a guild, or asked another.
+    GuildLinkRequested,
+    /// A guild link the reader's community asked for was answered (`body`: `accepted` or `refused`).
+    GuildLinkAnswered,
+    /// The last active moderator of a community the reader moderates (or, as admin, hosts) stepped down.
+    ModeratorLeft,
+    /// A post in a community the reader moderates was reported.
+    Report,
 }
 
 impl Kind {
@@ -50,6 +64,13 @@ impl Kind {
         Kind::JoinAccepted,
         Kind::JoinRefused,
         Kind::PollClosed,
+        Kind::NewDiscussion,
+        Kind::NewEvent,
+        Kind::EventReminder,
+        Kind::GuildLinkRequested,
+        Kind::GuildLinkAnswered,
+        Kind::ModeratorLeft,
+        Kind::Report,
     ];
 
     /// The stable name stored and shown in the API.
@@ -65,6 +86,13 @@ impl Kind {
             Kind::JoinAccepted => "join_accepted",
             Kind::JoinRefused => "join_refused",
             Kind::PollClosed => "poll_closed",
+            Kind::NewDiscussion => "new_discussion",
+            Kind::NewEvent => "new_event",
+            Kind::EventReminder => "event_reminder",
+            Kind::GuildLinkRequested => "guild_link_requested",
+            Kind::GuildLinkAnswered => "guild_link_answered",
+            Kind::ModeratorLeft => "moderator_left",
+            Kind::Report => "report",
         }
     }
 
@@ -95,7 +123,9 @@ pub struct NotificationView {
     /// Id.
     pub id: i64,
     /// What happened: `event_updated`, `event_cancelled`, `event_deleted`, `reply`, `mention`,
-    /// `favourite`, `join_request`, `join_accepted`, `join_refused` or `poll_closed` (more may come).
+    /// `favourite`, `join_request`, `join_accepted`, `join_refused`, `poll_closed`, `new_discussion`,
+    /// `new_event`, `event_reminder`, `guild_link_requested`, `guild_link_answered`,
+    /// `moderator_left` or `report` (more may come).
     pub kind: String,
     /// The title of what it is about.
     pub title: String,

@@ -7,6 +7,7 @@ use guildhall_store::email as store;
 
 use crate::auth::{random_token, token_hash};
 use crate::email::{self, OutgoingEmail};
+use crate::mail::{self, escape};
 use crate::{AppContext, Error, Result};
 
 /// How long a reset link works.
@@ -140,10 +141,6 @@ pub fn lang_from_accept_language(header: &str) -> Option<&'static str> {
     best.map(|(l, _)| l)
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
 /// The reset message in `lang` (French for `fr`, English otherwise).
 fn message(lang: &str, to: &str, username: &str, instance: &str, link: &str) -> OutgoingEmail {
     let fr = lang.starts_with("fr");
@@ -167,17 +164,15 @@ fn message(lang: &str, to: &str, username: &str, instance: &str, link: &str) -> 
         )
     };
     let text = format!("{hello}\n\n{body}\n\n{link}\n\n{ignore}\n");
-    let html = format!(
-        "<!DOCTYPE html>\n<html lang=\"{l}\"><head><meta charset=\"utf-8\"><title>{s}</title></head><body>\n\
-         <p>{h}</p>\n<p>{b}</p>\n<p><a href=\"{k}\">{a}</a></p>\n<p>{k}</p>\n<p>{i}</p>\n</body></html>\n",
-        l = if fr { "fr" } else { "en" },
-        s = escape(&subject),
+    let body_html = format!(
+        "<p>{h}</p>\n<p>{b}</p>\n<p><a href=\"{k}\">{a}</a></p>\n<p>{k}</p>\n<p>{i}</p>\n",
         h = escape(&hello),
         b = escape(&body),
         k = escape(link),
-        a = action,
+        a = escape(action),
         i = escape(ignore),
     );
+    let html = mail::html_document(lang, &subject, &body_html);
     OutgoingEmail { to: to.to_owned(), subject, text, html }
 }
 

@@ -165,6 +165,8 @@ impl Server {
             }
             None => None,
         };
+        // Reminders, digests and clean-up: due with the clock, recorded in the database.
+        let scheduler = tokio::spawn(guildhall_app::schedule::run(ctx.clone()));
         tracing::info!(
             bind = %local_addr,
             domain = %config.domain,
@@ -188,6 +190,8 @@ impl Server {
             // is retried after the restart.
             worker.abort();
             let _ = worker.await;
+            scheduler.abort();
+            let _ = scheduler.await;
             // Messages being sent are leased in the database: one cut mid-send is retried
             // once the lease runs out; nothing else is sent twice.
             if let Some(w) = email_worker {

@@ -41,7 +41,16 @@ pub fn mastodon_type(kind: Kind) -> Option<&'static str> {
         Kind::Favourite => Some("favourite"),
         Kind::JoinRequest => Some("follow_request"),
         Kind::PollClosed => Some("poll"),
-        Kind::JoinAccepted | Kind::JoinRefused => None,
+        // Mastodon's type for a post by someone whose posts you asked to hear about.
+        Kind::NewDiscussion => Some("status"),
+        Kind::JoinAccepted
+        | Kind::JoinRefused
+        | Kind::NewEvent
+        | Kind::EventReminder
+        | Kind::GuildLinkRequested
+        | Kind::GuildLinkAnswered
+        | Kind::ModeratorLeft
+        | Kind::Report => None,
     }
 }
 
@@ -112,7 +121,7 @@ pub(crate) async fn render_one(ctx: &AppContext, viewer: &Viewer, n: &Notice) ->
         }
     };
     let status = match (kind, &n.view.post) {
-        (Kind::Reply | Kind::Mention | Kind::Favourite | Kind::PollClosed, Some(p)) => {
+        (Kind::Reply | Kind::Mention | Kind::Favourite | Kind::PollClosed | Kind::NewDiscussion, Some(p)) => {
             let r = match p.reply_id {
                 Some(id) => PostRef::Reply(id),
                 None => PostRef::Discussion(p.discussion_id),
@@ -125,7 +134,9 @@ pub(crate) async fn render_one(ctx: &AppContext, viewer: &Viewer, n: &Notice) ->
             }
         }
         // These types need their status; without one the notification is not shown.
-        (Kind::Reply | Kind::Mention | Kind::Favourite | Kind::PollClosed, None) => return Ok(None),
+        (Kind::Reply | Kind::Mention | Kind::Favourite | Kind::PollClosed | Kind::NewDiscussion, None) => {
+            return Ok(None);
+        }
         _ => None,
     };
     Ok(Some(Notification {

@@ -131,6 +131,23 @@ pub async fn last_error<C: ConnectionTrait>(db: &C) -> Result<Option<email_messa
         .await?)
 }
 
+/// Deletes messages sent before `before` (their bodies hold reset links and post titles that
+/// need not outlive delivery) and reset links that expired before it; returns how many rows.
+pub async fn purge_before<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<u64> {
+    let sent = email_message::Entity::delete_many()
+        .filter(email_message::Column::Status.eq(SENT))
+        .filter(email_message::Column::SentAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected;
+    let resets = password_reset::Entity::delete_many()
+        .filter(password_reset::Column::ExpiresAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected;
+    Ok(sent + resets)
+}
+
 /// Stores a reset token's hash for `account_id`.
 pub async fn insert_reset<C: ConnectionTrait>(
     db: &C,

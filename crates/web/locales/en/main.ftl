@@ -747,6 +747,15 @@ notification-join_request = { $actor } asks to join { $community } ({ $host }).
 notification-join_accepted = Your request to join { $community } ({ $host }) was accepted.
 notification-join_refused = Your request to join { $community } ({ $host }) was refused.
 notification-poll_closed = The poll in “{ $title }” in { $community } ({ $host }) has closed: see the results.
+notification-new_discussion = { $actor } started the discussion “{ $title }” in { $community } ({ $host }), which you watch.
+notification-new_event = { $actor } announced the event “{ $title }” in { $community } ({ $host }), which you watch.
+notification-event_reminder-day = Reminder: “{ $title }” in { $community } ({ $host }) starts in a day.
+notification-event_reminder-hour = Reminder: “{ $title }” in { $community } ({ $host }) starts in an hour.
+notification-guild_link_requested = A guild link waits for an answer: “{ $title }”, for { $community } ({ $host }).
+notification-guild_link_accepted = The guild link “{ $title }” for { $community } ({ $host }) was accepted.
+notification-guild_link_refused = The guild link “{ $title }” for { $community } ({ $host }) was refused.
+notification-moderator_left = { $actor } stepped down: { $community } ({ $host }) has no active moderator left.
+notification-report = { $actor } reported a post in { $community } ({ $host }): “{ $title }”.
 
 # A post's content warning, attachments, hashtags and mentions (posts from other servers)
 content-warning = Content warning

@@ -747,6 +747,15 @@ notification-join_request = { $actor } demande à rejoindre { $community } ({ $h
 notification-join_accepted = Votre demande pour rejoindre { $community } ({ $host }) a été acceptée.
 notification-join_refused = Votre demande pour rejoindre { $community } ({ $host }) a été refusée.
 notification-poll_closed = Le sondage de « { $title } » dans { $community } ({ $host }) est clos : voyez les résultats.
+notification-new_discussion = { $actor } a lancé la discussion « { $title } » dans { $community } ({ $host }), que vous suivez de près.
+notification-new_event = { $actor } a annoncé l'événement « { $title } » dans { $community } ({ $host }), que vous suivez de près.
+notification-event_reminder-day = Rappel : « { $title } » dans { $community } ({ $host }) commence dans un jour.
+notification-event_reminder-hour = Rappel : « { $title } » dans { $community } ({ $host }) commence dans une heure.
+notification-guild_link_requested = Un lien de guilde attend une réponse : « { $title } », pour { $community } ({ $host }).
+notification-guild_link_accepted = Le lien de guilde « { $title } » pour { $community } ({ $host }) a été accepté.
+notification-guild_link_refused = Le lien de guilde « { $title } » pour { $community } ({ $host }) a été refusé.
+notification-moderator_left = { $actor } a quitté la modération : { $community } ({ $host }) n'a plus de modérateur actif.
+notification-report = { $actor } a signalé une publication dans { $community } ({ $host }) : « { $title } ».
 
 # A post's content warning, attachments, hashtags and mentions (posts from other servers)
 content-warning = Avertissement de contenu

@@ -47,6 +47,15 @@ impl NotificationsPage {
             Kind::JoinAccepted => "notification-join_accepted",
             Kind::JoinRefused => "notification-join_refused",
             Kind::PollClosed => "notification-poll_closed",
+            Kind::NewDiscussion => "notification-new_discussion",
+            Kind::NewEvent => "notification-new_event",
+            Kind::EventReminder if n.body == "hour" => "notification-event_reminder-hour",
+            Kind::EventReminder => "notification-event_reminder-day",
+            Kind::GuildLinkRequested => "notification-guild_link_requested",
+            Kind::GuildLinkAnswered if n.body == "accepted" => "notification-guild_link_accepted",
+            Kind::GuildLinkAnswered => "notification-guild_link_refused",
+            Kind::ModeratorLeft => "notification-moderator_left",
+            Kind::Report => "notification-report",
         };
         self.c.tm(id, &[("actor", actor), ("title", &n.title), ("community", community), ("host", host)])
     }
