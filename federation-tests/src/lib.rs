@@ -41,6 +41,7 @@ pub mod matrix;
 pub mod peer;
 mod process;
 pub mod proxy;
+pub mod smtp;
 
 use std::future::Future;
 use std::time::Duration;

@@ -89,6 +89,11 @@ impl From<Error> for ApiError {
                 };
                 ApiError::new(StatusCode::FORBIDDEN, code, msg)
             }
+            Error::EmailUnconfirmed => ApiError::new(
+                StatusCode::FORBIDDEN,
+                "email_unconfirmed",
+                "confirm your email address first: follow the link we emailed you (or ask for a new one)",
+            ),
             Error::Registration(r) => {
                 let code = match r {
                     RegistrationRefused::Closed => "registration_closed",

@@ -8,6 +8,7 @@ mod communities;
 mod directory;
 mod discussions;
 mod doc;
+mod email_links;
 pub mod error;
 mod events;
 pub mod extract;
@@ -83,6 +84,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(map::routes())
         .merge(notifications::routes())
         .merge(password_reset::routes())
+        .merge(email_links::routes())
         .merge(polls::routes())
         .merge(wiki::routes())
 }

@@ -36,6 +36,9 @@ pub struct SettingsChange {
     pub map_seeds: Option<Vec<String>>,
     /// Map entries older than this many hours are fetched again (1 to 2160).
     pub map_refresh_hours: Option<i32>,
+    /// Whether new accounts must confirm their email address before signing in (only
+    /// while email is on: it cannot be turned on without an SMTP server).
+    pub require_email_confirmation: Option<bool>,
 }
 
 fn require_admin(viewer: &Viewer) -> Result<()> {
@@ -58,6 +61,7 @@ fn settings_view(row: &instance_settings::Model) -> Result<SettingsView> {
         government: row.government.clone(),
         map_seeds: guildhall_store::decode_list(&row.map_seeds)?,
         map_refresh_hours: row.map_refresh_hours,
+        require_email_confirmation: row.require_email_confirmation,
     })
 }
 
@@ -129,6 +133,11 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
         .map_refresh_hours
         .map(|h| guildhall_domain::directory::refresh_hours("map_refresh_hours", h))
         .transpose()?;
+    if change.require_email_confirmation == Some(true) && !ctx.email_enabled() {
+        return Err(Error::Conflict(
+            "email is off on this instance: configure an SMTP server before requiring address confirmation".into(),
+        ));
+    }
     let row = store_settings::get(ctx.db()).await?;
     let mut active: instance_settings::ActiveModel = row.into();
     if let Some(m) = change.federation_mode {
@@ -163,6 +172,9 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
     }
     if let Some(v) = refresh {
         active.map_refresh_hours = Set(v);
+    }
+    if let Some(v) = change.require_email_confirmation {
+        active.require_email_confirmation = Set(v);
     }
     active.updated_at = Set(Utc::now());
     let saved = store_settings::save(ctx.db(), active).await?;

@@ -44,6 +44,9 @@ pub struct Registration {
     pub invite_code: Option<String>,
     /// Why they want to join (approval mode).
     pub reason: Option<String>,
+    /// The language (`en` or `fr`) to write the confirmation email in.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Random URL-safe token of 32 bytes.
@@ -77,7 +80,7 @@ pub async fn hash_password(password: &str) -> Result<String> {
 }
 
 /// Checks a password against a stored PHC string off the async threads.
-async fn verify_password(password: &str, phc: &str) -> bool {
+pub(crate) async fn verify_password(password: &str, phc: &str) -> bool {
     let (password, phc) = (password.to_owned(), phc.to_owned());
     tokio::task::spawn_blocking(move || {
         PasswordHash::new(&phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
@@ -128,9 +131,15 @@ pub async fn register(ctx: &AppContext, reg: Registration) -> Result<AccountView
         is_admin: false,
         status,
         registration_reason: reason,
+        email_confirmed_at: None,
     };
     let account = accounts::insert_account(&txn, new, now).await?;
+    let lang = reg.language.as_deref().unwrap_or("en");
+    let link_sent = crate::email_confirmation::send_at_signup(&txn, ctx, &account, lang).await?;
     txn.commit().await?;
+    if link_sent {
+        crate::email::wake(ctx);
+    }
     tracing::info!(account = %account.username, status = %account.status, "account registered");
     AccountView::from_model(&account)
 }
@@ -182,6 +191,10 @@ pub async fn login(ctx: &AppContext, attempt: SignIn<'_>) -> Result<LoginView> {
     match crate::views::account_status(&account)? {
         AccountStatus::Active => {}
         other => return Err(Error::AccountNotActive(other)),
+    }
+    if crate::email_confirmation::blocks_sign_in(ctx, &account).await? {
+        tracing::info!(account = %account.username, "sign-in refused: address not confirmed");
+        return Err(Error::EmailUnconfirmed);
     }
     let token = random_token();
     let csrf_token = random_token();
@@ -273,11 +286,13 @@ pub async fn create_account(
     let new = accounts::NewAccount {
         display_name: username.clone(),
         username,
-        email,
         password_hash,
         is_admin,
         status: AccountStatus::Active,
         registration_reason: None,
+        // The administrator creating it vouches for the address.
+        email_confirmed_at: email.as_ref().map(|_| Utc::now()),
+        email,
     };
     let account = accounts::insert_account(&txn, new, Utc::now()).await?;
     txn.commit().await?;

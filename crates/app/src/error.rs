@@ -33,6 +33,9 @@ pub enum Error {
     /// The account exists but may not sign in yet (or any more).
     #[error("this account is {}", .0.as_str())]
     AccountNotActive(AccountStatus),
+    /// The account must confirm its email address before signing in.
+    #[error("confirm your email address first: follow the link we emailed you")]
+    EmailUnconfirmed,
     /// The registration policy refused.
     #[error(transparent)]
     Registration(#[from] RegistrationRefused),

@@ -13,6 +13,7 @@ mod context;
 pub mod directory;
 pub mod discussions;
 pub mod email;
+pub mod email_confirmation;
 mod error;
 pub mod event_pages;
 pub mod events;

@@ -36,6 +36,8 @@ pub struct AccountView {
     pub username: String,
     /// Email address (only shown to the account itself and admins).
     pub email: Option<String>,
+    /// Whether that address was confirmed (by a link, or by the admin who created the account).
+    pub email_confirmed: bool,
     /// Display name.
     pub display_name: String,
     /// Bio (Markdown).
@@ -62,6 +64,7 @@ impl AccountView {
             id: a.id,
             username: a.username.clone(),
             email: a.email.clone(),
+            email_confirmed: a.email.is_some() && a.email_confirmed_at.is_some(),
             display_name: a.display_name.clone(),
             bio: a.bio.clone(),
             department: a.department.clone(),
@@ -420,6 +423,8 @@ pub struct SettingsView {
     pub map_seeds: Vec<String>,
     /// Map entries older than this many hours are fetched again.
     pub map_refresh_hours: i32,
+    /// Whether new accounts must confirm their email address before signing in.
+    pub require_email_confirmation: bool,
 }
 
 /// An invite code.

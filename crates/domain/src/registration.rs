@@ -155,6 +155,13 @@ impl RegistrationPolicy {
     }
 }
 
+/// Whether an account must confirm its address before it may sign in: only when the admin
+/// asks for it and email is on (with email off no link could arrive, so the setting rests),
+/// and only for an address not yet confirmed (accounts without one have nothing to confirm).
+pub fn must_confirm_email(required: bool, email_on: bool, has_address: bool, confirmed: bool) -> bool {
+    required && email_on && has_address && !confirmed
+}
+
 /// `*.gc.ca` matches subdomains of gc.ca (any depth); other patterns match exactly.
 fn domain_matches(pattern: &str, domain: &str) -> bool {
     match pattern.strip_prefix("*.") {
@@ -186,6 +193,15 @@ mod tests {
 
     fn policy(mode: RegistrationMode, domains: &[&str]) -> RegistrationPolicy {
         RegistrationPolicy { mode, email_domains: domains.iter().map(|s| s.to_string()).collect() }
+    }
+
+    #[test]
+    fn only_a_required_unconfirmed_address_with_email_on_blocks_sign_in() {
+        assert!(must_confirm_email(true, true, true, false));
+        assert!(!must_confirm_email(false, true, true, false), "not required");
+        assert!(!must_confirm_email(true, false, true, false), "email off: no link could arrive");
+        assert!(!must_confirm_email(true, true, false, false), "no address to confirm");
+        assert!(!must_confirm_email(true, true, true, true), "confirmed");
     }
 
     #[test]

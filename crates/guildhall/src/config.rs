@@ -101,6 +101,7 @@ struct FileConfig {
     rate_limit_inbox_per_minute: Option<u32>,
     rate_limit_oauth_per_hour: Option<u32>,
     rate_limit_client_api_per_5_minutes: Option<u32>,
+    rate_limit_email_requests_per_hour: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
     federation_timeout_seconds: Option<u32>,
     smtp_host: Option<String>,
@@ -260,6 +261,12 @@ impl Config {
                 "rate_limit_client_api_per_5_minutes",
                 fc.rate_limit_client_api_per_5_minutes,
                 d.client_api_per_5_minutes,
+            )?,
+            email_requests_per_hour: count(
+                "GUILDHALL_RATE_LIMIT_EMAIL_REQUESTS_PER_HOUR",
+                "rate_limit_email_requests_per_hour",
+                fc.rate_limit_email_requests_per_hour,
+                d.email_requests_per_hour,
             )?,
         };
         let trusted_proxies = match env.get("GUILDHALL_TRUSTED_PROXIES") {

@@ -36,6 +36,10 @@ pub struct RateLimits {
     pub oauth_per_hour: u32,
     /// Mastodon client API requests per five minutes and token (or address, without one).
     pub client_api_per_5_minutes: u32,
+    /// Requests that send an email link (password reset, a new confirmation link) per hour
+    /// and address: each address is also limited to 3 messages an hour, this stops one
+    /// client from writing to many.
+    pub email_requests_per_hour: u32,
 }
 
 impl Default for RateLimits {
@@ -51,6 +55,7 @@ impl Default for RateLimits {
             oauth_per_hour: 300,
             // Mastodon's own default: apps are written to stay within it.
             client_api_per_5_minutes: 300,
+            email_requests_per_hour: 30,
         }
     }
 }
@@ -64,6 +69,7 @@ enum Kind {
     Inbox,
     Oauth,
     ClientApi,
+    EmailRequest,
 }
 
 struct Window {
@@ -102,6 +108,7 @@ impl Limiter {
             Kind::Inbox => (l.inbox_per_minute, Duration::from_secs(60)),
             Kind::Oauth => (l.oauth_per_hour, Duration::from_secs(3600)),
             Kind::ClientApi => (l.client_api_per_5_minutes, Duration::from_secs(300)),
+            Kind::EmailRequest => (l.email_requests_per_hour, Duration::from_secs(3600)),
         }
     }
 
@@ -165,6 +172,14 @@ fn kind_of(method: &Method, path: &str) -> Option<Kind> {
         "/inbox" | "/actor/inbox" if post => Some(Kind::Inbox),
         p if post && (p.starts_with("/u/") || p.starts_with("/c/")) && p.ends_with("/inbox") => Some(Kind::Inbox),
         "/api/v1/apps" | "/oauth/token" if post => Some(Kind::Oauth),
+        "/api/guildhall/v1/auth/password-reset"
+        | "/api/guildhall/v1/auth/email-confirmation/resend"
+        | "/password-reset"
+        | "/email/resend"
+            if post =>
+        {
+            Some(Kind::EmailRequest)
+        }
         p if p.starts_with("/api/v1/") || p.starts_with("/api/v2/") => Some(Kind::ClientApi),
         _ => None,
     }
@@ -283,6 +298,13 @@ mod tests {
         assert_eq!(kind_of(&Method::GET, "/communities/ux"), None);
         assert_eq!(kind_of(&Method::POST, "/oauth/token"), Some(Kind::Oauth));
         assert_eq!(kind_of(&Method::POST, "/api/v1/apps"), Some(Kind::Oauth));
+        assert_eq!(kind_of(&Method::POST, "/password-reset"), Some(Kind::EmailRequest));
+        assert_eq!(
+            kind_of(&Method::POST, "/api/guildhall/v1/auth/email-confirmation/resend"),
+            Some(Kind::EmailRequest)
+        );
+        assert_eq!(kind_of(&Method::GET, "/password-reset"), None, "only asking sends mail");
+        assert_eq!(kind_of(&Method::POST, "/api/guildhall/v1/auth/password-reset/confirm"), None);
         assert_eq!(kind_of(&Method::GET, "/api/v1/timelines/home"), Some(Kind::ClientApi));
         assert_eq!(kind_of(&Method::POST, "/api/v2/search"), Some(Kind::ClientApi));
         assert_eq!(kind_of(&Method::GET, "/api/guildhall/v1/discussions/1"), None);

@@ -124,6 +124,7 @@ fn tiny() -> RateLimits {
         inbox_per_minute: 1,
         oauth_per_hour: 1,
         client_api_per_5_minutes: 2,
+        email_requests_per_hour: 1,
     }
 }
 
@@ -139,6 +140,22 @@ async fn signup_is_limited_on_the_api_and_the_web_form() {
     let form = ("content-type", "application/x-www-form-urlencoded");
     let r = app.send(Method::POST, "/signup", &[form], "username=bob").await;
     assert_limited(&r, false, "web sign-up");
+}
+
+#[tokio::test]
+async fn requests_that_email_a_link_are_limited_per_address_on_the_api_and_the_web() {
+    let app = app(false, tiny()).await;
+    let ask = r#"{"email":"ann@example.org"}"#;
+    let first = app.send(Method::POST, "/api/guildhall/v1/auth/password-reset", &[JSON], ask).await;
+    assert_ne!(first.status, StatusCode::TOO_MANY_REQUESTS);
+    let r = app.send(Method::POST, "/api/guildhall/v1/auth/email-confirmation/resend", &[JSON], ask).await;
+    assert_limited(&r, true, "API confirmation link, sharing the reset allowance");
+    let form = ("content-type", "application/x-www-form-urlencoded");
+    assert_limited(&app.send(Method::POST, "/password-reset", &[form], "email=x").await, false, "web reset form");
+    assert_limited(&app.send(Method::POST, "/email/resend", &[form], "email=x").await, false, "web resend form");
+    // Following a link does not count: it sends nothing.
+    let r = app.send(Method::POST, "/api/guildhall/v1/auth/email-confirmation", &[JSON], r#"{"token":"x"}"#).await;
+    assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]

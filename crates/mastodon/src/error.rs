@@ -98,6 +98,10 @@ impl From<Error> for MastoError {
             Error::AccountNotActive(s) => {
                 MastoError::new(StatusCode::FORBIDDEN, format!("Your login is currently disabled ({})", s.as_str()))
             }
+            // Mastodon's own words for an unconfirmed account.
+            Error::EmailUnconfirmed => {
+                MastoError::new(StatusCode::FORBIDDEN, "Your login is missing a confirmed e-mail address")
+            }
             Error::Registration(r) => MastoError::new(StatusCode::FORBIDDEN, r.to_string()),
             Error::BadAddress(m) => MastoError::validation(m),
             Error::Remote(e) => {

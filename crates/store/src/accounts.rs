@@ -43,6 +43,8 @@ pub struct NewAccount {
     pub status: AccountStatus,
     /// Why they want to join (approval mode).
     pub registration_reason: Option<String>,
+    /// When the address was confirmed: now for accounts an admin creates, none at sign-up.
+    pub email_confirmed_at: Option<DateTime<Utc>>,
 }
 
 /// Inserts an account.
@@ -59,6 +61,7 @@ pub async fn insert_account<C: ConnectionTrait>(db: &C, new: NewAccount, now: Da
         is_admin: Set(new.is_admin),
         status: Set(new.status),
         registration_reason: Set(new.registration_reason),
+        email_confirmed_at: Set(new.email_confirmed_at),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

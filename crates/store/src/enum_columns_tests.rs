@@ -22,6 +22,7 @@ async fn account(db: &DatabaseConnection, name: &str, status: AccountStatus) -> 
         is_admin: false,
         status,
         registration_reason: None,
+        email_confirmed_at: None,
     };
     accounts::insert_account(db, new, Utc::now()).await.expect("account").id
 }

@@ -62,6 +62,7 @@ async fn extras_round_trip_and_tombstones_clear_them() {
         is_admin: false,
         status: guildhall_domain::AccountStatus::Active,
         registration_reason: None,
+        email_confirmed_at: None,
     };
     let ann = accounts::insert_account(db, new, Utc::now()).await.unwrap().id;
     let c = communities::NewCommunity {

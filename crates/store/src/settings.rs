@@ -26,6 +26,7 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<instance_settings::Model>
         government: Set(String::new()),
         map_seeds: Set("[]".into()),
         map_refresh_hours: Set(24),
+        require_email_confirmation: Set(false),
         public_key_pem: Set(None),
         private_key_pem: Set(None),
         updated_at: Set(Utc::now()),

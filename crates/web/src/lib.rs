@@ -31,8 +31,8 @@ use guildhall_app::AppContext;
 pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 use pages::{
-    account, actions, admin, auth, community, discussion, events, guilds, home, map, map_admin, moderation,
-    notifications, oauth, password_reset, wiki,
+    account, actions, admin, auth, community, discussion, email_links, events, guilds, home, map, map_admin,
+    moderation, notifications, oauth, password_reset, wiki,
 };
 
 /// The Content-Security-Policy sent with every response.
@@ -49,11 +49,15 @@ pub fn router() -> Router<AppContext> {
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/password-reset", get(password_reset::request_form).post(password_reset::request))
         .route("/password-reset/confirm", get(password_reset::confirm_form).post(password_reset::confirm))
+        .route("/email/confirm", get(email_links::confirm))
+        .route("/email/cancel", get(email_links::cancel_form).post(email_links::cancel))
+        .route("/email/resend", get(email_links::resend_form).post(email_links::resend))
         .route("/logout", post(auth::logout))
         .route("/signup", get(auth::signup_form).post(auth::signup))
         .route("/language", get(auth::language_link).post(auth::language))
         .route("/account", get(account::account).post(account::save))
         .route("/account/password", post(account::password))
+        .route("/account/email", post(account::email))
         .route("/account/calendar", post(account::calendar))
         .route("/account/apps/{id}/revoke", post(oauth::revoke))
         .route("/oauth/authorize", get(oauth::authorize_form).post(oauth::decide))

@@ -82,6 +82,8 @@ const NOTICES: &[&str] = &[
     "proposed",
     "notifications-read",
     "app-revoked",
+    "confirm-sent",
+    "email-change-sent",
 ];
 
 fn notice_of(query: Option<&str>) -> Option<&'static str> {

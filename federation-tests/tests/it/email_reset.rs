@@ -16,140 +16,23 @@
 //! Without it the SMTP tests print that they were skipped and pass; with `CI=true` they fail.
 //! The test with email off needs nothing.
 
-use std::path::{Path, PathBuf};
-use std::time::Duration;
-
 use federation_tests::community::{PASSWORD, member};
-use federation_tests::interop::installed;
+use federation_tests::smtp::{DEADLINE, Smtpd, python, queue_settles, start_instance, token_in, with_subject};
 use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, json, poll_until};
-use tokio::process::{Child, Command};
 
-const PYTHON_ENV: &str = "GUILDHALL_INTEROP_PYTHON";
-/// Deadline of each wait for the queue or the mailbox (a retry comes 5 s after a failure).
-const DEADLINE: Duration = Duration::from_secs(60);
 const NEW_PASSWORD: &str = "a brand new passphrase";
-
-/// Reads one stored message with Python's own MIME parser: its recipient, subject and parts.
-const READ_MESSAGE: &str = r#"
-import email, email.policy, json, sys
-m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
-text = m.get_body(('plain',)).get_content()
-html = m.get_body(('html',)).get_content()
-print(json.dumps({'to': m['To'], 'from': m['From'], 'subject': m['Subject'], 'text': text, 'html': html}))
-"#;
-
-/// An `aiosmtpd` server writing to a Maildir, killed when dropped.
-struct Smtpd {
-    python: PathBuf,
-    port: u16,
-    maildir: PathBuf,
-    _dir: tempfile::TempDir,
-    child: Option<Child>,
-}
-
-impl Smtpd {
-    /// Reserves a port and a Maildir without starting the server (so the SMTP server is down).
-    fn unstarted(python: &Path) -> Smtpd {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
-        let dir = tempfile::tempdir().expect("temporary directory");
-        let maildir = dir.path().join("Maildir");
-        Smtpd { python: python.to_owned(), port, maildir, _dir: dir, child: None }
-    }
-
-    /// Starts the server and waits until it accepts connections.
-    async fn start(&mut self) {
-        let child = Command::new(&self.python)
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c"])
-            .arg("aiosmtpd.handlers.Mailbox")
-            .arg(&self.maildir)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start aiosmtpd");
-        self.child = Some(child);
-        let port = self.port;
-        poll_until(DEADLINE, "aiosmtpd to listen", || async move {
-            tokio::net::TcpStream::connect(("127.0.0.1", port)).await.ok().map(|_| ())
-        })
-        .await;
-    }
-
-    /// The instance settings that send through this server.
-    fn settings(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("GUILDHALL_SMTP_HOST", "127.0.0.1".into()),
-            ("GUILDHALL_SMTP_PORT", self.port.to_string()),
-            ("GUILDHALL_SMTP_SECURITY", "none".into()),
-            ("GUILDHALL_EMAIL_FROM", "guildhall@alpha.test".into()),
-        ]
-    }
-
-    /// The files of the messages received so far.
-    fn files(&self) -> Vec<PathBuf> {
-        let mut files: Vec<PathBuf> = ["new", "cur"]
-            .iter()
-            .filter_map(|d| std::fs::read_dir(self.maildir.join(d)).ok())
-            .flatten()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        files.sort();
-        files
-    }
-
-    /// The messages received so far, parsed.
-    async fn messages(&self) -> Vec<Value> {
-        let mut out = Vec::new();
-        for f in self.files() {
-            let parsed = Command::new(&self.python).arg("-c").arg(READ_MESSAGE).arg(&f).output().await.expect("python");
-            assert!(
-                parsed.status.success(),
-                "cannot read {}: {}",
-                f.display(),
-                String::from_utf8_lossy(&parsed.stderr)
-            );
-            out.push(serde_json::from_slice(&parsed.stdout).expect("message as JSON"));
-        }
-        out
-    }
-
-    /// Waits until `n` messages arrived and returns them.
-    async fn wait_for(&self, n: usize) -> Vec<Value> {
-        poll_until(DEADLINE, &format!("{n} message(s) in the Maildir"), || async move {
-            (self.files().len() >= n).then_some(())
-        })
-        .await;
-        self.messages().await
-    }
-}
-
-fn python() -> Option<PathBuf> {
-    installed(PYTHON_ENV, "aiosmtpd (a venv with federation-tests/interop/clients/requirements.txt)", |p| {
-        p.is_file().then_some(()).ok_or_else(|| "not a Python interpreter".to_string())
-    })
-}
-
-async fn start_instance(name: &str, smtpd: &Smtpd) -> InProcessInstance {
-    let settings = smtpd.settings();
-    let pairs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    InProcessInstance::start_with(name, &pairs).await
-}
-
-/// Waits until the queue has sent `sent` messages and holds none, and returns its status.
-async fn queue_settles(admin: &Client, sent: u64) -> Value {
-    poll_until(DEADLINE, &format!("the email queue to have sent {sent}"), || async move {
-        let body = expect_status(admin.get("/api/guildhall/v1/admin/email-queue").await, StatusCode::OK, "queue");
-        (body["sent"] == json!(sent) && body["queued"] == json!(0)).then_some(body)
-    })
-    .await
-}
 
 async fn ask_reset(client: &Client, address: &str) -> (StatusCode, Value) {
     client.post("/api/guildhall/v1/auth/password-reset", &json!({"email": address})).await
 }
 
 fn token_of(message: &Value) -> String {
-    let text = message["text"].as_str().expect("a text part");
-    let link = text.split_whitespace().find(|w| w.contains("/password-reset/confirm?token=")).expect("a reset link");
-    link.rsplit_once("token=").map(|(_, t)| t.to_owned()).expect("a token")
+    token_in(message, "/password-reset/confirm?token=")
+}
+
+/// The reset messages among `messages` (a new member also gets a confirmation link).
+fn resets(messages: &[Value]) -> Vec<&Value> {
+    with_subject(messages, "Reset your password")
 }
 
 #[tokio::test]
@@ -167,10 +50,12 @@ async fn a_reset_link_by_email_sets_a_new_password_once() {
     let unknown = ask_reset(&anon, "nobody@alpha.test").await;
     assert_eq!(known.0, StatusCode::ACCEPTED, "{known:?}");
     assert_eq!(known, unknown, "the answer does not tell whether an account uses the address");
-    queue_settles(&admin, 1).await;
-    let messages = smtpd.wait_for(1).await;
+    // The confirmation link of ana's sign-up, and her reset link.
+    queue_settles(&admin, 2).await;
+    let messages = smtpd.wait_for(2).await;
+    let messages = resets(&messages);
     assert_eq!(messages.len(), 1, "one message, none for the unknown address: {messages:?}");
-    let m = &messages[0];
+    let m = messages[0];
     assert_eq!(m["to"], "ana@alpha.test");
     assert_eq!(m["from"], "guildhall@alpha.test");
     assert!(m["subject"].as_str().unwrap().contains("Reset your password"), "{m}");
@@ -214,9 +99,9 @@ async fn a_reset_link_by_email_sets_a_new_password_once() {
     for _ in 0..3 {
         assert_eq!(ask_reset(&anon, "ana@alpha.test").await, known);
     }
-    let status = queue_settles(&admin, 3).await;
+    let status = queue_settles(&admin, 4).await;
     assert_eq!(status["failed"], 0, "{status}");
-    assert_eq!(smtpd.wait_for(3).await.len(), 3, "the fourth request in the hour sent nothing");
+    assert_eq!(resets(&smtpd.wait_for(4).await).len(), 3, "the fourth request in the hour sent nothing");
 }
 
 #[tokio::test]
@@ -234,13 +119,16 @@ async fn an_smtp_outage_loses_nothing_and_sends_once() {
         body["last_error"].is_string().then_some(body)
     })
     .await;
-    assert_eq!((down["queued"].clone(), down["sent"].clone()), (json!(1), json!(0)), "{down}");
+    // Bob's sign-up confirmation and his reset link.
+    assert_eq!((down["queued"].clone(), down["sent"].clone()), (json!(2), json!(0)), "{down}");
 
     smtpd.start().await;
-    queue_settles(&admin, 1).await;
-    let messages = smtpd.wait_for(1).await;
-    assert_eq!(messages.len(), 1, "delivered exactly once: {messages:?}");
-    assert_eq!(messages[0]["to"], "bob@alpha.test");
+    queue_settles(&admin, 2).await;
+    let messages = smtpd.wait_for(2).await;
+    assert_eq!(messages.len(), 2, "each delivered exactly once: {messages:?}");
+    let reset = resets(&messages);
+    assert_eq!(reset.len(), 1, "{messages:?}");
+    assert_eq!(reset[0]["to"], "bob@alpha.test");
 }
 
 #[tokio::test]

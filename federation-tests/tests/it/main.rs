@@ -9,6 +9,7 @@ mod content_extras;
 mod delivery_durability;
 mod delivery_refusals;
 mod discovery_and_ids;
+mod email_confirm;
 mod email_reset;
 mod events_across;
 mod events_mobilizon;

@@ -37,6 +37,8 @@ pub struct Model {
     pub language: Option<String>,
     /// The member's time zone (IANA name, e.g. `Europe/Paris`); none: not chosen.
     pub time_zone: Option<String>,
+    /// When the address was confirmed (none: not yet, or no address).
+    pub email_confirmed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -32,6 +32,8 @@ pub struct Model {
     pub map_seeds: String,
     /// Map entries older than this are fetched again.
     pub map_refresh_hours: i32,
+    /// Whether a new account must confirm its address before signing in (email on only).
+    pub require_email_confirmation: bool,
     #[sea_orm(column_type = "Text", nullable)]
     pub public_key_pem: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

@@ -9,6 +9,7 @@ pub mod community;
 pub mod cop_proposal;
 pub mod delivery;
 pub mod discussion;
+pub mod email_confirmation;
 pub mod email_message;
 pub mod event;
 pub mod event_participant;

@@ -1,4 +1,5 @@
-//! Public profiles, and a member's own settings: profile, language, time zone and password.
+//! Public profiles, and a member's own settings: profile, language, time zone, email address
+//! and password.
 
 use askama::Template;
 use axum::Form;
@@ -7,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use guildhall_app::views::{AccountView, ProfileView};
-use guildhall_app::{AppContext, accounts, auth, oauth};
+use guildhall_app::{AppContext, accounts, auth, email_confirmation, oauth};
 use serde::Deserialize;
 
 use super::{OrPage, PageError, form_refusal, render, see_other, with_cookies};
@@ -47,6 +48,12 @@ pub(crate) struct AccountPage {
     pub feed_url: Option<String>,
     /// The apps the member allowed to use the account (OAuth).
     pub apps: Vec<AppRow>,
+    /// Errors of the change-of-address form.
+    pub email_errors: Errors,
+    /// The address a change waits to move to, until it is confirmed.
+    pub pending_email: Option<String>,
+    /// Whether the instance sends email (else an address changes at once).
+    pub email_on: bool,
 }
 
 /// One allowed app on the account page.
@@ -113,7 +120,7 @@ async fn account_page(
     errors: Errors,
     password_errors: Errors,
 ) -> Result<Response, PageError> {
-    account_page_with(ctx, v, form, errors, password_errors, None).await
+    account_page_with(ctx, v, form, errors, password_errors, None, Errors::default()).await
 }
 
 async fn account_page_with(
@@ -123,6 +130,7 @@ async fn account_page_with(
     errors: Errors,
     password_errors: Errors,
     feed_url: Option<String>,
+    email_errors: Errors,
 ) -> Result<Response, PageError> {
     let s = v.require()?;
     let me = accounts::me(ctx, &s.viewer).await.or_page(v)?;
@@ -139,8 +147,22 @@ async fn account_page_with(
             since: a.since,
         })
         .collect();
-    let status = if errors.is_empty() && password_errors.is_empty() { StatusCode::OK } else { StatusCode::BAD_REQUEST };
-    Ok(render(status, &AccountPage { c: v.chrome(), me, form, errors, password_errors, feed_url, apps }))
+    let pending_email = email_confirmation::pending_change(ctx, &s.viewer).await.or_page(v)?;
+    let fine = errors.is_empty() && password_errors.is_empty() && email_errors.is_empty();
+    let status = if fine { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let page = AccountPage {
+        c: v.chrome(),
+        me,
+        form,
+        errors,
+        password_errors,
+        feed_url,
+        apps,
+        email_errors,
+        pending_email,
+        email_on: ctx.email_enabled(),
+    };
+    Ok(render(status, &page))
 }
 
 /// `GET /account`.
@@ -206,6 +228,41 @@ pub(crate) async fn password(
     account_page(&ctx, &v, None, Errors::default(), errors).await
 }
 
+/// The change-of-address form's fields.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct EmailForm {
+    #[serde(default)]
+    email: String,
+    /// Named apart from the password form's field: both are on one page.
+    #[serde(default)]
+    email_password: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// `POST /account/email`: links go to both addresses (or, with email off, the address
+/// changes at once).
+pub(crate) async fn email(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    form: Result<Form<EmailForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let form = v.form(form)?;
+    let s = v.authorize(&form.csrf_token)?;
+    let lang = Some(v.lang.code());
+    let errors =
+        match email_confirmation::request_change(&ctx, &s.viewer, &form.email, &form.email_password, lang).await {
+            Ok(r) => return Ok(see_other("/account", Some(if r.pending { "email-change-sent" } else { "saved" }))),
+            Err(guildhall_app::Error::Invalid(i)) if i.field == "current_password" => {
+                let mut errors = Errors::default();
+                errors.add("email_password", crate::forms::invalid_message(v.lang, &i));
+                errors
+            }
+            Err(e) => form_refusal(&v, e, "email")?,
+        };
+    account_page_with(&ctx, &v, None, Errors::default(), Errors::default(), None, errors).await
+}
+
 /// `POST /account/calendar`: makes a new private address for the "my events" feed (the old
 /// one stops working) and shows it once, on the page this answers with.
 pub(crate) async fn calendar(
@@ -216,5 +273,5 @@ pub(crate) async fn calendar(
     let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
     let s = v.authorize(&given)?;
     let t = guildhall_app::events::ical::new_token(&ctx, &s.viewer).await.or_page(&v)?;
-    account_page_with(&ctx, &v, None, Errors::default(), Errors::default(), Some(t.url)).await
+    account_page_with(&ctx, &v, None, Errors::default(), Errors::default(), Some(t.url), Errors::default()).await
 }

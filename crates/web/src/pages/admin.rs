@@ -80,6 +80,9 @@ pub(crate) struct SettingsForm {
     email_domains: String,
     #[serde(default)]
     community_creation: String,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    require_email_confirmation: Option<String>,
     #[serde(default)]
     csrf_token: String,
 }
@@ -96,6 +99,8 @@ pub(crate) async fn save_settings(
         registration_mode: RegistrationMode::parse(&form.registration_mode),
         email_domains: Some(split_list(&form.email_domains)),
         community_creation: CommunityCreation::parse(&form.community_creation),
+        // The box is shown only while email is on; otherwise the setting rests as it is.
+        require_email_confirmation: ctx.email_enabled().then_some(form.require_email_confirmation.is_some()),
         ..Default::default()
     };
     let errors = match admin::update_settings(&ctx, &s.viewer, change).await {

@@ -127,6 +127,10 @@ pub(crate) async fn login(
                 status = StatusCode::FORBIDDEN;
                 errors.add("username", v.lang.t(&format!("login-error-{}", s.as_str())));
             }
+            Err(Error::EmailUnconfirmed) => {
+                status = StatusCode::FORBIDDEN;
+                errors.add("username", v.lang.t("login-error-unconfirmed"));
+            }
             Err(Error::Throttled { retry_after: secs }) => {
                 status = StatusCode::TOO_MANY_REQUESTS;
                 retry_after = Some(secs);
@@ -241,13 +245,18 @@ pub(crate) async fn signup(
         display_name: Some(form.display_name.clone()),
         invite_code: Some(form.invite_code.clone()),
         reason: Some(form.reason.clone()),
+        language: Some(v.lang.code().to_owned()),
     };
     let https = ctx.instance().https;
     let errors = match auth::register(&ctx, reg).await {
         Ok(account) if account.status == guildhall_domain::AccountStatus::Active => {
             let attempt =
                 auth::SignIn { username: &account.username, password: &form.password, address, device_token: None };
-            let login = auth::login(&ctx, attempt).await.or_page(&v)?;
+            let login = match auth::login(&ctx, attempt).await {
+                // The admin asks new members to confirm their address first: the link is on its way.
+                Err(Error::EmailUnconfirmed) => return Ok(see_other("/login", Some("confirm-sent"))),
+                other => other.or_page(&v)?,
+            };
             return Ok(with_cookies(
                 see_other("/", Some("registered")),
                 &[cookies::session(&login.token, https), cookies::clear_csrf(https)],

@@ -149,6 +149,9 @@ pub(crate) fn describe(lang: Lang, e: &Error) -> Option<(StatusCode, String, Str
         Error::Denied(d) => (StatusCode::FORBIDDEN, lang.t("error-403-title"), crate::forms::denied_message(lang, *d)),
         Error::Unauthenticated(_) => (StatusCode::UNAUTHORIZED, lang.t("error-401-title"), lang.t("error-401-message")),
         Error::AccountNotActive(_) => (StatusCode::FORBIDDEN, lang.t("error-403-title"), lang.t("error-inactive")),
+        Error::EmailUnconfirmed => {
+            (StatusCode::FORBIDDEN, lang.t("error-403-title"), lang.t("login-error-unconfirmed"))
+        }
         Error::Invalid(i) => {
             (StatusCode::BAD_REQUEST, lang.t("error-summary-title"), crate::forms::invalid_message(lang, i))
         }
