@@ -45,6 +45,9 @@ test('signed-out pages', async () => {
   await visit(page, server.url, '/', 'home (signed out)');
   await visit(page, server.url, '/communities', 'directory (signed out)');
   await visit(page, server.url, '/login', 'sign in');
+  // The pages emailed links open (email is off here: they say so).
+  await visit(page, server.url, '/email/resend', 'new confirmation link');
+  await visit(page, server.url, '/email/cancel?token=x', 'call off a change of address');
   await page.close();
 });
 
