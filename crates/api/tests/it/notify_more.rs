@@ -214,7 +214,8 @@ async fn other_servers_event_changes_and_reminders_reach_local_attendees_once() 
     app.remote_membership(&bob, group.id).await;
     let organiser = app.remote_person("olga", "beta.test").await;
     let ap_id = "http://beta.test/events/1";
-    let start = Utc::now() + Duration::days(3);
+    // Whole seconds, as `startTime` arrives (PostgreSQL keeps microseconds, not nanoseconds).
+    let start = DateTime::from_timestamp((Utc::now() + Duration::days(3)).timestamp(), 0).expect("time");
     let receive = |e| guildhall_app::events::remote::receive_event(&app.ctx, &group, &organiser, e);
     let e = receive(incoming_event(ap_id, "Hack night", start)).await.expect("new event");
     let ann_id = account_id(&app, "ann").await;
