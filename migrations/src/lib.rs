@@ -35,6 +35,7 @@ mod m20261207_000071_bookmarks;
 mod m20261207_000072_markers;
 mod m20261207_000074_notification_subjects;
 mod m20261207_000075_email;
+mod m20261207_000085_event_reminders;
 mod m20261207_000090_email_confirmation;
 
 /// Every migration in order.
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000072_markers::Migration),
             Box::new(m20261207_000074_notification_subjects::Migration),
             Box::new(m20261207_000075_email::Migration),
+            Box::new(m20261207_000085_event_reminders::Migration),
             Box::new(m20261207_000090_email_confirmation::Migration),
         ];
         every.into_iter().map(|migration| Box::new(Atomic(migration)) as Box<dyn MigrationTrait>).collect()

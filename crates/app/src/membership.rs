@@ -102,6 +102,10 @@ pub async fn leave(ctx: &AppContext, viewer: &Viewer, name: &str) -> Result<()> 
     let m = l.membership.ok_or(Error::Denied(Denied::NotMember))?;
     store::delete_membership(&txn, m.id).await?;
     crate::events::rsvp::withdraw_all_in(&txn, l.community.id, viewer.account_id).await?;
+    let told = match m.is_moderator {
+        true => crate::notifying::moderator_left(&txn, &l.community, viewer.account_id).await?,
+        false => Vec::new(),
+    };
     if let (false, Some(follow)) = (l.community.domain.is_empty(), m.follow_ap_id) {
         let intent =
             Outgoing::Unfollow { account_id: viewer.account_id, community_id: l.community.id, follow_ap_id: follow };
@@ -109,6 +113,7 @@ pub async fn leave(ctx: &AppContext, viewer: &Viewer, name: &str) -> Result<()> 
     }
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     tracing::info!(account = %viewer.username, community = %l.community.name, "left community");
     Ok(())
 }
@@ -236,10 +241,13 @@ pub async fn remove_moderator(ctx: &AppContext, viewer: &Viewer, name: &str, use
     if store::count_moderators(&txn, l.community.id).await? <= 1 {
         return Err(Denied::LastModerator.into());
     }
+    let left = m.account_id;
     let mut active: membership::ActiveModel = m.into();
     active.is_moderator = Set(false);
     store::update_membership(&txn, active).await?;
+    let told = crate::notifying::moderator_left(&txn, &l.community, left).await?;
     txn.commit().await?;
+    crate::live::notified(ctx, &told);
     tracing::info!(moderator = %viewer.username, community = %l.community.name, removed = %username, "moderator removed");
     Ok(())
 }

@@ -327,7 +327,7 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
 
 /// Whether an attendee may still read `e` now: an RSVP outlives a ban or leaving, the right
 /// to hear about a private event does not.
-async fn may_read_event<C: guildhall_store::ConnectionTrait>(
+pub(crate) async fn may_read_event<C: guildhall_store::ConnectionTrait>(
     txn: &C,
     c: &guildhall_store::entities::community::Model,
     e: &event::Model,

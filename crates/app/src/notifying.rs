@@ -1,5 +1,6 @@
 //! Who is told about what: the notifications that replies, mentions, upvotes, join requests,
-//! their answers and closed polls cause. Each writer runs inside the transaction of the change
+//! their answers, closed polls, event reminders, guild links, reports and a community left
+//! without an active moderator cause. Each writer runs inside the transaction of the change
 //! that causes it and returns the accounts notified, to announce to their streams once it
 //! commits (`live::notified`). People are told only when they are on this server, did not do
 //! it themselves, and may still read what it is about (the same access rule as reading it).
@@ -7,7 +8,7 @@
 use chrono::Utc;
 use guildhall_domain::extras::{Tag, TagKind};
 use guildhall_store::ConnectionTrait;
-use guildhall_store::entities::{community, discussion, reply};
+use guildhall_store::entities::{community, discussion, event, reply};
 use guildhall_store::notifications::{self as store, NewNotification};
 use guildhall_store::votes::Target;
 
@@ -19,6 +20,8 @@ struct About<'a> {
     actor_id: Option<i64>,
     community: &'a community::Model,
     discussion: Option<&'a discussion::Model>,
+    /// The event it is about (read by the same rule as a discussion).
+    event: Option<&'a event::Model>,
     reply_id: Option<i64>,
     title: String,
     /// Language-neutral detail: for a reply, what it answers (`discussion` or `reply`).
@@ -67,9 +70,13 @@ async fn write<C: ConnectionTrait>(
     let candidates: Vec<i64> = recipients.iter().copied().filter(|r| Some(*r) != except).collect();
     let mut told = Vec::new();
     for account_id in store::local_only(txn, &candidates).await? {
-        let readable = match about.discussion {
-            Some(d) => may_read(txn, about.community, d, account_id).await?,
-            None => true,
+        let readable = match (about.discussion, about.event) {
+            (Some(d), _) => may_read(txn, about.community, d, account_id).await?,
+            (None, Some(e)) => {
+                e.deleted_at.is_none()
+                    && crate::notifications::may_read_event(txn, about.community, e, account_id).await?
+            }
+            (None, None) => true,
         };
         if readable {
             told.push(account_id);
@@ -133,6 +140,7 @@ pub(crate) async fn new_post<C: ConnectionTrait>(
         actor_id: Some(author_id),
         community: c,
         discussion: Some(d),
+        event: None,
         reply_id,
         title: d.title.clone(),
         body: match (r, parent) {
@@ -175,6 +183,7 @@ pub(crate) async fn upvoted<C: ConnectionTrait>(txn: &C, voter: i64, target: Tar
         actor_id: Some(voter),
         community: &c,
         discussion: Some(&d),
+        event: None,
         reply_id,
         title: d.title.clone(),
         body: "",
@@ -194,6 +203,7 @@ pub(crate) async fn join_requested<C: ConnectionTrait>(
         actor_id: Some(requester),
         community: c,
         discussion: None,
+        event: None,
         reply_id: None,
         title: c.title.clone(),
         body: "",
@@ -215,6 +225,7 @@ pub(crate) async fn join_answered<C: ConnectionTrait>(
         actor_id: by,
         community: c,
         discussion: None,
+        event: None,
         reply_id: None,
         title: c.title.clone(),
         body: "",
@@ -233,10 +244,135 @@ pub(crate) async fn poll_closed<C: ConnectionTrait>(txn: &C, d: &discussion::Mod
         actor_id: Some(d.author_id),
         community: &c,
         discussion: Some(d),
+        event: None,
         reply_id: None,
         title: d.title.clone(),
         body: "",
         link: post_link(d, None),
     };
     write(txn, Kind::PollClosed, &voters, None, &about).await
+}
+
+/// The people going to `e` (already filtered to those not reminded yet) hear `event_reminder`
+/// (`body`: `day` or `hour`), if they may still read it.
+pub(crate) async fn event_reminder<C: ConnectionTrait>(
+    txn: &C,
+    c: &community::Model,
+    e: &event::Model,
+    which: guildhall_domain::reminder::Reminder,
+    going: &[i64],
+) -> Result<Vec<i64>> {
+    let about = About {
+        actor_id: None,
+        community: c,
+        discussion: None,
+        event: Some(e),
+        reply_id: None,
+        title: e.title.clone(),
+        body: which.as_str(),
+        link: format!("/events/{}", e.id),
+    };
+    write(txn, Kind::EventReminder, going, None, &about).await
+}
+
+/// Where a community's moderators manage its guild links: a guild's page, or the community's.
+fn guild_link_page(c: &community::Model) -> String {
+    if crate::guilds::is_guild(c) { format!("/guilds/{}", handle(c)) } else { format!("/communities/{}", handle(c)) }
+}
+
+/// `other` asked `answering` for a guild link (a community asking to join a guild, or a
+/// guild inviting a community): `answering`'s local moderators hear `guild_link_requested`,
+/// titled with `other` (the asker `by`, when local, is not told).
+pub(crate) async fn guild_link_requested<C: ConnectionTrait>(
+    txn: &C,
+    answering: &community::Model,
+    other: &community::Model,
+    by: Option<i64>,
+) -> Result<Vec<i64>> {
+    let moderators = store::moderators(txn, answering.id).await?;
+    let about = About {
+        actor_id: by,
+        community: answering,
+        discussion: None,
+        event: None,
+        reply_id: None,
+        title: other.title.clone(),
+        body: "",
+        link: guild_link_page(answering),
+    };
+    write(txn, Kind::GuildLinkRequested, &moderators, by, &about).await
+}
+
+/// `other` answered the guild link `asking` asked for: `asking`'s local moderators hear
+/// `guild_link_answered` (`body`: `accepted` or `refused`), titled with `other`.
+pub(crate) async fn guild_link_answered<C: ConnectionTrait>(
+    txn: &C,
+    asking: &community::Model,
+    other: &community::Model,
+    accepted: bool,
+    by: Option<i64>,
+) -> Result<Vec<i64>> {
+    let moderators = store::moderators(txn, asking.id).await?;
+    let about = About {
+        actor_id: by,
+        community: asking,
+        discussion: None,
+        event: None,
+        reply_id: None,
+        title: other.title.clone(),
+        body: if accepted { "accepted" } else { "refused" },
+        link: guild_link_page(asking),
+    };
+    write(txn, Kind::GuildLinkAnswered, &moderators, by, &about).await
+}
+
+/// `left` stopped moderating `c` (stepped down, or left it): if no active moderator remains,
+/// the instance's admins and the remaining (inactive) moderators hear `moderator_left`.
+pub(crate) async fn moderator_left<C: ConnectionTrait>(txn: &C, c: &community::Model, left: i64) -> Result<Vec<i64>> {
+    if !c.domain.is_empty() {
+        // Another server's community: its own server looks after its moderators.
+        return Ok(Vec::new());
+    }
+    let remaining = store::moderators_with_status(txn, c.id).await?;
+    if !guildhall_domain::reminder::no_active_moderator(remaining.iter().map(|(_, s)| *s)) {
+        return Ok(Vec::new());
+    }
+    let mut recipients = store::local_admins(txn).await?;
+    recipients.extend(remaining.iter().map(|(id, _)| *id));
+    let about = About {
+        actor_id: Some(left),
+        community: c,
+        discussion: None,
+        event: None,
+        reply_id: None,
+        title: c.title.clone(),
+        body: "",
+        link: format!("/communities/{}/members", handle(c)),
+    };
+    write(txn, Kind::ModeratorLeft, &recipients, Some(left), &about).await
+}
+
+/// A report about `c` (titled with the reported post's title, or the community's): its local
+/// moderators hear `report`, and the instance's admins when it has none here.
+pub(crate) async fn reported<C: ConnectionTrait>(
+    txn: &C,
+    c: &community::Model,
+    title: String,
+    reporter: Option<i64>,
+) -> Result<Vec<i64>> {
+    let mut recipients = store::local_only(txn, &store::moderators(txn, c.id).await?).await?;
+    if recipients.is_empty() {
+        recipients = store::local_admins(txn).await?;
+    }
+    let about = About {
+        actor_id: reporter,
+        community: c,
+        discussion: None,
+        event: None,
+        reply_id: None,
+        title,
+        body: "",
+        link: format!("/communities/{}/reports", handle(c)),
+    };
+    write(txn, Kind::Report, &recipients, reporter, &about).await
 }

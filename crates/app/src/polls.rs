@@ -350,6 +350,7 @@ pub async fn receive_remote_poll(
         .collect();
     let c = store_communities::find_by_id(ctx.db(), d.community_id).await?.ok_or(Error::NotFound("community"))?;
     let txn = crate::receipt::begin_write(ctx).await?;
+    let mut told = Vec::new();
     match store::find_for_discussion(&txn, d.id).await? {
         Some(l) => {
             let same = l.options.len() == options.len() && l.options.iter().zip(&options).all(|(a, b)| a.name == b.0);
@@ -357,6 +358,10 @@ pub async fn receive_remote_poll(
                 let counts: Vec<i64> = options.iter().map(|o| o.1).collect();
                 store::set_remote_counts(&txn, &l, &counts, remote.voters_count.max(0), remote.closes_at).await?;
                 store::set_hidden(&txn, &l.poll, remote.hide_results).await?;
+                let now = Utc::now();
+                if remote.closes_at.is_some_and(|at| at <= now) {
+                    told = tell_remote_closed(&txn, l.poll.id, d.id, now).await?;
+                }
             } else {
                 tracing::info!(discussion = d.id, "remote poll changed its options; kept the first ones");
             }
@@ -375,7 +380,39 @@ pub async fn receive_remote_poll(
     crate::inbound::record_relay(&txn, &c, arrival).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     Ok(())
+}
+
+/// Tells the local voters of other servers' polls that closed by `now` (their `closes_at`
+/// passed without an Update saying so) that they closed; returns how many people were told.
+pub async fn remote_closes_due(ctx: &AppContext, now: DateTime<Utc>) -> Result<usize> {
+    let mut told = 0;
+    for p in store::remote_closed_untold(ctx.db(), now, 100).await? {
+        let txn = crate::receipt::begin_write(ctx).await?;
+        let notified = tell_remote_closed(&txn, p.id, p.discussion_id, now).await?;
+        txn.commit().await?;
+        crate::live::notified(ctx, &notified);
+        told += notified.len();
+    }
+    Ok(told)
+}
+
+/// Marks a remote poll's close as told and tells its local voters (`poll_closed`), once: the
+/// mark is taken only if it was not already (a re-delivered Update, the job, a second process).
+async fn tell_remote_closed<C: guildhall_store::ConnectionTrait>(
+    txn: &C,
+    poll_id: i64,
+    discussion_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>> {
+    if !store::mark_close_announced(txn, poll_id, now).await? {
+        return Ok(Vec::new());
+    }
+    match guildhall_store::discussions::find_by_id(txn, discussion_id).await? {
+        Some(d) if d.deleted_at.is_none() => crate::notifying::poll_closed(txn, &d, poll_id).await,
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// Whether a discussion's stored title and body already match an edit (a counts-only Update).

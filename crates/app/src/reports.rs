@@ -40,6 +40,8 @@ pub async fn receive_remote(ctx: &AppContext, r: RemoteReport) -> Result<()> {
     if !community.domain.is_empty() {
         return Err(Error::NotFound("community"));
     }
+    let title = reported_title(ctx, &community, &r.targets).await?;
+    let reporter = guildhall_store::federation::find_account_by_ap_id(ctx.db(), &r.reporter_ap_id).await?;
     let row = NewReport {
         community_id: r.community_id,
         activity_ap_id: r.activity_ap_id,
@@ -49,10 +51,46 @@ pub async fn receive_remote(ctx: &AppContext, r: RemoteReport) -> Result<()> {
         content: r.comment.trim().chars().take(MAX_COMMENT).collect(),
     };
     let txn = crate::receipt::begin_write(ctx).await?;
-    store::insert(&txn, row, Utc::now()).await?;
+    // A re-delivered Flag is stored once and tells the moderators once.
+    let told = match store::insert(&txn, row, Utc::now()).await? {
+        true => crate::notifying::reported(&txn, &community, title, reporter.map(|a| a.id)).await?,
+        false => Vec::new(),
+    };
     txn.commit().await?;
+    crate::live::notified(ctx, &told);
     tracing::info!(community = %community.name, "report received");
     Ok(())
+}
+
+/// What a report is titled with: the first reported post of `community` (a discussion, or a
+/// reply's discussion) that is not deleted, else the community's title.
+async fn reported_title(
+    ctx: &AppContext,
+    community: &guildhall_store::entities::community::Model,
+    targets: &[String],
+) -> Result<String> {
+    use crate::posts::PostRef;
+    let urls = crate::urls::Urls::new(ctx);
+    for target in targets.iter().take(MAX_TARGETS) {
+        let discussion_id = match urls.local_post(target) {
+            Some(PostRef::Discussion(id)) => Some(id),
+            Some(PostRef::Reply(id)) => {
+                guildhall_store::discussions::find_reply(ctx.db(), id).await?.map(|r| r.discussion_id)
+            }
+            None => match crate::lookup::discussion_by_ap_id(ctx, target).await? {
+                Some(d) => Some(d.id),
+                None => crate::lookup::reply_by_ap_id(ctx, target).await?.map(|r| r.discussion_id),
+            },
+        };
+        let Some(id) = discussion_id else { continue };
+        if let Some(d) = guildhall_store::discussions::find_by_id(ctx.db(), id).await?
+            && d.community_id == community.id
+            && d.deleted_at.is_none()
+        {
+            return Ok(d.title);
+        }
+    }
+    Ok(community.title.clone())
 }
 
 /// A report as moderators see it.

@@ -16,6 +16,8 @@ pub const INTERVAL: Duration = Duration::from_secs(60);
 pub async fn tick(ctx: &AppContext, now: DateTime<Utc>) {
     report("email purge", crate::email::purge(ctx, now).await);
     report("confirmation link purge", crate::email_confirmation::purge(ctx, now).await);
+    report("event reminders", crate::events::reminders::run_due(ctx, now).await);
+    report("remote poll closes", crate::polls::remote_closes_due(ctx, now).await);
 }
 
 /// Logs what a job did, or why it failed.

@@ -48,6 +48,7 @@ pub mod policy;
 pub mod poll;
 pub mod private_fetch;
 pub mod registration;
+pub mod reminder;
 pub mod sign_in_backoff;
 pub mod validate;
 pub mod visibility;

@@ -24,6 +24,7 @@ pub mod oauth;
 mod outage;
 pub mod peers;
 pub mod polls;
+pub mod reminders;
 pub mod reports;
 pub mod search;
 pub mod settings;

@@ -220,3 +220,37 @@ pub async fn exists_about<C: ConnectionTrait>(
     };
     Ok(f.count(db).await? > 0)
 }
+
+/// The admins on this server (who hear what concerns the instance as a whole).
+pub async fn local_admins<C: ConnectionTrait>(db: &C) -> Result<Vec<i64>> {
+    Ok(account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .filter(account::Column::IsAdmin.eq(true))
+        .filter(account::Column::Domain.eq(""))
+        .filter(account::Column::Status.eq(guildhall_domain::AccountStatus::Active))
+        .order_by_asc(account::Column::Id)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
+}
+
+/// A community's moderators with their accounts' statuses (whether they can still moderate).
+pub async fn moderators_with_status<C: ConnectionTrait>(
+    db: &C,
+    community_id: i64,
+) -> Result<Vec<(i64, guildhall_domain::AccountStatus)>> {
+    let ids = moderators(db, community_id).await?;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::Status)
+        .filter(account::Column::Id.is_in(ids))
+        .order_by_asc(account::Column::Id)
+        .into_tuple::<(i64, guildhall_domain::AccountStatus)>()
+        .all(db)
+        .await?)
+}

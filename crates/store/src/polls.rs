@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use crate::entities::{discussion, poll, poll_option, poll_vote};
+use crate::entities::{account, discussion, poll, poll_option, poll_vote};
 use crate::{Result, conflict_on_unique};
 
 /// A poll to store with its discussion.
@@ -210,4 +210,37 @@ pub async fn mark_close_announced<C: ConnectionTrait>(db: &C, poll_id: i64, now:
         .exec(db)
         .await?;
     Ok(res.rows_affected == 1)
+}
+
+/// Polls of other servers' discussions that closed at or before `now`, that someone on this
+/// server voted in, and whose voters were not told yet, oldest close first.
+pub async fn remote_closed_untold<C: ConnectionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<poll::Model>> {
+    let remote = Query::select()
+        .column(discussion::Column::Id)
+        .from(discussion::Entity)
+        .and_where(Expr::col(discussion::Column::ApId).is_not_null())
+        .to_owned();
+    let local_voters = Query::select()
+        .column(account::Column::Id)
+        .from(account::Entity)
+        .and_where(Expr::col(account::Column::Domain).eq(""))
+        .to_owned();
+    let voted_here = Query::select()
+        .column(poll_vote::Column::PollId)
+        .from(poll_vote::Entity)
+        .and_where(Expr::col(poll_vote::Column::AccountId).in_subquery(local_voters))
+        .to_owned();
+    Ok(poll::Entity::find()
+        .filter(poll::Column::CloseAnnouncedAt.is_null())
+        .filter(poll::Column::ClosesAt.lte(now))
+        .filter(poll::Column::DiscussionId.in_subquery(remote))
+        .filter(poll::Column::Id.in_subquery(voted_here))
+        .order_by_asc(poll::Column::ClosesAt)
+        .limit(limit)
+        .all(db)
+        .await?)
 }

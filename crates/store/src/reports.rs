@@ -24,8 +24,8 @@ pub struct NewReport {
     pub content: String,
 }
 
-/// Stores a report; a second one with the same activity id changes nothing.
-pub async fn insert<C: ConnectionTrait>(db: &C, r: NewReport, now: DateTime<Utc>) -> Result<()> {
+/// Stores a report; a second one with the same activity id changes nothing (false).
+pub async fn insert<C: ConnectionTrait>(db: &C, r: NewReport, now: DateTime<Utc>) -> Result<bool> {
     let row = report::ActiveModel {
         community_id: Set(r.community_id),
         activity_ap_id: Set(r.activity_ap_id),
@@ -36,11 +36,11 @@ pub async fn insert<C: ConnectionTrait>(db: &C, r: NewReport, now: DateTime<Utc>
         received_at: Set(now),
         ..Default::default()
     };
-    report::Entity::insert(row)
+    let n = report::Entity::insert(row)
         .on_conflict(OnConflict::column(report::Column::ActivityApId).do_nothing().to_owned())
         .exec_without_returning(db)
         .await?;
-    Ok(())
+    Ok(n == 1)
 }
 
 /// A community's reports, newest first.

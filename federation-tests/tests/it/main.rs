@@ -39,6 +39,7 @@ mod mastodon_clients;
 mod membership_bad_input;
 mod moderation_shapes;
 mod notifications_across;
+mod notify_remote_events;
 mod page_shapes;
 mod peer_shapes;
 mod polls_across;

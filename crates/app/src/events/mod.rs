@@ -4,6 +4,7 @@
 pub mod ical;
 mod input;
 pub mod post;
+pub mod reminders;
 pub mod remote;
 pub mod replies;
 pub mod rsvp;

@@ -148,9 +148,26 @@ pub async fn receive_event(
     m.remote_participant_count = Set(e.participant_count.map(|n| n.clamp(0, EventLimits::CAPACITY * 10)));
     m.updated_at = Set(now);
     let txn = crate::receipt::begin_write(ctx).await?;
-    let saved = if existing.is_some() { store::update(&txn, m).await? } else { store::insert(&txn, m).await? };
+    let (saved, told) = match &existing {
+        Some(x) => {
+            let saved = store::update(&txn, m).await?;
+            // Attendees here hear of a new version as they would of a local edit (a
+            // re-delivered identical one returned above, telling no one).
+            let kind = crate::notifications::Kind::of_edit(x.status, saved.status);
+            let told =
+                crate::notifications::notify_attendees(&txn, &saved, kind, saved.organiser_id, &handle(c)).await?;
+            (saved, told)
+        }
+        None => (store::insert(&txn, m).await?, Vec::new()),
+    };
     txn.commit().await?;
+    crate::live::notified(ctx, &told);
     Ok(saved)
+}
+
+/// A community's handle in local paths (`ops@beta.example`).
+fn handle(c: &community::Model) -> String {
+    if c.domain.is_empty() { c.name.clone() } else { format!("{}@{}", c.name, c.domain) }
 }
 
 /// Removes a remote event its community deleted.
@@ -159,11 +176,19 @@ pub async fn remote_event_deleted(ctx: &AppContext, c: &community::Model, ap_id:
     if e.community_id != c.id {
         return Err(Error::NotFound("event"));
     }
+    if e.deleted_at.is_some() {
+        // A re-delivered Delete: already gone, everyone already told.
+        return Ok(true);
+    }
+    let organiser_id = e.organiser_id;
     let mut m: event::ActiveModel = e.into();
     m.deleted_at = Set(Some(Utc::now()));
     let txn = crate::receipt::begin_write(ctx).await?;
-    store::update(&txn, m).await?;
+    let deleted = store::update(&txn, m).await?;
+    let kind = crate::notifications::Kind::EventDeleted;
+    let told = crate::notifications::notify_attendees(&txn, &deleted, kind, organiser_id, &handle(c)).await?;
     txn.commit().await?;
+    crate::live::notified(ctx, &told);
     Ok(true)
 }
 

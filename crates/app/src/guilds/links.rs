@@ -68,6 +68,12 @@ async fn say_yes(
         None => None,
     };
     let now = chrono::Utc::now();
+    // The side asked, and the side that asked, as guild and community.
+    let (asked, asker) = match by {
+        Side::Community => (guild, community),
+        Side::Guild => (community, guild),
+    };
+    let mut told = Vec::new();
     let link = match consent(current, by) {
         Consent::Opened(state) => {
             let other_is_remote = match by {
@@ -88,6 +94,8 @@ async fn say_yes(
                 };
                 outbox::record(&txn, &intent).await?;
             }
+            // The other side's moderators must answer: tell those who are here.
+            told = crate::notifying::guild_link_requested(&txn, asked, asker, acting).await?;
             link
         }
         Consent::Completed => {
@@ -100,6 +108,8 @@ async fn say_yes(
             } else if guild.domain.is_empty() {
                 outbox::record(&txn, &Outgoing::GuildAdd { guild_id: guild.id, community_id: community.id }).await?;
             }
+            // This yes answers the other side's ask: its moderators hear it was accepted.
+            told = crate::notifying::guild_link_answered(&txn, asked, asker, true, acting).await?;
             link
         }
         Consent::Unchanged(_) => {
@@ -108,6 +118,7 @@ async fn say_yes(
     };
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     tracing::info!(guild = %handle_of(guild), community = %handle_of(community), state = %link.state, "guild link consent");
     Ok(link)
 }
@@ -145,7 +156,13 @@ pub async fn guild_invites(
 }
 
 /// Ends a link (or declines or withdraws a pending one) and records who must hear of it.
-async fn end(ctx: &AppContext, guild: &community::Model, community: &community::Model, by: Side) -> Result<()> {
+async fn end(
+    ctx: &AppContext,
+    guild: &community::Model,
+    community: &community::Model,
+    by: Side,
+    acting: i64,
+) -> Result<()> {
     let txn = crate::receipt::begin_write(ctx).await?;
     let Some(link) = store::find_link(&txn, guild.id, community.id).await? else {
         return Err(Error::NotFound("guild link"));
@@ -157,6 +174,10 @@ async fn end(ctx: &AppContext, guild: &community::Model, community: &community::
     // Declining the other side's ask is a Reject; anything else (leaving, removing,
     // withdrawing our own ask) is a Remove.
     let declining = matches!((state, by), (LinkState::Requested, Side::Guild) | (LinkState::Invited, Side::Community));
+    let told = match declining {
+        true => refused_to(&txn, guild, community, by, Some(acting)).await?,
+        false => Vec::new(),
+    };
     if declining && other_is_remote {
         let intent = Outgoing::GuildReject {
             guild_id: guild.id,
@@ -177,6 +198,7 @@ async fn end(ctx: &AppContext, guild: &community::Model, community: &community::
     }
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     tracing::info!(guild = %handle_of(guild), community = %handle_of(community), was = %link.state, "guild link ended");
     Ok(())
 }
@@ -186,7 +208,7 @@ pub async fn community_leaves(ctx: &AppContext, viewer: &Viewer, community: &str
     let l = load(ctx, Some(viewer), community).await?;
     l.access.moderate()?;
     let g = crate::communities::find(ctx, guild).await?.filter(is_guild).ok_or(Error::NotFound("guild"))?;
-    end(ctx, &g, &l.community, Side::Community).await
+    end(ctx, &g, &l.community, Side::Community, viewer.account_id).await
 }
 
 /// A guild's stewards remove `community` (or decline its request, or withdraw an invitation).
@@ -197,7 +219,7 @@ pub async fn guild_removes(ctx: &AppContext, viewer: &Viewer, guild: &str, commu
         return Err(Denied::ModeratorsOnly.into());
     }
     let c = crate::communities::find(ctx, community).await?.ok_or(Error::NotFound("community"))?;
-    end(ctx, &l.community, &c, Side::Guild).await
+    end(ctx, &l.community, &c, Side::Guild, viewer.account_id).await
 }
 
 /// The remote side asked: a remote community's `Offer` to a local guild (`by` the
@@ -243,6 +265,14 @@ pub async fn receive_end(
     let Some(link) = store::find_link(ctx.db(), guild.id, community.id).await? else { return Ok(false) };
     let txn = crate::receipt::begin_write(ctx).await?;
     store::delete_link(&txn, guild.id, community.id).await?;
+    // The side that was asked declining (not the asker withdrawing) answers the ask.
+    let by = if from_guild { Side::Guild } else { Side::Community };
+    let declined =
+        matches!((link.state, by), (LinkState::Requested, Side::Guild) | (LinkState::Invited, Side::Community));
+    let told = match declined {
+        true => refused_to(&txn, guild, community, by, None).await?,
+        false => Vec::new(),
+    };
     if guild.domain.is_empty() && link.state == LinkState::Active {
         let intent = Outgoing::GuildRemove {
             guild_id: guild.id,
@@ -255,7 +285,24 @@ pub async fn receive_end(
     }
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     Ok(true)
+}
+
+/// `by` declined the other side's pending ask: the asking side's moderators hear it was
+/// refused (`acting`: the local person who declined, if any).
+async fn refused_to(
+    txn: &DatabaseTransaction,
+    guild: &community::Model,
+    community: &community::Model,
+    by: Side,
+    acting: Option<i64>,
+) -> Result<Vec<i64>> {
+    let (asking, answering) = match by {
+        Side::Guild => (community, guild),
+        Side::Community => (guild, community),
+    };
+    crate::notifying::guild_link_answered(txn, asking, answering, false, acting).await
 }
 
 /// A remote guild we follow announced a member (`Add`) or its departure (`Remove`): keep our

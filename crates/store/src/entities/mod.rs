@@ -13,6 +13,7 @@ pub mod email_confirmation;
 pub mod email_message;
 pub mod event;
 pub mod event_participant;
+pub mod event_reminder;
 pub mod event_reply;
 pub mod event_settings;
 pub mod gone_inbox;

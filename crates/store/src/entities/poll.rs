@@ -17,7 +17,8 @@ pub struct Model {
     /// Polls from other servers: the voter count their server last sent.
     pub voters_count: i64,
     pub created_at: DateTimeUtc,
-    /// Local polls: when the close was announced (`Update{Question}` with the final counts).
+    /// Local polls: when the close was announced (`Update{Question}` with the final counts);
+    /// other servers' polls: when the local voters were told it closed.
     pub close_announced_at: Option<DateTimeUtc>,
 }
 
