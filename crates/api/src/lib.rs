@@ -8,6 +8,7 @@ mod communities;
 mod directory;
 mod discussions;
 mod doc;
+mod email_settings;
 pub mod error;
 mod events;
 pub mod extract;
@@ -82,6 +83,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(directory::routes())
         .merge(map::routes())
         .merge(notifications::routes())
+        .merge(email_settings::routes())
         .merge(password_reset::routes())
         .merge(polls::routes())
         .merge(wiki::routes())

@@ -15,6 +15,7 @@ pub const INTERVAL: Duration = Duration::from_secs(60);
 /// Runs every job once, as of `now`; a failing job is logged and does not stop the others.
 pub async fn tick(ctx: &AppContext, now: DateTime<Utc>) {
     report("email purge", crate::email::purge(ctx, now).await);
+    report("notification email", crate::notify_email::send_all(ctx, now).await);
 }
 
 /// Logs what a job did, or why it failed.

@@ -6,6 +6,7 @@ pub mod communities;
 pub mod directory;
 pub mod discussions;
 pub mod email;
+pub mod email_notify;
 pub mod entities;
 #[cfg(test)]
 mod enum_columns_tests;

@@ -10,6 +10,8 @@ pub mod cop_proposal;
 pub mod delivery;
 pub mod discussion;
 pub mod email_message;
+pub mod email_secret;
+pub mod email_setting;
 pub mod event;
 pub mod event_participant;
 pub mod event_reply;
