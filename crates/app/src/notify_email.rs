@@ -93,7 +93,8 @@ fn item(ctx: &AppContext, s: &Subjects, n: &notification::Model, lang: &str) -> 
         .and_then(|id| s.accounts.get(&id))
         .map(|a| {
             let name = if a.display_name.trim().is_empty() { a.username.clone() } else { a.display_name.clone() };
-            format!("{name} ({})", crate::accounts::handle_of(a))
+            let handle = crate::accounts::handle_of(a);
+            if name == handle { name } else { format!("{name} ({handle})") }
         })
         .unwrap_or_else(|| say::someone(lang).to_owned());
     let sentence = say::sentence(lang, kind, &Parts { actor: &actor, title: &n.title, community, host, body: &n.body });
