@@ -24,22 +24,23 @@ use federation_tests::interop::installed;
 use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, json, poll_until};
 use tokio::process::{Child, Command};
 
-const PYTHON_ENV: &str = "GUILDHALL_INTEROP_PYTHON";
+pub(crate) const PYTHON_ENV: &str = "GUILDHALL_INTEROP_PYTHON";
 /// Deadline of each wait for the queue or the mailbox (a retry comes 5 s after a failure).
-const DEADLINE: Duration = Duration::from_secs(60);
+pub(crate) const DEADLINE: Duration = Duration::from_secs(60);
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
 /// Reads one stored message with Python's own MIME parser: its recipient, subject and parts.
-const READ_MESSAGE: &str = r#"
+pub(crate) const READ_MESSAGE: &str = r#"
 import email, email.policy, json, sys
 m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
 text = m.get_body(('plain',)).get_content()
 html = m.get_body(('html',)).get_content()
-print(json.dumps({'to': m['To'], 'from': m['From'], 'subject': m['Subject'], 'text': text, 'html': html}))
+print(json.dumps({'to': m['To'], 'from': m['From'], 'subject': m['Subject'], 'text': text, 'html': html,
+                  'list_unsubscribe': m['List-Unsubscribe'], 'list_unsubscribe_post': m['List-Unsubscribe-Post']}))
 "#;
 
 /// An `aiosmtpd` server writing to a Maildir, killed when dropped.
-struct Smtpd {
+pub(crate) struct Smtpd {
     python: PathBuf,
     port: u16,
     maildir: PathBuf,
@@ -49,7 +50,7 @@ struct Smtpd {
 
 impl Smtpd {
     /// Reserves a port and a Maildir without starting the server (so the SMTP server is down).
-    fn unstarted(python: &Path) -> Smtpd {
+    pub(crate) fn unstarted(python: &Path) -> Smtpd {
         let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
         let dir = tempfile::tempdir().expect("temporary directory");
         let maildir = dir.path().join("Maildir");
@@ -57,7 +58,7 @@ impl Smtpd {
     }
 
     /// Starts the server and waits until it accepts connections.
-    async fn start(&mut self) {
+    pub(crate) async fn start(&mut self) {
         let child = Command::new(&self.python)
             .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{}", self.port), "-c"])
             .arg("aiosmtpd.handlers.Mailbox")
@@ -74,7 +75,7 @@ impl Smtpd {
     }
 
     /// The instance settings that send through this server.
-    fn settings(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn settings(&self) -> Vec<(&'static str, String)> {
         vec![
             ("GUILDHALL_SMTP_HOST", "127.0.0.1".into()),
             ("GUILDHALL_SMTP_PORT", self.port.to_string()),
@@ -84,7 +85,7 @@ impl Smtpd {
     }
 
     /// The files of the messages received so far.
-    fn files(&self) -> Vec<PathBuf> {
+    pub(crate) fn files(&self) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = ["new", "cur"]
             .iter()
             .filter_map(|d| std::fs::read_dir(self.maildir.join(d)).ok())
@@ -96,7 +97,7 @@ impl Smtpd {
     }
 
     /// The messages received so far, parsed.
-    async fn messages(&self) -> Vec<Value> {
+    pub(crate) async fn messages(&self) -> Vec<Value> {
         let mut out = Vec::new();
         for f in self.files() {
             let parsed = Command::new(&self.python).arg("-c").arg(READ_MESSAGE).arg(&f).output().await.expect("python");
@@ -112,7 +113,7 @@ impl Smtpd {
     }
 
     /// Waits until `n` messages arrived and returns them.
-    async fn wait_for(&self, n: usize) -> Vec<Value> {
+    pub(crate) async fn wait_for(&self, n: usize) -> Vec<Value> {
         poll_until(DEADLINE, &format!("{n} message(s) in the Maildir"), || async move {
             (self.files().len() >= n).then_some(())
         })
@@ -121,20 +122,20 @@ impl Smtpd {
     }
 }
 
-fn python() -> Option<PathBuf> {
+pub(crate) fn python() -> Option<PathBuf> {
     installed(PYTHON_ENV, "aiosmtpd (a venv with federation-tests/interop/clients/requirements.txt)", |p| {
         p.is_file().then_some(()).ok_or_else(|| "not a Python interpreter".to_string())
     })
 }
 
-async fn start_instance(name: &str, smtpd: &Smtpd) -> InProcessInstance {
+pub(crate) async fn start_instance(name: &str, smtpd: &Smtpd) -> InProcessInstance {
     let settings = smtpd.settings();
     let pairs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
     InProcessInstance::start_with(name, &pairs).await
 }
 
 /// Waits until the queue has sent `sent` messages and holds none, and returns its status.
-async fn queue_settles(admin: &Client, sent: u64) -> Value {
+pub(crate) async fn queue_settles(admin: &Client, sent: u64) -> Value {
     poll_until(DEADLINE, &format!("the email queue to have sent {sent}"), || async move {
         let body = expect_status(admin.get("/api/guildhall/v1/admin/email-queue").await, StatusCode::OK, "queue");
         (body["sent"] == json!(sent) && body["queued"] == json!(0)).then_some(body)
