@@ -38,7 +38,9 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager.drop_index(Index::drop().name("idx_notifications_emailed").table(Notifications::Table).to_owned()).await?;
+        manager
+            .drop_index(Index::drop().name("idx_notifications_emailed").table(Notifications::Table).to_owned())
+            .await?;
         manager
             .alter_table(Table::alter().table(Notifications::Table).drop_column(Notifications::EmailedAt).to_owned())
             .await

@@ -17,14 +17,19 @@ impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
             .alter_table(
-                Table::alter().table(EmailMessages::Table).add_column(text_null(EmailMessages::UnsubscribeUrl)).to_owned(),
+                Table::alter()
+                    .table(EmailMessages::Table)
+                    .add_column(text_null(EmailMessages::UnsubscribeUrl))
+                    .to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .alter_table(Table::alter().table(EmailMessages::Table).drop_column(EmailMessages::UnsubscribeUrl).to_owned())
+            .alter_table(
+                Table::alter().table(EmailMessages::Table).drop_column(EmailMessages::UnsubscribeUrl).to_owned(),
+            )
             .await
     }
 }

@@ -102,9 +102,8 @@ fn fmt_time(t: chrono::NaiveTime) -> String {
 
 /// The viewer's email settings.
 pub async fn get(ctx: &AppContext, viewer: &Viewer) -> Result<EmailSettingsView> {
-    let account = guildhall_store::accounts::find_by_id(ctx.db(), viewer.account_id)
-        .await?
-        .ok_or(Error::NotFound("account"))?;
+    let account =
+        guildhall_store::accounts::find_by_id(ctx.db(), viewer.account_id).await?.ok_or(Error::NotFound("account"))?;
     let row = store::settings(ctx.db(), viewer.account_id).await?;
     let s = Settings::of(row.as_ref());
     Ok(EmailSettingsView {

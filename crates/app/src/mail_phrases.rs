@@ -39,14 +39,18 @@ pub fn sentence(lang: &str, kind: Kind, p: &Parts<'_>) -> String {
             Kind::EventDeleted => format!("L’événement « {t} » dans {c} ({h}) a été supprimé."),
             Kind::Reply if on_reply => format!("{a} a répondu à votre réponse dans « {t} » dans {c} ({h})."),
             Kind::Reply => format!("{a} a répondu à votre discussion « {t} » dans {c} ({h})."),
-            Kind::Mention if body.is_empty() => format!("{a} vous a mentionné dans la discussion « {t} » dans {c} ({h})."),
+            Kind::Mention if body.is_empty() => {
+                format!("{a} vous a mentionné dans la discussion « {t} » dans {c} ({h}).")
+            }
             Kind::Mention => format!("{a} vous a mentionné dans une réponse dans « {t} » dans {c} ({h})."),
             Kind::Favourite => format!("{a} a voté pour votre publication dans « {t} » dans {c} ({h})."),
             Kind::JoinRequest => format!("{a} demande à rejoindre {c} ({h})."),
             Kind::JoinAccepted => format!("Votre demande pour rejoindre {c} ({h}) a été acceptée."),
             Kind::JoinRefused => format!("Votre demande pour rejoindre {c} ({h}) a été refusée."),
             Kind::PollClosed => format!("Le sondage de « {t} » dans {c} ({h}) est clos : voyez les résultats."),
-            Kind::NewDiscussion => format!("{a} a lancé la discussion « {t} » dans {c} ({h}), que vous suivez de près."),
+            Kind::NewDiscussion => {
+                format!("{a} a lancé la discussion « {t} » dans {c} ({h}), que vous suivez de près.")
+            }
             Kind::NewEvent => format!("{a} a annoncé l'événement « {t} » dans {c} ({h}), que vous suivez de près."),
             Kind::EventReminder if *body == "hour" => {
                 format!("Rappel : « {t} » dans {c} ({h}) commence dans une heure.")
@@ -131,7 +135,11 @@ pub fn digest_subject(lang: &str, weekly: bool, unread: usize, instance: &str) -
 
 /// A digest section heading: a community (or "elsewhere") with its unread count.
 pub fn digest_section(lang: &str, community: &str, host: &str, unread: usize) -> String {
-    if fr(lang) { format!("{community} ({host}) : {unread} non lues") } else { format!("{community} ({host}): {unread} unread") }
+    if fr(lang) {
+        format!("{community} ({host}) : {unread} non lues")
+    } else {
+        format!("{community} ({host}): {unread} unread")
+    }
 }
 
 /// The heading of notifications not tied to a community.

@@ -140,7 +140,14 @@ fn grouped(lang: &str, items: &[Item]) -> Vec<(String, String, Vec<String>)> {
 type Sections = Vec<(Option<String>, Vec<(String, String, Vec<String>)>)>;
 
 /// Text and HTML of a message: greeting, sections, and the footer's links.
-fn compose(ctx: &AppContext, lang: &str, name: &str, subject: &str, sections: &Sections, unsubscribe: &str) -> (String, String) {
+fn compose(
+    ctx: &AppContext,
+    lang: &str,
+    name: &str,
+    subject: &str,
+    sections: &Sections,
+    unsubscribe: &str,
+) -> (String, String) {
     let base = ctx.instance().base_url();
     let (all, settings, stop) = say::footer(lang);
     let hello = say::greeting(lang, name);
@@ -168,7 +175,11 @@ fn compose(ctx: &AppContext, lang: &str, name: &str, subject: &str, sections: &S
         html.push_str("</ul>\n");
         text.push('\n');
     }
-    let footer = [(all, format!("{base}/notifications")), (settings, format!("{base}/account/email")), (stop, unsubscribe.to_owned())];
+    let footer = [
+        (all, format!("{base}/notifications")),
+        (settings, format!("{base}/account/email")),
+        (stop, unsubscribe.to_owned()),
+    ];
     html.push_str("<hr>\n<ul>\n");
     for (label, url) in &footer {
         text.push_str(&format!("{label}: {url}\n"));
@@ -241,8 +252,11 @@ pub async fn send_immediate(ctx: &AppContext, now: DateTime<Utc>) -> Result<usiz
             let subject = say::immediate_subject(lang, groups.len(), &groups[0].0, &ctx.instance().domain);
             let unsubscribe = unsubscribe_url_with(&key, &ctx.instance().base_url(), account_id);
             let (text, html) = compose(ctx, lang, display_name(reader), &subject, &vec![(None, groups)], &unsubscribe);
-            email::enqueue(&txn, OutgoingEmail { to: address, subject, text, html, unsubscribe_url: Some(unsubscribe) })
-                .await?;
+            email::enqueue(
+                &txn,
+                OutgoingEmail { to: address, subject, text, html, unsubscribe_url: Some(unsubscribe) },
+            )
+            .await?;
             queued += 1;
         }
         txn.commit().await?;
@@ -419,15 +433,22 @@ pub async fn send_moderator_digests(ctx: &AppContext, now: DateTime<Utc>) -> Res
             let Some(c) = communities.get(&cid) else { continue };
             let host = if c.domain.is_empty() { domain.as_str() } else { c.domain.as_str() };
             let handle = if c.domain.is_empty() { c.name.clone() } else { format!("{}@{}", c.name, c.domain) };
-            groups.push((say::moderator_line(lang, &c.title, host, n), format!("{base}/communities/{handle}/requests"), Vec::new()));
+            groups.push((
+                say::moderator_line(lang, &c.title, host, n),
+                format!("{base}/communities/{handle}/requests"),
+                Vec::new(),
+            ));
             total += n;
         }
         if !groups.is_empty() {
             let subject = say::moderator_subject(lang, total, domain);
             let unsubscribe = unsubscribe_url_with(&key, &base, mod_id);
             let (text, html) = compose(ctx, lang, display_name(a), &subject, &vec![(None, groups)], &unsubscribe);
-            email::enqueue(&txn, OutgoingEmail { to: address, subject, text, html, unsubscribe_url: Some(unsubscribe) })
-                .await?;
+            email::enqueue(
+                &txn,
+                OutgoingEmail { to: address, subject, text, html, unsubscribe_url: Some(unsubscribe) },
+            )
+            .await?;
             queued += 1;
         }
         txn.commit().await?;

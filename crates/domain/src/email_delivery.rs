@@ -159,7 +159,8 @@ pub fn time_zone(name: Option<&str>) -> Tz {
 
 /// Parses a local time `HH:MM` for `field`.
 pub fn parse_time(field: &'static str, s: &str) -> Result<NaiveTime, Invalid> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| Invalid::new(field, "must be a time as HH:MM (00:00-23:59)"))
+    NaiveTime::parse_from_str(s.trim(), "%H:%M")
+        .map_err(|_| Invalid::new(field, "must be a time as HH:MM (00:00-23:59)"))
 }
 
 /// Quiet hours from optional `start` and `end` (`HH:MM`): both or neither; equal means none.

@@ -53,9 +53,10 @@ impl Mailer for SmtpMailer {
         let mut builder = Message::builder().from(self.from.clone()).to(to).subject(&m.subject);
         if let Some(url) = &m.unsubscribe_url {
             // RFC 2369 and RFC 8058: mail clients offer "unsubscribe" and POST to the URL.
-            builder = builder
-                .header(ListHeader::<UNSUBSCRIBE>(format!("<{url}>")))
-                .header(ListHeader::<UNSUBSCRIBE_POST>("List-Unsubscribe=One-Click".into()));
+            builder =
+                builder
+                    .header(ListHeader::<UNSUBSCRIBE>(format!("<{url}>")))
+                    .header(ListHeader::<UNSUBSCRIBE_POST>("List-Unsubscribe=One-Click".into()));
         }
         let message = builder
             .multipart(MultiPart::alternative_plain_html(m.text.clone(), m.html.clone()))

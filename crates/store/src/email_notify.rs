@@ -33,8 +33,10 @@ pub async fn settings<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Opt
 pub async fn settings_of<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<HashMap<i64, email_setting::Model>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
-        let rows =
-            email_setting::Entity::find().filter(email_setting::Column::AccountId.is_in(chunk.iter().copied())).all(db).await?;
+        let rows = email_setting::Entity::find()
+            .filter(email_setting::Column::AccountId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
         out.extend(rows.into_iter().map(|r| (r.account_id, r)));
     }
     Ok(out)
@@ -213,11 +215,7 @@ pub struct Subjects {
 
 /// Loads, in a few queries, what `rows` (read by `readers`) are about; `event_ids` are the
 /// events their links name.
-pub async fn subjects<C: ConnectionTrait>(
-    db: &C,
-    rows: &[notification::Model],
-    event_ids: &[i64],
-) -> Result<Subjects> {
+pub async fn subjects<C: ConnectionTrait>(db: &C, rows: &[notification::Model], event_ids: &[i64]) -> Result<Subjects> {
     let uniq = |mut v: Vec<i64>| {
         v.sort_unstable();
         v.dedup();
@@ -229,7 +227,8 @@ pub async fn subjects<C: ConnectionTrait>(
     let reader_ids = uniq(rows.iter().map(|n| n.account_id).collect());
     let mut s = Subjects { accounts: accounts_of(db, &account_ids).await?, ..Default::default() };
     for chunk in community_ids.chunks(500) {
-        let found = community::Entity::find().filter(community::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
+        let found =
+            community::Entity::find().filter(community::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
         s.communities.extend(found.into_iter().map(|c| (c.id, c)));
     }
     for chunk in discussion_ids.chunks(500) {
@@ -287,7 +286,8 @@ pub async fn waiting_requests<C: ConnectionTrait>(db: &C) -> Result<Vec<(i64, i6
 pub async fn communities_of<C: ConnectionTrait>(db: &C, ids: &[i64]) -> Result<HashMap<i64, community::Model>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
-        let found = community::Entity::find().filter(community::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
+        let found =
+            community::Entity::find().filter(community::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
         out.extend(found.into_iter().map(|c| (c.id, c)));
     }
     Ok(out)

@@ -31,8 +31,8 @@ use guildhall_app::AppContext;
 pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 use pages::{
-    account, actions, admin, auth, community, discussion, email_settings, events, guilds, home, map, map_admin, moderation,
-    notifications, oauth, password_reset, wiki,
+    account, actions, admin, auth, community, discussion, email_settings, events, guilds, home, map, map_admin,
+    moderation, notifications, oauth, password_reset, wiki,
 };
 
 /// The Content-Security-Policy sent with every response.

@@ -58,20 +58,28 @@ async fn main() {
     guildhall_store::settings::get(&db).await.expect("settings row");
     let ctx = AppContext::new(db.clone(), InstanceInfo { domain: "bench.example".into(), https: true });
     ctx.set_mailer(Arc::new(NoMail)).expect("mailer");
-    let backend = if std::env::var("GUILDHALL_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) { "PostgreSQL" } else { "SQLite" };
+    let backend =
+        if std::env::var("GUILDHALL_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty()) { "PostgreSQL" } else { "SQLite" };
 
     // Set-up: an owner, 20 public communities with one discussion each.
     let seeding = Instant::now();
-    let owner = guildhall_app::auth::create_account(&ctx, "owner", Some("owner@bench.example"), "correct horse battery", true)
-        .await
-        .expect("owner");
+    let owner =
+        guildhall_app::auth::create_account(&ctx, "owner", Some("owner@bench.example"), "correct horse battery", true)
+            .await
+            .expect("owner");
     let viewer = Viewer { account_id: owner.id, username: owner.username.clone(), is_admin: true };
     let mut places = Vec::new();
     for i in 0..COMMUNITIES {
-        let name = format!("c{i}");
-        let new = guildhall_app::communities::NewCommunity { name: name.clone(), title: format!("Community {i}"), ..Default::default() };
+        let name = format!("community{i}");
+        let new = guildhall_app::communities::NewCommunity {
+            name: name.clone(),
+            title: format!("Community {i}"),
+            ..Default::default()
+        };
         let c = guildhall_app::communities::create(&ctx, &viewer, new).await.expect("community");
-        let d = guildhall_app::discussions::create(&ctx, &viewer, &name, &format!("Question {i}"), "Why?").await.expect("discussion");
+        let d = guildhall_app::discussions::create(&ctx, &viewer, &name, &format!("Question {i}"), "Why?")
+            .await
+            .expect("discussion");
         places.push((c.id, d.id));
     }
     // N members (no password: they never sign in), each in two communities, daily digest
@@ -147,7 +155,9 @@ async fn main() {
     }
     let n_notes = notes.len();
     for chunk in notes.chunks(1000) {
-        guildhall_store::notifications::insert_many(&txn, chunk.to_vec(), now - Duration::hours(1)).await.expect("notifications");
+        guildhall_store::notifications::insert_many(&txn, chunk.to_vec(), now - Duration::hours(1))
+            .await
+            .expect("notifications");
     }
     txn.commit().await.expect("commit");
     println!("seeded {members} members, {n_notes} notifications on {backend} in {:.1?}", seeding.elapsed());

@@ -18,7 +18,9 @@ use crate::email_reset::{DEADLINE, Smtpd, python, queue_settles, start_instance}
 /// Runs the notification email jobs on `alpha` as of a few minutes from now.
 pub(crate) async fn run_jobs(alpha: &InProcessInstance) -> usize {
     let ctx = alpha.second_context().await;
-    guildhall_app::notify_email::send_all(&ctx, Utc::now() + Duration::minutes(3)).await.expect("notification email jobs")
+    guildhall_app::notify_email::send_all(&ctx, Utc::now() + Duration::minutes(3))
+        .await
+        .expect("notification email jobs")
 }
 
 /// Waits until `client` has a notification of `kind`.
@@ -32,7 +34,10 @@ pub(crate) async fn notified(client: &Client, kind: &str) {
 
 fn link_in(message: &Value, needle: &str) -> String {
     let text = message["text"].as_str().expect("a text part");
-    text.split_whitespace().find(|w| w.contains(needle)).unwrap_or_else(|| panic!("no {needle} link in {text}")).to_owned()
+    text.split_whitespace()
+        .find(|w| w.contains(needle))
+        .unwrap_or_else(|| panic!("no {needle} link in {text}"))
+        .to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -49,7 +54,8 @@ async fn a_reply_from_another_server_is_emailed_once_and_one_click_unsubscribes(
         "create",
     );
     let d = expect_status(
-        ana.post("/api/guildhall/v1/communities/ops/discussions", &json!({"title": "Pump outage", "body": "Why?"})).await,
+        ana.post("/api/guildhall/v1/communities/ops/discussions", &json!({"title": "Pump outage", "body": "Why?"}))
+            .await,
         StatusCode::CREATED,
         "post",
     );
@@ -154,7 +160,11 @@ async fn a_notification_email_survives_an_smtp_outage_and_is_sent_once() {
         StatusCode::CREATED,
         "post",
     );
-    expect_status(bob.post("/api/guildhall/v1/communities/ops/join", &json!({"accept_charter": true})).await, StatusCode::OK, "join");
+    expect_status(
+        bob.post("/api/guildhall/v1/communities/ops/join", &json!({"accept_charter": true})).await,
+        StatusCode::OK,
+        "join",
+    );
     expect_status(
         bob.post(&format!("/api/guildhall/v1/discussions/{}/replies", id_of(&d["id"])), &json!({"body": "Roof"})).await,
         StatusCode::CREATED,

@@ -22,20 +22,32 @@ async fn private_posts_never_reach_a_non_member_or_banned_member_by_email() {
     let (owner, carol, eve) = tokio::join!(member(&alpha, "owner"), member(&alpha, "carol"), member(&alpha, "eve"));
     for (name, visibility) in [("board", "private"), ("open", "public")] {
         expect_status(
-            owner.post("/api/guildhall/v1/communities", &json!({"name": name, "title": name, "visibility": visibility})).await,
+            owner
+                .post("/api/guildhall/v1/communities", &json!({"name": name, "title": name, "visibility": visibility}))
+                .await,
             StatusCode::CREATED,
             "create",
         );
     }
-    expect_status(carol.post("/api/guildhall/v1/communities/board/join", &json!({"accept_charter": true})).await, StatusCode::OK, "ask");
+    expect_status(
+        carol.post("/api/guildhall/v1/communities/board/join", &json!({"accept_charter": true})).await,
+        StatusCode::OK,
+        "ask",
+    );
     expect_status(
         owner.post("/api/guildhall/v1/communities/board/join-requests/carol/accept", &json!({})).await,
         StatusCode::NO_CONTENT,
         "accept",
     );
-    expect_status(carol.post("/api/guildhall/v1/communities/open/join", &json!({"accept_charter": true})).await, StatusCode::OK, "join");
+    expect_status(
+        carol.post("/api/guildhall/v1/communities/open/join", &json!({"accept_charter": true})).await,
+        StatusCode::OK,
+        "join",
+    );
     let secret = expect_status(
-        carol.post("/api/guildhall/v1/communities/board/discussions", &json!({"title": SECRET_TITLE, "body": "?"})).await,
+        carol
+            .post("/api/guildhall/v1/communities/board/discussions", &json!({"title": SECRET_TITLE, "body": "?"}))
+            .await,
         StatusCode::CREATED,
         "private post",
     );
@@ -60,7 +72,9 @@ async fn private_posts_never_reach_a_non_member_or_banned_member_by_email() {
     let r = owner.post("/api/guildhall/v1/communities/board/bans", &json!({"username": "carol"})).await;
     assert!(r.0.is_success(), "ban: {r:?}");
     expect_status(
-        owner.post(&format!("/api/guildhall/v1/discussions/{}/replies", id_of(&open["id"])), &json!({"body": "Noon"})).await,
+        owner
+            .post(&format!("/api/guildhall/v1/discussions/{}/replies", id_of(&open["id"])), &json!({"body": "Noon"}))
+            .await,
         StatusCode::CREATED,
         "public reply",
     );

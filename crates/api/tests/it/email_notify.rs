@@ -65,7 +65,11 @@ async fn replies_are_emailed_once_grouped_after_the_window() {
     let m = &sent[0];
     assert_eq!(m.to, "ana@example.org");
     assert_eq!(m.subject, "3 new replies in “Pump failure”");
-    assert!(m.text.contains("bob replied to your discussion “Pump failure” in Title of ops (localhost:8080)"), "{}", m.text);
+    assert!(
+        m.text.contains("bob replied to your discussion “Pump failure” in Title of ops (localhost:8080)"),
+        "{}",
+        m.text
+    );
     assert!(m.text.contains(&format!("http://localhost:8080/discussions/{d}")), "{}", m.text);
     assert!(m.html.contains("<html lang=\"en\">") && m.html.contains("3 new replies in “Pump failure”"), "{}", m.html);
     let unsubscribe = m.unsubscribe_url.clone().expect("an unsubscribe URL");
@@ -160,7 +164,9 @@ async fn digests_go_out_once_per_period_and_only_with_news() {
     app.community(&ana, "ops", "public").await;
     let d = app.discussion(&ana, "ops", "Digest me").await;
     let bob = app.member("bob", "ops", &ana).await;
-    let r = app.call(axum::http::Method::PUT, SETTINGS, Some(&ana), Some(json!({"mode": "daily", "kinds_on": ["reply"]}))).await;
+    let r = app
+        .call(axum::http::Method::PUT, SETTINGS, Some(&ana), Some(json!({"mode": "daily", "kinds_on": ["reply"]})))
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     app.reply(&bob, d, None, "one").await;
     app.reply(&bob, d, None, "two").await;
@@ -207,7 +213,11 @@ async fn email_settings_api_defaults_and_bad_input() {
     assert_eq!(r.body["mode"], "immediate");
     assert_eq!(r.body["email_enabled"], false);
     let on: Vec<String> = serde_json::from_value(r.body["kinds_on"].clone()).unwrap();
-    assert!(on.contains(&"reply".to_string()) && !on.contains(&"favourite".to_string()) && !on.contains(&"poll_closed".to_string()));
+    assert!(
+        on.contains(&"reply".to_string())
+            && !on.contains(&"favourite".to_string())
+            && !on.contains(&"poll_closed".to_string())
+    );
     assert_eq!(app.get(SETTINGS, None).await.status, StatusCode::UNAUTHORIZED);
     let put = |body: serde_json::Value| {
         let (app, ana) = (&app, ana.clone());
@@ -221,12 +231,19 @@ async fn email_settings_api_defaults_and_bad_input() {
         (json!({"mode": "daily", "kinds_on": [], "quiet_start": "22:00"}), "quiet_end"),
     ] {
         let r = put(body.clone()).await;
-        assert!(r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::UNPROCESSABLE_ENTITY, "{body}: {}", r.body);
+        assert!(
+            r.status == StatusCode::BAD_REQUEST || r.status == StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
         assert_eq!(r.body["field"], field, "{body}: {}", r.body);
     }
     let r = put(json!({"mode": "immediate"})).await;
     assert!(r.status.is_client_error(), "kinds_on is required: {}", r.body);
-    let r = put(json!({"mode": "weekly", "kinds_on": ["favourite", "report"], "quiet_start": "22:00", "quiet_end": "06:30"})).await;
+    let r = put(
+        json!({"mode": "weekly", "kinds_on": ["favourite", "report"], "quiet_start": "22:00", "quiet_end": "06:30"}),
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.body["mode"], "weekly");
     assert_eq!(r.body["kinds_on"], json!(["favourite", "report"]));

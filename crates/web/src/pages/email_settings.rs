@@ -52,7 +52,10 @@ pub(crate) struct UnsubscribePage {
 pub(crate) async fn show(State(ctx): State<AppContext>, v: Visit) -> Result<Response, PageError> {
     let s = v.require()?;
     let settings = email_settings::get(&ctx, &s.viewer).await.or_page(&v)?;
-    Ok(render(StatusCode::OK, &EmailSettingsPage { c: v.chrome(), s: settings, errors: Errors::default(), saved: false }))
+    Ok(render(
+        StatusCode::OK,
+        &EmailSettingsPage { c: v.chrome(), s: settings, errors: Errors::default(), saved: false },
+    ))
 }
 
 /// `POST /account/email`: the form's fields as pairs (one `kind` per checked box).
