@@ -32,11 +32,14 @@ const DIGEST_BATCH: usize = 500;
 /// Items listed per group or community in one message (the rest are counted).
 const MAX_ITEMS: usize = 10;
 
+/// What makes notifications one group: kind, community, discussion and title.
+type GroupKey = (&'static str, Option<i64>, Option<i64>, String);
+
 /// One notification, checked and phrased for its reader.
 struct Item {
     kind: Kind,
     community: Option<i64>,
-    group: (&'static str, Option<i64>, Option<i64>, String),
+    group: GroupKey,
     title: String,
     sentence: String,
     url: String,
@@ -111,8 +114,8 @@ fn item(ctx: &AppContext, s: &Subjects, n: &notification::Model, lang: &str) -> 
 /// Items grouped by kind and subject ("5 new replies in …"), in first-seen order:
 /// (heading, url, sentences listed).
 fn grouped(lang: &str, items: &[Item]) -> Vec<(String, String, Vec<String>)> {
-    let mut order: Vec<&(&'static str, Option<i64>, Option<i64>, String)> = Vec::new();
-    let mut groups: HashMap<&(&'static str, Option<i64>, Option<i64>, String), Vec<&Item>> = HashMap::new();
+    let mut order: Vec<&GroupKey> = Vec::new();
+    let mut groups: HashMap<&GroupKey, Vec<&Item>> = HashMap::new();
     for i in items {
         let g = groups.entry(&i.group).or_default();
         if g.is_empty() {
