@@ -34,6 +34,7 @@ pub struct InProcessInstance {
     database: Database,
     dir: TempDir,
     endpoint: Endpoint,
+    config: guildhall::Config,
 }
 
 impl InProcessInstance {
@@ -77,10 +78,21 @@ impl InProcessInstance {
             .await
             .unwrap_or_else(|e| panic!("instance {name}: cannot create the administrator: {e}"));
         ctx.db().clone().close().await.ok();
-        let server = guildhall::Server::start(config, listener)
+        let server = guildhall::Server::start(config.clone(), listener)
             .await
             .unwrap_or_else(|e| panic!("instance {name}: cannot start the server: {e}"));
-        InProcessInstance { server: Some(server), database, dir, endpoint }
+        InProcessInstance { server: Some(server), database, dir, endpoint, config }
+    }
+
+    /// A second application context on the instance's database, with its SMTP port when one
+    /// is configured: as a second process would be, for scenarios that run clock-driven jobs
+    /// (`schedule::tick`) with a future `now` instead of waiting.
+    pub async fn second_context(&self) -> guildhall_app::AppContext {
+        let (ctx, _) = guildhall::open(&self.config).await.expect("a second context");
+        if let Some(smtp) = &self.config.smtp {
+            guildhall::smtp::SmtpMailer::install(&ctx, smtp).expect("the SMTP port");
+        }
+        ctx
     }
 
     /// The instance's temporary directory.

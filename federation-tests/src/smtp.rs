@@ -23,7 +23,8 @@ import email, email.policy, json, sys
 m = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
 text = m.get_body(('plain',)).get_content()
 html = m.get_body(('html',)).get_content()
-print(json.dumps({'to': m['To'], 'from': m['From'], 'subject': m['Subject'], 'text': text, 'html': html}))
+print(json.dumps({'to': m['To'], 'from': m['From'], 'subject': m['Subject'], 'text': text, 'html': html,
+                  'list_unsubscribe': m['List-Unsubscribe'], 'list_unsubscribe_post': m['List-Unsubscribe-Post']}))
 "#;
 
 /// An `aiosmtpd` server writing to a Maildir, killed when dropped.
@@ -69,6 +70,13 @@ impl Smtpd {
             ("GUILDHALL_SMTP_SECURITY", "none".into()),
             ("GUILDHALL_EMAIL_FROM", "guildhall@alpha.test".into()),
         ]
+    }
+
+    /// Stops the server (the Maildir stays), as an SMTP outage would.
+    pub async fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().await.expect("stop aiosmtpd");
+        }
     }
 
     /// The files of the messages received so far.
@@ -142,4 +150,28 @@ pub fn token_in(message: &Value, path: &str) -> String {
 /// The messages with `subject_part` in their subject.
 pub fn with_subject<'a>(messages: &'a [Value], subject_part: &str) -> Vec<&'a Value> {
     messages.iter().filter(|m| m["subject"].as_str().is_some_and(|s| s.contains(subject_part))).collect()
+}
+
+/// The subject of the sign-up confirmation message (English).
+pub const CONFIRM_SUBJECT: &str = "Confirm your address";
+
+/// Waits until the queue has sent `n` messages, then follows every sign-up confirmation link
+/// among them, as members do: notifications are emailed only to confirmed addresses.
+/// Returns how many addresses were confirmed.
+pub async fn confirm_addresses(smtpd: &Smtpd, admin: &Client, n: u64) -> usize {
+    queue_settles(admin, n).await;
+    let all = smtpd.wait_for(n as usize).await;
+    let links = with_subject(&all, CONFIRM_SUBJECT);
+    for m in &links {
+        let token = token_in(m, "/email/confirm?token=");
+        let url = format!("{}/email/confirm?token={token}", admin.base_url());
+        let page = reqwest::get(&url).await.expect("confirmation page");
+        assert_eq!(page.status(), StatusCode::OK, "confirm {}", m["to"]);
+    }
+    links.len()
+}
+
+/// The messages that are not sign-up confirmations.
+pub fn without_confirmations(messages: &[Value]) -> Vec<Value> {
+    messages.iter().filter(|m| !m["subject"].as_str().is_some_and(|s| s.contains(CONFIRM_SUBJECT))).cloned().collect()
 }

@@ -35,6 +35,9 @@ mod m20261207_000071_bookmarks;
 mod m20261207_000072_markers;
 mod m20261207_000074_notification_subjects;
 mod m20261207_000075_email;
+mod m20261207_000080_email_settings;
+mod m20261207_000081_notification_emailed;
+mod m20261207_000082_email_unsubscribe;
 mod m20261207_000085_event_reminders;
 mod m20261207_000090_email_confirmation;
 
@@ -78,6 +81,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000072_markers::Migration),
             Box::new(m20261207_000074_notification_subjects::Migration),
             Box::new(m20261207_000075_email::Migration),
+            Box::new(m20261207_000080_email_settings::Migration),
+            Box::new(m20261207_000081_notification_emailed::Migration),
+            Box::new(m20261207_000082_email_unsubscribe::Migration),
             Box::new(m20261207_000085_event_reminders::Migration),
             Box::new(m20261207_000090_email_confirmation::Migration),
         ];

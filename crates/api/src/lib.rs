@@ -9,6 +9,7 @@ mod directory;
 mod discussions;
 mod doc;
 mod email_links;
+mod email_settings;
 pub mod error;
 mod events;
 pub mod extract;
@@ -83,6 +84,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(directory::routes())
         .merge(map::routes())
         .merge(notifications::routes())
+        .merge(email_settings::routes())
         .merge(password_reset::routes())
         .merge(email_links::routes())
         .merge(polls::routes())

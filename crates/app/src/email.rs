@@ -34,6 +34,9 @@ pub struct OutgoingEmail {
     pub text: String,
     /// HTML part.
     pub html: String,
+    /// One-click unsubscribe URL (`List-Unsubscribe`, RFC 8058): notification and digest
+    /// mail only, never account mail such as password reset.
+    pub unsubscribe_url: Option<String>,
 }
 
 /// The port through which queued messages leave: implemented over SMTP by the server.
@@ -53,7 +56,13 @@ pub fn backoff(attempts: i32) -> Duration {
 /// Queues a message in `db` (the caller's transaction) and is sent by the worker after it
 /// commits; call [`wake`] after the commit.
 pub async fn enqueue<C: guildhall_store::ConnectionTrait>(db: &C, message: OutgoingEmail) -> Result<i64> {
-    let m = NewMessage { to: message.to, subject: message.subject, text: message.text, html: message.html };
+    let m = NewMessage {
+        to: message.to,
+        subject: message.subject,
+        text: message.text,
+        html: message.html,
+        unsubscribe_url: message.unsubscribe_url,
+    };
     Ok(store::enqueue(db, m, Utc::now()).await?)
 }
 
@@ -71,7 +80,13 @@ pub async fn deliver_due(ctx: &AppContext) -> Result<usize> {
     let mut sent = 0;
     for m in due {
         let attempts = m.attempts + 1;
-        let message = OutgoingEmail { to: m.to_address, subject: m.subject, text: m.text_body, html: m.html_body };
+        let message = OutgoingEmail {
+            to: m.to_address,
+            subject: m.subject,
+            text: m.text_body,
+            html: m.html_body,
+            unsubscribe_url: m.unsubscribe_url,
+        };
         match mailer.send(&message).await {
             Ok(()) => {
                 store::mark_sent(ctx.db(), m.id, attempts, Utc::now()).await?;

@@ -306,7 +306,7 @@ impl<'a> Messages<'a> {
             html.push_str(&format!("<p>{}</p>\n", escape(p)));
         }
         let html = mail::html_document(self.lang, &subject, &html);
-        OutgoingEmail { to: to.to_owned(), subject, text, html }
+        OutgoingEmail { to: to.to_owned(), subject, text, html, unsubscribe_url: None }
     }
 
     fn signup(&self, to: &str, link: &str) -> OutgoingEmail {

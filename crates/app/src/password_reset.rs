@@ -173,7 +173,7 @@ fn message(lang: &str, to: &str, username: &str, instance: &str, link: &str) -> 
         i = escape(ignore),
     );
     let html = mail::html_document(lang, &subject, &body_html);
-    OutgoingEmail { to: to.to_owned(), subject, text, html }
+    OutgoingEmail { to: to.to_owned(), subject, text, html, unsubscribe_url: None }
 }
 
 #[cfg(test)]

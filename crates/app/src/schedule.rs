@@ -18,6 +18,7 @@ pub async fn tick(ctx: &AppContext, now: DateTime<Utc>) {
     report("confirmation link purge", crate::email_confirmation::purge(ctx, now).await);
     report("event reminders", crate::events::reminders::run_due(ctx, now).await);
     report("remote poll closes", crate::polls::remote_closes_due(ctx, now).await);
+    report("notification email", crate::notify_email::send_all(ctx, now).await);
 }
 
 /// Logs what a job did, or why it failed.

@@ -38,6 +38,7 @@ macro_rules! string_enum {
 pub mod client_address;
 pub mod community;
 pub mod directory;
+pub mod email_delivery;
 pub mod event;
 pub mod extras;
 pub mod federation_policy;

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use guildhall_app::email::{Mailer, OutgoingEmail};
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
@@ -49,12 +50,38 @@ impl SmtpMailer {
 impl Mailer for SmtpMailer {
     async fn send(&self, m: &OutgoingEmail) -> Result<(), String> {
         let to = m.to.parse::<Mailbox>().map_err(|e| format!("recipient {:?}: {e}", m.to))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&m.subject)
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(&m.subject);
+        if let Some(url) = &m.unsubscribe_url {
+            // RFC 2369 and RFC 8058: mail clients offer "unsubscribe" and POST to the URL.
+            builder =
+                builder
+                    .header(ListHeader::<UNSUBSCRIBE>(format!("<{url}>")))
+                    .header(ListHeader::<UNSUBSCRIBE_POST>("List-Unsubscribe=One-Click".into()));
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(m.text.clone(), m.html.clone()))
             .map_err(|e| format!("cannot build the message: {e}"))?;
         self.transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
+    }
+}
+
+const UNSUBSCRIBE: u8 = 0;
+const UNSUBSCRIBE_POST: u8 = 1;
+
+/// `List-Unsubscribe` (`N` = 0) and `List-Unsubscribe-Post` (`N` = 1), which lettre does not name.
+#[derive(Debug, Clone)]
+struct ListHeader<const N: u8>(String);
+
+impl<const N: u8> Header for ListHeader<N> {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str(if N == UNSUBSCRIBE { "List-Unsubscribe" } else { "List-Unsubscribe-Post" })
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListHeader(s.to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
     }
 }

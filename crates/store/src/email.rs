@@ -25,6 +25,8 @@ pub struct NewMessage {
     pub text: String,
     /// HTML part.
     pub html: String,
+    /// One-click unsubscribe URL, for notification and digest mail.
+    pub unsubscribe_url: Option<String>,
 }
 
 /// Queues a message, due now.
@@ -41,6 +43,7 @@ pub async fn enqueue<C: ConnectionTrait>(db: &C, m: NewMessage, now: DateTime<Ut
         leased_until: Set(None),
         created_at: Set(now),
         sent_at: Set(None),
+        unsubscribe_url: Set(m.unsubscribe_url),
         ..Default::default()
     };
     Ok(email_message::Entity::insert(row).exec(db).await?.last_insert_id)

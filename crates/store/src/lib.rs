@@ -7,6 +7,7 @@ pub mod directory;
 pub mod discussions;
 pub mod email;
 pub mod email_confirmations;
+pub mod email_notify;
 pub mod entities;
 #[cfg(test)]
 mod enum_columns_tests;

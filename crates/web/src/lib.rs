@@ -31,8 +31,8 @@ use guildhall_app::AppContext;
 pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 use pages::{
-    account, actions, admin, auth, community, discussion, email_links, events, guilds, home, map, map_admin,
-    moderation, notifications, oauth, password_reset, wiki,
+    account, actions, admin, auth, community, discussion, email_links, email_settings, events, guilds, home, map,
+    map_admin, moderation, notifications, oauth, password_reset, wiki,
 };
 
 /// The Content-Security-Policy sent with every response.
@@ -57,7 +57,9 @@ pub fn router() -> Router<AppContext> {
         .route("/language", get(auth::language_link).post(auth::language))
         .route("/account", get(account::account).post(account::save))
         .route("/account/password", post(account::password))
-        .route("/account/email", post(account::email))
+        .route("/account/email-address", post(account::email))
+        .route("/account/email", get(email_settings::show).post(email_settings::save))
+        .route("/email/unsubscribe", get(email_settings::confirm_form).post(email_settings::one_click))
         .route("/account/calendar", post(account::calendar))
         .route("/account/apps/{id}/revoke", post(oauth::revoke))
         .route("/oauth/authorize", get(oauth::authorize_form).post(oauth::decide))

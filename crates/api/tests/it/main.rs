@@ -10,6 +10,7 @@ mod communities;
 mod content_warnings;
 mod directory;
 mod discussions;
+mod email_notify;
 mod events;
 mod guilds;
 mod language;

@@ -26,6 +26,9 @@ pub struct Model {
     pub leased_until: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub sent_at: Option<DateTimeUtc>,
+    /// One-click unsubscribe URL (`List-Unsubscribe`), for notification and digest mail.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub unsubscribe_url: Option<String>,
 }
 
 /// No declared relations: queries join explicitly.

@@ -11,6 +11,8 @@ pub mod delivery;
 pub mod discussion;
 pub mod email_confirmation;
 pub mod email_message;
+pub mod email_secret;
+pub mod email_setting;
 pub mod event;
 pub mod event_participant;
 pub mod event_reminder;

@@ -29,6 +29,8 @@ pub struct Model {
     pub discussion_id: Option<i64>,
     /// The reply it is about, when it is about a reply.
     pub reply_id: Option<i64>,
+    /// When the immediate email job handled it (emailed, or decided never to); none: not yet.
+    pub emailed_at: Option<DateTimeUtc>,
 }
 
 /// No declared relations: queries join explicitly.

@@ -240,7 +240,7 @@ pub(crate) struct EmailForm {
     csrf_token: String,
 }
 
-/// `POST /account/email`: links go to both addresses (or, with email off, the address
+/// `POST /account/email-address`: links go to both addresses (or, with email off, the address
 /// changes at once).
 pub(crate) async fn email(
     State(ctx): State<AppContext>,

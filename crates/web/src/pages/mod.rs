@@ -8,6 +8,7 @@ pub(crate) mod auth;
 pub(crate) mod community;
 pub(crate) mod discussion;
 pub(crate) mod email_links;
+pub(crate) mod email_settings;
 pub(crate) mod error;
 pub(crate) mod events;
 pub(crate) mod guilds;

@@ -8,6 +8,7 @@ mod common;
 mod community_pages;
 mod content_warning_pages;
 mod discussion_pages;
+mod email_pages;
 mod event_pages;
 mod extras_pages;
 mod guild_pages;
