@@ -35,6 +35,8 @@ mod m20261207_000071_bookmarks;
 mod m20261207_000072_markers;
 mod m20261207_000074_notification_subjects;
 mod m20261207_000075_email;
+mod m20261207_000076_notify_levels;
+mod m20261207_000077_thread_mutes;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -76,6 +78,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000072_markers::Migration),
             Box::new(m20261207_000074_notification_subjects::Migration),
             Box::new(m20261207_000075_email::Migration),
+            Box::new(m20261207_000076_notify_levels::Migration),
+            Box::new(m20261207_000077_thread_mutes::Migration),
         ];
         every.into_iter().map(|migration| Box::new(Atomic(migration)) as Box<dyn MigrationTrait>).collect()
     }

@@ -32,6 +32,7 @@ pub mod membership;
 pub mod network;
 pub mod notifications;
 mod notifying;
+pub mod notify_prefs;
 pub mod oauth;
 pub mod outbox;
 pub mod password_reset;

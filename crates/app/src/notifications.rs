@@ -305,6 +305,8 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
             readers.push(account_id);
         }
     }
+    // What each reader chose to hear from this community (one query for all of them).
+    let readers = crate::notify_prefs::keep_reached(txn, kind, e.community_id, None, readers).await?;
     let link = kind.event_link(e.id, community_handle);
     let new = readers
         .iter()
@@ -327,7 +329,7 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
 
 /// Whether an attendee may still read `e` now: an RSVP outlives a ban or leaving, the right
 /// to hear about a private event does not.
-async fn may_read_event<C: guildhall_store::ConnectionTrait>(
+pub(crate) async fn may_read_event<C: guildhall_store::ConnectionTrait>(
     txn: &C,
     c: &guildhall_store::entities::community::Model,
     e: &event::Model,

@@ -148,8 +148,16 @@ pub async fn receive_event(
     m.remote_participant_count = Set(e.participant_count.map(|n| n.clamp(0, EventLimits::CAPACITY * 10)));
     m.updated_at = Set(now);
     let txn = crate::receipt::begin_write(ctx).await?;
-    let saved = if existing.is_some() { store::update(&txn, m).await? } else { store::insert(&txn, m).await? };
+    let (saved, told) = match existing {
+        Some(_) => (store::update(&txn, m).await?, Vec::new()),
+        None => {
+            let saved = store::insert(&txn, m).await?;
+            let told = crate::notifying::new_event_watched(&txn, c, &saved).await?;
+            (saved, told)
+        }
+    };
     txn.commit().await?;
+    crate::live::notified(ctx, &told);
     Ok(saved)
 }
 
