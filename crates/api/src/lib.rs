@@ -17,6 +17,7 @@ mod map;
 mod map_crawl;
 mod map_export;
 mod notifications;
+mod notify_prefs;
 mod password_reset;
 mod polls;
 mod wiki;
@@ -82,6 +83,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(directory::routes())
         .merge(map::routes())
         .merge(notifications::routes())
+        .merge(notify_prefs::routes())
         .merge(password_reset::routes())
         .merge(polls::routes())
         .merge(wiki::routes())

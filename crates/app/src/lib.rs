@@ -30,6 +30,7 @@ pub mod markdown;
 pub mod markers;
 pub mod membership;
 pub mod network;
+pub mod notification_groups;
 pub mod notifications;
 mod notifying;
 pub mod notify_prefs;

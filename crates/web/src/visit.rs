@@ -81,6 +81,9 @@ const NOTICES: &[&str] = &[
     "rsvp-removed",
     "proposed",
     "notifications-read",
+    "notify-level-saved",
+    "thread-muted",
+    "thread-unmuted",
     "app-revoked",
 ];
 

@@ -18,6 +18,7 @@ mod map_crawl;
 mod members_only;
 mod notifications;
 mod notify_kinds;
+mod notify_prefs;
 mod openapi;
 mod polls;
 mod sign_in_backoff;
