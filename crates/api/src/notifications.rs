@@ -63,7 +63,11 @@ async fn list(
 /// discussion); 404 if it is not yours.
 #[utoipa::path(post, path = "/api/guildhall/v1/notifications/{id}/read_group", tag = "notifications", params(("id" = i64, Path)),
     responses((status = 200, body = MarkedRead), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn read_group(State(ctx): State<AppContext>, s: Session, ApiPath(id): ApiPath<i64>) -> ApiResult<Json<MarkedRead>> {
+async fn read_group(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<MarkedRead>> {
     Ok(Json(MarkedRead { marked: notification_groups::mark_group_read(&ctx, &s.viewer, id).await? }))
 }
 

@@ -33,7 +33,11 @@ pub struct LevelChange {
     params(("name" = String, Path)),
     responses((status = 200, body = CommunityLevel), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn get_level(State(ctx): State<AppContext>, s: Session, ApiPath(name): ApiPath<String>) -> ApiResult<Json<CommunityLevel>> {
+async fn get_level(
+    State(ctx): State<AppContext>,
+    s: Session,
+    ApiPath(name): ApiPath<String>,
+) -> ApiResult<Json<CommunityLevel>> {
     Ok(Json(notify_prefs::level(&ctx, &s.viewer, &name).await?))
 }
 

@@ -26,7 +26,8 @@ pub enum Filter {
 
 impl Filter {
     /// Every filter, in the order the page offers them.
-    pub const ALL: &'static [Filter] = &[Filter::All, Filter::Replies, Filter::Requests, Filter::Events, Filter::Watched];
+    pub const ALL: &'static [Filter] =
+        &[Filter::All, Filter::Replies, Filter::Requests, Filter::Events, Filter::Watched];
 
     /// The name in the page's query (`?filter=`).
     pub fn as_str(self) -> &'static str {
@@ -104,7 +105,13 @@ pub fn group(items: Vec<NotificationView>) -> Vec<NotificationView> {
 
 /// The viewer's notifications of `kinds` (all when empty), newest first; `grouped` folds
 /// consecutive ones about the same discussion (within the page).
-pub async fn list(ctx: &AppContext, viewer: &Viewer, page: Page, kinds: &[Kind], grouped: bool) -> Result<NotificationList> {
+pub async fn list(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    page: Page,
+    kinds: &[Kind],
+    grouped: bool,
+) -> Result<NotificationList> {
     let names: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
     let rows = store::list_kinds(ctx.db(), viewer.account_id, &names, page).await?;
     let unread_count = store::count_unread(ctx.db(), viewer.account_id).await?;

@@ -116,7 +116,12 @@ pub async fn levels(ctx: &AppContext, viewer: &Viewer) -> Result<Vec<CommunityLe
 }
 
 /// Mutes or unmutes a discussion the viewer may read (404 otherwise).
-pub async fn set_thread_muted(ctx: &AppContext, viewer: &Viewer, discussion_id: i64, muted: bool) -> Result<ThreadMute> {
+pub async fn set_thread_muted(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    discussion_id: i64,
+    muted: bool,
+) -> Result<ThreadMute> {
     let (d, _) = crate::discussions::load_discussion(ctx, Some(viewer), discussion_id).await?;
     store::set_thread_muted(ctx.db(), viewer.account_id, d.id, muted, Utc::now()).await?;
     Ok(ThreadMute { discussion_id: d.id, muted })
@@ -130,7 +135,11 @@ pub async fn thread_muted(ctx: &AppContext, viewer: &Viewer, discussion_id: i64)
 }
 
 /// Of `discussions`, those the viewer muted (for marking a page of posts).
-pub async fn muted_among(ctx: &AppContext, viewer: &Viewer, discussions: &[i64]) -> Result<std::collections::HashSet<i64>> {
+pub async fn muted_among(
+    ctx: &AppContext,
+    viewer: &Viewer,
+    discussions: &[i64],
+) -> Result<std::collections::HashSet<i64>> {
     Ok(store::muted_among(ctx.db(), viewer.account_id, discussions).await?)
 }
 

@@ -212,8 +212,17 @@ async fn levels_are_listed_read_back_and_normal_is_the_default() {
     let r = app.get("/api/guildhall/v1/communities/ops/notification_level", Some(&ann)).await;
     assert_eq!((r.body["level"].as_str(), r.body["community"]["handle"].as_str()), (Some("watch"), Some("ops")));
     let r = app.get("/api/guildhall/v1/notification_levels", Some(&ann)).await;
-    let mut got: Vec<(String, String)> = r.body.as_array().expect("list").iter()
-        .map(|l| (l["community"]["handle"].as_str().unwrap_or_default().into(), l["level"].as_str().unwrap_or_default().into()))
+    let mut got: Vec<(String, String)> = r
+        .body
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|l| {
+            (
+                l["community"]["handle"].as_str().unwrap_or_default().into(),
+                l["level"].as_str().unwrap_or_default().into(),
+            )
+        })
         .collect();
     got.sort();
     assert_eq!(got, [("dev".to_string(), "mute".to_string()), ("ops".to_string(), "watch".to_string())]);
@@ -289,7 +298,9 @@ async fn the_list_filters_by_kind_and_groups_consecutive_notifications_read_toge
         app.reply(&bob, d, None, &format!("Reply {i}")).await;
     }
     app.discussion(&bob, "ops", "Ping @ann").await;
-    let r = app.post("/api/guildhall/v1/communities/ops/discussions", Some(&bob), json!({"title": "M", "body": "@ann"})).await;
+    let r = app
+        .post("/api/guildhall/v1/communities/ops/discussions", Some(&bob), json!({"title": "M", "body": "@ann"}))
+        .await;
     assert_eq!(r.status, StatusCode::CREATED);
 
     let r = app.get("/api/guildhall/v1/notifications?kinds=mention", Some(&ann)).await;

@@ -5,12 +5,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use serde::Deserialize;
 use axum::http::StatusCode;
 use axum::response::Response;
 use guildhall_app::notification_groups::{self, Filter};
 use guildhall_app::notifications::{self, Kind, NotificationList, NotificationView};
 use guildhall_app::{AppContext, page};
+use serde::Deserialize;
 
 use super::{OrPage, PageError, TokenForm, render, see_other};
 use crate::visit::{Chrome, Visit};

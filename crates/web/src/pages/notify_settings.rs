@@ -40,7 +40,11 @@ pub(crate) async fn set_level(
     let form = v.form(form)?;
     let s = v.authorize(&form.csrf_token)?;
     let set = notify_prefs::set_level(&ctx, &s.viewer, &handle, &form.level).await.or_page(&v)?;
-    let back = if form.back == "settings" { "/account/notifications".to_owned() } else { community_path(&set.community.handle) };
+    let back = if form.back == "settings" {
+        "/account/notifications".to_owned()
+    } else {
+        community_path(&set.community.handle)
+    };
     Ok(see_other(&back, Some("notify-level-saved")))
 }
 
@@ -95,7 +99,12 @@ pub(crate) async fn settings(State(ctx): State<AppContext>, v: Visit) -> Result<
 
 /// The viewer's level for a community page, when they are signed in and may read it
 /// (the control is shown only then).
-pub(crate) async fn level_on_page(ctx: &AppContext, v: &Visit, community_id: i64, readable: bool) -> Option<NotifyLevel> {
+pub(crate) async fn level_on_page(
+    ctx: &AppContext,
+    v: &Visit,
+    community_id: i64,
+    readable: bool,
+) -> Option<NotifyLevel> {
     let s = v.signed.as_ref()?;
     if !readable {
         return None;
