@@ -22,7 +22,7 @@ async fn kinds(client: &Client) -> Vec<String> {
 }
 
 /// The id on alpha of the discussion titled `title`, once it arrived.
-async fn arrived(client: &Client, handle: &str, title: &str) -> i64 {
+async fn arrived(client: &Client, handle: &str, title: &str) -> String {
     id_of(
         &poll_until(DEADLINE, &format!("“{title}” on alpha"), || async {
             let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{handle}/discussions")).await;
@@ -33,7 +33,7 @@ async fn arrived(client: &Client, handle: &str, title: &str) -> i64 {
 }
 
 /// The id on beta of the reply whose body contains `text`, once it arrived.
-async fn reply_arrived(client: &Client, discussion: i64, text: &str) -> i64 {
+async fn reply_arrived(client: &Client, discussion: &str, text: &str) -> i64 {
     id_of(
         &poll_until(DEADLINE, &format!("reply “{text}” on beta"), || async {
             let (_, body) = client.get(&format!("/api/guildhall/v1/discussions/{discussion}/replies")).await;
@@ -41,6 +41,8 @@ async fn reply_arrived(client: &Client, discussion: i64, text: &str) -> i64 {
         })
         .await["id"],
     )
+    .parse()
+    .expect("a numeric id")
 }
 
 async fn set_level(client: &Client, handle: &str, level: &str) {
@@ -110,7 +112,7 @@ async fn a_watcher_on_another_server_hears_of_new_discussions_once_and_mutes_hol
         );
     }
     for text in ["ada here", "cleo here", "dan here"] {
-        let parent = reply_arrived(&bob, on_beta, text).await;
+        let parent = reply_arrived(&bob, &on_beta, text).await;
         let answer = format!("Answer to {text}");
         expect_status(
             bob.post(
