@@ -46,8 +46,8 @@ pub static PRIVATE_ROWS: &[Row] = &[
     // in Mastodon's list, the discussion's title in Guildhall's list and page. The member
     // watches the vault (setup in leak_matrix.rs) and is told of the new discussion (its title
     // and body), not of the reply. Nobody else: the banned watcher neither.
-    row(Rest, "/api/v1/notifications", Content(Reply), SignIn, "REEE?AE|-------"),
-    row(Rest, "/api/v1/notifications", Content(Discussion), SignIn, "REEEA?E|-------"),
+    row(Rest, "/api/v1/notifications?types[]=mention", Content(Reply), SignIn, "REEEEAE|-------"),
+    row(Rest, "/api/v1/notifications?types[]=status", Content(Discussion), SignIn, "REEEAEE|-------"),
     row(Rest, "/api/guildhall/v1/notifications", Content(Discussion), SignIn, "REEEAAE|-------"),
     row(Web, "/notifications", Content(Discussion), SignIn, "?EEEAAE|-------"),
     row(Rest, "/api/v1/bookmarks", Content(Discussion), SignIn, "REEEEEE|-------"),
