@@ -73,7 +73,7 @@ async fn muting_a_status_mutes_its_thread_and_shows_muted() {
     let u = app.post(&format!("/api/v1/statuses/{}/unmute", d(dis)), Some(&ada), json!({})).await;
     assert_eq!((u.status, u.body["muted"].as_bool()), (StatusCode::OK, Some(false)), "{}", u.body);
     app.reply(&bob, dis, None, "Third").await;
-    assert_eq!(kinds(&app, &ada).await, ["reply"]);
+    assert_eq!(kinds(&app, &ada).await, ["reply", "reply"], "after unmuting, replies reach her again");
 
     // Unknown statuses and statuses one may not read are 404.
     let m = app.post("/api/v1/statuses/999999999/mute", Some(&ada), json!({})).await;
