@@ -35,6 +35,8 @@ mod m20261207_000071_bookmarks;
 mod m20261207_000072_markers;
 mod m20261207_000074_notification_subjects;
 mod m20261207_000075_email;
+mod m20261207_000076_notify_levels;
+mod m20261207_000077_thread_mutes;
 mod m20261207_000080_email_settings;
 mod m20261207_000081_notification_emailed;
 mod m20261207_000082_email_unsubscribe;
@@ -81,6 +83,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000072_markers::Migration),
             Box::new(m20261207_000074_notification_subjects::Migration),
             Box::new(m20261207_000075_email::Migration),
+            Box::new(m20261207_000076_notify_levels::Migration),
+            Box::new(m20261207_000077_thread_mutes::Migration),
             Box::new(m20261207_000080_email_settings::Migration),
             Box::new(m20261207_000081_notification_emailed::Migration),
             Box::new(m20261207_000082_email_unsubscribe::Migration),

@@ -19,6 +19,7 @@ mod map;
 mod map_crawl;
 mod map_export;
 mod notifications;
+mod notify_prefs;
 mod password_reset;
 mod polls;
 mod wiki;
@@ -85,6 +86,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(map::routes())
         .merge(notifications::routes())
         .merge(email_settings::routes())
+        .merge(notify_prefs::routes())
         .merge(password_reset::routes())
         .merge(email_links::routes())
         .merge(polls::routes())

@@ -102,7 +102,8 @@ pub async fn create_with_poll(
     outbox::record(&txn, &Outgoing::DiscussionCreated { discussion_id: d.id }).await?;
     crate::guilds::links::record_relays(&txn, &l.community, &d).await?;
     let mentioned = crate::notifying::mentioned_in_markdown(&txn, ctx, &d.body_source).await?;
-    let told = crate::notifying::new_post(&txn, &l.community, &d, None, None, &mentioned).await?;
+    let mut told = crate::notifying::new_post(&txn, &l.community, &d, None, None, &mentioned).await?;
+    told.extend(crate::notifying::new_discussion_watched(&txn, &l.community, &d, &told).await?);
     txn.commit().await?;
     ctx.wake_delivery();
     crate::live::notified(ctx, &told);

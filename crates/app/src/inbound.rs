@@ -416,7 +416,10 @@ pub async fn receive_discussion(
     record_relay(&txn, c, arrival).await?;
     crate::guilds::links::record_relays(&txn, c, &d).await?;
     let mentioned = crate::notifying::mentioned_in_tags(&txn, ctx, &tags).await?;
-    let told = crate::notifying::new_post(&txn, c, &d, None, None, &mentioned).await?;
+    let mut told = crate::notifying::new_post(&txn, c, &d, None, None, &mentioned).await?;
+    if arrival != Arrival::Backfilled {
+        told.extend(crate::notifying::new_discussion_watched(&txn, c, &d, &told).await?);
+    }
     txn.commit().await?;
     ctx.wake_delivery();
     crate::live::notified(ctx, &told);

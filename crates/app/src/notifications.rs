@@ -143,6 +143,13 @@ pub struct NotificationView {
     pub post: Option<NotificationPost>,
     /// The community it happened in, when known.
     pub community: Option<NotificationCommunity>,
+    /// Notifications with the same key that follow each other make one line
+    /// (`kind:discussion_id`); none when it is not about a discussion.
+    pub group_key: Option<String>,
+    /// How many notifications this line stands for (more than 1 only when listed `grouped`).
+    pub count: u64,
+    /// The ids of the notifications this line stands for (this one first).
+    pub group_ids: Vec<i64>,
 }
 
 /// The person who caused a notification.
@@ -181,6 +188,9 @@ pub struct NotificationCommunity {
 impl NotificationView {
     fn bare(n: notification::Model) -> Self {
         NotificationView {
+            group_key: n.discussion_id.map(|d| format!("{}:{d}", n.kind)),
+            count: 1,
+            group_ids: vec![n.id],
             id: n.id,
             kind: n.kind,
             title: n.title,
@@ -305,6 +315,8 @@ pub(crate) async fn notify_attendees<C: guildhall_store::ConnectionTrait>(
             readers.push(account_id);
         }
     }
+    // What each reader chose to hear from this community (one query for all of them).
+    let readers = crate::notify_prefs::keep_reached(txn, kind, e.community_id, None, readers).await?;
     let link = kind.event_link(e.id, community_handle);
     let new = readers
         .iter()

@@ -82,6 +82,9 @@ async fn write<C: ConnectionTrait>(
             told.push(account_id);
         }
     }
+    // What each reader chose to hear from this community and thread (one query each).
+    let told =
+        crate::notify_prefs::keep_reached(txn, kind, about.community.id, about.discussion.map(|d| d.id), told).await?;
     let new = told
         .iter()
         .map(|account_id| NewNotification {
@@ -375,4 +378,50 @@ pub(crate) async fn reported<C: ConnectionTrait>(
         link: format!("/communities/{}/reports", handle(c)),
     };
     write(txn, Kind::Report, &recipients, reporter, &about).await
+}
+
+/// A new discussion `d` in `c`: the local members watching `c` who may read it hear
+/// `new_discussion`, except its author and those already told (`told`: mentioned).
+/// Not for history fetched when following (backfill): only for what is new.
+pub(crate) async fn new_discussion_watched<C: ConnectionTrait>(
+    txn: &C,
+    c: &community::Model,
+    d: &discussion::Model,
+    told: &[i64],
+) -> Result<Vec<i64>> {
+    let watchers: Vec<i64> =
+        guildhall_store::notify_prefs::watchers(txn, c.id).await?.into_iter().filter(|w| !told.contains(w)).collect();
+    let about = About {
+        actor_id: Some(d.author_id),
+        community: c,
+        discussion: Some(d),
+        event: None,
+        reply_id: None,
+        title: d.title.clone(),
+        body: "",
+        link: post_link(d, None),
+    };
+    write(txn, Kind::NewDiscussion, &watchers, Some(d.author_id), &about).await
+}
+
+/// A new event `e` in `c`: the local members watching `c` who may read it hear `new_event`,
+/// except its organiser.
+pub(crate) async fn new_event_watched<C: ConnectionTrait>(
+    txn: &C,
+    c: &community::Model,
+    e: &event::Model,
+) -> Result<Vec<i64>> {
+    // `write` keeps those who may read the event (the same rule as reading it).
+    let watchers = guildhall_store::notify_prefs::watchers(txn, c.id).await?;
+    let about = About {
+        actor_id: Some(e.organiser_id),
+        community: c,
+        discussion: None,
+        event: Some(e),
+        reply_id: None,
+        title: e.title.clone(),
+        body: "",
+        link: format!("/events/{}", e.id),
+    };
+    write(txn, Kind::NewEvent, &watchers, Some(e.organiser_id), &about).await
 }

@@ -31,6 +31,9 @@ pub enum Arrival {
     Direct,
     /// Inside a community's `Announce`, or fetched: nothing to relay.
     Relayed,
+    /// History fetched when following a community (backfill): nothing to relay, and not
+    /// news for watchers.
+    Backfilled,
 }
 
 /// One received activity, as its de-duplication record.

@@ -44,6 +44,7 @@ pub mod extras;
 pub mod federation_policy;
 pub mod guild;
 pub mod mentions;
+pub mod notify_prefs;
 pub mod oauth;
 pub mod policy;
 pub mod poll;

@@ -104,7 +104,7 @@ async fn discussion(data: &Data<AppContext>, post: Value, group_id: &Url, done: 
     }
     // Each discussion gets its own budget of fetches (authors, the community).
     let data = &data.reset_request_count();
-    receive_page(page, data, Arrival::Relayed).await?;
+    receive_page(page, data, Arrival::Backfilled).await?;
     let Some(replies) = replies else { return Ok(()) };
     let list = match replies {
         Value::String(_) => match crate::wire::object_id(&replies) {
@@ -124,7 +124,7 @@ async fn discussion(data: &Data<AppContext>, post: Value, group_id: &Url, done: 
         };
         let note: Result<Note, _> = serde_json::from_value(reply);
         match note {
-            Ok(note) if note.in_reply_to.is_some() => match receive_note(note, data, Arrival::Relayed).await {
+            Ok(note) if note.in_reply_to.is_some() => match receive_note(note, data, Arrival::Backfilled).await {
                 Ok(_) => done.replies += 1,
                 Err(e) => {
                     tracing::debug!(error = %e, "a reply was not backfilled");

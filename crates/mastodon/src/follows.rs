@@ -12,6 +12,7 @@ use guildhall_app::{AppContext, Viewer};
 use serde::Deserialize;
 
 use crate::auth::Authed;
+use crate::body::Params;
 use crate::entities::{Account, Relationship};
 use crate::error::{MastoError, Result};
 use crate::ids::AccountId;
@@ -58,7 +59,18 @@ async fn relationship(ctx: &AppContext, viewer: &Viewer, id: AccountId) -> Resul
         AccountId::Group(g) => match guildhall_app::interactions::community(ctx, Some(viewer), g).await {
             Ok((c, _)) => {
                 let (following, requested) = render::following(c.my_role);
-                Ok(Some(Relationship { following, requested, showing_reblogs: following, ..blank(id.to_string()) }))
+                // `notifying`: the member watches the community (new discussions and events).
+                let level = guildhall_app::notify_prefs::level_for(ctx, viewer, c.id).await?;
+                let notifying = level == guildhall_app::notify_prefs::NotifyLevel::Watch;
+                let muting_notifications = level == guildhall_app::notify_prefs::NotifyLevel::Mute;
+                Ok(Some(Relationship {
+                    following,
+                    requested,
+                    showing_reblogs: following,
+                    notifying,
+                    muting_notifications,
+                    ..blank(id.to_string())
+                }))
             }
             Err(guildhall_app::Error::NotFound(_)) => Ok(None),
             Err(e) => Err(e.into()),
@@ -71,12 +83,36 @@ fn account_id(raw: &str) -> Result<AccountId> {
     AccountId::parse(raw).ok_or_else(MastoError::not_found)
 }
 
-async fn follow(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Relationship>> {
+/// `POST /api/v1/accounts/:id/follow`'s parameters.
+#[derive(Debug, Default, Deserialize)]
+struct FollowParams {
+    /// `true`: watch the community (hear of every new discussion and event); `false`: back to
+    /// normal; absent: unchanged.
+    #[serde(default, deserialize_with = "crate::body::flexible_bool")]
+    notify: Option<bool>,
+}
+
+async fn follow(
+    State(ctx): State<AppContext>,
+    authed: Authed,
+    Path(id): Path<String>,
+    Params(params): Params<FollowParams>,
+) -> Result<Json<Relationship>> {
     authed.require("write:follows")?;
     let id = account_id(&id)?;
     match id {
         AccountId::Group(g) => {
+            let (c, _) = guildhall_app::interactions::community(&ctx, Some(&authed.viewer), g).await?;
             guildhall_app::interactions::follow_community(&ctx, &authed.viewer, g).await.or_else(already)?;
+            if let Some(notify) = params.notify {
+                let level = if notify { "watch" } else { "normal" };
+                // A community not yet readable (a join request waiting): nothing to watch yet,
+                // and the relationship says so (`notifying: false`).
+                match guildhall_app::notify_prefs::set_level(&ctx, &authed.viewer, &c.handle, level).await {
+                    Ok(_) | Err(guildhall_app::Error::NotFound(_)) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
         }
         AccountId::Person(p) => {
             guildhall_app::lookup::account(&ctx, p).await?.ok_or_else(MastoError::not_found)?;

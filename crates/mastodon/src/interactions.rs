@@ -31,6 +31,8 @@ pub(crate) fn routes() -> Router<AppContext> {
         .route("/api/v1/statuses/{id}/unfavourite", post(unfavourite))
         .route("/api/v1/statuses/{id}/reblog", post(reblog))
         .route("/api/v1/statuses/{id}/unreblog", post(reblog))
+        .route("/api/v1/statuses/{id}/mute", post(mute))
+        .route("/api/v1/statuses/{id}/unmute", post(unmute))
         .route("/api/v1/statuses/{id}/bookmark", post(bookmark))
         .route("/api/v1/statuses/{id}/unbookmark", post(unbookmark))
         .route("/api/v1/statuses/{id}/favourited_by", get(nobody))
@@ -52,11 +54,42 @@ fn on(p: PostRef) -> On {
     }
 }
 
-/// Renders a post for its viewer, with whether they bookmarked it.
+/// Renders a post for its viewer, with whether they bookmarked it and muted its thread.
 async fn rendered(ctx: &AppContext, viewer: &Viewer, p: PostRef, post: &Post) -> Result<Status> {
     let mut s = render::post(ctx, post).await?;
     s.bookmarked = Some(guildhall_app::interactions::is_bookmarked(ctx, viewer, p).await?);
+    let d = discussion_of(ctx, p).await?;
+    s.muted = Some(guildhall_app::notify_prefs::thread_muted(ctx, viewer, d).await?.muted);
     Ok(s)
+}
+
+/// The discussion a status belongs to (its thread).
+async fn discussion_of(ctx: &AppContext, p: PostRef) -> Result<i64> {
+    match p {
+        PostRef::Discussion(d) => Ok(d),
+        PostRef::Reply(r) => {
+            guildhall_app::lookup::reply(ctx, r).await?.map(|r| r.discussion_id).ok_or_else(MastoError::not_found)
+        }
+    }
+}
+
+/// Mutes or unmutes a status's whole thread (Mastodon's conversation mute): no more replies,
+/// mentions, favourites or closed polls about it.
+async fn set_muted(ctx: &AppContext, authed: &Authed, raw: &str, muted: bool) -> Result<Json<Status>> {
+    authed.require("write:mutes")?;
+    let p = post_ref(ctx, &authed.viewer, raw).await?;
+    let d = discussion_of(ctx, p).await?;
+    guildhall_app::notify_prefs::set_thread_muted(ctx, &authed.viewer, d, muted).await?;
+    let post = guildhall_app::posts::one(ctx, Some(&authed.viewer), p).await?;
+    Ok(Json(rendered(ctx, &authed.viewer, p, &post).await?))
+}
+
+async fn mute(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
+    set_muted(&ctx, &authed, &id, true).await
+}
+
+async fn unmute(State(ctx): State<AppContext>, authed: Authed, Path(id): Path<String>) -> Result<Json<Status>> {
+    set_muted(&ctx, &authed, &id, false).await
 }
 
 async fn vote(ctx: &AppContext, authed: &Authed, raw: &str, up: bool) -> Result<Json<Status>> {

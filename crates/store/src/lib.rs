@@ -21,6 +21,7 @@ pub mod interactions;
 pub mod map_crawl;
 pub mod markers;
 pub mod notifications;
+pub mod notify_prefs;
 pub mod oauth;
 mod outage;
 pub mod peers;

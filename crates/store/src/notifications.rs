@@ -59,8 +59,21 @@ pub async fn insert_many<C: ConnectionTrait>(db: &C, new: Vec<NewNotification>, 
 
 /// An account's notifications, newest first.
 pub async fn list<C: ConnectionTrait>(db: &C, account_id: i64, page: Page) -> Result<Paged<notification::Model>> {
-    let rows = notification::Entity::find()
-        .filter(notification::Column::AccountId.eq(account_id))
+    list_kinds(db, account_id, &[], page).await
+}
+
+/// An account's notifications of `kinds` (all when empty), newest first.
+pub async fn list_kinds<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    kinds: &[&str],
+    page: Page,
+) -> Result<Paged<notification::Model>> {
+    let mut q = notification::Entity::find().filter(notification::Column::AccountId.eq(account_id));
+    if !kinds.is_empty() {
+        q = q.filter(notification::Column::Kind.is_in(kinds.iter().map(|k| k.to_string())));
+    }
+    let rows = q
         .order_by_desc(notification::Column::CreatedAt)
         .order_by_desc(notification::Column::Id)
         .offset(page.offset())
@@ -98,6 +111,35 @@ pub async fn mark_read<C: ConnectionTrait>(db: &C, account_id: i64, id: i64, at:
         .exec(db)
         .await?;
     Ok(true)
+}
+
+/// Marks read, together, an account's unread notifications of `kind` about `discussion_id`
+/// (a grouped line); returns how many changed.
+pub async fn mark_read_about<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    kind: &str,
+    discussion_id: i64,
+    at: DateTime<Utc>,
+) -> Result<u64> {
+    let res = notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(at))
+        .filter(notification::Column::AccountId.eq(account_id))
+        .filter(notification::Column::Kind.eq(kind))
+        .filter(notification::Column::DiscussionId.eq(discussion_id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
+
+/// One of an account's notifications (none when it is not theirs).
+pub async fn find_owned<C: ConnectionTrait>(db: &C, account_id: i64, id: i64) -> Result<Option<notification::Model>> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::AccountId.eq(account_id))
+        .one(db)
+        .await?)
 }
 
 /// Marks all of an account's unread notifications read; returns how many changed.

@@ -32,7 +32,7 @@ pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 use pages::{
     account, actions, admin, auth, community, discussion, email_links, email_settings, events, guilds, home, map,
-    map_admin, moderation, notifications, oauth, password_reset, wiki,
+    map_admin, moderation, notifications, notify_settings, oauth, password_reset, wiki,
 };
 
 /// The Content-Security-Policy sent with every response.
@@ -65,6 +65,10 @@ pub fn router() -> Router<AppContext> {
         .route("/oauth/authorize", get(oauth::authorize_form).post(oauth::decide))
         .route("/notifications", get(notifications::list))
         .route("/notifications/read", post(notifications::read_all))
+        .route("/notifications/{id}/read-group", post(notifications::read_group))
+        .route("/account/notifications", get(notify_settings::settings))
+        .route("/communities/{handle}/notifications", post(notify_settings::set_level))
+        .route("/discussions/{id}/mute", post(notify_settings::mute))
         .route("/people/{username}", get(account::profile))
         .route("/communities", get(home::directory))
         .route("/create-community", get(community::new_form).post(community::create))

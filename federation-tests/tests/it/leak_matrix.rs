@@ -15,8 +15,8 @@
 //!
 //! The Mastodon client API's rows are in `leak_matrix_mastodon.rs`.
 //!
-//! No such path yet (add a row when it lands): search, RSS/Atom feeds, notifications,
-//! email bodies, the moderation log, sitemap, user profile post listings, context
+//! No such path yet (add a row when it lands): search, RSS/Atom feeds, notifications other
+//! than watched new discussions, email bodies, the moderation log, sitemap, user profile post listings, context
 //! collections on objects, `Like`/`Undo` activity documents, and web pages for members
 //! and moderation (rows exist for home, login, discussions, community pages, events and wiki). beta's
 //! `POST /api/guildhall/v1/federation/resolve` resolves communities only, not discussion URLs, so beta's
@@ -77,6 +77,14 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Rest, "/api/guildhall/v1/communities/{vault}/wiki/{wiki}/revisions/1", Content(Discussion), NotFound, "RRRRAAA|-------"),
     row(Rest, "/api/guildhall/v1/communities/{vault}/wiki/{wiki}/diff?from=1&to=2", Content(Discussion), NotFound, "RRRRAAA|-------"),
     row(Rest, "/api/guildhall/v1/accounts/{member}", Public, NotFound, "AAAAAAA|-------"),
+    // Notification settings: only for those who may read the community or thread.
+    row(Rest, "/api/guildhall/v1/communities/{vault}/notification_level", Public, NotFound, "-RRRAAA|-------"),
+    row(Rest, "/api/guildhall/v1/discussions/{d}/mute", Public, NotFound, "-RRRAAA|-------"),
+    // Watchers (setup: member and banned-to-be here, member, banned-to-be and blocked-to-be
+    // elsewhere, before the bans) hear of a new discussion only while they may read it; the
+    // moderator wrote it and does not watch.
+    row(Rest, "/api/guildhall/v1/notifications?kinds=new_discussion", Content(Discussion), SignIn, "REEEAEE|-------"),
+    row(Remote, "/api/guildhall/v1/notifications?kinds=new_discussion", Content(Discussion), SignIn, "-------|REEEEAE"),
     row(Web, "/", Content(Discussion), NotFound, "EEEEAAE|EEEEEAE"),
     row(Web, "/login", Public, NotFound, "AAAAAAA|AAAAAAA"),
     // alpha's private community as the viewers' own instances show it: only beta's approved
@@ -417,6 +425,12 @@ async fn private_content_never_leaks() {
         a.wait_for_answer(&follows[a.name()], "Accept").await;
     }
     secrets.marks.insert(PeerMember, fk_member.name().to_owned());
+    // Watchers of the vault, before the bans and the block (rows `notifications?kinds=new_discussion`).
+    for (c, h) in [(&lmem_c, &vault), (&lban_c, &vault), (&bmem_c, &vault_h), (&bban_c, &vault_h), (&gmem_c, &vault_h)]
+    {
+        let path = format!("/api/guildhall/v1/communities/{h}/notification_level");
+        expect_status(c.put(&path, &json!({"level": "watch"})).await, StatusCode::OK, "watch the vault");
+    }
     let accept = accept_token(&peer, &base, &follows[fk_member.name()]).unwrap_or_else(|| "none-delivered".into());
     for who in [&lban, &bban_h, &fk_banned.handle()] {
         let ban = json!({"username": who, "reason": "leak matrix"});

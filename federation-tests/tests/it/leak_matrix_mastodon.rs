@@ -43,10 +43,13 @@ pub static PRIVATE_ROWS: &[Row] = &[
     row(Rest, "/api/v2/search?q={q_d}&type=statuses", Content(Discussion), SignIn, "?EEE???|-------"),
     row(Rest, "/api/v2/search?q={q_r}", Content(Reply), SignIn, "?EEE???|-------"),
     // The moderator is told of the member's reply to their discussion (issue 17): the reply
-    // in Mastodon's list, the discussion's title in Guildhall's list and page; nobody else.
-    row(Rest, "/api/v1/notifications", Content(Reply), SignIn, "REEEEAE|-------"),
-    row(Rest, "/api/guildhall/v1/notifications", Content(Discussion), SignIn, "REEEEAE|-------"),
-    row(Web, "/notifications", Content(Discussion), SignIn, "?EEEEAE|-------"),
+    // in Mastodon's list, the discussion's title in Guildhall's list and page. The member
+    // watches the vault (setup in leak_matrix.rs) and is told of the new discussion (its title
+    // and body), not of the reply. Nobody else: the banned watcher neither.
+    row(Rest, "/api/v1/notifications?types[]=mention", Content(Reply), SignIn, "REEEEAE|-------"),
+    row(Rest, "/api/v1/notifications?types[]=status", Content(Discussion), SignIn, "REEEAEE|-------"),
+    row(Rest, "/api/guildhall/v1/notifications", Content(Discussion), SignIn, "REEEAAE|-------"),
+    row(Web, "/notifications", Content(Discussion), SignIn, "?EEEAAE|-------"),
     row(Rest, "/api/v1/bookmarks", Content(Discussion), SignIn, "REEEEEE|-------"),
     row(Rest, "/api/v1/favourites", Content(Discussion), SignIn, "REEEEEE|-------"),
     row(Remote, "/api/v1/statuses/{m_home_d}", Content(Discussion), NotFound, "-------|RRRRRAR"),

@@ -49,4 +49,5 @@ mod private_community;
 mod reports_received;
 mod resolve_addresses;
 mod undo_shapes;
+mod watch_across;
 mod wiki_across;

@@ -20,6 +20,7 @@ mod members_only;
 mod notifications;
 mod notify_kinds;
 mod notify_more;
+mod notify_prefs;
 mod openapi;
 mod polls;
 mod sign_in_backoff;

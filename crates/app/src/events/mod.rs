@@ -155,8 +155,10 @@ pub async fn create(ctx: &AppContext, viewer: &Viewer, community: &str, input: &
     let txn = crate::receipt::begin_write(ctx).await?;
     let e = store::insert(&txn, m).await?;
     outbox::record(&txn, &Outgoing::EventCreated { event_id: e.id }).await?;
+    let told = crate::notifying::new_event_watched(&txn, &l.community, &e).await?;
     txn.commit().await?;
     ctx.wake_delivery();
+    crate::live::notified(ctx, &told);
     tracing::info!(account = %viewer.username, community = %l.community.name, event = e.id, "event created");
     one_view(ctx, Some(viewer), &e).await
 }

@@ -158,7 +158,11 @@ pub async fn receive_event(
                 crate::notifications::notify_attendees(&txn, &saved, kind, saved.organiser_id, &handle(c)).await?;
             (saved, told)
         }
-        None => (store::insert(&txn, m).await?, Vec::new()),
+        None => {
+            let saved = store::insert(&txn, m).await?;
+            let told = crate::notifying::new_event_watched(&txn, c, &saved).await?;
+            (saved, told)
+        }
     };
     txn.commit().await?;
     crate::live::notified(ctx, &told);

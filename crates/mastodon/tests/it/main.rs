@@ -17,6 +17,7 @@ mod m_timelines;
 mod mastodon;
 mod notification_kinds;
 mod notifications;
+mod notify_follow;
 mod oauth;
 mod oauth_refusals;
 mod polls;

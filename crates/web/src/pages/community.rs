@@ -34,12 +34,24 @@ pub(crate) struct CommunityPage {
     pub guilds: Vec<guildhall_app::guilds::GuildLinkView>,
     /// Communities and guilds like this one.
     pub related: Vec<guildhall_app::guilds::feed::RelatedView>,
+    /// The viewer's notification level, when signed in and allowed to read it.
+    pub notify_level: Option<guildhall_app::notify_prefs::NotifyLevel>,
 }
 
 impl CommunityPage {
     /// The guilds it is a member of.
     fn active_guilds(&self) -> Vec<&guildhall_app::guilds::GuildLinkView> {
         self.guilds.iter().filter(|l| l.state == guildhall_domain::guild::LinkState::Active).collect()
+    }
+
+    /// The levels the notification control offers.
+    fn notify_levels(&self) -> &'static [&'static str] {
+        super::notify_settings::LEVELS
+    }
+
+    /// Whether `name` is the viewer's level.
+    fn notify_is(&self, name: &str) -> bool {
+        self.notify_level.is_some_and(|l| l.as_str() == name)
     }
 
     /// Whether the guild links are offered for management (a local community's moderators).
@@ -88,7 +100,9 @@ pub(crate) async fn show(
     };
     let guilds = guildhall_app::guilds::of_community(&ctx, v.viewer(), &co.handle).await.or_page(&v)?;
     let related = guildhall_app::guilds::feed::related(&ctx, v.viewer(), &co.handle).await.or_page(&v)?;
+    let notify_level = super::notify_settings::level_on_page(&ctx, &v, co.id, list.is_some()).await;
     let page = CommunityPage {
+        notify_level,
         c: v.chrome(),
         co,
         welcome_html,

@@ -238,6 +238,8 @@ pub(crate) struct ThreadPage {
     pub errors: Errors,
     /// Why the viewer cannot reply, if they cannot.
     pub cannot_reply: Option<String>,
+    /// Whether the viewer muted this thread (none when signed out).
+    pub muted: Option<bool>,
 }
 
 impl ThreadPage {
@@ -301,7 +303,8 @@ async fn thread_page(
     };
     let rows = nest(t.replies.items.clone());
     let (body, content_warning) = (draft.body, draft.content_warning);
-    let page = ThreadPage { c: v.chrome(), t, rows, reply_to, body, content_warning, errors, cannot_reply };
+    let muted = super::notify_settings::muted_on_page(ctx, v, t.discussion.id).await;
+    let page = ThreadPage { c: v.chrome(), t, rows, reply_to, body, content_warning, errors, cannot_reply, muted };
     Ok(render_form(&page.errors.clone(), &page))
 }
 

@@ -18,6 +18,7 @@ pub(crate) mod map_admin;
 pub(crate) mod map_layout;
 pub(crate) mod moderation;
 pub(crate) mod notifications;
+pub(crate) mod notify_settings;
 pub(crate) mod oauth;
 pub(crate) mod password_reset;
 pub(crate) mod wiki;

@@ -4,13 +4,15 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use guildhall_app::notification_groups::{self, Filter};
 use guildhall_app::notifications::{self, Kind, NotificationList, NotificationView};
 use guildhall_app::{AppContext, page};
+use serde::Deserialize;
 
-use super::{OrPage, PageError, PageQuery, TokenForm, render, see_other};
+use super::{OrPage, PageError, TokenForm, render, see_other};
 use crate::visit::{Chrome, Visit};
 
 /// `GET /notifications`.
@@ -19,9 +21,29 @@ use crate::visit::{Chrome, Visit};
 pub(crate) struct NotificationsPage {
     pub c: Chrome,
     pub list: NotificationList,
+    /// The filter shown (`all`, `replies`, `requests`, `events`, `watched`).
+    pub filter: Filter,
 }
 
 impl NotificationsPage {
+    fn filters(&self) -> &'static [Filter] {
+        Filter::ALL
+    }
+
+    /// A grouped line: "5 new replies in “title” in community (host)".
+    fn group_sentence(&self, n: &NotificationView) -> String {
+        let (community, host) =
+            n.community.as_ref().map_or((n.title.as_str(), ""), |c| (c.title.as_str(), c.host.as_str()));
+        let count = n.count.to_string();
+        let id = match n.kind.as_str() {
+            "reply" => "notification-group-reply",
+            "mention" => "notification-group-mention",
+            "favourite" => "notification-group-favourite",
+            _ => "notification-group-other",
+        };
+        self.c.tm(id, &[("count", &count), ("title", &n.title), ("community", community), ("host", host)])
+    }
+
     /// The sentence for one notification, in the page language: what happened, to what, by
     /// whom and where. Kinds this version does not know (written by a newer one) get a
     /// generic sentence rather than a message id.
@@ -61,16 +83,40 @@ impl NotificationsPage {
     }
 }
 
-/// `GET /notifications`: newest first, paged.
+/// `?filter=&page=` on the notifications page.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    filter: String,
+    page: Option<u64>,
+}
+
+/// `GET /notifications`: newest first, paged, filtered, consecutive ones about the same
+/// discussion grouped.
 pub(crate) async fn list(
     State(ctx): State<AppContext>,
     v: Visit,
-    q: Result<Query<PageQuery>, QueryRejection>,
+    q: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Response, PageError> {
     let q = q.ok().map(|Query(q)| q).unwrap_or_default();
     let s = v.require()?;
-    let list = notifications::list(&ctx, &s.viewer, page(q.page, None)).await.or_page(&v)?;
-    Ok(render(StatusCode::OK, &NotificationsPage { c: v.chrome(), list }))
+    let filter = Filter::parse(&q.filter).unwrap_or_default();
+    let list =
+        notification_groups::list(&ctx, &s.viewer, page(q.page, None), filter.kinds(), true).await.or_page(&v)?;
+    Ok(render(StatusCode::OK, &NotificationsPage { c: v.chrome(), list, filter }))
+}
+
+/// `POST /notifications/{id}/read-group`: marks a grouped line read, all of it.
+pub(crate) async fn read_group(
+    State(ctx): State<AppContext>,
+    v: Visit,
+    Path(id): Path<i64>,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Result<Response, PageError> {
+    let given = form.map(|Form(f)| f.csrf_token).unwrap_or_default();
+    let s = v.authorize(&given)?;
+    notification_groups::mark_group_read(&ctx, &s.viewer, id).await.or_page(&v)?;
+    Ok(see_other("/notifications", Some("notifications-read")))
 }
 
 /// `POST /notifications/read`: marks them all read.

@@ -16,6 +16,7 @@ mod i18n_pages;
 mod map_pages;
 mod moderation_pages;
 mod notification_pages;
+mod notify_settings_pages;
 mod oauth_pages;
 mod pages;
 mod poll_pages;
