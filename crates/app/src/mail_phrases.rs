@@ -53,9 +53,9 @@ pub fn sentence(lang: &str, kind: Kind, p: &Parts<'_>) -> String {
             }
             Kind::NewEvent => format!("{a} a annoncé l'événement « {t} » dans {c} ({h}), que vous suivez de près."),
             Kind::EventReminder if *body == "hour" => {
-                format!("Rappel : « {t} » dans {c} ({h}) commence dans une heure.")
+                format!("Rappel : « {t} » dans {c} ({h}) commence dans moins d’une heure.")
             }
-            Kind::EventReminder => format!("Rappel : « {t} » dans {c} ({h}) commence dans un jour."),
+            Kind::EventReminder => format!("Rappel : « {t} » dans {c} ({h}) commence dans moins de 24 heures."),
             Kind::GuildLinkRequested => format!("Un lien de guilde attend une réponse : « {t} », pour {c} ({h})."),
             Kind::GuildLinkAnswered if *body == "refused" => {
                 format!("Le lien de guilde « {t} » pour {c} ({h}) a été refusé.")
@@ -80,8 +80,8 @@ pub fn sentence(lang: &str, kind: Kind, p: &Parts<'_>) -> String {
             Kind::PollClosed => format!("The poll in “{t}” in {c} ({h}) has closed: see the results."),
             Kind::NewDiscussion => format!("{a} started the discussion “{t}” in {c} ({h}), which you watch."),
             Kind::NewEvent => format!("{a} announced the event “{t}” in {c} ({h}), which you watch."),
-            Kind::EventReminder if *body == "hour" => format!("Reminder: “{t}” in {c} ({h}) starts in an hour."),
-            Kind::EventReminder => format!("Reminder: “{t}” in {c} ({h}) starts in a day."),
+            Kind::EventReminder if *body == "hour" => format!("Reminder: “{t}” in {c} ({h}) starts within the hour."),
+            Kind::EventReminder => format!("Reminder: “{t}” in {c} ({h}) starts within 24 hours."),
             Kind::GuildLinkRequested => format!("A guild link waits for an answer: “{t}”, for {c} ({h})."),
             Kind::GuildLinkAnswered if *body == "refused" => {
                 format!("The guild link “{t}” for {c} ({h}) was refused.")

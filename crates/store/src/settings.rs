@@ -1,7 +1,7 @@
 //! The instance's settings: one row, created with defaults on first read.
 
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 
 use crate::Result;
 use crate::entities::instance_settings;
@@ -41,10 +41,20 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<instance_settings::Model>
     }
 }
 
-/// Saves the settings row.
+/// Saves the settings row and reads it back. A plain UPDATE, then a SELECT naming every
+/// column: sea-orm's `UPDATE … RETURNING *` on SQLite was seen to come back without a column
+/// added by a later migration (intermittently, under parallel tests).
 pub async fn save<C: ConnectionTrait>(
     db: &C,
     model: instance_settings::ActiveModel,
 ) -> Result<instance_settings::Model> {
-    Ok(model.update(db).await?)
+    instance_settings::Entity::update_many()
+        .set(model)
+        .filter(instance_settings::Column::Id.eq(ROW_ID))
+        .exec(db)
+        .await?;
+    instance_settings::Entity::find_by_id(ROW_ID)
+        .one(db)
+        .await?
+        .ok_or_else(|| crate::Error::Corrupt("instance settings row missing".into()))
 }
