@@ -143,10 +143,13 @@ async fn the_admin_page_counts_refusals_throttling_failures_and_gone_inboxes_per
         let throttled = row(&rows, throttling.host())?;
         let failed = row(&rows, failing.host())?;
         let vanished = row(&rows, gone.host())?;
+        // The failure count and the delivery's retry mark are two writes: wait for both.
+        let retrying = |r: &Value| r["failures"].as_i64() >= Some(1) && by_type(r, "retrying") >= 1;
         (refused["refused"].as_u64() >= Some(1)
             && refused["pending"] == 0
-            && throttled["failures"].as_i64() >= Some(1)
-            && failed["failures"].as_i64() >= Some(1)
+            && retrying(throttled)
+            && throttled["next_retry_at"].is_string()
+            && retrying(failed)
             && vanished["refused"].as_u64() >= Some(1)
             && vanished["pending"] == 0
             && vanished["gone_inboxes"].as_array().is_some_and(|g| !g.is_empty()))
