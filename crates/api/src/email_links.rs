@@ -66,7 +66,8 @@ async fn confirm(State(ctx): State<AppContext>, ApiJson(req): ApiJson<LinkToken>
 /// per hour. 409 when email is off.
 #[utoipa::path(post, path = "/api/guildhall/v1/auth/email-confirmation/resend", tag = "accounts", request_body = ResendRequest,
     responses((status = 202, description = "if an account waits for that address, a link was sent"),
-        (status = 400, body = ErrorBody), (status = 409, description = "email is off on this instance", body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 409, description = "email is off on this instance", body = ErrorBody),
+        (status = 429, description = "too many requests from this address; see Retry-After", body = ErrorBody)))]
 async fn resend(
     State(ctx): State<AppContext>,
     headers: HeaderMap,

@@ -36,7 +36,8 @@ pub struct ResetConfirm {
 /// per hour are sent. 409 when email is off on this instance.
 #[utoipa::path(post, path = "/api/guildhall/v1/auth/password-reset", tag = "accounts", request_body = ResetRequest,
     responses((status = 202, description = "if an account uses that address, a link was sent"),
-        (status = 400, body = ErrorBody), (status = 409, description = "email is off on this instance", body = ErrorBody)))]
+        (status = 400, body = ErrorBody), (status = 409, description = "email is off on this instance", body = ErrorBody),
+        (status = 429, description = "too many requests from this address; see Retry-After", body = ErrorBody)))]
 async fn request_reset(
     State(ctx): State<AppContext>,
     headers: HeaderMap,
