@@ -45,16 +45,19 @@ fn link_error(p: LinkProblem) -> Error {
 
 /// Whether `a` may not sign in yet because its address awaits confirmation.
 pub(crate) async fn blocks_sign_in(ctx: &AppContext, a: &account::Model) -> Result<bool> {
-    if a.email.is_none() || a.email_confirmed_at.is_some() {
+    let must = |required| {
+        guildhall_domain::registration::must_confirm_email(
+            required,
+            ctx.email_enabled(),
+            a.email.is_some(),
+            a.email_confirmed_at.is_some(),
+        )
+    };
+    // The setting is read only when it could matter: every sign-in passes here.
+    if !must(true) {
         return Ok(false);
     }
-    let required = crate::admin::settings(ctx).await?.require_email_confirmation;
-    Ok(guildhall_domain::registration::must_confirm_email(
-        required,
-        ctx.email_enabled(),
-        a.email.is_some(),
-        a.email_confirmed_at.is_some(),
-    ))
+    Ok(must(crate::admin::settings(ctx).await?.require_email_confirmation))
 }
 
 /// Queues the sign-up confirmation link for a new account, in the registration's
