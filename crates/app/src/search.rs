@@ -84,3 +84,85 @@ pub async fn post_at(ctx: &AppContext, viewer: Option<&Viewer>, address: &str) -
         Err(e) => Err(e),
     }
 }
+
+// Full-text search over everything a viewer may read (see `search_engine.rs` for how).
+
+pub use guildhall_domain::search::{SearchKind, Segment};
+
+/// A full-text search: words plus filters. Every filter is optional.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    /// The words (at most [`guildhall_domain::search::MAX_QUERY_CHARS`] characters).
+    pub text: String,
+    /// Only these kinds; empty: every kind.
+    pub kinds: Vec<SearchKind>,
+    /// Only content of this community (`name` or `name@domain`).
+    pub community: Option<String>,
+    /// Only content of communities linked to this guild (`name` or `name@domain`).
+    pub guild: Option<String>,
+    /// Only things hosted on this instance (a domain; this instance's own domain for local).
+    pub instance: Option<String>,
+    /// Only things published on or after this day (UTC).
+    pub since: Option<chrono::NaiveDate>,
+    /// Only things published on or before this day (UTC).
+    pub until: Option<chrono::NaiveDate>,
+    /// Only things in this language (`en` or `fr`, as guessed from their words).
+    pub language: Option<String>,
+    /// Results to skip (paging).
+    pub offset: u64,
+    /// Results per page (1–50).
+    pub limit: u64,
+}
+
+/// The community a result belongs to.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct HitCommunity {
+    /// `name` for a local community, `name@domain` for a remote one.
+    pub handle: String,
+    /// Its title.
+    pub title: String,
+}
+
+/// One search result, as the viewer may see it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchHit {
+    /// What it is.
+    #[schema(value_type = String)]
+    pub kind: SearchKind,
+    /// The row id of the thing (a discussion, reply, wiki page, event, community or account).
+    pub object_id: i64,
+    /// Its title (a reply's is its discussion's; a person's is their name).
+    pub title: String,
+    /// Text around the first match, matches marked.
+    pub snippet: Vec<Segment>,
+    /// Where to open it on this instance.
+    pub url: String,
+    /// The community it is in (for content), or the community or guild itself.
+    pub community: Option<HitCommunity>,
+    /// The instance it is hosted on (this instance's domain for local things).
+    pub instance: String,
+    /// Who wrote it (content) as `name` or `name@domain`.
+    pub author: Option<String>,
+    /// When it was published (a person's or community's: when they joined or were created).
+    pub published_at: chrono::DateTime<chrono::Utc>,
+    /// Language guessed from its words (`en`, `fr`), if clear.
+    pub language: Option<String>,
+}
+
+/// A page of results, best first.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SearchPage {
+    /// The results.
+    pub hits: Vec<SearchHit>,
+    /// Results skipped before these.
+    pub offset: u64,
+    /// Whether another page follows.
+    pub has_more: bool,
+}
+
+/// The results of `q` that `viewer` may read, best first: relevance (title words count more
+/// than body words), then recency. An empty query finds nothing; a query over
+/// [`guildhall_domain::search::MAX_QUERY_CHARS`] characters is refused as invalid.
+pub async fn find(ctx: &AppContext, viewer: Option<&Viewer>, q: &SearchQuery) -> Result<SearchPage> {
+    crate::search_engine::find(ctx, viewer, q).await
+}

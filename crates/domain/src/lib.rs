@@ -51,6 +51,7 @@ pub mod poll;
 pub mod private_fetch;
 pub mod registration;
 pub mod reminder;
+pub mod search;
 pub mod sign_in_backoff;
 pub mod validate;
 pub mod visibility;
