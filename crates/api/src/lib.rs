@@ -22,6 +22,7 @@ mod notifications;
 mod notify_prefs;
 mod password_reset;
 mod polls;
+mod search;
 mod wiki;
 
 use axum::extract::State;
@@ -55,6 +56,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
         (name = "guilds", description = "Guilds of communities across instances"),
         (name = "map", description = "The published directory and the network map"),
         (name = "notifications", description = "Your notifications"),
+        (name = "search", description = "Full-text search, here and across the network"),
         (name = "wiki", description = "Community wikis: pages, revisions, diffs"),
     )
 )]
@@ -90,6 +92,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(password_reset::routes())
         .merge(email_links::routes())
         .merge(polls::routes())
+        .merge(search::routes())
         .merge(wiki::routes())
 }
 

@@ -53,6 +53,7 @@ pub mod schedule;
 pub mod search;
 mod search_engine;
 pub mod search_index;
+pub mod search_request;
 pub mod sign_in_guard;
 pub mod timelines;
 pub mod urls;

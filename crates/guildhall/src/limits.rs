@@ -160,6 +160,8 @@ fn kind_of(method: &Method, path: &str) -> Option<Kind> {
         "/api/guildhall/v1/communities"
         | "/api/guildhall/v1/directory"
         | "/api/guildhall/v1/map"
+        | "/api/guildhall/v1/search"
+        | "/search"
         | "/communities"
         | "/directory"
         | "/map"
