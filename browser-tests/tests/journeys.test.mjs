@@ -44,6 +44,10 @@ test('signed-out pages', async () => {
   const page = await newPage(browser);
   await visit(page, server.url, '/', 'home (signed out)');
   await visit(page, server.url, '/communities', 'directory (signed out)');
+  await visit(page, server.url, '/search?q=design', 'search (signed out)');
+  // A bad value answers 400 with the form and its error: axe checks that page too.
+  await page.goto(`${server.url}/search?q=design&kind=discussion&since=2026-13-01`);
+  await check(page, 'search with a bad date');
   await visit(page, server.url, '/login', 'sign in');
   // The pages emailed links open (email is off here: they say so).
   await visit(page, server.url, '/email/resend', 'new confirmation link');
@@ -403,6 +407,7 @@ test('switch to French', async () => {
   await visit(bob, server.url, wikiPath, 'wiki page (fr)');
   await visit(bob, server.url, `${wikiPath}/edit`, 'edit wiki page (fr)');
   await visit(bob, server.url, '/communities', 'directory (fr)');
+  await visit(bob, server.url, '/search?q=design&network=true', 'search (fr)');
   await visit(bob, server.url, '/account', 'account (fr)');
   // The choice is the account's setting now: it follows Bob to a new browser.
   const other = await newPage(browser, 'en-CA');

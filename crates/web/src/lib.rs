@@ -32,7 +32,7 @@ pub use cookies::{CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE};
 
 use pages::{
     account, actions, admin, auth, community, discussion, email_links, email_settings, events, guilds, home, map,
-    map_admin, moderation, notifications, notify_settings, oauth, password_reset, wiki,
+    map_admin, moderation, notifications, notify_settings, oauth, password_reset, search, wiki,
 };
 
 /// The Content-Security-Policy sent with every response.
@@ -131,6 +131,7 @@ pub fn router() -> Router<AppContext> {
         .route("/admin/map", get(map_admin::show).post(map_admin::save))
         .route("/admin/map/proposals", post(map_admin::decide))
         .route("/map", get(map::show))
+        .route("/search", get(search::search))
         .route("/map/proposals", post(map::propose))
         .route("/static/style.css", get(stylesheet))
         .layer(axum::middleware::map_response(page_caching))

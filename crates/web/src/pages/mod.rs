@@ -21,6 +21,7 @@ pub(crate) mod notifications;
 pub(crate) mod notify_settings;
 pub(crate) mod oauth;
 pub(crate) mod password_reset;
+pub(crate) mod search;
 pub(crate) mod wiki;
 
 use askama::Template;

@@ -20,5 +20,6 @@ mod notify_settings_pages;
 mod oauth_pages;
 mod pages;
 mod poll_pages;
+mod search;
 mod sign_in_backoff;
 mod wiki_pages;
