@@ -15,7 +15,12 @@
 //!
 //! The Mastodon client API's rows are in `leak_matrix_mastodon.rs`.
 //!
-//! No such path yet (add a row when it lands): search, RSS/Atom feeds, notifications other
+//! Search has rows here: the REST endpoint on alpha and on the viewers' own instances, and
+//! the web page (its box shows the words back, so the page is asked in capitals: search folds
+//! case, the echo is not the secret, and what is found shows as written). Network search
+//! (`network=true`) asks other instances for public results only and has no row yet.
+//!
+//! No such path yet (add a row when it lands): RSS/Atom feeds, notifications other
 //! than watched new discussions, email bodies, the moderation log, sitemap, user profile post listings, context
 //! collections on objects, `Like`/`Undo` activity documents, and web pages for members
 //! and moderation (rows exist for home, login, discussions, community pages, events and wiki). beta's
@@ -35,7 +40,7 @@ use federation_tests::matrix::Surface::{Ap, Inbox, Remote, Rest, Web};
 use federation_tests::matrix::{GetSigning, Matrix, Row, Secrets, Viewer, row};
 use federation_tests::peer::{FakeActor, FakePeer, Software, stranger_key};
 use federation_tests::{
-    Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_until, random_hex,
+    Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_every, poll_until, random_hex,
 };
 
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -134,6 +139,16 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Web, "/discussions/{home_d}", Content(Discussion), NotFound, "-------|RRRRRAR"),
     row(Web, "/communities/{vault}@{alpha}/events", Content(Event), Forbidden, "-------|RRRREAR"),
     row(Web, "/events/{home_e}", Content(Event), NotFound, "-------|RRRRRAR"),
+    // Search finds what its reader may read: the discussion's title, the reply's body, the
+    // wiki page and the event; the viewers' own instances search their copies.
+    row(Rest, "/api/guildhall/v1/search?q={d_mark}", Content(Discussion), NotFound, "EEEEAAA|-------"),
+    row(Rest, "/api/guildhall/v1/search?q={r_mark}", Content(Reply), NotFound, "EEEEAAA|-------"),
+    row(Rest, "/api/guildhall/v1/search?q={d_mark}&kind=wiki", Content(Discussion), NotFound, "EEEEAAA|-------"),
+    row(Rest, "/api/guildhall/v1/search?q={e_mark}&kind=event", Content(Event), NotFound, "EEEEAAA|-------"),
+    row(Remote, "/api/guildhall/v1/search?q={d_mark}", Content(Discussion), NotFound, "-------|EEEEEAE"),
+    row(Remote, "/api/guildhall/v1/search?q={r_mark}", Content(Reply), NotFound, "-------|EEEEEAE"),
+    row(Web, "/search?q={d_loud}", Content(Discussion), NotFound, "EEEEAAA|EEEEEAE"),
+    row(Web, "/search?q={r_loud}", Content(Reply), NotFound, "EEEEAAA|EEEEEAE"),
 ];
 
 /// The public control community `{commons}`: readable by everyone, so the refusals above are
@@ -545,7 +560,25 @@ async fn private_content_never_leaks() {
     let gamma_e = copy(find_titled(&gmem_c, &vault_events, &e_mark).await);
     println!("leak matrix: private copies: beta {beta_d}, gamma {gamma_d} (0 = none); private activity {act}");
 
+    // Search indexes in the background: wait until the members find the secrets (here and on
+    // beta), so that the rows below judge reading rights, not indexing speed.
+    for (who, c, mark) in [("member", &lmem_c, &d_mark), ("member", &lmem_c, &r_mark), ("r-member", &bmem_c, &d_mark)] {
+        let path = format!("/api/guildhall/v1/search?q={mark}");
+        let found = poll_every(Duration::from_millis(200), DEADLINE, || async {
+            let (status, body) = c.get(&path).await;
+            (status == StatusCode::OK && body.to_string().contains(mark.as_str())).then_some(())
+        })
+        .await;
+        if found.is_none() {
+            setup_failures.push(format!("setup × {who}: search never found {mark} (GET {path})"));
+        }
+    }
     let mut vars = HashMap::from([
+        ("d_mark", d_mark.clone()),
+        ("r_mark", r_mark.clone()),
+        ("e_mark", e_mark.clone()),
+        ("d_loud", d_mark.to_uppercase()),
+        ("r_loud", r_mark.to_uppercase()),
         ("vault", vault.clone()),
         ("commons", commons.clone()),
         ("guild", guild.clone()),
