@@ -142,8 +142,10 @@ async fn reach(ctx: &AppContext, viewer: Option<&Viewer>, s: &mut Search) -> Res
         }
     }
     // People on limited instances are not found (they are reachable by their address).
-    let known = guildhall_store::search_index::person_domains(ctx.db()).await?;
-    s.hidden_people_domains = known.into_iter().filter(|d| policy.is_limited(d)).collect();
+    if !policy.limited.is_empty() {
+        let known = guildhall_store::search_index::person_domains(ctx.db()).await?;
+        s.hidden_people_domains = known.into_iter().filter(|d| policy.is_limited(d)).collect();
+    }
     for d in &s.hidden_people_domains {
         if !limited_domains.contains(d) {
             limited_domains.push(d.clone());

@@ -5,9 +5,9 @@
 use chrono::{DateTime, Utc};
 use guildhall_domain::AccountStatus;
 use guildhall_domain::search::{MAX_SNIPPET_SOURCE, SearchKind, guess_language, index_terms};
+use guildhall_store::Set;
 use guildhall_store::entities::{account, community, search_document};
 use guildhall_store::search_index::{self as store, sources};
-use guildhall_store::Set;
 
 use crate::{AppContext, Result};
 
