@@ -250,3 +250,35 @@ async fn people_are_found_by_name_department_and_skills() {
         assert_eq!(page.hits[0].url, "/people/grace");
     }
 }
+
+#[tokio::test]
+async fn a_guild_filter_covers_its_linked_communities_and_itself() {
+    use axum::http::Method;
+    let app = TestApp::new().await;
+    let t = app.admin("ada").await;
+    for c in ["linked", "outside"] {
+        app.community(&t, c, "public").await;
+        post(&app, &t, c, &format!("Accessibility audit in {c}"), "notes").await;
+    }
+    let r = app
+        .post(
+            "/api/guildhall/v1/guilds",
+            Some(&t),
+            json!({"name": "a11y", "title": "Accessibility guild", "description": "audit practice", "focus": "role"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    for path in ["/api/guildhall/v1/communities/linked/guilds/a11y", "/api/guildhall/v1/guilds/a11y/communities/linked"]
+    {
+        let r = app.call(Method::PUT, path, Some(&t), None).await;
+        assert!(r.status.is_success(), "{path}: {}", r.body);
+    }
+    let in_guild = SearchQuery { guild: Some("a11y".into()), ..q("audit") };
+    let mut got = titles(&app, None, in_guild).await;
+    got.sort();
+    assert_eq!(got, vec!["Accessibility audit in linked", "Accessibility guild"]);
+    let guilds = SearchQuery { kinds: vec![SearchKind::Guild], ..q("accessibility") };
+    assert_eq!(titles(&app, None, guilds).await, vec!["Accessibility guild"]);
+    let not_a_guild = SearchQuery { guild: Some("linked".into()), ..q("audit") };
+    assert!(titles(&app, None, not_a_guild).await.is_empty());
+}
