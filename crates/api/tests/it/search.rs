@@ -176,6 +176,8 @@ async fn bad_values_are_refused_naming_their_parameter() {
         let body = search(&app, query, None).await;
         assert_eq!(body, json!({"results": [], "offset": 0, "has_more": false, "network": null}), "q={query}");
     }
+    // A NUL (which PostgreSQL refuses in text) or other control character only separates words.
+    search(&app, "ferry%00boat%0A", None).await;
     let asked = search(&app, "ferry&network=true", None).await;
     assert!(asked["network"]["hits"].is_array() && asked["network"]["skipped"].is_array(), "{asked}");
 }
