@@ -34,6 +34,9 @@ pub(crate) struct SearchPage {
     pub limit: u64,
     pub has_more: bool,
     pub network: Option<NetworkResults>,
+    /// The words, when they look like the address of something on another server (a handle or
+    /// a URL): offered to open, as the directory's follow box does.
+    pub address: Option<String>,
     pub errors: Errors,
 }
 
@@ -162,6 +165,7 @@ pub(crate) async fn search(
         limit: DEFAULT_LIMIT,
         has_more: false,
         network: None,
+        address: None,
         errors: Errors::default(),
     };
     let parsed = match page.form.parse() {
@@ -176,6 +180,7 @@ pub(crate) async fn search(
     if parsed.query.text.is_empty() {
         return Ok(render(StatusCode::OK, &page));
     }
+    page.address = looks_like_address(&parsed.query.text).then(|| parsed.query.text.trim().to_owned());
     match search::find(&ctx, v.viewer(), &parsed.query).await {
         Ok(found) => {
             page.hits = found.hits;
@@ -195,9 +200,32 @@ pub(crate) async fn search(
     Ok(render(StatusCode::OK, &page))
 }
 
+/// Whether `q` is a handle (`name@host`, `@name@host`, `!name@host`) or a web address.
+fn looks_like_address(q: &str) -> bool {
+    let q = q.trim();
+    if q.starts_with("https://") || q.starts_with("http://") {
+        return !q.contains(char::is_whitespace);
+    }
+    let h = q.trim_start_matches(['@', '!']);
+    matches!(h.split_once('@'), Some((name, host)) if !name.is_empty() && !host.is_empty()
+        && !h.contains(char::is_whitespace) && (host.contains('.') || host.contains(':')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn handles_and_urls_are_addresses_and_words_are_not() {
+        for a in
+            ["ops@beta.example", "@ops@beta.example", "!ops@localhost:8080", "https://beta.example/communities/ops"]
+        {
+            assert!(looks_like_address(a), "{a}");
+        }
+        for w in ["procurement", "a@b", "email me at x@y.z please", "https://a b", "@ops"] {
+            assert!(!looks_like_address(w), "{w}");
+        }
+    }
 
     #[test]
     fn snippets_are_escaped_and_marked() {

@@ -151,3 +151,20 @@ async fn bad_values_are_told_in_the_page_with_the_form_kept() {
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert!(fr.contains("Entrez une date au format AAAA-MM-JJ") && fr.contains("value=\"hier\""), "{fr}");
 }
+
+#[tokio::test]
+async fn an_address_is_offered_to_open_as_the_follow_box_does() {
+    let site = site().await;
+    let s = site.sign_in("ada").await;
+    let (res, body) = site.get("/search?q=ops%40beta.example", Some(&s.cookie)).await;
+    assert_eq!(res.status(), StatusCode::OK, "{body}");
+    assert_page(&res, &body);
+    assert!(body.contains("<form method=\"post\" action=\"/follow\""), "{body}");
+    assert!(body.contains("name=\"handle\" value=\"ops@beta.example\""), "{body}");
+    // Signed out: a way to sign in instead of a form that would be refused.
+    let body = get_ok(&site, "/search?q=https%3A%2F%2Fbeta.example%2Fcommunities%2Fops").await;
+    assert!(!body.contains("action=\"/follow\"") && body.contains("/login?next="), "{body}");
+    // Plain words are not addresses.
+    let body = get_ok(&site, "/search?q=procurement").await;
+    assert!(!body.contains("address-heading"), "{body}");
+}
