@@ -48,6 +48,7 @@ mod polls_across;
 mod private_community;
 mod reports_received;
 mod resolve_addresses;
+mod search_across;
 mod undo_shapes;
 mod watch_across;
 mod wiki_across;
