@@ -18,6 +18,7 @@ mod guilds;
 mod map;
 mod map_crawl;
 mod map_export;
+mod network_search;
 mod notifications;
 mod notify_prefs;
 mod password_reset;
@@ -55,6 +56,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
         (name = "guilds", description = "Guilds of communities across instances"),
         (name = "map", description = "The published directory and the network map"),
         (name = "notifications", description = "Your notifications"),
+        (name = "search", description = "Search, here and across Guildhall instances"),
         (name = "wiki", description = "Community wikis: pages, revisions, diffs"),
     )
 )]
@@ -91,6 +93,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(email_links::routes())
         .merge(polls::routes())
         .merge(wiki::routes())
+        .merge(network_search::routes())
 }
 
 /// The OpenAPI document.
