@@ -27,7 +27,9 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager
-            .alter_table(Table::alter().table(InstanceSettings::Table).drop_column(InstanceSettings::NetworkSearch).to_owned())
+            .alter_table(
+                Table::alter().table(InstanceSettings::Table).drop_column(InstanceSettings::NetworkSearch).to_owned(),
+            )
             .await
     }
 }

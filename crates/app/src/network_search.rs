@@ -107,6 +107,9 @@ pub async fn public_results(
     if !(1..=MAX_RESULTS).contains(&limit) {
         return Err(Invalid::new("limit", format!("from 1 to {MAX_RESULTS}")).into());
     }
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(Invalid::new("q", format!("at most {MAX_QUERY_CHARS} characters")).into());
+    }
     let settings = crate::admin::settings(ctx).await?;
     if !settings.network_search {
         return Ok(None);
@@ -143,7 +146,9 @@ async fn peers(ctx: &AppContext) -> Result<Vec<Peer>> {
     let policy = crate::admin::federation_policy(ctx).await?;
     let mut found: BTreeMap<String, Option<String>> = BTreeMap::new();
     for row in guildhall_store::map_crawl::all_instances(ctx.db()).await? {
-        if row.software.eq_ignore_ascii_case("guildhall") && row.status != MapInstanceStatus::Blocked {
+        // The map keeps "name version", as the directory says it.
+        let name = row.software.split_whitespace().next().unwrap_or_default();
+        if name.eq_ignore_ascii_case("guildhall") && row.status != MapInstanceStatus::Blocked {
             let department = Some(row.organisation.trim().to_owned()).filter(|d| !d.is_empty());
             found.insert(row.domain.to_ascii_lowercase(), department);
         }
