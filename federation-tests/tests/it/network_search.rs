@@ -1,9 +1,9 @@
 //! Network search across real instances: alpha knows beta and gamma (a member of alpha joined
 //! a community on each, so alpha read their NodeInfo: Guildhall) and three more "Guildhall
 //! instances" from its network map: one that accepts and never answers, one that answers
-//! garbage, and one alpha's admin blocked. Alpha's search gets beta's and gamma's public
+//! garbage, one whose answer never ends (over 256 KiB), and one alpha's admin blocked. Alpha's search gets beta's and gamma's public
 //! results labelled with their instance, none of gamma's private community, within the time
-//! budget; the hanging one is skipped as `timeout`, the garbage one as `bad_answer`, and the
+//! budget; the hanging one is skipped as `timeout`, the garbage and endless ones as `bad_answer`, and the
 //! blocked one is never contacted. With network search off, alpha asks no one.
 
 use std::time::{Duration, Instant};
@@ -68,6 +68,7 @@ async fn alpha_searches_beta_and_gamma_and_skips_slow_bad_and_blocked_instances(
     );
     let hang = HostileServer::start(Behaviour::Slow).await;
     let garbage = HostileServer::start(Behaviour::MalformedJson).await;
+    let huge = HostileServer::start(Behaviour::HugeBody).await;
     let blocked = HostileServer::start(Behaviour::Slow).await;
 
     let (ada, bob, cyd) = tokio::join!(member(&alpha, "ada"), member(&beta, "bob"), member(&gamma, "cyd"));
@@ -91,7 +92,7 @@ async fn alpha_searches_beta_and_gamma_and_skips_slow_bad_and_blocked_instances(
     let ctx = alpha.second_context().await;
     let settings = guildhall_federation::Settings { debug: true, ..guildhall_federation::Settings::default() };
     guildhall_federation::network::FederationNetwork::install(&ctx, settings).expect("network port");
-    for host in [hang.host(), garbage.host(), blocked.host()] {
+    for host in [hang.host(), garbage.host(), huge.host(), blocked.host()] {
         on_the_map(&ctx, host).await;
     }
     indexed(&bob, "Lighthouse budget on beta").await;
@@ -121,8 +122,11 @@ async fn alpha_searches_beta_and_gamma_and_skips_slow_bad_and_blocked_instances(
     let from_gamma = r.hits.iter().find(|h| h.instance == g).expect("a result from gamma");
     assert_eq!(from_gamma.department.as_deref(), Some("Department of Lights"));
 
-    let mut want =
-        vec![(hang.host().to_owned(), "timeout".to_owned()), (garbage.host().to_owned(), "bad_answer".to_owned())];
+    let mut want: Vec<(String, String)> =
+        [(hang.host(), "timeout"), (garbage.host(), "bad_answer"), (huge.host(), "bad_answer")]
+            .into_iter()
+            .map(|(h, why)| (h.to_owned(), why.to_owned()))
+            .collect();
     want.sort();
     assert_eq!(skipped(&r), want, "the blocked instance is not even listed");
     assert!(hang.requests() >= 1, "the hanging instance was asked");
