@@ -155,3 +155,51 @@ async fn discussions_by_limited_authors_leave_lists_but_stay_reachable() {
     assert_eq!(app.join(&eve, "town").await.body["status"], "requested");
     assert_eq!(titles(&app, "", Some(&eve)).await, ["Local news", "Hello from afar"]);
 }
+
+/// Search is a list too: what lists leave out for a viewer, search leaves out for them.
+#[tokio::test]
+async fn search_leaves_out_what_lists_leave_out() {
+    use guildhall_app::search::{SearchKind, SearchQuery, find};
+    let app = TestApp::new().await;
+    let admin = app.admin("boss").await;
+    let alice = app.user("alice").await;
+    app.community(&alice, "town", "public").await;
+    let bob = app.member("bob", "town", &alice).await;
+    let hub = app.remote_group("hub", "spam.example", &admin).await;
+    app.remote_membership(&bob, hub.id).await;
+    let spammer = app.remote_person("spammer", "sub.spam.example").await;
+    app.remote_follow(&spammer, "town").await;
+    app.remote_discussion(&spammer, "town", "Buy cheap widgets", false).await;
+    app.settings(&admin, json!({"limited_domains": ["spam.example"]})).await;
+
+    let viewer = |name: &str| {
+        let app = &app;
+        let name = name.to_owned();
+        async move {
+            let me = app.get("/api/guildhall/v1/accounts/me", Some(&app.login(&name).await)).await;
+            guildhall_app::Viewer {
+                account_id: me.body["id"].as_i64().expect("id"),
+                username: name,
+                is_admin: me.body["is_admin"].as_bool().unwrap_or(false),
+            }
+        }
+    };
+    let search = |v: Option<guildhall_app::Viewer>, text: &str, kinds: Vec<SearchKind>| {
+        let app = &app;
+        let q = SearchQuery { text: text.into(), kinds, limit: 20, ..Default::default() };
+        async move { find(&app.ctx, v.as_ref(), &q).await.expect("search").hits.len() }
+    };
+    app.user("eve").await;
+    for who in [None, Some(viewer("eve").await)] {
+        assert_eq!(search(who.clone(), "widgets", vec![]).await, 0, "{who:?}");
+        assert_eq!(search(who.clone(), "hub", vec![SearchKind::Community]).await, 0, "{who:?}");
+        assert_eq!(search(who.clone(), "spammer", vec![SearchKind::Person]).await, 0, "{who:?}");
+    }
+    // Members of the community see its limited authors, as in its list; bob finds the limited
+    // community he belongs to.
+    for who in ["bob", "alice", "boss"] {
+        assert_eq!(search(Some(viewer(who).await), "widgets", vec![]).await, 1, "{who}");
+    }
+    assert_eq!(search(Some(viewer("bob").await), "hub", vec![SearchKind::Community]).await, 1);
+    assert_eq!(search(Some(viewer("eve").await), "hub", vec![SearchKind::Community]).await, 0);
+}
