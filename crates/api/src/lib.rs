@@ -18,6 +18,7 @@ mod guilds;
 mod map;
 mod map_crawl;
 mod map_export;
+mod network_search;
 mod notifications;
 mod notify_prefs;
 mod password_reset;
@@ -94,6 +95,7 @@ fn api_router() -> OpenApiRouter<AppContext> {
         .merge(polls::routes())
         .merge(search::routes())
         .merge(wiki::routes())
+        .merge(network_search::routes())
 }
 
 /// The OpenAPI document.

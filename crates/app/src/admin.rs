@@ -39,6 +39,8 @@ pub struct SettingsChange {
     /// Whether new accounts must confirm their email address before signing in (only
     /// while email is on: it cannot be turned on without an SMTP server).
     pub require_email_confirmation: Option<bool>,
+    /// Whether this instance takes part in network-wide search.
+    pub network_search: Option<bool>,
 }
 
 fn require_admin(viewer: &Viewer) -> Result<()> {
@@ -62,6 +64,7 @@ fn settings_view(row: &instance_settings::Model) -> Result<SettingsView> {
         map_seeds: guildhall_store::decode_list(&row.map_seeds)?,
         map_refresh_hours: row.map_refresh_hours,
         require_email_confirmation: row.require_email_confirmation,
+        network_search: row.network_search,
     })
 }
 
@@ -175,6 +178,9 @@ pub async fn update_settings(ctx: &AppContext, viewer: &Viewer, change: Settings
     }
     if let Some(v) = change.require_email_confirmation {
         active.require_email_confirmation = Set(v);
+    }
+    if let Some(v) = change.network_search {
+        active.network_search = Set(v);
     }
     active.updated_at = Set(Utc::now());
     let saved = store_settings::save(ctx.db(), active).await?;

@@ -58,6 +58,8 @@ struct Inner {
     live: tokio::sync::broadcast::Sender<crate::live::LiveEvent>,
     mailer: OnceLock<Arc<dyn crate::email::Mailer>>,
     email_wakeup: Notify,
+    network_search: crate::network_search::Answers,
+    network_search_budget: OnceLock<Duration>,
 }
 
 /// A remote actor's public key, as fetched to verify its signed GETs.
@@ -110,6 +112,8 @@ impl AppContext {
                 live: crate::live::channel(),
                 mailer: OnceLock::new(),
                 email_wakeup: Notify::new(),
+                network_search: crate::network_search::answers_cache(),
+                network_search_budget: OnceLock::new(),
             }),
         }
     }
@@ -219,6 +223,25 @@ impl AppContext {
     /// What the email worker waits on between rounds; woken when a message is queued.
     pub fn email_wakeup(&self) -> &Notify {
         &self.inner.email_wakeup
+    }
+
+    /// Other instances' recent answers to network searches (see `network_search`).
+    pub(crate) fn network_search_answers(&self) -> &crate::network_search::Answers {
+        &self.inner.network_search
+    }
+
+    /// Sets how long a network search waits for other instances (once, from the
+    /// configuration); `Conflict` if already set.
+    pub fn set_network_search_budget(&self, budget: Duration) -> Result<()> {
+        self.inner
+            .network_search_budget
+            .set(budget)
+            .map_err(|_| Error::Conflict("the network search budget is already set".into()))
+    }
+
+    /// How long a network search waits for other instances (3 s unless configured).
+    pub fn network_search_budget(&self) -> Duration {
+        self.inner.network_search_budget.get().copied().unwrap_or(crate::network_search::DEFAULT_BUDGET)
     }
 
     /// Whether a network port is wired in.

@@ -49,4 +49,27 @@ pub trait Network: Send + Sync {
     /// Crawls the network map to the end, updating `progress`; returns how many instances
     /// were handled. Only a fatal (database) error ends it early.
     async fn crawl_map(&self, ctx: &AppContext, force: bool, progress: Arc<CrawlProgress>) -> Result<usize>;
+
+    /// GETs `url` (another instance's public, unsigned JSON endpoint) with the crawler's
+    /// protections: no private addresses outside development, no redirects off the host,
+    /// connect and total timeouts (at most `timeout`), and a body of at most `max_body_bytes`.
+    /// Answers the status and the body; a failure is [`crate::Error::Remote`].
+    async fn get_public(
+        &self,
+        _ctx: &AppContext,
+        _url: &str,
+        _max_body_bytes: usize,
+        _timeout: std::time::Duration,
+    ) -> Result<PublicAnswer> {
+        Err(crate::Error::NoNetwork)
+    }
+}
+
+/// What another instance's public endpoint answered.
+#[derive(Debug, Clone)]
+pub struct PublicAnswer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body, within the size asked for.
+    pub body: Vec<u8>,
 }

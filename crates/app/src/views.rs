@@ -425,6 +425,8 @@ pub struct SettingsView {
     pub map_refresh_hours: i32,
     /// Whether new accounts must confirm their email address before signing in.
     pub require_email_confirmation: bool,
+    /// Whether this instance takes part in network-wide search (answers and asks peers).
+    pub network_search: bool,
 }
 
 /// An invite code.

@@ -87,4 +87,18 @@ impl Network for FederationNetwork {
         let summary = crawl::run(ctx, options, progress).await.map_err(to_app)?;
         Ok(summary.instances.len())
     }
+
+    async fn get_public(
+        &self,
+        ctx: &AppContext,
+        url: &str,
+        max_body_bytes: usize,
+        timeout: std::time::Duration,
+    ) -> guildhall_app::Result<guildhall_app::network::PublicAnswer> {
+        let allow_private = self.settings.allows_private_addresses();
+        let (status, body) = crawl::get_public(ctx, url, max_body_bytes, timeout, allow_private)
+            .await
+            .map_err(guildhall_app::Error::Remote)?;
+        Ok(guildhall_app::network::PublicAnswer { status, body })
+    }
 }

@@ -38,6 +38,8 @@ pub struct Config {
     pub federation_timeout_seconds: u32,
     /// The SMTP server email leaves through; `None`: email is off.
     pub smtp: Option<SmtpConfig>,
+    /// How long a network search waits for other instances, in milliseconds.
+    pub network_search_budget_ms: u32,
 }
 
 /// How the SMTP connection is secured.
@@ -71,6 +73,8 @@ pub const DEFAULT_SMTP_PORT: u16 = 587;
 
 /// Outgoing federation requests give up after this many seconds unless configured.
 pub const DEFAULT_FEDERATION_TIMEOUT_SECONDS: u32 = 10;
+/// How long a network search waits for other instances unless configured.
+pub const DEFAULT_NETWORK_SEARCH_BUDGET_MS: u32 = 3000;
 
 /// A configuration value was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -102,6 +106,8 @@ struct FileConfig {
     rate_limit_oauth_per_hour: Option<u32>,
     rate_limit_client_api_per_5_minutes: Option<u32>,
     rate_limit_email_requests_per_hour: Option<u32>,
+    rate_limit_network_search_per_minute: Option<u32>,
+    network_search_budget_ms: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
     federation_timeout_seconds: Option<u32>,
     smtp_host: Option<String>,
@@ -268,6 +274,12 @@ impl Config {
                 fc.rate_limit_email_requests_per_hour,
                 d.email_requests_per_hour,
             )?,
+            network_search_per_minute: count(
+                "GUILDHALL_RATE_LIMIT_NETWORK_SEARCH_PER_MINUTE",
+                "rate_limit_network_search_per_minute",
+                fc.rate_limit_network_search_per_minute,
+                d.network_search_per_minute,
+            )?,
         };
         let trusted_proxies = match env.get("GUILDHALL_TRUSTED_PROXIES") {
             Some(v) => {
@@ -296,6 +308,24 @@ impl Config {
             }
             None => DEFAULT_FEDERATION_TIMEOUT_SECONDS,
         };
+        let network_search_budget_ms = match env.get("GUILDHALL_NETWORK_SEARCH_BUDGET_MS") {
+            Some(v) => {
+                Some(("GUILDHALL_NETWORK_SEARCH_BUDGET_MS".to_string(), v.trim().parse::<u32>().ok(), v.clone()))
+            }
+            None => fc
+                .network_search_budget_ms
+                .map(|n| (format!("network_search_budget_ms (in {fname})"), Some(n), n.to_string())),
+        };
+        let network_search_budget_ms = match network_search_budget_ms {
+            Some((_, Some(n), _)) if (100..=30_000).contains(&n) => n,
+            Some((key, _, v)) => {
+                return Err(ConfigError {
+                    key,
+                    message: format!("expected a number of milliseconds from 100 to 30000, got {v:?}"),
+                });
+            }
+            None => DEFAULT_NETWORK_SEARCH_BUDGET_MS,
+        };
         let smtp = smtp_config(
             SmtpSources {
                 host: pick("GUILDHALL_SMTP_HOST", "smtp_host", fc.smtp_host),
@@ -320,6 +350,7 @@ impl Config {
             trusted_proxies,
             federation_timeout_seconds,
             smtp,
+            network_search_budget_ms,
         })
     }
 
@@ -522,6 +553,22 @@ mod tests {
         assert_eq!((c.rate_limits.inbox_per_minute, c.rate_limits.search_per_minute), (50, 0));
         assert_eq!(c.rate_limits.resolve_per_minute, 3);
         assert_eq!(c.rate_limits.signup_per_hour, RateLimits::default().signup_per_hour);
+    }
+
+    #[test]
+    fn the_network_search_budget_and_limit_come_from_the_file_or_the_environment() {
+        let c = Config::from_sources(None, &env(&[])).unwrap();
+        assert_eq!(c.network_search_budget_ms, 3000);
+        assert_eq!(c.rate_limits.network_search_per_minute, 60);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g.toml");
+        std::fs::write(&path, "network_search_budget_ms = 1500\nrate_limit_network_search_per_minute = 5\n").unwrap();
+        let c = Config::from_sources(Some(&path), &env(&[])).unwrap();
+        assert_eq!((c.network_search_budget_ms, c.rate_limits.network_search_per_minute), (1500, 5));
+        let c = Config::from_sources(Some(&path), &env(&[("GUILDHALL_NETWORK_SEARCH_BUDGET_MS", "800")])).unwrap();
+        assert_eq!(c.network_search_budget_ms, 800);
+        let err = Config::from_sources(None, &env(&[("GUILDHALL_NETWORK_SEARCH_BUDGET_MS", "0")])).unwrap_err();
+        assert_eq!(err.key, "GUILDHALL_NETWORK_SEARCH_BUDGET_MS");
     }
 
     #[test]

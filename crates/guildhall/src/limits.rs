@@ -40,6 +40,8 @@ pub struct RateLimits {
     /// and address: each address is also limited to 3 messages an hour, this stops one
     /// client from writing to many.
     pub email_requests_per_hour: u32,
+    /// Network search requests from other instances (or anyone) per minute and address.
+    pub network_search_per_minute: u32,
 }
 
 impl Default for RateLimits {
@@ -56,6 +58,8 @@ impl Default for RateLimits {
             // Mastodon's own default: apps are written to stay within it.
             client_api_per_5_minutes: 300,
             email_requests_per_hour: 30,
+            // Each person's search on a peer asks once; the peer caches for a minute.
+            network_search_per_minute: 60,
         }
     }
 }
@@ -70,6 +74,7 @@ enum Kind {
     Oauth,
     ClientApi,
     EmailRequest,
+    NetworkSearch,
 }
 
 struct Window {
@@ -109,6 +114,7 @@ impl Limiter {
             Kind::Oauth => (l.oauth_per_hour, Duration::from_secs(3600)),
             Kind::ClientApi => (l.client_api_per_5_minutes, Duration::from_secs(300)),
             Kind::EmailRequest => (l.email_requests_per_hour, Duration::from_secs(3600)),
+            Kind::NetworkSearch => (l.network_search_per_minute, Duration::from_secs(60)),
         }
     }
 
@@ -170,6 +176,7 @@ fn kind_of(method: &Method, path: &str) -> Option<Kind> {
             Some(Kind::Search)
         }
         "/.well-known/webfinger" if get => Some(Kind::Webfinger),
+        "/api/guildhall/v1/search/public" if get => Some(Kind::NetworkSearch),
         "/api/guildhall/v1/federation/resolve" | "/follow" if post => Some(Kind::Resolve),
         "/inbox" | "/actor/inbox" if post => Some(Kind::Inbox),
         p if post && (p.starts_with("/u/") || p.starts_with("/c/")) && p.ends_with("/inbox") => Some(Kind::Inbox),
@@ -307,6 +314,7 @@ mod tests {
         );
         assert_eq!(kind_of(&Method::GET, "/password-reset"), None, "only asking sends mail");
         assert_eq!(kind_of(&Method::POST, "/api/guildhall/v1/auth/password-reset/confirm"), None);
+        assert_eq!(kind_of(&Method::GET, "/api/guildhall/v1/search/public"), Some(Kind::NetworkSearch));
         assert_eq!(kind_of(&Method::GET, "/api/v1/timelines/home"), Some(Kind::ClientApi));
         assert_eq!(kind_of(&Method::POST, "/api/v2/search"), Some(Kind::ClientApi));
         assert_eq!(kind_of(&Method::GET, "/api/guildhall/v1/discussions/1"), None);

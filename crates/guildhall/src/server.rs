@@ -114,6 +114,8 @@ pub async fn open(config: &Config) -> Result<(AppContext, usize), Error> {
     let ctx = AppContext::new(db, InstanceInfo { domain: config.domain.clone(), https: config.https });
     // A fresh context: nothing has set them yet, so this cannot be refused.
     let _ = ctx.set_trusted_proxies(config.trusted_proxies.clone());
+    let budget = std::time::Duration::from_millis(u64::from(config.network_search_budget_ms));
+    let _ = ctx.set_network_search_budget(budget);
     Ok((ctx, ran))
 }
 

@@ -125,6 +125,7 @@ fn tiny() -> RateLimits {
         oauth_per_hour: 1,
         client_api_per_5_minutes: 2,
         email_requests_per_hour: 1,
+        network_search_per_minute: 1,
     }
 }
 
@@ -156,6 +157,16 @@ async fn requests_that_email_a_link_are_limited_per_address_on_the_api_and_the_w
     // Following a link does not count: it sends nothing.
     let r = app.send(Method::POST, "/api/guildhall/v1/auth/email-confirmation", &[JSON], r#"{"token":"x"}"#).await;
     assert_ne!(r.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn network_search_answers_are_limited_per_address_with_a_json_429() {
+    let app = app(false, tiny()).await;
+    let first = app.get("/api/guildhall/v1/search/public?q=budget").await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_limited(&app.get("/api/guildhall/v1/search/public?q=plan").await, true, "network search");
+    // Its own allowance: the community list is not used up by peers' searches.
+    assert_eq!(app.get("/api/guildhall/v1/communities").await.status, StatusCode::OK);
 }
 
 #[tokio::test]

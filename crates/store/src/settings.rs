@@ -27,6 +27,7 @@ pub async fn get<C: ConnectionTrait>(db: &C) -> Result<instance_settings::Model>
         map_seeds: Set("[]".into()),
         map_refresh_hours: Set(24),
         require_email_confirmation: Set(false),
+        network_search: Set(true),
         public_key_pem: Set(None),
         private_key_pem: Set(None),
         updated_at: Set(Utc::now()),

@@ -40,6 +40,7 @@ mod map_crawl_hostile;
 mod mastodon_clients;
 mod membership_bad_input;
 mod moderation_shapes;
+mod network_search;
 mod notifications_across;
 mod notify_remote_events;
 mod page_shapes;

@@ -70,7 +70,7 @@ async fn settings_are_normalised_and_partial_updates_keep_other_fields() {
     assert_eq!(
         get_settings(&app, &admin).await,
         json!({"registration_mode": "approval", "email_domains": [], "community_creation": "members", "federation_mode": "open", "federation_domains": [], "limited_domains": [],
-               "directory_listed": true, "organisation": "", "government": "", "map_seeds": [], "map_refresh_hours": 24, "require_email_confirmation": false})
+               "directory_listed": true, "organisation": "", "government": "", "map_seeds": [], "map_refresh_hours": 24, "require_email_confirmation": false, "network_search": true})
     );
 
     let r = app
@@ -88,7 +88,7 @@ async fn settings_are_normalised_and_partial_updates_keep_other_fields() {
     assert_eq!(
         get_settings(&app, &admin).await,
         json!({"registration_mode": "invite", "email_domains": ["*.gc.ca", "canada.ca"], "community_creation": "admins", "federation_mode": "open", "federation_domains": [], "limited_domains": [],
-               "directory_listed": true, "organisation": "", "government": "", "map_seeds": [], "map_refresh_hours": 24, "require_email_confirmation": false})
+               "directory_listed": true, "organisation": "", "government": "", "map_seeds": [], "map_refresh_hours": 24, "require_email_confirmation": false, "network_search": true})
     );
 
     // An empty list allows every domain again.

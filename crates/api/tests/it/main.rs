@@ -17,6 +17,7 @@ mod language;
 mod limited;
 mod map_crawl;
 mod members_only;
+mod network_search;
 mod notifications;
 mod notify_kinds;
 mod notify_more;

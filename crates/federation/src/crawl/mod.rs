@@ -96,6 +96,30 @@ pub fn user_agent(ctx: &AppContext) -> String {
     format!("Guildhall/{} (network map crawler; +{}/)", env!("CARGO_PKG_VERSION"), ctx.instance().base_url())
 }
 
+/// One GET of another instance's public JSON endpoint (network search) with the crawler's
+/// protections: no redirects off the host, connect and total timeouts, a body size cap, and
+/// public addresses only unless `allow_private_addresses`.
+pub async fn get_public(
+    ctx: &AppContext,
+    url: &str,
+    max_body_bytes: usize,
+    timeout: Duration,
+    allow_private_addresses: bool,
+) -> Result<(u16, Vec<u8>), String> {
+    let url = url::Url::parse(url).map_err(|e| format!("bad address {url:?}: {e}"))?;
+    let defaults = CrawlOptions::default();
+    let limits = Limits {
+        connect_timeout: defaults.connect_timeout.min(timeout),
+        timeout,
+        max_body_bytes,
+        max_redirects: defaults.max_redirects,
+    };
+    let agent = format!("Guildhall/{} (network search; +{}/)", env!("CARGO_PKG_VERSION"), ctx.instance().base_url());
+    let fetcher = Fetcher::new(limits, &agent, allow_private_addresses).map_err(|e| e.to_string())?;
+    let response = fetcher.get(&mut fetch::Pacer::new(Duration::ZERO), url).await.map_err(|f| f.0)?;
+    Ok((response.status.as_u16(), response.body))
+}
+
 /// Runs one crawl to the end, updating `progress`; per-instance failures are recorded on the
 /// instances, and only a fatal (database) error ends the crawl early.
 pub async fn run(ctx: &AppContext, options: CrawlOptions, progress: Arc<CrawlProgress>) -> Result<CrawlSummary, Error> {

@@ -34,6 +34,8 @@ pub struct Model {
     pub map_refresh_hours: i32,
     /// Whether a new account must confirm its address before signing in (email on only).
     pub require_email_confirmation: bool,
+    /// Whether this instance answers and asks other Guildhall instances' network search.
+    pub network_search: bool,
     #[sea_orm(column_type = "Text", nullable)]
     pub public_key_pem: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]

@@ -83,6 +83,9 @@ pub(crate) struct SettingsForm {
     /// A checkbox: present when ticked.
     #[serde(default)]
     require_email_confirmation: Option<String>,
+    /// A checkbox: present when ticked.
+    #[serde(default)]
+    network_search: Option<String>,
     #[serde(default)]
     csrf_token: String,
 }
@@ -101,6 +104,7 @@ pub(crate) async fn save_settings(
         community_creation: CommunityCreation::parse(&form.community_creation),
         // The box is shown only while email is on; otherwise the setting rests as it is.
         require_email_confirmation: ctx.email_enabled().then_some(form.require_email_confirmation.is_some()),
+        network_search: Some(form.network_search.is_some()),
         ..Default::default()
     };
     let errors = match admin::update_settings(&ctx, &s.viewer, change).await {

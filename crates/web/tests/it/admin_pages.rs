@@ -48,6 +48,24 @@ async fn registration_settings_and_allowlist() {
 }
 
 #[tokio::test]
+async fn the_network_search_box_turns_it_off_and_on() {
+    let site = site().await;
+    let boss = site.sign_in("boss").await;
+    let (_, body) = site.get("/admin", Some(&boss.cookie)).await;
+    assert!(body.contains("id=\"network_search\" name=\"network_search\" type=\"checkbox\" value=\"1\""), "{body}");
+    assert!(body.contains("aria-describedby=\"network_search-hint\" checked"), "ticked by default");
+    let form = "registration_mode=approval&community_creation=members";
+    let (res, _) = site.submit(&boss, "/admin/settings", form).await;
+    assert_redirect(&res, "/admin?done=saved");
+    assert!(!guildhall_app::admin::settings(&site.ctx).await.unwrap().network_search, "an unticked box turns it off");
+    let (_, body) = site.get("/admin", Some(&boss.cookie)).await;
+    assert!(!body.contains("aria-describedby=\"network_search-hint\" checked"));
+    let (res, _) = site.submit(&boss, "/admin/settings", &format!("{form}&network_search=1")).await;
+    assert_redirect(&res, "/admin?done=saved");
+    assert!(guildhall_app::admin::settings(&site.ctx).await.unwrap().network_search);
+}
+
+#[tokio::test]
 async fn pending_accounts_and_invites() {
     let site = site().await;
     let reg = guildhall_app::auth::Registration {
