@@ -114,8 +114,7 @@ impl Words {
 /// `n` queries of 1–3 words: common words, two or three mid-frequency words, rare words,
 /// French accented words, and a prefix (a word cut short, as while typing).
 pub fn queries(words: &Words, rng: &mut Rng, n: usize) -> Vec<String> {
-    let accented: Vec<&str> =
-        words.french.iter().copied().filter(|w| w.chars().any(|c| !c.is_ascii()) && w.chars().count() > 3).collect();
+    let accented: Vec<&str> = words.french.iter().copied().filter(|w| !w.is_ascii() && w.chars().count() > 3).collect();
     let mid =
         |rng: &mut Rng, list: &[&'static str]| list[list.len() / 4 + rng.below((list.len() * 3 / 4) as u64) as usize];
     (0..n)
