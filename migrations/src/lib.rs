@@ -42,6 +42,7 @@ mod m20261207_000081_notification_emailed;
 mod m20261207_000082_email_unsubscribe;
 mod m20261207_000085_event_reminders;
 mod m20261207_000090_email_confirmation;
+mod m20261208_000095_search;
 
 /// Every migration in order.
 pub struct Migrator;
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000082_email_unsubscribe::Migration),
             Box::new(m20261207_000085_event_reminders::Migration),
             Box::new(m20261207_000090_email_confirmation::Migration),
+            Box::new(m20261208_000095_search::Migration),
         ];
         every.into_iter().map(|migration| Box::new(Atomic(migration)) as Box<dyn MigrationTrait>).collect()
     }

@@ -117,10 +117,21 @@ pub(crate) fn access_of(
     signed_in: bool,
     is_admin: bool,
 ) -> Result<Access> {
+    access_in(c.visibility, c.domain.is_empty(), m, signed_in, is_admin)
+}
+
+/// [`access_of`] from just a community's visibility and whether it is local.
+pub(crate) fn access_in(
+    visibility: Visibility,
+    local: bool,
+    m: Option<&membership::Model>,
+    signed_in: bool,
+    is_admin: bool,
+) -> Result<Access> {
     Ok(Access {
-        visibility: c.visibility,
+        visibility,
         role: role_of(signed_in, m)?,
-        instance_admin: is_admin && guildhall_domain::visibility::admin_powers_apply(c.domain.is_empty(), c.visibility),
+        instance_admin: is_admin && guildhall_domain::visibility::admin_powers_apply(local, visibility),
     })
 }
 

@@ -22,6 +22,27 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// Text of sanitised HTML, for calendar clients and search snippets, which show no HTML.
+pub fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_owned()
+}
+
 #[cfg(test)]
 mod fuzz;
 #[cfg(test)]

@@ -167,6 +167,8 @@ impl Server {
         };
         // Reminders, digests and clean-up: due with the clock, recorded in the database.
         let scheduler = tokio::spawn(guildhall_app::schedule::run(ctx.clone()));
+        // The search index follows the queue its triggers fill.
+        let indexer = tokio::spawn(guildhall_app::search_index::run(ctx.clone()));
         tracing::info!(
             bind = %local_addr,
             domain = %config.domain,
@@ -192,6 +194,8 @@ impl Server {
             let _ = worker.await;
             scheduler.abort();
             let _ = scheduler.await;
+            indexer.abort();
+            let _ = indexer.await;
             // Messages being sent are leased in the database: one cut mid-send is retried
             // once the lease runs out; nothing else is sent twice.
             if let Some(w) = email_worker {

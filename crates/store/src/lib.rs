@@ -29,6 +29,7 @@ pub mod polls;
 pub mod reminders;
 pub mod reports;
 pub mod search;
+pub mod search_index;
 pub mod settings;
 pub mod timelines;
 // Tests of this crate use it too (its dependencies are also dev-dependencies).

@@ -23,6 +23,7 @@ mod notify_more;
 mod notify_prefs;
 mod openapi;
 mod polls;
+mod search_engine;
 mod sign_in_backoff;
 mod smoke;
 mod time_zone;

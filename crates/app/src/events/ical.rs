@@ -23,27 +23,6 @@ fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Text of sanitised HTML, for calendar clients that show no HTML.
-fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-        .trim()
-        .to_owned()
-}
-
 /// Text as an iCalendar TEXT value may hold it (RFC 5545 section 3.3.11): line breaks as
 /// `\n` only (a bare CR ends the line for some readers, which lets a title inject
 /// properties) and no other control characters. Found by `ical::fuzz`.
@@ -87,7 +66,7 @@ fn vevent(ctx: &AppContext, e: &event::Model) -> icalendar::Event {
         });
     let mut description = e.description_source.clone();
     if description.is_empty() {
-        description = plain_text(&e.description_html);
+        description = crate::markdown::plain_text(&e.description_html);
     }
     if !e.online_url.is_empty() {
         description = format!("{description}\n\nOnline: {}", e.online_url).trim().to_owned();

@@ -41,6 +41,8 @@ pub mod poll_vote;
 pub mod remote_instance;
 pub mod reply;
 pub mod report;
+pub mod search_document;
+pub mod search_queue;
 pub mod session;
 pub mod thread_mute;
 pub mod vote;
