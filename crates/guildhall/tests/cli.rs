@@ -90,6 +90,7 @@ async fn open_in(dir: &std::path::Path) -> guildhall_app::AppContext {
 #[tokio::test(flavor = "multi_thread")]
 async fn search_reindex_rebuilds_the_index_with_a_summary_and_status_shows_the_queue() {
     use guildhall_app::search::{SearchKind, SearchQuery, find};
+    use guildhall_app::search_index;
     let dir = tempfile::tempdir().unwrap();
     let ctx = open_in(dir.path()).await;
     let ada = guildhall_app::auth::create_account(&ctx, "ada", None, "long enough pw", false).await.unwrap();
@@ -104,9 +105,10 @@ async fn search_reindex_rebuilds_the_index_with_a_summary_and_status_shows_the_q
         guildhall_app::discussions::create(&ctx, &viewer, "bakery", "Sourdough starter", "Feed the levain twice a day")
             .await
             .unwrap();
-    let levain = SearchQuery { text: "levain".into(), limit: 10, ..Default::default() };
-    // No server runs here, so nothing drains the queue but the command.
-    assert!(find(&ctx, None, &levain).await.unwrap().hits.is_empty(), "not indexed before the command");
+    // No server runs here (and nothing searches before the command), so nothing drains the
+    // queue but the command.
+    assert!(search_index::pending(&ctx).await.unwrap() >= 3, "the triggers queued the new rows");
+    assert_eq!(search_index::documents(&ctx).await.unwrap(), 0);
 
     let run = |args: &'static [&'static str]| {
         let dir = dir.path().to_owned();
@@ -128,6 +130,9 @@ async fn search_reindex_rebuilds_the_index_with_a_summary_and_status_shows_the_q
     assert!(indexed >= 3, "the account, the community and the discussion at least: {t}");
     assert!(t.contains("rows/s"), "{t}");
 
+    assert_eq!(search_index::pending(&ctx).await.unwrap(), 0, "the command drained the queue");
+    assert!(search_index::documents(&ctx).await.unwrap() >= 3, "{t}");
+    let levain = SearchQuery { text: "levain".into(), limit: 10, ..Default::default() };
     let page = find(&ctx, None, &levain).await.unwrap();
     let found: Vec<_> = page.hits.iter().map(|h| (h.kind, h.object_id)).collect();
     assert_eq!(found, [(SearchKind::Discussion, d.id)], "the reindexed discussion is found");

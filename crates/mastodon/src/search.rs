@@ -132,8 +132,15 @@ async fn full_text(
     Ok(guildhall_app::search::find(ctx, viewer, &query).await?.hits)
 }
 
+/// Deepest offset the search engine pages to (it refuses deeper ones as invalid; an app
+/// scrolling further just reaches the end of the list).
+const MAX_FULL_TEXT_OFFSET: u64 = 1_000;
+
 /// Statuses whose words match `q`, best first, as the viewer may read them.
 async fn statuses(ctx: &AppContext, viewer: Option<&Viewer>, q: &str, limit: u64, offset: u64) -> Result<Vec<Status>> {
+    if offset > MAX_FULL_TEXT_OFFSET {
+        return Ok(Vec::new());
+    }
     let hits = full_text(ctx, viewer, q, &[SearchKind::Discussion, SearchKind::Reply, SearchKind::Poll], offset, limit)
         .await?;
     let mut out: Vec<Status> = Vec::with_capacity(hits.len());
