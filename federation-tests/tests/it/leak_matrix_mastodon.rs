@@ -41,9 +41,9 @@ pub static PRIVATE_ROWS: &[Row] = &[
     row(Rest, "/api/v2/search?q={r_url}&resolve=true", Content(Reply), SignIn, "?EEEAAA|-------"),
     // Searching a private post's words (the full-text index, issue 18; the setup waits until
     // the member finds them): never a status for anyone who is not a member, anonymous
-    // included. The admin is only observed (the engine decides whether they search it).
-    row(Rest, "/api/v2/search?q={q_d}&type=statuses", Content(Discussion), SignIn, "EEEEAA?|-------"),
-    row(Rest, "/api/v2/search?q={q_r}", Content(Reply), SignIn, "EEEEAA?|-------"),
+    // included. The admin finds them, as they read the posts one by one.
+    row(Rest, "/api/v2/search?q={q_d}&type=statuses", Content(Discussion), SignIn, "EEEEAAA|-------"),
+    row(Rest, "/api/v2/search?q={q_r}", Content(Reply), SignIn, "EEEEAAA|-------"),
     row(Rest, "/api/v2/search?q={q_d}+{q_r}", Content(Discussion), SignIn, "EEEE???|-------"),
     // The moderator is told of the member's reply to their discussion (issue 17): the reply
     // in Mastodon's list, the discussion's title in Guildhall's list and page. The member
