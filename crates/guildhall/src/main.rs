@@ -1,6 +1,7 @@
 //! `guildhall`: the server binary and its command line.
 
 mod map_cmd;
+mod search_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,9 @@ enum Command {
     /// The network map of communities of practice.
     #[command(subcommand)]
     Map(map_cmd::MapCommand),
+    /// The full-text search index.
+    #[command(subcommand)]
+    Search(search_cmd::SearchCommand),
 }
 
 #[derive(Subcommand)]
@@ -92,6 +96,7 @@ async fn run(command: Command, config: Config) -> Result<(), String> {
     match command {
         Command::Serve => server::serve(config).await.map_err(|e| e.to_string()),
         Command::Map(command) => map_cmd::run(command, config).await,
+        Command::Search(command) => search_cmd::run(command, config).await,
         Command::Migrate => {
             let (_, ran) = open(&config).await?;
             println!("migrations applied: {ran}");

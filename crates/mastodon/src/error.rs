@@ -44,6 +44,11 @@ impl MastoError {
         Self::new(StatusCode::NOT_FOUND, "Record not found")
     }
 
+    /// Whether this is a 404 (something gone or hidden from the viewer).
+    pub fn is_not_found(&self) -> bool {
+        self.status == StatusCode::NOT_FOUND
+    }
+
     /// 401 for a missing, unknown, expired or revoked token.
     pub fn invalid_token() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "The access token is invalid")

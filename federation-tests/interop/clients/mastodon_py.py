@@ -137,6 +137,9 @@ def main():
             assert groups, f"search found {plain(found['accounts'])}"
             rel = m.account_follow(groups[0]["id"])
             out = {"account": plain(groups[0]), "relationship": plain(rel)}
+        elif command == "search_v2":
+            found = m.search_v2(args[0], resolve=False, result_type="statuses")
+            out = statuses(found["statuses"])
         elif command == "relationship":
             out = plain(m.account_relationships([args[0]])[0])
         elif command == "home":

@@ -596,6 +596,7 @@ async fn private_content_never_leaks() {
         ("non_feed", non_feed.clone()),
         ("wiki", wiki.clone()),
     ]);
+    crate::leak_matrix_mastodon::wait_indexed(&lmem_c, &d_mark, &r_mark).await;
     let mastodon_vars = crate::leak_matrix_mastodon::vars(&alpha_admin, &base, &vars, &d_mark, &r_mark).await;
     vars.extend(mastodon_vars);
     let home = |d: &str, pd: &Value, e: &str| {

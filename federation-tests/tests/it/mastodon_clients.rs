@@ -2,7 +2,8 @@
 //! registries: Mastodon.py (PyPI) and masto.js (npm). Each signs a member of instance alpha in
 //! through OAuth with PKCE (a person approves on Guildhall's own page, played by
 //! `interop/clients/browser.py`), follows a community on instance beta, reads the home
-//! timeline, replies, starts a discussion by mentioning the community, favourites, votes in
+//! timeline, replies, starts a discussion by mentioning the community (and finds it with the
+//! statuses search), favourites, votes in
 //! a poll, reads notifications, and receives streaming `update`s for a discussion and a reply
 //! posted on beta and a `notification` (Mastodon.py over server-sent events, masto.js over a
 //! WebSocket). What crosses to beta is checked there, as its members would see it.
@@ -268,6 +269,12 @@ async fn mastodon_py_and_masto_take_part_in_a_community_on_another_instance() {
         discussion_on(&lounge.owner, "ux-design", "Accessibility audit checklist")
     })
     .await;
+    // Mastodon.py's search finds it by its words once alpha has indexed its copy.
+    let found = poll_until(DEADLINE, "ada's discussion in alpha's search", || async {
+        find(&py.run(&["search_v2", "accessibility checklist"]).await, "Accessibility audit checklist").cloned()
+    })
+    .await;
+    assert_eq!(found["acct"], "ada", "{found}");
 
     // ada is told when an event she attends changes (Guildhall's notifications today are about
     // events; RSVPs are made on the web, as Mastodon's API has none).

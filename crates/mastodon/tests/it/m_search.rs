@@ -157,3 +157,120 @@ async fn a_posts_address_finds_it_for_those_who_may_read_it() {
         assert!(found(&r.body).is_empty(), "{other}");
     }
 }
+
+/// Starts a discussion with a body; returns its id.
+async fn discussion_with(app: &crate::common::TestApp, token: &str, community: &str, title: &str, body: &str) -> i64 {
+    let r = app
+        .post(
+            &format!("/api/guildhall/v1/communities/{community}/discussions"),
+            Some(token),
+            serde_json::json!({"title": title, "body": body}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    r.body["id"].as_i64().expect("id")
+}
+
+fn status_ids(body: &Value) -> Vec<String> {
+    body["statuses"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no statuses: {body}"))
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn reply_status_id(reply: i64) -> String {
+    guildhall_mastodon::ids::StatusId::Reply(reply).to_string()
+}
+
+#[tokio::test]
+async fn plain_words_find_discussions_and_replies_as_statuses_with_paging() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    app.community(&ada, "bakery", "public").await;
+    let d = discussion_with(&app, &ada, "bakery", "Sourdough starter", "How often do you feed it?").await;
+    let r = app.reply(&ada, d, None, "Twice a day, with rye flour for the levain").await;
+    discussion_with(&app, &ada, "bakery", "Croissants", "Lamination and butter").await;
+    let mut baguettes = Vec::new();
+    for n in 0..3 {
+        baguettes.push(crate::viewers::status_id(
+            discussion_with(&app, &ada, "bakery", &format!("Baguette number {n}"), "Crust").await,
+        ));
+    }
+    guildhall_app::search_index::drain(&app.ctx, 10_000).await.expect("index");
+
+    let found = app.get("/api/v2/search?q=sourdough&type=statuses", None).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert_eq!(status_ids(&found.body), [crate::viewers::status_id(d)]);
+    assert!(accts(&found.body["accounts"]).is_empty(), "type=statuses: no accounts");
+    assert!(found.body["statuses"][0]["content"].as_str().unwrap().contains("feed"), "{}", found.body);
+
+    // No type: statuses too; a reply is found by its own words.
+    let found = app.get("/api/v2/search?q=levain", Some(&ada)).await;
+    assert_eq!(status_ids(&found.body), [reply_status_id(r)], "{}", found.body);
+    assert!(found.body["statuses"][0]["content"].as_str().unwrap().contains("rye flour"));
+    let found = app.get("/api/v2/search?q=levain&type=accounts", None).await;
+    assert!(status_ids(&found.body).is_empty(), "type=accounts: no statuses");
+
+    // Paging with limit and offset covers every match once.
+    let first = status_ids(&app.get("/api/v2/search?q=baguette&type=statuses&limit=2", None).await.body);
+    let rest = status_ids(&app.get("/api/v2/search?q=baguette&type=statuses&limit=2&offset=2", None).await.body);
+    assert_eq!((first.len(), rest.len()), (2, 1), "{first:?} {rest:?}");
+    let mut all = [first, rest].concat();
+    all.sort();
+    baguettes.sort();
+    assert_eq!(all, baguettes);
+
+    // A handle is not searched as words; a too long query is refused readably.
+    let found = app.get("/api/v2/search?q=sourdough%40remote.example&type=statuses", None).await;
+    assert!(status_ids(&found.body).is_empty(), "{}", found.body);
+    let long = "bread ".repeat(60);
+    let refused = app.get(&format!("/api/v2/search?q={}&type=statuses", long.replace(' ', "+")), None).await;
+    assert!(refused.status.is_client_error(), "{} {}", refused.status, refused.body);
+    assert!(refused.body["error"].is_string(), "{}", refused.body);
+}
+
+#[tokio::test]
+async fn a_private_communitys_posts_are_found_by_their_words_only_by_members() {
+    let app = instance().await;
+    let v = crate::viewers::vault(&app).await;
+    let d = discussion_with(&app, &v.moderator, "vault", "Zeppelin plans", "Hangar drawings").await;
+    let r = app.reply(&v.member, d, None, "The zeppelin needs more helium").await;
+    crate::viewers::ban(&app, &v).await;
+    guildhall_app::search_index::drain(&app.ctx, 10_000).await.expect("index");
+    let q = "/api/v2/search?q=zeppelin";
+    let mut expected = vec![crate::viewers::status_id(d), reply_status_id(r)];
+    expected.sort();
+    for token in [&v.member, &v.moderator] {
+        let mut found = status_ids(&app.get(q, Some(token)).await.body);
+        found.sort();
+        assert_eq!(found, expected);
+    }
+    for (who, token) in v.shut_out() {
+        let found = app.get(q, Some(token)).await;
+        assert_eq!(found.status, StatusCode::OK, "{who}");
+        assert!(status_ids(&found.body).is_empty(), "{who}: {}", found.body);
+        assert!(!found.body.to_string().contains("elium"), "{who}: {}", found.body);
+    }
+    let found = app.get(q, None).await;
+    assert!(status_ids(&found.body).is_empty() && !found.body.to_string().contains("elium"), "{}", found.body);
+}
+
+#[tokio::test]
+async fn plain_words_find_communities_by_their_description_after_name_matches() {
+    let app = instance().await;
+    let ada = app.user("ada").await;
+    app.community_with(
+        &ada,
+        serde_json::json!({"name": "hives", "title": "Hives", "description": "Beekeeping in town", "visibility": "public"}),
+    )
+    .await;
+    app.community(&ada, "beekeeping", "public").await;
+    app.community(&ada, "cooking", "public").await;
+    guildhall_app::search_index::drain(&app.ctx, 10_000).await.expect("index");
+    let found = app.get("/api/v2/search?q=beekeeping&type=accounts", None).await;
+    assert_eq!(accts(&found.body["accounts"]), ["beekeeping", "hives"], "{}", found.body);
+    let found = app.get("/api/v1/accounts/search?q=beekeeping&limit=1&offset=1", None).await;
+    assert_eq!(accts(&found.body), ["hives"]);
+}
