@@ -273,6 +273,7 @@ mod tests {
             limit: 20,
             has_more: true,
             network: Some(network),
+            address: None,
             errors: Errors::default(),
         };
         let html = page.render().expect("renders");
