@@ -2,9 +2,20 @@
 //! document around a body, in the reader's language. What each message says stays with the
 //! use case that sends it.
 
-/// Escapes text for HTML element content and double-quoted attributes.
+/// Escapes text for HTML element content and quoted attributes (single or double).
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The language tag a message is written in: `fr` for French, `en` otherwise.

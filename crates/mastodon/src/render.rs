@@ -15,21 +15,8 @@ use guildhall_domain::{CommunityRole, Visibility};
 use crate::entities::{Account, Field, MediaAttachment, Mention, Poll, PollOption, Source, Status, Tag, time};
 use crate::ids::{AccountId, StatusId};
 
-/// Escapes text for HTML content.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Escapes text for HTML content (one escape for mail, pages and the client API).
+pub use guildhall_app::mail::escape;
 
 fn avatar(ctx: &AppContext) -> String {
     format!("{}/static/avatar.png", ctx.instance().base_url())

@@ -25,18 +25,6 @@ async fn account_id(app: &TestApp, name: &str) -> i64 {
     guildhall_store::accounts::find_by_username(app.ctx.db(), name).await.expect("db").expect("account").id
 }
 
-async fn post(app: &TestApp, token: &str, community: &str, title: &str, body: &str) -> i64 {
-    let r = app
-        .post(
-            &format!("/api/guildhall/v1/communities/{community}/discussions"),
-            Some(token),
-            json!({"title": title, "body": body}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.body["id"].as_i64().expect("id")
-}
-
 #[tokio::test]
 async fn replies_notify_the_author_answered_and_mentions_the_people_named_once() {
     let app = TestApp::new().await;
@@ -45,7 +33,7 @@ async fn replies_notify_the_author_answered_and_mentions_the_people_named_once()
     let ann = app.member("ann", "ops", &modr).await;
     let bob = app.member("bob", "ops", &modr).await;
     let carl = app.member("carl", "ops", &modr).await;
-    let d = post(&app, &ann, "ops", "Outage review", "What happened?").await;
+    let d = app.discussion_with_body(&ann, "ops", "Outage review", "What happened?").await;
     assert!(kinds(&app, &ann).await.is_empty(), "starting a discussion tells no one");
 
     let r1 = app.reply(&bob, d, None, "The disk filled up").await;
@@ -76,7 +64,7 @@ async fn replies_notify_the_author_answered_and_mentions_the_people_named_once()
     assert_eq!(kinds(&app, &ann).await, ["reply"], "nothing for her own reply");
 
     // A discussion mentioning someone; mentioning yourself tells no one.
-    let d2 = post(&app, &carl, "ops", "Pager", "@ann @carl please look").await;
+    let d2 = app.discussion_with_body(&carl, "ops", "Pager", "@ann @carl please look").await;
     let got = items(&app, &ann).await;
     assert_eq!((got[0]["kind"].as_str(), got[0]["post"]["discussion_id"].as_i64()), (Some("mention"), Some(d2)));
     assert_eq!(got[0]["post"]["reply_id"], Value::Null);
@@ -91,7 +79,7 @@ async fn only_people_who_may_read_the_post_are_told() {
     let ann = app.member("ann", "secret", &modr).await;
     let bob = app.member("bob", "secret", &modr).await;
     let eve = app.user("eve").await;
-    let d = post(&app, &ann, "secret", "Plans", "Hush").await;
+    let d = app.discussion_with_body(&ann, "secret", "Plans", "Hush").await;
     app.reply(&bob, d, None, "@eve @mod have a look").await;
     assert!(kinds(&app, &eve).await.is_empty(), "a non-member is not told about a private post");
     assert_eq!(kinds(&app, &modr).await.iter().filter(|k| *k == "mention").count(), 1, "a member is");
@@ -120,7 +108,7 @@ async fn upvotes_notify_the_author_once_per_voter() {
     app.community(&modr, "ops", "public").await;
     let ann = app.member("ann", "ops", &modr).await;
     let bob = app.member("bob", "ops", &modr).await;
-    let d = post(&app, &ann, "ops", "Outage review", "What happened?").await;
+    let d = app.discussion_with_body(&ann, "ops", "Outage review", "What happened?").await;
     let r1 = app.reply(&ann, d, None, "My reply").await;
     let vote = |path: String, token: String, value: i64| {
         let app = &app;
@@ -307,7 +295,7 @@ async fn replies_and_mentions_from_other_servers_are_told() {
     let bob = app.member("bob", "ops", &modr).await;
     let rob = app.remote_person("rob", "remote.example").await;
     app.remote_follow(&rob, "ops").await;
-    let d = post(&app, &ann, "ops", "Outage review", "What happened?").await;
+    let d = app.discussion_with_body(&ann, "ops", "Outage review", "What happened?").await;
     let d_row = guildhall_store::discussions::find_by_id(app.ctx.db(), d).await.unwrap().unwrap();
 
     let mention = |href: &str| Tag { kind: TagKind::Mention, name: "@x".into(), href: href.into() };

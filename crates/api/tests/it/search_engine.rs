@@ -26,25 +26,13 @@ async fn titles(app: &TestApp, v: Option<&Viewer>, query: SearchQuery) -> Vec<St
     find(&app.ctx, v, &query).await.expect("search").hits.into_iter().map(|h| h.title).collect()
 }
 
-async fn post(app: &TestApp, token: &str, community: &str, title: &str, body: &str) -> i64 {
-    let r = app
-        .post(
-            &format!("/api/guildhall/v1/communities/{community}/discussions"),
-            Some(token),
-            json!({"title": title, "body": body}),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.body["id"].as_i64().expect("id")
-}
-
 #[tokio::test]
 async fn words_of_titles_bodies_and_replies_are_found_in_english_and_french() {
     let app = TestApp::new().await;
     let t = app.admin("ada").await;
     app.community(&t, "lab", "public").await;
-    let d = post(&app, &t, "lab", "Intro from dept B", "Hello all").await;
-    post(&app, &t, "lab", "L'équipe numérique", "Nos équipes partagent leurs outils").await;
+    let d = app.discussion_with_body(&t, "lab", "Intro from dept B", "Hello all").await;
+    app.discussion_with_body(&t, "lab", "L'équipe numérique", "Nos équipes partagent leurs outils").await;
     app.reply(&t, d, None, "We migrated payroll to the cloud last spring").await;
 
     assert_eq!(titles(&app, None, q("Intro")).await, vec!["Intro from dept B"]);
@@ -69,12 +57,12 @@ async fn a_title_beats_a_mention_and_recent_beats_old() {
     let app = TestApp::new().await;
     let t = app.admin("ada").await;
     app.community(&t, "lab", "public").await;
-    post(&app, &t, "lab", "Some other subject", "we also talked about kubernetes a little").await;
-    post(&app, &t, "lab", "Kubernetes upgrades", "notes").await;
+    app.discussion_with_body(&t, "lab", "Some other subject", "we also talked about kubernetes a little").await;
+    app.discussion_with_body(&t, "lab", "Kubernetes upgrades", "notes").await;
     assert_eq!(titles(&app, None, q("kubernetes")).await, vec!["Kubernetes upgrades", "Some other subject"]);
 
-    let old = post(&app, &t, "lab", "Budget cycle", "planning notes").await;
-    post(&app, &t, "lab", "Budget cycle", "planning notes").await;
+    let old = app.discussion_with_body(&t, "lab", "Budget cycle", "planning notes").await;
+    app.discussion_with_body(&t, "lab", "Budget cycle", "planning notes").await;
     // Make the first a year old, then rebuild the index from scratch.
     use sea_orm::ConnectionTrait;
     let backend = app.ctx.db().get_database_backend();
@@ -107,8 +95,8 @@ async fn search_never_shows_what_reading_would_not() {
     let m = app.user("mod").await;
     app.community(&m, "vault", "private").await;
     app.community(&m, "open", "public").await;
-    post(&app, &m, "vault", "Zephyrine budget", "the zephyrine plan").await;
-    post(&app, &m, "open", "Zephyrine public notes", "open").await;
+    app.discussion_with_body(&m, "vault", "Zephyrine budget", "the zephyrine plan").await;
+    app.discussion_with_body(&m, "open", "Zephyrine public notes", "open").await;
     let member = app.member("mel", "vault", &m).await;
     let outsider = app.user("otto").await;
     let pending = app.user("pat").await;
@@ -140,7 +128,7 @@ async fn edits_and_deletions_reach_the_index() {
     let app = TestApp::new().await;
     let t = app.admin("ada").await;
     app.community(&t, "lab", "public").await;
-    let d = post(&app, &t, "lab", "Quarterly report", "draft").await;
+    let d = app.discussion_with_body(&t, "lab", "Quarterly report", "draft").await;
     let r = app.reply(&t, d, None, "the quarterly figures are in").await;
     assert_eq!(find(&app.ctx, None, &q("quarterly")).await.expect("search").hits.len(), 2);
     let e = app.patch(&format!("/api/guildhall/v1/discussions/{d}"), Some(&t), json!({"title": "Annual report"})).await;
@@ -160,7 +148,7 @@ async fn hostile_and_empty_queries_are_harmless() {
     let app = TestApp::new().await;
     let t = app.admin("ada").await;
     app.community(&t, "lab", "public").await;
-    post(&app, &t, "lab", "Near the end", "a b c").await;
+    app.discussion_with_body(&t, "lab", "Near the end", "a b c").await;
     for text in [
         "\"",
         "*",
@@ -199,10 +187,10 @@ async fn filters_and_paging() {
     app.community(&t, "one", "public").await;
     app.community(&t, "two", "public").await;
     for i in 0..7 {
-        post(&app, &t, "one", &format!("Harvest note {i}"), "the harvest of the fields").await;
+        app.discussion_with_body(&t, "one", &format!("Harvest note {i}"), "the harvest of the fields").await;
     }
-    post(&app, &t, "two", "La récolte", "la récolte des champs est pour nous").await;
-    post(&app, &t, "two", "Harvest in two", "and the harvest is good for the team").await;
+    app.discussion_with_body(&t, "two", "La récolte", "la récolte des champs est pour nous").await;
+    app.discussion_with_body(&t, "two", "Harvest in two", "and the harvest is good for the team").await;
 
     let only_two = SearchQuery { community: Some("two".into()), ..q("harvest") };
     assert_eq!(titles(&app, None, only_two).await, vec!["Harvest in two"]);
@@ -258,7 +246,7 @@ async fn a_guild_filter_covers_its_linked_communities_and_itself() {
     let t = app.admin("ada").await;
     for c in ["linked", "outside"] {
         app.community(&t, c, "public").await;
-        post(&app, &t, c, &format!("Accessibility audit in {c}"), "notes").await;
+        app.discussion_with_body(&t, c, &format!("Accessibility audit in {c}"), "notes").await;
     }
     let r = app
         .post(

@@ -109,25 +109,12 @@ pub(crate) fn snippet_html(segments: &[Segment]) -> String {
         if s.hit {
             out.push_str("<mark>");
         }
-        escape_into(&mut out, &s.text);
+        out.push_str(&guildhall_app::mail::escape(&s.text));
         if s.hit {
             out.push_str("</mark>");
         }
     }
     out
-}
-
-fn escape_into(out: &mut String, text: &str) {
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
 }
 
 /// A refused value as a message next to its field, in the page language. Paging values have

@@ -151,17 +151,22 @@ impl TestApp {
         r.body
     }
 
-    /// Starts a discussion; returns its id.
-    pub async fn discussion(&self, token: &str, community: &str, title: &str) -> i64 {
+    /// Starts a discussion with a body; returns its id.
+    pub async fn discussion_with_body(&self, token: &str, community: &str, title: &str, body: &str) -> i64 {
         let r = self
             .post(
                 &format!("/api/guildhall/v1/communities/{community}/discussions"),
                 Some(token),
-                json!({"title": title, "body": "Some *body*"}),
+                json!({"title": title, "body": body}),
             )
             .await;
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.body["id"].as_i64().expect("id")
+    }
+
+    /// Starts a discussion; returns its id.
+    pub async fn discussion(&self, token: &str, community: &str, title: &str) -> i64 {
+        self.discussion_with_body(token, community, title, "Some *body*").await
     }
 }
 
