@@ -17,8 +17,9 @@
 //!
 //! Search has rows here: the REST endpoint on alpha and on the viewers' own instances, and
 //! the web page (its box shows the words back, so the page is asked in capitals: search folds
-//! case, the echo is not the secret, and what is found shows as written). Network search
-//! (`network=true`) asks other instances for public results only and has no row yet.
+//! case, the echo is not the secret, and what is found shows as written). The network
+//! endpoint (`/search/public`, what other instances ask) has rows for every local viewer; a
+//! search with `network=true` shows only what those endpoints answer.
 //!
 //! No such path yet (add a row when it lands): RSS/Atom feeds, notifications other
 //! than watched new discussions, email bodies, the moderation log, sitemap, user profile post listings, context
@@ -147,6 +148,9 @@ static PRIVATE_ROWS: &[Row] = &[
     row(Rest, "/api/guildhall/v1/search?q={e_mark}&kind=event", Content(Event), NotFound, "EEEEAAA|-------"),
     row(Remote, "/api/guildhall/v1/search?q={d_mark}", Content(Discussion), NotFound, "-------|EEEEEAE"),
     row(Remote, "/api/guildhall/v1/search?q={r_mark}", Content(Reply), NotFound, "-------|EEEEEAE"),
+    // The network endpoint answers other instances for public content only, whoever asks.
+    row(Rest, "/api/guildhall/v1/search/public?q={d_mark}", Content(Discussion), NotFound, "EEEEEEE|-------"),
+    row(Rest, "/api/guildhall/v1/search/public?q={r_mark}", Content(Reply), NotFound, "EEEEEEE|-------"),
     row(Web, "/search?q={d_loud}", Content(Discussion), NotFound, "EEEEAAA|EEEEEAE"),
     row(Web, "/search?q={r_loud}", Content(Reply), NotFound, "EEEEAAA|EEEEEAE"),
 ];
