@@ -1,37 +1,18 @@
 //! `GET /api/guildhall/v1/search`: local content is found (once indexed), reading rights hold,
 //! pages are stable, filters narrow, and bad values are refused naming their parameter.
 
-use std::time::{Duration, Instant};
-
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 use crate::common::{Resp, TestApp};
 
-const DEADLINE: Duration = Duration::from_secs(15);
-
-/// Posts a discussion with a body; returns its id.
-async fn discussion(app: &TestApp, token: &str, community: &str, title: &str, body: &str) -> i64 {
-    let path = format!("/api/guildhall/v1/communities/{community}/discussions");
-    let r = app.post(&path, Some(token), json!({"title": title, "body": body})).await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    r.body["id"].as_i64().expect("id")
-}
-
-/// Searches `query` (a query string after `q=`) as `token` until `done` holds of the answer
-/// or the deadline passes (indexing is asynchronous: the queue is drained here too).
+/// Searches `query` (a query string after `q=`) as `token` and checks `done` holds of the
+/// answer. No waiting: each search first indexes what was committed before it.
 async fn search_until(app: &TestApp, query: &str, token: Option<&str>, done: impl Fn(&Value) -> bool) -> Value {
-    let start = Instant::now();
-    loop {
-        guildhall_app::search_index::drain(&app.ctx, 10_000).await.expect("drain the index queue");
-        let r = app.get(&format!("/api/guildhall/v1/search?q={query}"), token).await;
-        assert_eq!(r.status, StatusCode::OK, "search {query}: {}", r.body);
-        if done(&r.body) {
-            return r.body;
-        }
-        assert!(start.elapsed() < DEADLINE, "search {query}: never as expected; last answer {}", r.body);
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let r = app.get(&format!("/api/guildhall/v1/search?q={query}"), token).await;
+    assert_eq!(r.status, StatusCode::OK, "search {query}: {}", r.body);
+    assert!(done(&r.body), "search {query}: not as expected; answer {}", r.body);
+    r.body
 }
 
 /// One search, asserting 200.
@@ -60,10 +41,10 @@ async fn local_content_is_found_by_those_who_may_read_it() {
     let app = TestApp::new().await;
     let owner = app.user("owner").await;
     app.community(&owner, "harbour", "public").await;
-    let d = discussion(&app, &owner, "harbour", "Quarterly budget review", "Numbers for the quarter.").await;
+    let d = app.discussion_with_body(&owner, "harbour", "Quarterly budget review", "Numbers for the quarter.").await;
     let r = app.reply(&owner, d, None, "The budgets were approved on Tuesday.").await;
     app.community(&owner, "vault", "private").await;
-    let secret = discussion(&app, &owner, "vault", "Sealed budget memo", "Only for members.").await;
+    let secret = app.discussion_with_body(&owner, "vault", "Sealed budget memo", "Only for members.").await;
     let member = app.member("mina", "vault", &owner).await;
     let stranger = app.user("stranger").await;
 
@@ -88,7 +69,7 @@ async fn pages_follow_one_another_without_gaps_or_repeats() {
     let owner = app.user("owner").await;
     app.community(&owner, "lighthouse", "public").await;
     for i in 0..13 {
-        discussion(&app, &owner, "lighthouse", &format!("Beacon maintenance {i}"), "Lamp and lens care.").await;
+        app.discussion_with_body(&owner, "lighthouse", &format!("Beacon maintenance {i}"), "Lamp and lens care.").await;
     }
     let all = search_until(&app, "beacon&limit=50", None, |b| ids(b).len() == 13).await;
     let all = ids(&all);
@@ -108,22 +89,22 @@ async fn filters_narrow_the_results() {
     let owner = app.user("owner").await;
     app.community(&owner, "quay", "public").await;
     app.community(&owner, "dock", "public").await;
-    let en = discussion(
-        &app,
-        &owner,
-        "quay",
-        "Ferry timetable",
-        "We are planning the new ferry timetable and this is what the team wants for the summer.",
-    )
-    .await;
-    let fr = discussion(
-        &app,
-        &owner,
-        "dock",
-        "Horaire du ferry",
-        "Nous préparons le nouvel horaire du ferry et voici ce que l'équipe veut pour cet été.",
-    )
-    .await;
+    let en = app
+        .discussion_with_body(
+            &owner,
+            "quay",
+            "Ferry timetable",
+            "We are planning the new ferry timetable and this is what the team wants for the summer.",
+        )
+        .await;
+    let fr = app
+        .discussion_with_body(
+            &owner,
+            "dock",
+            "Horaire du ferry",
+            "Nous préparons le nouvel horaire du ferry et voici ce que l'équipe veut pour cet été.",
+        )
+        .await;
     let reply = app.reply(&owner, en, None, "The ferry leaves at noon.").await;
     search_until(&app, "ferry", None, |b| {
         has(b, "discussion", en) && has(b, "discussion", fr) && has(b, "reply", reply)

@@ -1,29 +1,18 @@
 //! `/search` and the header's search box: results (escaped, highlighted, labelled), paging,
 //! filters, the network section, and bad values shown in the page with the form kept.
 
-use std::time::{Duration, Instant};
-
 use axum::http::StatusCode;
 
 use crate::common::{Site, assert_page, site};
 
-const DEADLINE: Duration = Duration::from_secs(15);
-
-/// `GET path` until `done` holds of the page or the deadline passes (indexing is
-/// asynchronous: the queue is drained here too).
+/// `GET path` and checks `done` holds of the page. No waiting: each search first indexes
+/// what was committed before it.
 async fn page_until(site: &Site, path: &str, cookie: Option<&str>, done: impl Fn(&str) -> bool) -> String {
-    let start = Instant::now();
-    loop {
-        guildhall_app::search_index::drain(&site.ctx, 10_000).await.expect("drain the index queue");
-        let (res, body) = site.get(path, cookie).await;
-        assert_eq!(res.status(), StatusCode::OK, "{path}: {body}");
-        if done(&body) {
-            assert_page(&res, &body);
-            return body;
-        }
-        assert!(start.elapsed() < DEADLINE, "{path}: never as expected; last page {body}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let (res, body) = site.get(path, cookie).await;
+    assert_eq!(res.status(), StatusCode::OK, "{path}: {body}");
+    assert!(done(&body), "{path}: not as expected; page {body}");
+    assert_page(&res, &body);
+    body
 }
 
 /// The links of the results, in order (`<h3><a href="…">`).
