@@ -31,7 +31,7 @@ pub struct SearchParams {
     q: Option<String>,
     /// Only these kinds: repeat the parameter, or separate kinds with commas.
     #[param(inline, explode, style = Form)]
-    kind: Option<Vec<KindParam>>,
+    kind: Option<Vec<guildhall_app::search::SearchKind>>,
     /// Only content of this community (`name`, or `name@domain` for a remote one).
     community: Option<String>,
     /// Only content of communities linked to this guild (`name` or `name@domain`).
@@ -55,21 +55,6 @@ pub struct SearchParams {
     limit: Option<u64>,
     /// Also ask the other Guildhall instances this one knows (their public results only).
     network: Option<bool>,
-}
-
-/// A kind of result.
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-enum KindParam {
-    Discussion,
-    Reply,
-    Wiki,
-    Event,
-    Poll,
-    Community,
-    Guild,
-    Person,
 }
 
 /// A language filter.

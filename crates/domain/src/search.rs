@@ -18,7 +18,9 @@ pub const MAX_QUERY_TERMS: usize = 12;
 pub const MAX_SNIPPET_SOURCE: usize = 20_000;
 
 /// What a search result is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SearchKind {
     /// A discussion's opening post.
@@ -69,12 +71,6 @@ impl SearchKind {
     /// The kind named `s`.
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
-    }
-
-    /// Whether results of this kind are community content (read as discussions are read),
-    /// rather than a profile everyone may see.
-    pub fn is_content(self) -> bool {
-        !matches!(self, SearchKind::Community | SearchKind::Guild | SearchKind::Person)
     }
 }
 
