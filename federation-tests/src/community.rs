@@ -41,6 +41,23 @@ pub async fn join_remote(client: &Client, handle: &str) -> Value {
     )
 }
 
+/// Waits (up to 30 s) for `handle`'s join request to reach `community`, then accepts it as
+/// `moderator`.
+pub async fn accept_request(moderator: &Client, community: &str, handle: &str) {
+    crate::poll_until(std::time::Duration::from_secs(30), &format!("{handle}'s request"), || async {
+        let (_, r) = moderator.get(&format!("/api/guildhall/v1/communities/{community}/join-requests")).await;
+        r["items"].as_array()?.iter().any(|x| x["username"] == handle).then_some(())
+    })
+    .await;
+    expect_status(
+        moderator
+            .post(&format!("/api/guildhall/v1/communities/{community}/join-requests/{handle}/accept"), &json!({}))
+            .await,
+        StatusCode::NO_CONTENT,
+        "accept",
+    );
+}
+
 /// A public community with one local discussion, run by a registered (non-admin) user.
 #[derive(Debug)]
 pub struct LocalCommunity {

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use federation_tests::community::{join_remote, member};
+use federation_tests::community::{accept_request, join_remote, member};
 use federation_tests::peer::{FakePeer, SignOptions, Software};
 use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, id_of, json, poll_until};
 
@@ -15,21 +15,6 @@ const PUBLIC: &str = "https://www.w3.org/ns/activitystreams#Public";
 async fn discussion(client: &Client, community: &str, title: &str) -> Option<Value> {
     let (_, body) = client.get(&format!("/api/guildhall/v1/communities/{community}/discussions")).await;
     body["items"].as_array()?.iter().find(|d| d["title"] == title).cloned()
-}
-
-async fn accept(moderator: &Client, community: &str, handle: &str) {
-    poll_until(DEADLINE, &format!("{handle}'s request"), || async {
-        let (_, r) = moderator.get(&format!("/api/guildhall/v1/communities/{community}/join-requests")).await;
-        r["items"].as_array()?.iter().any(|x| x["username"] == handle).then_some(())
-    })
-    .await;
-    expect_status(
-        moderator
-            .post(&format!("/api/guildhall/v1/communities/{community}/join-requests/{handle}/accept"), &json!({}))
-            .await,
-        StatusCode::NO_CONTENT,
-        "accept",
-    );
 }
 
 async fn role_becomes(client: &Client, handle: &str, role: &str) {
@@ -78,7 +63,7 @@ async fn private_content_reaches_members_only() {
 
     assert_eq!(join_remote(&bob, &handle).await["status"], "requested");
     assert_eq!(join_remote(&cyd, &handle).await["status"], "requested");
-    accept(&ada, "cabinet", &format!("bob@{}", beta.domain())).await;
+    accept_request(&ada, "cabinet", &format!("bob@{}", beta.domain())).await;
     role_becomes(&bob, &handle, "member").await;
 
     // A fake Mastodon-like member shows what goes over the wire.
@@ -87,7 +72,7 @@ async fn private_content_reaches_members_only() {
     let follow = eve.follow_activity(&id_url("/c/cabinet"));
     let (status, _) = eve.sign_and_post(&alpha.url("/c/cabinet/inbox"), &follow).await;
     assert_eq!(status, StatusCode::ACCEPTED);
-    accept(&ada, "cabinet", &eve.handle()).await;
+    accept_request(&ada, "cabinet", &eve.handle()).await;
     eve.wait_for_answer(follow["id"].as_str().unwrap(), "Accept").await;
 
     let posted = expect_status(

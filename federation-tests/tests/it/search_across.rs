@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use federation_tests::community::{join_remote, member};
+use federation_tests::community::{accept_request, join_remote, member};
 use federation_tests::{Client, InProcessInstance, StatusCode, Value, expect_status, json, poll_until};
 
 const DEADLINE: Duration = Duration::from_secs(30);
@@ -22,21 +22,6 @@ async fn found(client: &Client, q: &str) -> Vec<(String, String)> {
             (h["title"].as_str().unwrap_or_default().to_owned(), h["instance"].as_str().unwrap_or_default().to_owned())
         })
         .collect()
-}
-
-async fn accept(moderator: &Client, community: &str, handle: &str) {
-    poll_until(DEADLINE, &format!("{handle}'s request"), || async {
-        let (_, r) = moderator.get(&format!("/api/guildhall/v1/communities/{community}/join-requests")).await;
-        r["items"].as_array()?.iter().any(|x| x["username"] == handle).then_some(())
-    })
-    .await;
-    expect_status(
-        moderator
-            .post(&format!("/api/guildhall/v1/communities/{community}/join-requests/{handle}/accept"), &json!({}))
-            .await,
-        StatusCode::NO_CONTENT,
-        "accept",
-    );
 }
 
 async fn is_member(client: &Client, handle: &str) {
@@ -79,7 +64,7 @@ async fn what_arrives_from_another_server_is_found_as_reading_allows() {
     join_remote(&bob, &forum).await;
     join_remote(&cyd, &forum).await;
     assert_eq!(join_remote(&bob, &cabinet).await["status"], "requested");
-    accept(&ada, "cabinet", &format!("bob@{}", alpha.domain())).await;
+    accept_request(&ada, "cabinet", &format!("bob@{}", alpha.domain())).await;
     for (c, h) in [(&bob, &forum), (&cyd, &forum), (&bob, &cabinet)] {
         is_member(c, h).await;
     }
